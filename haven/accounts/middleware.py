@@ -1,11 +1,38 @@
+from __future__ import annotations
+
 from collections.abc import Callable
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from haven.accounts.services import second_factor_required, totp_device_for
+from haven.core import drafts
+
+PUBLIC_PREFIXES = ("/sign-in/", "/healthz", "/static/")
+SECOND_FACTOR_PATHS = ("/sign-in/", "/sign-out/", "/account/two-factor/")
 
 
 class SignInRequiredMiddleware:
+    """Every page but sign-in needs a signed-in user (and their second factor, where one is
+    required). A form posted after the session ran out is kept for after signing in."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith(PUBLIC_PREFIXES):
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            if request.method == "POST":
+                drafts.keep(request)
+            return redirect_to_login(request.get_full_path(), reverse("accounts:sign_in"))
+        if not user.is_verified() and not path.startswith(SECOND_FACTOR_PATHS):  # type: ignore[attr-defined]
+            if second_factor_required(user):  # type: ignore[arg-type]
+                if totp_device_for(user) is None:  # type: ignore[arg-type]
+                    return redirect("accounts:two_factor_setup")
+                return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from haven.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("account/two-factor/", views.two_factor, name="two_factor"),
+    path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("alerts/", views.alerts, name="alerts"),
+]

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from haven.chronology import views
 
 app_name = "chronology"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:person_id>/chronology/", views.person_chronology, name="person_chronology"),
+    path(
+        "<int:person_id>/chronology/print/",
+        views.person_chronology_print,
+        name="person_chronology_print",
+    ),
+]

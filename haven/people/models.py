@@ -283,6 +283,11 @@ class Relationship(models.Model):
     def __str__(self) -> str:
         return f"{self.person} is {self.get_relationship_type_display()} of {self.relative_of}"
 
+    @property
+    def inverse_label(self) -> str:
+        """The relationship read from ``person``'s side (the child of a parent, ...)."""
+        return RELATIONSHIP_INVERSE[RelationshipType(self.relationship_type)]
+
 
 class ProfessionalRole(models.TextChoices):
     SCHOOL = "school", "School"

@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from haven.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("new/", views.person_create, name="person_create"),
+    path("<int:person_id>/", views.person_detail, name="person_detail"),
+    path("<int:person_id>/print/", views.person_print, name="person_print"),
+    path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("<int:person_id>/addresses/new/", views.address_add, name="address_add"),
+    path("<int:person_id>/names/new/", views.name_add, name="name_add"),
+    path("<int:person_id>/family/new/", views.relationship_add, name="relationship_add"),
+    path("<int:person_id>/professionals/new/", views.professional_add, name="professional_add"),
+    path("<int:person_id>/allocation/", views.allocation, name="allocation"),
+    path("<int:person_id>/access-log/", views.access_log, name="access_log"),
+    path("<int:person_id>/merge/", views.merge, name="merge"),
+    path("<int:person_id>/restrict/", views.restrict, name="restrict"),
+    path("<int:person_id>/emergency-access/", views.break_glass, name="break_glass"),
+]

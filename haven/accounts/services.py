@@ -1,0 +1,134 @@
+"""Signing in and out, second factors, and the account changes administrators make."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import Alert, Membership, Role, SignInAttempt, Team, User
+from haven.core.services import client_ip
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    locked: bool = False
+
+
+def _recent_failures(username: str) -> int:
+    since = timezone.now() - datetime.timedelta(seconds=settings.HAVEN_LOGIN_WINDOW_SECONDS)
+    return SignInAttempt.objects.filter(
+        username=username, succeeded=False, at__gte=since
+    ).count()
+
+
+def sign_in_check(*, request: HttpRequest, username: str, password: str) -> SignInResult:
+    """Check a username and password. After too many failures for one username in the
+    window, even the right password is refused. Unknown usernames and wrong passwords are
+    treated alike, so the answer never tells which it was."""
+    key = username.strip().lower()
+    if _recent_failures(key) >= settings.HAVEN_LOGIN_MAX_FAILURES:
+        SignInAttempt.objects.create(username=key, succeeded=False, ip_address=client_ip(request))
+        return SignInResult(user=None, locked=True)
+    user = authenticate(request, username=username.strip(), password=password)
+    SignInAttempt.objects.create(
+        username=key, succeeded=user is not None, ip_address=client_ip(request)
+    )
+    return SignInResult(user=user if isinstance(user, User) else None)
+
+
+def second_factor_required(user: User) -> bool:
+    return user.role in settings.HAVEN_TOTP_REQUIRED_ROLES or TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).exists()
+
+
+def totp_device_for(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """A new, unconfirmed authenticator for ``user`` (replacing any earlier unconfirmed one)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def totp_enrolment_confirm(*, device: TOTPDevice, token: str) -> bool:
+    if not device.verify_token(token.strip().replace(" ", "")):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return True
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    teams: list[Team] = (),  # type: ignore[assignment]
+    email: str = "",
+    job_title: str = "",
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        role=role,
+        job_title=job_title,
+    )
+    for team in teams:
+        Membership.objects.create(user=user, team=team)
+    return user
+
+
+def _sessions_of(user: User) -> list[str]:
+    keys = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            keys.append(session.session_key)
+    return keys
+
+
+@transaction.atomic
+def user_disable(*, user: User) -> None:
+    """Disable an account: it can no longer sign in and its open sessions end now."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    Session.objects.filter(session_key__in=_sessions_of(user)).delete()
+
+
+def alert_send(*, recipients: list[User], message: str, link: str = "") -> None:
+    Alert.objects.bulk_create(
+        [Alert(recipient=r, message=message[:500], link=link) for r in recipients]
+    )
+
+
+def alerts_mark_read(*, user: User) -> None:
+    user.alerts.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def team_managers(team_ids: list[int]) -> list[User]:
+    return list(
+        User.objects.filter(
+            role=Role.TEAM_MANAGER, is_active=True, memberships__team_id__in=team_ids
+        ).distinct()
+    )

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts import services
+from haven.accounts.forms import CodeForm, SignInForm
+from haven.core import drafts
+
+SIGN_IN_FAILED = "Enter a correct username and password"
+
+
+def _safe_next(request: HttpRequest, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.sign_in_check(
+            request=request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if result.locked:
+            form.add_error(
+                None,
+                "This account is locked for 5 minutes after too many failed sign-in attempts. "
+                "Try again later or ask your administrator.",
+            )
+        elif result.user is None:
+            form.add_error(None, SIGN_IN_FAILED)
+        else:
+            login(request, result.user)
+            response = redirect(_safe_next(request))
+            drafts.remember_owner(response, result.user.pk)
+            return response
+    return render(
+        request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")},
+        status=200 if not form.errors else 200,
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You have signed out")
+    return redirect("accounts:sign_in")
+
+
+def two_factor(request: HttpRequest) -> HttpResponse:
+    device = services.totp_device_for(request.user)  # type: ignore[arg-type]
+    if device is None:
+        return redirect("accounts:two_factor_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("code", "That code is not right: enter the code now shown in the app")
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request, "")})
+
+
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    device_id = request.session.get("totp_enrolment_device")
+    device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+    if device is None:
+        device = services.totp_enrolment_start(user=request.user)  # type: ignore[arg-type]
+        request.session["totp_enrolment_device"] = device.pk
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_enrolment_confirm(device=device, token=form.cleaned_data["code"]):
+            del request.session["totp_enrolment_device"]
+            otp_login(request, device)
+            messages.success(request, "Your authenticator app is set up")
+            return redirect("work:home")
+        form.add_error("code", "That code is not right: enter the code now shown in the app")
+    secret = b32encode(device.bin_key).decode()
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+         "qr_svg": qr_svg},
+    )
+
+
+def alerts(request: HttpRequest) -> HttpResponse:
+    items = list(request.user.alerts.all()[:100])  # type: ignore[union-attr]
+    response = render(request, "accounts/alerts.html", {"alerts": items})
+    services.alerts_mark_read(user=request.user)  # type: ignore[arg-type]
+    return response

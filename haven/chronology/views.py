@@ -1,0 +1,33 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+
+from haven.chronology.forms import ChronologyFilterForm
+from haven.chronology.selectors import chronology_for_person
+from haven.core.models import AccessAction
+from haven.people.models import Person
+from haven.people.views import person_page, render_person_page
+
+
+def _chronology(request: HttpRequest, person: Person, *, printing: bool) -> HttpResponse:
+    form = ChronologyFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    events = chronology_for_person(
+        person=person,
+        kinds=filters.get("kind"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    if printing:
+        return render_person_page(request, person, "chronology/print.html", events=events, form=form)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render_person_page(request, person, "chronology/chronology.html", page_obj=page, form=form)
+
+
+@person_page()
+def person_chronology(request: HttpRequest, person: Person) -> HttpResponse:
+    return _chronology(request, person, printing=False)
+
+
+@person_page(action=AccessAction.PRINT, detail="chronology")
+def person_chronology_print(request: HttpRequest, person: Person) -> HttpResponse:
+    return _chronology(request, person, printing=True)

@@ -1,0 +1,479 @@
+"""Every change to a person's record: validated, in one transaction, with its chronology entry."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from haven.accounts.models import Team, User
+from haven.accounts.services import alert_send, team_managers
+from haven.chronology.models import ChronologyEvent
+from haven.core.models import AccessAction
+from haven.core.services import access_log_record
+from haven.people import events
+from haven.people.models import (
+    Address,
+    Allocation,
+    BreakGlassGrant,
+    InvolvedProfessional,
+    NameType,
+    Person,
+    PersonDisability,
+    PersonKind,
+    PersonName,
+    Relationship,
+    RestrictedAccess,
+)
+from haven.people.validators import (
+    normalise_nhs_number,
+    normalise_postcode,
+    normalise_upn,
+    validate_nhs_number,
+    validate_postcode,
+    validate_upn,
+)
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the record since this edit began."""
+
+    def __init__(self, current: Person) -> None:
+        super().__init__("The record was changed by someone else")
+        self.current = current
+
+
+# Fields of Person that the details form edits.
+DETAIL_FIELDS = (
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "first_language",
+    "religion",
+    "upn",
+    "nhs_number",
+    "date_of_death",
+)
+
+
+@dataclass(frozen=True)
+class AddressData:
+    line_1: str
+    postcode: str
+    line_2: str = ""
+    town: str = ""
+    start_date: datetime.date | None = None
+
+
+def _clean_details(values: dict[str, Any], *, kind: str) -> dict[str, Any]:
+    """Normalise identifiers and check the rules no record may break."""
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    cleaned = dict(values)
+    for name in ("given_names", "family_name"):
+        if name in cleaned:
+            cleaned[name] = " ".join(str(cleaned[name] or "").split())
+    if "given_names" in cleaned and not cleaned["given_names"]:
+        errors["given_names"] = "Enter the given names"
+    if "family_name" in cleaned and not cleaned["family_name"]:
+        errors["family_name"] = "Enter the family name"
+    born = cleaned.get("date_of_birth")
+    expected = cleaned.get("expected_date_of_birth")
+    if born and born > today:
+        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    if expected and not born and expected < today:
+        errors["expected_date_of_birth"] = (
+            "Expected date of birth must be today or in the future: if the baby has been born, "
+            "enter the date of birth"
+        )
+    died = cleaned.get("date_of_death")
+    if died and died > today:
+        errors["date_of_death"] = "Date of death must be today or in the past"
+    elif died and born and died < born:
+        errors["date_of_death"] = "Date of death must be on or after the date of birth"
+    if kind == PersonKind.CHILD and "date_of_birth" in cleaned and not born and not expected:
+        errors.setdefault(
+            "date_of_birth", "Enter the date of birth, or the expected date of birth if unborn"
+        )
+    for name, normalise, validate in (
+        ("nhs_number", normalise_nhs_number, validate_nhs_number),
+        ("upn", normalise_upn, validate_upn),
+    ):
+        if cleaned.get(name):
+            cleaned[name] = normalise(cleaned[name])
+            try:
+                validate(cleaned[name])
+            except ValidationError as exc:
+                errors[name] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_address(address: AddressData) -> AddressData:
+    errors = {}
+    if not address.line_1.strip():
+        errors["line_1"] = "Enter the first line of the address"
+    try:
+        validate_postcode(address.postcode)
+    except ValidationError as exc:
+        errors["postcode"] = exc.messages[0]
+    if address.start_date and address.start_date > timezone.localdate():
+        errors["start_date"] = "The date they moved in must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    return AddressData(
+        line_1=address.line_1.strip(),
+        line_2=address.line_2.strip(),
+        town=address.town.strip(),
+        postcode=normalise_postcode(address.postcode),
+        start_date=address.start_date,
+    )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    by: User,
+    kind: str = PersonKind.CHILD,
+    details: dict[str, Any],
+    disabilities: list[str] = (),  # type: ignore[assignment]
+    address: AddressData | None = None,
+    team: Team | None = None,
+) -> Person:
+    values = _clean_details({f: details.get(f) for f in DETAIL_FIELDS if f in details}, kind=kind)
+    if address is not None:
+        address = _clean_address(address)
+    person = Person.objects.create(
+        kind=kind,
+        created_by=by,
+        **{k: v if v is not None else _blank(k) for k, v in values.items()},
+    )
+    _set_disabilities(person, disabilities)
+    events.record_created(person, by=by)
+    if address is not None:
+        events.address_recorded(Address.objects.create(person=person, **address.__dict__), by=by)
+    if team is not None:
+        allocation_set(person=person, by=by, team=team)
+    return person
+
+
+def _blank(field: str) -> Any:
+    return None if Person._meta.get_field(field).null else ""
+
+
+def _set_disabilities(person: Person, codes: list[str]) -> bool:
+    wanted = set(codes)
+    if "NONE" in wanted and len(wanted) > 1:
+        raise ValidationError(
+            {"disabilities": "Select 'No disability' or the disabilities, not both"}
+        )
+    have = set(person.disabilities.values_list("code", flat=True))
+    if wanted == have:
+        return False
+    person.disabilities.exclude(code__in=wanted).delete()
+    PersonDisability.objects.bulk_create(
+        [PersonDisability(person=person, code=c) for c in sorted(wanted - have)]
+    )
+    return True
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person_id: int,
+    by: User,
+    expected_version: int,
+    details: dict[str, Any],
+    disabilities: list[str] | None = None,
+) -> Person:
+    """Save edited details, refusing if someone else saved since ``expected_version``."""
+    current = Person.objects.select_for_update().get(pk=person_id)
+    if current.version != expected_version:
+        raise ConcurrentEditError(current)
+    values = _clean_details(
+        {f: details.get(f) for f in DETAIL_FIELDS if f in details}, kind=current.kind
+    )
+    changed = {
+        k: (v if v is not None else _blank(k))
+        for k, v in values.items()
+        if getattr(current, k) != (v if v is not None else _blank(k))
+    }
+    disabilities_changed = disabilities is not None and _set_disabilities(current, disabilities)
+    if not changed and not disabilities_changed:
+        return current
+    Person.objects.filter(pk=person_id).update(
+        **changed, version=F("version") + 1, updated_at=timezone.now()
+    )
+    person = Person.objects.get(pk=person_id)
+    labels = [str(Person._meta.get_field(f).verbose_name) for f in changed]
+    if disabilities_changed:
+        labels.append("disabilities")
+    events.details_changed(person, by=by, fields=[label.lower() for label in labels])
+    if "date_of_death" in changed and person.date_of_death:
+        events.died(person, by=by)
+    return person
+
+
+@transaction.atomic
+def address_add(*, person: Person, by: User, address: AddressData) -> Address:
+    """Record a new current address; the previous current one ends when this one starts."""
+    address = _clean_address(address)
+    moved_in = address.start_date or timezone.localdate()
+    previous = person.addresses.filter(end_date__isnull=True)
+    for old in previous:
+        if old.start_date and old.start_date > moved_in:
+            raise ValidationError(
+                {"start_date": f"The date they moved in must be after they moved into {old}"}
+            )
+    previous.update(end_date=moved_in)
+    new = Address.objects.create(person=person, **{**address.__dict__, "start_date": moved_in})
+    events.address_recorded(new, by=by)
+    return new
+
+
+@transaction.atomic
+def name_add(
+    *, person: Person, by: User, name_type: str, given_names: str, family_name: str
+) -> PersonName:
+    if name_type == NameType.PRIMARY:
+        raise ValidationError({"name_type": "Change the main name on the details page"})
+    if not (given_names.strip() or family_name.strip()):
+        raise ValidationError({"given_names": "Enter a given name or a family name"})
+    name = PersonName.objects.create(
+        person=person,
+        name_type=name_type,
+        given_names=given_names.strip(),
+        family_name=family_name.strip(),
+    )
+    events.details_changed(
+        person, by=by, fields=[f"{name.get_name_type_display().lower()} name added"]
+    )
+    return name
+
+
+@transaction.atomic
+def relationship_add(
+    *,
+    child: Person,
+    by: User,
+    relationship_type: str,
+    relative: Person | None = None,
+    new_person: dict[str, Any] | None = None,
+    parental_responsibility: bool = False,
+    start_date: datetime.date | None = None,
+) -> Relationship:
+    """Link a family member or other significant person to a child: an existing record, or a
+    new adult created here."""
+    if relative is None:
+        if not new_person:
+            raise ValidationError({"relative": "Choose a person or enter a new person's details"})
+        relative = person_create(by=by, kind=PersonKind.ADULT, details=new_person)
+    if relative.pk == child.pk:
+        raise ValidationError({"relative": "A person cannot be related to themselves"})
+    if Relationship.objects.filter(
+        person=relative, relative_of=child, relationship_type=relationship_type
+    ).exists():
+        raise ValidationError({"relationship_type": "This relationship is already recorded"})
+    relationship = Relationship.objects.create(
+        person=relative,
+        relative_of=child,
+        relationship_type=relationship_type,
+        parental_responsibility=parental_responsibility,
+        start_date=start_date,
+    )
+    events.relationship_recorded(relationship, by=by)
+    return relationship
+
+
+@transaction.atomic
+def professional_add(*, person: Person, by: User, **fields: Any) -> InvolvedProfessional:
+    if not str(fields.get("organisation", "")).strip():
+        raise ValidationError({"organisation": "Enter the organisation"})
+    involvement = InvolvedProfessional.objects.create(person=person, **fields)
+    events.professional_recorded(
+        person,
+        by=by,
+        source=involvement,
+        description=f"{involvement.get_role_display()} recorded: {involvement.organisation}",
+    )
+    return involvement
+
+
+@transaction.atomic
+def allocation_set(
+    *,
+    person: Person,
+    by: User,
+    team: Team,
+    worker: User | None = None,
+    start_date: datetime.date | None = None,
+) -> Allocation:
+    """Allocate (or re-allocate) a child; the open allocation ends, keeping the history."""
+    start = start_date or timezone.localdate()
+    if worker is not None and not worker.memberships.filter(team=team).exists():
+        raise ValidationError({"worker": f"{worker.display_name} is not a member of {team}"})
+    current = (
+        Allocation.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
+    )
+    if current is not None:
+        if current.team_id == team.pk and current.worker_id == (worker.pk if worker else None):
+            return current
+        if current.start_date > start:
+            raise ValidationError(
+                {"start_date": "The new allocation must start after the current one"}
+            )
+        current.end_date = start
+        current.save(update_fields=["end_date"])
+    allocation = Allocation.objects.create(
+        person=person, team=team, worker=worker, start_date=start, allocated_by=by
+    )
+    events.allocated(allocation, by=by)
+    return allocation
+
+
+@transaction.atomic
+def person_restrict(*, person: Person, by: User, named_users: list[User]) -> None:
+    """Restrict a record to named users (the person restricting it is always one of them)."""
+    users = {u.pk: u for u in [*named_users, by]}
+    Person.objects.filter(pk=person.pk).update(
+        is_restricted=True, version=F("version") + 1, updated_at=timezone.now()
+    )
+    RestrictedAccess.objects.filter(person=person).exclude(user_id__in=users).delete()
+    for user in users.values():
+        RestrictedAccess.objects.get_or_create(
+            person=person, user=user, defaults={"granted_by": by}
+        )
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, duplicate: Person, by: User) -> Person:
+    """Merge ``duplicate`` into ``keep``: everything recorded about the duplicate moves across;
+    the duplicate stays as a pointer, so its history and audit trail still lead somewhere."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError({"duplicate": "Choose a different record to merge"})
+    if duplicate.merged_into_id is not None or keep.merged_into_id is not None:
+        raise ValidationError({"duplicate": "One of these records has already been merged"})
+    if keep.kind != duplicate.kind:
+        raise ValidationError({"duplicate": "A child's record can only be merged with a child's"})
+    keep = Person.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    # Fill gaps in the kept record from the duplicate; never overwrite what it has.
+    gaps = {
+        f: getattr(duplicate, f)
+        for f in DETAIL_FIELDS
+        if getattr(keep, f) in ("", None) and getattr(duplicate, f) not in ("", None)
+    }
+    if gaps:
+        Person.objects.filter(pk=keep.pk).update(**gaps, version=F("version") + 1)
+    if (duplicate.given_names, duplicate.family_name) != (keep.given_names, keep.family_name):
+        PersonName.objects.create(
+            person=keep,
+            name_type=NameType.PREVIOUS,
+            given_names=duplicate.given_names,
+            family_name=duplicate.family_name,
+        )
+    PersonName.objects.filter(person=duplicate).exclude(name_type=NameType.PRIMARY).update(
+        person=keep
+    )
+    for model in (Address, InvolvedProfessional, ChronologyEvent, BreakGlassGrant):
+        model.objects.filter(person=duplicate).update(person=keep)  # type: ignore[attr-defined]
+    codes = set(duplicate.disabilities.values_list("code", flat=True))
+    codes |= set(keep.disabilities.values_list("code", flat=True))
+    if len(codes) > 1:
+        codes.discard("NONE")
+    duplicate.disabilities.all().delete()
+    _set_disabilities(keep, sorted(codes))
+    for rel in Relationship.objects.filter(relative_of=duplicate):
+        if (
+            not Relationship.objects.filter(
+                person=rel.person, relative_of=keep, relationship_type=rel.relationship_type
+            ).exists()
+            and rel.person_id != keep.pk
+        ):
+            Relationship.objects.filter(pk=rel.pk).update(relative_of=keep)
+    for rel in Relationship.objects.filter(person=duplicate):
+        if (
+            not Relationship.objects.filter(
+                person=keep, relative_of=rel.relative_of, relationship_type=rel.relationship_type
+            ).exists()
+            and rel.relative_of_id != keep.pk
+        ):
+            Relationship.objects.filter(pk=rel.pk).update(person=keep)
+    Relationship.objects.filter(person=duplicate).delete()
+    Relationship.objects.filter(relative_of=duplicate).delete()
+    # The duplicate's allocations become closed history on the kept record.
+    open_dup = Allocation.objects.filter(person=duplicate, end_date__isnull=True)
+    if Allocation.objects.filter(person=keep, end_date__isnull=True).exists():
+        open_dup.update(end_date=timezone.localdate())
+    Allocation.objects.filter(person=duplicate).update(person=keep)
+    for grant in RestrictedAccess.objects.filter(person=duplicate):
+        RestrictedAccess.objects.get_or_create(
+            person=keep, user=grant.user, defaults={"granted_by": grant.granted_by}
+        )
+    if duplicate.is_restricted and not keep.is_restricted:
+        Person.objects.filter(pk=keep.pk).update(is_restricted=True)
+    Person.objects.filter(pk=duplicate.pk).update(
+        merged_into=keep, version=F("version") + 1, updated_at=timezone.now()
+    )
+    keep.refresh_from_db()
+    events.merged(keep, duplicate, by=by)
+    return keep
+
+
+@transaction.atomic
+def break_glass_grant(
+    *, user: User, person_id: int, reason: str, request: Any = None
+) -> BreakGlassGrant | None:
+    """Open a record the user is not entitled to, for a limited time, for a stated reason.
+
+    The managers of the team holding the child, and the user's own managers, are alerted.
+    Restricted records cannot be opened this way. None if the record cannot be opened."""
+    reason = " ".join(reason.split())
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": "Explain why you need to see this record (at least 10 characters)"}
+        )
+    if not user.does_casework:
+        return None
+    person = Person.objects.filter(
+        pk=person_id, is_restricted=False, merged_into__isnull=True
+    ).first()
+    if person is None:
+        return None
+    grant = BreakGlassGrant.objects.create(
+        person=person,
+        user=user,
+        reason=reason,
+        expires_at=timezone.now() + datetime.timedelta(minutes=settings.HAVEN_BREAK_GLASS_MINUTES),
+    )
+    access_log_record(
+        user=user,
+        action=AccessAction.BREAK_GLASS,
+        request=request,
+        person_id=person.pk,
+        break_glass_reason=reason,
+    )
+    team_ids = list(
+        Allocation.objects.filter(person=person, end_date__isnull=True).values_list(
+            "team_id", flat=True
+        )
+    )
+    team_ids += list(user.memberships.values_list("team_id", flat=True))
+    managers = [m for m in team_managers(team_ids) if m.pk != user.pk]
+    alert_send(
+        recipients=managers,
+        message=f"{user.display_name} used emergency access to record {person.pk}: {reason}",
+        link=f"/people/{person.pk}/access-log/",
+    )
+    return grant

@@ -1,0 +1,79 @@
+import pytest
+from django.http import Http404
+
+from haven.accounts.models import Role
+from haven.core.models import AccessLog
+from haven.people import services
+from haven.people.access import visible_q
+from haven.people.models import Person
+from haven.people.selectors import person_get_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def visible(user):
+    return set(Person.objects.filter(visible_q(user)).values_list("pk", flat=True))
+
+
+def test_a_practitioner_sees_their_teams_children_only(child, make_child, worker, outsider):
+    theirs = make_child(team="other")
+    assert child.pk in visible(worker) and theirs.pk not in visible(worker)
+    assert theirs.pk in visible(outsider) and child.pk not in visible(outsider)
+
+
+def test_a_worker_sees_a_child_allocated_to_them_in_any_team(make_child, make_user, manager, teams):
+    lone = make_user(Role.PRACTITIONER, None)
+    kid = make_child(team="other")
+    kid.allocations.update(worker=lone)
+    assert kid.pk in visible(lone)
+
+
+def test_analysts_and_administrators_see_no_case_records(child, make_user):
+    assert visible(make_user(Role.PERFORMANCE_ANALYST, None)) == set()
+    assert visible(make_user(Role.ADMINISTRATOR, None)) == set()
+
+
+def test_an_auditor_sees_every_record_except_restricted_ones(child, make_child, make_user, manager):
+    hidden = make_child(team="other")
+    services.person_restrict(person=hidden, by=manager, named_users=[])
+    auditor = make_user(Role.AUDITOR, None)
+    assert child.pk in visible(auditor) and hidden.pk not in visible(auditor)
+
+
+def test_a_restricted_record_is_seen_only_by_named_users(child, manager, worker):
+    services.person_restrict(person=child, by=manager, named_users=[])
+    assert child.pk not in visible(worker)  # even in the team holding the case
+    assert child.pk in visible(manager)
+
+
+def test_family_adults_are_seen_with_the_child(child, worker, outsider):
+    rel = services.relationship_add(child=child, by=worker, relationship_type="parent",
+                                    new_person={"given_names": "Sarah", "family_name": "Smith"})
+    assert rel.person.pk in visible(worker)
+    assert rel.person.pk not in visible(outsider)
+
+
+def test_another_teams_child_is_a_404_with_a_refused_access_row(child, outsider):
+    with pytest.raises(Http404):
+        person_get_for_user(user=outsider, person_id=child.pk)
+    row = AccessLog.objects.get(person_id=child.pk)
+    assert row.action == "refused" and row.user == outsider
+
+
+def test_every_permitted_read_is_logged(child, worker):
+    person_get_for_user(user=worker, person_id=child.pk)
+    assert AccessLog.objects.filter(person_id=child.pk, action="view", user=worker).count() == 1
+
+
+def test_views_under_break_glass_carry_the_reason(child, outsider):
+    services.break_glass_grant(user=outsider, person_id=child.pk,
+                               reason="Police called out of hours about this child")
+    person_get_for_user(user=outsider, person_id=child.pk)
+    view = AccessLog.objects.get(person_id=child.pk, action="view")
+    assert view.break_glass_reason == "Police called out of hours about this child"
+
+
+def test_a_disabled_user_sees_nothing(child, worker):
+    worker.is_active = False
+    worker.save()
+    assert visible(worker) == set()

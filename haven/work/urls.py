@@ -1,0 +1,6 @@
+from django.urls import path
+
+from haven.work import views
+
+app_name = "work"
+urlpatterns = [path("", views.home, name="home")]
