@@ -13,6 +13,7 @@ from haven.people.models import (
     RelationshipType,
     Sex,
 )
+from haven.people.validators import validate_nhs_number, validate_postcode, validate_upn
 from haven.ui.forms import GovukDateField, GovukForm
 
 
@@ -62,12 +63,14 @@ class PersonDetailsForm(GovukForm):
         max_length=14,
         required=False,
         help_text="10 digits, for example 943 476 5919",
+        validators=[validate_nhs_number],
     )
     upn = forms.CharField(
         label="Unique pupil number (UPN)",
         max_length=15,
         required=False,
         help_text="13 characters, starting with a letter",
+        validators=[validate_upn],
     )
     disabilities = forms.MultipleChoiceField(
         label="Disabilities",
@@ -81,7 +84,9 @@ class PersonCreateForm(PersonDetailsForm):
     address_line_1 = forms.CharField(label="Address line 1", max_length=120, required=False)
     address_line_2 = forms.CharField(label="Address line 2", max_length=120, required=False)
     address_town = forms.CharField(label="Town or city", max_length=80, required=False)
-    address_postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    address_postcode = forms.CharField(
+        label="Postcode", max_length=10, required=False, validators=[validate_postcode]
+    )
     team = forms.ModelChoiceField(
         label="Allocate to team", queryset=Team.objects.none(), empty_label=None
     )
@@ -116,7 +121,10 @@ class AddressForm(GovukForm):
     line_2 = forms.CharField(label="Address line 2", max_length=120, required=False)
     town = forms.CharField(label="Town or city", max_length=80, required=False)
     postcode = forms.CharField(
-        label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"}
+        label="Postcode",
+        max_length=10,
+        error_messages={"required": "Enter the postcode"},
+        validators=[validate_postcode],
     )
     start_date = GovukDateField(
         label="Date they moved in",
