@@ -1,9 +1,10 @@
 """Name lists for the synthetic population, with rough frequencies.
 
 The common surnames carry approximate counts per 100,000 people in England (ONS and the
-published surname studies, rounded); they cover about a fifth of the population, as in life. The
-long tail is made of English place-name surnames (Ash + ford, Black + wood, Mill + ing + ton ...), which gives a
-several thousand rarer names so that the trigram and phonetic indexes see a realistic spread.
+published surname studies, rounded); they cover about a fifth of the population, as in life.
+The long tail is made of English place-name surnames (Ash + ford, Black + wood,
+Mill + ing + ton ...): several thousand rarer names, so that the trigram and phonetic indexes
+see a realistic spread.
 """
 
 from __future__ import annotations
