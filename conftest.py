@@ -71,7 +71,9 @@ def make_child(db: Any, teams: dict[str, Team], manager: User) -> Any:
         }
         values.update(details)
         return people.person_create(
-            by=manager, kind=PersonKind.CHILD, details=values,
+            by=manager,
+            kind=PersonKind.CHILD,
+            details=values,
             team=teams[team] if team else None,
         )
 

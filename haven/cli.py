@@ -47,7 +47,11 @@ def cmd_db(action: str) -> int:
         print(f"Started {info.describe()}")
     elif action == "stop":
         stopped = database.embedded_stop()
-        print("Stopped the embedded PostgreSQL" if stopped else "The embedded PostgreSQL was not running")
+        print(
+            "Stopped the embedded PostgreSQL"
+            if stopped
+            else "The embedded PostgreSQL was not running"
+        )
     else:
         print(database.embedded_status())
     return 0

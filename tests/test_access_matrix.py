@@ -59,7 +59,9 @@ def test_anonymous_users_are_sent_to_sign_in(name, route, converters, child):
 
 @pytest.mark.parametrize(("name", "route"), PERSON_URLS, ids=[p[0] for p in PERSON_URLS])
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_a_user_not_entitled_gets_404_and_an_audit_row(name, route, method, child, as_outsider, outsider):
+def test_a_user_not_entitled_gets_404_and_an_audit_row(
+    name, route, method, child, as_outsider, outsider
+):
     response = getattr(as_outsider, method)(url_for(route, child.pk))
     assert response.status_code == 404
     refused = AccessLog.objects.filter(person_id=child.pk, user=outsider, action="refused")
@@ -69,7 +71,9 @@ def test_a_user_not_entitled_gets_404_and_an_audit_row(name, route, method, chil
 
 
 @pytest.mark.parametrize(("name", "route"), PERSON_URLS, ids=[p[0] for p in PERSON_URLS])
-def test_a_restricted_record_is_404_even_for_the_team_holding_it(name, route, child, manager, as_worker, worker):
+def test_a_restricted_record_is_404_even_for_the_team_holding_it(
+    name, route, child, manager, as_worker, worker
+):
     from haven.people.services import person_restrict
 
     person_restrict(person=child, by=manager, named_users=[])

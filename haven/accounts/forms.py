@@ -3,7 +3,8 @@ from django import forms
 
 class SignInForm(forms.Form):
     username = forms.CharField(
-        label="Username", max_length=150,
+        label="Username",
+        max_length=150,
         error_messages={"required": "Enter your username"},
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )

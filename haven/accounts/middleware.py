@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from haven.accounts.models import User
 from haven.accounts.services import second_factor_required, totp_device_for
 from haven.core import drafts
 
@@ -26,13 +27,13 @@ class SignInRequiredMiddleware:
         if path.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
         user = request.user
-        if not user.is_authenticated:
+        if not isinstance(user, User):
             if request.method == "POST":
                 drafts.keep(request)
             return redirect_to_login(request.get_full_path(), reverse("accounts:sign_in"))
-        if not user.is_verified() and not path.startswith(SECOND_FACTOR_PATHS):  # type: ignore[attr-defined]
-            if second_factor_required(user):  # type: ignore[arg-type]
-                if totp_device_for(user) is None:  # type: ignore[arg-type]
-                    return redirect("accounts:two_factor_setup")
-                return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+        needs_code = not user.is_verified() and not path.startswith(SECOND_FACTOR_PATHS)  # type: ignore[attr-defined]
+        if needs_code and second_factor_required(user):
+            if totp_device_for(user) is None:
+                return redirect("accounts:two_factor_setup")
+            return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -28,9 +28,7 @@ class SignInResult:
 
 def _recent_failures(username: str) -> int:
     since = timezone.now() - datetime.timedelta(seconds=settings.HAVEN_LOGIN_WINDOW_SECONDS)
-    return SignInAttempt.objects.filter(
-        username=username, succeeded=False, at__gte=since
-    ).count()
+    return SignInAttempt.objects.filter(username=username, succeeded=False, at__gte=since).count()
 
 
 def sign_in_check(*, request: HttpRequest, username: str, password: str) -> SignInResult:
@@ -49,9 +47,10 @@ def sign_in_check(*, request: HttpRequest, username: str, password: str) -> Sign
 
 
 def second_factor_required(user: User) -> bool:
-    return user.role in settings.HAVEN_TOTP_REQUIRED_ROLES or TOTPDevice.objects.filter(
-        user=user, confirmed=True
-    ).exists()
+    return (
+        user.role in settings.HAVEN_TOTP_REQUIRED_ROLES
+        or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def totp_device_for(user: User) -> TOTPDevice | None:

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts import services
 from haven.accounts.forms import CodeForm, SignInForm
 from haven.core import drafts
+from haven.core.http import AuthenticatedRequest
 
 SIGN_IN_FAILED = "Enter a correct username and password"
 
@@ -48,9 +49,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             drafts.remember_owner(response, result.user.pk)
             return response
     return render(
-        request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")},
-        status=200 if not form.errors else 200,
-    )
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "next": _safe_next(request, "")},
+            )
 
 
 @require_POST
@@ -60,8 +62,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sign_in")
 
 
-def two_factor(request: HttpRequest) -> HttpResponse:
-    device = services.totp_device_for(request.user)  # type: ignore[arg-type]
+def two_factor(request: AuthenticatedRequest) -> HttpResponse:
+    device = services.totp_device_for(request.user)
     if device is None:
         return redirect("accounts:two_factor_setup")
     form = CodeForm(request.POST or None)
@@ -70,14 +72,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_safe_next(request))
         form.add_error("code", "That code is not right: enter the code now shown in the app")
-    return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request, "")})
+    return render(
+        request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request, "")}
+    )
 
 
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     device_id = request.session.get("totp_enrolment_device")
     device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
     if device is None:
-        device = services.totp_enrolment_start(user=request.user)  # type: ignore[arg-type]
+        device = services.totp_enrolment_start(user=request.user)
         request.session["totp_enrolment_device"] = device.pk
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -92,13 +96,16 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-         "qr_svg": qr_svg},
+        {
+            "form": form,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr_svg": qr_svg,
+        },
     )
 
 
-def alerts(request: HttpRequest) -> HttpResponse:
-    items = list(request.user.alerts.all()[:100])  # type: ignore[union-attr]
+def alerts(request: AuthenticatedRequest) -> HttpResponse:
+    items = list(request.user.alerts.all()[:100])
     response = render(request, "accounts/alerts.html", {"alerts": items})
-    services.alerts_mark_read(user=request.user)  # type: ignore[arg-type]
+    services.alerts_mark_read(user=request.user)
     return response

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -7,17 +7,18 @@ from haven.ui.forms import GovukDateField, GovukForm
 
 
 class ChronologyFilterForm(GovukForm):
-    kind = forms.MultipleChoiceField(label="Type of event", required=False,
-                                     widget=forms.CheckboxSelectMultiple)
+    kind = forms.MultipleChoiceField(
+        label="Type of event", required=False, widget=forms.CheckboxSelectMultiple
+    )
     date_from = GovukDateField(label="From", required=False)
     date_to = GovukDateField(label="To", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = all_kinds()
+        cast(forms.ChoiceField, self.fields["kind"]).choices = all_kinds()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
         return data

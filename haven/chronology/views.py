@@ -1,14 +1,15 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from haven.chronology.forms import ChronologyFilterForm
 from haven.chronology.selectors import chronology_for_person
+from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
 from haven.people.models import Person
 from haven.people.views import person_page, render_person_page
 
 
-def _chronology(request: HttpRequest, person: Person, *, printing: bool) -> HttpResponse:
+def _chronology(request: AuthenticatedRequest, person: Person, *, printing: bool) -> HttpResponse:
     form = ChronologyFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = chronology_for_person(
@@ -18,16 +19,20 @@ def _chronology(request: HttpRequest, person: Person, *, printing: bool) -> Http
         date_to=filters.get("date_to"),
     )
     if printing:
-        return render_person_page(request, person, "chronology/print.html", events=events, form=form)
+        return render_person_page(
+            request, person, "chronology/print.html", events=events, form=form
+        )
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render_person_page(request, person, "chronology/chronology.html", page_obj=page, form=form)
+    return render_person_page(
+        request, person, "chronology/chronology.html", page_obj=page, form=form
+    )
 
 
 @person_page()
-def person_chronology(request: HttpRequest, person: Person) -> HttpResponse:
+def person_chronology(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     return _chronology(request, person, printing=False)
 
 
 @person_page(action=AccessAction.PRINT, detail="chronology")
-def person_chronology_print(request: HttpRequest, person: Person) -> HttpResponse:
+def person_chronology_print(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     return _chronology(request, person, printing=True)

@@ -80,7 +80,7 @@ def _embedded() -> Any:
 
 def _running_postmaster(pgdata: Path) -> Any | None:
     """The postmaster of ``pgdata`` if one is really running, clearing a stale lock file."""
-    PostmasterInfo = _embedded().utils.PostmasterInfo  # noqa: N806
+    PostmasterInfo = _embedded().utils.PostmasterInfo
 
     pid_file = pgdata / "postmaster.pid"
     if not pid_file.exists():

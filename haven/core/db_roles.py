@@ -80,7 +80,7 @@ def _trigger_sql(model: type[models.Model]) -> str:
     person_column = ""
     person_field = getattr(model, "audit_person_field", "")
     if person_field:
-        person_column = model._meta.get_field(person_field).column
+        person_column = getattr(model._meta.get_field(person_field), "column", "")
     ignored = ",".join(getattr(model, "audit_ignored_fields", ()))
     redacted = ",".join(ALWAYS_REDACTED)
     return (
@@ -101,15 +101,13 @@ def prepare_database(connection: BaseDatabaseWrapper) -> None:
             EXCEPTION WHEN duplicate_object THEN NULL; END $$;
             """
         )
-        with contextlib.suppress(DatabaseError):
-            # A superuser may SET ROLE to anyone; another owner needs membership.
-            with connection.cursor() as inner:
-                inner.execute("SAVEPOINT grant_role")
-                try:
-                    inner.execute(f"GRANT {APP_ROLE} TO CURRENT_USER")
-                    inner.execute("RELEASE SAVEPOINT grant_role")
-                except DatabaseError:
-                    inner.execute("ROLLBACK TO SAVEPOINT grant_role")
+        # A superuser may SET ROLE to anyone; another owner needs membership.
+        cursor.execute("SAVEPOINT grant_role")
+        try:
+            cursor.execute(f"GRANT {APP_ROLE} TO CURRENT_USER")
+            cursor.execute("RELEASE SAVEPOINT grant_role")
+        except DatabaseError:
+            cursor.execute("ROLLBACK TO SAVEPOINT grant_role")
         cursor.execute(audit_sql)
         for model in audited_models():
             cursor.execute(_trigger_sql(model))

@@ -18,7 +18,11 @@ _NOT_KEPT = {"csrfmiddlewaretoken", "password"}
 
 def remember_owner(response: HttpResponse, user_id: int) -> None:
     response.set_signed_cookie(
-        OWNER_COOKIE, str(user_id), salt=OWNER_SALT, httponly=True, samesite="Strict",
+        OWNER_COOKIE,
+        str(user_id),
+        salt=OWNER_SALT,
+        httponly=True,
+        samesite="Strict",
         max_age=60 * 60 * 24 * 30,
     )
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -94,10 +94,11 @@ class PersonCreateForm(PersonDetailsForm):
 
     def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
+        team_field = cast(forms.ModelChoiceField, self.fields["team"])
+        team_field.queryset = teams if teams is not None else Team.objects.none()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         parts = [data.get("address_line_1"), data.get("address_postcode")]
         if any(parts) and not all(parts):
             if not data.get("address_line_1"):
@@ -170,7 +171,7 @@ class RelationshipForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("existing_person"):
             if not data.get("given_names"):
                 self.add_error(

@@ -76,9 +76,7 @@ class Person(VersionedModel):
     expected_date_of_birth = models.DateField("Expected date of birth", null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     gender_identity = models.CharField("Gender identity", max_length=60, blank=True)
-    ethnicity = models.CharField(
-        max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT
-    )
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
     first_language = models.CharField("First language", max_length=60, blank=True)
     religion = models.CharField(max_length=60, blank=True)
     upn = models.CharField("Unique pupil number (UPN)", max_length=13, blank=True)
@@ -186,9 +184,7 @@ class PersonDisability(models.Model):
     audit_person_field = "person"
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["person", "code"], name="disability_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["person", "code"], name="disability_once")]
 
     def __str__(self) -> str:
         return self.get_code_display()
@@ -259,9 +255,7 @@ class Relationship(models.Model):
     the child)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
-    relative_of = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="related_people"
-    )
+    relative_of = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="related_people")
     relationship_type = models.CharField(max_length=30, choices=RelationshipType.choices)
     parental_responsibility = models.BooleanField(default=False)
     start_date = models.DateField(null=True, blank=True)

@@ -35,7 +35,10 @@ def person_get_for_user(
     )
     if person is None:
         access_log_record(
-            user=user, action=AccessAction.REFUSED, request=request, person_id=person_id,
+            user=user,
+            action=AccessAction.REFUSED,
+            request=request,
+            person_id=person_id,
             detail=detail or action.label,
         )
         raise Http404("No record you are entitled to see")
@@ -57,9 +60,7 @@ def person_get_for_user(
 def person_profile(*, person: Person) -> dict[str, Any]:
     """What the child's page shows, fetched in a fixed number of queries."""
     addresses = list(person.addresses.all())
-    family_in = list(
-        Relationship.objects.filter(relative_of=person).select_related("person")
-    )
+    family_in = list(Relationship.objects.filter(relative_of=person).select_related("person"))
     family_out = list(Relationship.objects.filter(person=person).select_related("relative_of"))
     allocation = (
         Allocation.objects.filter(person=person, end_date__isnull=True)

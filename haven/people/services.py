@@ -216,7 +216,7 @@ def person_update(
         **changed, version=F("version") + 1, updated_at=timezone.now()
     )
     person = Person.objects.get(pk=person_id)
-    labels = [str(Person._meta.get_field(f).verbose_name) for f in changed]
+    labels = [str(getattr(Person._meta.get_field(f), "verbose_name", f)) for f in changed]
     if disabilities_changed:
         labels.append("disabilities")
     events.details_changed(person, by=by, fields=[label.lower() for label in labels])

@@ -34,7 +34,9 @@ def validate_nhs_number(value: str) -> None:
     if not re.fullmatch(r"\d{10}", digits):
         raise ValidationError("Enter an NHS number of 10 digits, like 943 476 5919")
     if not nhs_number_is_valid(digits):
-        raise ValidationError("This is not a valid NHS number: check the digits (the last one is a check digit)")
+        raise ValidationError(
+            "This is not a valid NHS number: check the digits (the last one is a check digit)"
+        )
 
 
 def upn_check_letter(body: str) -> str:

@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from haven.accounts.models import Role, Team, User
 from haven.core import drafts
+from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
 from haven.people import access, selectors, services
@@ -51,7 +52,7 @@ def person_page(
     def decorate(view: PersonView) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(
-            request: HttpRequest, person_id: int, *args: Any, **kwargs: Any
+            request: AuthenticatedRequest, person_id: int, *args: Any, **kwargs: Any
         ) -> HttpResponse:
             try:
                 person = selectors.person_get_for_user(
@@ -65,13 +66,13 @@ def person_page(
                 return render(
                     request,
                     "people/not_found.html",
-                    {"person_id": person_id, "can_break_glass": request.user.does_casework},  # type: ignore[union-attr]
+                    {"person_id": person_id, "can_break_glass": request.user.does_casework},
                     status=404,
                 )
             if person.merged_into_id:
                 messages.info(request, f"Record {person.pk} was merged into this record")
                 return redirect("people:person_detail", person_id=person.merged_into_id)
-            user: User = request.user  # type: ignore[assignment]
+            user = request.user
             if (write and not user.can_write) or (roles is not None and user.role not in roles):
                 raise PermissionDenied("Your role cannot do this")
             return view(request, person, *args, **kwargs)
@@ -92,9 +93,9 @@ def person_tabs(person: Person, user: User) -> list[tuple[str, str]]:
 
 
 def render_person_page(
-    request: HttpRequest, person: Person, template: str, **context: Any
+    request: AuthenticatedRequest, person: Person, template: str, **context: Any
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     return render(
         request, template, {"person": person, "tabs": person_tabs(person, user), **context}
     )
@@ -107,7 +108,7 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
-def _bound(form_class: Any, request: HttpRequest, **kwargs: Any) -> Any:
+def _bound(form_class: Any, request: AuthenticatedRequest, **kwargs: Any) -> Any:
     """A form bound to what was posted, or to what was kept when the session ran out."""
     if request.method == "POST":
         return form_class(request.POST, **kwargs)
@@ -118,8 +119,8 @@ def _bound(form_class: Any, request: HttpRequest, **kwargs: Any) -> Any:
     return form_class(**kwargs)
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def search(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     if not user.does_casework:
         raise PermissionDenied("Your role does not include searching for people")
     query = request.GET.get("q", "").strip()
@@ -134,8 +135,8 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "people/search.html", {"query": query, "hits": hits, "visible": visible})
 
 
-def person_create(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def person_create(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     if not user.can_write or not user.does_casework:
         raise PermissionDenied("Your role cannot create records")
     teams = Team.objects.filter(memberships__user=user, is_active=True)
@@ -199,18 +200,18 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @person_page()
-def person_detail(request: HttpRequest, person: Person) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     return render_person_page(
         request,
         person,
         "people/person_detail.html",
         **selectors.person_profile(person=person),
         can_manage=request.user.role in MANAGER_ROLES,
-    )  # type: ignore[union-attr]
+    )
 
 
 @person_page(action=AccessAction.PRINT)
-def person_print(request: HttpRequest, person: Person) -> HttpResponse:
+def person_print(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     return render_person_page(
         request, person, "people/person_print.html", **selectors.person_profile(person=person)
     )
@@ -238,7 +239,7 @@ def _details_initial(person: Person) -> dict[str, Any]:
 
 
 @person_page(write=True)
-def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     form = _bound(PersonEditForm, request, initial=_details_initial(person))
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -247,7 +248,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
             services.person_update(
                 person_id=person.pk,
                 by=request.user,
-                expected_version=data["version"],  # type: ignore[arg-type]
+                expected_version=data["version"],
                 details=data,
                 disabilities=data["disabilities"],
             )
@@ -268,11 +269,13 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
         else:
             messages.success(request, "Details saved")
             return redirect("people:person_detail", person_id=person.pk)
-    return render_person_page(request, person, "people/person_edit.html", form=form, conflict=conflict)
+    return render_person_page(
+        request, person, "people/person_edit.html", form=form, conflict=conflict
+    )
 
 
 def _simple_form_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     person: Person,
     form_class: Any,
     title: str,
@@ -292,12 +295,12 @@ def _simple_form_page(
 
 
 @person_page(write=True)
-def address_add(request: HttpRequest, person: Person) -> HttpResponse:
+def address_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.address_add(
             person=person,
             by=request.user,
-            address=services.AddressData(  # type: ignore[arg-type]
+            address=services.AddressData(
                 line_1=data["line_1"],
                 line_2=data["line_2"],
                 town=data["town"],
@@ -312,15 +315,15 @@ def address_add(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @person_page(write=True)
-def name_add(request: HttpRequest, person: Person) -> HttpResponse:
+def name_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
-        return services.name_add(person=person, by=request.user, **data)  # type: ignore[arg-type]
+        return services.name_add(person=person, by=request.user, **data)
 
-    return _simple_formrender_person_page(request, person, NameForm, "Add another name", save, "Name saved")
+    return _simple_form_page(request, person, NameForm, "Add another name", save, "Name saved")
 
 
 @person_page(write=True)
-def relationship_add(request: HttpRequest, person: Person) -> HttpResponse:
+def relationship_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         relative = None
         if data["existing_person"]:
@@ -343,7 +346,7 @@ def relationship_add(request: HttpRequest, person: Person) -> HttpResponse:
         return services.relationship_add(
             child=person,
             by=request.user,
-            relationship_type=data["relationship_type"],  # type: ignore[arg-type]
+            relationship_type=data["relationship_type"],
             relative=relative,
             new_person=new_person,
             parental_responsibility=data["parental_responsibility"],
@@ -360,9 +363,9 @@ def relationship_add(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @person_page(write=True)
-def professional_add(request: HttpRequest, person: Person) -> HttpResponse:
+def professional_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
-        return services.professional_add(person=person, by=request.user, **data)  # type: ignore[arg-type]
+        return services.professional_add(person=person, by=request.user, **data)
 
     return _simple_form_page(
         request,
@@ -375,14 +378,14 @@ def professional_add(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @person_page(write=True, roles=MANAGER_ROLES)
-def allocation(request: HttpRequest, person: Person) -> HttpResponse:
+def allocation(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     form = _bound(AllocationForm, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_set(
                 person=person,
                 by=request.user,
-                team=form.cleaned_data["team"],  # type: ignore[arg-type]
+                team=form.cleaned_data["team"],
                 worker=form.cleaned_data["worker"],
             )
         except ValidationError as exc:
@@ -400,7 +403,7 @@ def allocation(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @person_page(roles=GOVERNANCE_ROLES)
-def access_log(request: HttpRequest, person: Person) -> HttpResponse:
+def access_log(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     views = Paginator(selectors.access_log_for_person(person=person), 50).get_page(
         request.GET.get("page")
     )
@@ -415,7 +418,7 @@ def access_log(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @person_page(write=True, roles=MANAGER_ROLES)
-def merge(request: HttpRequest, person: Person) -> HttpResponse:
+def merge(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     form = MergeForm(request.POST or None)
     duplicate = None
     if request.method == "POST" and form.is_valid():
@@ -431,7 +434,7 @@ def merge(request: HttpRequest, person: Person) -> HttpResponse:
             form.add_error("duplicate", "Enter the Haven ID of another record you can see")
         elif form.cleaned_data["confirm"]:
             try:
-                services.person_merge(keep=person, duplicate=duplicate, by=request.user)  # type: ignore[arg-type]
+                services.person_merge(keep=person, duplicate=duplicate, by=request.user)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -441,7 +444,7 @@ def merge(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @person_page(write=True, roles=MANAGER_ROLES)
-def restrict(request: HttpRequest, person: Person) -> HttpResponse:
+def restrict(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     form = RestrictForm(
         request.POST or None,
         initial={"named_users": list(person.restricted_to.values_list("user_id", flat=True))},
@@ -449,7 +452,7 @@ def restrict(request: HttpRequest, person: Person) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.person_restrict(
             person=person,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             named_users=list(form.cleaned_data["named_users"]),
         )
         messages.success(request, "The record is now restricted to the people named")
@@ -459,9 +462,9 @@ def restrict(request: HttpRequest, person: Person) -> HttpResponse:
     )
 
 
-def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
+def break_glass(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """Ask for emergency access. The page looks the same whether or not the record exists."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if not user.does_casework:
         raise PermissionDenied("Your role does not include emergency access to records")
     form = BreakGlassForm(request.POST or None)
@@ -484,4 +487,3 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
                 "that holds the case, or your manager.",
             )
     return render(request, "people/break_glass.html", {"form": form, "person_id": person_id})
-

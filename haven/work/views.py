@@ -1,14 +1,14 @@
 from collections import defaultdict
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from haven.accounts.models import User
+from haven.core.http import AuthenticatedRequest
 from haven.work import selectors
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     context: dict = {"caseload": list(selectors.caseload_for_worker(user=user))}
     if user.is_manager:
         by_worker: dict[str, list] = defaultdict(list)

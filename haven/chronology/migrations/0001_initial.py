@@ -6,32 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChronologyEvent',
+            name="ChronologyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(db_index=True)),
-                ('kind', models.CharField(max_length=40)),
-                ('summary', models.CharField(max_length=300)),
-                ('detail', models.TextField(blank=True)),
-                ('source_type', models.CharField(blank=True, max_length=60)),
-                ('source_id', models.BigIntegerField(null=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chronology_events', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_on", models.DateField(db_index=True)),
+                ("kind", models.CharField(max_length=40)),
+                ("summary", models.CharField(max_length=300)),
+                ("detail", models.TextField(blank=True)),
+                ("source_type", models.CharField(blank=True, max_length=60)),
+                ("source_id", models.BigIntegerField(null=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chronology_events",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_on', '-id'],
-                'indexes': [models.Index(fields=['person', 'occurred_on'], name='chronology__person__4a3d28_idx')],
+                "ordering": ["-occurred_on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "occurred_on"], name="chronology__person__4a3d28_idx"
+                    )
+                ],
             },
         ),
     ]

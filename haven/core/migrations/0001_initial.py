@@ -14,7 +14,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -28,43 +27,87 @@ class Migration(migrations.Migration):
         CITextExtension(),
         CreateExtension("fuzzystrmatch"),
         migrations.CreateModel(
-            name='AuditChange',
+            name="AuditChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('table_name', models.CharField(max_length=100)),
-                ('row_id', models.CharField(max_length=64)),
-                ('operation', models.CharField(max_length=8)),
-                ('old_values', models.JSONField(null=True)),
-                ('new_values', models.JSONField(null=True)),
-                ('changed_fields', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), null=True, size=None)),
-                ('person_id', models.BigIntegerField(null=True)),
-                ('actor_id', models.BigIntegerField(null=True)),
-                ('actor_label', models.CharField(blank=True, default='', max_length=150)),
-                ('request_id', models.CharField(blank=True, default='', max_length=64)),
-                ('txid', models.BigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("table_name", models.CharField(max_length=100)),
+                ("row_id", models.CharField(max_length=64)),
+                ("operation", models.CharField(max_length=8)),
+                ("old_values", models.JSONField(null=True)),
+                ("new_values", models.JSONField(null=True)),
+                (
+                    "changed_fields",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.TextField(), null=True, size=None
+                    ),
+                ),
+                ("person_id", models.BigIntegerField(null=True)),
+                ("actor_id", models.BigIntegerField(null=True)),
+                ("actor_label", models.CharField(blank=True, default="", max_length=150)),
+                ("request_id", models.CharField(blank=True, default="", max_length=64)),
+                ("txid", models.BigIntegerField()),
             ],
             options={
-                'indexes': [models.Index(fields=['table_name', 'row_id'], name='core_auditc_table_n_33666f_idx'), models.Index(fields=['person_id', 'at'], name='core_auditc_person__6bc0fc_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["table_name", "row_id"], name="core_auditc_table_n_33666f_idx"
+                    ),
+                    models.Index(fields=["person_id", "at"], name="core_auditc_person__6bc0fc_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(max_length=150)),
-                ('role', models.CharField(blank=True, max_length=40)),
-                ('ip_address', models.GenericIPAddressField(null=True)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('search', 'Searched'), ('print', 'Printed'), ('export', 'Exported'), ('refused', 'Refused access'), ('break_glass', 'Emergency access granted')], max_length=20)),
-                ('person_id', models.BigIntegerField(null=True)),
-                ('path', models.CharField(blank=True, max_length=500)),
-                ('detail', models.CharField(blank=True, max_length=500)),
-                ('break_glass_reason', models.TextField(blank=True)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(max_length=150)),
+                ("role", models.CharField(blank=True, max_length=40)),
+                ("ip_address", models.GenericIPAddressField(null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("search", "Searched"),
+                            ("print", "Printed"),
+                            ("export", "Exported"),
+                            ("refused", "Refused access"),
+                            ("break_glass", "Emergency access granted"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("person_id", models.BigIntegerField(null=True)),
+                ("path", models.CharField(blank=True, max_length=500)),
+                ("detail", models.CharField(blank=True, max_length=500)),
+                ("break_glass_reason", models.TextField(blank=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['person_id', 'at'], name='core_access_person__f8696f_idx'), models.Index(fields=['user', 'at'], name='core_access_user_id_bfcd07_idx')],
+                "indexes": [
+                    models.Index(fields=["person_id", "at"], name="core_access_person__f8696f_idx"),
+                    models.Index(fields=["user", "at"], name="core_access_user_id_bfcd07_idx"),
+                ],
             },
         ),
     ]

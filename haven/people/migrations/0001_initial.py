@@ -7,212 +7,583 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
         ("core", "0001_initial"),
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('child', 'Child'), ('adult', 'Adult')], default='child', max_length=5)),
-                ('given_names', models.CharField(max_length=100, verbose_name='Given names')),
-                ('family_name', models.CharField(max_length=100, verbose_name='Family name')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='Date of birth')),
-                ('expected_date_of_birth', models.DateField(blank=True, null=True, verbose_name='Expected date of birth')),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Unknown or indeterminate')], default='U', max_length=1)),
-                ('gender_identity', models.CharField(blank=True, max_length=60, verbose_name='Gender identity')),
-                ('ethnicity', models.CharField(choices=[('WBRI', 'White British'), ('WIRI', 'White Irish'), ('WOTH', 'Any other White background'), ('WIRT', 'Traveller of Irish heritage'), ('WROM', 'Gypsy/Roma'), ('MWBC', 'White and Black Caribbean'), ('MWBA', 'White and Black African'), ('MWAS', 'White and Asian'), ('MOTH', 'Any other mixed background'), ('AIND', 'Indian'), ('APKN', 'Pakistani'), ('ABAN', 'Bangladeshi'), ('AOTH', 'Any other Asian background'), ('BCRB', 'Black Caribbean'), ('BAFR', 'Black African'), ('BOTH', 'Any other Black background'), ('CHNE', 'Chinese'), ('OOTH', 'Any other ethnic group'), ('REFU', 'Refused'), ('NOBT', 'Information not yet obtained')], default='NOBT', max_length=4)),
-                ('first_language', models.CharField(blank=True, max_length=60, verbose_name='First language')),
-                ('religion', models.CharField(blank=True, max_length=60)),
-                ('upn', models.CharField(blank=True, max_length=13, verbose_name='Unique pupil number (UPN)')),
-                ('nhs_number', models.CharField(blank=True, max_length=10, verbose_name='NHS number')),
-                ('date_of_death', models.DateField(blank=True, null=True, verbose_name='Date of death')),
-                ('is_restricted', models.BooleanField(default=False, help_text='Only named users may see a restricted record')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("child", "Child"), ("adult", "Adult")],
+                        default="child",
+                        max_length=5,
+                    ),
+                ),
+                ("given_names", models.CharField(max_length=100, verbose_name="Given names")),
+                ("family_name", models.CharField(max_length=100, verbose_name="Family name")),
+                (
+                    "date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="Date of birth"),
+                ),
+                (
+                    "expected_date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="Expected date of birth"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Unknown or indeterminate")],
+                        default="U",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "gender_identity",
+                    models.CharField(blank=True, max_length=60, verbose_name="Gender identity"),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        choices=[
+                            ("WBRI", "White British"),
+                            ("WIRI", "White Irish"),
+                            ("WOTH", "Any other White background"),
+                            ("WIRT", "Traveller of Irish heritage"),
+                            ("WROM", "Gypsy/Roma"),
+                            ("MWBC", "White and Black Caribbean"),
+                            ("MWBA", "White and Black African"),
+                            ("MWAS", "White and Asian"),
+                            ("MOTH", "Any other mixed background"),
+                            ("AIND", "Indian"),
+                            ("APKN", "Pakistani"),
+                            ("ABAN", "Bangladeshi"),
+                            ("AOTH", "Any other Asian background"),
+                            ("BCRB", "Black Caribbean"),
+                            ("BAFR", "Black African"),
+                            ("BOTH", "Any other Black background"),
+                            ("CHNE", "Chinese"),
+                            ("OOTH", "Any other ethnic group"),
+                            ("REFU", "Refused"),
+                            ("NOBT", "Information not yet obtained"),
+                        ],
+                        default="NOBT",
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "first_language",
+                    models.CharField(blank=True, max_length=60, verbose_name="First language"),
+                ),
+                ("religion", models.CharField(blank=True, max_length=60)),
+                (
+                    "upn",
+                    models.CharField(
+                        blank=True, max_length=13, verbose_name="Unique pupil number (UPN)"
+                    ),
+                ),
+                (
+                    "nhs_number",
+                    models.CharField(blank=True, max_length=10, verbose_name="NHS number"),
+                ),
+                (
+                    "date_of_death",
+                    models.DateField(blank=True, null=True, verbose_name="Date of death"),
+                ),
+                (
+                    "is_restricted",
+                    models.BooleanField(
+                        default=False, help_text="Only named users may see a restricted record"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InvolvedProfessional',
+            name="InvolvedProfessional",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('school', 'School'), ('gp', 'GP'), ('health_visitor', 'Health visitor'), ('school_nurse', 'School nurse'), ('midwife', 'Midwife'), ('camhs', 'Child and adolescent mental health'), ('police', 'Police'), ('youth_justice', 'Youth justice'), ('housing', 'Housing'), ('other', 'Other')], max_length=20)),
-                ('name', models.CharField(blank=True, max_length=120)),
-                ('organisation', models.CharField(max_length=160)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='professionals', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("school", "School"),
+                            ("gp", "GP"),
+                            ("health_visitor", "Health visitor"),
+                            ("school_nurse", "School nurse"),
+                            ("midwife", "Midwife"),
+                            ("camhs", "Child and adolescent mental health"),
+                            ("police", "Police"),
+                            ("youth_justice", "Youth justice"),
+                            ("housing", "Housing"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=120)),
+                ("organisation", models.CharField(max_length=160)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="professionals",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BreakGlassGrant',
+            name="BreakGlassGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='break_glass', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="break_glass",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('allocated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_1', models.CharField(max_length=120, verbose_name='Address line 1')),
-                ('line_2', models.CharField(blank=True, max_length=120, verbose_name='Address line 2')),
-                ('town', models.CharField(blank=True, max_length=80, verbose_name='Town or city')),
-                ('postcode', models.CharField(max_length=8)),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='Lived here from')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='Lived here until')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_1", models.CharField(max_length=120, verbose_name="Address line 1")),
+                (
+                    "line_2",
+                    models.CharField(blank=True, max_length=120, verbose_name="Address line 2"),
+                ),
+                ("town", models.CharField(blank=True, max_length=80, verbose_name="Town or city")),
+                ("postcode", models.CharField(max_length=8)),
+                (
+                    "start_date",
+                    models.DateField(blank=True, null=True, verbose_name="Lived here from"),
+                ),
+                (
+                    "end_date",
+                    models.DateField(blank=True, null=True, verbose_name="Lived here until"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonDisability',
+            name="PersonDisability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('NONE', 'No disability'), ('MOB', 'Mobility'), ('HAND', 'Hand function'), ('PC', 'Personal care'), ('INC', 'Incontinence'), ('COMM', 'Communication'), ('LD', 'Learning'), ('HEAR', 'Hearing'), ('VIS', 'Vision'), ('BEH', 'Behaviour'), ('CON', 'Consciousness'), ('AUT', 'Autistic spectrum disorder'), ('DDA', 'Other DDA disability')], max_length=4)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disabilities', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("NONE", "No disability"),
+                            ("MOB", "Mobility"),
+                            ("HAND", "Hand function"),
+                            ("PC", "Personal care"),
+                            ("INC", "Incontinence"),
+                            ("COMM", "Communication"),
+                            ("LD", "Learning"),
+                            ("HEAR", "Hearing"),
+                            ("VIS", "Vision"),
+                            ("BEH", "Behaviour"),
+                            ("CON", "Consciousness"),
+                            ("AUT", "Autistic spectrum disorder"),
+                            ("DDA", "Other DDA disability"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disabilities",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PersonName',
+            name="PersonName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_type', models.CharField(choices=[('primary', 'Name'), ('known_as', 'Known as'), ('previous', 'Previous name'), ('alias', 'Alias')], max_length=10)),
-                ('given_names', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('search_name', models.TextField(default='', editable=False)),
-                ('given_code', models.CharField(default='', editable=False, max_length=8)),
-                ('family_code', models.CharField(default='', editable=False, max_length=8)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name_type",
+                    models.CharField(
+                        choices=[
+                            ("primary", "Name"),
+                            ("known_as", "Known as"),
+                            ("previous", "Previous name"),
+                            ("alias", "Alias"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("given_names", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("search_name", models.TextField(default="", editable=False)),
+                ("given_code", models.CharField(default="", editable=False, max_length=8)),
+                ("family_code", models.CharField(default="", editable=False, max_length=8)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship_type', models.CharField(choices=[('parent', 'Parent'), ('step_parent', 'Step-parent'), ('sibling', 'Sibling'), ('half_sibling', 'Half-sibling'), ('grandparent', 'Grandparent'), ('other_relative', 'Other relative'), ('carer', 'Carer'), ('partner_of_parent', "Parent's partner"), ('household_member', 'Household member'), ('friend', 'Family friend')], max_length=30)),
-                ('parental_responsibility', models.BooleanField(default=False)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='people.person')),
-                ('relative_of', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_people', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship_type",
+                    models.CharField(
+                        choices=[
+                            ("parent", "Parent"),
+                            ("step_parent", "Step-parent"),
+                            ("sibling", "Sibling"),
+                            ("half_sibling", "Half-sibling"),
+                            ("grandparent", "Grandparent"),
+                            ("other_relative", "Other relative"),
+                            ("carer", "Carer"),
+                            ("partner_of_parent", "Parent's partner"),
+                            ("household_member", "Household member"),
+                            ("friend", "Family friend"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("parental_responsibility", models.BooleanField(default=False)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "relative_of",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_people",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RestrictedAccess',
+            name="RestrictedAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='restricted_to', to='people.person')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="restricted_to",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['date_of_birth'], name='people_pers_date_of_c1209b_idx'),
+            model_name="person",
+            index=models.Index(fields=["date_of_birth"], name="people_pers_date_of_c1209b_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('nhs_number', ''), _negated=True), fields=['nhs_number'], name='person_nhs'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("nhs_number", ""), _negated=True),
+                fields=["nhs_number"],
+                name="person_nhs",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('upn', ''), _negated=True), fields=['upn'], name='person_upn'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("upn", ""), _negated=True), fields=["upn"], name="person_upn"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('date_of_death__isnull', True), ('date_of_birth__isnull', True), ('date_of_death__gte', models.F('date_of_birth')), _connector='OR'), name='person_death_after_birth'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_of_death__isnull", True),
+                    ("date_of_birth__isnull", True),
+                    ("date_of_death__gte", models.F("date_of_birth")),
+                    _connector="OR",
+                ),
+                name="person_death_after_birth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('pk', models.F('merged_into')), _negated=True), name='person_not_merged_into_self'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pk", models.F("merged_into")), _negated=True),
+                name="person_not_merged_into_self",
+            ),
         ),
         migrations.AddIndex(
-            model_name='breakglassgrant',
-            index=models.Index(fields=['user', 'expires_at'], name='people_brea_user_id_c96ece_idx'),
+            model_name="breakglassgrant",
+            index=models.Index(
+                fields=["user", "expires_at"], name="people_brea_user_id_c96ece_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='allocation',
-            index=models.Index(condition=models.Q(('end_date__isnull', True)), fields=['team'], name='alloc_team'),
+            model_name="allocation",
+            index=models.Index(
+                condition=models.Q(("end_date__isnull", True)), fields=["team"], name="alloc_team"
+            ),
         ),
         migrations.AddIndex(
-            model_name='allocation',
-            index=models.Index(condition=models.Q(('end_date__isnull', True)), fields=['worker'], name='alloc_worker'),
+            model_name="allocation",
+            index=models.Index(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=["worker"],
+                name="alloc_worker",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('person',), name='allocation_one_open'),
+            model_name="allocation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=("person",),
+                name="allocation_one_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='allocation_ends_after_start'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="allocation_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='address',
-            index=models.Index(fields=['postcode'], name='people_addr_postcod_b27d0c_idx'),
+            model_name="address",
+            index=models.Index(fields=["postcode"], name="people_addr_postcod_b27d0c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='address',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='address_ends_after_start'),
+            model_name="address",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="address_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='persondisability',
-            constraint=models.UniqueConstraint(fields=('person', 'code'), name='disability_once'),
+            model_name="persondisability",
+            constraint=models.UniqueConstraint(fields=("person", "code"), name="disability_once"),
         ),
         migrations.AddIndex(
-            model_name='personname',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_name'], name='personname_trgm', opclasses=['gin_trgm_ops']),
+            model_name="personname",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_name"], name="personname_trgm", opclasses=["gin_trgm_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='personname',
-            index=models.Index(fields=['family_code', 'given_code'], name='personname_codes'),
+            model_name="personname",
+            index=models.Index(fields=["family_code", "given_code"], name="personname_codes"),
         ),
         migrations.AddConstraint(
-            model_name='personname',
-            constraint=models.UniqueConstraint(condition=models.Q(('name_type', 'primary')), fields=('person',), name='personname_one_primary'),
+            model_name="personname",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("name_type", "primary")),
+                fields=("person",),
+                name="personname_one_primary",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(('person', models.F('relative_of')), _negated=True), name='relationship_not_to_self'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("person", models.F("relative_of")), _negated=True),
+                name="relationship_not_to_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.UniqueConstraint(fields=('person', 'relative_of', 'relationship_type'), name='relationship_once'),
+            model_name="relationship",
+            constraint=models.UniqueConstraint(
+                fields=("person", "relative_of", "relationship_type"), name="relationship_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='restrictedaccess',
-            constraint=models.UniqueConstraint(fields=('person', 'user'), name='restricted_access_once'),
+            model_name="restrictedaccess",
+            constraint=models.UniqueConstraint(
+                fields=("person", "user"), name="restricted_access_once"
+            ),
         ),
     ]

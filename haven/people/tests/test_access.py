@@ -47,8 +47,12 @@ def test_a_restricted_record_is_seen_only_by_named_users(child, manager, worker)
 
 
 def test_family_adults_are_seen_with_the_child(child, worker, outsider):
-    rel = services.relationship_add(child=child, by=worker, relationship_type="parent",
-                                    new_person={"given_names": "Sarah", "family_name": "Smith"})
+    rel = services.relationship_add(
+        child=child,
+        by=worker,
+        relationship_type="parent",
+        new_person={"given_names": "Sarah", "family_name": "Smith"},
+    )
     assert rel.person.pk in visible(worker)
     assert rel.person.pk not in visible(outsider)
 
@@ -66,8 +70,9 @@ def test_every_permitted_read_is_logged(child, worker):
 
 
 def test_views_under_break_glass_carry_the_reason(child, outsider):
-    services.break_glass_grant(user=outsider, person_id=child.pk,
-                               reason="Police called out of hours about this child")
+    services.break_glass_grant(
+        user=outsider, person_id=child.pk, reason="Police called out of hours about this child"
+    )
     person_get_for_user(user=outsider, person_id=child.pk)
     view = AccessLog.objects.get(person_id=child.pk, action="view")
     assert view.break_glass_reason == "Police called out of hours about this child"

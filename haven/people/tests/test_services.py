@@ -16,26 +16,45 @@ TODAY = timezone.localdate()
 
 def test_a_date_of_birth_in_the_future_is_refused_and_nothing_is_saved(manager):
     with pytest.raises(ValidationError) as error:
-        services.person_create(by=manager, details={
-            "given_names": "Ava", "family_name": "Lee",
-            "date_of_birth": TODAY + datetime.timedelta(days=1), "sex": "F"})
+        services.person_create(
+            by=manager,
+            details={
+                "given_names": "Ava",
+                "family_name": "Lee",
+                "date_of_birth": TODAY + datetime.timedelta(days=1),
+                "sex": "F",
+            },
+        )
     assert "date_of_birth" in error.value.message_dict
     assert not Person.objects.exists()
 
 
 def test_an_expected_date_of_birth_in_the_past_is_refused(manager):
     with pytest.raises(ValidationError) as error:
-        services.person_create(by=manager, details={
-            "given_names": "Baby", "family_name": "Lee",
-            "expected_date_of_birth": TODAY - datetime.timedelta(days=3), "sex": "U"})
+        services.person_create(
+            by=manager,
+            details={
+                "given_names": "Baby",
+                "family_name": "Lee",
+                "expected_date_of_birth": TODAY - datetime.timedelta(days=3),
+                "sex": "U",
+            },
+        )
     assert "expected_date_of_birth" in error.value.message_dict
 
 
 def test_an_invalid_nhs_number_is_refused_with_its_field_named(manager):
     with pytest.raises(ValidationError) as error:
-        services.person_create(by=manager, details={
-            "given_names": "Ava", "family_name": "Lee", "date_of_birth": datetime.date(2018, 1, 1),
-            "sex": "F", "nhs_number": "943 476 5918"})
+        services.person_create(
+            by=manager,
+            details={
+                "given_names": "Ava",
+                "family_name": "Lee",
+                "date_of_birth": datetime.date(2018, 1, 1),
+                "sex": "F",
+                "nhs_number": "943 476 5918",
+            },
+        )
     assert "NHS number" in error.value.message_dict["nhs_number"][0]
     assert not Person.objects.exists()
 
@@ -43,17 +62,29 @@ def test_an_invalid_nhs_number_is_refused_with_its_field_named(manager):
 def test_a_bad_postcode_saves_neither_the_child_nor_the_address(manager, teams):
     with pytest.raises(ValidationError):
         services.person_create(
-            by=manager, details={"given_names": "Ava", "family_name": "Lee",
-                                 "date_of_birth": datetime.date(2018, 1, 1), "sex": "F"},
+            by=manager,
+            details={
+                "given_names": "Ava",
+                "family_name": "Lee",
+                "date_of_birth": datetime.date(2018, 1, 1),
+                "sex": "F",
+            },
             address=services.AddressData(line_1="1 High St", postcode="NOT A CODE"),
-            team=teams["assessment"])
+            team=teams["assessment"],
+        )
     assert not Person.objects.exists() and not Address.objects.exists()
 
 
 def test_an_unborn_child_is_recorded_with_an_expected_date(manager):
-    unborn = services.person_create(by=manager, details={
-        "given_names": "Baby", "family_name": "Lee",
-        "expected_date_of_birth": TODAY + datetime.timedelta(days=60), "sex": "U"})
+    unborn = services.person_create(
+        by=manager,
+        details={
+            "given_names": "Baby",
+            "family_name": "Lee",
+            "expected_date_of_birth": TODAY + datetime.timedelta(days=60),
+            "sex": "U",
+        },
+    )
     assert unborn.is_unborn
 
 
@@ -64,28 +95,44 @@ def test_creating_a_child_starts_its_chronology_and_allocation(child, teams):
 
 def test_a_second_save_from_a_stale_form_is_refused(child, manager, worker):
     version = child.version
-    services.person_update(person_id=child.pk, by=worker, expected_version=version,
-                           details={"religion": "Christian"})
+    services.person_update(
+        person_id=child.pk, by=worker, expected_version=version, details={"religion": "Christian"}
+    )
     with pytest.raises(services.ConcurrentEditError) as conflict:
-        services.person_update(person_id=child.pk, by=manager, expected_version=version,
-                               details={"religion": "None"})
+        services.person_update(
+            person_id=child.pk, by=manager, expected_version=version, details={"religion": "None"}
+        )
     assert conflict.value.current.religion == "Christian"
     child.refresh_from_db()
     assert child.religion == "Christian"
 
 
 def test_changing_details_is_recorded_in_the_chronology(child, worker):
-    services.person_update(person_id=child.pk, by=worker, expected_version=child.version,
-                           details={"first_language": "Polish"})
+    services.person_update(
+        person_id=child.pk,
+        by=worker,
+        expected_version=child.version,
+        details={"first_language": "Polish"},
+    )
     event = ChronologyEvent.objects.filter(person=child, kind=EventKind.DETAILS_CHANGED).get()
     assert "first language" in event.summary
 
 
 def test_a_new_address_ends_the_previous_one(child, worker):
-    first = services.address_add(person=child, by=worker, address=services.AddressData(
-        line_1="1 Station Road", postcode="SO23 8UJ", start_date=datetime.date(2020, 1, 1)))
-    services.address_add(person=child, by=worker, address=services.AddressData(
-        line_1="2 Mill Lane", postcode="so22 5dz", start_date=datetime.date(2023, 6, 1)))
+    first = services.address_add(
+        person=child,
+        by=worker,
+        address=services.AddressData(
+            line_1="1 Station Road", postcode="SO23 8UJ", start_date=datetime.date(2020, 1, 1)
+        ),
+    )
+    services.address_add(
+        person=child,
+        by=worker,
+        address=services.AddressData(
+            line_1="2 Mill Lane", postcode="so22 5dz", start_date=datetime.date(2023, 6, 1)
+        ),
+    )
     first.refresh_from_db()
     assert first.end_date == datetime.date(2023, 6, 1)
     assert child.addresses.get(end_date__isnull=True).postcode == "SO22 5DZ"
@@ -104,9 +151,13 @@ def test_a_worker_outside_the_team_cannot_be_allocated(child, manager, outsider,
 
 
 def test_adding_a_parent_creates_the_adult_and_links_them(child, worker):
-    rel = services.relationship_add(child=child, by=worker, relationship_type="parent",
-                                    new_person={"given_names": "Sarah", "family_name": "Smith"},
-                                    parental_responsibility=True)
+    rel = services.relationship_add(
+        child=child,
+        by=worker,
+        relationship_type="parent",
+        new_person={"given_names": "Sarah", "family_name": "Smith"},
+        parental_responsibility=True,
+    )
     assert rel.person.kind == "adult" and rel.relative_of == child
     assert "Sarah Smith recorded as parent" in child.chronology_events.first().summary
 
@@ -114,10 +165,17 @@ def test_adding_a_parent_creates_the_adult_and_links_them(child, worker):
 def test_merging_moves_history_and_leaves_a_pointer(make_child, manager, worker):
     keep = make_child(given_names="John", family_name="Smith")
     dup = make_child(given_names="Jon", family_name="Smith", nhs_number="9434765919")
-    services.address_add(person=dup, by=worker, address=services.AddressData(
-        line_1="1 Station Road", postcode="SO23 8UJ"))
-    mother = services.relationship_add(child=dup, by=worker, relationship_type="parent",
-                                       new_person={"given_names": "Sarah", "family_name": "Smith"})
+    services.address_add(
+        person=dup,
+        by=worker,
+        address=services.AddressData(line_1="1 Station Road", postcode="SO23 8UJ"),
+    )
+    mother = services.relationship_add(
+        child=dup,
+        by=worker,
+        relationship_type="parent",
+        new_person={"given_names": "Sarah", "family_name": "Smith"},
+    )
     services.person_merge(keep=keep, duplicate=dup, by=manager)
     dup.refresh_from_db()
     keep.refresh_from_db()
@@ -137,8 +195,9 @@ def test_break_glass_needs_a_reason(child, outsider):
 
 def test_break_glass_alerts_the_managers_and_is_logged(child, outsider, manager, make_user):
     other_manager = make_user(Role.TEAM_MANAGER, "other")
-    grant = services.break_glass_grant(user=outsider, person_id=child.pk,
-                                       reason="Police called out of hours about this child")
+    grant = services.break_glass_grant(
+        user=outsider, person_id=child.pk, reason="Police called out of hours about this child"
+    )
     assert grant is not None and grant.expires_at > timezone.now()
     alerted = set(Alert.objects.values_list("recipient_id", flat=True))
     assert alerted == {manager.pk, other_manager.pk}
@@ -147,5 +206,9 @@ def test_break_glass_alerts_the_managers_and_is_logged(child, outsider, manager,
 
 def test_break_glass_cannot_open_a_restricted_record(child, manager, outsider):
     services.person_restrict(person=child, by=manager, named_users=[])
-    assert services.break_glass_grant(
-        user=outsider, person_id=child.pk, reason="Police called out of hours") is None
+    assert (
+        services.break_glass_grant(
+            user=outsider, person_id=child.pk, reason="Police called out of hours"
+        )
+        is None
+    )

@@ -15,7 +15,9 @@ def test_valid_nhs_numbers_pass_the_mod_11_check(number: str) -> None:
     assert nhs_number_is_valid(number)
 
 
-@pytest.mark.parametrize("number", ["9434765918", "1234567890", "943476591", "94347659190", "abcdefghij"])
+@pytest.mark.parametrize(
+    "number", ["9434765918", "1234567890", "943476591", "94347659190", "abcdefghij"]
+)
 def test_nhs_numbers_with_a_wrong_check_digit_or_shape_are_rejected(number: str) -> None:
     assert not nhs_number_is_valid(number)
 
@@ -34,7 +36,9 @@ def test_temporary_upn_ending_in_a_letter_is_accepted() -> None:
     validate_upn(upn_check_letter(body) + body)
 
 
-@pytest.mark.parametrize("code", ["SO23 8UJ", "so238uj", "EC1A 1BB", "W1A 0AX", "M1 1AE", "GIR 0AA"])
+@pytest.mark.parametrize(
+    "code", ["SO23 8UJ", "so238uj", "EC1A 1BB", "W1A 0AX", "M1 1AE", "GIR 0AA"]
+)
 def test_real_postcode_shapes_are_valid(code: str) -> None:
     assert postcode_is_valid(code)
 

@@ -14,17 +14,25 @@ pytestmark = pytest.mark.django_db
 
 def edit_data(person, **changes):
     data = {
-        "given_names": person.given_names, "family_name": person.family_name,
+        "given_names": person.given_names,
+        "family_name": person.family_name,
         "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
-        "sex": person.sex, "ethnicity": person.ethnicity, "version": person.version,
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+        "version": person.version,
     }
     data.update(changes)
     return data
 
 
 def create_data(**changes):
-    data = {"given_names": "Ava", "family_name": "Lee", "date_of_birth": "2018-04-01",
-            "sex": "F", "ethnicity": "WBRI"}
+    data = {
+        "given_names": "Ava",
+        "family_name": "Lee",
+        "date_of_birth": "2018-04-01",
+        "sex": "F",
+        "ethnicity": "WBRI",
+    }
     data.update(changes)
     return data
 
@@ -37,9 +45,16 @@ def test_the_child_page_shows_the_identity_bar_and_is_logged(child, as_worker, w
 
 def test_creating_a_child_with_errors_shows_field_messages_and_saves_nothing(as_worker, teams):
     future = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
-    response = as_worker.post("/people/new/", create_data(
-        date_of_birth=future, nhs_number="1234567890", team=teams["assessment"].pk,
-        address_line_1="1 Mill Lane", address_postcode="XX"))
+    response = as_worker.post(
+        "/people/new/",
+        create_data(
+            date_of_birth=future,
+            nhs_number="1234567890",
+            team=teams["assessment"].pk,
+            address_line_1="1 Mill Lane",
+            address_postcode="XX",
+        ),
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
@@ -49,25 +64,45 @@ def test_creating_a_child_with_errors_shows_field_messages_and_saves_nothing(as_
 
 
 def test_creating_a_child_shows_likely_duplicates_first(child, as_worker, teams):
-    first = as_worker.post("/people/new/", create_data(
-        given_names="Jon", family_name="Smyth", date_of_birth="2015-03-12", sex="M",
-        team=teams["assessment"].pk))
+    first = as_worker.post(
+        "/people/new/",
+        create_data(
+            given_names="Jon",
+            family_name="Smyth",
+            date_of_birth="2015-03-12",
+            sex="M",
+            team=teams["assessment"].pk,
+        ),
+    )
     assert first.status_code == 200
     assert "may be the same child" in first.content.decode()
     assert not Person.objects.filter(given_names="Jon").exists()
-    confirmed = as_worker.post("/people/new/", create_data(
-        given_names="Jon", family_name="Smyth", date_of_birth="2015-03-12", sex="M",
-        team=teams["assessment"].pk, confirm_not_duplicate="True"))
+    confirmed = as_worker.post(
+        "/people/new/",
+        create_data(
+            given_names="Jon",
+            family_name="Smyth",
+            date_of_birth="2015-03-12",
+            sex="M",
+            team=teams["assessment"].pk,
+            confirm_not_duplicate="True",
+        ),
+    )
     assert confirmed.status_code == 302
     assert Person.objects.filter(given_names="Jon").exists()
 
 
 def test_a_second_editor_is_refused_and_keeps_their_input(child, as_worker, as_manager):
     stale_version = child.version
-    assert as_manager.post(f"/people/{child.pk}/edit/", edit_data(
-        child, religion="Christian")).status_code == 302
-    response = as_worker.post(f"/people/{child.pk}/edit/", edit_data(
-        child, version=stale_version, religion="Muslim"))
+    assert (
+        as_manager.post(
+            f"/people/{child.pk}/edit/", edit_data(child, religion="Christian")
+        ).status_code
+        == 302
+    )
+    response = as_worker.post(
+        f"/people/{child.pk}/edit/", edit_data(child, version=stale_version, religion="Muslim")
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Someone else saved changes" in page
@@ -75,9 +110,15 @@ def test_a_second_editor_is_refused_and_keeps_their_input(child, as_worker, as_m
     child.refresh_from_db()
     assert child.religion == "Christian"
     # Saving again, having seen the other change, applies the second editor's input.
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    assert as_worker.post(f"/people/{child.pk}/edit/", edit_data(
-        child, version=version, religion="Muslim")).status_code == 302
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found is not None
+    version = found.group(1)
+    assert (
+        as_worker.post(
+            f"/people/{child.pk}/edit/", edit_data(child, version=version, religion="Muslim")
+        ).status_code
+        == 302
+    )
     child.refresh_from_db()
     assert child.religion == "Muslim"
 
@@ -88,11 +129,18 @@ def test_a_form_posted_after_the_session_ended_is_restored_after_signing_in(chil
     assert client.cookies.get(OWNER_COOKIE)
     client.session.flush()  # the session times out on the server
     client.cookies.pop("sessionid", None)
-    response = client.post(f"/people/{child.pk}/addresses/new/", {
-        "line_1": "14 Station Road", "postcode": "SO23 8UJ"})
+    response = client.post(
+        f"/people/{child.pk}/addresses/new/", {"line_1": "14 Station Road", "postcode": "SO23 8UJ"}
+    )
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
-    client.post("/sign-in/", {"username": worker.username, "password": PASSWORD,
-                              "next": f"/people/{child.pk}/addresses/new/"})
+    client.post(
+        "/sign-in/",
+        {
+            "username": worker.username,
+            "password": PASSWORD,
+            "next": f"/people/{child.pk}/addresses/new/",
+        },
+    )
     page = client.get(f"/people/{child.pk}/addresses/new/").content.decode()
     assert 'value="14 Station Road"' in page and "We kept what you typed" in page
 
@@ -101,16 +149,18 @@ def test_a_kept_draft_is_not_shown_to_someone_else(child, worker, manager):
     client = Client()
     client.post("/sign-in/", {"username": worker.username, "password": PASSWORD})
     client.cookies.pop("sessionid", None)
-    client.post(f"/people/{child.pk}/addresses/new/", {"line_1": "14 Station Road",
-                                                        "postcode": "SO23 8UJ"})
+    client.post(
+        f"/people/{child.pk}/addresses/new/", {"line_1": "14 Station Road", "postcode": "SO23 8UJ"}
+    )
     client.post("/sign-in/", {"username": manager.username, "password": PASSWORD})
     page = client.get(f"/people/{child.pk}/addresses/new/").content.decode()
     assert "14 Station Road" not in page
 
 
 def test_the_chronology_lists_events_and_filters_by_type(child, as_worker):
-    as_worker.post(f"/people/{child.pk}/addresses/new/", {"line_1": "14 Station Road",
-                                                          "postcode": "SO23 8UJ"})
+    as_worker.post(
+        f"/people/{child.pk}/addresses/new/", {"line_1": "14 Station Road", "postcode": "SO23 8UJ"}
+    )
     page = as_worker.get(f"/people/{child.pk}/chronology/").content.decode()
     assert "Record created for John Smith" in page and "Moved to 14 Station Road" in page
     filtered = as_worker.get(f"/people/{child.pk}/chronology/?kind=address").content.decode()
@@ -135,8 +185,10 @@ def test_practitioners_cannot_open_the_access_log(child, as_worker):
 
 def test_break_glass_opens_the_record_for_a_limited_time(child, as_outsider):
     assert as_outsider.get(f"/people/{child.pk}/").status_code == 404
-    response = as_outsider.post(f"/people/{child.pk}/emergency-access/",
-                                {"reason": "Police called: child reported missing tonight"})
+    response = as_outsider.post(
+        f"/people/{child.pk}/emergency-access/",
+        {"reason": "Police called: child reported missing tonight"},
+    )
     assert response.status_code == 302
     assert as_outsider.get(f"/people/{child.pk}/").status_code == 200
 
@@ -154,3 +206,13 @@ def test_a_restricted_child_is_absent_from_search(child, make_child, manager, as
     person_restrict(person=hidden, by=manager, named_users=[])
     page = as_worker.get("/people/search/?q=Smith").content.decode()
     assert "John Smith" in page and "Hidden" not in page
+
+
+def test_a_known_as_name_is_shown_and_found_by_search(child, as_worker):
+    response = as_worker.post(
+        f"/people/{child.pk}/names/new/",
+        {"name_type": "known_as", "given_names": "Jonno", "family_name": ""},
+    )
+    assert response.status_code == 302
+    assert "Jonno" in as_worker.get(f"/people/{child.pk}/").content.decode()
+    assert "John Smith" in as_worker.get("/people/search/?q=Jonno").content.decode()
