@@ -218,21 +218,7 @@ def person_print(request: AuthenticatedRequest, person: Person) -> HttpResponse:
 
 
 def _details_initial(person: Person) -> dict[str, Any]:
-    fields = [
-        "given_names",
-        "family_name",
-        "date_of_birth",
-        "expected_date_of_birth",
-        "sex",
-        "gender_identity",
-        "ethnicity",
-        "first_language",
-        "religion",
-        "nhs_number",
-        "upn",
-        "date_of_death",
-        "version",
-    ]
+    fields = [*services.DETAIL_FIELDS, "version"]
     initial = {f: getattr(person, f) for f in fields}
     initial["disabilities"] = list(person.disabilities.values_list("code", flat=True))
     return initial
