@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "haven.people",
     "haven.chronology",
     "haven.work",
+    "haven.frontdoor",
+    "haven.assessments",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -117,6 +119,21 @@ HAVEN_LOGIN_WINDOW_SECONDS = envint("HAVEN_LOGIN_WINDOW_SECONDS", 300)
 # Roles that must use a second factor, e.g. "administrator,team_manager".
 HAVEN_TOTP_REQUIRED_ROLES = envlist("HAVEN_TOTP_REQUIRED_ROLES", [])
 HAVEN_BREAK_GLASS_MINUTES = envint("HAVEN_BREAK_GLASS_MINUTES", 60)
+# Working hours and local timescales for deadlines (haven.core.calendar.rule). The national
+# ones not set here (ICPC 15 WD, CP reviews at 3 then 6 months, the 12-month re-referral window)
+# keep their defaults in haven/core/calendar.py.
+HAVEN_WORKING_DAY_START = envstr("HAVEN_WORKING_DAY_START", "09:00")
+HAVEN_WORKING_DAY_END = envstr("HAVEN_WORKING_DAY_END", "17:00")
+HAVEN_CONTACT_DECISION_WD = envint("HAVEN_CONTACT_DECISION_WD", 1)
+HAVEN_MASH_RED_HOURS = float(envstr("HAVEN_MASH_RED_HOURS", "4"))
+HAVEN_MASH_AMBER_WD = envint("HAVEN_MASH_AMBER_WD", 1)
+HAVEN_MASH_GREEN_WD = envint("HAVEN_MASH_GREEN_WD", 3)
+HAVEN_STRATEGY_DISCUSSION_WD = envint("HAVEN_STRATEGY_DISCUSSION_WD", 1)
+HAVEN_ASSESSMENT_WD = envint("HAVEN_ASSESSMENT_WD", 45)
+HAVEN_FIRST_CORE_GROUP_WD = envint("HAVEN_FIRST_CORE_GROUP_WD", 10)
+HAVEN_CORE_GROUP_MONTHS = envint("HAVEN_CORE_GROUP_MONTHS", 1)
+HAVEN_CP_VISIT_WD = envint("HAVEN_CP_VISIT_WD", 10)
+HAVEN_CIN_VISIT_WD = envint("HAVEN_CIN_VISIT_WD", 20)
 HAVEN_SERVICE_NAME = envstr("HAVEN_SERVICE_NAME", "Haven")
 HAVEN_COUNCIL_NAME = envstr("HAVEN_COUNCIL_NAME", "Demo County Council")
 OTP_TOTP_ISSUER = HAVEN_SERVICE_NAME

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from haven.accounts.models import Role
@@ -25,8 +25,9 @@ from haven.people.models import (
     RestrictedAccess,
 )
 
-# A rule returns a queryset of person ids the user may open (restriction is applied after).
-AccessRule = Callable[[Any], QuerySet[Any]]
+# A rule returns a filter on Person for records the user may open (restriction applied after).
+# Rules should use Exists(... OuterRef("pk")) so checking one record reads one index entry.
+AccessRule = Callable[[Any], Q]
 _extra_rules: list[AccessRule] = []
 
 ALLOCATION_ROLES = frozenset(
@@ -39,11 +40,20 @@ def register_rule(rule: AccessRule) -> None:
         _extra_rules.append(rule)
 
 
-def _allocated_ids(user: Any) -> QuerySet[Any]:
-    teams = user.memberships.values("team_id")
-    return Allocation.objects.filter(
-        Q(worker=user) | Q(team_id__in=teams), end_date__isnull=True
-    ).values("person_id")
+def user_team_ids(user: Any) -> list[int]:
+    """The user's teams, read once per request."""
+    cached = getattr(user, "_haven_team_ids", None)
+    if cached is None:
+        cached = list(user.memberships.values_list("team_id", flat=True))
+        user._haven_team_ids = cached
+    return cached
+
+
+def _allocated(user: Any) -> Q:
+    open_allocations = Allocation.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
+    return Q(
+        Exists(open_allocations.filter(Q(worker=user) | Q(team_id__in=user_team_ids(user))))
+    )
 
 
 def _child_q(user: Any, *, break_glass: bool) -> Q:
@@ -51,9 +61,9 @@ def _child_q(user: Any, *, break_glass: bool) -> Q:
     if user.role == Role.AUDITOR:
         entitled = Q(is_restricted=False)
     elif user.role in ALLOCATION_ROLES:
-        entitled = Q(pk__in=_allocated_ids(user))
+        entitled = _allocated(user)
         for rule in _extra_rules:
-            entitled |= Q(pk__in=rule(user))
+            entitled |= rule(user)
         entitled &= Q(is_restricted=False)
     else:
         entitled = Q(pk__in=[])
@@ -70,11 +80,11 @@ def visible_q(user: Any, *, break_glass: bool = True) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     child_q = _child_q(user, break_glass=break_glass)
-    children = Person.objects.filter(child_q).values("pk")
-    family = Relationship.objects.filter(relative_of__in=children).values("person_id")
-    family_reverse = Relationship.objects.filter(person__in=children).values("relative_of_id")
+    children = Person.objects.filter(child_q)
+    family = Relationship.objects.filter(person=OuterRef("pk"), relative_of__in=children)
+    family_reverse = Relationship.objects.filter(relative_of=OuterRef("pk"), person__in=children)
     adults = Q(kind=PersonKind.ADULT, is_restricted=False) & (
-        Q(pk__in=family) | Q(pk__in=family_reverse)
+        Q(Exists(family)) | Q(Exists(family_reverse))
     )
     return child_q | adults
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "haven.assessments"
+    label = "assessments"
+    verbose_name = "Child and family assessments"
+
+    def ready(self) -> None:
+        from haven.assessments import events, work
+        from haven.chronology.models import register_event_kinds
+        from haven.work.items import register_provider
+
+        register_event_kinds(events.AssessmentEvent)
+        register_provider(work.assessment_items)

@@ -1,0 +1,48 @@
+"""Front-door items for "my work" and the manager's view."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from haven.accounts.models import User
+from haven.frontdoor.models import Contact, ContactChild, MashCheck
+from haven.people.access import user_team_ids
+from haven.work.items import Scope, WorkItem
+
+
+def _open_contacts(user: User, scope: Scope) -> list[Contact]:
+    contacts = Contact.objects.filter(completed_at__isnull=True)
+    if scope is Scope.MINE:
+        contacts = contacts.filter(worker=user)
+    else:
+        contacts = contacts.filter(team_id__in=user_team_ids(user))
+    return list(
+        contacts.select_related("worker").prefetch_related(
+            Prefetch("children", queryset=ContactChild.objects.select_related("person")),
+            Prefetch("checks", queryset=MashCheck.objects.filter(responded_at__isnull=True)),
+        )
+    )
+
+
+def front_door_items(user: User, scope: Scope) -> list[WorkItem]:
+    items = []
+    for contact in _open_contacts(user, scope):
+        names = ", ".join(c.person.full_name for c in contact.children.all())
+        url = reverse("frontdoor:contact_detail", args=[contact.pk])
+        owner = contact.worker.display_name if contact.worker else ""
+        undecided = [c for c in contact.children.all() if not c.outcome]
+        awaiting = [c for c in contact.children.all() if c.outcome and not c.authorised_at]
+        if undecided:
+            items.append(WorkItem("Contact decision", f"Decide contact {contact.pk}",
+                                  contact.decision_due, url, names, owner))
+        if awaiting and scope is Scope.TEAMS:
+            items.append(WorkItem("Decision to authorise", f"Authorise contact {contact.pk}",
+                                  contact.decision_due, url, names, owner,
+                                  awaiting_authorisation=True))
+        for check in contact.checks.all():
+            items.append(WorkItem("MASH check", f"{check.get_agency_display()} response",
+                                  check.due_at, url, names, owner))
+    return items
+
+
