@@ -11,6 +11,10 @@ from collections.abc import Sequence
 from haven.core.database import DatabaseUnavailable
 
 
+class CommandError(Exception):
+    """A subcommand's clear message for bad input (printed without a traceback)."""
+
+
 def _django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
     import django
@@ -94,9 +98,23 @@ def cmd_demo(host: str, port: int) -> int:
     return cmd_serve(host, port)
 
 
+# Packages that add their own subcommands. Each module has ``register(subparsers)``, which adds
+# parsers whose ``handler`` default is a function taking the parsed args (Django is set up
+# before it runs) and returning an exit code.
+COMMAND_MODULES = ["haven.synthetic.commands", "haven.performance.commands"]
+
+
+def _register_plugins(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="haven", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    _register_plugins(sub)
 
     for name, text in [
         ("serve", "run the web service"),
@@ -128,7 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "manage":
             _manage(args.args)
             return 0
+        if hasattr(args, "handler"):
+            _django_setup()
+            return int(args.handler(args) or 0)
     except DatabaseUnavailable as exc:
+        print(f"haven: {exc}", file=sys.stderr)
+        return 2
+    except CommandError as exc:
         print(f"haven: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
