@@ -76,3 +76,17 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.person_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ClosureDay(models.Model):
+    """A weekday the local authority is closed (e.g. a council closure between Christmas and
+    New Year). Not a working day for any deadline; see ``haven.core.calendar``."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %B %Y}: {self.reason}"
