@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("haven.work.urls")),
     path("people/", include("haven.people.urls")),
     path("people/", include("haven.chronology.urls")),
+    path("performance/", include("haven.performance.urls")),
+    path("front-door/", include("haven.frontdoor.urls")),
+    path("assessments/", include("haven.assessments.urls")),
 ]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from haven.core.models import AccessLog
@@ -33,23 +34,49 @@ def named_patterns(
             yield f"{namespace}{entry.name}", "/" + route, list(entry.pattern.converters)
 
 
-def url_for(route: str, person_id: int) -> str:
-    return route.replace("<int:person_id>", str(person_id))
+# Every URL argument names a record about a child; the fixture below makes one of each.
+RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id"}
+
+
+@pytest.fixture
+def records(child, manager, teams):
+    """One record of every kind, all about ``child``, held by the assessment team."""
+    from haven.frontdoor import services as front_door
+
+    contact = front_door.contact_create(
+        by=manager, team=teams["front_door"], received_at=timezone.now(), channel="phone",
+        source="6", summary="Police attended a domestic incident", consent="not_sought",
+        consent_basis="significant_harm", children=[child])
+    check = front_door.mash_check_request(contact=contact, by=manager, agency="police", rag="amber",
+                                          justification="Risk of significant harm")
+    decision = contact.children.get()
+    front_door.decision_record(contact_child=decision, by=manager, level_of_need=3, outcome="referral",
+                               rationale="Needs assessment", referral_team=teams["assessment"])
+    return {"person_id": child.pk, "contact_id": contact.pk, "check_id": check.pk,
+            "contact_child_id": decision.pk,
+            "assessment_id": child.assessments.get().pk}
+
+
+def url_for(route: str, ids: dict[str, int]) -> str:
+    for name, value in ids.items():
+        route = route.replace(f"<int:{name}>", str(value))
+    return route
 
 
 ALL = list(named_patterns())
-PERSON_URLS = [(n, r) for n, r, conv in ALL if "person_id" in conv and n not in NOT_RECORD_PAGES]
+RECORD_URLS = [(n, r) for n, r, conv in ALL if set(conv) & RECORD_ARGUMENTS and n not in NOT_RECORD_PAGES]
 
 
 def test_the_matrix_covers_the_service():
-    assert len(ALL) >= 20
-    assert len(PERSON_URLS) >= 12
-    assert all("<" not in r or "person_id" in r for _, r, _ in ALL), "add the new converter here"
+    assert len(ALL) >= 25
+    assert len(RECORD_URLS) >= 18
+    for _, route, converters in ALL:
+        assert set(converters) <= RECORD_ARGUMENTS, f"{route}: add its record to the fixture"
 
 
 @pytest.mark.parametrize(("name", "route", "converters"), ALL, ids=[a[0] for a in ALL])
-def test_anonymous_users_are_sent_to_sign_in(name, route, converters, child):
-    response = Client().get(url_for(route, child.pk))
+def test_anonymous_users_are_sent_to_sign_in(name, route, converters, records):
+    response = Client().get(url_for(route, records))
     if name in PUBLIC:
         assert response.status_code == 200
     else:
@@ -57,12 +84,12 @@ def test_anonymous_users_are_sent_to_sign_in(name, route, converters, child):
         assert response["Location"].startswith("/sign-in/?next=")
 
 
-@pytest.mark.parametrize(("name", "route"), PERSON_URLS, ids=[p[0] for p in PERSON_URLS])
+@pytest.mark.parametrize(("name", "route"), RECORD_URLS, ids=[p[0] for p in RECORD_URLS])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_user_not_entitled_gets_404_and_an_audit_row(
-    name, route, method, child, as_outsider, outsider
+    name, route, method, child, records, as_outsider, outsider
 ):
-    response = getattr(as_outsider, method)(url_for(route, child.pk))
+    response = getattr(as_outsider, method)(url_for(route, records))
     assert response.status_code == 404
     refused = AccessLog.objects.filter(person_id=child.pk, user=outsider, action="refused")
     assert refused.count() == 1
@@ -70,12 +97,12 @@ def test_a_user_not_entitled_gets_404_and_an_audit_row(
     assert child.family_name not in response.content.decode()
 
 
-@pytest.mark.parametrize(("name", "route"), PERSON_URLS, ids=[p[0] for p in PERSON_URLS])
+@pytest.mark.parametrize(("name", "route"), RECORD_URLS, ids=[p[0] for p in RECORD_URLS])
 def test_a_restricted_record_is_404_even_for_the_team_holding_it(
-    name, route, child, manager, as_worker, worker
+    name, route, child, records, manager, as_worker, worker
 ):
     from haven.people.services import person_restrict
 
     person_restrict(person=child, by=manager, named_users=[])
-    assert as_worker.get(url_for(route, child.pk)).status_code == 404
+    assert as_worker.get(url_for(route, records)).status_code == 404
     assert AccessLog.objects.filter(person_id=child.pk, user=worker, action="refused").exists()

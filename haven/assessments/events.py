@@ -16,38 +16,69 @@ class AssessmentEvent(models.TextChoices):
     CHILD_SEEN = "child_seen", "Child seen"
 
 
-def _event(assessment: Assessment, kind: str, summary: str, *, on: Any, by: Any,
-           detail: str = "") -> None:
+def _event(
+    assessment: Assessment, kind: str, summary: str, *, on: Any, by: Any, detail: str = ""
+) -> None:
     ChronologyEvent.objects.create(
-        person_id=assessment.person_id, occurred_on=on, kind=kind, summary=summary[:300],
-        detail=detail, recorded_by=by, source_type="assessments.assessment",
+        person_id=assessment.person_id,
+        occurred_on=on,
+        kind=kind,
+        summary=summary[:300],
+        detail=detail,
+        recorded_by=by,
+        source_type="assessments.assessment",
         source_id=assessment.pk,
     )
 
 
 def started(assessment: Assessment, *, by: Any) -> None:
-    _event(assessment, AssessmentEvent.ASSESSMENT,
-           f"Child and family assessment started (due {assessment.due_date:%d %B %Y})",
-           on=assessment.start_date, by=by)
+    _event(
+        assessment,
+        AssessmentEvent.ASSESSMENT,
+        f"Child and family assessment started (due {assessment.due_date:%d %B %Y})",
+        on=assessment.start_date,
+        by=by,
+    )
 
 
 def child_seen(assessment: Assessment, *, by: Any) -> None:
     alone = " alone" if assessment.seen_alone else ""
-    _event(assessment, AssessmentEvent.CHILD_SEEN, f"Child seen{alone} for the assessment",
-           on=assessment.child_seen_on, by=by)
+    _event(
+        assessment,
+        AssessmentEvent.CHILD_SEEN,
+        f"Child seen{alone} for the assessment",
+        on=assessment.child_seen_on,
+        by=by,
+    )
 
 
 def submitted(assessment: Assessment, *, by: Any) -> None:
-    _event(assessment, AssessmentEvent.ASSESSMENT, "Assessment submitted for authorisation",
-           on=timezone.localdate(assessment.submitted_at), by=by)
+    _event(
+        assessment,
+        AssessmentEvent.ASSESSMENT,
+        "Assessment submitted for authorisation",
+        on=timezone.localdate(assessment.submitted_at),
+        by=by,
+    )
 
 
 def authorised(assessment: Assessment, *, by: Any) -> None:
-    _event(assessment, AssessmentEvent.ASSESSMENT,
-           f"Assessment authorised: {assessment.get_outcome_display().lower()}",
-           on=assessment.authorised_on, by=by, detail=assessment.manager_comments)
+    _event(
+        assessment,
+        AssessmentEvent.ASSESSMENT,
+        f"Assessment authorised: {assessment.get_outcome_display().lower()}",
+        on=assessment.authorised_on,
+        by=by,
+        detail=assessment.manager_comments,
+    )
 
 
 def returned(assessment: Assessment, *, by: Any, on: Any) -> None:
-    _event(assessment, AssessmentEvent.ASSESSMENT, "Assessment returned to the worker for changes",
-           on=on, by=by, detail=assessment.manager_comments)
+    _event(
+        assessment,
+        AssessmentEvent.ASSESSMENT,
+        "Assessment returned to the worker for changes",
+        on=on,
+        by=by,
+        detail=assessment.manager_comments,
+    )

@@ -32,10 +32,16 @@ class AssessmentFactor(models.TextChoices):
     PHYSICAL_PARENT = "6B", "Physical disability or illness of a parent or carer"
     PHYSICAL_OTHER = "6C", "Physical disability or illness of someone else in the family"
     YOUNG_CARER = "7A", "Young carer"
-    PRIVATE_FOSTERING_OVERSEAS_RETURN = "8B", "Privately fostered: overseas child who intends to return"
+    PRIVATE_FOSTERING_OVERSEAS_RETURN = (
+        "8B",
+        "Privately fostered: overseas child who intends to return",
+    )
     PRIVATE_FOSTERING_OVERSEAS_STAY = "8C", "Privately fostered: overseas child who intends to stay"
     PRIVATE_FOSTERING_EDUCATION = "8D", "Privately fostered: UK child in an educational placement"
-    PRIVATE_FOSTERING_FAMILY = "8E", "Privately fostered: UK child in an alternative family arrangement"
+    PRIVATE_FOSTERING_FAMILY = (
+        "8E",
+        "Privately fostered: UK child in an alternative family arrangement",
+    )
     PRIVATE_FOSTERING_OTHER = "8F", "Privately fostered: other"
     UASC = "9A", "Unaccompanied asylum-seeking child"
     MISSING = "10A", "Going or being missing"
@@ -81,11 +87,13 @@ class Assessment(VersionedModel):
         "people.Person", on_delete=models.PROTECT, related_name="assessments"
     )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assessments",
     )
-    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.PROTECT,
-                             related_name="+")
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField("Start date")
     due_date = models.DateField()
     due_rule = models.CharField(max_length=40)
@@ -97,16 +105,23 @@ class Assessment(VersionedModel):
     internal_review_date = models.DateField(null=True, blank=True)
     analysis = models.TextField(blank=True)
     outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, blank=True)
-    status = models.CharField(max_length=12, choices=AssessmentStatus.choices,
-                              default=AssessmentStatus.IN_PROGRESS)
+    status = models.CharField(
+        max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     authorised_on = models.DateField("Authorisation date", null=True, blank=True)
     authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     manager_comments = models.TextField(blank=True)
@@ -118,10 +133,16 @@ class Assessment(VersionedModel):
         indexes = [
             models.Index(fields=["authorised_on"]),
             models.Index(fields=["start_date"]),
-            models.Index(fields=["worker", "due_date"],
-                         condition=~Q(status="authorised"), name="assessment_open_by_worker"),
-            models.Index(fields=["team", "due_date"],
-                         condition=~Q(status="authorised"), name="assessment_open_by_team"),
+            models.Index(
+                fields=["worker", "due_date"],
+                condition=~Q(status="authorised"),
+                name="assessment_open_by_worker",
+            ),
+            models.Index(
+                fields=["team", "due_date"],
+                condition=~Q(status="authorised"),
+                name="assessment_open_by_team",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -145,3 +166,7 @@ class Assessment(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status != AssessmentStatus.AUTHORISED
+
+    @property
+    def factor_labels(self) -> list[str]:
+        return [AssessmentFactor(f).label for f in self.factors]

@@ -22,9 +22,22 @@ def assessment_items(user: User, scope: Scope) -> list[WorkItem]:
         owner = a.worker.display_name if a.worker else ""
         if a.status == AssessmentStatus.SUBMITTED:
             if scope is Scope.TEAMS:
-                items.append(WorkItem("Assessment to authorise", "Authorise assessment", a.due_date,
-                                      url, a.person.full_name, owner, awaiting_authorisation=True))
+                items.append(
+                    WorkItem(
+                        "Assessment to authorise",
+                        "Authorise assessment",
+                        a.due_date,
+                        url,
+                        a.person.full_name,
+                        owner,
+                        awaiting_authorisation=True,
+                    )
+                )
             continue
-        title = "Assessment returned for changes" if a.status == AssessmentStatus.RETURNED else "Assessment"
+        title = (
+            "Assessment returned for changes"
+            if a.status == AssessmentStatus.RETURNED
+            else "Assessment"
+        )
         items.append(WorkItem("Assessment", title, a.due_date, url, a.person.full_name, owner))
     return items

@@ -18,12 +18,23 @@ class FrontDoorEvent(models.TextChoices):
     REFERRAL = "referral", "Referral"
 
 
-def _event(person_id: int, kind: str, summary: str, *, on: Any, by: Any, detail: str = "",
-           source: Any = None) -> ChronologyEvent:
+def _event(
+    person_id: int,
+    kind: str,
+    summary: str,
+    *,
+    on: Any,
+    by: Any,
+    detail: str = "",
+    source: Any = None,
+) -> ChronologyEvent:
     return ChronologyEvent.objects.create(
         person_id=person_id,
         occurred_on=timezone.localtime(on).date() if hasattr(on, "hour") else on,
-        kind=kind, summary=summary[:300], detail=detail, recorded_by=by,
+        kind=kind,
+        summary=summary[:300],
+        detail=detail,
+        recorded_by=by,
         source_type=source._meta.label_lower if source is not None else "",
         source_id=source.pk if source is not None else None,
     )
@@ -32,42 +43,75 @@ def _event(person_id: int, kind: str, summary: str, *, on: Any, by: Any, detail:
 def contact_received(contact: Contact, *, by: Any) -> None:
     concerns = ", ".join(Concern(c).label for c in contact.concerns)
     for child in contact.children.all():
-        _event(child.person_id, FrontDoorEvent.CONTACT,
-               f"Contact from {contact.get_source_display().lower()}"
-               + (f" about {concerns.lower()}" if concerns else ""),
-               on=contact.received_at, by=by, detail=contact.summary, source=contact)
+        _event(
+            child.person_id,
+            FrontDoorEvent.CONTACT,
+            f"Contact from {contact.get_source_display().lower()}"
+            + (f" about {concerns.lower()}" if concerns else ""),
+            on=contact.received_at,
+            by=by,
+            detail=contact.summary,
+            source=contact,
+        )
 
 
 def check_requested(check: MashCheck, *, by: Any) -> None:
     for child in check.contact.children.all():
-        _event(child.person_id, FrontDoorEvent.MASH_CHECK,
-               f"MASH check requested from {check.get_agency_display().lower()}",
-               on=check.requested_at, by=by, source=check)
+        _event(
+            child.person_id,
+            FrontDoorEvent.MASH_CHECK,
+            f"MASH check requested from {check.get_agency_display().lower()}",
+            on=check.requested_at,
+            by=by,
+            source=check,
+        )
 
 
 def check_answered(check: MashCheck, *, by: Any) -> None:
     for child in check.contact.children.all():
-        _event(child.person_id, FrontDoorEvent.MASH_CHECK,
-               f"{check.get_agency_display()} responded to the MASH check",
-               on=check.responded_at, by=by, detail=check.response, source=check)
+        _event(
+            child.person_id,
+            FrontDoorEvent.MASH_CHECK,
+            f"{check.get_agency_display()} responded to the MASH check",
+            on=check.responded_at,
+            by=by,
+            detail=check.response,
+            source=check,
+        )
 
 
 def decision_made(decision: ContactChild, *, by: Any) -> None:
-    _event(decision.person_id, FrontDoorEvent.DECISION,
-           f"Decision: {decision.get_outcome_display().lower()} "
-           f"({decision.get_level_of_need_display().lower()})",
-           on=decision.decided_at, by=by, detail=decision.rationale, source=decision.contact)
+    _event(
+        decision.person_id,
+        FrontDoorEvent.DECISION,
+        f"Decision: {decision.get_outcome_display().lower()} "
+        f"({decision.get_level_of_need_display().lower()})",
+        on=decision.decided_at,
+        by=by,
+        detail=decision.rationale,
+        source=decision.contact,
+    )
 
 
 def decision_authorised(decision: ContactChild, *, by: Any) -> None:
-    _event(decision.person_id, FrontDoorEvent.DECISION,
-           f"Decision authorised: {decision.get_outcome_display().lower()}",
-           on=decision.authorised_at, by=by, source=decision.contact)
+    _event(
+        decision.person_id,
+        FrontDoorEvent.DECISION,
+        f"Decision authorised: {decision.get_outcome_display().lower()}",
+        on=decision.authorised_at,
+        by=by,
+        source=decision.contact,
+    )
 
 
 def referral_opened(referral: Referral, *, by: Any) -> None:
-    _event(referral.person_id, FrontDoorEvent.REFERRAL,
-           "Referral to children's social care" + (" (re-referral within 12 months)"
-                                                   if referral.is_re_referral else ""),
-           on=referral.referral_date, by=by,
-           detail=f"Primary need: {referral.get_primary_need_display()}", source=referral)
+    _event(
+        referral.person_id,
+        FrontDoorEvent.REFERRAL,
+        "Referral to children's social care"
+        + (" (re-referral within 12 months)" if referral.is_re_referral else ""),
+        on=referral.referral_date,
+        by=by,
+        detail=f"Primary need: {referral.get_primary_need_display()}",
+        source=referral,
+    )

@@ -127,7 +127,10 @@ class Contact(VersionedModel):
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="front_door_contacts",
     )
     recorded_by = models.ForeignKey(
@@ -142,13 +145,18 @@ class Contact(VersionedModel):
         indexes = [
             models.Index(fields=["received_at"]),
             models.Index(
-                fields=["team", "decision_due"], condition=Q(completed_at__isnull=True),
+                fields=["team", "decision_due"],
+                condition=Q(completed_at__isnull=True),
                 name="contact_open_by_team",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Contact {self.pk} received {self.received_at:%d %b %Y %H:%M}"
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [Concern(c).label for c in self.concerns]
 
 
 class ContactChild(models.Model):
@@ -162,12 +170,18 @@ class ContactChild(models.Model):
     outcome = models.CharField(max_length=20, choices=ContactOutcome.choices, blank=True)
     rationale = models.TextField(blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     authorised_at = models.DateTimeField(null=True, blank=True)
@@ -228,14 +242,20 @@ class MashCheck(models.Model):
     response = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     response_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
     class Meta:
         indexes = [
-            models.Index(fields=["due_at"], condition=Q(responded_at__isnull=True),
-                         name="mashcheck_outstanding"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(responded_at__isnull=True),
+                name="mashcheck_outstanding",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -287,12 +307,12 @@ class Referral(VersionedModel):
     )
     referral_date = models.DateField()
     source = models.CharField(max_length=2, choices=ReferralSource.choices)
-    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices,
-                                    default=PrimaryNeed.NOT_STATED)
+    primary_need = models.CharField(
+        max_length=2, choices=PrimaryNeed.choices, default=PrimaryNeed.NOT_STATED
+    )
     no_further_action = models.BooleanField("Referral NFA", default=False)
     is_re_referral = models.BooleanField(default=False)
-    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.PROTECT,
-                             related_name="+")
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.PROTECT, related_name="+")
     closure_date = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=3, choices=ReasonForClosure.choices, blank=True)
     created_by = models.ForeignKey(
@@ -329,8 +349,9 @@ class Referral(VersionedModel):
 class ReferrerFeedback(models.Model):
     """What the referrer is told about the outcome for each child."""
 
-    contact_child = models.OneToOneField(ContactChild, on_delete=models.CASCADE,
-                                         related_name="feedback")
+    contact_child = models.OneToOneField(
+        ContactChild, on_delete=models.CASCADE, related_name="feedback"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     message = models.TextField()
     sent_to = models.CharField(max_length=200, blank=True)

@@ -34,15 +34,37 @@ def front_door_items(user: User, scope: Scope) -> list[WorkItem]:
         undecided = [c for c in contact.children.all() if not c.outcome]
         awaiting = [c for c in contact.children.all() if c.outcome and not c.authorised_at]
         if undecided:
-            items.append(WorkItem("Contact decision", f"Decide contact {contact.pk}",
-                                  contact.decision_due, url, names, owner))
+            items.append(
+                WorkItem(
+                    "Contact decision",
+                    f"Decide contact {contact.pk}",
+                    contact.decision_due,
+                    url,
+                    names,
+                    owner,
+                )
+            )
         if awaiting and scope is Scope.TEAMS:
-            items.append(WorkItem("Decision to authorise", f"Authorise contact {contact.pk}",
-                                  contact.decision_due, url, names, owner,
-                                  awaiting_authorisation=True))
+            items.append(
+                WorkItem(
+                    "Decision to authorise",
+                    f"Authorise contact {contact.pk}",
+                    contact.decision_due,
+                    url,
+                    names,
+                    owner,
+                    awaiting_authorisation=True,
+                )
+            )
         for check in contact.checks.all():
-            items.append(WorkItem("MASH check", f"{check.get_agency_display()} response",
-                                  check.due_at, url, names, owner))
+            items.append(
+                WorkItem(
+                    "MASH check",
+                    f"{check.get_agency_display()} response",
+                    check.due_at,
+                    url,
+                    names,
+                    owner,
+                )
+            )
     return items
-
-

@@ -101,14 +101,14 @@ def render_person_page(
     )
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
+def apply_errors(form: Any, error: ValidationError) -> None:
     for field, messages_ in error.message_dict.items():
         target = field if field in form.fields else None
         for message in messages_:
             form.add_error(target, message)
 
 
-def _bound(form_class: Any, request: AuthenticatedRequest, **kwargs: Any) -> Any:
+def bound_form(form_class: Any, request: AuthenticatedRequest, **kwargs: Any) -> Any:
     """A form bound to what was posted, or to what was kept when the session ran out."""
     if request.method == "POST":
         return form_class(request.POST, **kwargs)
@@ -140,7 +140,7 @@ def person_create(request: AuthenticatedRequest) -> HttpResponse:
     if not user.can_write or not user.does_casework:
         raise PermissionDenied("Your role cannot create records")
     teams = Team.objects.filter(memberships__user=user, is_active=True)
-    form = _bound(PersonCreateForm, request, teams=teams)
+    form = bound_form(PersonCreateForm, request, teams=teams)
     duplicates: list[Any] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -173,7 +173,7 @@ def person_create(request: AuthenticatedRequest) -> HttpResponse:
                     team=data["team"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Record created for {person.full_name}")
                 return redirect("people:person_detail", person_id=person.pk)
@@ -226,7 +226,7 @@ def _details_initial(person: Person) -> dict[str, Any]:
 
 @person_page(write=True)
 def person_edit(request: AuthenticatedRequest, person: Person) -> HttpResponse:
-    form = _bound(PersonEditForm, request, initial=_details_initial(person))
+    form = bound_form(PersonEditForm, request, initial=_details_initial(person))
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -251,7 +251,7 @@ def person_edit(request: AuthenticatedRequest, person: Person) -> HttpResponse:
             data_copy["version"] = str(conflict.version)
             form.data = data_copy
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Details saved")
             return redirect("people:person_detail", person_id=person.pk)
@@ -268,12 +268,12 @@ def _simple_form_page(
     save: Callable[[dict[str, Any]], Any],
     success: str,
 ) -> HttpResponse:
-    form = _bound(form_class, request)
+    form = bound_form(form_class, request)
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("people:person_detail", person_id=person.pk)
@@ -365,7 +365,7 @@ def professional_add(request: AuthenticatedRequest, person: Person) -> HttpRespo
 
 @person_page(write=True, roles=MANAGER_ROLES)
 def allocation(request: AuthenticatedRequest, person: Person) -> HttpResponse:
-    form = _bound(AllocationForm, request)
+    form = bound_form(AllocationForm, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_set(
@@ -375,7 +375,7 @@ def allocation(request: AuthenticatedRequest, person: Person) -> HttpResponse:
                 worker=form.cleaned_data["worker"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Allocation saved")
             return redirect("people:person_detail", person_id=person.pk)
@@ -422,7 +422,7 @@ def merge(request: AuthenticatedRequest, person: Person) -> HttpResponse:
             try:
                 services.person_merge(keep=person, duplicate=duplicate, by=request.user)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Record {duplicate.pk} merged into this record")
                 return redirect("people:person_detail", person_id=person.pk)
@@ -460,7 +460,7 @@ def break_glass(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
                 user=user, person_id=person_id, reason=form.cleaned_data["reason"], request=request
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if grant is not None:
                 messages.warning(

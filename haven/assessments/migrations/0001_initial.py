@@ -7,38 +7,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0002_search_triggers'),
+        ("people", "0002_search_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('start_date', models.DateField(verbose_name='Start date')),
-                ('due_date', models.DateField()),
-                ('due_rule', models.CharField(max_length=40)),
-                ('child_seen_on', models.DateField(blank=True, null=True, verbose_name='Date the child was seen')),
-                ('seen_alone', models.BooleanField(blank=True, null=True, verbose_name='Seen alone')),
-                ('factors', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('1A', 'Alcohol misuse by the child'), ('1B', 'Alcohol misuse by a parent or carer'), ('1C', 'Alcohol misuse by someone else in the household'), ('2A', 'Drug misuse by the child'), ('2B', 'Drug misuse by a parent or carer'), ('2C', 'Drug misuse by someone else in the household'), ('3A', 'Domestic abuse: the child is subject to it'), ('3B', 'Domestic abuse: a parent or carer is subject to it'), ('3C', 'Domestic abuse: someone else in the household is subject to it'), ('4A', 'Mental health of the child'), ('4B', 'Mental health of a parent or carer'), ('4C', 'Mental health of someone else in the family'), ('5A', 'Learning disability of the child'), ('5B', 'Learning disability of a parent or carer'), ('5C', 'Learning disability of someone else in the family'), ('6A', 'Physical disability or illness of the child'), ('6B', 'Physical disability or illness of a parent or carer'), ('6C', 'Physical disability or illness of someone else in the family'), ('7A', 'Young carer'), ('8B', 'Privately fostered: overseas child who intends to return'), ('8C', 'Privately fostered: overseas child who intends to stay'), ('8D', 'Privately fostered: UK child in an educational placement'), ('8E', 'Privately fostered: UK child in an alternative family arrangement'), ('8F', 'Privately fostered: other'), ('9A', 'Unaccompanied asylum-seeking child'), ('10A', 'Going or being missing'), ('11A', 'Child sexual exploitation'), ('12A', 'Trafficking'), ('13A', 'Gangs'), ('14A', 'Socially unacceptable behaviour'), ('15A', 'Self-harm'), ('16A', 'Neglect'), ('17A', 'Emotional abuse'), ('18B', 'Physical abuse by another child'), ('18C', 'Physical abuse by an adult'), ('19B', 'Sexual abuse by another child'), ('19C', 'Sexual abuse by an adult'), ('20', 'Other'), ('21', 'No factors identified (no further action)'), ('22A', 'Female genital mutilation'), ('23A', 'Abuse linked to faith or belief'), ('24A', 'Child criminal exploitation')], max_length=3), default=list, size=None)),
-                ('internal_review_date', models.DateField(blank=True, null=True)),
-                ('analysis', models.TextField(blank=True)),
-                ('outcome', models.CharField(blank=True, choices=[('nfa', 'No further action'), ('cin_plan', 'Child in need plan'), ('strategy_discussion', 'Strategy discussion or section 47 enquiry'), ('early_help', 'Early help'), ('looked_after', 'Looked after'), ('other', 'Other')], max_length=20)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('submitted', 'Awaiting authorisation'), ('returned', 'Returned for changes'), ('authorised', 'Authorised')], default='in_progress', max_length=12)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('authorised_on', models.DateField(blank=True, null=True, verbose_name='Authorisation date')),
-                ('manager_comments', models.TextField(blank=True)),
-                ('overdue_reason', models.TextField(blank=True, verbose_name='Why the assessment is late')),
-                ('authorised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("start_date", models.DateField(verbose_name="Start date")),
+                ("due_date", models.DateField()),
+                ("due_rule", models.CharField(max_length=40)),
+                (
+                    "child_seen_on",
+                    models.DateField(blank=True, null=True, verbose_name="Date the child was seen"),
+                ),
+                (
+                    "seen_alone",
+                    models.BooleanField(blank=True, null=True, verbose_name="Seen alone"),
+                ),
+                (
+                    "factors",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("1A", "Alcohol misuse by the child"),
+                                ("1B", "Alcohol misuse by a parent or carer"),
+                                ("1C", "Alcohol misuse by someone else in the household"),
+                                ("2A", "Drug misuse by the child"),
+                                ("2B", "Drug misuse by a parent or carer"),
+                                ("2C", "Drug misuse by someone else in the household"),
+                                ("3A", "Domestic abuse: the child is subject to it"),
+                                ("3B", "Domestic abuse: a parent or carer is subject to it"),
+                                (
+                                    "3C",
+                                    "Domestic abuse: someone else in the household is subject to it",
+                                ),
+                                ("4A", "Mental health of the child"),
+                                ("4B", "Mental health of a parent or carer"),
+                                ("4C", "Mental health of someone else in the family"),
+                                ("5A", "Learning disability of the child"),
+                                ("5B", "Learning disability of a parent or carer"),
+                                ("5C", "Learning disability of someone else in the family"),
+                                ("6A", "Physical disability or illness of the child"),
+                                ("6B", "Physical disability or illness of a parent or carer"),
+                                (
+                                    "6C",
+                                    "Physical disability or illness of someone else in the family",
+                                ),
+                                ("7A", "Young carer"),
+                                ("8B", "Privately fostered: overseas child who intends to return"),
+                                ("8C", "Privately fostered: overseas child who intends to stay"),
+                                ("8D", "Privately fostered: UK child in an educational placement"),
+                                (
+                                    "8E",
+                                    "Privately fostered: UK child in an alternative family arrangement",
+                                ),
+                                ("8F", "Privately fostered: other"),
+                                ("9A", "Unaccompanied asylum-seeking child"),
+                                ("10A", "Going or being missing"),
+                                ("11A", "Child sexual exploitation"),
+                                ("12A", "Trafficking"),
+                                ("13A", "Gangs"),
+                                ("14A", "Socially unacceptable behaviour"),
+                                ("15A", "Self-harm"),
+                                ("16A", "Neglect"),
+                                ("17A", "Emotional abuse"),
+                                ("18B", "Physical abuse by another child"),
+                                ("18C", "Physical abuse by an adult"),
+                                ("19B", "Sexual abuse by another child"),
+                                ("19C", "Sexual abuse by an adult"),
+                                ("20", "Other"),
+                                ("21", "No factors identified (no further action)"),
+                                ("22A", "Female genital mutilation"),
+                                ("23A", "Abuse linked to faith or belief"),
+                                ("24A", "Child criminal exploitation"),
+                            ],
+                            max_length=3,
+                        ),
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("internal_review_date", models.DateField(blank=True, null=True)),
+                ("analysis", models.TextField(blank=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nfa", "No further action"),
+                            ("cin_plan", "Child in need plan"),
+                            ("strategy_discussion", "Strategy discussion or section 47 enquiry"),
+                            ("early_help", "Early help"),
+                            ("looked_after", "Looked after"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("submitted", "Awaiting authorisation"),
+                            ("returned", "Returned for changes"),
+                            ("authorised", "Authorised"),
+                        ],
+                        default="in_progress",
+                        max_length=12,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "authorised_on",
+                    models.DateField(blank=True, null=True, verbose_name="Authorisation date"),
+                ),
+                ("manager_comments", models.TextField(blank=True)),
+                (
+                    "overdue_reason",
+                    models.TextField(blank=True, verbose_name="Why the assessment is late"),
+                ),
+                (
+                    "authorised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
     ]

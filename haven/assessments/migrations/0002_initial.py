@@ -6,63 +6,116 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('assessments', '0001_initial'),
-        ('frontdoor', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("assessments", "0001_initial"),
+        ("frontdoor", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='referral',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='frontdoor.referral'),
+            model_name="assessment",
+            name="referral",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="frontdoor.referral",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='submitted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="assessment",
+            name="submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='team',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team'),
+            model_name="assessment",
+            name="team",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.team",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='worker',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to=settings.AUTH_USER_MODEL),
+            model_name="assessment",
+            name="worker",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['authorised_on'], name='assessments_authori_7dfd4f_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["authorised_on"], name="assessments_authori_7dfd4f_idx"),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['start_date'], name='assessments_start_d_205a5e_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["start_date"], name="assessments_start_d_205a5e_idx"),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(condition=models.Q(('status', 'authorised'), _negated=True), fields=['worker', 'due_date'], name='assessment_open_by_worker'),
+            model_name="assessment",
+            index=models.Index(
+                condition=models.Q(("status", "authorised"), _negated=True),
+                fields=["worker", "due_date"],
+                name="assessment_open_by_worker",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(condition=models.Q(('status', 'authorised'), _negated=True), fields=['team', 'due_date'], name='assessment_open_by_team'),
+            model_name="assessment",
+            index=models.Index(
+                condition=models.Q(("status", "authorised"), _negated=True),
+                fields=["team", "due_date"],
+                name="assessment_open_by_team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('authorised_on__isnull', True), ('authorised_on__gte', models.F('start_date')), _connector='OR'), name='assessment_authorised_after_start'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("authorised_on__isnull", True),
+                    ("authorised_on__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="assessment_authorised_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'authorised'), _negated=True), models.Q(('authorised_by__isnull', False), ('authorised_on__isnull', False), models.Q(('outcome', ''), _negated=True)), _connector='OR'), name='assessment_authorised_has_date_manager_outcome'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "authorised"), _negated=True),
+                    models.Q(
+                        ("authorised_by__isnull", False),
+                        ("authorised_on__isnull", False),
+                        models.Q(("outcome", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="assessment_authorised_has_date_manager_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('child_seen_on__isnull', True), ('child_seen_on__gte', models.F('start_date')), _connector='OR'), name='assessment_child_seen_after_start'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("child_seen_on__isnull", True),
+                    ("child_seen_on__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="assessment_child_seen_after_start",
+            ),
         ),
     ]

@@ -7,148 +7,592 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('people', '0002_search_triggers'),
+        ("accounts", "0001_initial"),
+        ("people", "0002_search_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('received_at', models.DateTimeField(verbose_name='Received')),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('online_form', 'Online form'), ('in_person', 'In person')], max_length=12)),
-                ('source', models.CharField(choices=[('1A', 'Individual: family member, relative or carer'), ('1B', 'Individual: acquaintance (neighbour, childminder)'), ('1C', 'Individual: self'), ('1D', 'Individual: other (including strangers)'), ('2A', 'School'), ('2B', 'Education services'), ('3A', 'Health: GP'), ('3B', 'Health: health visitor'), ('3C', 'Health: school nurse'), ('3D', 'Health: other primary health services'), ('3E', 'Health: A&E'), ('3F', 'Health: other (for example hospice)'), ('4', 'Housing'), ('5A', 'LA services: social care (for example adult social care)'), ('5B', 'LA services: other internal (for example youth offending)'), ('5C', 'LA services: another local authority'), ('5D', 'LA services: early help'), ('6', 'Police'), ('7', 'Other legal agency (courts, probation, immigration, Cafcass, prison)'), ('8', "Other (children's centre, voluntary organisation)"), ('9', 'Anonymous'), ('10', 'Unknown')], max_length=2, verbose_name='Source')),
-                ('referrer_name', models.CharField(blank=True, max_length=120, verbose_name="Referrer's name")),
-                ('referrer_agency', models.CharField(blank=True, max_length=160, verbose_name='Agency or organisation')),
-                ('referrer_role', models.CharField(blank=True, max_length=120, verbose_name="Referrer's role")),
-                ('referrer_phone', models.CharField(blank=True, max_length=40, verbose_name='Phone')),
-                ('referrer_email', models.EmailField(blank=True, max_length=254, verbose_name='Email')),
-                ('concerns', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('domestic_abuse', 'Domestic abuse'), ('neglect', 'Neglect'), ('physical_abuse', 'Physical abuse'), ('sexual_abuse', 'Sexual abuse'), ('emotional_abuse', 'Emotional abuse'), ('cse', 'Child sexual exploitation'), ('cce', 'Child criminal exploitation or county lines'), ('missing', 'Missing from home or care'), ('self_harm', 'Self-harm'), ('child_mental_health', "Child's mental health"), ('parent_mental_health', "Parent's mental health"), ('parent_substance', 'Parental substance misuse'), ('child_substance', "Child's substance misuse"), ('online_harm', 'Online harm'), ('fgm', 'Female genital mutilation'), ('radicalisation', 'Radicalisation'), ('trafficking', 'Trafficking or modern slavery'), ('housing', 'Housing or homelessness'), ('disability', "Child's disability"), ('young_carer', 'Young carer'), ('private_fostering', 'Private fostering'), ('uasc', 'Unaccompanied asylum-seeking child'), ('behaviour', "Child's behaviour"), ('other', 'Other')], max_length=30), default=list, size=None)),
-                ('summary', models.TextField(verbose_name='What the referrer told us')),
-                ('consent', models.CharField(choices=[('given', 'Given'), ('refused', 'Refused'), ('not_sought', 'Not sought')], max_length=12, verbose_name='Consent to share')),
-                ('consent_basis', models.CharField(choices=[('consent', 'With consent'), ('significant_harm', 'Without consent: risk of significant harm'), ('crime', 'Without consent: prevention or detection of crime'), ('legal_duty', 'Without consent: legal duty or court order')], max_length=20, verbose_name='Basis for sharing')),
-                ('urgency', models.CharField(choices=[('routine', 'Routine'), ('urgent', 'Urgent: today'), ('immediate', 'Immediate: child at risk now')], default='routine', max_length=10)),
-                ('decision_due', models.DateField()),
-                ('decision_due_rule', models.CharField(max_length=40)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='front_door_contacts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("received_at", models.DateTimeField(verbose_name="Received")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("online_form", "Online form"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("1A", "Individual: family member, relative or carer"),
+                            ("1B", "Individual: acquaintance (neighbour, childminder)"),
+                            ("1C", "Individual: self"),
+                            ("1D", "Individual: other (including strangers)"),
+                            ("2A", "School"),
+                            ("2B", "Education services"),
+                            ("3A", "Health: GP"),
+                            ("3B", "Health: health visitor"),
+                            ("3C", "Health: school nurse"),
+                            ("3D", "Health: other primary health services"),
+                            ("3E", "Health: A&E"),
+                            ("3F", "Health: other (for example hospice)"),
+                            ("4", "Housing"),
+                            ("5A", "LA services: social care (for example adult social care)"),
+                            ("5B", "LA services: other internal (for example youth offending)"),
+                            ("5C", "LA services: another local authority"),
+                            ("5D", "LA services: early help"),
+                            ("6", "Police"),
+                            (
+                                "7",
+                                "Other legal agency (courts, probation, immigration, Cafcass, prison)",
+                            ),
+                            ("8", "Other (children's centre, voluntary organisation)"),
+                            ("9", "Anonymous"),
+                            ("10", "Unknown"),
+                        ],
+                        max_length=2,
+                        verbose_name="Source",
+                    ),
+                ),
+                (
+                    "referrer_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="Referrer's name"),
+                ),
+                (
+                    "referrer_agency",
+                    models.CharField(
+                        blank=True, max_length=160, verbose_name="Agency or organisation"
+                    ),
+                ),
+                (
+                    "referrer_role",
+                    models.CharField(blank=True, max_length=120, verbose_name="Referrer's role"),
+                ),
+                (
+                    "referrer_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="Phone"),
+                ),
+                (
+                    "referrer_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="Email"),
+                ),
+                (
+                    "concerns",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("domestic_abuse", "Domestic abuse"),
+                                ("neglect", "Neglect"),
+                                ("physical_abuse", "Physical abuse"),
+                                ("sexual_abuse", "Sexual abuse"),
+                                ("emotional_abuse", "Emotional abuse"),
+                                ("cse", "Child sexual exploitation"),
+                                ("cce", "Child criminal exploitation or county lines"),
+                                ("missing", "Missing from home or care"),
+                                ("self_harm", "Self-harm"),
+                                ("child_mental_health", "Child's mental health"),
+                                ("parent_mental_health", "Parent's mental health"),
+                                ("parent_substance", "Parental substance misuse"),
+                                ("child_substance", "Child's substance misuse"),
+                                ("online_harm", "Online harm"),
+                                ("fgm", "Female genital mutilation"),
+                                ("radicalisation", "Radicalisation"),
+                                ("trafficking", "Trafficking or modern slavery"),
+                                ("housing", "Housing or homelessness"),
+                                ("disability", "Child's disability"),
+                                ("young_carer", "Young carer"),
+                                ("private_fostering", "Private fostering"),
+                                ("uasc", "Unaccompanied asylum-seeking child"),
+                                ("behaviour", "Child's behaviour"),
+                                ("other", "Other"),
+                            ],
+                            max_length=30,
+                        ),
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("summary", models.TextField(verbose_name="What the referrer told us")),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("given", "Given"),
+                            ("refused", "Refused"),
+                            ("not_sought", "Not sought"),
+                        ],
+                        max_length=12,
+                        verbose_name="Consent to share",
+                    ),
+                ),
+                (
+                    "consent_basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "With consent"),
+                            ("significant_harm", "Without consent: risk of significant harm"),
+                            ("crime", "Without consent: prevention or detection of crime"),
+                            ("legal_duty", "Without consent: legal duty or court order"),
+                        ],
+                        max_length=20,
+                        verbose_name="Basis for sharing",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("routine", "Routine"),
+                            ("urgent", "Urgent: today"),
+                            ("immediate", "Immediate: child at risk now"),
+                        ],
+                        default="routine",
+                        max_length=10,
+                    ),
+                ),
+                ("decision_due", models.DateField()),
+                ("decision_due_rule", models.CharField(max_length=40)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="front_door_contacts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ContactChild',
+            name="ContactChild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level_of_need', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Level 1: universal'), (2, 'Level 2: early help'), (3, 'Level 3: child in need'), (4, 'Level 4: child protection')], null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('nfa', 'No further action'), ('advice', 'Information, advice or signposting'), ('early_help', 'Early help'), ('referral', "Referral to children's social care"), ('strategy_discussion', 'Strategy discussion now')], max_length=20)),
-                ('rationale', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('authorised_at', models.DateTimeField(blank=True, null=True)),
-                ('authorised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='frontdoor.contact')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level_of_need",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Level 1: universal"),
+                            (2, "Level 2: early help"),
+                            (3, "Level 3: child in need"),
+                            (4, "Level 4: child protection"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nfa", "No further action"),
+                            ("advice", "Information, advice or signposting"),
+                            ("early_help", "Early help"),
+                            ("referral", "Referral to children's social care"),
+                            ("strategy_discussion", "Strategy discussion now"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("authorised_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "authorised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="frontdoor.contact",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MashCheck',
+            name="MashCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.CharField(choices=[('police', 'Police'), ('health', 'Health'), ('education', 'Education'), ('probation', 'Probation'), ('housing', 'Housing'), ('adult_social_care', 'Adult social care'), ('youth_justice', 'Youth justice'), ('other', 'Other')], max_length=20)),
-                ('rag', models.CharField(choices=[('red', 'Red: within 4 working hours'), ('amber', 'Amber: within 1 working day'), ('green', 'Green: within 3 working days')], max_length=5, verbose_name='RAG rating')),
-                ('justification', models.TextField(verbose_name='Why sharing is justified')),
-                ('requested_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('due_rule', models.CharField(max_length=40)),
-                ('response', models.TextField(blank=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='frontdoor.contact')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('response_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("probation", "Probation"),
+                            ("housing", "Housing"),
+                            ("adult_social_care", "Adult social care"),
+                            ("youth_justice", "Youth justice"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[
+                            ("red", "Red: within 4 working hours"),
+                            ("amber", "Amber: within 1 working day"),
+                            ("green", "Green: within 3 working days"),
+                        ],
+                        max_length=5,
+                        verbose_name="RAG rating",
+                    ),
+                ),
+                ("justification", models.TextField(verbose_name="Why sharing is justified")),
+                ("requested_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                ("due_rule", models.CharField(max_length=40)),
+                ("response", models.TextField(blank=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="frontdoor.contact",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "response_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('referral_date', models.DateField()),
-                ('source', models.CharField(choices=[('1A', 'Individual: family member, relative or carer'), ('1B', 'Individual: acquaintance (neighbour, childminder)'), ('1C', 'Individual: self'), ('1D', 'Individual: other (including strangers)'), ('2A', 'School'), ('2B', 'Education services'), ('3A', 'Health: GP'), ('3B', 'Health: health visitor'), ('3C', 'Health: school nurse'), ('3D', 'Health: other primary health services'), ('3E', 'Health: A&E'), ('3F', 'Health: other (for example hospice)'), ('4', 'Housing'), ('5A', 'LA services: social care (for example adult social care)'), ('5B', 'LA services: other internal (for example youth offending)'), ('5C', 'LA services: another local authority'), ('5D', 'LA services: early help'), ('6', 'Police'), ('7', 'Other legal agency (courts, probation, immigration, Cafcass, prison)'), ('8', "Other (children's centre, voluntary organisation)"), ('9', 'Anonymous'), ('10', 'Unknown')], max_length=2)),
-                ('primary_need', models.CharField(choices=[('N1', 'Abuse or neglect'), ('N2', "Child's disability"), ('N3', 'Parental disability or illness'), ('N4', 'Family in acute stress'), ('N5', 'Family dysfunction'), ('N6', 'Socially unacceptable behaviour'), ('N7', 'Low income'), ('N8', 'Absent parenting'), ('N9', 'Cases other than children in need'), ('N0', 'Not stated')], default='N0', max_length=2)),
-                ('no_further_action', models.BooleanField(default=False, verbose_name='Referral NFA')),
-                ('is_re_referral', models.BooleanField(default=False)),
-                ('closure_date', models.DateField(blank=True, null=True)),
-                ('closure_reason', models.CharField(blank=True, choices=[('RC1', 'Adopted'), ('RC2', 'Died'), ('RC3', 'Child arrangements order'), ('RC4', 'Special guardianship order'), ('RC5', 'Transferred to another local authority'), ('RC6', 'Transferred to adult social care'), ('RC7', 'Services ceased, including child no longer in need'), ('RC8', 'Closed after assessment, no further action'), ('RC9', 'Closed after assessment, referred to early help')], max_length=3)),
-                ('contact_child', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referral', to='frontdoor.contactchild')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='people.person')),
-                ('team', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("referral_date", models.DateField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("1A", "Individual: family member, relative or carer"),
+                            ("1B", "Individual: acquaintance (neighbour, childminder)"),
+                            ("1C", "Individual: self"),
+                            ("1D", "Individual: other (including strangers)"),
+                            ("2A", "School"),
+                            ("2B", "Education services"),
+                            ("3A", "Health: GP"),
+                            ("3B", "Health: health visitor"),
+                            ("3C", "Health: school nurse"),
+                            ("3D", "Health: other primary health services"),
+                            ("3E", "Health: A&E"),
+                            ("3F", "Health: other (for example hospice)"),
+                            ("4", "Housing"),
+                            ("5A", "LA services: social care (for example adult social care)"),
+                            ("5B", "LA services: other internal (for example youth offending)"),
+                            ("5C", "LA services: another local authority"),
+                            ("5D", "LA services: early help"),
+                            ("6", "Police"),
+                            (
+                                "7",
+                                "Other legal agency (courts, probation, immigration, Cafcass, prison)",
+                            ),
+                            ("8", "Other (children's centre, voluntary organisation)"),
+                            ("9", "Anonymous"),
+                            ("10", "Unknown"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "primary_need",
+                    models.CharField(
+                        choices=[
+                            ("N1", "Abuse or neglect"),
+                            ("N2", "Child's disability"),
+                            ("N3", "Parental disability or illness"),
+                            ("N4", "Family in acute stress"),
+                            ("N5", "Family dysfunction"),
+                            ("N6", "Socially unacceptable behaviour"),
+                            ("N7", "Low income"),
+                            ("N8", "Absent parenting"),
+                            ("N9", "Cases other than children in need"),
+                            ("N0", "Not stated"),
+                        ],
+                        default="N0",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "no_further_action",
+                    models.BooleanField(default=False, verbose_name="Referral NFA"),
+                ),
+                ("is_re_referral", models.BooleanField(default=False)),
+                ("closure_date", models.DateField(blank=True, null=True)),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("RC1", "Adopted"),
+                            ("RC2", "Died"),
+                            ("RC3", "Child arrangements order"),
+                            ("RC4", "Special guardianship order"),
+                            ("RC5", "Transferred to another local authority"),
+                            ("RC6", "Transferred to adult social care"),
+                            ("RC7", "Services ceased, including child no longer in need"),
+                            ("RC8", "Closed after assessment, no further action"),
+                            ("RC9", "Closed after assessment, referred to early help"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "contact_child",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referral",
+                        to="frontdoor.contactchild",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferrerFeedback',
+            name="ReferrerFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('message', models.TextField()),
-                ('sent_to', models.CharField(blank=True, max_length=200)),
-                ('contact_child', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='frontdoor.contactchild')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("message", models.TextField()),
+                ("sent_to", models.CharField(blank=True, max_length=200)),
+                (
+                    "contact_child",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="frontdoor.contactchild",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['received_at'], name='frontdoor_c_receive_0f74e4_idx'),
+            model_name="contact",
+            index=models.Index(fields=["received_at"], name="frontdoor_c_receive_0f74e4_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(condition=models.Q(('completed_at__isnull', True)), fields=['team', 'decision_due'], name='contact_open_by_team'),
+            model_name="contact",
+            index=models.Index(
+                condition=models.Q(("completed_at__isnull", True)),
+                fields=["team", "decision_due"],
+                name="contact_open_by_team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactchild',
-            constraint=models.UniqueConstraint(fields=('contact', 'person'), name='contact_child_once'),
+            model_name="contactchild",
+            constraint=models.UniqueConstraint(
+                fields=("contact", "person"), name="contact_child_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactchild',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', ''), models.Q(models.Q(('rationale', ''), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='decision_has_rationale'),
+            model_name="contactchild",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("outcome", ""),
+                    models.Q(
+                        models.Q(("rationale", ""), _negated=True), ("decided_at__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="decision_has_rationale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactchild',
-            constraint=models.CheckConstraint(condition=models.Q(('authorised_at__isnull', True), ('decided_at__isnull', False), _connector='OR'), name='authorised_after_decision'),
+            model_name="contactchild",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("authorised_at__isnull", True), ("decided_at__isnull", False), _connector="OR"
+                ),
+                name="authorised_after_decision",
+            ),
         ),
         migrations.AddIndex(
-            model_name='mashcheck',
-            index=models.Index(condition=models.Q(('responded_at__isnull', True)), fields=['due_at'], name='mashcheck_outstanding'),
+            model_name="mashcheck",
+            index=models.Index(
+                condition=models.Q(("responded_at__isnull", True)),
+                fields=["due_at"],
+                name="mashcheck_outstanding",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mashcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('responded_at__isnull', True), ('responded_at__gte', models.F('requested_at')), _connector='OR'), name='mashcheck_response_after_request'),
+            model_name="mashcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("responded_at__isnull", True),
+                    ("responded_at__gte", models.F("requested_at")),
+                    _connector="OR",
+                ),
+                name="mashcheck_response_after_request",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['referral_date'], name='frontdoor_r_referra_511faf_idx'),
+            model_name="referral",
+            index=models.Index(fields=["referral_date"], name="frontdoor_r_referra_511faf_idx"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['person', 'referral_date'], name='frontdoor_r_person__c4b82e_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["person", "referral_date"], name="frontdoor_r_person__c4b82e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('closure_date__isnull', True), ('closure_date__gte', models.F('referral_date')), _connector='OR'), name='referral_closes_after_it_opens'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closure_date__isnull", True),
+                    ("closure_date__gte", models.F("referral_date")),
+                    _connector="OR",
+                ),
+                name="referral_closes_after_it_opens",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closure_date__isnull', True), ('closure_reason', '')), models.Q(('closure_date__isnull', False), models.Q(('closure_reason', ''), _negated=True)), _connector='OR'), name='referral_closure_has_reason'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closure_date__isnull", True), ("closure_reason", "")),
+                    models.Q(
+                        ("closure_date__isnull", False),
+                        models.Q(("closure_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="referral_closure_has_reason",
+            ),
         ),
     ]

@@ -1,0 +1,212 @@
+"""Child and Family Assessments: start, record, submit, authorise or return."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from haven.accounts.models import Role, User
+from haven.assessments import events
+from haven.assessments.models import Assessment, AssessmentFactor, AssessmentStatus
+from haven.core.calendar import calendar, rule
+
+if TYPE_CHECKING:
+    from haven.frontdoor.models import Referral
+
+
+class ConcurrentEditError(Exception):
+    def __init__(self, current: Assessment) -> None:
+        super().__init__("The assessment was changed by someone else")
+        self.current = current
+
+
+ASSESSMENT_RULE = "assessment"
+EDITABLE = (
+    "child_seen_on",
+    "seen_alone",
+    "factors",
+    "internal_review_date",
+    "analysis",
+    "outcome",
+    "overdue_reason",
+)
+
+
+@transaction.atomic
+def assessment_start(
+    *, referral: Referral, by: User, start_date: datetime.date, worker: User | None = None
+) -> Assessment:
+    if start_date < referral.referral_date:
+        raise ValidationError({"start_date": "An assessment cannot start before its referral"})
+    assessment = Assessment.objects.create(
+        referral=referral,
+        person=referral.person,
+        team=referral.team,
+        worker=worker,
+        start_date=start_date,
+        due_rule=ASSESSMENT_RULE,
+        # The clock starts at the referral (Working Together): 45 working days.
+        due_date=rule(ASSESSMENT_RULE).due_date(referral.referral_date),
+    )
+    events.started(assessment, by=by)
+    return assessment
+
+
+def assessment_recompute_due(*, assessment: Assessment) -> None:
+    Assessment.objects.filter(pk=assessment.pk).update(
+        due_date=rule(assessment.due_rule).due_date(assessment.referral.referral_date)
+    )
+
+
+def assessment_allocate(*, assessment: Assessment, worker: User, by: User) -> None:
+    if assessment.team_id and not worker.memberships.filter(team_id=assessment.team_id).exists():
+        raise ValidationError({"worker": f"{worker.display_name} is not in {assessment.team}"})
+    from haven.people.services import allocation_set
+
+    Assessment.objects.filter(pk=assessment.pk).update(worker=worker, version=F("version") + 1)
+    if assessment.team is not None:
+        allocation_set(person=assessment.person, by=by, team=assessment.team, worker=worker)
+
+
+def _clean(values: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    seen = values.get("child_seen_on")
+    if seen and seen < assessment.start_date:
+        errors["child_seen_on"] = (
+            f"The child cannot be seen before the assessment started "
+            f"({assessment.start_date:%d %B %Y})"
+        )
+    elif seen and seen > today:
+        errors["child_seen_on"] = "The date the child was seen must be today or in the past"
+    factors = values.get("factors") or []
+    unknown = [f for f in factors if f not in AssessmentFactor.values]
+    if unknown:
+        errors["factors"] = f"Unknown assessment factor: {', '.join(unknown)}"
+    elif AssessmentFactor.NONE in factors and len(factors) > 1:
+        errors["factors"] = "Choose 'No factors identified' or the factors, not both"
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def assessment_update(
+    *, assessment_id: int, by: User, expected_version: int, values: dict[str, Any]
+) -> Assessment:
+    current = Assessment.objects.select_for_update().get(pk=assessment_id)
+    if current.version != expected_version:
+        raise ConcurrentEditError(current)
+    if current.status in (AssessmentStatus.AUTHORISED, AssessmentStatus.SUBMITTED):
+        raise ValidationError(
+            {"analysis": "This assessment is with the manager and cannot be changed"}
+        )
+    values = _clean({k: v for k, v in values.items() if k in EDITABLE}, current)
+    first_seen = values.get("child_seen_on") and not current.child_seen_on
+    Assessment.objects.filter(pk=current.pk).update(
+        **values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    current.refresh_from_db()
+    if first_seen:
+        events.child_seen(current, by=by)
+    return current
+
+
+def is_late(assessment: Assessment, on: datetime.date | None = None) -> bool:
+    return (on or timezone.localdate()) > assessment.due_date
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
+    errors = {}
+    if not assessment.child_seen_on:
+        errors["child_seen_on"] = "Record when the child was seen before submitting"
+    if not assessment.analysis.strip():
+        errors["analysis"] = "Write the analysis before submitting"
+    if not assessment.outcome:
+        errors["outcome"] = "Choose the recommended outcome before submitting"
+    if not assessment.factors:
+        errors["factors"] = "Choose the factors identified, or 'No factors identified'"
+    if is_late(assessment) and not assessment.overdue_reason.strip():
+        errors["overdue_reason"] = "The assessment is past its 45 working days: record why"
+    if errors:
+        raise ValidationError(errors)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=AssessmentStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=by,
+        version=F("version") + 1,
+    )
+    assessment.refresh_from_db()
+    events.submitted(assessment, by=by)
+    return assessment
+
+
+def _check_manager(by: User) -> None:
+    if by.role != Role.TEAM_MANAGER:
+        raise ValidationError(
+            {"manager_comments": "Only a team manager can authorise or return an assessment"}
+        )
+
+
+@transaction.atomic
+def assessment_authorise(
+    *,
+    assessment: Assessment,
+    by: User,
+    authorised_on: datetime.date | None = None,
+    comments: str = "",
+) -> Assessment:
+    _check_manager(by)
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        raise ValidationError({"manager_comments": "Only a submitted assessment can be authorised"})
+    authorised_on = authorised_on or timezone.localdate()
+    if authorised_on < assessment.start_date:
+        raise ValidationError(
+            {
+                "authorised_on": (
+                    f"An assessment cannot be authorised before it started "
+                    f"({assessment.start_date:%d %B %Y})"
+                )
+            }
+        )
+    if authorised_on > timezone.localdate():
+        raise ValidationError(
+            {"authorised_on": "The authorisation date must be today or in the past"}
+        )
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=AssessmentStatus.AUTHORISED,
+        authorised_on=authorised_on,
+        authorised_by=by,
+        manager_comments=comments.strip(),
+        version=F("version") + 1,
+    )
+    assessment.refresh_from_db()
+    events.authorised(assessment, by=by)
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, by: User, comments: str) -> Assessment:
+    _check_manager(by)
+    if not comments.strip():
+        raise ValidationError({"manager_comments": "Say what needs to change"})
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=AssessmentStatus.RETURNED,
+        manager_comments=comments.strip(),
+        version=F("version") + 1,
+    )
+    assessment.refresh_from_db()
+    events.returned(assessment, by=by, on=timezone.localdate())
+    return assessment
+
+
+def working_days_taken(assessment: Assessment) -> int | None:
+    if assessment.authorised_on is None:
+        return None
+    return calendar().working_days_between(assessment.start_date, assessment.authorised_on)

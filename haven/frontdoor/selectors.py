@@ -1,0 +1,119 @@
+"""Reads of front-door records, always for a user, always logged."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from haven.core.models import AccessAction, AccessLog
+from haven.core.services import client_ip
+from haven.frontdoor.models import Contact, ContactChild, MashCheck
+from haven.people.access import user_team_ids, visible_q
+from haven.people.models import Person
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+def _log(
+    user: Any, action: AccessAction, person_ids: list[int], request: HttpRequest | None, detail: str
+) -> None:
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user=user,
+                username=user.get_username(),
+                role=user.role,
+                ip_address=client_ip(request),
+                action=action,
+                person_id=pid,
+                path=request.get_full_path()[:500] if request else "",
+                detail=detail[:500],
+            )
+            for pid in person_ids
+        ]
+    )
+
+
+def contact_visible_q(user: Any) -> Q:
+    """A contact is open to its front-door team, and to whoever may see a child on it."""
+    children_seen = ContactChild.objects.filter(
+        contact=OuterRef("pk"), person__in=Person.objects.filter(visible_q(user))
+    )
+    restricted = ContactChild.objects.filter(contact=OuterRef("pk"), person__is_restricted=True)
+    in_team = Q(team_id__in=user_team_ids(user)) & ~Q(Exists(restricted))
+    return in_team | Q(Exists(children_seen))
+
+
+def contact_get_for_user(
+    *, user: Any, contact_id: int, request: HttpRequest | None = None
+) -> Contact:
+    """The contact with its children and checks, or 404 and a refused-access row per child."""
+    contact = (
+        Contact.objects.filter(contact_visible_q(user), pk=contact_id)
+        .select_related("team", "worker", "recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=ContactChild.objects.select_related(
+                    "person", "decided_by", "authorised_by"
+                ).order_by("person__date_of_birth"),
+            ),
+            Prefetch("checks", queryset=MashCheck.objects.order_by("requested_at")),
+        )
+        .first()
+    )
+    if contact is None:
+        ids = list(
+            ContactChild.objects.filter(contact_id=contact_id).values_list("person_id", flat=True)
+        )
+        _log(user, AccessAction.REFUSED, ids or [None], request, f"contact {contact_id}")  # type: ignore[list-item]
+        raise Http404("No contact you are entitled to see")
+    _log(
+        user,
+        AccessAction.VIEW,
+        [c.person_id for c in contact.children.all()],
+        request,
+        f"contact {contact_id}",
+    )
+    return contact
+
+
+def contact_child_get(*, contact: Contact, contact_child_id: int) -> ContactChild:
+    for child in contact.children.all():
+        if child.pk == contact_child_id:
+            return child
+    raise Http404("No such child on this contact")
+
+
+def check_get(*, contact: Contact, check_id: int) -> MashCheck:
+    for check in contact.checks.all():
+        if check.pk == check_id:
+            return check
+    raise Http404("No such check on this contact")
+
+
+def mash_inbox(*, user: Any, show: str = "all") -> QuerySet[Contact]:
+    """Open contacts of the user's teams, soonest due first, in a fixed number of queries."""
+    contacts = Contact.objects.filter(completed_at__isnull=True, team_id__in=user_team_ids(user))
+    if show == "mine":
+        contacts = contacts.filter(worker=user)
+    elif show == "unassigned":
+        contacts = contacts.filter(worker__isnull=True)
+    restricted = ContactChild.objects.filter(contact=OuterRef("pk"), person__is_restricted=True)
+    return (
+        contacts.exclude(Exists(restricted))
+        .select_related("worker")
+        .annotate(
+            outstanding_checks=Count(
+                "checks", filter=Q(checks__responded_at__isnull=True), distinct=True
+            ),
+            undecided=Count("children", filter=Q(children__outcome=""), distinct=True),
+        )
+        .prefetch_related(
+            Prefetch("children", queryset=ContactChild.objects.select_related("person"))
+        )
+        .order_by("decision_due", "received_at")
+    )

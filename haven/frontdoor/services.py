@@ -1,0 +1,343 @@
+"""Every change at the front door: contacts, MASH checks, decisions, authorisation, referrals."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from haven.accounts.models import Role, Team, User
+from haven.assessments import services as assessments
+from haven.core.calendar import add_calendar_months, calendar, rule, working_day_hours
+from haven.frontdoor import events
+from haven.frontdoor.models import (
+    REFERRAL_OUTCOMES,
+    Consent,
+    ConsentBasis,
+    Contact,
+    ContactChild,
+    ContactOutcome,
+    LevelOfNeed,
+    MashCheck,
+    Rag,
+    Referral,
+    ReferrerFeedback,
+)
+from haven.people import services as people
+from haven.people.models import Person, PersonKind
+
+
+def _decision_needs_authorisation() -> bool:
+    return bool(getattr(settings, "HAVEN_DECISIONS_NEED_AUTHORISATION", True))
+
+
+def _check_received_at(received_at: datetime.datetime) -> None:
+    if received_at > timezone.now() + datetime.timedelta(minutes=1):
+        raise ValidationError(
+            {"received_at": "The date and time received must be now or in the past"}
+        )
+
+
+def _check_consent(consent: str, basis: str) -> None:
+    if consent == Consent.GIVEN and basis != ConsentBasis.CONSENT:
+        raise ValidationError({"consent_basis": "Consent was given: choose 'With consent'"})
+    if consent != Consent.GIVEN and basis == ConsentBasis.CONSENT:
+        raise ValidationError(
+            {"consent_basis": "Consent was not given: choose the reason for sharing without it"}
+        )
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    by: User,
+    team: Team,
+    received_at: datetime.datetime,
+    channel: str,
+    source: str,
+    summary: str,
+    consent: str,
+    consent_basis: str,
+    concerns: list[str] = (),  # type: ignore[assignment]
+    urgency: str = "routine",
+    referrer: dict[str, str] | None = None,
+    children: list[Person] = (),  # type: ignore[assignment]
+    new_children: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> Contact:
+    """Record a contact about one or more children (a sibling group is one contact, each child
+    keeping their own decision). New children are created here; known ones are linked."""
+    _check_received_at(received_at)
+    _check_consent(consent, consent_basis)
+    if not summary.strip():
+        raise ValidationError({"summary": "Enter what the referrer told us"})
+    if not children and not new_children:
+        raise ValidationError({"children": "Add at least one child: find them, or add a new child"})
+    if any(p.kind != PersonKind.CHILD for p in children):
+        raise ValidationError(
+            {"children": "A contact is about children: link adults from the child's record"}
+        )
+    contact = Contact.objects.create(
+        received_at=received_at,
+        channel=channel,
+        source=source,
+        summary=summary.strip(),
+        consent=consent,
+        consent_basis=consent_basis,
+        concerns=list(concerns),
+        urgency=urgency,
+        team=team,
+        worker=by if by.role == Role.MASH_PRACTITIONER else None,
+        recorded_by=by,
+        decision_due=rule("contact_decision").due_date(received_at),
+        decision_due_rule="contact_decision",
+        **{f"referrer_{k}": v for k, v in (referrer or {}).items()},
+    )
+    everyone = list(children)
+    for details in new_children:
+        everyone.append(people.person_create(by=by, kind=PersonKind.CHILD, details=details))
+    seen = set()
+    for child in everyone:
+        if child.pk not in seen:
+            ContactChild.objects.create(contact=contact, person=child)
+            seen.add(child.pk)
+    events.contact_received(contact, by=by)
+    return contact
+
+
+@transaction.atomic
+def contact_correct_received(
+    *, contact: Contact, by: User, received_at: datetime.datetime
+) -> Contact:
+    """Correct when a contact arrived; its decision deadline follows."""
+    _check_received_at(received_at)
+    Contact.objects.filter(pk=contact.pk).update(
+        received_at=received_at,
+        decision_due=rule(contact.decision_due_rule).due_date(received_at),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    contact.refresh_from_db()
+    return contact
+
+
+def contact_assign(*, contact: Contact, worker: User, by: User) -> None:
+    if not worker.memberships.filter(team=contact.team).exists():
+        raise ValidationError({"worker": f"{worker.display_name} is not in {contact.team}"})
+    Contact.objects.filter(pk=contact.pk).update(worker=worker, version=F("version") + 1)
+
+
+def _due_at(rag: str, requested_at: datetime.datetime) -> datetime.datetime:
+    due = rule(f"mash_check_{rag}").due(requested_at)
+    if isinstance(due, datetime.datetime):
+        return due
+    # A check due "within N working days" is due by the end of that working day.
+    _, end = working_day_hours()
+    return datetime.datetime.combine(due, end, tzinfo=timezone.get_current_timezone())
+
+
+@transaction.atomic
+def mash_check_request(
+    *,
+    contact: Contact,
+    by: User,
+    agency: str,
+    rag: str,
+    justification: str,
+    requested_at: datetime.datetime | None = None,
+) -> MashCheck:
+    if not justification.strip():
+        raise ValidationError({"justification": "Enter why sharing this information is justified"})
+    if rag not in Rag.values:
+        raise ValidationError({"rag": "Choose a RAG rating"})
+    requested_at = requested_at or timezone.now()
+    check = MashCheck.objects.create(
+        contact=contact,
+        agency=agency,
+        rag=rag,
+        justification=justification.strip(),
+        requested_at=requested_at,
+        requested_by=by,
+        due_at=_due_at(rag, requested_at),
+        due_rule=f"mash_check_{rag}",
+    )
+    events.check_requested(check, by=by)
+    return check
+
+
+@transaction.atomic
+def mash_check_respond(
+    *, check: MashCheck, by: User, response: str, responded_at: datetime.datetime | None = None
+) -> MashCheck:
+    if not response.strip():
+        raise ValidationError({"response": "Enter what the agency told us"})
+    if check.responded_at is not None:
+        raise ValidationError({"response": "This check already has a response"})
+    responded_at = responded_at or timezone.now()
+    if responded_at < check.requested_at:
+        raise ValidationError({"responded_at": "The response cannot come before the request"})
+    MashCheck.objects.filter(pk=check.pk).update(
+        response=response.strip(), responded_at=responded_at, response_recorded_by=by
+    )
+    check.refresh_from_db()
+    events.check_answered(check, by=by)
+    return check
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    contact_child: ContactChild,
+    by: User,
+    level_of_need: int,
+    outcome: str,
+    rationale: str,
+    referral_team: Team | None = None,
+) -> ContactChild:
+    """The threshold decision for one child. Where the LA requires it a manager authorises it
+    before it takes effect; a manager's own decision takes effect at once."""
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Enter the rationale for the decision"})
+    if level_of_need not in LevelOfNeed.values:
+        raise ValidationError({"level_of_need": "Choose the level of need"})
+    if outcome not in ContactOutcome.values:
+        raise ValidationError({"outcome": "Choose the outcome"})
+    if contact_child.authorised_at is not None:
+        raise ValidationError({"outcome": "This decision is already authorised"})
+    if outcome in REFERRAL_OUTCOMES:
+        _check_can_be_referred(contact_child.person)
+    ContactChild.objects.filter(pk=contact_child.pk).update(
+        level_of_need=level_of_need,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        decided_by=by,
+        decided_at=timezone.now(),
+    )
+    contact_child.refresh_from_db()
+    events.decision_made(contact_child, by=by)
+    if not _decision_needs_authorisation() or by.role == Role.TEAM_MANAGER:
+        decision_authorise(contact_child=contact_child, by=by, referral_team=referral_team)
+    return contact_child
+
+
+@transaction.atomic
+def decision_authorise(
+    *, contact_child: ContactChild, by: User, referral_team: Team | None = None
+) -> ContactChild:
+    if not contact_child.outcome:
+        raise ValidationError({"outcome": "There is no decision to authorise yet"})
+    if _decision_needs_authorisation() and by.role != Role.TEAM_MANAGER:
+        raise ValidationError({"outcome": "A team manager must authorise this decision"})
+    if contact_child.outcome in REFERRAL_OUTCOMES and referral_team is None:
+        raise ValidationError({"referral_team": "Choose the team the referral goes to"})
+    ContactChild.objects.filter(pk=contact_child.pk).update(
+        authorised_by=by, authorised_at=timezone.now()
+    )
+    contact_child.refresh_from_db()
+    contact = contact_child.contact
+    if contact_child.authorised_by_id != contact_child.decided_by_id:
+        events.decision_authorised(contact_child, by=by)
+    ReferrerFeedback.objects.create(
+        contact_child=contact_child,
+        message=(
+            f"Thank you for your contact of {timezone.localtime(contact.received_at):%d %B %Y}. "
+            f"Outcome for {contact_child.person.full_name}: {contact_child.get_outcome_display()}."
+        ),
+        sent_to=contact.referrer_email or contact.referrer_phone,
+    )
+    if contact_child.outcome in REFERRAL_OUTCOMES:
+        referral_create(
+            person=contact_child.person,
+            by=by,
+            contact_child=contact_child,
+            referral_date=timezone.localdate(contact_child.decided_at),
+            source=contact.source,
+            team=referral_team,  # type: ignore[arg-type]
+        )
+    if not contact.children.filter(authorised_at__isnull=True).exists():
+        Contact.objects.filter(pk=contact.pk).update(completed_at=timezone.now())
+    return contact_child
+
+
+def _check_can_be_referred(person: Person) -> None:
+    if person.date_of_birth is None and person.expected_date_of_birth is None:
+        raise ValidationError(
+            {
+                "outcome": (
+                    f"{person.full_name} has no date of birth or expected date of birth: "
+                    "add it to their record before referring them"
+                )
+            }
+        )
+
+
+def is_re_referral(
+    person: Person, referral_date: datetime.date, *, exclude_id: int | None = None
+) -> bool:
+    """A referral within 12 months of the child's previous referral."""
+    window_start = add_calendar_months(referral_date, -12)
+    earlier = Referral.objects.filter(
+        person=person, referral_date__gte=window_start, referral_date__lt=referral_date
+    )
+    if exclude_id:
+        earlier = earlier.exclude(pk=exclude_id)
+    return earlier.exists()
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    person: Person,
+    by: User,
+    referral_date: datetime.date,
+    source: str,
+    team: Team,
+    primary_need: str = "N0",
+    contact_child: ContactChild | None = None,
+) -> Referral:
+    """Open a child in need episode, start its Child and Family Assessment, and allocate the
+    child to the team that will assess."""
+    _check_can_be_referred(person)
+    if referral_date > timezone.localdate():
+        raise ValidationError({"referral_date": "The referral date must be today or in the past"})
+    referral = Referral.objects.create(
+        person=person,
+        contact_child=contact_child,
+        referral_date=referral_date,
+        source=source,
+        primary_need=primary_need,
+        is_re_referral=is_re_referral(person, referral_date),
+        team=team,
+        created_by=by,
+    )
+    events.referral_opened(referral, by=by)
+    people.allocation_set(person=person, by=by, team=team, start_date=referral_date)
+    assessments.assessment_start(referral=referral, by=by, start_date=referral_date)
+    return referral
+
+
+@transaction.atomic
+def referral_correct_date(
+    *, referral: Referral, by: User, referral_date: datetime.date
+) -> Referral:
+    """Correct a referral date: the re-referral flag and the assessment deadline follow."""
+    if referral_date > timezone.localdate():
+        raise ValidationError({"referral_date": "The referral date must be today or in the past"})
+    Referral.objects.filter(pk=referral.pk).update(
+        referral_date=referral_date,
+        is_re_referral=is_re_referral(referral.person, referral_date, exclude_id=referral.pk),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    referral.refresh_from_db()
+    for assessment in referral.assessments.all():
+        assessments.assessment_recompute_due(assessment=assessment)
+    return referral
+
+
+def working_days_late(due: datetime.date, on: datetime.date | None = None) -> int:
+    return max(0, calendar().working_days_between(due, on or timezone.localdate()))

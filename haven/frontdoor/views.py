@@ -1,0 +1,285 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from haven.accounts.models import Role, Team, TeamKind
+from haven.core.http import AuthenticatedRequest
+from haven.core.models import AccessAction
+from haven.core.services import access_log_record
+from haven.frontdoor import selectors, services
+from haven.frontdoor.forms import (
+    AuthoriseDecisionForm,
+    CheckRequestForm,
+    CheckResponseForm,
+    ContactForm,
+    DecisionForm,
+)
+from haven.frontdoor.models import Contact
+from haven.people import access
+from haven.people.models import Person
+from haven.people.search import likely_duplicates, person_search
+from haven.people.views import apply_errors, bound_form
+
+FRONT_DOOR_ROLES = frozenset({Role.MASH_PRACTITIONER, Role.TEAM_MANAGER, Role.PRACTITIONER})
+
+
+def _front_door_teams(request: AuthenticatedRequest) -> list[Team]:
+    return list(Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=request.user))
+
+
+def contact_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(
+        request: AuthenticatedRequest, contact_id: int, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        try:
+            contact = selectors.contact_get_for_user(
+                user=request.user, contact_id=contact_id, request=request
+            )
+        except Http404:
+            return render(
+                request, "frontdoor/not_found.html", {"contact_id": contact_id}, status=404
+            )
+        if request.method == "POST" and not request.user.can_write:
+            raise PermissionDenied("Your role cannot change records")
+        return view(request, contact, *args, **kwargs)
+
+    return wrapper
+
+
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    teams = _front_door_teams(request)
+    if not teams:
+        raise PermissionDenied("The MASH inbox is for front-door teams")
+    show = request.GET.get("show", "all")
+    contacts = Paginator(selectors.mash_inbox(user=request.user, show=show), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "frontdoor/inbox.html", {"page_obj": contacts, "show": show, "teams": teams}
+    )
+
+
+def _matches(request: AuthenticatedRequest, query: str) -> list[Any]:
+    if len(query.strip()) < 2:
+        return []
+    hits = person_search(user=request.user, query=query, limit=10)
+    access_log_record(user=request.user, action=AccessAction.SEARCH, request=request, detail=query)
+    return [h for h in hits if h.person.kind == "child"]
+
+
+def match(request: AuthenticatedRequest) -> HttpResponse:
+    """Children matching what is typed, for linking to a contact (htmx fragment or page)."""
+    query = request.GET.get("q", "")
+    return render(
+        request, "frontdoor/_matches.html", {"hits": _matches(request, query), "query": query}
+    )
+
+
+def contact_create(request: AuthenticatedRequest) -> HttpResponse:
+    teams = _front_door_teams(request)
+    if not teams or not request.user.can_write:
+        raise PermissionDenied("Recording contacts is for front-door teams")
+    form = bound_form(ContactForm, request)
+    linked = Person.objects.filter(
+        access.searchable_q(request.user),
+        kind="child",
+        pk__in=form.linked_ids() if form.is_bound else [],
+    )
+    query = request.POST.get("find", "") if request.method == "POST" else ""
+    hits = _matches(request, query) if query else []
+    duplicates: list[Any] = []
+    if request.method == "POST" and "save" in request.POST and form.is_valid():
+        new_children = form.new_children()
+        if not form.errors and "confirm_new" not in request.POST:
+            for child in new_children:
+                duplicates += likely_duplicates(
+                    user=request.user,
+                    given_names=child["given_names"],
+                    family_name=child["family_name"],
+                    date_of_birth=child["date_of_birth"],
+                )
+        if not form.errors and not duplicates:
+            data = form.cleaned_data
+            try:
+                contact = services.contact_create(
+                    by=request.user,
+                    team=teams[0],
+                    received_at=form.received_at(),
+                    channel=data["channel"],
+                    source=data["source"],
+                    summary=data["summary"],
+                    consent=data["consent"],
+                    consent_basis=data["consent_basis"],
+                    concerns=data["concerns"],
+                    urgency=data["urgency"],
+                    referrer={
+                        k: data[f"referrer_{k}"]
+                        for k in ("name", "agency", "role", "phone", "email")
+                    },
+                    children=list(linked),
+                    new_children=new_children,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Contact {contact.pk} recorded: decision due {contact.decision_due:%A %d %B}",
+                )
+                return redirect("frontdoor:contact_detail", contact_id=contact.pk)
+    return render(
+        request,
+        "frontdoor/contact_create.html",
+        {
+            "form": form,
+            "linked": linked,
+            "hits": hits,
+            "query": query,
+            "duplicates": duplicates,
+        },
+    )
+
+
+def _detail(
+    request: AuthenticatedRequest,
+    contact: Contact,
+    *,
+    bound: Any = None,
+    check_form: CheckRequestForm | None = None,
+) -> HttpResponse:
+    """The contact page, each child and check with its own form (a bound one keeps what was
+    typed, with its errors)."""
+    for child in contact.children.all():
+        child.decision_form = DecisionForm(prefix=f"d{child.pk}")  # type: ignore[attr-defined]
+        child.authorise_form = AuthoriseDecisionForm(prefix=f"a{child.pk}")  # type: ignore[attr-defined]
+    for check in contact.checks.all():
+        check.response_form = CheckResponseForm(prefix=f"r{check.pk}")  # type: ignore[attr-defined]
+    if bound is not None:
+        target, name, form = bound
+        setattr(target, name, form)
+    check_form = check_form or CheckRequestForm(prefix="check")
+    errors = [f for f in [check_form, bound[2] if bound else None] if f is not None and f.errors]
+    return render(
+        request,
+        "frontdoor/contact_detail.html",
+        {
+            "contact": contact,
+            "check_form": check_form,
+            "error_forms": errors,
+            "is_manager": request.user.role == Role.TEAM_MANAGER,
+        },
+    )
+
+
+@contact_page
+def contact_detail(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
+    return _detail(request, contact)
+
+
+def _act(
+    request: AuthenticatedRequest,
+    contact: Contact,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    success: str,
+    *,
+    target: Any = None,
+    name: str = "",
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("frontdoor:contact_detail", contact_id=contact.pk)
+    if target is None:
+        return _detail(request, contact, check_form=form)
+    return _detail(request, contact, bound=(target, name, form))
+
+
+@contact_page
+@require_POST
+def check_request(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
+    form = CheckRequestForm(request.POST, prefix="check")
+    return _act(
+        request,
+        contact,
+        form,
+        lambda d: services.mash_check_request(contact=contact, by=request.user, **d),
+        "Check requested",
+    )
+
+
+@contact_page
+@require_POST
+def check_respond(request: AuthenticatedRequest, contact: Contact, check_id: int) -> HttpResponse:
+    check = selectors.check_get(contact=contact, check_id=check_id)
+    form = CheckResponseForm(request.POST, prefix=f"r{check.pk}")
+    return _act(
+        request,
+        contact,
+        form,
+        lambda d: services.mash_check_respond(check=check, by=request.user, response=d["response"]),
+        "Response recorded",
+        target=check,
+        name="response_form",
+    )
+
+
+@contact_page
+@require_POST
+def decide(request: AuthenticatedRequest, contact: Contact, contact_child_id: int) -> HttpResponse:
+    child = selectors.contact_child_get(contact=contact, contact_child_id=contact_child_id)
+    form = DecisionForm(request.POST, prefix=f"d{child.pk}")
+
+    def save(d: dict[str, Any]) -> Any:
+        return services.decision_record(
+            contact_child=child,
+            by=request.user,
+            level_of_need=d["level_of_need"],
+            outcome=d["outcome"],
+            rationale=d["rationale"],
+            referral_team=d["referral_team"],
+        )
+
+    return _act(
+        request,
+        contact,
+        form,
+        save,
+        f"Decision recorded for {child.person.full_name}",
+        target=child,
+        name="decision_form",
+    )
+
+
+@contact_page
+@require_POST
+def authorise(
+    request: AuthenticatedRequest, contact: Contact, contact_child_id: int
+) -> HttpResponse:
+    child = selectors.contact_child_get(contact=contact, contact_child_id=contact_child_id)
+    form = AuthoriseDecisionForm(request.POST, prefix=f"a{child.pk}")
+    return _act(
+        request,
+        contact,
+        form,
+        lambda d: services.decision_authorise(
+            contact_child=child, by=request.user, referral_team=d["referral_team"]
+        ),
+        f"Decision authorised for {child.person.full_name}",
+        target=child,
+        name="authorise_form",
+    )
