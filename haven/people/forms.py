@@ -81,6 +81,8 @@ class PersonDetailsForm(GovukForm):
 
 
 class PersonCreateForm(PersonDetailsForm):
+    """Adding a child's record directly (not from a contact) needs their date of birth."""
+
     address_line_1 = forms.CharField(label="Address line 1", max_length=120, required=False)
     address_line_2 = forms.CharField(label="Address line 2", max_length=120, required=False)
     address_town = forms.CharField(label="Town or city", max_length=80, required=False)
@@ -99,6 +101,9 @@ class PersonCreateForm(PersonDetailsForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("date_of_birth") and not data.get("expected_date_of_birth") \
+                and "date_of_birth" not in self.errors and "expected_date_of_birth" not in self.errors:
+            self.add_error("date_of_birth", "Enter the date of birth, or the expected date of birth if unborn")
         parts = [data.get("address_line_1"), data.get("address_postcode")]
         if any(parts) and not all(parts):
             if not data.get("address_line_1"):

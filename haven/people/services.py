@@ -101,10 +101,6 @@ def _clean_details(values: dict[str, Any], *, kind: str) -> dict[str, Any]:
         errors["date_of_death"] = "Date of death must be today or in the past"
     elif died and born and died < born:
         errors["date_of_death"] = "Date of death must be on or after the date of birth"
-    if kind == PersonKind.CHILD and "date_of_birth" in cleaned and not born and not expected:
-        errors.setdefault(
-            "date_of_birth", "Enter the date of birth, or the expected date of birth if unborn"
-        )
     for name, normalise, validate in (
         ("nhs_number", normalise_nhs_number, validate_nhs_number),
         ("upn", normalise_upn, validate_upn),

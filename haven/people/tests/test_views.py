@@ -216,3 +216,10 @@ def test_a_known_as_name_is_shown_and_found_by_search(child, as_worker):
     assert response.status_code == 302
     assert "Jonno" in as_worker.get(f"/people/{child.pk}/").content.decode()
     assert "John Smith" in as_worker.get("/people/search/?q=Jonno").content.decode()
+
+
+def test_adding_a_child_directly_needs_a_date_of_birth(as_worker, teams):
+    data = create_data(date_of_birth="", team=teams["assessment"].pk)
+    page = as_worker.post("/people/new/", data).content.decode()
+    assert "Enter the date of birth, or the expected date of birth if unborn" in page
+    assert not Person.objects.filter(family_name="Lee").exists()
