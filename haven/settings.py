@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "haven.work",
     "haven.frontdoor",
     "haven.assessments",
+    "haven.performance",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",

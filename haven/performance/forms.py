@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from haven.core.calendar import add_calendar_months
+from haven.performance.annex_a import LISTS
+from haven.performance.periods import today
+from haven.ui.forms import GovukDateField, GovukForm
+
+
+class AnnexAForm(GovukForm):
+    list = forms.ChoiceField(
+        label="Which list",
+        choices=[(str(n), item.title) for n, item in LISTS.items()],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select which list to download",
+            "invalid_choice": "Select list 1, 3 or 4",
+        },
+    )
+    date_from = GovukDateField(label="From", help_text="For example, 1 4 2024")
+    date_to = GovukDateField(label="To", help_text="For example, 30 9 2024")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ofsted's default window: the six months before the inspection.
+        now = today()
+        kwargs.setdefault("initial", {"date_from": add_calendar_months(now, -6), "date_to": now})
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_to", "The date to must be the same as or after the date from")
+        return data

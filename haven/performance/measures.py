@@ -1,0 +1,153 @@
+"""The measure registry: what each performance page counts, and how to list the children behind
+each number.
+
+A page (the front door now; child protection and children looked after later) registers:
+
+- ``Records``: one kind of row that events are counted from (contact children, referrals,
+  assessments), with the date that places a row in a year and month, the path to the child, and
+  the columns a list or figure may be split by (the referral source);
+- ``Count``: a measure that counts some of those rows (all referrals, the re-referrals);
+- ``Rate``: a percentage of one count over another (re-referral rate).
+
+The selectors count every measure of a page with one query per ``Records`` (filtered aggregates,
+grouped by month and split), and list a measure's rows with the same filters, so a number and
+the list behind it cannot disagree. Figures are computed from records every time.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Span:
+    """The dates (inclusive) a query covers; some filters need it (working-day arithmetic)."""
+
+    first: datetime.date
+    last: datetime.date
+
+
+# A filter on the records; a callable when it depends on the dates being counted.
+Where = Q | Callable[[Span], Q]
+
+
+@dataclass(frozen=True)
+class Split:
+    """A column a figure can be broken down by, with its code list (e.g. ReferralSource)."""
+
+    key: str  # the query-string name: ?source=6
+    label: str
+    field: str  # path on the records
+    choices: type[models.TextChoices]
+
+
+@dataclass(frozen=True)
+class Records:
+    """Rows that a page's counts are made of. Each row is about one child."""
+
+    key: str
+    queryset: Callable[[], models.QuerySet[Any]]
+    date: str  # a DateField or DateTimeField path; datetimes are placed by their London date
+    date_label: str  # the list column: "Contact received", "Referral date"
+    person: str = "person"
+    team: str = "team"
+    worker: str | None = "worker"
+    splits: tuple[Split, ...] = ()
+
+    def split(self, key: str) -> Split | None:
+        return next((s for s in self.splits if s.key == key), None)
+
+
+@dataclass(frozen=True)
+class Count:
+    name: str  # snake_case, the key in the JSON and CSV figures
+    label: str
+    records: Records
+    where: Where = field(default_factory=Q)
+    # Count distinct values of this field rather than rows (contacts: a contact about two
+    # children is one contact, listed as two rows).
+    distinct: str | None = None
+    hint: str = ""
+
+    def q(self, span: Span) -> Q:
+        return self.where(span) if callable(self.where) else self.where
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``numerator`` as a percentage of ``denominator`` (both Counts on the same records)."""
+
+    name: str
+    label: str
+    numerator: Count
+    denominator: Count
+    hint: str = ""
+
+    @property
+    def records(self) -> Records:
+        return self.numerator.records
+
+
+Measure = Count | Rate
+
+
+@dataclass
+class Page:
+    key: str  # "frontdoor": the CLI name
+    title: str
+    measures: list[Measure] = field(default_factory=list)
+
+    def measure(self, name: str) -> Measure | None:
+        return next((m for m in self.measures if m.name == name), None)
+
+    def __getitem__(self, name: str) -> Measure:
+        found = self.measure(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    @property
+    def counts(self) -> list[Count]:
+        """Every count the page needs (rates' parts included), each once, in order."""
+        found: dict[str, Count] = {}
+        for measure in self.measures:
+            parts = (
+                [measure]
+                if isinstance(measure, Count)
+                else [measure.numerator, measure.denominator]
+            )
+            for part in parts:
+                found.setdefault(part.name, part)
+        return list(found.values())
+
+    @property
+    def records(self) -> list[Records]:
+        found: dict[str, Records] = {}
+        for count in self.counts:
+            found.setdefault(count.records.key, count.records)
+        return list(found.values())
+
+
+_pages: dict[str, Page] = {}
+
+
+def register_page(page: Page) -> Page:
+    existing = _pages.get(page.key)
+    if existing is not None and existing is not page:
+        raise ValueError(f"a performance page {page.key!r} is already registered")
+    _pages[page.key] = page
+    return page
+
+
+def get_page(key: str) -> Page:
+    return _pages[key]
+
+
+def pages() -> dict[str, Page]:
+    return dict(_pages)

@@ -1,0 +1,223 @@
+"""Reads for the performance pages: figures for a page's measures, and the rows behind each.
+
+Everything is counted from the records on every call. Restricted records are left out of the
+figures and the lists for everyone but the users named on them (the command line, running as
+the system, is named on none): ``_visible`` is the one place that rule is applied.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Count as CountOf
+from django.db.models import DateField, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from haven.core.calendar import LONDON
+from haven.people.models import Person, RestrictedAccess
+from haven.performance.measures import Count, Measure, Page, Rate, Records, Span, Split
+from haven.performance.periods import Period
+
+MonthKey = tuple[datetime.date, tuple[str, ...]]
+
+
+# -- who is counted ------------------------------------------------------------------------------
+
+
+def hidden_person_ids(user: Any) -> list[int]:
+    """Restricted records ``user`` is not named on (all of them for the system, ``None``)."""
+    restricted = Person.objects.filter(is_restricted=True)
+    if user is not None and getattr(user, "is_authenticated", False):
+        named = RestrictedAccess.objects.filter(user=user).values("person_id")
+        restricted = restricted.exclude(pk__in=named)
+    return list(restricted.values_list("pk", flat=True))
+
+
+def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
+    if hidden:
+        qs = qs.exclude(**{f"{records.person}_id__in": hidden})
+    return qs
+
+
+# -- where a row falls ----------------------------------------------------------------------------
+
+
+def _field(model: type[models.Model], path: str) -> Any:
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model  # type: ignore[assignment]
+    return model._meta.get_field(name)
+
+
+def _is_datetime(records: Records) -> bool:
+    return isinstance(_field(records.queryset().model, records.date), models.DateTimeField)
+
+
+def _month_of(records: Records) -> TruncMonth:
+    """The first day of the row's month (London time for a datetime)."""
+    tzinfo = LONDON if _is_datetime(records) else None
+    return TruncMonth(records.date, output_field=DateField(), tzinfo=tzinfo)
+
+
+def _in_span(records: Records, span: Span) -> Q:
+    if _is_datetime(records):
+        start = datetime.datetime.combine(span.first, datetime.time.min, tzinfo=LONDON)
+        end = datetime.datetime.combine(
+            span.last + datetime.timedelta(days=1), datetime.time.min, tzinfo=LONDON
+        )
+        return Q(**{f"{records.date}__gte": start, f"{records.date}__lt": end})
+    return Q(**{f"{records.date}__range": (span.first, span.last)})
+
+
+def _records_in(records: Records, span: Span, hidden: list[int]) -> QuerySet[Any]:
+    return _visible(records.queryset().filter(_in_span(records, span)), records, hidden)
+
+
+# -- figures --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number on a page: a count, or a rate with its numerator and denominator."""
+
+    measure: Measure
+    numerator: int
+    denominator: int | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return isinstance(self.measure, Rate)
+
+    @property
+    def value(self) -> int | float | None:
+        if self.denominator is None:
+            return self.numerator
+        if not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+
+class Figures:
+    """A page's counts for some periods, by month and split, and the cells made from them."""
+
+    def __init__(self, page: Page, periods: list[Period], counts: dict[str, dict[MonthKey, int]]):
+        self.page = page
+        self.periods = periods
+        self._counts = counts
+
+    def _total(self, count: Count, period: Period, split: tuple[Split, str] | None = None) -> int:
+        position = None
+        if split is not None:
+            position = count.records.splits.index(split[0])
+        total = 0
+        for (month, codes), n in self._counts.get(count.name, {}).items():
+            if not period.first <= month <= period.last:
+                continue
+            if position is not None and split is not None and codes[position] != split[1]:
+                continue
+            total += n
+        return total
+
+    def cell(
+        self, measure: Measure, period: Period, split: tuple[Split, str] | None = None
+    ) -> Cell:
+        if isinstance(measure, Rate):
+            return Cell(
+                measure,
+                self._total(measure.numerator, period, split),
+                self._total(measure.denominator, period, split),
+            )
+        return Cell(measure, self._total(measure, period, split))
+
+    def values(self, period: Period) -> dict[str, int | float | None]:
+        """The period's figures keyed by measure name (the JSON and CSV output)."""
+        return {m.name: self.cell(m, period).value for m in self.page.measures}
+
+
+def figures_compute(*, page: Page, periods: list[Period], user: Any) -> Figures:
+    """Every count of ``page`` over ``periods``: one query per kind of record, grouped by month
+    (London dates) and split, plus one for the restricted records to leave out."""
+    counts: dict[str, dict[MonthKey, int]] = defaultdict(dict)
+    if not periods:
+        return Figures(page, periods, counts)
+    span = Span(min(p.first for p in periods), max(p.last for p in periods))
+    hidden = hidden_person_ids(user)
+    page_counts = page.counts
+    for records in page.records:
+        mine = [c for c in page_counts if c.records.key == records.key]
+        aggregates = {}
+        for count in mine:
+            q = count.q(span)
+            aggregates[count.name] = CountOf(
+                count.distinct or "pk", distinct=bool(count.distinct), filter=q if q else None
+            )
+        split_fields = [s.field for s in records.splits]
+        rows = (
+            _records_in(records, span, hidden)
+            .annotate(_month=_month_of(records))
+            .values("_month", *split_fields)
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in rows:
+            key = (row["_month"], tuple(str(row[f] or "") for f in split_fields))
+            for count in mine:
+                counts[count.name][key] = counts[count.name].get(key, 0) + row[count.name]
+    return Figures(page, periods, counts)
+
+
+# -- the rows behind a number --------------------------------------------------------------------
+
+
+def measure_rows(
+    *,
+    measure: Measure,
+    period: Period,
+    user: Any,
+    split: tuple[Split, str] | None = None,
+    denominator: bool = False,
+) -> QuerySet[Any]:
+    """The rows a number counts (a rate's numerator, or its denominator if asked), as dicts:
+    child_id, given_names, family_name, date_of_birth, event, team; oldest event first."""
+    if isinstance(measure, Rate):
+        count = measure.denominator if denominator else measure.numerator
+    else:
+        count = measure
+    records = count.records
+    span = Span(period.first, period.last)
+    qs = _records_in(records, span, hidden_person_ids(user))
+    qs = qs.filter(count.q(span))
+    if split is not None:
+        qs = qs.filter(**{split[0].field: split[1]})
+    person = records.person
+    return qs.values(
+        row_id=F("pk"),
+        child_id=F(f"{person}_id"),
+        given_names=F(f"{person}__given_names"),
+        family_name=F(f"{person}__family_name"),
+        date_of_birth=F(f"{person}__date_of_birth"),
+        event=F(records.date),
+        team_name=F(f"{records.team}__name"),
+    ).order_by("event", "row_id")
+
+
+def rows_as_csv(rows: QuerySet[Any], date_label: str) -> Iterator[list[str]]:
+    yield ["Haven ID", "Given names", "Family name", "Date of birth", date_label, "Team"]
+    for row in rows.iterator(chunk_size=2000):
+        event = row["event"]
+        if isinstance(event, datetime.datetime):
+            event = event.astimezone(LONDON).date()
+        born = row["date_of_birth"]
+        yield [
+            str(row["child_id"]),
+            row["given_names"],
+            row["family_name"],
+            born.strftime("%d/%m/%Y") if born else "",
+            event.strftime("%d/%m/%Y") if event else "",
+            row["team_name"] or "",
+        ]

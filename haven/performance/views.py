@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from haven.accounts.models import Role
+from haven.core.http import AuthenticatedRequest
+from haven.core.models import AccessAction
+from haven.core.services import access_log_record
+from haven.performance import annex_a, periods, selectors
+from haven.performance.forms import AnnexAForm
+from haven.performance.front_door import FRONT_DOOR
+from haven.performance.measures import Measure, Page, Rate, Split
+from haven.performance.periods import Period
+
+# Analysts see figures and the lists of children behind them, never case notes.
+PERFORMANCE_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.AUDITOR})
+YEARS_OFFERED = 10
+YEARS_COMPARED = 3
+LIST_PAGE_SIZE = 100
+
+View = Callable[..., HttpResponseBase]
+
+
+def performance_view(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.role not in PERFORMANCE_ROLES:
+            raise PermissionDenied("Your role does not include performance figures")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _year(request: AuthenticatedRequest) -> int:
+    raw = request.GET.get("year", "")
+    if not raw:
+        return periods.current_year()
+    try:
+        (year,) = periods.parse_years([raw])
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+    return year
+
+
+def _list_href(
+    name: str,
+    year: Period,
+    month: Period | None = None,
+    split: tuple[Split, str] | None = None,
+    denominator: bool = False,
+) -> str:
+    query = {"measure": name, "year": year.key}
+    if month is not None:
+        query["month"] = month.key
+    if split is not None:
+        query[split[0].key] = split[1]
+    if denominator:
+        query["of"] = "all"
+    return f"{reverse('performance:measure_list')}?{urlencode(query)}"
+
+
+def _cell(
+    figures: selectors.Figures,
+    measure: Measure,
+    year: Period,
+    month: Period | None = None,
+    split: tuple[Split, str] | None = None,
+) -> dict[str, Any]:
+    cell = figures.cell(measure, month or year, split)
+    about = [measure.label, (month or year).label]
+    if split is not None:
+        about.append(f"{split[0].label.lower()} {split[1]}")
+    return {
+        "cell": cell,
+        "about": ", ".join(about),
+        "href": _list_href(measure.name, year, month, split),
+        "denominator_href": (
+            _list_href(measure.name, year, month, split, denominator=True) if cell.is_rate else ""
+        ),
+    }
+
+
+def _page_context(
+    page: Page, figures: selectors.Figures, year: Period, compared: list[Period]
+) -> dict[str, Any]:
+    months = periods.months_of(year)
+    summary = [
+        {"measure": m, "cells": [_cell(figures, m, y) for y in compared]} for m in page.measures
+    ]
+    by_month = [
+        {"month": month, "cells": [_cell(figures, m, year, month) for m in page.measures]}
+        for month in months
+    ]
+    # One table per split (source): each measure whose records can be split that way.
+    splits: dict[str, Split] = {}
+    for measure in page.measures:
+        for split in measure.records.splits:
+            splits.setdefault(split.key, split)
+    split_tables = []
+    for key, split in splits.items():
+        measures = [m for m in page.measures if m.records.split(key)]
+        rows = [
+            {
+                "code": code,
+                "label": label,
+                "cells": [
+                    _cell(figures, m, year, split=(m.records.split(key), str(code)))  # type: ignore[arg-type]
+                    for m in measures
+                ],
+            }
+            for code, label in split.choices.choices
+        ]
+        split_tables.append({"split": split, "measures": measures, "rows": rows})
+    return {"summary": summary, "by_month": by_month, "split_tables": split_tables}
+
+
+@performance_view
+def front_door(request: AuthenticatedRequest) -> HttpResponse:
+    page = FRONT_DOOR
+    chosen = _year(request)
+    year = periods.dfe_year(chosen)
+    compared = [
+        periods.dfe_year(y) for y in range(chosen - YEARS_COMPARED + 1, chosen + 1) if y >= 1991
+    ]
+    figures = selectors.figures_compute(page=page, periods=compared, user=request.user)
+    newest = periods.current_year()
+    context = {
+        "page": page,
+        "year": year,
+        "compared": compared,
+        "measures": page.measures,
+        "years": [periods.dfe_year(y) for y in range(newest, newest - YEARS_OFFERED, -1)],
+        **_page_context(page, figures, year, compared),
+    }
+    return render(request, "performance/front_door.html", context)
+
+
+@performance_view
+def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
+    page = FRONT_DOOR
+    measure = page.measure(request.GET.get("measure", ""))
+    if measure is None:
+        raise Http404("No such measure")
+    year = periods.dfe_year(_year(request))
+    period = year
+    if request.GET.get("month"):
+        try:
+            period = periods.parse_month(request.GET["month"], year)
+        except ValueError as exc:
+            raise Http404(str(exc)) from None
+    split = None
+    for candidate in measure.records.splits:
+        code = request.GET.get(candidate.key)
+        if code:
+            if code not in candidate.choices.values:
+                raise Http404(f"No {candidate.label.lower()} {code}")
+            split = (candidate, code)
+    denominator = isinstance(measure, Rate) and request.GET.get("of") == "all"
+    rows = selectors.measure_rows(
+        measure=measure, period=period, user=request.user, split=split, denominator=denominator
+    )
+    records = measure.records
+    if request.GET.get("format") == "csv":
+        access_log_record(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            request=request,
+            detail=f"performance list {measure.name} (CSV)",
+        )
+        response = StreamingHttpResponse(
+            annex_a.csv_lines(selectors.rows_as_csv(rows, records.date_label)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{measure.name}-{period.key}.csv"'
+        return response
+    access_log_record(
+        user=request.user,
+        action=AccessAction.VIEW,
+        request=request,
+        detail=f"performance list {measure.name}",
+    )
+    paginator = Paginator(rows, LIST_PAGE_SIZE)
+    listing = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    shows = (
+        measure.denominator
+        if denominator and isinstance(measure, Rate)
+        else (measure.numerator if isinstance(measure, Rate) else measure)
+    )
+    context = {
+        "page": page,
+        "measure": measure,
+        "shows": shows,
+        "year": year,
+        "period": period,
+        "split": split,
+        "split_label": dict(split[0].choices.choices).get(split[1]) if split else "",
+        "listing": listing,
+        "paginator": paginator,
+        "date_label": records.date_label,
+        "csv_href": f"?{query.urlencode()}",
+        "is_rate": isinstance(measure, Rate),
+        "denominator": denominator,
+        "numerator_href": _list_href(
+            measure.name, year, period if period is not year else None, split
+        ),
+        "denominator_href": _list_href(
+            measure.name, year, period if period is not year else None, split, True
+        ),
+        "back_href": f"{reverse('performance:front_door')}?year={year.key}",
+        "links_to_records": request.user.does_casework,
+    }
+    return render(request, "performance/measure_list.html", context)
+
+
+@performance_view
+def annex_a_download(request: AuthenticatedRequest) -> HttpResponseBase:
+    form = AnnexAForm(request.GET if "list" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        chosen = annex_a.LISTS[int(form.cleaned_data["list"])]
+        first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        access_log_record(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            request=request,
+            detail=f"Annex A list {chosen.number} {first:%d/%m/%Y} to {last:%d/%m/%Y}",
+        )
+        response = StreamingHttpResponse(
+            annex_a.csv_lines(chosen.rows(first, last, request.user)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{chosen.filename(first, last)}"'
+        return response
+    return render(request, "performance/annex_a.html", {"form": form})
