@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 
 from haven.accounts.models import Role, Team, TeamKind, User
@@ -15,6 +16,20 @@ from haven.people import services as people
 from haven.people.models import Person, PersonKind
 
 PASSWORD = "correct horse battery staple"
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 at a test-sized cost: the algorithm is production's, the work is not."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["conftest.CheapArgon2PasswordHasher"]
 _names = itertools.count(1)
 
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "haven.work",
     "haven.frontdoor",
     "haven.assessments",
+    "haven.protection",
+    "haven.childinneed",
     "haven.performance",
     "haven.ui",
     "django.contrib.auth",

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from haven.core.models import AccessLog
 
@@ -36,6 +36,8 @@ def named_patterns(
 
 # Every URL argument names a record about a child; the fixture below makes one of each.
 RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id"}
+# Other URL arguments, with a value to use.
+OTHER_ARGUMENTS = {"action": "strategy-discussion"}
 
 
 @pytest.fixture
@@ -60,6 +62,8 @@ def records(child, manager, teams):
 def url_for(route: str, ids: dict[str, int]) -> str:
     for name, value in ids.items():
         route = route.replace(f"<int:{name}>", str(value))
+    for name, value in OTHER_ARGUMENTS.items():
+        route = route.replace(f"<slug:{name}>", value)
     return route
 
 
@@ -71,7 +75,7 @@ def test_the_matrix_covers_the_service():
     assert len(ALL) >= 25
     assert len(RECORD_URLS) >= 18
     for _, route, converters in ALL:
-        assert set(converters) <= RECORD_ARGUMENTS, f"{route}: add its record to the fixture"
+        assert set(converters) <= RECORD_ARGUMENTS | set(OTHER_ARGUMENTS), f"{route}: add it here"
 
 
 @pytest.mark.parametrize(("name", "route", "converters"), ALL, ids=[a[0] for a in ALL])

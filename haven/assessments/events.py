@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from haven.assessments.models import Assessment
 from haven.chronology.models import ChronologyEvent
+from haven.core.dates import long_date
 
 
 class AssessmentEvent(models.TextChoices):
@@ -35,7 +36,7 @@ def started(assessment: Assessment, *, by: Any) -> None:
     _event(
         assessment,
         AssessmentEvent.ASSESSMENT,
-        f"Child and family assessment started (due {assessment.due_date:%d %B %Y})",
+        f"Child and family assessment started (due {long_date(assessment.due_date)})",
         on=assessment.start_date,
         by=by,
     )

@@ -14,6 +14,7 @@ from haven.accounts.models import Role, User
 from haven.assessments import events
 from haven.assessments.models import Assessment, AssessmentFactor, AssessmentStatus
 from haven.core.calendar import calendar, rule
+from haven.core.dates import long_date
 
 if TYPE_CHECKING:
     from haven.frontdoor.models import Referral
@@ -80,7 +81,7 @@ def _clean(values: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
     if seen and seen < assessment.start_date:
         errors["child_seen_on"] = (
             f"The child cannot be seen before the assessment started "
-            f"({assessment.start_date:%d %B %Y})"
+            f"({long_date(assessment.start_date)})"
         )
     elif seen and seen > today:
         errors["child_seen_on"] = "The date the child was seen must be today or in the past"
@@ -171,7 +172,7 @@ def assessment_authorise(
             {
                 "authorised_on": (
                     f"An assessment cannot be authorised before it started "
-                    f"({assessment.start_date:%d %B %Y})"
+                    f"({long_date(assessment.start_date)})"
                 )
             }
         )

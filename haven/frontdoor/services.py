@@ -14,6 +14,7 @@ from django.utils import timezone
 from haven.accounts.models import Role, Team, User
 from haven.assessments import services as assessments
 from haven.core.calendar import add_calendar_months, calendar, rule, working_day_hours
+from haven.core.dates import long_date
 from haven.frontdoor import events
 from haven.frontdoor.models import (
     REFERRAL_OUTCOMES,
@@ -244,7 +245,7 @@ def decision_authorise(
     ReferrerFeedback.objects.create(
         contact_child=contact_child,
         message=(
-            f"Thank you for your contact of {timezone.localtime(contact.received_at):%d %B %Y}. "
+            f"Thank you for your contact of {long_date(timezone.localdate(contact.received_at))}. "
             f"Outcome for {contact_child.person.full_name}: {contact_child.get_outcome_display()}."
         ),
         sent_to=contact.referrer_email or contact.referrer_phone,

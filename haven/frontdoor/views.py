@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from haven.accounts.models import Role, Team, TeamKind
+from haven.core.dates import long_date
 from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
@@ -134,7 +135,7 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Contact {contact.pk} recorded: decision due {contact.decision_due:%A %d %B}",
+                    f"Contact {contact.pk} recorded: decision due {contact.decision_due:%A} {long_date(contact.decision_due)}",
                 )
                 return redirect("frontdoor:contact_detail", contact_id=contact.pk)
     return render(

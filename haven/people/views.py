@@ -86,6 +86,7 @@ def person_tabs(person: Person, user: User) -> list[tuple[str, str]]:
     tabs = [
         ("Summary", reverse("people:person_detail", args=[person.pk])),
         ("Chronology", reverse("chronology:person_chronology", args=[person.pk])),
+        ("Child protection and CIN", reverse("protection:child_protection", args=[person.pk])),
     ]
     if user.role in GOVERNANCE_ROLES:
         tabs.append(("Access and changes", reverse("people:access_log", args=[person.pk])))

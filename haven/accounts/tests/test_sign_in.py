@@ -73,7 +73,10 @@ def test_sessions_end_after_an_hour_without_a_request():
 
 
 def test_passwords_are_hashed_with_argon2(worker):
+    from haven import settings as production
+
     assert worker.password.startswith("argon2")
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
 def test_a_user_with_an_authenticator_must_enter_its_code(worker):

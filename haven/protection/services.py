@@ -1,0 +1,550 @@
+"""Strategy discussions, S47 enquiries, conferences, CP plans, core groups, visits, CIN plans
+and closing a child in need episode. Every timescale comes from haven.core.calendar."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from haven.accounts.models import User
+from haven.childinneed.models import CINPlan
+from haven.core.calendar import rule
+from haven.core.dates import long_date
+from haven.frontdoor.models import ReasonForClosure, Referral
+from haven.protection.events import ProtectionEvent, record
+from haven.protection.models import (
+    INITIAL_KINDS,
+    CategoryChange,
+    ChildProtectionPlan,
+    Conference,
+    ConferenceDecision,
+    ConferenceKind,
+    CoreGroup,
+    S47Enquiry,
+    S47Outcome,
+    StrategyDecision,
+    StrategyDiscussion,
+    Visit,
+    VisitKind,
+)
+
+
+def _not_future(day: datetime.date | None, field: str, label: str) -> None:
+    if day and day > timezone.localdate():
+        raise ValidationError({field: f"The {label} must be today or in the past"})
+
+
+def _not_before(day: datetime.date, earliest: datetime.date, field: str, message: str) -> None:
+    if day < earliest:
+        raise ValidationError({field: f"{message} ({long_date(earliest)})"})
+
+
+def _open_referral(referral: Referral) -> None:
+    if referral.closure_date is not None:
+        raise ValidationError({"referral": "This child in need episode is closed"})
+
+
+@transaction.atomic
+def strategy_discussion_record(
+    *,
+    referral: Referral,
+    by: User,
+    held_on: datetime.date,
+    agencies: list[str],
+    decision: str,
+    notes: str = "",
+) -> StrategyDiscussion:
+    """A strategy discussion; deciding to start a section 47 enquiry starts it the same day,
+    and the initial conference's 15-working-day clock with it."""
+    _open_referral(referral)
+    _not_future(held_on, "held_on", "date of the strategy discussion")
+    _not_before(
+        held_on,
+        referral.referral_date,
+        "held_on",
+        "A strategy discussion cannot be before the referral",
+    )
+    if decision not in StrategyDecision.values:
+        raise ValidationError({"decision": "Choose the decision"})
+    if not agencies:
+        raise ValidationError({"agencies": "Choose the agencies that took part"})
+    discussion = StrategyDiscussion.objects.create(
+        referral=referral,
+        person=referral.person,
+        held_on=held_on,
+        agencies=agencies,
+        decision=decision,
+        notes=notes.strip(),
+        recorded_by=by,
+    )
+    record(
+        referral.person_id,
+        ProtectionEvent.STRATEGY_DISCUSSION,
+        f"Strategy discussion: {discussion.get_decision_display().lower()}",
+        on=held_on,
+        by=by,
+        source=discussion,
+        detail=notes,
+    )
+    if decision == StrategyDecision.START_S47:
+        s47 = S47Enquiry.objects.create(
+            referral=referral,
+            person=referral.person,
+            strategy_discussion=discussion,
+            start_date=held_on,
+            icpc_target=rule("icpc").due_date(held_on),
+            icpc_target_rule="icpc",
+        )
+        record(
+            referral.person_id,
+            ProtectionEvent.S47,
+            "Section 47 enquiry started",
+            on=held_on,
+            by=by,
+            source=s47,
+        )
+    return discussion
+
+
+@transaction.atomic
+def s47_complete(*, s47: S47Enquiry, by: User, end_date: datetime.date, outcome: str) -> S47Enquiry:
+    _not_future(end_date, "end_date", "end date")
+    _not_before(end_date, s47.start_date, "end_date", "The enquiry cannot end before it started")
+    if outcome not in S47Outcome.values:
+        raise ValidationError({"outcome": "Choose the outcome of the enquiry"})
+    if s47.end_date is not None:
+        raise ValidationError({"outcome": "This enquiry is already complete"})
+    S47Enquiry.objects.filter(pk=s47.pk).update(
+        end_date=end_date, outcome=outcome, version=F("version") + 1
+    )
+    s47.refresh_from_db()
+    record(
+        s47.person_id,
+        ProtectionEvent.S47,
+        f"Section 47 enquiry completed: {s47.get_outcome_display().lower()}",
+        on=end_date,
+        by=by,
+        source=s47,
+    )
+    if outcome == S47Outcome.CONFERENCE:
+        conference_schedule(
+            person_id=s47.person_id,
+            referral=s47.referral,
+            kind=ConferenceKind.INITIAL,
+            s47=s47,
+            by=by,
+        )
+    return s47
+
+
+@transaction.atomic
+def conference_schedule(
+    *,
+    person_id: int,
+    referral: Referral,
+    kind: str,
+    by: User,
+    s47: S47Enquiry | None = None,
+    plan: ChildProtectionPlan | None = None,
+    start: datetime.date | None = None,
+) -> Conference:
+    """An initial conference is due 15 working days from the strategy discussion that started
+    the S47; a review 3 months after the initial conference, then at most 6 months apart."""
+    if kind == ConferenceKind.INITIAL:
+        if s47 is None:
+            raise ValidationError({"s47": "An initial conference needs a section 47 enquiry"})
+        due, due_rule = s47.icpc_target, s47.icpc_target_rule
+    elif kind == ConferenceKind.REVIEW:
+        if plan is None or start is None:
+            raise ValidationError({"plan": "A review conference belongs to a plan"})
+        due_rule = (
+            "first_cp_review"
+            if not plan.reviews.filter(held_on__isnull=False).exists()
+            else "later_cp_review"
+        )
+        due = rule(due_rule).due_date(start)
+    else:  # pre-birth and transfer-in conferences follow local arrangements
+        due_rule = "icpc"
+        due = rule("icpc").due_date(start or timezone.localdate())
+    return Conference.objects.create(
+        person_id=person_id,
+        referral=referral,
+        kind=kind,
+        s47=s47,
+        plan=plan,
+        due_date=due,
+        due_rule=due_rule,
+    )
+
+
+def _previous_plans(person_id: int) -> int:
+    return ChildProtectionPlan.objects.filter(person_id=person_id).count()
+
+
+@transaction.atomic
+def conference_hold(
+    *,
+    conference: Conference,
+    by: User,
+    held_on: datetime.date,
+    chair: User,
+    decision: str,
+    category: str = "",
+    agencies_invited: list[str] = (),  # type: ignore[assignment]
+    agencies_attended: list[str] = (),
+    child_views: str = "",  # type: ignore[assignment]
+    family_views: str = "",
+    lead_practitioner: User | None = None,
+) -> Conference:
+    """Record a conference. An initial conference may start a plan; a review continues or ends
+    it, and a new category is recorded as a change."""
+    if conference.held_on is not None:
+        raise ValidationError({"held_on": "This conference has already been recorded"})
+    _not_future(held_on, "held_on", "date of the conference")
+    errors = {}
+    if conference.is_initial and decision not in (
+        ConferenceDecision.PLAN,
+        ConferenceDecision.NO_PLAN,
+    ):
+        errors["decision"] = "Choose whether the child needs a child protection plan"
+    if conference.kind == ConferenceKind.REVIEW and decision not in (
+        ConferenceDecision.CONTINUE,
+        ConferenceDecision.END,
+    ):
+        errors["decision"] = "Choose whether the plan continues or ends"
+    if decision in (ConferenceDecision.PLAN,) and not category:
+        errors["category"] = "Choose the category of abuse"
+    if errors:
+        raise ValidationError(errors)
+    plan = conference.plan
+    if conference.s47 is not None:
+        _not_before(
+            held_on,
+            conference.s47.start_date,
+            "held_on",
+            "A conference cannot be held before its section 47 enquiry started",
+        )
+    if plan is not None:
+        last = plan.reviews.filter(held_on__isnull=False).order_by("-held_on").first()
+        previous = last.held_on if last and last.held_on else plan.conference.held_on
+        if previous:
+            _not_before(
+                held_on,
+                previous,
+                "held_on",
+                "A review cannot be dated before the conference it follows",
+            )
+    Conference.objects.filter(pk=conference.pk).update(
+        held_on=held_on,
+        chair=chair,
+        decision=decision,
+        category=category,
+        agencies_invited=list(agencies_invited),
+        agencies_attended=list(agencies_attended),
+        child_views=child_views.strip(),
+        family_views=family_views.strip(),
+        version=F("version") + 1,
+    )
+    conference.refresh_from_db()
+    record(
+        conference.person_id,
+        ProtectionEvent.CONFERENCE,
+        f"{conference.get_kind_display()}: {conference.get_decision_display().lower()}"
+        + (f" ({conference.get_category_display().lower()})" if category else ""),
+        on=held_on,
+        by=by,
+        source=conference,
+    )
+    if conference.is_initial and decision == ConferenceDecision.PLAN:
+        cp_plan_start(conference=conference, by=by, lead_practitioner=lead_practitioner)
+    elif plan is not None and decision == ConferenceDecision.END:
+        cp_plan_end(plan=plan, by=by, end_date=held_on, reason="no_longer_at_risk")
+    elif plan is not None:
+        if category and category != plan.latest_category:
+            CategoryChange.objects.create(
+                plan=plan, changed_on=held_on, category=category, conference=conference
+            )
+            ChildProtectionPlan.objects.filter(pk=plan.pk).update(latest_category=category)
+        conference_schedule(
+            person_id=plan.person_id,
+            referral=plan.referral,
+            kind=ConferenceKind.REVIEW,
+            plan=plan,
+            start=held_on,
+            by=by,
+        )
+    return conference
+
+
+@transaction.atomic
+def cp_plan_start(
+    *, conference: Conference, by: User, lead_practitioner: User | None = None
+) -> ChildProtectionPlan:
+    if conference.kind not in INITIAL_KINDS or conference.held_on is None:
+        raise ValidationError(
+            {"conference": "A plan starts at an initial conference that has been held"}
+        )
+    if ChildProtectionPlan.objects.filter(
+        person_id=conference.person_id, end_date__isnull=True
+    ).exists():
+        raise ValidationError({"decision": "This child already has an open child protection plan"})
+    try:
+        with transaction.atomic():
+            plan = ChildProtectionPlan.objects.create(
+                person_id=conference.person_id,
+                referral=conference.referral,
+                conference=conference,
+                start_date=conference.held_on,
+                initial_category=conference.category,
+                latest_category=conference.category,
+                previous_plans=_previous_plans(conference.person_id),
+                lead_practitioner=lead_practitioner,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"decision": "This child's plans would overlap an earlier plan"}
+        ) from exc
+    record(
+        plan.person_id,
+        ProtectionEvent.CP_PLAN,
+        f"Child protection plan started: {plan.get_initial_category_display().lower()}"
+        + (f" (plan number {plan.previous_plans + 1})" if plan.previous_plans else ""),
+        on=plan.start_date,
+        by=by,
+        source=plan,
+    )
+    CoreGroup.objects.create(
+        plan=plan,
+        person_id=plan.person_id,
+        due_rule="first_core_group",
+        due_date=rule("first_core_group").due_date(plan.start_date),
+    )
+    conference_schedule(
+        person_id=plan.person_id,
+        referral=plan.referral,
+        kind=ConferenceKind.REVIEW,
+        plan=plan,
+        start=plan.start_date,
+        by=by,
+    )
+    return plan
+
+
+@transaction.atomic
+def cp_plan_end(
+    *, plan: ChildProtectionPlan, by: User, end_date: datetime.date, reason: str
+) -> ChildProtectionPlan:
+    if plan.end_date is not None:
+        raise ValidationError({"end_date": "This plan has already ended"})
+    _not_future(end_date, "end_date", "end date")
+    if end_date <= plan.start_date:
+        raise ValidationError(
+            {"end_date": f"A plan must end after it starts ({long_date(plan.start_date)})"}
+        )
+    ChildProtectionPlan.objects.filter(pk=plan.pk).update(
+        end_date=end_date, end_reason=reason, version=F("version") + 1
+    )
+    plan.refresh_from_db()
+    # Meetings and visits due after the plan ends are no longer due.
+    plan.reviews.filter(held_on__isnull=True).delete()
+    plan.core_groups.filter(held_on__isnull=True).delete()
+    record(
+        plan.person_id,
+        ProtectionEvent.CP_PLAN,
+        f"Child protection plan ended: {plan.get_end_reason_display().lower()}",
+        on=end_date,
+        by=by,
+        source=plan,
+    )
+    return plan
+
+
+@transaction.atomic
+def core_group_hold(
+    *,
+    core_group: CoreGroup,
+    by: User,
+    held_on: datetime.date,
+    agencies_attended: list[str],
+    notes: str = "",
+) -> CoreGroup:
+    _not_future(held_on, "held_on", "date of the core group")
+    _not_before(
+        held_on,
+        core_group.plan.start_date,
+        "held_on",
+        "A core group cannot be before the plan started",
+    )
+    CoreGroup.objects.filter(pk=core_group.pk).update(
+        held_on=held_on, agencies_attended=agencies_attended, notes=notes.strip()
+    )
+    core_group.refresh_from_db()
+    record(
+        core_group.person_id,
+        ProtectionEvent.CORE_GROUP,
+        "Core group held",
+        on=held_on,
+        by=by,
+        source=core_group,
+        detail=notes,
+    )
+    if core_group.plan.is_open:
+        CoreGroup.objects.create(
+            plan=core_group.plan,
+            person_id=core_group.person_id,
+            due_rule="later_core_group",
+            due_date=rule("later_core_group").due_date(held_on),
+        )
+    return core_group
+
+
+def visit_due(*, kind: str, plan: Any) -> tuple[datetime.date, str]:
+    """When the next visit under ``plan`` is due: from the last visit, or the plan's start."""
+    key = "cp_visit" if kind == VisitKind.CP else "cin_visit"
+    last = plan.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
+    return rule(key).due_date(last or plan.start_date), key
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    kind: str,
+    plan: Any,
+    by: User,
+    visited_on: datetime.date,
+    child_seen: bool,
+    seen_alone: bool = False,
+    notes: str = "",
+) -> Visit:
+    _not_future(visited_on, "visited_on", "date of the visit")
+    _not_before(
+        visited_on,
+        plan.start_date,
+        "visited_on",
+        "A visit under the plan cannot be before it started",
+    )
+    if seen_alone and not child_seen:
+        raise ValidationError({"seen_alone": "A child not seen cannot have been seen alone"})
+    due, key = visit_due(kind=kind, plan=plan)
+    visit = Visit.objects.create(
+        person_id=plan.person_id,
+        kind=kind,
+        cp_plan=plan if kind == VisitKind.CP else None,
+        cin_plan=plan if kind == VisitKind.CIN else None,
+        visited_on=visited_on,
+        child_seen=child_seen,
+        seen_alone=seen_alone,
+        due_date=due,
+        next_due=rule(key).due_date(visited_on),
+        due_rule=key,
+        worker=by,
+        notes=notes.strip(),
+    )
+    seen = "child seen alone" if seen_alone else "child seen" if child_seen else "child not seen"
+    record(
+        plan.person_id,
+        ProtectionEvent.VISIT,
+        f"{visit.get_kind_display()}: {seen}",
+        on=visited_on,
+        by=by,
+        source=visit,
+        detail=notes,
+    )
+    return visit
+
+
+@transaction.atomic
+def cin_plan_start(
+    *, referral: Referral, by: User, start_date: datetime.date, worker: User | None = None
+) -> CINPlan:
+    _open_referral(referral)
+    _not_future(start_date, "start_date", "start date")
+    _not_before(
+        start_date, referral.referral_date, "start_date", "A plan cannot start before the referral"
+    )
+    if CINPlan.objects.filter(person=referral.person, end_date__isnull=True).exists():
+        raise ValidationError({"start_date": "This child already has an open child in need plan"})
+    plan = CINPlan.objects.create(
+        referral=referral, person=referral.person, start_date=start_date, worker=worker
+    )
+    record(
+        plan.person_id,
+        ProtectionEvent.CIN_PLAN,
+        "Child in need plan started",
+        on=start_date,
+        by=by,
+        source=plan,
+    )
+    return plan
+
+
+@transaction.atomic
+def cin_plan_end(*, plan: CINPlan, by: User, end_date: datetime.date) -> CINPlan:
+    _not_future(end_date, "end_date", "end date")
+    _not_before(end_date, plan.start_date, "end_date", "A plan cannot end before it started")
+    CINPlan.objects.filter(pk=plan.pk).update(end_date=end_date, version=F("version") + 1)
+    plan.refresh_from_db()
+    record(
+        plan.person_id,
+        ProtectionEvent.CIN_PLAN,
+        "Child in need plan ended",
+        on=end_date,
+        by=by,
+        source=plan,
+    )
+    return plan
+
+
+def open_work_blocking_closure(referral: Referral) -> list[str]:
+    """What must end before the episode can close, in words a worker can act on."""
+    blocking = []
+    for s47 in referral.s47_enquiries.filter(end_date__isnull=True):
+        blocking.append(f"the section 47 enquiry started {long_date(s47.start_date)}")
+    for plan in referral.cp_plans.filter(end_date__isnull=True):
+        blocking.append(f"the child protection plan started {long_date(plan.start_date)}")
+    for plan in referral.cin_plans.filter(end_date__isnull=True):
+        blocking.append(f"the child in need plan started {long_date(plan.start_date)}")
+    for assessment in referral.assessments.exclude(status="authorised"):
+        blocking.append(f"the assessment started {long_date(assessment.start_date)}")
+    return blocking
+
+
+@transaction.atomic
+def episode_close(
+    *, referral: Referral, by: User, closure_date: datetime.date, reason: str
+) -> Referral:
+    """Close a child in need episode with its DfE reason; refused while work is open."""
+    if referral.closure_date is not None:
+        raise ValidationError({"closure_date": "This episode is already closed"})
+    if reason not in ReasonForClosure.values:
+        raise ValidationError({"reason": "Choose the reason for closure"})
+    _not_future(closure_date, "closure_date", "closure date")
+    _not_before(
+        closure_date,
+        referral.referral_date,
+        "closure_date",
+        "An episode cannot close before its referral",
+    )
+    blocking = open_work_blocking_closure(referral)
+    if blocking:
+        raise ValidationError(
+            {"reason": "The case cannot close while these are open: " + "; ".join(blocking)}
+        )
+    Referral.objects.filter(pk=referral.pk).update(
+        closure_date=closure_date, closure_reason=reason, version=F("version") + 1
+    )
+    referral.refresh_from_db()
+    record(
+        referral.person_id,
+        ProtectionEvent.CLOSURE,
+        f"Child in need episode closed: {referral.get_closure_reason_display().lower()}",
+        on=closure_date,
+        by=by,
+        source=referral,
+    )
+    return referral

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from haven.protection import views
+
+app_name = "protection"
+urlpatterns = [
+    path("<int:person_id>/protection/", views.child_protection, name="child_protection"),
+    path(
+        "<int:person_id>/protection/<slug:action>/",
+        views.protection_action,
+        name="protection_action",
+    ),
+]

@@ -1,0 +1,213 @@
+"""The child protection and child in need tab of a child's record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from haven.childinneed.models import CINPlan
+from haven.core.http import AuthenticatedRequest
+from haven.frontdoor.models import Referral
+from haven.people.models import Person
+from haven.people.views import apply_errors, person_page, render_person_page
+from haven.protection import forms, services
+from haven.protection.models import (
+    ChildProtectionPlan,
+    Conference,
+    CoreGroup,
+    S47Enquiry,
+    VisitKind,
+)
+from haven.protection.selectors import protection_record
+
+
+def _page(
+    request: AuthenticatedRequest, person: Person, bound: tuple[str, int | None, Any] | None = None
+) -> HttpResponse:
+    """The tab, each record with its own form; ``bound`` is (action, object id, form with errors)."""
+    context = protection_record(person=person)
+
+    def form_for(action: str, object_id: int | None, factory: Callable[[], Any]) -> Any:
+        if bound and bound[0] == action and bound[1] == object_id:
+            return bound[2]
+        return factory()
+
+    referral = context["open_referral"]
+    if referral is not None:
+        referral.strategy_form = form_for(
+            "strategy-discussion", None, lambda: forms.StrategyDiscussionForm(prefix="sd")
+        )
+        referral.cin_start_form = form_for(
+            "cin-plan-start", None, lambda: forms.StartForm(prefix="cin")
+        )
+        referral.close_form = form_for("close", None, lambda: forms.CloseForm(prefix="close"))
+        referral.blocking = services.open_work_blocking_closure(referral)
+        for s47 in referral.s47_enquiries.all():
+            s47.form = form_for(
+                "s47-complete", s47.pk, lambda s=s47: forms.S47CompleteForm(prefix=f"s47{s.pk}")
+            )
+        for conf in referral.conferences.all():
+            conf.form = form_for(
+                "conference",
+                conf.pk,
+                lambda c=conf: forms.ConferenceForm(
+                    prefix=f"conf{c.pk}", initial_conference=c.is_initial
+                ),
+            )
+        for plan in referral.cp_plans.all():
+            plan.visit_form = form_for(
+                "cp-visit", plan.pk, lambda p=plan: forms.VisitForm(prefix=f"cpv{p.pk}")
+            )
+            plan.end_form = form_for(
+                "cp-plan-end", plan.pk, lambda p=plan: forms.PlanEndForm(prefix=f"cpe{p.pk}")
+            )
+            plan.next_visit_due = services.visit_due(kind=VisitKind.CP, plan=plan)[0]
+            for group in plan.core_groups.all():
+                group.form = form_for(
+                    "core-group", group.pk, lambda g=group: forms.CoreGroupForm(prefix=f"cg{g.pk}")
+                )
+        for cin in referral.cin_plans.all():
+            cin.visit_form = form_for(
+                "cin-visit", cin.pk, lambda p=cin: forms.VisitForm(prefix=f"cinv{p.pk}")
+            )
+            cin.end_form = form_for(
+                "cin-plan-end", cin.pk, lambda p=cin: forms.EndForm(prefix=f"cine{p.pk}")
+            )
+            cin.next_visit_due = services.visit_due(kind=VisitKind.CIN, plan=cin)[0]
+    error_forms = [bound[2]] if bound else []
+    return render_person_page(
+        request, person, "protection/child_protection.html", error_forms=error_forms, **context
+    )
+
+
+@person_page()
+def child_protection(request: AuthenticatedRequest, person: Person) -> HttpResponse:
+    return _page(request, person)
+
+
+def _get(model: Any, person: Person, object_id: Any) -> Any:
+    found = (
+        model.objects.filter(person=person, pk=object_id).first()
+        if str(object_id).isdigit()
+        else None
+    )
+    if found is None:
+        raise Http404("No such record for this child")
+    return found
+
+
+def _open_referral(person: Person) -> Referral:
+    referral = (
+        Referral.objects.filter(person=person, closure_date__isnull=True)
+        .order_by("-referral_date")
+        .first()
+    )
+    if referral is None:
+        raise Http404("This child has no open child in need episode")
+    return referral
+
+
+# action -> (form class, prefix, model of the object acted on or None, what to do, message)
+def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Any]:
+    by = request.user
+    return {
+        "strategy-discussion": (
+            forms.StrategyDiscussionForm,
+            lambda o: "sd",
+            None,
+            lambda o, d: services.strategy_discussion_record(
+                referral=_open_referral(person), by=by, **d
+            ),
+            "Strategy discussion recorded",
+        ),
+        "s47-complete": (
+            forms.S47CompleteForm,
+            lambda o: f"s47{o.pk}",
+            S47Enquiry,
+            lambda o, d: services.s47_complete(s47=o, by=by, **d),
+            "Section 47 enquiry completed",
+        ),
+        "conference": (
+            forms.ConferenceForm,
+            lambda o: f"conf{o.pk}",
+            Conference,
+            lambda o, d: services.conference_hold(conference=o, by=by, **d),
+            "Conference recorded",
+        ),
+        "core-group": (
+            forms.CoreGroupForm,
+            lambda o: f"cg{o.pk}",
+            CoreGroup,
+            lambda o, d: services.core_group_hold(core_group=o, by=by, **d),
+            "Core group recorded",
+        ),
+        "cp-visit": (
+            forms.VisitForm,
+            lambda o: f"cpv{o.pk}",
+            ChildProtectionPlan,
+            lambda o, d: services.visit_record(kind=VisitKind.CP, plan=o, by=by, **d),
+            "Visit recorded",
+        ),
+        "cp-plan-end": (
+            forms.PlanEndForm,
+            lambda o: f"cpe{o.pk}",
+            ChildProtectionPlan,
+            lambda o, d: services.cp_plan_end(plan=o, by=by, **d),
+            "Child protection plan ended",
+        ),
+        "cin-plan-start": (
+            forms.StartForm,
+            lambda o: "cin",
+            None,
+            lambda o, d: services.cin_plan_start(referral=_open_referral(person), by=by, **d),
+            "Child in need plan started",
+        ),
+        "cin-visit": (
+            forms.VisitForm,
+            lambda o: f"cinv{o.pk}",
+            CINPlan,
+            lambda o, d: services.visit_record(kind=VisitKind.CIN, plan=o, by=by, **d),
+            "Visit recorded",
+        ),
+        "cin-plan-end": (
+            forms.EndForm,
+            lambda o: f"cine{o.pk}",
+            CINPlan,
+            lambda o, d: services.cin_plan_end(plan=o, by=by, **d),
+            "Child in need plan ended",
+        ),
+        "close": (
+            forms.CloseForm,
+            lambda o: "close",
+            None,
+            lambda o, d: services.episode_close(referral=_open_referral(person), by=by, **d),
+            "Case closed",
+        ),
+    }
+
+
+@person_page(write=True)
+@require_POST
+def protection_action(request: AuthenticatedRequest, person: Person, action: str) -> HttpResponse:
+    actions = _actions(request, person)
+    if action not in actions:
+        raise Http404("No such action")
+    form_class, prefix, model, do, message = actions[action]
+    target = _get(model, person, request.POST.get("object_id")) if model else None
+    extra = {"initial_conference": target.is_initial} if action == "conference" else {}
+    form = form_class(request.POST, prefix=prefix(target), **extra)
+    if form.is_valid():
+        try:
+            do(target, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("protection:child_protection", person_id=person.pk)
+    return _page(request, person, bound=(action, target.pk if target else None, form))
