@@ -1,0 +1,105 @@
+"""Time the pages people live in, against a generated county, with auditing on.
+
+    .venv/bin/python bench/pages.py --db haven_hampshire [--requests 200]
+
+Uses a database made by ``haven generate`` (``bench/generate.py`` makes ``haven_hampshire``).
+Signs in (``force_login``) as real users of that county and requests each page repeatedly
+through ``django.test.Client``, as the restricted app role, so every view writes its access-log
+rows as in production. Reports p50/p95/max per page and writes JSON to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.people_search import RESULTS, _setup, _summary
+
+GOALS_MS = {"MASH inbox": 150, "My work (worker)": 150, "My work (team manager)": 150}
+
+
+def _busiest_users() -> dict[str, Any]:
+    from django.db.models import Count, Q
+
+    from haven.accounts.models import Role, TeamKind, User
+
+    mash = (
+        User.objects.filter(
+            role=Role.MASH_PRACTITIONER, is_active=True, memberships__team__kind=TeamKind.FRONT_DOOR
+        )
+        .annotate(
+            open=Count(
+                "front_door_contacts", filter=Q(front_door_contacts__completed_at__isnull=True)
+            )
+        )
+        .order_by("-open")
+        .first()
+    )
+    worker = (
+        User.objects.filter(role=Role.PRACTITIONER, is_active=True)
+        .annotate(open=Count("assessments", filter=~Q(assessments__status="authorised")))
+        .order_by("-open")
+        .first()
+    )
+    manager = (
+        User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
+        .annotate(team_count=Count("memberships"))
+        .order_by("-team_count", "pk")
+        .first()
+    )
+    return {
+        "MASH inbox": (mash, "/front-door/"),
+        "My work (worker)": (worker, "/"),
+        "My work (team manager)": (manager, "/"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="haven_hampshire")
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    _setup(args.db)
+    from django.test import Client
+
+    from haven.people.models import Person
+
+    people = Person.objects.count()
+    print(f"database {args.db}: {people:,} people")
+    results: dict[str, Any] = {"db": args.db, "people": people, "pages": {}}
+    for label, (user, url) in _busiest_users().items():
+        if user is None:
+            print(f"{label}: no suitable user in this county; skipped")
+            continue
+        client = Client()
+        client.force_login(user)
+        first = client.get(url)
+        assert first.status_code == 200, (label, first.status_code)
+        times = []
+        for _ in range(args.requests):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+        summary = _summary(times)
+        summary["goal_ms"] = GOALS_MS[label]
+        summary["user"] = user.username
+        summary["bytes"] = len(first.content)
+        results["pages"][label] = summary
+        print(
+            f"{label:26} as {user.username:24} p50 {summary['p50_ms']:7.1f} ms  "
+            f"p95 {summary['p95_ms']:7.1f} ms  max {summary['max_ms']:7.1f} ms  (goal {GOALS_MS[label]} ms)"
+        )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"pages-{args.db}-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()
