@@ -74,7 +74,7 @@ def assessment_detail(request: AuthenticatedRequest, assessment_id: int) -> Http
                     "Someone else saved this assessment while you were editing. Your "
                     "changes are below, not saved: check and save again.",
                 )
-                data_copy = form.data.copy()
+                data_copy = request.POST.copy()
                 data_copy["version"] = str(conflict.version)
                 form.data = data_copy
             else:

@@ -4,6 +4,7 @@ and closing a child in need episode. Every timescale comes from haven.core.calen
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -195,9 +196,9 @@ def conference_hold(
     chair: User,
     decision: str,
     category: str = "",
-    agencies_invited: list[str] = (),  # type: ignore[assignment]
-    agencies_attended: list[str] = (),
-    child_views: str = "",  # type: ignore[assignment]
+    agencies_invited: Sequence[str] = (),
+    agencies_attended: Sequence[str] = (),
+    child_views: str = "",
     family_views: str = "",
     lead_practitioner: User | None = None,
 ) -> Conference:
@@ -507,8 +508,8 @@ def open_work_blocking_closure(referral: Referral) -> list[str]:
         blocking.append(f"the section 47 enquiry started {long_date(s47.start_date)}")
     for plan in referral.cp_plans.filter(end_date__isnull=True):
         blocking.append(f"the child protection plan started {long_date(plan.start_date)}")
-    for plan in referral.cin_plans.filter(end_date__isnull=True):
-        blocking.append(f"the child in need plan started {long_date(plan.start_date)}")
+    for cin_plan in referral.cin_plans.filter(end_date__isnull=True):
+        blocking.append(f"the child in need plan started {long_date(cin_plan.start_date)}")
     for assessment in referral.assessments.exclude(status="authorised"):
         blocking.append(f"the assessment started {long_date(assessment.start_date)}")
     return blocking

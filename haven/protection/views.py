@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -33,52 +32,38 @@ def _page(
     """The tab, each record with its own form; ``bound`` is (action, object id, form with errors)."""
     context = protection_record(person=person)
 
-    def form_for(action: str, object_id: int | None, factory: Callable[[], Any]) -> Any:
-        if bound and bound[0] == action and bound[1] == object_id:
+    def form_for(action: str, obj: Any, form_class: type[Any], prefix: str, **kwargs: Any) -> Any:
+        if bound and bound[0] == action and bound[1] == (obj.pk if obj is not None else None):
             return bound[2]
-        return factory()
+        return form_class(prefix=prefix, **kwargs)
 
     referral = context["open_referral"]
     if referral is not None:
         referral.strategy_form = form_for(
-            "strategy-discussion", None, lambda: forms.StrategyDiscussionForm(prefix="sd")
+            "strategy-discussion", None, forms.StrategyDiscussionForm, "sd"
         )
-        referral.cin_start_form = form_for(
-            "cin-plan-start", None, lambda: forms.StartForm(prefix="cin")
-        )
-        referral.close_form = form_for("close", None, lambda: forms.CloseForm(prefix="close"))
+        referral.cin_start_form = form_for("cin-plan-start", None, forms.StartForm, "cin")
+        referral.close_form = form_for("close", None, forms.CloseForm, "close")
         referral.blocking = services.open_work_blocking_closure(referral)
         for s47 in referral.s47_enquiries.all():
-            s47.form = form_for(
-                "s47-complete", s47.pk, lambda s=s47: forms.S47CompleteForm(prefix=f"s47{s.pk}")
-            )
+            s47.form = form_for("s47-complete", s47, forms.S47CompleteForm, f"s47{s47.pk}")
         for conf in referral.conferences.all():
             conf.form = form_for(
                 "conference",
-                conf.pk,
-                lambda c=conf: forms.ConferenceForm(
-                    prefix=f"conf{c.pk}", initial_conference=c.is_initial
-                ),
+                conf,
+                forms.ConferenceForm,
+                f"conf{conf.pk}",
+                initial_conference=conf.is_initial,
             )
         for plan in referral.cp_plans.all():
-            plan.visit_form = form_for(
-                "cp-visit", plan.pk, lambda p=plan: forms.VisitForm(prefix=f"cpv{p.pk}")
-            )
-            plan.end_form = form_for(
-                "cp-plan-end", plan.pk, lambda p=plan: forms.PlanEndForm(prefix=f"cpe{p.pk}")
-            )
+            plan.visit_form = form_for("cp-visit", plan, forms.VisitForm, f"cpv{plan.pk}")
+            plan.end_form = form_for("cp-plan-end", plan, forms.PlanEndForm, f"cpe{plan.pk}")
             plan.next_visit_due = services.visit_due(kind=VisitKind.CP, plan=plan)[0]
             for group in plan.core_groups.all():
-                group.form = form_for(
-                    "core-group", group.pk, lambda g=group: forms.CoreGroupForm(prefix=f"cg{g.pk}")
-                )
+                group.form = form_for("core-group", group, forms.CoreGroupForm, f"cg{group.pk}")
         for cin in referral.cin_plans.all():
-            cin.visit_form = form_for(
-                "cin-visit", cin.pk, lambda p=cin: forms.VisitForm(prefix=f"cinv{p.pk}")
-            )
-            cin.end_form = form_for(
-                "cin-plan-end", cin.pk, lambda p=cin: forms.EndForm(prefix=f"cine{p.pk}")
-            )
+            cin.visit_form = form_for("cin-visit", cin, forms.VisitForm, f"cinv{cin.pk}")
+            cin.end_form = form_for("cin-plan-end", cin, forms.EndForm, f"cine{cin.pk}")
             cin.next_visit_due = services.visit_due(kind=VisitKind.CIN, plan=cin)[0]
     error_forms = [bound[2]] if bound else []
     return render_person_page(
@@ -200,7 +185,7 @@ def protection_action(request: AuthenticatedRequest, person: Person, action: str
         raise Http404("No such action")
     form_class, prefix, model, do, message = actions[action]
     target = _get(model, person, request.POST.get("object_id")) if model else None
-    extra = {"initial_conference": target.is_initial} if action == "conference" else {}
+    extra = {"initial_conference": target.is_initial} if action == "conference" and target else {}
     form = form_class(request.POST, prefix=prefix(target), **extra)
     if form.is_valid():
         try:

@@ -23,13 +23,19 @@ def chair(make_user):
 
 @pytest.fixture
 def referral(child, manager, teams):
-    return referral_create(person=child, by=manager, referral_date=D(2024, 3, 1), source="6",
-                           team=teams["assessment"])
+    return referral_create(
+        person=child, by=manager, referral_date=D(2024, 3, 1), source="6", team=teams["assessment"]
+    )
 
 
 def start_s47(referral, manager, on=S47_DAY):
-    services.strategy_discussion_record(referral=referral, by=manager, held_on=on,
-                                        agencies=["police", "health"], decision="start_s47")
+    services.strategy_discussion_record(
+        referral=referral,
+        by=manager,
+        held_on=on,
+        agencies=["police", "health"],
+        decision="start_s47",
+    )
     return S47Enquiry.objects.get(referral=referral, start_date=on)
 
 
@@ -37,12 +43,15 @@ def plan_from_icpc(referral, manager, chair, s47_on=S47_DAY, icpc_on=ICPC_DAY):
     s47 = start_s47(referral, manager, s47_on)
     services.s47_complete(s47=s47, by=manager, end_date=icpc_on, outcome="conference")
     icpc = Conference.objects.get(s47=s47)
-    services.conference_hold(conference=icpc, by=manager, held_on=icpc_on, chair=chair, decision="plan",
-                             category="NEG")
+    services.conference_hold(
+        conference=icpc, by=manager, held_on=icpc_on, chair=chair, decision="plan", category="NEG"
+    )
     return ChildProtectionPlan.objects.get(conference=icpc)
 
 
-def test_the_icpc_target_is_15_working_days_from_the_strategy_discussion_across_easter(referral, manager):
+def test_the_icpc_target_is_15_working_days_from_the_strategy_discussion_across_easter(
+    referral, manager
+):
     # Thursday 28 March 2024; Good Friday and Easter Monday are not working days.
     assert start_s47(referral, manager).icpc_target == D(2024, 4, 22)
 
@@ -53,7 +62,9 @@ def test_completing_an_s47_that_needs_a_conference_schedules_it_for_the_target(r
     assert Conference.objects.get(s47=s47).due_date == s47.icpc_target
 
 
-def test_a_plan_sets_its_first_core_group_at_10_working_days_and_review_at_3_months(referral, manager, chair):
+def test_a_plan_sets_its_first_core_group_at_10_working_days_and_review_at_3_months(
+    referral, manager, chair
+):
     plan = plan_from_icpc(referral, manager, chair, icpc_on=D(2024, 4, 30))
     # 10 working days from Tuesday 30 April 2024 skip the 6 May bank holiday.
     assert plan.core_groups.get().due_date == D(2024, 5, 15)
@@ -63,24 +74,35 @@ def test_a_plan_sets_its_first_core_group_at_10_working_days_and_review_at_3_mon
 def test_later_reviews_are_at_most_6_months_apart_at_month_ends(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair, s47_on=D(2024, 8, 1), icpc_on=D(2024, 8, 20))
     first_review = plan.reviews.get(held_on__isnull=True)
-    services.conference_hold(conference=first_review, by=manager, held_on=D(2024, 8, 31), chair=chair,
-                             decision="continue", category="NEG")
+    services.conference_hold(
+        conference=first_review,
+        by=manager,
+        held_on=D(2024, 8, 31),
+        chair=chair,
+        decision="continue",
+        category="NEG",
+    )
     # 31 August + 6 months is the last day of February.
     assert plan.reviews.get(held_on__isnull=True).due_date == D(2025, 2, 28)
 
 
 def test_core_groups_after_the_first_follow_monthly(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair)
-    services.core_group_hold(core_group=plan.core_groups.get(), by=manager, held_on=D(2024, 1 + 4, 31),
-                             agencies_attended=["health"])
+    services.core_group_hold(
+        core_group=plan.core_groups.get(),
+        by=manager,
+        held_on=D(2024, 1 + 4, 31),
+        agencies_attended=["health"],
+    )
     assert plan.core_groups.get(held_on__isnull=True).due_date == D(2024, 6, 30)
 
 
 def test_cp_visits_fall_due_every_10_working_days(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair, icpc_on=D(2024, 4, 17))
     assert services.visit_due(kind="cp", plan=plan)[0] == D(2024, 5, 1)
-    visit = services.visit_record(kind="cp", plan=plan, by=manager, visited_on=D(2024, 5, 3),
-                                  child_seen=True, seen_alone=True)
+    visit = services.visit_record(
+        kind="cp", plan=plan, by=manager, visited_on=D(2024, 5, 3), child_seen=True, seen_alone=True
+    )
     assert visit.due_date == D(2024, 5, 1) and visit.next_due == D(2024, 5, 20)
 
 
@@ -93,11 +115,16 @@ def test_cin_visits_fall_due_every_20_working_days(referral, manager):
 def test_a_second_plan_counts_the_previous_one(referral, manager, chair, teams, child):
     first = plan_from_icpc(referral, manager, chair)
     services.cp_plan_end(plan=first, by=manager, end_date=D(2024, 9, 1), reason="no_longer_at_risk")
-    referral.assessments.update(status="authorised", authorised_on=D(2024, 4, 1), authorised_by=manager,
-                                outcome="strategy_discussion")
+    referral.assessments.update(
+        status="authorised",
+        authorised_on=D(2024, 4, 1),
+        authorised_by=manager,
+        outcome="strategy_discussion",
+    )
     services.episode_close(referral=referral, by=manager, closure_date=D(2024, 9, 2), reason="RC7")
-    again = referral_create(person=child, by=manager, referral_date=D(2025, 1, 6), source="2A",
-                            team=teams["assessment"])
+    again = referral_create(
+        person=child, by=manager, referral_date=D(2025, 1, 6), source="2A", team=teams["assessment"]
+    )
     second = plan_from_icpc(again, manager, chair, s47_on=D(2025, 1, 7), icpc_on=D(2025, 1, 20))
     assert second.previous_plans == 1
 
@@ -115,8 +142,14 @@ def test_a_second_open_plan_is_refused(referral, manager, chair):
     s47 = start_s47(referral, manager, D(2024, 5, 1))
     services.s47_complete(s47=s47, by=manager, end_date=D(2024, 5, 2), outcome="conference")
     with pytest.raises(ValidationError, match="already has an open child protection plan"):
-        services.conference_hold(conference=Conference.objects.get(s47=s47), by=manager,
-                                 held_on=D(2024, 5, 3), chair=chair, decision="plan", category="PHY")
+        services.conference_hold(
+            conference=Conference.objects.get(s47=s47),
+            by=manager,
+            held_on=D(2024, 5, 3),
+            chair=chair,
+            decision="plan",
+            category="PHY",
+        )
     assert ChildProtectionPlan.objects.filter(person=plan.person).count() == 1
     assert Conference.objects.get(s47=s47).held_on is None  # nothing half-saved
 
@@ -124,31 +157,57 @@ def test_a_second_open_plan_is_refused(referral, manager, chair):
 def test_the_database_refuses_overlapping_plans(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ChildProtectionPlan.objects.create(person=plan.person, referral=referral, conference=Conference.objects.create(
-            person=plan.person, referral=referral, kind="transfer_in", due_date=D(2024, 5, 1), due_rule="icpc"),
-            start_date=D(2024, 5, 1), end_date=D(2024, 6, 1), end_reason="other", initial_category="NEG",
-            latest_category="NEG")
+        ChildProtectionPlan.objects.create(
+            person=plan.person,
+            referral=referral,
+            conference=Conference.objects.create(
+                person=plan.person,
+                referral=referral,
+                kind="transfer_in",
+                due_date=D(2024, 5, 1),
+                due_rule="icpc",
+            ),
+            start_date=D(2024, 5, 1),
+            end_date=D(2024, 6, 1),
+            end_reason="other",
+            initial_category="NEG",
+            latest_category="NEG",
+        )
 
 
 def test_a_review_dated_before_its_conference_is_refused(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair, icpc_on=D(2024, 4, 17))
     with pytest.raises(ValidationError, match="cannot be dated before"):
-        services.conference_hold(conference=plan.reviews.get(held_on__isnull=True), by=manager,
-                                 held_on=D(2024, 4, 10), chair=chair, decision="continue")
+        services.conference_hold(
+            conference=plan.reviews.get(held_on__isnull=True),
+            by=manager,
+            held_on=D(2024, 4, 10),
+            chair=chair,
+            decision="continue",
+        )
 
 
 def test_an_icpc_without_an_s47_is_refused(referral, manager, child):
     with pytest.raises(ValidationError, match="section 47"):
-        services.conference_schedule(person_id=child.pk, referral=referral, kind="initial", by=manager)
+        services.conference_schedule(
+            person_id=child.pk, referral=referral, kind="initial", by=manager
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Conference.objects.create(person=child, referral=referral, kind="initial", due_date=D(2024, 4, 1),
-                                  due_rule="icpc")
+        Conference.objects.create(
+            person=child, referral=referral, kind="initial", due_date=D(2024, 4, 1), due_rule="icpc"
+        )
 
 
 def test_a_review_that_changes_category_records_the_change(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair, icpc_on=D(2024, 4, 17))
-    services.conference_hold(conference=plan.reviews.get(held_on__isnull=True), by=manager,
-                             held_on=D(2024, 7, 10), chair=chair, decision="continue", category="EMO")
+    services.conference_hold(
+        conference=plan.reviews.get(held_on__isnull=True),
+        by=manager,
+        held_on=D(2024, 7, 10),
+        chair=chair,
+        decision="continue",
+        category="EMO",
+    )
     plan.refresh_from_db()
     assert (plan.initial_category, plan.latest_category) == ("NEG", "EMO")
     assert plan.category_changes.get().category == "EMO"
@@ -156,8 +215,13 @@ def test_a_review_that_changes_category_records_the_change(referral, manager, ch
 
 def test_a_review_that_ends_the_plan_ends_it_and_cancels_what_was_due(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair)
-    services.conference_hold(conference=plan.reviews.get(held_on__isnull=True), by=manager,
-                             held_on=D(2024, 7, 10), chair=chair, decision="end")
+    services.conference_hold(
+        conference=plan.reviews.get(held_on__isnull=True),
+        by=manager,
+        held_on=D(2024, 7, 10),
+        chair=chair,
+        decision="end",
+    )
     plan.refresh_from_db()
     assert plan.end_date == D(2024, 7, 10)
     assert not CoreGroup.objects.filter(plan=plan, held_on__isnull=True).exists()
@@ -166,7 +230,9 @@ def test_a_review_that_ends_the_plan_ends_it_and_cancels_what_was_due(referral, 
 def test_closure_is_blocked_while_a_plan_or_s47_is_open_and_says_which(referral, manager, chair):
     start_s47(referral, manager)
     with pytest.raises(ValidationError) as error:
-        services.episode_close(referral=referral, by=manager, closure_date=D(2024, 4, 1), reason="RC7")
+        services.episode_close(
+            referral=referral, by=manager, closure_date=D(2024, 4, 1), reason="RC7"
+        )
     message = error.value.message_dict["reason"][0]
     assert "section 47 enquiry started 28 March 2024" in message
     assert "assessment started 1 March 2024" in message
@@ -183,6 +249,8 @@ def test_a_second_open_cin_plan_is_refused(referral, manager):
 
 def test_everything_is_in_the_chronology(referral, manager, chair, child):
     plan = plan_from_icpc(referral, manager, chair)
-    services.visit_record(kind="cp", plan=plan, by=manager, visited_on=D(2024, 4, 25), child_seen=True)
+    services.visit_record(
+        kind="cp", plan=plan, by=manager, visited_on=D(2024, 4, 25), child_seen=True
+    )
     kinds = set(child.chronology_events.values_list("kind", flat=True))
     assert {"strategy_discussion", "s47", "conference", "cp_plan", "visit"} <= kinds
