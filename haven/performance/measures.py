@@ -60,6 +60,11 @@ class Records:
     worker: str | None = "worker"
     splits: tuple[Split, ...] = ()
 
+    @property
+    def many_children(self) -> bool:
+        """A row can be about several children (a contact): its list has a row per child."""
+        return "__" in self.person
+
     def split(self, key: str) -> Split | None:
         return next((s for s in self.splits if s.key == key), None)
 
@@ -70,8 +75,8 @@ class Count:
     label: str
     records: Records
     where: Where = field(default_factory=Q)
-    # Count distinct values of this field rather than rows (contacts: a contact about two
-    # children is one contact, listed as two rows).
+    # Count distinct values of this field rather than rows (e.g. "person_id": children, not
+    # events). Costs a sort: prefer counting rows of the right table.
     distinct: str | None = None
     hint: str = ""
 

@@ -39,9 +39,13 @@ def hidden_person_ids(user: Any) -> list[int]:
 
 
 def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
-    if hidden:
-        qs = qs.exclude(**{f"{records.person}_id__in": hidden})
-    return qs
+    if not hidden:
+        return qs
+    if "__" in records.person:
+        # A row about several children (a contact): leave it out if any of them is hidden.
+        about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})
+        return qs.exclude(pk__in=about_hidden.values("pk"))
+    return qs.exclude(**{f"{records.person}_id__in": hidden})
 
 
 # -- where a row falls ----------------------------------------------------------------------------
