@@ -110,6 +110,8 @@ class Person(VersionedModel):
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["nhs_number"], condition=~Q(nhs_number=""), name="person_nhs"),
             models.Index(fields=["upn"], condition=~Q(upn=""), name="person_upn"),
+            # Figures and lists exclude the few restricted records: find them without a scan.
+            models.Index(fields=["id"], condition=Q(is_restricted=True), name="person_restricted"),
         ]
 
     def __str__(self) -> str:
