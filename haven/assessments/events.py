@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from haven.assessments.models import Assessment
-from haven.chronology.models import ChronologyEvent
+from haven.chronology.services import chronology_record
 from haven.core.dates import long_date
 
 
@@ -20,15 +19,8 @@ class AssessmentEvent(models.TextChoices):
 def _event(
     assessment: Assessment, kind: str, summary: str, *, on: Any, by: Any, detail: str = ""
 ) -> None:
-    ChronologyEvent.objects.create(
-        person_id=assessment.person_id,
-        occurred_on=on,
-        kind=kind,
-        summary=summary[:300],
-        detail=detail,
-        recorded_by=by,
-        source_type="assessments.assessment",
-        source_id=assessment.pk,
+    chronology_record(
+        assessment.person_id, kind, summary, on=on, by=by, source=assessment, detail=detail
     )
 
 
@@ -58,7 +50,7 @@ def submitted(assessment: Assessment, *, by: Any) -> None:
         assessment,
         AssessmentEvent.ASSESSMENT,
         "Assessment submitted for authorisation",
-        on=timezone.localdate(assessment.submitted_at),
+        on=assessment.submitted_at,
         by=by,
     )
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
-from haven.chronology.models import ChronologyEvent
-from haven.frontdoor.models import Concern, Contact, ContactChild, MashCheck, Referral
+from haven.chronology.services import chronology_record
+from haven.frontdoor.models import Contact, ContactChild, MashCheck, Referral
 
 
 class FrontDoorEvent(models.TextChoices):
@@ -18,32 +17,10 @@ class FrontDoorEvent(models.TextChoices):
     REFERRAL = "referral", "Referral"
 
 
-def _event(
-    person_id: int,
-    kind: str,
-    summary: str,
-    *,
-    on: Any,
-    by: Any,
-    detail: str = "",
-    source: Any = None,
-) -> ChronologyEvent:
-    return ChronologyEvent.objects.create(
-        person_id=person_id,
-        occurred_on=timezone.localtime(on).date() if hasattr(on, "hour") else on,
-        kind=kind,
-        summary=summary[:300],
-        detail=detail,
-        recorded_by=by,
-        source_type=source._meta.label_lower if source is not None else "",
-        source_id=source.pk if source is not None else None,
-    )
-
-
 def contact_received(contact: Contact, *, by: Any) -> None:
-    concerns = ", ".join(Concern(c).label for c in contact.concerns)
+    concerns = ", ".join(contact.concern_labels)
     for child in contact.children.all():
-        _event(
+        chronology_record(
             child.person_id,
             FrontDoorEvent.CONTACT,
             f"Contact from {contact.get_source_display().lower()}"
@@ -57,7 +34,7 @@ def contact_received(contact: Contact, *, by: Any) -> None:
 
 def check_requested(check: MashCheck, *, by: Any) -> None:
     for child in check.contact.children.all():
-        _event(
+        chronology_record(
             child.person_id,
             FrontDoorEvent.MASH_CHECK,
             f"MASH check requested from {check.get_agency_display().lower()}",
@@ -69,7 +46,7 @@ def check_requested(check: MashCheck, *, by: Any) -> None:
 
 def check_answered(check: MashCheck, *, by: Any) -> None:
     for child in check.contact.children.all():
-        _event(
+        chronology_record(
             child.person_id,
             FrontDoorEvent.MASH_CHECK,
             f"{check.get_agency_display()} responded to the MASH check",
@@ -81,7 +58,7 @@ def check_answered(check: MashCheck, *, by: Any) -> None:
 
 
 def decision_made(decision: ContactChild, *, by: Any) -> None:
-    _event(
+    chronology_record(
         decision.person_id,
         FrontDoorEvent.DECISION,
         f"Decision: {decision.get_outcome_display().lower()} "
@@ -94,7 +71,7 @@ def decision_made(decision: ContactChild, *, by: Any) -> None:
 
 
 def decision_authorised(decision: ContactChild, *, by: Any) -> None:
-    _event(
+    chronology_record(
         decision.person_id,
         FrontDoorEvent.DECISION,
         f"Decision authorised: {decision.get_outcome_display().lower()}",
@@ -105,7 +82,7 @@ def decision_authorised(decision: ContactChild, *, by: Any) -> None:
 
 
 def referral_opened(referral: Referral, *, by: Any) -> None:
-    _event(
+    chronology_record(
         referral.person_id,
         FrontDoorEvent.REFERRAL,
         "Referral to children's social care"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.utils import timezone
-
-from haven.chronology.models import ChronologyEvent, EventKind
+from haven.chronology.models import EventKind
+from haven.chronology.services import chronology_record
 from haven.people.models import Address, Allocation, Person, Relationship
 
 
@@ -20,17 +19,8 @@ def _event(
     on: datetime.date | None = None,
     detail: str = "",
     source: Any = None,
-) -> ChronologyEvent:
-    return ChronologyEvent.objects.create(
-        person=person,
-        occurred_on=on or timezone.localdate(),
-        kind=kind,
-        summary=summary[:300],
-        detail=detail,
-        source_type=source._meta.label_lower if source is not None else "",
-        source_id=source.pk if source is not None else None,
-        recorded_by=by,
-    )
+) -> None:
+    chronology_record(person.pk, kind, summary, on=on, by=by, source=source, detail=detail)
 
 
 def record_created(person: Person, *, by: Any) -> None:

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.childinneed.models import CINPlan
+from haven.chronology.services import chronology_record as record
 from haven.core.calendar import rule
 from haven.core.dates import long_date
 from haven.frontdoor.models import ReasonForClosure, Referral
-from haven.protection.events import ProtectionEvent, record
+from haven.protection.events import ProtectionEvent
 from haven.protection.models import (
     INITIAL_KINDS,
     CategoryChange,

@@ -1,0 +1,36 @@
+"""The one way a chronology entry is written (each part's events.py decides what to say)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from haven.chronology.models import ChronologyEvent
+
+
+def chronology_record(
+    person_id: int,
+    kind: str,
+    summary: str,
+    *,
+    on: datetime.date | datetime.datetime | None,
+    by: Any,
+    source: Any = None,
+    detail: str = "",
+) -> ChronologyEvent:
+    """Record that ``summary`` happened to the person on ``on`` (a datetime counts by its
+    London date; None means today), linked back to the ``source`` record."""
+    if isinstance(on, datetime.datetime):
+        on = timezone.localdate(on)
+    return ChronologyEvent.objects.create(
+        person_id=person_id,
+        occurred_on=on or timezone.localdate(),
+        kind=kind,
+        summary=summary[:300],
+        detail=detail,
+        recorded_by=by,
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=source.pk if source is not None else None,
+    )
