@@ -67,7 +67,16 @@ def person_profile(*, person: Person) -> dict[str, Any]:
         .select_related("team", "worker")
         .first()
     )
+    from haven.assessments.models import Assessment, AssessmentStatus
+
+    open_assessments = list(
+        Assessment.objects.filter(person=person)
+        .exclude(status=AssessmentStatus.AUTHORISED)
+        .select_related("worker")
+        .order_by("due_date")
+    )
     return {
+        "open_assessments": open_assessments,
         "addresses": addresses,
         "current_address": next((a for a in addresses if a.is_current), None),
         "names": [n for n in person.names.all() if n.name_type != "primary"],

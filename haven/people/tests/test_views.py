@@ -223,3 +223,12 @@ def test_adding_a_child_directly_needs_a_date_of_birth(as_worker, teams):
     page = as_worker.post("/people/new/", data).content.decode()
     assert "Enter the date of birth, or the expected date of birth if unborn" in page
     assert not Person.objects.filter(family_name="Lee").exists()
+
+
+def test_an_overdue_assessment_is_flagged_on_the_childs_page(child, as_worker, manager, teams):
+    from haven.frontdoor.services import referral_create
+
+    referral_create(person=child, by=manager, referral_date=datetime.date(2024, 3, 28), source="6",
+                    team=teams["assessment"])
+    page = as_worker.get(f"/people/{child.pk}/").content.decode()
+    assert "Open work" in page and "Overdue" in page
