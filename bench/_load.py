@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench import _names
 from haven.people.validators import upn_check_letter
+from haven.synthetic import names as _names
 
 CHUNK = 100_000
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"

@@ -7,7 +7,10 @@ Uses its own database (``HAVEN_DB_NAME``, default haven_hampshire; created if mi
 it loaded, for page benchmarks. The figures are computed from the generated records: contacts
 received in each collection year (1 April to 31 March, Europe/London), Child and Family
 Assessments authorised in it, and the share of those authorised within 45 working days of their
-start (the working-day calendar). The published figures come from the scenario's
+start (the working-day calendar); children on a child protection plan at 31 March, ICPCs within
+15 working days of the S47 start, ended plans that lasted 2 years or more, and plans that were
+the child's second or later (at any time in the generated history, and within 2 years). The
+published figures come from the scenario's
 ``[calibration]`` table, which the generator never reads. Writes
 ``bench/results/generate-<scenario>-<time>.json``.
 """
@@ -58,6 +61,7 @@ def _figures(first_year: int, end_year: int) -> dict[int, dict[str, Any]]:
             )
             referrals, re_referrals = cursor.fetchone()
             out[year] = {
+                **_protection(cursor, cal, start, end),
                 "contacts": contacts,
                 "assessments_authorised": len(rows),
                 "within_45_percent": round(100 * timely / len(rows), 2) if rows else None,
@@ -68,6 +72,63 @@ def _figures(first_year: int, end_year: int) -> dict[int, dict[str, Any]]:
                 else None,
             }
     return out
+
+
+def _protection(cursor: Any, cal: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Child protection figures for the year ``start`` to ``end`` (DfE definitions)."""
+    from haven.core.calendar import add_calendar_months
+
+    cursor.execute(
+        "SELECT count(*) FROM protection_childprotectionplan WHERE start_date <= %s "
+        "AND (end_date IS NULL OR end_date > %s)",
+        [end, end],
+    )
+    on_plan = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT s.start_date, c.held_on FROM protection_conference c "
+        "JOIN protection_s47enquiry s ON s.id = c.s47_id "
+        "WHERE c.kind = 'initial' AND c.held_on BETWEEN %s AND %s",
+        [start, end],
+    )
+    icpcs = cursor.fetchall()
+    timely = sum(1 for s47, held in icpcs if cal.working_days_between(s47, held) <= 15)
+    cursor.execute(
+        "SELECT start_date, end_date FROM protection_childprotectionplan "
+        "WHERE end_date BETWEEN %s AND %s",
+        [start, end],
+    )
+    ended = cursor.fetchall()
+    long_plans = sum(1 for s, e in ended if add_calendar_months(s, 24) <= e)
+    days = sorted((e - s).days for s, e in ended)
+    # Children starting a plan in the year who had a plan before (at any time in the generated
+    # history; a local variant: one that ended in the 2 years before).
+    cursor.execute(
+        "SELECT p.previous_plans > 0, EXISTS (SELECT 1 FROM protection_childprotectionplan q "
+        "WHERE q.person_id = p.person_id AND q.start_date < p.start_date "
+        "AND q.end_date >= (p.start_date - INTERVAL '2 years')::date), p.initial_category "
+        "FROM protection_childprotectionplan p WHERE p.start_date BETWEEN %s AND %s",
+        [start, end],
+    )
+    started = cursor.fetchall()
+    categories: dict[str, int] = {}
+    for _, _, category in started:
+        categories[category] = categories.get(category, 0) + 1
+
+    def pct(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    return {
+        "cpp_at_31_march": on_plan,
+        "icpcs": len(icpcs),
+        "icpc_within_15_percent": pct(timely, len(icpcs)),
+        "plans_started": len(started),
+        "plans_ended": len(ended),
+        "ended_2_years_plus_percent": pct(long_plans, len(ended)),
+        "ended_median_days": days[len(days) // 2] if days else None,
+        "second_plan_percent": pct(sum(1 for p, _, _ in started if p), len(started)),
+        "repeat_within_2_years_percent": pct(sum(1 for _, r, _ in started if r), len(started)),
+        "category_percent": {k: pct(v, len(started)) for k, v in sorted(categories.items())},
+    }
 
 
 def main() -> int:
@@ -98,15 +159,24 @@ def main() -> int:
     print()
     print(f"{'year':<9}{'measure':<26}{'published':>11}{'computed':>11}{'diff %':>9}")
     worst = 0.0
+    worst_cpp = 0.0
     for year, got in figures.items():
         label = f"{year - 1}/{year % 100:02d}"
-        for measure in ("contacts", "assessments_authorised", "within_45_percent"):
+        for measure in (
+            "contacts",
+            "assessments_authorised",
+            "within_45_percent",
+            "cpp_at_31_march",
+        ):
             published = calibration.get(measure, {}).get(str(year))
             computed = got[measure]
             diff = None
             if published is not None and computed is not None:
                 diff = round(100 * (computed - published) / published, 2)
-                worst = max(worst, abs(diff))
+                if measure == "cpp_at_31_march":
+                    worst_cpp = max(worst_cpp, abs(diff))
+                else:
+                    worst = max(worst, abs(diff))
             rows.append(
                 {
                     "year": year,
@@ -125,7 +195,17 @@ def main() -> int:
             f"{'':<9}{'(median WD; referrals; re-referral %)':<37}"
             f"{got['median_working_days']}; {got['referrals']:,}; {got['re_referral_percent']}"
         )
-    print(f"\nLargest difference from a published figure: {worst:.2f}%")
+        print(
+            f"{'':<9}(ICPCs {got['icpcs']:,}, within 15 WD {got['icpc_within_15_percent']}%; "
+            f"plans started {got['plans_started']:,}, ended {got['plans_ended']:,}, "
+            f"median {got['ended_median_days']} days, 2+ years "
+            f"{got['ended_2_years_plus_percent']}%; second or later "
+            f"{got['second_plan_percent']}%, within 2 years "
+            f"{got['repeat_within_2_years_percent']}%)"
+        )
+        print(f"{'':<9}(categories of plans started: {got['category_percent']})")
+    print(f"\nLargest difference from a published figure: {worst:.2f}% (target 3%)")
+    print(f"Largest difference in children on a plan at 31 March: {worst_cpp:.2f}% (target 5%)")
     print(f"Generation took {report.seconds:.1f}s (migrate {migrate_seconds:.1f}s)")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
@@ -140,12 +220,13 @@ def main() -> int:
                 "figures": {str(k): v for k, v in figures.items()},
                 "calibration": rows,
                 "largest_difference_percent": worst,
+                "largest_cpp_difference_percent": worst_cpp,
             },
             indent=2,
         )
     )
     print(f"Wrote {path.relative_to(ROOT)}")
-    return 0 if worst <= 3.0 else 1
+    return 0 if worst <= 3.0 and worst_cpp <= 5.0 else 1
 
 
 if __name__ == "__main__":

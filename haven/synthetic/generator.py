@@ -48,7 +48,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from haven.core.calendar import FIRST_YEAR, LONDON, add_calendar_months, calendar, rule
+from haven.core.dates import long_date
 from haven.synthetic import names as N
+from haven.synthetic.protection import COLUMNS as PROTECTION_COLUMNS
+from haven.synthetic.protection import Pathway, Pathways
 from haven.synthetic.scenario import (
     Choice,
     Scenario,
@@ -364,6 +367,7 @@ class _Generator:
         today = self.created.date()
         domain = f"{_ascii(self.s.name)}.example"
         demo_weight = float(self.s.section("scenario").get("demo_user_weight", 1.0))
+        chairs: list[tuple[int, float]] = []
 
         def add_user(
             username: str,
@@ -402,6 +406,8 @@ class _Generator:
                 elif role in (Role.PRACTITIONER, Role.MASH_PRACTITIONER):
                     team["workers"].append(uid)
                     team["weights"].append(weight)
+                elif role == Role.REVIEWING_OFFICER:
+                    chairs.append((uid, weight))
 
         if self.s.demo_users:
             demo_hash = make_password(DEMO_PASSWORD)
@@ -452,9 +458,15 @@ class _Generator:
             raise ScenarioError("the scenario needs a front_door team")
         self.front_door = front[0]
         self.area_team: dict[str, dict[str, Any]] = {}
+        self.area_cp_team: dict[str, dict[str, Any]] = {}
         for team in self.teams.values():
             if team["kind"] == "assessment":
                 self.area_team.setdefault(team["area"], team)
+            elif team["kind"] == "child_protection":
+                self.area_cp_team.setdefault(team["area"], team)
+        if not chairs:
+            raise ScenarioError("the scenario needs a reviewing team with a worker to chair")
+        self.chairs = Choice(chairs, "conference chairs")
         self.report.counts["teams"] = len(self.teams)
         self.report.counts["users"] = uid
 
@@ -694,6 +706,7 @@ class _Generator:
             r: s.buckets("mash_checks", f"response_hours_{r}") for r in ("red", "amber", "green")
         }
         rules = {r: rule(f"mash_check_{r}") for r in ("red", "amber", "green")}
+        self._check_events = bool(mc.get("chronology", True))
         decision_rule = rule("contact_decision")
         del mc
         from haven.core.calendar import working_day_hours
@@ -960,6 +973,8 @@ class _Generator:
         self._referral_specs: list[tuple[Any, ...]] = []
         self._outcome_choice = s.choice("assessments", "outcome")
         self._episode = s.buckets("referrals", "episode_days_after_assessment")
+        self.pathways = Pathways(self)
+        sd_share = float(s.get("front_door", "strategy_discussion_share"))
         dropped = 0
         while heap:
             day = heap[0][0]
@@ -1021,10 +1036,15 @@ class _Generator:
                 assigned[cc] = 1
                 person = self.cc_person[cc]
                 is_re = last_referral.get(person, datetime.date.min) >= window
-                result, closure, reason = self._outcome_and_closure(day, spec)
+                contact_sd = rng.random() < sd_share
+                result, closure, reason, path = self._outcome_and_closure(
+                    day, spec, person, contact_sd
+                )
                 open_until[person] = closure if closure is not None else datetime.date.max
                 last_referral[person] = day
-                self._referral_specs.append((cc, day, spec, is_re, result, closure, reason))
+                self._referral_specs.append(
+                    (cc, day, spec, is_re, result, closure, reason, contact_sd, path)
+                )
                 if rng.random() < together:
                     siblings = self.c_children[self.cc_contact[cc] - 1]
                     queue.extend(x for x in siblings if x != cc and not assigned[x])
@@ -1032,27 +1052,34 @@ class _Generator:
         self._build_referrals()
 
     def _outcome_and_closure(
-        self, day: datetime.date, spec: tuple[Any, ...] | None
-    ) -> tuple[str, datetime.date | None, str]:
-        """The assessment's outcome, and when (and why) the referral closes: it stays open
-        while its assessment is open, and after one that leads to a plan."""
+        self, day: datetime.date, spec: tuple[Any, ...] | None, person: int, contact_sd: bool
+    ) -> tuple[str, datetime.date | None, str, Pathway | None]:
+        """The assessment's outcome, the child protection and child in need pathway, and when
+        (and why) the referral closes: it stays open while its assessment, S47 enquiry or plans
+        are open, and for a while after one that leads to a plan."""
         if spec is None:
-            return "", day, "RC7"
+            return "", day, "RC7", None
         _, auth, _ = spec
         outcome = self._outcome_choice.draw(self.rng)
+        path, closure, reason = self.pathways.decide(
+            person=person, day=day, auth=auth, outcome=outcome, contact_sd=contact_sd
+        )
+        if reason != "default":
+            return outcome, closure, reason, path
         if auth > self.horizon_date:
-            return outcome, None, ""
+            return outcome, None, "", None
         if outcome == "nfa":
-            return outcome, auth, "RC8"
+            return outcome, auth, "RC8", None
         if outcome == "early_help":
-            return outcome, auth, "RC9"
+            return outcome, auth, "RC9", None
         closure = auth + DAY * self._episode.draw_int(self.rng)
-        return (outcome, closure, "RC7") if closure <= self.horizon_date else (outcome, None, "")
+        if closure > self.horizon_date:
+            return outcome, None, "", None
+        return outcome, closure, "RC7", None
 
     def _build_referrals(self) -> None:
         rng, s, cal = self.rng, self.s, self.cal
         primary = s.choice("referrals", "primary_need")
-        sd_share = float(s.get("front_door", "strategy_discussion_share"))
         seen = s.buckets("assessments", "child_seen_working_days")
         alone_share = float(s.get("assessments", "seen_alone_share_over_5"))
         submitted_before = s.choice("assessments", "submitted_working_days_before")
@@ -1069,7 +1096,7 @@ class _Generator:
         self.ref_events: list[tuple[Any, ...]] = []
         self.assessment_events: list[tuple[Any, ...]] = []
         created = self.created
-        for cc, day, spec, is_re, result, closure, reason in self._referral_specs:
+        for cc, day, spec, is_re, result, closure, reason, contact_sd, path in self._referral_specs:
             contact = self.c_rows[self.cc_contact[cc] - 1]
             person = self.cc_person[cc]
             team = self._team_for(person)
@@ -1077,7 +1104,7 @@ class _Generator:
             manager = rng.choice(team["authorisers"])
             rid = len(referrals) + 1
             authorised_at = self.cc_authorised[cc]
-            outcome = "strategy_discussion" if rng.random() < sd_share else "referral"
+            outcome = "strategy_discussion" if contact_sd and spec is not None else "referral"
             self.cc_outcome[cc] = outcome
             self.cc_level[cc] = 4 if outcome == "strategy_discussion" else 3
             need = primary.draw(rng)
@@ -1168,7 +1195,7 @@ class _Generator:
                         person,
                         start,
                         "assessment",
-                        f"Child and family assessment started (due {due:%d %B %Y})",
+                        f"Child and family assessment started (due {long_date(due)})",
                         "",
                         worker,
                         aid,
@@ -1205,10 +1232,26 @@ class _Generator:
                     contact[16],
                 )
             )
-            allocations.append(
-                (len(allocations) + 1, person, team["id"], worker, day, closure, manager)
-            )
+            if path is None:
+                allocations.append(
+                    (len(allocations) + 1, person, team["id"], worker, day, closure, manager)
+                )
+            else:
+                self.pathways.emit(
+                    path,
+                    rid=rid,
+                    person=person,
+                    worker=worker,
+                    team=team,
+                    day=day,
+                    closure=closure,
+                    manager=manager,
+                )
+            if closure is not None:
+                self.pathways.closure_event(person, rid, closure, reason, worker)
             self.ref_events.append((person, day, is_re, need, contact[16], rid))
+        for table in PROTECTION_COLUMNS:
+            self.report.counts[table.split("_", 1)[1]] = len(self._rows[table])
         self.report.counts["referrals"] = len(referrals)
         self.report.counts["assessments"] = len(assessments)
         self.report.counts["allocations"] = len(allocations)
@@ -1248,6 +1291,12 @@ class _Generator:
         feedback = self._rows["frontdoor_referrerfeedback"]
         events = self._rows["chronology_chronologyevent"]
         front_door_id = self.front_door["id"]
+        from haven.frontdoor.models import Agency
+
+        agency_label = {a.value: a.label for a in Agency}
+        # MASH checks' own entries (requested, answered), for each child on the contact.
+        check_rows = self._rows["frontdoor_mashcheck"] if self._check_events else []
+        next_check = 0
         for row in self.c_rows:
             (
                 cid,
@@ -1276,8 +1325,40 @@ class _Generator:
             contact_summary = f"Contact from {source_label[src].lower()}" + (
                 f" about {about.lower()}" if about else ""
             )
+            first_check = next_check
+            while next_check < len(check_rows) and check_rows[next_check][1] == cid:
+                next_check += 1
             for cc in self.c_children[cid - 1]:
                 person = self.cc_person[cc]
+                for check in check_rows[first_check:next_check]:
+                    label = agency_label[check[2]]
+                    events.append(
+                        (
+                            person,
+                            check[5].astimezone(LONDON).date(),
+                            "mash_check",
+                            f"MASH check requested from {label.lower()}",
+                            "",
+                            "frontdoor.mashcheck",
+                            check[0],
+                            check[6],
+                            check[5],
+                        )
+                    )
+                    if check[10] is not None:
+                        events.append(
+                            (
+                                person,
+                                check[10].astimezone(LONDON).date(),
+                                "mash_check",
+                                f"{label} responded to the MASH check",
+                                check[9],
+                                "frontdoor.mashcheck",
+                                check[0],
+                                check[11],
+                                check[10],
+                            )
+                        )
                 decided = self.cc_decided[cc]
                 outcome = self.cc_outcome[cc]
                 level = self.cc_level[cc]
@@ -1333,12 +1414,26 @@ class _Generator:
                 if auth_at is None:
                     complete = False
                     continue
+                if manager != worker:
+                    events.append(
+                        (
+                            person,
+                            auth_at.astimezone(LONDON).date(),
+                            "decision",
+                            f"Decision authorised: {outcome_label[outcome].lower()}",
+                            "",
+                            "frontdoor.contact",
+                            cid,
+                            manager,
+                            auth_at,
+                        )
+                    )
                 latest = auth_at if latest is None or auth_at > latest else latest
                 feedback.append(
                     (
                         cc + 1,
                         auth_at,
-                        f"Thank you for your contact of {received.astimezone(LONDON):%d %B %Y}. "
+                        f"Thank you for your contact of {long_date(local_day)}. "
                         f"Outcome for {self.child_name[person]}: {outcome_label[outcome]}.",
                         email or phone,
                     )
@@ -1571,16 +1666,19 @@ class _Generator:
             "recorded_by_id",
             "recorded_at",
         ),
+        **PROTECTION_COLUMNS,
     }
 
     def _drop_indexes(self, cursor: Any) -> list[str]:
-        """Drop the loaded tables' plain (non-unique) indexes; rebuilt after the COPY."""
+        """Drop the loaded tables' plain (non-unique) indexes; rebuilt after the COPY. Indexes
+        behind a constraint (the plans' no-overlap exclusion) stay, so the load is checked."""
         cursor.execute(
             """
             SELECT i.relname, pg_get_indexdef(x.indexrelid)
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
             JOIN pg_class t ON t.oid = x.indrelid
             WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
             ORDER BY i.relname
             """,
             [list(self.COLUMNS)],

@@ -1,5 +1,5 @@
-"""Name lists for the synthetic county, with rough frequencies (the same lists as
-``bench/_names.py``, kept in the package so ``haven generate`` works from an installed wheel).
+"""Name lists for the synthetic county, with rough frequencies (in the package so ``haven
+generate`` works from an installed wheel; the benchmarks' loader uses them too).
 
 The common surnames carry approximate counts per 100,000 people in England (ONS and the
 published surname studies, rounded); they cover about a fifth of the population, as in life.

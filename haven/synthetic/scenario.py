@@ -165,6 +165,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         "mash_checks",
         "referrals",
         "assessments",
+        "protection",
     ):
         scenario.section(section)
     if not scenario.data.get("areas") or not scenario.data.get("teams"):
