@@ -1,5 +1,6 @@
-"""Ofsted ILACS Annex A lists 1 (contacts), 3 (referrals) and 4 (assessments) as CSV, for any
-window of dates (statutory-framework.md section 3).
+"""Ofsted ILACS Annex A lists 1 (contacts), 3 (referrals), 4 (assessments), 5 (section 47
+enquiries and ICPCs), 6 (children in need) and 7 (child protection) as CSV, for any window of
+dates (statutory-framework.md section 3).
 
 Each list starts with the child's ID, gender, ethnicity, date of birth and age (list 4 adds
 disability). Headers are plain English, dates DD/MM/YYYY, codes as the DfE has them (ethnicity,
@@ -31,15 +32,30 @@ from django.db.models.functions import Coalesce
 
 from haven.accounts.models import User
 from haven.assessments.models import Assessment, AssessmentOutcome
+from haven.childinneed.models import CINPlan
 from haven.core.calendar import LONDON
 from haven.frontdoor.models import ContactChild, Referral
 from haven.people.models import Allocation, PersonDisability, Sex
+from haven.performance.protection import ICPC_KINDS
 from haven.performance.selectors import hidden_person_ids
+from haven.protection.models import (
+    CategoryChange,
+    ChildProtectionPlan,
+    Conference,
+    ConferenceKind,
+    S47Enquiry,
+    S47Outcome,
+    Visit,
+    VisitKind,
+)
 
 CHILD_COLUMNS = ["Child ID", "Gender", "Ethnicity", "Date of birth", "Age"]
 # Assessment outcomes after which the child needs no further children's social care support.
 NO_CSC_SUPPORT = frozenset({AssessmentOutcome.NO_FURTHER_ACTION, AssessmentOutcome.EARLY_HELP})
 SEX_LABELS = dict(Sex.choices)
+ICPC_NOT_REQUIRED = frozenset(
+    {S47Outcome.NOT_SUBSTANTIATED, S47Outcome.SUBSTANTIATED_NO_CONFERENCE}
+)
 
 
 def uk_date(day: datetime.date | datetime.datetime | None) -> str:
@@ -237,6 +253,327 @@ def list_4_assessments(first: datetime.date, last: datetime.date, user: Any) -> 
         ]
 
 
+# -- lists 5, 6 and 7 -----------------------------------------------------------------------------
+
+
+def _disability_annotations(path: str = "person") -> dict[str, Any]:
+    disabilities = PersonDisability.objects.filter(person=OuterRef(path))
+    return {
+        "disability_recorded": Exists(disabilities),
+        "disabled": Exists(disabilities.exclude(code="NONE")),
+    }
+
+
+def _disability(row: dict[str, Any]) -> str:
+    return yes_no(row["disabled"]) if row["disability_recorded"] else "Not recorded"
+
+
+def _allocation(path: str = "person") -> dict[str, Any]:
+    """The child's open allocation: team and worker now (the case as the inspector finds it)."""
+    allocation = Allocation.objects.filter(person=OuterRef(path), end_date__isnull=True)
+    return {
+        "allocated_team": Subquery(allocation.values("team__name")[:1]),
+        "allocated_worker": Subquery(allocation.values("worker_id")[:1]),
+    }
+
+
+def list_5_s47_icpc(first: datetime.date, last: datetime.date, user: Any) -> Iterator[list[str]]:
+    """Section 47 enquiries started in the window, and those whose initial conference was held
+    in it. The 12-month counts run to the enquiry's start (S47s, this one included) and to its
+    conference, or its start if it had none (ICPCs)."""
+    yield [
+        *CHILD_COLUMNS,
+        "Disability",
+        "Strategy discussion date",
+        "Initial child protection conference not required",
+        "Initial child protection conference date",
+        "Initial conference led to a child protection plan",
+        "Number of section 47 enquiries in the last 12 months (including this one)",
+        "Number of initial child protection conferences in the last 12 months",
+        "Allocated team",
+        "Allocated worker",
+    ]
+    icpcs = Conference.objects.filter(kind__in=ICPC_KINDS, held_on__isnull=False)
+    icpc = icpcs.filter(s47=OuterRef("pk")).order_by("held_on", "pk")
+    s47s_12m = (
+        S47Enquiry.objects.filter(
+            person=OuterRef("person"),
+            start_date__lte=OuterRef("start_date"),
+            start_date__gt=_twelve_months_before(OuterRef("start_date")),
+        )
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    icpcs_12m = (
+        icpcs.filter(
+            person=OuterRef("person"),
+            held_on__lte=OuterRef("anchor"),
+            held_on__gt=_twelve_months_before(OuterRef("anchor")),
+        )
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    in_window = Q(start_date__range=(first, last)) | Q(
+        Exists(icpcs.filter(s47=OuterRef("pk"), held_on__range=(first, last)))
+    )
+    rows = (
+        _visible(S47Enquiry.objects.filter(in_window), hidden_person_ids(user))
+        .annotate(
+            **_disability_annotations(),
+            **_allocation(),
+            icpc_on=Subquery(icpc.values("held_on")[:1]),
+            icpc_plan=Exists(ChildProtectionPlan.objects.filter(conference__s47=OuterRef("pk"))),
+        )
+        .annotate(anchor=Coalesce("icpc_on", "start_date"))
+        .annotate(
+            s47_12m=Subquery(s47s_12m, output_field=IntegerField()),
+            icpc_12m=Subquery(icpcs_12m, output_field=IntegerField()),
+        )
+        .values(
+            "disability_recorded",
+            "disabled",
+            "icpc_on",
+            "icpc_plan",
+            "s47_12m",
+            "icpc_12m",
+            "allocated_team",
+            "allocated_worker",
+            **_child_values(),
+            start=F("start_date"),
+            discussed=F("strategy_discussion__held_on"),
+            result=F("outcome"),
+            team_name=F("referral__team__name"),
+            worker_id_=F("worker_id"),
+        )
+    )
+    workers = _worker_names()
+    for row in rows.order_by("start", "pk").iterator(chunk_size=2000):
+        not_required = "" if not row["result"] else yes_no(row["result"] in ICPC_NOT_REQUIRED)
+        worker = row["worker_id_"] or row["allocated_worker"]
+        yield [
+            *_child(row, row["start"]),
+            _disability(row),
+            uk_date(row["discussed"]),
+            not_required,
+            uk_date(row["icpc_on"]),
+            yes_no(row["icpc_plan"]) if row["icpc_on"] else "",
+            str(row["s47_12m"] or 1),
+            str(row["icpc_12m"] or 0),
+            row["allocated_team"] or row["team_name"] or "",
+            workers.get(worker, "") if worker else "",
+        ]
+
+
+def _case_status(row: dict[str, Any], last: datetime.date) -> str:
+    if row["closed"] and row["closed"] <= last:
+        return "Closed"
+    if row["on_cpp"]:
+        return "Child protection plan"
+    if row["on_cin_plan"]:
+        return "Child in need plan"
+    if row["assessing"]:
+        return "Assessment"
+    return "Open"
+
+
+def list_6_children_in_need(
+    first: datetime.date, last: datetime.date, user: Any
+) -> Iterator[list[str]]:
+    """Child in need episodes (referrals) open at any time in the window. The date last seen
+    is the latest visit at which the child was seen, or the latest assessment that saw them,
+    up to the window's end; the case status is as at the window's end."""
+    yield [
+        *CHILD_COLUMNS,
+        "Disability",
+        "Child in need start date (referral date)",
+        "Primary need",
+        "Date child last seen",
+        "Closure date",
+        "Reason for closure",
+        "Case status",
+        "Allocated team",
+        "Allocated worker",
+    ]
+    seen_at_visit = (
+        Visit.objects.filter(person=OuterRef("person"), child_seen=True, visited_on__lte=last)
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
+    seen_at_assessment = (
+        Assessment.objects.filter(
+            person=OuterRef("person"), child_seen_on__isnull=False, child_seen_on__lte=last
+        )
+        .order_by("-child_seen_on")
+        .values("child_seen_on")[:1]
+    )
+    open_at_end = Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gt=last))
+    rows = (
+        _visible(
+            Referral.objects.filter(
+                Q(closure_date__isnull=True) | Q(closure_date__gte=first),
+                referral_date__lte=last,
+            ),
+            hidden_person_ids(user),
+        )
+        .annotate(
+            **_disability_annotations(),
+            **_allocation(),
+            seen_visit=Subquery(seen_at_visit, output_field=DateField()),
+            seen_assessment=Subquery(seen_at_assessment, output_field=DateField()),
+            on_cpp=Exists(
+                ChildProtectionPlan.objects.filter(open_at_end, person=OuterRef("person"))
+            ),
+            on_cin_plan=Exists(CINPlan.objects.filter(open_at_end, referral=OuterRef("pk"))),
+            assessing=Exists(
+                Assessment.objects.filter(
+                    Q(authorised_on__isnull=True) | Q(authorised_on__gt=last),
+                    referral=OuterRef("pk"),
+                    start_date__lte=last,
+                )
+            ),
+        )
+        .values(
+            "disability_recorded",
+            "disabled",
+            "seen_visit",
+            "seen_assessment",
+            "on_cpp",
+            "on_cin_plan",
+            "assessing",
+            "allocated_team",
+            "allocated_worker",
+            **_child_values(),
+            start=F("referral_date"),
+            need=F("primary_need"),
+            closed=F("closure_date"),
+            reason=F("closure_reason"),
+            team_name=F("team__name"),
+        )
+    )
+    workers = _worker_names()
+    for row in rows.order_by("start", "pk").iterator(chunk_size=2000):
+        seen = max((d for d in (row["seen_visit"], row["seen_assessment"]) if d), default=None)
+        closed = row["closed"] if row["closed"] and row["closed"] <= last else None
+        worker = row["allocated_worker"]
+        yield [
+            *_child(row, row["start"]),
+            _disability(row),
+            uk_date(row["start"]),
+            row["need"] or "",
+            uk_date(seen),
+            uk_date(closed),
+            row["reason"] if closed else "",
+            _case_status(row, last),
+            row["allocated_team"] or row["team_name"] or "",
+            workers.get(worker, "") if worker else "",
+        ]
+
+
+def list_7_child_protection(
+    first: datetime.date, last: datetime.date, user: Any
+) -> Iterator[list[str]]:
+    """Child protection plans open at any time in the window; the latest category, visit and
+    review are as at the window's end. Haven records no emergency protection orders yet, so
+    that column is blank (it will come from the legal status of care episodes)."""
+    yield [
+        *CHILD_COLUMNS,
+        "Disability",
+        "Child protection plan start date",
+        "Initial category of abuse",
+        "Latest category of abuse",
+        "Date of last child protection visit",
+        "Child seen alone at the last visit",
+        "Date of latest review conference",
+        "Child protection plan end date",
+        "Emergency protection in the last 6 months",
+        "Number of previous child protection plans",
+        "Allocated team",
+        "Allocated worker",
+    ]
+    last_visit = Visit.objects.filter(
+        cp_plan=OuterRef("pk"), kind=VisitKind.CP, visited_on__lte=last
+    ).order_by("-visited_on", "-pk")
+    category_then = (
+        CategoryChange.objects.filter(plan=OuterRef("pk"), changed_on__lte=last)
+        .order_by("-changed_on", "-pk")
+        .values("category")[:1]
+    )
+    latest_review = (
+        Conference.objects.filter(
+            plan=OuterRef("pk"), kind=ConferenceKind.REVIEW, held_on__lte=last
+        )
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+    earlier_plans = (
+        ChildProtectionPlan.objects.filter(
+            person=OuterRef("person"), start_date__lt=OuterRef("start_date")
+        )
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        _visible(
+            ChildProtectionPlan.objects.filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
+            ),
+            hidden_person_ids(user),
+        )
+        .annotate(
+            **_disability_annotations(),
+            **_allocation(),
+            visited=Subquery(last_visit.values("visited_on")[:1]),
+            alone=Subquery(last_visit.values("seen_alone")[:1]),
+            category_now=Coalesce(Subquery(category_then), F("initial_category")),
+            reviewed=Subquery(latest_review),
+            earlier=Subquery(earlier_plans, output_field=IntegerField()),
+        )
+        .values(
+            "disability_recorded",
+            "disabled",
+            "visited",
+            "alone",
+            "category_now",
+            "reviewed",
+            "earlier",
+            "allocated_team",
+            "allocated_worker",
+            **_child_values(),
+            start=F("start_date"),
+            initial=F("initial_category"),
+            end=F("end_date"),
+            previous=F("previous_plans"),
+            team_name=F("referral__team__name"),
+            lead=F("lead_practitioner_id"),
+        )
+    )
+    workers = _worker_names()
+    for row in rows.order_by("start", "pk").iterator(chunk_size=2000):
+        ended = row["end"] if row["end"] and row["end"] <= last else None
+        worker = row["lead"] or row["allocated_worker"]
+        yield [
+            *_child(row, row["start"]),
+            _disability(row),
+            uk_date(row["start"]),
+            row["initial"],
+            row["category_now"],
+            uk_date(row["visited"]),
+            yes_no(row["alone"]) if row["visited"] else "",
+            uk_date(row["reviewed"]),
+            uk_date(ended),
+            "",  # no emergency protection order data in Haven yet
+            str(max(row["previous"] or 0, row["earlier"] or 0)),
+            row["allocated_team"] or row["team_name"] or "",
+            workers.get(worker, "") if worker else "",
+        ]
+
+
 @dataclass(frozen=True)
 class AnnexAList:
     number: int
@@ -251,6 +588,9 @@ LISTS: dict[int, AnnexAList] = {
     1: AnnexAList(1, "List 1: contacts", list_1_contacts),
     3: AnnexAList(3, "List 3: referrals", list_3_referrals),
     4: AnnexAList(4, "List 4: assessments", list_4_assessments),
+    5: AnnexAList(5, "List 5: section 47 enquiries and initial conferences", list_5_s47_icpc),
+    6: AnnexAList(6, "List 6: children in need", list_6_children_in_need),
+    7: AnnexAList(7, "List 7: child protection plans", list_7_child_protection),
 }
 
 

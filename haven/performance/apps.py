@@ -8,4 +8,4 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Each page's measures register themselves on import.
-        from haven.performance import front_door  # noqa: F401
+        from haven.performance import front_door, protection  # noqa: F401

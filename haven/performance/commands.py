@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Figures counted from the records now. A year is named by the 31 March "
         "that ends it: 2020 is April 2019 to March 2020.",
     )
-    figures.add_argument("page", help="which figures: frontdoor")
+    figures.add_argument("page", help="which figures: frontdoor or protection")
     figures.add_argument(
         "--year",
         action="append",
@@ -36,9 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     annex = sub.add_parser(
         "annex-a",
-        help="an Ofsted Annex A list (1 contacts, 3 referrals, 4 assessments) as CSV",
+        help="an Ofsted Annex A list (1 contacts, 3 referrals, 4 assessments, 5 S47 enquiries "
+        "and ICPCs, 6 children in need, 7 child protection) as CSV",
     )
-    annex.add_argument("--list", required=True, dest="list_number", metavar="1|3|4")
+    annex.add_argument("--list", required=True, dest="list_number", metavar="1|3|4|5|6|7")
     annex.add_argument("--from", required=True, dest="date_from", metavar="YYYY-MM-DD")
     annex.add_argument("--to", required=True, dest="date_to", metavar="YYYY-MM-DD")
     annex.add_argument("--out", required=True, metavar="FILE.csv")
@@ -106,8 +107,9 @@ def cmd_annex_a(args: argparse.Namespace) -> int:
     try:
         chosen = annex_a.LISTS[int(args.list_number)]
     except (ValueError, KeyError):
+        made = ", ".join(str(n) for n in annex_a.LISTS)
         raise CommandError(
-            f"--list {args.list_number!r}: Haven makes Annex A lists 1, 3 and 4"
+            f"--list {args.list_number!r}: Haven makes Annex A lists {made}"
         ) from None
     first, last = _date(args.date_from, "from"), _date(args.date_to, "to")
     if first > last:

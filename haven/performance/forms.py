@@ -17,7 +17,9 @@ class AnnexAForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select which list to download",
-            "invalid_choice": "Select list 1, 3 or 4",
+            "invalid_choice": "Select list "
+            + ", ".join(str(n) for n in list(LISTS)[:-1])
+            + f" or {list(LISTS)[-1]}",
         },
     )
     date_from = GovukDateField(label="From", help_text="For example, 1 4 2024")

@@ -99,7 +99,65 @@ class Rate:
         return self.numerator.records
 
 
-Measure = Count | Rate
+@dataclass(frozen=True)
+class Snapshot:
+    """Rows open on a day (children on a plan at 31 March): a stock, not a flow. A period's
+    figure is the count on its last day (a month's last day; 31 March, or today in the current
+    year); ``records.date`` is the field that opens a row and ``end`` the one that closes it.
+    A row is open on D if it opened on or before D and has not closed, or closed after D."""
+
+    name: str
+    label: str
+    records: Records
+    end: str
+    where: Where = field(default_factory=Q)
+    hint: str = ""
+
+    def q(self, span: Span) -> Q:
+        return self.where(span) if callable(self.where) else self.where
+
+    def open_on(self, day: datetime.date) -> Q:
+        return Q(**{f"{self.records.date}__lte": day}) & (
+            Q(**{f"{self.end}__isnull": True}) | Q(**{f"{self.end}__gt": day})
+        )
+
+
+@dataclass(frozen=True)
+class Population:
+    """The denominator of a rate per 10,000 children, for the list behind it."""
+
+    name: str = "children_aged_0_17"
+    label: str = "Children aged 0 to 17"
+    hint: str = (
+        "Children recorded in Haven (not merged into another record) who were born on or "
+        "before the day, were not yet 18 and had not died"
+    )
+
+
+CHILD_POPULATION = Population()
+
+
+@dataclass(frozen=True)
+class PerChildren:
+    """A snapshot per ``scale`` children aged 0-17 living on the same day (rate per 10,000):
+    the child population is counted from the people recorded, never typed in."""
+
+    name: str
+    label: str
+    numerator: Snapshot
+    scale: int = 10_000
+    hint: str = ""
+
+    @property
+    def records(self) -> Records:
+        return self.numerator.records
+
+    @property
+    def denominator(self) -> Population:
+        return CHILD_POPULATION
+
+
+Measure = Count | Rate | Snapshot | PerChildren
 
 
 @dataclass
@@ -122,6 +180,8 @@ class Page:
         """Every count the page needs (rates' parts included), each once, in order."""
         found: dict[str, Count] = {}
         for measure in self.measures:
+            if isinstance(measure, Snapshot | PerChildren):
+                continue  # counted on days, not over periods: see ``snapshots``
             parts = (
                 [measure]
                 if isinstance(measure, Count)
@@ -130,6 +190,21 @@ class Page:
             for part in parts:
                 found.setdefault(part.name, part)
         return list(found.values())
+
+    @property
+    def snapshots(self) -> list[Snapshot]:
+        """Every snapshot the page needs (per-children rates' numerators included), once each."""
+        found: dict[str, Snapshot] = {}
+        for measure in self.measures:
+            if isinstance(measure, Snapshot):
+                found.setdefault(measure.name, measure)
+            elif isinstance(measure, PerChildren):
+                found.setdefault(measure.numerator.name, measure.numerator)
+        return list(found.values())
+
+    @property
+    def needs_population(self) -> bool:
+        return any(isinstance(m, PerChildren) for m in self.measures)
 
     @property
     def records(self) -> list[Records]:

@@ -9,19 +9,29 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import CharField, DateField, F, Q, QuerySet, Value
 from django.db.models import Count as CountOf
-from django.db.models import DateField, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from haven.core.calendar import LONDON
-from haven.people.models import Person, RestrictedAccess
-from haven.performance.measures import Count, Measure, Page, Rate, Records, Span, Split
-from haven.performance.periods import Period
+from haven.people.models import Person, PersonKind, RestrictedAccess
+from haven.performance.measures import (
+    Count,
+    Measure,
+    Page,
+    PerChildren,
+    Rate,
+    Records,
+    Snapshot,
+    Span,
+    Split,
+)
+from haven.performance.periods import Period, months_of
 
 MonthKey = tuple[datetime.date, tuple[str, ...]]
 
@@ -95,7 +105,12 @@ class Cell:
 
     @property
     def is_rate(self) -> bool:
-        return isinstance(self.measure, Rate)
+        return isinstance(self.measure, Rate | PerChildren)
+
+    @property
+    def scale(self) -> int:
+        """100 for a percentage; 10,000 for a rate per 10,000 children."""
+        return self.measure.scale if isinstance(self.measure, PerChildren) else 100
 
     @property
     def value(self) -> int | float | None:
@@ -103,16 +118,46 @@ class Cell:
             return self.numerator
         if not self.denominator:
             return None
-        return round(100 * self.numerator / self.denominator, 1)
+        return round(self.scale * self.numerator / self.denominator, 1)
 
 
 class Figures:
     """A page's counts for some periods, by month and split, and the cells made from them."""
 
-    def __init__(self, page: Page, periods: list[Period], counts: dict[str, dict[MonthKey, int]]):
+    def __init__(
+        self,
+        page: Page,
+        periods: list[Period],
+        counts: dict[str, dict[MonthKey, int]],
+        snapshots: dict[str, dict[MonthKey, int]] | None = None,
+        population: dict[datetime.date, int] | None = None,
+        snapshot_days: Iterable[datetime.date] = (),
+    ):
         self.page = page
         self.periods = periods
         self._counts = counts
+        # Snapshots and the child population are keyed by the day they were counted on.
+        self._snapshots = snapshots or {}
+        self._population = population or {}
+        self._snapshot_days = frozenset(snapshot_days)
+
+    def _on(
+        self, snapshot: Snapshot, day: datetime.date, split: tuple[Split, str] | None = None
+    ) -> int:
+        position = None
+        if split is not None:
+            position = snapshot.records.splits.index(split[0])
+        if day not in self._snapshot_days:
+            raise KeyError(f"{snapshot.name} was not counted on {day}")
+        counted = self._snapshots.get(snapshot.name, {})
+        total = 0
+        for (d, codes), n in counted.items():
+            if d != day:
+                continue
+            if position is not None and split is not None and codes[position] != split[1]:
+                continue
+            total += n
+        return total
 
     def _total(self, count: Count, period: Period, split: tuple[Split, str] | None = None) -> int:
         position = None
@@ -130,6 +175,14 @@ class Figures:
     def cell(
         self, measure: Measure, period: Period, split: tuple[Split, str] | None = None
     ) -> Cell:
+        if isinstance(measure, Snapshot):
+            return Cell(measure, self._on(measure, period.last, split))
+        if isinstance(measure, PerChildren):
+            return Cell(
+                measure,
+                self._on(measure.numerator, period.last, split),
+                self._population[period.last],
+            )
         if isinstance(measure, Rate):
             return Cell(
                 measure,
@@ -143,9 +196,13 @@ class Figures:
         return {m.name: self.cell(m, period).value for m in self.page.measures}
 
 
-def figures_compute(*, page: Page, periods: list[Period], user: Any) -> Figures:
+def figures_compute(
+    *, page: Page, periods: list[Period], user: Any, days: Iterable[datetime.date] = ()
+) -> Figures:
     """Every count of ``page`` over ``periods``: one query per kind of record, grouped by month
-    (London dates) and split, plus one for the restricted records to leave out."""
+    (London dates) and split, plus one for the restricted records to leave out. Snapshots
+    (children on a plan) are counted on each period's and month's last day and on ``days``,
+    one query per kind of record, and the child population in one more."""
     counts: dict[str, dict[MonthKey, int]] = defaultdict(dict)
     if not periods:
         return Figures(page, periods, counts)
@@ -172,7 +229,103 @@ def figures_compute(*, page: Page, periods: list[Period], user: Any) -> Figures:
             key = (row["_month"], tuple(str(row[f] or "") for f in split_fields))
             for count in mine:
                 counts[count.name][key] = counts[count.name].get(key, 0) + row[count.name]
-    return Figures(page, periods, counts)
+    on_days = _snapshot_days(periods, days)
+    snapshots, population = _snapshots_compute(page, on_days, hidden)
+    return Figures(page, periods, counts, snapshots, population, on_days)
+
+
+def _snapshot_days(periods: list[Period], extra: Iterable[datetime.date]) -> list[datetime.date]:
+    """The days a page's snapshots are counted on: each period's last day, the last day of
+    each month of a year, and any day asked for (``?on=``)."""
+    days = set(extra)
+    for period in periods:
+        days.add(period.last)
+        if len(period.key) == 4:  # a DfE year
+            days.update(month.last for month in months_of(period))
+    return sorted(days)
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` earlier (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+CHILD_AGE_LIMIT = 18
+
+
+def children_living(hidden: list[int]) -> QuerySet[Any]:
+    """Children recorded and not merged into another record; restricted ones left out as for
+    every figure."""
+    qs = Person.objects.filter(kind=PersonKind.CHILD, merged_into__isnull=True)
+    return qs.exclude(pk__in=hidden) if hidden else qs
+
+
+def children_aged_0_17_on(day: datetime.date) -> Q:
+    """Born on or before ``day``, not yet 18 and alive on it."""
+    return Q(date_of_birth__lte=day, date_of_birth__gt=years_before(day, CHILD_AGE_LIMIT)) & (
+        Q(date_of_death__isnull=True) | Q(date_of_death__gt=day)
+    )
+
+
+def _snapshots_compute(
+    page: Page, days: list[datetime.date], hidden: list[int]
+) -> tuple[dict[str, dict[MonthKey, int]], dict[datetime.date, int]]:
+    """Each snapshot on each day (one query per kind of record, a filtered count per day,
+    grouped by split) and the children aged 0-17 on each day (one query), if the page needs
+    them."""
+    snapshots: dict[str, dict[MonthKey, int]] = defaultdict(dict)
+    population: dict[datetime.date, int] = {}
+    page_snapshots = page.snapshots
+    if not days or not page_snapshots:
+        return snapshots, population
+    span = Span(days[0], days[-1])
+    by_records: dict[str, list[Snapshot]] = defaultdict(list)
+    for snapshot in page_snapshots:
+        by_records[snapshot.records.key].append(snapshot)
+    for mine in by_records.values():
+        records = mine[0].records
+        # Rows open at some time between the first and last day, in one pass.
+        overlapping = Q(**{f"{records.date}__lte": span.last}) & (
+            Q(**{f"{mine[0].end}__isnull": True}) | Q(**{f"{mine[0].end}__gt": span.first})
+        )
+        aggregates = {
+            f"s{i}_{d}": CountOf("pk", filter=snapshot.q(span) & snapshot.open_on(day))
+            for i, snapshot in enumerate(mine)
+            for d, day in enumerate(days)
+        }
+        split_fields = [s.field for s in records.splits]
+        rows = (
+            _visible(records.queryset().filter(overlapping), records, hidden)
+            .values(*split_fields)
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in rows:
+            codes = tuple(str(row[f] or "") for f in split_fields)
+            for i, snapshot in enumerate(mine):
+                for d, day in enumerate(days):
+                    key = (day, codes)
+                    counted = snapshots[snapshot.name]
+                    counted[key] = counted.get(key, 0) + row[f"s{i}_{d}"]
+    if page.needs_population:
+        found = (
+            children_living(hidden)
+            .filter(
+                date_of_birth__lte=span.last,
+                date_of_birth__gt=years_before(span.first, CHILD_AGE_LIMIT),
+            )
+            .aggregate(
+                **{
+                    f"p{d}": CountOf("pk", filter=children_aged_0_17_on(day))
+                    for d, day in enumerate(days)
+                }
+            )
+        )
+        population = {day: found[f"p{d}"] for d, day in enumerate(days)}
+    return snapshots, population
 
 
 # -- the rows behind a number --------------------------------------------------------------------
@@ -187,7 +340,12 @@ def measure_rows(
     denominator: bool = False,
 ) -> QuerySet[Any]:
     """The rows a number counts (a rate's numerator, or its denominator if asked), as dicts:
-    child_id, given_names, family_name, date_of_birth, event, team; oldest event first."""
+    child_id, given_names, family_name, date_of_birth, event, team; oldest event first.
+    A snapshot lists the rows open on the period's last day."""
+    if isinstance(measure, Snapshot | PerChildren):
+        return snapshot_rows(
+            measure=measure, day=period.last, user=user, split=split, denominator=denominator
+        )
     if isinstance(measure, Rate):
         count = measure.denominator if denominator else measure.numerator
     else:
@@ -196,6 +354,52 @@ def measure_rows(
     span = Span(period.first, period.last)
     qs = _records_in(records, span, hidden_person_ids(user))
     qs = qs.filter(count.q(span))
+    if split is not None:
+        qs = qs.filter(**{split[0].field: split[1]})
+    person = records.person
+    return qs.values(
+        row_id=F("pk"),
+        child_id=F(f"{person}_id"),
+        given_names=F(f"{person}__given_names"),
+        family_name=F(f"{person}__family_name"),
+        date_of_birth=F(f"{person}__date_of_birth"),
+        event=F(records.date),
+        team_name=F(f"{records.team}__name"),
+    ).order_by("event", "row_id")
+
+
+def snapshot_rows(
+    *,
+    measure: Snapshot | PerChildren,
+    day: datetime.date,
+    user: Any,
+    split: tuple[Split, str] | None = None,
+    denominator: bool = False,
+) -> QuerySet[Any]:
+    """The rows open on ``day`` (children on a plan), or for a rate per 10,000 children and
+    ``denominator``, the children aged 0-17 on that day; the same dicts as ``measure_rows``."""
+    hidden = hidden_person_ids(user)
+    if isinstance(measure, PerChildren) and denominator:
+        return (
+            children_living(hidden)
+            .filter(children_aged_0_17_on(day))
+            .values(
+                "given_names",
+                "family_name",
+                "date_of_birth",
+                row_id=F("pk"),
+                child_id=F("pk"),
+                event=F("date_of_birth"),
+                team_name=Value("", output_field=CharField()),
+            )
+            .order_by("event", "row_id")
+        )
+    snapshot = measure.numerator if isinstance(measure, PerChildren) else measure
+    records = snapshot.records
+    span = Span(day, day)
+    qs = _visible(records.queryset(), records, hidden).filter(
+        snapshot.q(span) & snapshot.open_on(day)
+    )
     if split is not None:
         qs = qs.filter(**{split[0].field: split[1]})
     person = records.person

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,14 +13,16 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from haven.accounts.models import Role
+from haven.core.dates import long_date
 from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
 from haven.performance import annex_a, periods, selectors
 from haven.performance.forms import AnnexAForm
 from haven.performance.front_door import FRONT_DOOR
-from haven.performance.measures import Measure, Page, Rate, Split
+from haven.performance.measures import Measure, Page, PerChildren, Rate, Snapshot, Split, pages
 from haven.performance.periods import Period
+from haven.performance.protection import CHILD_PROTECTION
 
 # Analysts see figures and the lists of children behind them, never case notes.
 PERFORMANCE_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.AUDITOR})
@@ -60,7 +63,9 @@ def _list_href(
     denominator: bool = False,
 ) -> str:
     query = {"measure": name, "year": year.key}
-    if month is not None:
+    if month is not None and len(month.key) == 10:  # a day (?on=): a snapshot on that day
+        query["on"] = month.key
+    elif month is not None:
         query["month"] = month.key
     if split is not None:
         query[split[0].key] = split[1]
@@ -145,15 +150,46 @@ def front_door(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "performance/front_door.html", context)
 
 
+# Where each page's figures are shown (the list's back link).
+PAGE_URLS = {
+    FRONT_DOOR.key: "performance:front_door",
+    CHILD_PROTECTION.key: "performance:child_protection",
+}
+
+
+def _page_of(name: str) -> tuple[Page, Measure]:
+    for page in pages().values():
+        measure = page.measure(name)
+        if measure is not None:
+            return page, measure
+    raise Http404("No such measure")
+
+
+def _on(request: AuthenticatedRequest) -> Period | None:
+    """The day chosen for a snapshot (``?on=2020-01-15``), as a one-day period."""
+    raw = request.GET.get("on", "")
+    if not raw:
+        return None
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise Http404(f"{raw!r} is not a date such as 2020-03-31") from None
+    if day > periods.today() or day.year < 1990:
+        raise Http404(f"{raw!r}: choose a day between 1990 and today")
+    return Period(key=day.isoformat(), label=long_date(day), first=day, last=day)
+
+
 @performance_view
 def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
-    page = FRONT_DOOR
-    measure = page.measure(request.GET.get("measure", ""))
-    if measure is None:
-        raise Http404("No such measure")
+    page, measure = _page_of(request.GET.get("measure", ""))
     year = periods.dfe_year(_year(request))
     period = year
-    if request.GET.get("month"):
+    on = _on(request)
+    if on is not None:
+        if not isinstance(measure, Snapshot | PerChildren):
+            raise Http404("Only a count on a day can be listed for a day")
+        period = on
+    elif request.GET.get("month"):
         try:
             period = periods.parse_month(request.GET["month"], year)
         except ValueError as exc:
@@ -165,11 +201,14 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
             if code not in candidate.choices.values:
                 raise Http404(f"No {candidate.label.lower()} {code}")
             split = (candidate, code)
-    denominator = isinstance(measure, Rate) and request.GET.get("of") == "all"
+    denominator = isinstance(measure, Rate | PerChildren) and request.GET.get("of") == "all"
     rows = selectors.measure_rows(
         measure=measure, period=period, user=request.user, split=split, denominator=denominator
     )
     records = measure.records
+    date_label = records.date_label
+    if isinstance(measure, PerChildren) and denominator:
+        date_label = "Date of birth"
     if request.GET.get("format") == "csv":
         access_log_record(
             user=request.user,
@@ -178,7 +217,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
             detail=f"performance list {measure.name} (CSV)",
         )
         response = StreamingHttpResponse(
-            annex_a.csv_lines(selectors.rows_as_csv(rows, records.date_label)),
+            annex_a.csv_lines(selectors.rows_as_csv(rows, date_label)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{measure.name}-{period.key}.csv"'
@@ -196,9 +235,10 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     query["format"] = "csv"
     shows = (
         measure.denominator
-        if denominator and isinstance(measure, Rate)
-        else (measure.numerator if isinstance(measure, Rate) else measure)
+        if denominator and isinstance(measure, Rate | PerChildren)
+        else (measure.numerator if isinstance(measure, Rate | PerChildren) else measure)
     )
+    day = period if period is on else None
     context = {
         "page": page,
         "measure": measure,
@@ -209,9 +249,9 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
         "split_label": dict(split[0].choices.choices).get(split[1]) if split else "",
         "listing": listing,
         "paginator": paginator,
-        "date_label": records.date_label,
+        "date_label": date_label,
         "csv_href": f"?{query.urlencode()}",
-        "is_rate": isinstance(measure, Rate),
+        "is_rate": isinstance(measure, Rate | PerChildren),
         "denominator": denominator,
         "numerator_href": _list_href(
             measure.name, year, period if period is not year else None, split
@@ -219,7 +259,8 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
         "denominator_href": _list_href(
             measure.name, year, period if period is not year else None, split, True
         ),
-        "back_href": f"{reverse('performance:front_door')}?year={year.key}",
+        "back_href": f"{reverse(PAGE_URLS[page.key])}?year={year.key}"
+        + (f"&on={day.key}" if day is not None else ""),
         "links_to_records": request.user.does_casework,
     }
     return render(request, "performance/measure_list.html", context)
@@ -244,3 +285,35 @@ def annex_a_download(request: AuthenticatedRequest) -> HttpResponseBase:
         response["Content-Disposition"] = f'attachment; filename="{chosen.filename(first, last)}"'
         return response
     return render(request, "performance/annex_a.html", {"form": form})
+
+
+@performance_view
+def child_protection(request: AuthenticatedRequest) -> HttpResponse:
+    """Children on a plan (on 31 March, each month's end and any day chosen), plans started and
+    ended, conferences and visits in time, by year, month and category of abuse."""
+    page = CHILD_PROTECTION
+    chosen = _year(request)
+    year = periods.dfe_year(chosen)
+    on = _on(request)
+    compared = [
+        periods.dfe_year(y) for y in range(chosen - YEARS_COMPARED + 1, chosen + 1) if y >= 1991
+    ]
+    figures = selectors.figures_compute(
+        page=page, periods=compared, user=request.user, days=[on.last] if on else []
+    )
+    newest = periods.current_year()
+    snapshots = [m for m in page.measures if isinstance(m, Snapshot | PerChildren)]
+    context = {
+        "page": page,
+        "year": year,
+        "compared": compared,
+        "measures": page.measures,
+        "years": [periods.dfe_year(y) for y in range(newest, newest - YEARS_OFFERED, -1)],
+        "on": on,
+        "on_cells": [
+            {"measure": m, "c": _cell(figures, m, year, on)} for m in snapshots if on is not None
+        ],
+        "front_door_href": reverse("performance:front_door"),
+        **_page_context(page, figures, year, compared),
+    }
+    return render(request, "performance/child_protection.html", context)

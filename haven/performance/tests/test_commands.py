@@ -79,7 +79,7 @@ def test_figures_as_csv_one_row_per_year(front_door: FrontDoor, tmp_path: Path) 
                 "--out",
                 "x.csv",
             ],
-            "lists 1, 3 and 4",
+            "lists 1, 3, 4, 5, 6, 7",
         ),
         (
             [
