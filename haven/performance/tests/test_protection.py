@@ -483,7 +483,7 @@ def test_annex_a_list_7(cp: Protection) -> None:
 
 
 def test_annex_a_lists_5_6_7_download(cp: Protection, analyst: User) -> None:
-    response = client_for(analyst).get(
+    response: Any = client_for(analyst).get(
         reverse("performance:annex_a"),
         {"list": "7", "date_from": "2019-10-01", "date_to": "2020-03-31"},
     )
