@@ -101,7 +101,7 @@ def cmd_demo(host: str, port: int) -> int:
 # Packages that add their own subcommands. Each module has ``register(subparsers)``, which adds
 # parsers whose ``handler`` default is a function taking the parsed args (Django is set up
 # before it runs) and returning an exit code.
-COMMAND_MODULES = ["haven.synthetic.commands", "haven.performance.commands"]
+COMMAND_MODULES = ["haven.synthetic.commands", "haven.performance.commands", "haven.returns.commands"]
 
 
 def _register_plugins(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "haven.protection",
     "haven.childinneed",
     "haven.performance",
+    "haven.returns",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", include("haven.people.urls")),
     path("people/", include("haven.chronology.urls")),
     path("performance/", include("haven.performance.urls")),
+    path("returns/", include("haven.returns.urls")),
     path("people/", include("haven.protection.urls")),
     path("front-door/", include("haven.frontdoor.urls")),
     path("assessments/", include("haven.assessments.urls")),

@@ -1,0 +1,154 @@
+"""Subcommands of ``haven`` added by this package: ``haven returns cin|validate-cin|import-cin``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from haven.cli import CommandError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add this package's subcommands (see haven.cli.COMMAND_MODULES)."""
+    returns = sub.add_parser("returns", help="statutory returns: the CIN census")
+    inner = returns.add_subparsers(dest="returns_command", required=True)
+
+    export = inner.add_parser(
+        "cin",
+        help="write the CIN census for a collection year as XML",
+        description="A year is named by the 31 March that ends it: 2025 is April 2024 to "
+        "March 2025. Restricted records are included (the return is statutory); the export is "
+        "recorded in the access log.",
+    )
+    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--out", required=True, metavar="FILE.xml")
+    export.add_argument(
+        "--validate", action="store_true", help="then run the DfE rules on it and print issues"
+    )
+    export.set_defaults(handler=cmd_cin)
+
+    validate = inner.add_parser(
+        "validate-cin", help="run the DfE CIN census rules on a file and print issues by rule"
+    )
+    validate.add_argument("file", metavar="FILE.xml")
+    validate.add_argument("--year", type=int, help="collection year (default: from the file)")
+    validate.set_defaults(handler=cmd_validate)
+
+    load = inner.add_parser(
+        "import-cin",
+        help="load a CIN census file from another system as history (dry run unless --commit)",
+    )
+    load.add_argument("file", metavar="FILE.xml")
+    load.add_argument(
+        "--commit", action="store_true", help="import (default: a dry run that changes nothing)"
+    )
+    load.add_argument(
+        "--user", required=True, help="the Haven username recorded as importing the records"
+    )
+    load.set_defaults(handler=cmd_import)
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def print_issues(result: object, out: object = None) -> None:
+    from haven.returns.validation import ValidationResult
+
+    assert isinstance(result, ValidationResult)
+    stream = out or sys.stdout
+    counts = result.counts()
+    print(
+        f"DfE rules ({result.ruleset}): {counts['ERROR']} errors, {counts['QUERY']} queries "
+        f"({result.seconds:.1f} s)",
+        file=stream,  # type: ignore[arg-type]
+    )
+    for code, kind, message, issues in result.by_rule():
+        print(f"\n{code} {kind} ({len(issues)}): {message}", file=stream)  # type: ignore[arg-type]
+        for issue in issues[:50]:
+            where = ".".join(p for p in (issue.table, issue.fields) if p)
+            value = f" = {issue.value}" if issue.value else ""
+            child = issue.child_id or "(whole return)"
+            print(f"  {child}  {where}{value}", file=stream)  # type: ignore[arg-type]
+        if len(issues) > 50:
+            print(f"  ... and {len(issues) - 50} more", file=stream)  # type: ignore[arg-type]
+    for crashed in result.crashed_rules:
+        print(f"\nNot checked: {crashed}", file=stream)  # type: ignore[arg-type]
+
+
+def cmd_cin(args: argparse.Namespace) -> int:
+    from haven.returns.census import CollectionYear
+    from haven.returns.export import cin_census_export
+    from haven.returns.validation import ValidatorUnavailable, validate_cin_file
+
+    try:
+        export = cin_census_export(year=args.year, user=None)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    if export.children == 0:
+        raise CommandError(
+            f"No child was in need in {CollectionYear(args.year).label}: nothing to return "
+            "(the census needs at least one child)."
+        )
+    try:
+        Path(args.out).write_bytes(export.xml)
+    except OSError as exc:
+        raise CommandError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    print(
+        f"Wrote the CIN census {args.year} ({export.children} children, {export.episodes} "
+        f"episodes) to {args.out} in {export.seconds:.1f} s",
+        file=sys.stderr,
+    )
+    if args.validate:
+        try:
+            result = validate_cin_file(args.out, ruleset=export.year.ruleset)
+        except ValidatorUnavailable as exc:
+            raise CommandError(str(exc)) from None
+        print_issues(result)
+        return 1 if result.errors else 0
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from haven.returns.census import CollectionYear
+    from haven.returns.importer import CensusFileError, file_collection_year, read_census
+    from haven.returns.validation import ValidatorUnavailable, validate_cin_file
+
+    data = _read(args.file)
+    try:
+        root = read_census(data)
+    except CensusFileError as exc:
+        raise CommandError(str(exc)) from None
+    year = args.year or file_collection_year(root)
+    if year is None:
+        raise CommandError("the file does not say its year: give --year")
+    try:
+        result = validate_cin_file(args.file, ruleset=CollectionYear(year).ruleset)
+    except ValidatorUnavailable as exc:
+        raise CommandError(str(exc)) from None
+    print_issues(result)
+    return 1 if result.errors else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from django.contrib.auth import get_user_model
+
+    from haven.returns.importer import CensusFileError, cin_census_import
+
+    user = get_user_model().objects.filter(username=args.user).first()
+    if user is None:
+        raise CommandError(f"no Haven user called {args.user!r}")
+    data = _read(args.file)
+    try:
+        report = cin_census_import(data=data, user=user, dry_run=not args.commit)
+    except CensusFileError as exc:
+        raise CommandError(f"{args.file}: {exc} Nothing was imported.") from None
+    heading = "Dry run (nothing changed)" if not args.commit else "Import"
+    print(f"{heading}: {args.file}, collection year {report.collection_year}")
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1

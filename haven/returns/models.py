@@ -1,0 +1,30 @@
+"""What Haven keeps for its returns: the identifiers other systems gave a child."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ExternalIdentifier(models.Model):
+    """A child's identifier in another system, kept when their history is imported, so that a
+    second import of the same system's files matches the child instead of creating them again.
+
+    Haven's own exports use Haven's identifier (``haven.returns.census.la_child_id``), which is
+    stable across years; this mapping says which of the old system's LAchildIDs it replaced.
+    """
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="external_identifiers"
+    )
+    # e.g. "cin:850" for LAchildIDs in CIN census files from LA 850.
+    system = models.CharField(max_length=40)
+    value = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_person_field = "person"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["system", "value"], name="external_id_once")]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.value}"

@@ -1,0 +1,250 @@
+"""CIN census: export, the DfE rules, import from another system."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from haven.accounts.models import Role, User
+from haven.core.calendar import LONDON
+from haven.core.models import AccessAction, AccessLog
+from haven.frontdoor.models import Referral
+from haven.people.models import Person
+from haven.returns.census import CollectionYear, schema_errors
+from haven.returns.checks import census_issues_for_person
+from haven.returns.export import cin_census_build, cin_census_export
+from haven.returns.importer import CensusFileError, cin_census_import
+from haven.returns.models import ExternalIdentifier
+from haven.returns.validation import validate_cin_bytes, validators_available
+
+SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "dfe-samples"
+CIN = SAMPLES / "cin"
+MINIMAL = CIN / "cin_2024_25_minimal.xml"
+FAKE = CIN / "fake_CIN_data.xml"
+NOW = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
+
+needs_samples = pytest.mark.skipif(not CIN.exists(), reason=f"no DfE samples at {CIN}")
+
+
+def _validators() -> None:
+    if not validators_available():
+        # The test command (scripts/test -> scripts/bootstrap -> scripts/install-validators)
+        # installs them; this only happens when pytest is run on a machine never set up.
+        print("The DfE validators are missing: run scripts/install-validators")
+        pytest.skip("DfE validators not installed (.venv-validators missing)")
+
+
+@pytest.fixture
+def analyst(db: None) -> User:
+    return User.objects.create_user(
+        username="returns-analyst", password="x", role=Role.PERFORMANCE_ANALYST
+    )
+
+
+def _import(path: Path, user: User) -> list[int]:
+    report = cin_census_import(data=path.read_bytes(), user=user, dry_run=False)
+    assert report.committed, report.lines()
+    return [c.person_id for c in report.children if c.person_id is not None]
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_export_of_2024_25_uses_sex_and_one_reviews_element_per_review(analyst: User) -> None:
+    people = _import(MINIMAL, analyst)
+    export = cin_census_build(year=2025, person_ids=people)
+
+    assert schema_errors(export.xml, uses_sex=True) == []
+    root = etree.fromstring(export.xml)
+    assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2025-03-31"
+    assert [e.text for e in root.iter("Sex")] == ["F", "M"]
+    assert not list(root.iter("GenderCurrent"))
+    plan = root.find(".//ChildProtectionPlans")
+    reviews = plan.findall("Reviews")
+    assert [[d.text for d in r] for r in reviews] == [["2024-09-20"], ["2025-03-10"]]
+    assert plan.findtext("NumberOfPreviousCPP") == "0"
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_export_before_2024_25_uses_gender_current(analyst: User) -> None:
+    people = _import(FAKE, analyst)
+    export = cin_census_build(year=2022, person_ids=people)
+
+    assert export.children > 20
+    assert schema_errors(export.xml, uses_sex=False) == []
+    root = etree.fromstring(export.xml)
+    assert {e.text for e in root.iter("GenderCurrent")} <= {"0", "1", "2"}
+    assert not list(root.iter("Sex"))
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_export_is_recorded_in_the_access_log_without_a_person(analyst: User) -> None:
+    _import(MINIMAL, analyst)
+    export = cin_census_export(year=2025, user=analyst)
+    row = AccessLog.objects.get(action=AccessAction.EXPORT)
+    assert row.person_id is None
+    assert "CIN census 2025" in row.detail and f"{export.children} children" in row.detail
+
+
+@pytest.mark.django_db
+def test_small_scenario_census_has_no_dfe_errors_but_known_generator_defects() -> None:
+    """The acceptance check: the small county's census passes the DfE rules. The one error the
+    synthetic county still makes (2990: an episode with an S47 closed as RC8, "closed after
+    assessment") is a defect of the generator, reported to the lead; Haven's own record check
+    flags every such child, so the test pins that too. QUERY issues are explained in
+    haven/returns/README.md."""
+    _validators()
+    from haven.synthetic.generator import generate
+
+    report = generate("small", now=NOW, seed=7, replace=True, stdout=lambda line: None)
+    year = report.end_year - 1  # the last whole collection year
+    export = cin_census_build(year=year)
+    assert export.children > 50
+    assert schema_errors(export.xml, uses_sex=CollectionYear(year).uses_sex) == []
+
+    result = validate_cin_bytes(export.xml, ruleset=CollectionYear(year).ruleset)
+    assert result.crashed_rules == []
+    known_generator_defects = {"2990"}
+    # 4003 is the validator's: it numbers plans (CPPID) afresh in each episode and then joins
+    # reviews to plans on child and CPPID alone, so a child with plans in two episodes in one
+    # year has each plan's reviews compared with the other plan's dates.
+    validator_false_positives = {"4003"}
+    codes = {i.rule_code for i in result.errors}
+    assert codes <= known_generator_defects | validator_false_positives
+    root = etree.fromstring(export.xml)
+    for issue in result.errors:
+        person = Person.objects.get(pk=export.person_ids[issue.child_id])
+        if issue.rule_code in validator_false_positives:
+            child = next(
+                c for c in root.iter("Child") if c.findtext(".//LAchildID") == issue.child_id
+            )
+            episodes_with_plans = [
+                d for d in child.findall("CINdetails") if d.find("ChildProtectionPlans") is not None
+            ]
+            assert len(episodes_with_plans) >= 2
+        else:
+            assert issue.rule_code in {i.rule_code for i in census_issues_for_person(person)}
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_dry_run_of_each_sample_reports_and_changes_nothing(analyst: User) -> None:
+    expected = {
+        # child 1 has factor code "RB"; child 2 imports (its errors are the DfE's to query)
+        "CIN_Census_2024.xml": {"children rejected": 1, "children to create": 1},
+        # every date is in 1966-1980, before Haven's working-day calendar
+        "cin-2022.xml": {"children rejected": 1},
+        "cin_2024_25_minimal.xml": {"children to create": 2, "reviews": 2},
+        "fake_CIN_data.xml": {"children to create": 332, "episodes": 402},
+    }
+    for name, counts in expected.items():
+        report = cin_census_import(data=(CIN / name).read_bytes(), user=analyst, dry_run=True)
+        summary = report.summary()
+        for key, value in counts.items():
+            assert summary[key] == value, (name, key, summary)
+        assert not report.committed
+    assert Person.objects.count() == 0
+    assert Referral.objects.count() == 0
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_a_rejected_child_is_reported_with_path_and_value_and_nothing_is_imported(
+    analyst: User,
+) -> None:
+    report = cin_census_import(
+        data=(CIN / "CIN_Census_2024.xml").read_bytes(), user=analyst, dry_run=False
+    )
+    assert not report.committed
+    (problem,) = report.rejected[0].problems
+    assert problem.path.endswith("/AssessmentFactors[2]")
+    assert problem.value == "RB"
+    assert "unknown" in problem.reason
+    assert Person.objects.count() == 0
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_import_twice_matches_the_children_by_their_old_identifier(analyst: User) -> None:
+    _import(MINIMAL, analyst)
+    again = cin_census_import(data=MINIMAL.read_bytes(), user=analyst, dry_run=False)
+    assert again.summary()["children matched"] == 2
+    assert again.summary()["episodes matched (left as they are)"] == 2
+    assert Person.objects.count() == 2
+    assert ExternalIdentifier.objects.filter(system="cin:201").count() == 2
+
+
+@needs_samples
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["cin_2024_25_minimal.xml", "fake_CIN_data.xml"])
+def test_import_then_export_adds_no_validator_issue(analyst: User, name: str) -> None:
+    _validators()
+    path = CIN / name
+    report = cin_census_import(data=path.read_bytes(), user=analyst, dry_run=False)
+    assert report.committed and report.collection_year
+    cy = CollectionYear(report.collection_year)
+    people = [c.person_id for c in report.children if c.person_id]
+    export = cin_census_build(year=cy.year, person_ids=people)
+    old_id = {e.person_id: e.value for e in ExternalIdentifier.objects.filter(person_id__in=people)}
+
+    before = validate_cin_bytes(path.read_bytes(), ruleset=cy.ruleset)
+    after = validate_cin_bytes(export.xml, ruleset=cy.ruleset)
+    after_keys = {
+        (i.rule_code, old_id.get(export.person_ids.get(i.child_id, -1), i.child_id))
+        for i in after.issues
+    }
+    assert after_keys - before.keys() == set()
+
+
+def _reject(data: bytes, analyst: User) -> str:
+    with pytest.raises(CensusFileError) as caught:
+        cin_census_import(data=data, user=analyst, dry_run=False)
+    assert Person.objects.count() == 0
+    return str(caught.value)
+
+
+@pytest.mark.django_db
+def test_malformed_xml_is_refused_clearly(analyst: User) -> None:
+    message = _reject(b"<Message><Children><Child></Message>", analyst)
+    assert "not well-formed XML" in message
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_an_ssda903_file_is_refused_as_another_format(analyst: User) -> None:
+    data = (SAMPLES / "ssda903" / "SSDA903_2020_episodes.csv").read_bytes()
+    assert "SSDA903" in _reject(data, analyst)
+    assert "not an XML file" in _reject(b"a,b,c\n1,2,3\n", analyst)
+    assert "not a CIN census" in _reject(b"<Episodes><Row/></Episodes>", analyst)
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_a_namespaced_root_is_refused_with_how_to_fix_it(analyst: User) -> None:
+    data = MINIMAL.read_bytes().replace(b"<Message>", b'<Message xmlns="http://example.org/cin">')
+    message = _reject(data, analyst)
+    assert "namespace" in message and "xmlns" in message
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_an_unknown_code_rejects_the_file(analyst: User) -> None:
+    data = MINIMAL.read_bytes().replace(
+        b"<ReferralSource>1A</ReferralSource>", b"<ReferralSource>ZZ</ReferralSource>"
+    )
+    report = cin_census_import(data=data, user=analyst, dry_run=False)
+    assert not report.committed
+    (problem,) = report.rejected[0].problems
+    assert problem.path == "/Message/Children/Child[1]/CINdetails/ReferralSource"
+    assert problem.value == "ZZ"
+    assert Person.objects.count() == 0
