@@ -14,7 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="build a synthetic county (for demos, tests and benchmarks)",
         description=(
             "Generate a synthetic county from a scenario file with bulk loading: families, "
-            "contacts, MASH checks, decisions, referrals, assessments and their chronology."
+            "contacts, MASH checks, decisions, referrals, assessments, strategy discussions, S47 "
+            "enquiries, conferences, CP and CIN plans, core groups, visits, closures and their "
+            "chronology."
         ),
     )
     p.add_argument(

@@ -20,8 +20,14 @@ The work happens in memory, in order of time, then each table is written with on
    decided on that day (preferring, in the scenario's proportion, a child referred in the last
    12 months, never a child whose previous referral is still open). Figures are afterwards
    *computed* from these records, like any others.
-5. Referral closures, allocations (one per referral, the history of who held the case),
-   referrer feedback and the chronology, worded as the application's own events.
+5. The child protection and child in need pathway (``haven.synthetic.protection``), decided
+   while each referral is given to its child: strategy discussions, S47 enquiries, initial and
+   review conferences, plans (categories, category changes, how they end, previous plans),
+   core groups, CP and CIN visits and CIN plans; the episode closes only once all of it has
+   ended. Children on a plan in an area with a child protection team may move to it.
+6. Referral closures, allocations (the history of who held the case), referrer feedback and
+   the chronology, worded as the application's own events (MASH checks and authorisations
+   included).
 
 The load runs as the schema owner with ``session_replication_role = replica``: the per-row
 audit trigger is skipped (generated history has no audit trail of its own), while the
@@ -1036,7 +1042,7 @@ class _Generator:
                 assigned[cc] = 1
                 person = self.cc_person[cc]
                 is_re = last_referral.get(person, datetime.date.min) >= window
-                contact_sd = rng.random() < sd_share
+                contact_sd = self.pathways.contact_strategy(person, rng.random() < sd_share)
                 result, closure, reason, path = self._outcome_and_closure(
                     day, spec, person, contact_sd
                 )

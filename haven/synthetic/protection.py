@@ -135,6 +135,8 @@ class Pathways:
         self.cin_lag = ch("cin_plan_start_working_days")
         self.closure_days = bk("closure_days_after_plan")
         self.repeat_keep = float(p["repeat_within_2_years_plan_share"])
+        self.previous_strategy = float(p.get("previous_plan_strategy_share", 0.0))
+        self.previous_conference = float(p.get("previous_plan_conference_share", 0.0))
         self.cp_team_share = float(p.get("cp_team_share", 0.0))
         self.wd = {k: int(rule(k).amount) for k in ("icpc", "first_core_group", "cp_visit")}
         self.wd["cin_visit"] = int(rule("cin_visit").amount)
@@ -178,6 +180,13 @@ class Pathways:
                 return due if self.cal.is_working_day(due) else self._wd(due, -1)
             return self._wd(due, -back)
         return self._wd(due, late.draw_int(self.rng))
+
+    def contact_strategy(self, person: int, drawn: bool) -> bool:
+        """Whether the referral's contact decision is a strategy discussion: ``drawn`` (the
+        front door's own share), or more often for a child who has had a plan before."""
+        if drawn or not self.plans_of.get(person):
+            return drawn
+        return self.rng.random() < self.previous_strategy
 
     def decide(
         self,
@@ -265,7 +274,10 @@ class Pathways:
         assert start is not None
         path.s47_target = self._wd(start, self.wd["icpc"])
         year = current_collection_year(start)
-        conference = rng.random() < g.s.per_year("protection", "s47_conference_share", year)
+        share = g.s.per_year("protection", "s47_conference_share", year)
+        if self.plans_of.get(person):
+            share = max(share, self.previous_conference)
+        conference = rng.random() < share
         if not conference:
             end = self._wd(start, self.s47_days.draw_int(rng))
             if end <= horizon:
