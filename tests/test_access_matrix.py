@@ -37,7 +37,7 @@ def named_patterns(
 # Every URL argument names a record about a child; the fixture below makes one of each.
 RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id"}
 # Other URL arguments, with a value to use.
-OTHER_ARGUMENTS = {"action": "strategy-discussion"}
+OTHER_ARGUMENTS = {"action": "strategy-discussion", "year": "2025"}
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def url_for(route: str, ids: dict[str, int]) -> str:
     for name, value in ids.items():
         route = route.replace(f"<int:{name}>", str(value))
     for name, value in OTHER_ARGUMENTS.items():
-        route = route.replace(f"<slug:{name}>", value)
+        route = route.replace(f"<slug:{name}>", value).replace(f"<int:{name}>", value)
     return route
 
 
