@@ -28,8 +28,23 @@ def _clean(value: object) -> str:
     return "" if text in ("nan", "NaT", "<NA>", "None") else text
 
 
+class _Records:
+    """Rows the reader would have made into a one-child DataFrame, kept as dicts."""
+
+    def __init__(self, rows: list[dict[str, object]]) -> None:
+        self.rows = rows
+
+    def __getitem__(self, column: str) -> _Column:
+        return _Column(row.get(column) for row in self.rows)
+
+
+class _Column(list):  # type: ignore[type-arg]
+    def tolist(self) -> list[object]:
+        return list(self)
+
+
 class _Parts:
-    """The frames one table is made of, concatenated once at the end."""
+    """The pieces one table is made of: its empty template, then each child's rows."""
 
     def __init__(self, first: object) -> None:
         self.frames = [first]
@@ -40,17 +55,46 @@ class _Parts:
         return self.frames[0].columns  # type: ignore[attr-defined]
 
 
-class _LazyPandas:
-    """pandas, except that ``concat`` collects frames instead of copying the table so far.
-
-    The validator's reader (``cin_validator.ingress.XMLtoCSV``) appends each child's rows to
-    each table with ``pd.concat([table, rows])``: quadratic, about 36 s for 3,000 children and
-    most of an hour for a county's 24,000. Collecting the pieces and concatenating them once
-    gives the same tables (same rows, order, columns and dtypes) in linear time; the reader's
-    own code, and every rule, run unchanged."""
+class _LazyFrames:
+    """``pd.DataFrame`` for the reader: a list of row dicts stays a list until the end."""
 
     def __init__(self, pd: object) -> None:
         self._pd = pd
+
+    def __call__(self, data: object = None, *args: object, **kw: object) -> object:
+        if (
+            not args
+            and not kw
+            and isinstance(data, list)
+            and all(isinstance(r, dict) for r in data)
+        ):
+            return _Records(data)
+        return self._pd.DataFrame(data, *args, **kw)  # type: ignore[attr-defined]
+
+    def from_dict(self, data: object, *args: object, **kw: object) -> object:
+        if (
+            not args
+            and not kw
+            and isinstance(data, list)
+            and all(isinstance(r, dict) for r in data)
+        ):
+            return _Records(data)
+        return self._pd.DataFrame.from_dict(data, *args, **kw)  # type: ignore[attr-defined]
+
+
+class _LazyPandas:
+    """pandas for the validator's reader, made linear.
+
+    The reader (``cin_validator.ingress.XMLtoCSV``) makes a DataFrame of each child's rows and
+    appends it to each table with ``pd.concat([table, rows])``: quadratic, about 36 s for 3,000
+    children and most of an hour for a county's 24,000. Here the rows stay dicts and each table
+    is built once at the end, from its template and all the rows: the same tables (rows, order,
+    columns, dtypes), so the same issues, as the reader's own code gives; every rule runs
+    unchanged. ``--slow-ingress`` runs the reader as published, to compare."""
+
+    def __init__(self, pd: object) -> None:
+        self._pd = pd
+        self.DataFrame = _LazyFrames(pd)
 
     def concat(self, objs: list[object], ignore_index: bool = False, **kw: object) -> _Parts:
         first, *rest = objs
@@ -60,6 +104,24 @@ class _LazyPandas:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._pd, name)
+
+
+def _materialise(pd: object, value: object) -> object:
+    if isinstance(value, _Records):
+        return pd.DataFrame(value.rows)  # type: ignore[attr-defined]
+    if not isinstance(value, _Parts):
+        return value
+    template, *pieces = value.frames
+    rows: list[dict[str, object]] = []
+    frames = []
+    for piece in pieces:
+        if isinstance(piece, _Records):
+            rows.extend(piece.rows)
+        else:
+            frames.append(piece)
+    if rows:
+        frames.insert(0, pd.DataFrame(rows))  # type: ignore[attr-defined]
+    return pd.concat([template, *frames], ignore_index=True)  # type: ignore[attr-defined]
 
 
 TABLES = (
@@ -88,13 +150,7 @@ def read_tables(root: object, fast: bool = True) -> dict[str, object]:
         files = ingress.XMLtoCSV(root)
     finally:
         ingress.pd = pd  # type: ignore[attr-defined]
-    tables = {}
-    for name in TABLES:
-        value = getattr(files, name)
-        if isinstance(value, _Parts):
-            value = pd.concat(value.frames, ignore_index=True)
-        tables[name] = value
-    return tables
+    return {name: _materialise(pd, getattr(files, name)) for name in TABLES}
 
 
 def main(argv: list[str]) -> int:

@@ -248,3 +248,20 @@ def test_an_unknown_code_rejects_the_file(analyst: User) -> None:
     assert problem.path == "/Message/Children/Child[1]/CINdetails/ReferralSource"
     assert problem.value == "ZZ"
     assert Person.objects.count() == 0
+
+
+@needs_samples
+@pytest.mark.parametrize("name", ["CIN_Census_2024.xml", "fake_CIN_data.xml"])
+def test_the_linear_reader_gives_the_validator_the_same_issues_as_its_own(name: str) -> None:
+    _validators()
+    import subprocess
+
+    from haven.returns.validation import RUNNER, validators_python
+
+    def run(*extra: str) -> str:
+        command = [str(validators_python()), "-W", "ignore", str(RUNNER), str(CIN / name)]
+        return subprocess.run(
+            [*command, "cin2024_25", *extra], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert run() == run("--slow-ingress")
