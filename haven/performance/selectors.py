@@ -8,6 +8,7 @@ the system, is named on none): ``_visible`` is the one place that rule is applie
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -311,21 +312,48 @@ def _snapshots_compute(
                     counted = snapshots[snapshot.name]
                     counted[key] = counted.get(key, 0) + row[f"s{i}_{d}"]
     if page.needs_population:
-        found = (
-            children_living(hidden)
-            .filter(
-                date_of_birth__lte=span.last,
-                date_of_birth__gt=years_before(span.first, CHILD_AGE_LIMIT),
-            )
-            .aggregate(
-                **{
-                    f"p{d}": CountOf("pk", filter=children_aged_0_17_on(day))
-                    for d, day in enumerate(days)
-                }
-            )
-        )
-        population = {day: found[f"p{d}"] for d, day in enumerate(days)}
+        population = _population_on(days, hidden)
     return snapshots, population
+
+
+def _population_on(days: list[datetime.date], hidden: list[int]) -> dict[datetime.date, int]:
+    """Children aged 0-17 on each of ``days`` (sorted), as ``children_aged_0_17_on`` counts
+    them. The database groups the children by dates of birth and death (a few thousand rows
+    for a county, rather than a filtered count per day over every child); each group counts on
+    the days from its birth to the day before its 18th birthday or death."""
+    groups = (
+        children_living(hidden)
+        .filter(
+            date_of_birth__lte=days[-1],
+            date_of_birth__gt=years_before(days[0], CHILD_AGE_LIMIT),
+        )
+        .values_list("date_of_birth", "date_of_death")
+        .annotate(n=CountOf("pk"))
+        .order_by()
+    )
+    # A difference array over the days: +n where a group starts counting, -n where it stops.
+    change = [0] * (len(days) + 1)
+    for born, died, n in groups:
+        stops = _birthday(born, CHILD_AGE_LIMIT)
+        if died is not None and died < stops:
+            stops = died
+        change[bisect_left(days, born)] += n
+        change[bisect_left(days, stops)] -= n
+    population: dict[datetime.date, int] = {}
+    running = 0
+    for day, delta in zip(days, change, strict=False):
+        running += delta
+        population[day] = running
+    return population
+
+
+def _birthday(born: datetime.date, years: int) -> datetime.date:
+    """The day a child born on ``born`` turns ``years`` (1 March for 29 February in a common
+    year: the first day ``years_before`` no longer counts them)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return datetime.date(born.year + years, 3, 1)
 
 
 # -- the rows behind a number --------------------------------------------------------------------

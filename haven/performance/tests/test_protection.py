@@ -489,3 +489,24 @@ def test_annex_a_lists_5_6_7_download(cp: Protection, analyst: User) -> None:
     )
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 6
+
+
+def test_the_population_by_day_agrees_with_the_list_filter(cp: Protection) -> None:
+    for born in [D(2002, 2, 28), D(2002, 3, 1), D(2004, 2, 29), D(2019, 12, 31)]:
+        Person.objects.create(
+            kind=PersonKind.CHILD, given_names="Edge", family_name="Case", date_of_birth=born
+        )
+    days = [
+        D(2019, 12, 1),
+        D(2019, 12, 31),
+        D(2020, 2, 27),
+        D(2020, 2, 28),
+        D(2020, 2, 29),
+        D(2020, 3, 1),
+        D(2022, 2, 28),
+        D(2022, 3, 1),
+    ]
+    counted = selectors._population_on(days, [])
+    for day in days:
+        expected = selectors.children_living([]).filter(selectors.children_aged_0_17_on(day))
+        assert counted[day] == expected.count(), day
