@@ -37,7 +37,7 @@ def named_patterns(
 # Every URL argument names a record about a child; the fixture below makes one of each.
 RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id"}
 # Other URL arguments, with a value to use.
-OTHER_ARGUMENTS = {"action": "strategy-discussion", "year": "2025"}
+OTHER_ARGUMENTS = {"action": "strategy-discussion", "year": "2025", "section": "overdue"}
 
 
 @pytest.fixture

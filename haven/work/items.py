@@ -60,7 +60,9 @@ def register_provider(provider: Provider) -> None:
 def _sort_key(item: WorkItem) -> tuple[datetime.datetime, str]:
     due = item.due
     if not isinstance(due, datetime.datetime):
-        due = datetime.datetime.combine(due, datetime.time(23, 59), tzinfo=timezone.get_current_timezone())
+        due = datetime.datetime.combine(
+            due, datetime.time(23, 59), tzinfo=timezone.get_current_timezone()
+        )
     return due, item.title
 
 

@@ -1,36 +1,59 @@
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from haven.core.http import AuthenticatedRequest
 from haven.work import selectors
 from haven.work.items import Scope, work_for
 
+# The manager's view shows the most urgent of each list; the rest is a click away.
+SHOWN_ON_HOME = 15
+
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     items = work_for(user, Scope.MINE)
     context: dict[str, Any] = {
-        "items": items,
+        "page_obj": Paginator(items, 50).get_page(request.GET.get("page")),
+        "item_count": len(items),
         "overdue_count": sum(1 for i in items if i.is_overdue),
         "caseload": list(selectors.caseload_for_worker(user=user)),
+        "shown": SHOWN_ON_HOME,
     }
     if user.is_manager:
-        team_items = work_for(user, Scope.TEAMS)
-        context["awaiting_authorisation"] = [i for i in team_items if i.awaiting_authorisation]
-        context["team_overdue"] = [i for i in team_items if i.is_overdue and not i.awaiting_authorisation]
-        context["unallocated_work"] = [i for i in team_items if not i.owner and not i.awaiting_authorisation]
-        by_worker: dict[str, list[Any]] = defaultdict(list)
-        unallocated = []
-        for allocation in selectors.team_allocations(user=user):
-            if allocation.worker is None:
-                unallocated.append(allocation)
-            else:
-                by_worker[allocation.worker.display_name].append(allocation)
-        open_items = Counter(i.owner for i in team_items if i.owner and not i.awaiting_authorisation)
-        context["unallocated"] = unallocated
-        context["caseloads"] = sorted(
-            (name, len(children), open_items.get(name, 0)) for name, children in by_worker.items())
+        sections = selectors.team_sections(user=user)
+        open_by_worker = Counter(i.owner for i in sections["overdue"])
+        context["sections"] = [
+            (key, heading, sections[key][:SHOWN_ON_HOME], len(sections[key]))
+            for key, (heading, _) in selectors.TEAM_SECTIONS.items()
+        ]
+        unallocated = selectors.team_unallocated_children(user=user)
+        context["unallocated"] = list(unallocated[:SHOWN_ON_HOME])
+        context["unallocated_count"] = unallocated.count()
+        context["caseloads"] = [
+            (
+                f"{row['worker__first_name']} {row['worker__last_name']}",
+                row["children"],
+                open_by_worker.get(f"{row['worker__first_name']} {row['worker__last_name']}", 0),
+            )
+            for row in selectors.team_caseloads(user=user)
+        ]
     return render(request, "work/home.html", context)
+
+
+def team_list(request: AuthenticatedRequest, section: str) -> HttpResponse:
+    """One of the manager's lists in full, a page at a time."""
+    if not request.user.is_manager:
+        raise PermissionDenied("Team lists are for team managers")
+    if section not in selectors.TEAM_SECTIONS:
+        raise Http404("No such list")
+    heading, _ = selectors.TEAM_SECTIONS[section]
+    items = selectors.team_sections(user=request.user)[section]
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "work/team_list.html", {"heading": heading, "page_obj": page, "section": section}
+    )

@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.simple_tag
 def due_status(due: datetime.date | datetime.datetime | None) -> str:
-    """"overdue", "today" or "" for a due date or time."""
+    """ "overdue", "today" or "" for a due date or time."""
     if due is None:
         return ""
     if isinstance(due, datetime.datetime):
