@@ -151,6 +151,33 @@ def census_issues_for_person(
                 f"The initial conference is dated {conf.held_on:%A %d/%m/%Y}, "
                 "a weekend: check the date.",
             )
+    # 8565: nothing may happen in an episode after it closes.
+    closed = {r.pk: r.closure_date for r in referrals if r.closure_date is not None}
+    after_closure: list[tuple[str, datetime.date]] = []
+    after_closure += [
+        ("an assessment", a.start_date)
+        for a in assessments
+        if a.referral_id in closed and a.start_date > closed[a.referral_id]
+    ]
+    after_closure += [
+        ("a conference", c.held_on)
+        for c in Conference.objects.filter(
+            person=person, held_on__isnull=False, referral_id__in=list(closed)
+        )
+        if c.held_on and c.held_on > closed[c.referral_id]
+    ]
+    plan_starts = [(p.referral_id, p.start_date) for p in cin_plans]
+    plan_starts += [(p.referral_id, p.start_date) for p in cp_plans]
+    after_closure += [
+        ("a plan", day) for rid, day in plan_starts if rid in closed and day > closed[rid]
+    ]
+    for what, day in after_closure:
+        add(
+            "8565",
+            "ERROR",
+            f"The record shows {what} on {day:%d/%m/%Y}, after its episode "
+            "closed: correct the date, or reopen the episode.",
+        )
     closed_reasons = {"RC8", "RC9"}
     active_episodes = set(
         S47Enquiry.objects.filter(person=person).values_list("referral_id", flat=True)
