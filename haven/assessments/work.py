@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from haven.accounts.models import User
 from haven.assessments.models import Assessment, AssessmentStatus
 from haven.people.access import user_team_ids
-from haven.work.items import Scope, WorkItem
+from haven.work.items import Scope, WorkItem, url_maker
 
 
 def assessment_items(user: User, scope: Scope) -> list[WorkItem]:
@@ -16,19 +14,30 @@ def assessment_items(user: User, scope: Scope) -> list[WorkItem]:
         open_ = open_.filter(worker=user)
     else:
         open_ = open_.filter(team_id__in=user_team_ids(user))
+    url = url_maker("assessments:assessment_detail")
     items = []
-    for a in open_.select_related("person", "worker"):
-        url = reverse("assessments:assessment_detail", args=[a.pk])
-        owner = a.worker.display_name if a.worker else ""
-        if a.status == AssessmentStatus.SUBMITTED:
+    for a in open_.values(
+        "pk",
+        "status",
+        "due_date",
+        "person__given_names",
+        "person__family_name",
+        "worker__first_name",
+        "worker__last_name",
+    ):
+        name = f"{a['person__given_names']} {a['person__family_name']}"
+        owner = (
+            f"{a['worker__first_name']} {a['worker__last_name']}" if a["worker__first_name"] else ""
+        )
+        if a["status"] == AssessmentStatus.SUBMITTED:
             if scope is Scope.TEAMS:
                 items.append(
                     WorkItem(
                         "Assessment to authorise",
                         "Authorise assessment",
-                        a.due_date,
-                        url,
-                        a.person.full_name,
+                        a["due_date"],
+                        url(a["pk"]),
+                        name,
                         owner,
                         awaiting_authorisation=True,
                     )
@@ -36,8 +45,8 @@ def assessment_items(user: User, scope: Scope) -> list[WorkItem]:
             continue
         title = (
             "Assessment returned for changes"
-            if a.status == AssessmentStatus.RETURNED
+            if a["status"] == AssessmentStatus.RETURNED
             else "Assessment"
         )
-        items.append(WorkItem("Assessment", title, a.due_date, url, a.person.full_name, owner))
+        items.append(WorkItem("Assessment", title, a["due_date"], url(a["pk"]), name, owner))
     return items

@@ -2,78 +2,85 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.db.models import Max, Q
-from django.urls import reverse
 
 from haven.accounts.models import User
 from haven.childinneed.models import CINPlan
 from haven.core.calendar import rule
 from haven.people.access import user_team_ids
-from haven.protection.models import ChildProtectionPlan, Conference, CoreGroup, S47Enquiry
-from haven.work.items import Scope, WorkItem
+from haven.protection.models import (
+    ChildProtectionPlan,
+    Conference,
+    ConferenceKind,
+    CoreGroup,
+    S47Enquiry,
+)
+from haven.work.items import Scope, WorkItem, allocated_worker_name, url_maker
+
+FIELDS = ("person_id", "person__given_names", "person__family_name", "owner")
 
 
-def _held_by(user: User, scope: Scope, prefix: str = "person__") -> Q:
+def _held_by(user: User, scope: Scope) -> Q:
     """Records of children whose case the user (or their teams) holds."""
-    held = {f"{prefix}allocations__end_date__isnull": True}
     if scope is Scope.MINE:
-        return Q(**held, **{f"{prefix}allocations__worker": user})
-    return Q(**held, **{f"{prefix}allocations__team_id__in": user_team_ids(user)})
+        return Q(person__allocations__end_date__isnull=True, person__allocations__worker=user)
+    return Q(
+        person__allocations__end_date__isnull=True,
+        person__allocations__team_id__in=user_team_ids(user),
+    )
+
+
+def _rows(
+    model: type, user: User, scope: Scope, *fields: str, **filters: object
+) -> list[dict[str, Any]]:
+    return list(
+        model.objects.filter(_held_by(user, scope), **filters)  # type: ignore[attr-defined]
+        .annotate(owner=allocated_worker_name())
+        .values(*FIELDS, *fields)
+    )
 
 
 def protection_items(user: User, scope: Scope) -> list[WorkItem]:
-    items = []
-    person_url = lambda pk: reverse("protection:child_protection", args=[pk])  # noqa: E731
-    for conf in Conference.objects.filter(
-        _held_by(user, scope), held_on__isnull=True
-    ).select_related("person"):
-        items.append(
-            WorkItem(
-                "Conference",
-                conf.get_kind_display(),
-                conf.due_date,
-                person_url(conf.person_id),
-                conf.person.full_name,
-            )
+    url = url_maker("protection:child_protection")
+    labels = dict(ConferenceKind.choices)
+
+    def item(kind: str, title: str, due: datetime.date, row: dict[str, Any]) -> WorkItem:
+        return WorkItem(
+            kind,
+            title,
+            due,
+            url(row["person_id"]),
+            f"{row['person__given_names']} {row['person__family_name']}",
+            row["owner"] or "",
         )
-    for group in CoreGroup.objects.filter(
-        _held_by(user, scope), held_on__isnull=True
-    ).select_related("person"):
-        items.append(
-            WorkItem(
-                "Core group",
-                "Core group",
-                group.due_date,
-                person_url(group.person_id),
-                group.person.full_name,
-            )
-        )
-    for s47 in S47Enquiry.objects.filter(
-        _held_by(user, scope), end_date__isnull=True
-    ).select_related("person"):
-        items.append(
-            WorkItem(
-                "Section 47 enquiry",
-                "Complete the section 47 enquiry",
-                s47.icpc_target,
-                person_url(s47.person_id),
-                s47.person.full_name,
-            )
-        )
+
+    items = [
+        item("Conference", labels[r["kind"]], r["due_date"], r)
+        for r in _rows(Conference, user, scope, "kind", "due_date", held_on__isnull=True)
+    ]
+    items += [
+        item("Core group", "Core group", r["due_date"], r)
+        for r in _rows(CoreGroup, user, scope, "due_date", held_on__isnull=True)
+    ]
+    items += [
+        item("Section 47 enquiry", "Complete the section 47 enquiry", r["icpc_target"], r)
+        for r in _rows(S47Enquiry, user, scope, "icpc_target", end_date__isnull=True)
+    ]
     for model, key, label in (
         (ChildProtectionPlan, "cp_visit", "CP visit"),
         (CINPlan, "cin_visit", "CIN visit"),
     ):
-        plans = (
+        visit_rule = rule(key)
+        rows = (
             model.objects.filter(_held_by(user, scope), end_date__isnull=True)  # type: ignore[attr-defined]
-            .annotate(last_visit=Max("visits__visited_on"))
-            .select_related("person")
+            .annotate(last_visit=Max("visits__visited_on"), owner=allocated_worker_name())
+            .values(*FIELDS, "start_date", "last_visit")
         )
-        for plan in plans:
-            due = rule(key).due_date(plan.last_visit or plan.start_date)
-            items.append(
-                WorkItem(
-                    label, f"{label} due", due, person_url(plan.person_id), plan.person.full_name
-                )
-            )
+        items += [
+            item(label, f"{label} due", visit_rule.due_date(r["last_visit"] or r["start_date"]), r)
+            for r in rows
+        ]
     return items

@@ -10,10 +10,14 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from haven.accounts.models import User
+
+if TYPE_CHECKING:
+    from django.db.models import Subquery
 
 
 class Scope(Enum):
@@ -71,3 +75,31 @@ def work_for(user: User, scope: Scope = Scope.MINE) -> list[WorkItem]:
     for provider in _providers:
         items.extend(provider(user, scope))
     return sorted(items, key=_sort_key)
+
+
+def allocated_worker_name(person_path: str = "person") -> Subquery:
+    """The name of the worker holding the child's case, for annotating work-item queries."""
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Concat
+
+    from haven.people.models import Allocation
+
+    return Subquery(
+        Allocation.objects.filter(
+            person=OuterRef(person_path), end_date__isnull=True, worker__isnull=False
+        )
+        .annotate(
+            name=Concat(
+                "worker__first_name", Value(" "), "worker__last_name", output_field=CharField()
+            )
+        )
+        .values("name")[:1]
+    )
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """A fast ``reverse`` for one URL with one integer argument, for long lists of items."""
+    from django.urls import reverse
+
+    template = reverse(name, args=[987654321]).replace("987654321", "{}")
+    return template.format

@@ -254,3 +254,16 @@ def test_everything_is_in_the_chronology(referral, manager, chair, child):
     )
     kinds = set(child.chronology_events.values_list("kind", flat=True))
     assert {"strategy_discussion", "s47", "conference", "cp_plan", "visit"} <= kinds
+
+
+def test_cp_work_for_an_allocated_child_is_the_workers_not_unallocated(referral, manager, chair, worker, teams):
+    from haven.people.services import allocation_set
+    from haven.work.selectors import team_sections
+
+    plan_from_icpc(referral, manager, chair)
+    allocation_set(person=referral.person, by=manager,
+                   team=teams["assessment"], worker=worker)
+    sections = team_sections(user=manager)
+    cp_items = [i for i in sections["overdue"] if i.kind in ("Core group", "Conference", "CP visit")]
+    assert cp_items and all(i.owner == worker.display_name for i in cp_items)
+    assert not [i for i in sections["unallocated"] if i.kind in ("Core group", "Conference", "CP visit")]
