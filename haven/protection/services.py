@@ -224,6 +224,13 @@ def conference_hold(
     if errors:
         raise ValidationError(errors)
     plan = conference.plan
+    closed = conference.referral.closure_date
+    if closed is not None and held_on > closed:
+        raise ValidationError(
+            {
+                "held_on": f"The episode closed on {long_date(closed)}: a conference cannot be held after it"
+            }
+        )
     if conference.s47 is not None:
         _not_before(
             held_on,
@@ -502,6 +509,12 @@ def cin_plan_end(*, plan: CINPlan, by: User, end_date: datetime.date) -> CINPlan
     return plan
 
 
+# DfE: closed after assessment (no further action, or early help) means nothing followed it.
+AFTER_ASSESSMENT_ONLY = frozenset(
+    {ReasonForClosure.NFA_AFTER_ASSESSMENT, ReasonForClosure.EARLY_HELP_AFTER_ASSESSMENT}
+)
+
+
 def open_work_blocking_closure(referral: Referral) -> list[str]:
     """What must end before the episode can close, in words a worker can act on."""
     blocking = []
@@ -532,6 +545,17 @@ def episode_close(
         "closure_date",
         "An episode cannot close before its referral",
     )
+    if reason in AFTER_ASSESSMENT_ONLY and (
+        referral.s47_enquiries.exists() or referral.cp_plans.exists() or referral.cin_plans.exists()
+    ):
+        raise ValidationError(
+            {
+                "reason": (
+                    "This episode had a section 47 enquiry or a plan, so it did not close straight after "
+                    "the assessment: choose another reason (for example, services ceased)"
+                )
+            }
+        )
     blocking = open_work_blocking_closure(referral)
     if blocking:
         raise ValidationError(

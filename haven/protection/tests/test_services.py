@@ -256,14 +256,41 @@ def test_everything_is_in_the_chronology(referral, manager, chair, child):
     assert {"strategy_discussion", "s47", "conference", "cp_plan", "visit"} <= kinds
 
 
-def test_cp_work_for_an_allocated_child_is_the_workers_not_unallocated(referral, manager, chair, worker, teams):
+def test_cp_work_for_an_allocated_child_is_the_workers_not_unallocated(
+    referral, manager, chair, worker, teams
+):
     from haven.people.services import allocation_set
     from haven.work.selectors import team_sections
 
     plan_from_icpc(referral, manager, chair)
-    allocation_set(person=referral.person, by=manager,
-                   team=teams["assessment"], worker=worker)
+    allocation_set(person=referral.person, by=manager, team=teams["assessment"], worker=worker)
     sections = team_sections(user=manager)
-    cp_items = [i for i in sections["overdue"] if i.kind in ("Core group", "Conference", "CP visit")]
+    cp_items = [
+        i for i in sections["overdue"] if i.kind in ("Core group", "Conference", "CP visit")
+    ]
     assert cp_items and all(i.owner == worker.display_name for i in cp_items)
-    assert not [i for i in sections["unallocated"] if i.kind in ("Core group", "Conference", "CP visit")]
+    assert not [
+        i for i in sections["unallocated"] if i.kind in ("Core group", "Conference", "CP visit")
+    ]
+
+
+def test_an_episode_with_an_s47_cannot_close_as_after_assessment(referral, manager):
+    s47 = start_s47(referral, manager)
+    services.s47_complete(s47=s47, by=manager, end_date=D(2024, 4, 2), outcome="not_substantiated")
+    referral.assessments.update(
+        status="authorised", authorised_on=D(2024, 4, 1), authorised_by=manager, outcome="nfa"
+    )
+    with pytest.raises(ValidationError, match="did not close straight after"):
+        services.episode_close(
+            referral=referral, by=manager, closure_date=D(2024, 4, 3), reason="RC8"
+        )
+    assert services.episode_close(
+        referral=referral, by=manager, closure_date=D(2024, 4, 3), reason="RC7"
+    ).closure_date == D(2024, 4, 3)
+
+
+def test_a_cp_plan_ends_the_child_in_need_plan(referral, manager, chair):
+    cin = services.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 3, 5))
+    plan_from_icpc(referral, manager, chair)
+    cin.refresh_from_db()
+    assert cin.end_date == D(2024, 4, 17)
