@@ -327,6 +327,9 @@ def cp_plan_start(
         by=by,
         source=plan,
     )
+    # A child protection plan replaces a child in need plan.
+    for cin_plan in CINPlan.objects.filter(person_id=plan.person_id, end_date__isnull=True):
+        cin_plan_end(plan=cin_plan, by=by, end_date=plan.start_date)
     CoreGroup.objects.create(
         plan=plan,
         person_id=plan.person_id,
