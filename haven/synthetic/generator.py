@@ -495,6 +495,17 @@ class _Generator:
         upn_share = float(pop.get("upn_share_school_age", 0.0))
         nhs_share = float(pop.get("nhs_number_share", 1.0))
         ethnicity = s.choice("population", "ethnicity")
+        # Disabilities: every child gets a row, "NONE" or one or more DfE codes. A random
+        # stream of their own, so the rest of the county is the same with or without them.
+        disability_share = float(pop.get("disability_share", 0.0))
+        disability_codes = (
+            s.choice("population", "disability_codes") if disability_share > 0 else None
+        )
+        disability_n = (
+            s.choice("population", "disabilities_per_child") if disability_share > 0 else None
+        )
+        disability_rng = random.Random(f"{self.report.seed}-disabilities")
+        disabilities = self._rows["people_persondisability"]
         la_number = str(s.section("scenario").get("la_number", "999"))
         boys, girls, men, women = (_zipf(N.BOYS), _zipf(N.GIRLS), _zipf(N.MEN), _zipf(N.WOMEN))
         surnames = self._surnames()
@@ -593,6 +604,18 @@ class _Generator:
                     upn = _upn(la_number, upn_serial)
                 kind = "adult" if dob <= adult_cutoff else "child"
                 child = person(kind, given, surname, dob, sex, upn)
+                codes = ["NONE"]
+                if (
+                    disability_codes is not None
+                    and disability_n is not None
+                    and disability_rng.random() < disability_share
+                ):
+                    codes = []
+                    for _ in range(disability_n.draw_int(disability_rng)):
+                        code = disability_codes.draw(disability_rng)
+                        if code not in codes:
+                            codes.append(code)
+                disabilities.extend((child, code) for code in codes)
                 self.child_name.extend([""] * (child - len(self.child_name)))
                 self.child_name.append(f"{given} {surname}")
                 kids.append(child)
@@ -1130,7 +1153,9 @@ class _Generator:
                 else:
                     seen_on_v, alone = seen_on, over_5 and rng.random() < alone_share
                 chosen: list[str] = []
-                if result == "nfa" and rng.random() < 0.3:
+                # "21" (no factors identified) only where the episode then closes as "no
+                # further action after assessment" (rule 8873Q).
+                if result == "nfa" and reason == "RC8" and rng.random() < 0.3:
                     chosen = ["21"]
                 else:
                     for _ in range(factors_n.draw_int(rng)):
@@ -1548,6 +1573,7 @@ class _Generator:
             "end_date",
             "created_at",
         ),
+        "people_persondisability": ("person_id", "code"),
         "people_relationship": (
             "id",
             "person_id",

@@ -230,6 +230,7 @@ class Pathways:
                             plan.reason == "no_longer_at_risk" and rng.random() < self.step_down
                         )
                 elif path.icpc_held is not None and path.icpc_held <= horizon:
+                    ends.append(path.icpc_held)  # the episode closes after its conference
                     after = path.icpc_held
                     cin_wanted = rng.random() < self.no_plan_cin
                 elif path.icpc_held is not None:
@@ -257,14 +258,27 @@ class Pathways:
         if any(e is None for e in ends):
             return path, None, ""
         last = max(e for e in ends if e is not None)
+        if path.sd_day is not None:
+            last = max(last, path.sd_day)
         plan = path.plan
-        if plan is not None and path.cin_start is None and plan.reason != "no_longer_at_risk":
+        # RC8/RC9 ("closed after assessment") only for an episode with no S47 enquiry, no
+        # conference and no plan (rule 2990); it closes when the assessment (or the strategy
+        # discussion that followed it) ends, in the same collection year as the assessment's
+        # authorisation, so the return for that year shows the assessment (8825Q).
+        after_assessment = {"nfa": "RC8", "early_help": "RC9"}.get(outcome, "")
+        if (
+            after_assessment
+            and path.sd_decision != "start_s47"
+            and plan is None
+            and path.cin_start is None
+            and auth is not None
+            and current_collection_year(last) == current_collection_year(auth)
+        ):
+            closure, reason = last, after_assessment
+        elif plan is not None and path.cin_start is None and plan.reason != "no_longer_at_risk":
             closure, reason = last, "RC5" if plan.reason == "moved_away" else "RC7"
         else:
-            closure = last + DAY * self.closure_days.draw_int(rng)
-            reason = "RC7"
-            if plan is None and path.cin_start is None:
-                reason = {"nfa": "RC8", "early_help": "RC9"}.get(outcome, "RC7")
+            closure, reason = last + DAY * self.closure_days.draw_int(rng), "RC7"
         return (path, closure, reason) if closure <= horizon else (path, None, "")
 
     def _s47(self, path: Pathway, person: int) -> None:
