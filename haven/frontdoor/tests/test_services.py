@@ -178,3 +178,11 @@ def test_restricted_children_stay_out_of_the_mash_inbox(mash, teams, child, mana
     person_restrict(person=child, by=manager, named_users=[])
     assert mash_inbox(user=mash).count() == 0
     assert Person.objects.filter(pk=child.pk, is_restricted=True).exists()
+
+
+def test_matching_as_you_type_lists_known_children(mash, make_child):
+    from conftest import client_for
+
+    make_child(given_names="Amy", family_name="Rowe")
+    page = client_for(mash).get("/front-door/match/?find=Amy+Row").content.decode()
+    assert "Amy Rowe" in page and 'name="child"' in page
