@@ -80,7 +80,8 @@ def _matches(request: AuthenticatedRequest, query: str) -> list[Any]:
 
 def match(request: AuthenticatedRequest) -> HttpResponse:
     """Children matching what is typed, for linking to a contact (htmx fragment or page)."""
-    query = request.GET.get("q", "")
+    # htmx sends the search box as "find"; a plain link may use "q".
+    query = request.GET.get("find") or request.GET.get("q", "")
     return render(
         request, "frontdoor/_matches.html", {"hits": _matches(request, query), "query": query}
     )
