@@ -36,6 +36,9 @@ def test_a_police_contact_about_two_siblings_reaches_an_authorised_assessment(
     assert_accessible(page)
     page.get_by_role("link", name="Record a contact").click()
     page.get_by_label("Find a child by name, date of birth, NHS number or postcode").fill("Rowe")
+    # Matches appear as they type (htmx), before any button is pressed...
+    page.locator("#child-matches").get_by_text("Amy Rowe").wait_for()
+    # ...and the Find button gives the same without JavaScript.
     page.get_by_role("button", name="Find").click()
     page.get_by_label("Amy Rowe, born 1 February 2016").check()
     page.get_by_label("Ben Rowe, born 9 July 2019").check()
