@@ -384,6 +384,11 @@ def measure_rows(
     qs = qs.filter(count.q(span))
     if split is not None:
         qs = qs.filter(**{split[0].field: split[1]})
+    return _child_rows(qs, records)
+
+
+def _child_rows(qs: QuerySet[Any], records: Any) -> QuerySet[Any]:
+    """The rows behind a number, as the dicts the lists and CSVs show."""
     person = records.person
     return qs.values(
         row_id=F("pk"),
@@ -430,16 +435,7 @@ def snapshot_rows(
     )
     if split is not None:
         qs = qs.filter(**{split[0].field: split[1]})
-    person = records.person
-    return qs.values(
-        row_id=F("pk"),
-        child_id=F(f"{person}_id"),
-        given_names=F(f"{person}__given_names"),
-        family_name=F(f"{person}__family_name"),
-        date_of_birth=F(f"{person}__date_of_birth"),
-        event=F(records.date),
-        team_name=F(f"{records.team}__name"),
-    ).order_by("event", "row_id")
+    return _child_rows(qs, records)
 
 
 def rows_as_csv(rows: QuerySet[Any], date_label: str) -> Iterator[list[str]]:
