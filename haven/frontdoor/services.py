@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from haven.accounts.models import Role, Team, User
 from haven.assessments import services as assessments
-from haven.core.calendar import add_calendar_months, calendar, rule, working_day_hours
+from haven.core.calendar import add_calendar_months, rule, working_day_hours
 from haven.core.dates import long_date
 from haven.frontdoor import events
 from haven.frontdoor.models import (
@@ -339,6 +339,3 @@ def referral_correct_date(
         assessments.assessment_recompute_due(assessment=assessment)
     return referral
 
-
-def working_days_late(due: datetime.date, on: datetime.date | None = None) -> int:
-    return max(0, calendar().working_days_between(due, on or timezone.localdate()))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from haven.core.models import AccessAction, AccessLog, AuditChange
 from haven.core.services import access_log_record
 from haven.people import access
-from haven.people.models import Address, Allocation, Person, Relationship
+from haven.people.models import Allocation, Person, Relationship
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -120,10 +120,3 @@ def access_log_for_person(*, person: Person) -> QuerySet[AccessLog]:
 def changes_for_person(*, person: Person) -> QuerySet[AuditChange]:
     return AuditChange.objects.filter(person_id__in=record_ids(person)).order_by("-at", "-id")
 
-
-def address_current(person: Person) -> Address | None:
-    return person.addresses.filter(end_date__isnull=True).first()
-
-
-def people_with_names() -> QuerySet[Person]:
-    return Person.objects.prefetch_related(Prefetch("names"))
