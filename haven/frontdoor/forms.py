@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
-from haven.accounts.models import Team, TeamKind
+from haven.accounts.models import Team, TeamKind, User
 from haven.frontdoor.models import (
     Agency,
     Channel,
@@ -210,3 +210,21 @@ class AuthoriseDecisionForm(GovukForm):
         empty_label="Choose a team",
         queryset=Team.objects.filter(kind=TeamKind.ASSESSMENT, is_active=True),
     )
+
+
+class AssignForm(GovukForm):
+    worker = forms.ModelChoiceField(
+        label="Worker",
+        queryset=User.objects.none(),
+        empty_label="Choose a worker",
+        error_messages={"required": "Choose the worker"},
+    )
+
+    def __init__(self, *args: Any, team: Team | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = (
+            User.objects.filter(is_active=True, memberships__team=team)
+            if team
+            else User.objects.none()
+        )
+        cast(forms.ModelChoiceField, self.fields["worker"]).queryset = members

@@ -8,6 +8,7 @@ urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("match/", views.match, name="match"),
     path("contacts/<int:contact_id>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:contact_id>/assign/", views.assign, name="assign"),
     path("contacts/<int:contact_id>/checks/", views.check_request, name="check_request"),
     path("contacts/<int:contact_id>/checks/<int:check_id>/response/", views.check_respond, name="check_respond"),
     path("contacts/<int:contact_id>/children/<int:contact_child_id>/decision/", views.decide, name="decide"),

@@ -18,6 +18,7 @@ from haven.core.models import AccessAction
 from haven.core.services import access_log_record
 from haven.frontdoor import selectors, services
 from haven.frontdoor.forms import (
+    AssignForm,
     AuthoriseDecisionForm,
     CheckRequestForm,
     CheckResponseForm,
@@ -166,6 +167,7 @@ def _detail(
         child.authorise_form = AuthoriseDecisionForm(prefix=f"a{child.pk}")  # type: ignore[attr-defined]
     for check in contact.checks.all():
         check.response_form = CheckResponseForm(prefix=f"r{check.pk}")  # type: ignore[attr-defined]
+    contact.assign_form = AssignForm(prefix="assign", team=contact.team)  # type: ignore[attr-defined]
     if bound is not None:
         target, name, form = bound
         setattr(target, name, form)
@@ -284,4 +286,19 @@ def authorise(
         f"Decision authorised for {child.person.full_name}",
         target=child,
         name="authorise_form",
+    )
+
+
+@contact_page
+@require_POST
+def assign(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
+    form = AssignForm(request.POST, prefix="assign", team=contact.team)
+    return _act(
+        request,
+        contact,
+        form,
+        lambda d: services.contact_assign(contact=contact, worker=d["worker"], by=request.user),
+        "Contact assigned",
+        target=contact,
+        name="assign_form",
     )

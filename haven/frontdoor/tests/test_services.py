@@ -186,3 +186,17 @@ def test_matching_as_you_type_lists_known_children(mash, make_child):
     make_child(given_names="Amy", family_name="Rowe")
     page = client_for(mash).get("/front-door/match/?find=Amy+Row").content.decode()
     assert "Amy Rowe" in page and 'name="child"' in page
+
+
+def test_an_unassigned_contact_can_be_given_to_a_mash_worker(fd_manager, mash, teams, child, outsider):
+    from conftest import client_for
+    from haven.frontdoor.selectors import mash_inbox
+
+    contact = new_contact(fd_manager, teams, [child])
+    assert contact.worker is None and mash_inbox(user=mash, show="mine").count() == 0
+    manager_client = client_for(fd_manager)
+    refused = manager_client.post(f"/front-door/contacts/{contact.pk}/assign/", {"assign-worker": outsider.pk})
+    assert "Select a valid choice" in refused.content.decode()
+    done = manager_client.post(f"/front-door/contacts/{contact.pk}/assign/", {"assign-worker": mash.pk})
+    assert done.status_code == 302
+    assert mash_inbox(user=mash, show="mine").get() == contact
