@@ -42,10 +42,14 @@ def person_get_for_user(
             detail=detail or action.label,
         )
         raise Http404("No record you are entitled to see")
+    # A view under emergency access carries its reason; the costlier check of whether the user
+    # would see the record anyway runs only when there is a grant.
     reason = ""
-    if not Person.objects.filter(access.visible_q(user, break_glass=False), pk=person.pk).exists():
-        grant = access.break_glass_active(user, person.pk)
-        reason = grant.reason if grant else ""
+    grant = access.break_glass_active(user, person.pk)
+    if grant and not Person.objects.filter(
+        access.visible_q(user, break_glass=False), pk=person.pk
+    ).exists():
+        reason = grant.reason
     access_log_record(
         user=user,
         action=action,
