@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -37,17 +38,16 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return ip or None
 
 
-def access_log_record(
-    *,
+def _access_log_row(
     user: Any,
     action: AccessAction,
-    request: HttpRequest | None = None,
-    person_id: int | None = None,
-    detail: str = "",
+    request: HttpRequest | None,
+    person_id: int | None,
+    detail: str,
     break_glass_reason: str = "",
 ) -> AccessLog:
     authenticated = user is not None and user.is_authenticated
-    return AccessLog.objects.create(
+    return AccessLog(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "(anonymous)",
         role=getattr(user, "role", "") if authenticated else "",
@@ -57,4 +57,32 @@ def access_log_record(
         path=(request.get_full_path()[:500] if request is not None else ""),
         detail=detail[:500],
         break_glass_reason=break_glass_reason,
+    )
+
+
+def access_log_record(
+    *,
+    user: Any,
+    action: AccessAction,
+    request: HttpRequest | None = None,
+    person_id: int | None = None,
+    detail: str = "",
+    break_glass_reason: str = "",
+) -> AccessLog:
+    row = _access_log_row(user, action, request, person_id, detail, break_glass_reason)
+    row.save()
+    return row
+
+
+def access_log_record_many(
+    *,
+    user: Any,
+    action: AccessAction,
+    person_ids: Sequence[int | None],
+    request: HttpRequest | None = None,
+    detail: str = "",
+) -> None:
+    """One row per person, in one statement (a contact concerns several children)."""
+    AccessLog.objects.bulk_create(
+        [_access_log_row(user, action, request, pid, detail) for pid in person_ids]
     )

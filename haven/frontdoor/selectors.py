@@ -7,34 +7,14 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from haven.core.models import AccessAction, AccessLog
-from haven.core.services import client_ip
+from haven.core.models import AccessAction
+from haven.core.services import access_log_record_many
 from haven.frontdoor.models import Contact, ContactChild, MashCheck
 from haven.people.access import user_team_ids, visible_q
 from haven.people.models import Person
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-
-def _log(
-    user: Any, action: AccessAction, person_ids: list[int], request: HttpRequest | None, detail: str
-) -> None:
-    AccessLog.objects.bulk_create(
-        [
-            AccessLog(
-                user=user,
-                username=user.get_username(),
-                role=user.role,
-                ip_address=client_ip(request),
-                action=action,
-                person_id=pid,
-                path=request.get_full_path()[:500] if request else "",
-                detail=detail[:500],
-            )
-            for pid in person_ids
-        ]
-    )
 
 
 def contact_visible_q(user: Any) -> Q:
@@ -69,14 +49,20 @@ def contact_get_for_user(
         ids = list(
             ContactChild.objects.filter(contact_id=contact_id).values_list("person_id", flat=True)
         )
-        _log(user, AccessAction.REFUSED, ids or [None], request, f"contact {contact_id}")  # type: ignore[list-item]
+        access_log_record_many(
+            user=user,
+            action=AccessAction.REFUSED,
+            person_ids=ids or [None],
+            request=request,
+            detail=f"contact {contact_id}",
+        )
         raise Http404("No contact you are entitled to see")
-    _log(
-        user,
-        AccessAction.VIEW,
-        [c.person_id for c in contact.children.all()],
-        request,
-        f"contact {contact_id}",
+    access_log_record_many(
+        user=user,
+        action=AccessAction.VIEW,
+        request=request,
+        person_ids=[c.person_id for c in contact.children.all()],
+        detail=f"contact {contact_id}",
     )
     return contact
 
