@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haven.ui.context_processors.service",
+                "haven.accounts.permissions.capabilities",
             ],
             "builtins": ["haven.ui.templatetags.govuk"],
         },

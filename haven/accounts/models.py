@@ -14,18 +14,6 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-# Roles whose work is with children's records (and so may search for people).
-CASEWORK_ROLES = frozenset(
-    {
-        Role.PRACTITIONER,
-        Role.TEAM_MANAGER,
-        Role.MASH_PRACTITIONER,
-        Role.REVIEWING_OFFICER,
-        Role.AUDITOR,
-    }
-)
-# Roles that may never change a record.
-READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.PERFORMANCE_ANALYST})
 
 
 class TeamKind(models.TextChoices):
@@ -69,17 +57,6 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
-    def is_manager(self) -> bool:
-        return self.role == Role.TEAM_MANAGER
-
-    @property
-    def can_write(self) -> bool:
-        return self.role not in READ_ONLY_ROLES
-
-    @property
-    def does_casework(self) -> bool:
-        return self.role in CASEWORK_ROLES
 
 
 class Membership(models.Model):

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from haven.accounts.models import Role, User
+from haven.accounts.models import User
+from haven.accounts.permissions import Capability, service_require
 from haven.assessments import events
 from haven.assessments.models import Assessment, AssessmentFactor, AssessmentStatus
 from haven.core.calendar import calendar, rule
@@ -65,6 +66,7 @@ def assessment_recompute_due(*, assessment: Assessment) -> None:
 
 
 def assessment_allocate(*, assessment: Assessment, worker: User, by: User) -> None:
+    service_require(by, Capability.ALLOCATE, field="worker")
     if assessment.team_id and not worker.memberships.filter(team_id=assessment.team_id).exists():
         raise ValidationError({"worker": f"{worker.display_name} is not in {assessment.team}"})
     from haven.people.services import allocation_set
@@ -149,10 +151,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
 
 
 def _check_manager(by: User) -> None:
-    if by.role != Role.TEAM_MANAGER:
-        raise ValidationError(
-            {"manager_comments": "Only a team manager can authorise or return an assessment"}
-        )
+    service_require(by, Capability.AUTHORISE, field="manager_comments")
 
 
 @transaction.atomic

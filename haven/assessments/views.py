@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from haven.accounts.models import Role
+from haven.accounts.permissions import Capability, require, user_can
 from haven.assessments import services
 from haven.assessments.forms import AllocateForm, AssessmentForm, AuthoriseForm
 from haven.assessments.models import Assessment, AssessmentStatus
 from haven.core.http import AuthenticatedRequest
 from haven.people.selectors import person_get_for_user
 from haven.people.views import apply_errors, bound_form, person_tabs
+
+ACTION_NEEDS = {
+    "authorise": Capability.AUTHORISE,
+    "return": Capability.AUTHORISE,
+    "allocate": Capability.ALLOCATE,
+}
 
 
 def _get(request: AuthenticatedRequest, assessment_id: int) -> Assessment | None:
@@ -37,13 +43,13 @@ def assessment_detail(request: AuthenticatedRequest, assessment_id: int) -> Http
     assessment = _get(request, assessment_id)
     if assessment is None:
         return render(
-            request, "people/not_found.html", {"person_id": 0, "can_break_glass": False}, status=404
+            request, "people/not_found.html", {"person_id": 0}, status=404
         )
     user = request.user
-    is_manager = user.role == Role.TEAM_MANAGER
-    if request.method == "POST" and not user.can_write:
-        raise PermissionDenied("Your role cannot change records")
+    if request.method == "POST":
+        require(user, Capability.WRITE_RECORDS)
     action = next((a for a in ("save", "authorise", "return", "allocate") if a in request.POST), "")
+    require(user, ACTION_NEEDS.get(action, Capability.VIEW_RECORDS))
     initial = AssessmentForm.initial_for(assessment)
     form = (
         AssessmentForm(request.POST, initial=initial)
@@ -112,7 +118,7 @@ def assessment_detail(request: AuthenticatedRequest, assessment_id: int) -> Http
         apply_errors(targets.get(action, form), exc)
     editable = (
         assessment.status in (AssessmentStatus.IN_PROGRESS, AssessmentStatus.RETURNED)
-        and user.can_write
+        and user_can(user, Capability.WRITE_RECORDS)
     )
     return render(
         request,
@@ -125,7 +131,6 @@ def assessment_detail(request: AuthenticatedRequest, assessment_id: int) -> Http
             "authorise_form": authorise_form,
             "allocate_form": allocate_form,
             "editable": editable,
-            "is_manager": is_manager,
             "conflict": conflict,
             "late": services.is_late(assessment, assessment.authorised_on),
             "working_days_taken": services.working_days_taken(assessment),

@@ -18,6 +18,7 @@ def assessment_items(user: User, scope: Scope) -> list[WorkItem]:
     items = []
     for a in open_.values(
         "pk",
+        "person_id",
         "status",
         "due_date",
         "person__given_names",
@@ -25,7 +26,7 @@ def assessment_items(user: User, scope: Scope) -> list[WorkItem]:
         "worker__first_name",
         "worker__last_name",
     ):
-        name = f"{a['person__given_names']} {a['person__family_name']}"
+        people = ((a["person_id"], f"{a['person__given_names']} {a['person__family_name']}"),)
         owner = (
             f"{a['worker__first_name']} {a['worker__last_name']}" if a["worker__first_name"] else ""
         )
@@ -37,7 +38,7 @@ def assessment_items(user: User, scope: Scope) -> list[WorkItem]:
                         "Authorise assessment",
                         a["due_date"],
                         url(a["pk"]),
-                        name,
+                        people,
                         owner,
                         awaiting_authorisation=True,
                     )
@@ -48,5 +49,5 @@ def assessment_items(user: User, scope: Scope) -> list[WorkItem]:
             if a["status"] == AssessmentStatus.RETURNED
             else "Assessment"
         )
-        items.append(WorkItem("Assessment", title, a["due_date"], url(a["pk"]), name, owner))
+        items.append(WorkItem("Assessment", title, a["due_date"], url(a["pk"]), people, owner))
     return items

@@ -53,6 +53,8 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", "Exported"
     REFUSED = "refused", "Refused access"
     BREAK_GLASS = "break_glass", "Emergency access granted"
+    LISTED = "listed", "Shown in a list"
+    LINKED = "linked", "Linked from outside need-to-know"
 
 
 class AccessLog(models.Model):

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from haven.accounts.permissions import Capability, user_can
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record_many
 from haven.frontdoor.models import Contact, ContactChild, MashCheck
-from haven.people.access import user_team_ids, visible_q
+from haven.people.access import restriction_q, user_team_ids, visible_q
 from haven.people.models import Person
 
 if TYPE_CHECKING:
@@ -18,28 +19,39 @@ if TYPE_CHECKING:
 
 
 def contact_visible_q(user: Any) -> Q:
-    """A contact is open to its front-door team, and to whoever may see a child on it."""
+    """A contact is open to whoever may see a child on it, and shows them only those children
+    (its front-door team sees its children through the front-door access rule)."""
     children_seen = ContactChild.objects.filter(
         contact=OuterRef("pk"), person__in=Person.objects.filter(visible_q(user))
     )
-    restricted = ContactChild.objects.filter(contact=OuterRef("pk"), person__is_restricted=True)
-    in_team = Q(team_id__in=user_team_ids(user)) & ~Q(Exists(restricted))
-    return in_team | Q(Exists(children_seen))
+    return Q(Exists(children_seen))
+
+
+def contact_children_visible(user: Any) -> QuerySet[ContactChild]:
+    """The children of a contact that ``user`` may see: the one filter for every contact page,
+    list and work item."""
+    return ContactChild.objects.filter(person__in=Person.objects.filter(visible_q(user)))
+
+
+def contact_handled_by(user: Any, contact: Contact) -> bool:
+    """Acting on a contact (decisions, checks, assignment) is for its own front-door team."""
+    return user_can(user, Capability.RECORD_CONTACTS) and contact.team_id in user_team_ids(user)
 
 
 def contact_get_for_user(
     *, user: Any, contact_id: int, request: HttpRequest | None = None
 ) -> Contact:
-    """The contact with its children and checks, or 404 and a refused-access row per child."""
+    """The contact with the children ``user`` may see and its checks, or 404 and a
+    refused-access row per child."""
     contact = (
         Contact.objects.filter(contact_visible_q(user), pk=contact_id)
         .select_related("team", "worker", "recorded_by")
         .prefetch_related(
             Prefetch(
                 "children",
-                queryset=ContactChild.objects.select_related(
-                    "person", "decided_by", "authorised_by"
-                ).order_by("person__date_of_birth"),
+                queryset=contact_children_visible(user)
+                .select_related("person", "decided_by", "authorised_by")
+                .order_by("person__date_of_birth"),
             ),
             Prefetch("checks", queryset=MashCheck.objects.order_by("requested_at")),
         )
@@ -82,24 +94,28 @@ def check_get(*, contact: Contact, check_id: int) -> MashCheck:
 
 
 def mash_inbox(*, user: Any, show: str = "all") -> QuerySet[Contact]:
-    """Open contacts of the user's teams, soonest due first, in a fixed number of queries."""
+    """Open contacts of the user's teams, soonest due first, in a fixed number of queries.
+    Each shows only the children the user may see; a contact about none of them is left out.
+    (Team members see their contacts' children by the front-door rule, so only a restriction
+    can hide one: the filter below checks just that, the prefetch the whole rule set.)"""
     contacts = Contact.objects.filter(completed_at__isnull=True, team_id__in=user_team_ids(user))
     if show == "mine":
         contacts = contacts.filter(worker=user)
     elif show == "unassigned":
         contacts = contacts.filter(worker__isnull=True)
-    restricted = ContactChild.objects.filter(contact=OuterRef("pk"), person__is_restricted=True)
+    unrestricted = ContactChild.objects.filter(
+        restriction_q(user, "person__"), contact=OuterRef("pk")
+    )
     return (
-        contacts.exclude(Exists(restricted))
+        contacts.filter(Exists(unrestricted))
         .select_related("worker")
         .annotate(
             outstanding_checks=Count(
                 "checks", filter=Q(checks__responded_at__isnull=True), distinct=True
             ),
-            undecided=Count("children", filter=Q(children__outcome=""), distinct=True),
         )
         .prefetch_related(
-            Prefetch("children", queryset=ContactChild.objects.select_related("person"))
+            Prefetch("children", queryset=contact_children_visible(user).select_related("person"))
         )
         .order_by("decision_due", "received_at")
     )

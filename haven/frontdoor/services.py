@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from haven.accounts.models import Role, Team, User
+from haven.accounts.permissions import Capability, service_require, user_can
 from haven.assessments import services as assessments
 from haven.core.calendar import add_calendar_months, rule, working_day_hours
 from haven.core.dates import long_date
@@ -29,6 +30,7 @@ from haven.frontdoor.models import (
     Referral,
     ReferrerFeedback,
 )
+from haven.people import access
 from haven.people import services as people
 from haven.people.models import Person, PersonKind
 
@@ -78,6 +80,13 @@ def contact_create(
         raise ValidationError({"summary": "Enter what the referrer told us"})
     if not children and not new_children:
         raise ValidationError({"children": "Add at least one child: find them, or add a new child"})
+    findable = set(
+        Person.objects.filter(access.searchable_q(by), pk__in=[c.pk for c in children]).values_list(
+            "pk", flat=True
+        )
+    )
+    if any(c.pk not in findable for c in children):
+        raise ValidationError({"children": "There is no child with that Haven ID"})
     if any(p.kind != PersonKind.CHILD for p in children):
         raise ValidationError(
             {"children": "A contact is about children: link adults from the child's record"}
@@ -98,6 +107,12 @@ def contact_create(
         decision_due_rule="contact_decision",
         **{f"referrer_{k}": v for k, v in (referrer or {}).items()},
     )
+    known = access.visible_ids(by, [c.pk for c in children])
+    for child in children:
+        if child.pk not in known:
+            people.need_to_know_widen(
+                user=by, person=child, reason=f"Recorded contact {contact.pk}: {summary.strip()}"
+            )
     everyone = list(children)
     for details in new_children:
         everyone.append(people.person_create(by=by, kind=PersonKind.CHILD, details=details))
@@ -220,7 +235,7 @@ def decision_record(
     )
     contact_child.refresh_from_db()
     events.decision_made(contact_child, by=by)
-    if not _decision_needs_authorisation() or by.role == Role.TEAM_MANAGER:
+    if not _decision_needs_authorisation() or user_can(by, Capability.AUTHORISE):
         decision_authorise(contact_child=contact_child, by=by, referral_team=referral_team)
     return contact_child
 
@@ -231,8 +246,8 @@ def decision_authorise(
 ) -> ContactChild:
     if not contact_child.outcome:
         raise ValidationError({"outcome": "There is no decision to authorise yet"})
-    if _decision_needs_authorisation() and by.role != Role.TEAM_MANAGER:
-        raise ValidationError({"outcome": "A team manager must authorise this decision"})
+    if _decision_needs_authorisation():
+        service_require(by, Capability.AUTHORISE, field="outcome")
     if contact_child.outcome in REFERRAL_OUTCOMES and referral_team is None:
         raise ValidationError({"referral_team": "Choose the team the referral goes to"})
     ContactChild.objects.filter(pk=contact_child.pk).update(

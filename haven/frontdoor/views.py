@@ -11,7 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from haven.accounts.models import Role, Team, TeamKind
+from haven.accounts.models import Team, TeamKind
+from haven.accounts.permissions import Capability, require, requires
 from haven.core.dates import long_date
 from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
@@ -31,14 +32,20 @@ from haven.people.models import Person
 from haven.people.search import likely_duplicates, person_search
 from haven.people.views import apply_errors, bound_form
 
-FRONT_DOOR_ROLES = frozenset({Role.MASH_PRACTITIONER, Role.TEAM_MANAGER, Role.PRACTITIONER})
-
 
 def _front_door_teams(request: AuthenticatedRequest) -> list[Team]:
-    return list(Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=request.user))
+    """The user's front-door teams, if their role records contacts (else PermissionDenied)."""
+    require(request.user, Capability.RECORD_CONTACTS)
+    teams = list(Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=request.user))
+    if not teams:
+        raise PermissionDenied("The MASH inbox and contacts are for front-door teams")
+    return teams
 
 
 def contact_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Load the contact with the children the user may see (404 and an audit row if none).
+    A POST acts on it, which is for the contact's own front-door team."""
+
     @wraps(view)
     def wrapper(
         request: AuthenticatedRequest, contact_id: int, *args: Any, **kwargs: Any
@@ -51,8 +58,10 @@ def contact_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             return render(
                 request, "frontdoor/not_found.html", {"contact_id": contact_id}, status=404
             )
-        if request.method == "POST" and not request.user.can_write:
-            raise PermissionDenied("Your role cannot change records")
+        if request.method == "POST":
+            require(request.user, Capability.WRITE_RECORDS)
+            if not selectors.contact_handled_by(request.user, contact):
+                raise PermissionDenied("Only the contact's front-door team can act on it")
         return view(request, contact, *args, **kwargs)
 
     return wrapper
@@ -60,8 +69,6 @@ def contact_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     teams = _front_door_teams(request)
-    if not teams:
-        raise PermissionDenied("The MASH inbox is for front-door teams")
     show = request.GET.get("show", "all")
     contacts = Paginator(selectors.mash_inbox(user=request.user, show=show), 50).get_page(
         request.GET.get("page")
@@ -79,8 +86,10 @@ def _matches(request: AuthenticatedRequest, query: str) -> list[Any]:
     return [h for h in hits if h.person.kind == "child"]
 
 
+@requires(Capability.SEARCH_PEOPLE)
 def match(request: AuthenticatedRequest) -> HttpResponse:
     """Children matching what is typed, for linking to a contact (htmx fragment or page)."""
+    _front_door_teams(request)
     # htmx sends the search box as "find"; a plain link may use "q".
     query = request.GET.get("find") or request.GET.get("q", "")
     return render(
@@ -90,8 +99,7 @@ def match(request: AuthenticatedRequest) -> HttpResponse:
 
 def contact_create(request: AuthenticatedRequest) -> HttpResponse:
     teams = _front_door_teams(request)
-    if not teams or not request.user.can_write:
-        raise PermissionDenied("Recording contacts is for front-door teams")
+    require(request.user, Capability.WRITE_RECORDS)
     form = bound_form(ContactForm, request)
     linked = Person.objects.filter(
         access.searchable_q(request.user),
@@ -180,7 +188,7 @@ def _detail(
             "contact": contact,
             "check_form": check_form,
             "error_forms": errors,
-            "is_manager": request.user.role == Role.TEAM_MANAGER,
+            "may_act": selectors.contact_handled_by(request.user, contact),
         },
     )
 

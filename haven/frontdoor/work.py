@@ -28,7 +28,7 @@ def _open_contacts(user: User, scope: Scope) -> list[Contact]:
 def front_door_items(user: User, scope: Scope) -> list[WorkItem]:
     items = []
     for contact in _open_contacts(user, scope):
-        names = ", ".join(c.person.full_name for c in contact.children.all())
+        people = tuple((c.person_id, c.person.full_name) for c in contact.children.all())
         url = reverse("frontdoor:contact_detail", args=[contact.pk])
         owner = contact.worker.display_name if contact.worker else ""
         undecided = [c for c in contact.children.all() if not c.outcome]
@@ -40,7 +40,7 @@ def front_door_items(user: User, scope: Scope) -> list[WorkItem]:
                     f"Decide contact {contact.pk}",
                     contact.decision_due,
                     url,
-                    names,
+                    people,
                     owner,
                 )
             )
@@ -51,7 +51,7 @@ def front_door_items(user: User, scope: Scope) -> list[WorkItem]:
                     f"Authorise contact {contact.pk}",
                     contact.decision_due,
                     url,
-                    names,
+                    people,
                     owner,
                     awaiting_authorisation=True,
                 )
@@ -63,7 +63,7 @@ def front_door_items(user: User, scope: Scope) -> list[WorkItem]:
                     f"{check.get_agency_display()} response",
                     check.due_at,
                     url,
-                    names,
+                    people,
                     owner,
                 )
             )

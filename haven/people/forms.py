@@ -174,6 +174,14 @@ class RelationshipForm(GovukForm):
     parental_responsibility = forms.BooleanField(
         label="Has parental responsibility", required=False
     )
+    link_reason = forms.CharField(
+        label="Why are you linking this person? (only if they are not in a record you hold)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Linking someone from outside your cases opens their record to you: the reason "
+        "is recorded and your managers and the team holding them are told",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -61,11 +61,17 @@ def person_get_for_user(
     return person
 
 
-def person_profile(*, person: Person) -> dict[str, Any]:
-    """What the child's page shows, fetched in a fixed number of queries."""
+def person_profile(*, person: Person, user: Any) -> dict[str, Any]:
+    """What the child's page shows, fetched in a fixed number of queries. Family members are
+    those ``user`` may see: a relative held by another team, or restricted, is not shown."""
     addresses = list(person.addresses.all())
     family_in = list(Relationship.objects.filter(relative_of=person).select_related("person"))
     family_out = list(Relationship.objects.filter(person=person).select_related("relative_of"))
+    seen = access.visible_ids(
+        user, [r.person_id for r in family_in] + [r.relative_of_id for r in family_out]
+    )
+    family_in = [r for r in family_in if r.person_id in seen]
+    family_out = [r for r in family_out if r.relative_of_id in seen]
     allocation = (
         Allocation.objects.filter(person=person, end_date__isnull=True)
         .select_related("team", "worker")

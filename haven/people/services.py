@@ -13,11 +13,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from haven.accounts.models import Team, User
+from haven.accounts.permissions import Capability, user_can
 from haven.accounts.services import alert_send, team_managers
 from haven.chronology.models import ChronologyEvent
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
-from haven.people import events
+from haven.people import access, events
 from haven.people.models import (
     Address,
     Allocation,
@@ -268,9 +269,25 @@ def relationship_add(
     new_person: dict[str, Any] | None = None,
     parental_responsibility: bool = False,
     start_date: datetime.date | None = None,
+    link_reason: str = "",
 ) -> Relationship:
     """Link a family member or other significant person to a child: an existing record, or a
-    new adult created here."""
+    new adult created here. Linking someone ``by`` may not see yet needs a reason, recorded and
+    alerted as emergency access is; a restricted record they are not named on cannot be linked."""
+    if relative is not None and not access.visible_ids(by, [relative.pk]):
+        if not Person.objects.filter(access.searchable_q(by), pk=relative.pk).exists():
+            raise ValidationError({"existing_person": "There is no person with that Haven ID"})
+        reason = " ".join(link_reason.split())
+        if len(reason) < 10:
+            raise ValidationError(
+                {
+                    "link_reason": "This person is not in a record you hold: say why you are "
+                    "linking them (at least 10 characters)"
+                }
+            )
+        need_to_know_widen(
+            user=by, person=relative, reason=f"Linked as family of {child.pk}: {reason}"
+        )
     if relative is None:
         if not new_person:
             raise ValidationError({"relative": "Choose a person or enter a new person's details"})
@@ -315,7 +332,9 @@ def allocation_set(
     worker: User | None = None,
     start_date: datetime.date | None = None,
 ) -> Allocation:
-    """Allocate (or re-allocate) a child; the open allocation ends, keeping the history."""
+    """Allocate (or re-allocate) a child; the open allocation ends, keeping the history.
+    Workflows allocate as a side effect (a referral goes to a team); a person choosing a
+    worker needs ``Capability.ALLOCATE``, checked where they choose."""
     start = start_date or timezone.localdate()
     if worker is not None and not worker.memberships.filter(team=team).exists():
         raise ValidationError({"worker": f"{worker.display_name} is not a member of {team}"})
@@ -440,7 +459,7 @@ def break_glass_grant(
         raise ValidationError(
             {"reason": "Explain why you need to see this record (at least 10 characters)"}
         )
-    if not user.does_casework:
+    if not user_can(user, Capability.EMERGENCY_ACCESS):
         return None
     person = Person.objects.filter(
         pk=person_id, is_restricted=False, merged_into__isnull=True
@@ -460,6 +479,34 @@ def break_glass_grant(
         person_id=person.pk,
         break_glass_reason=reason,
     )
+    _alert_managers(
+        user=user,
+        person=person,
+        message=f"{user.display_name} used emergency access to record {person.pk}: {reason}",
+    )
+    return grant
+
+
+def need_to_know_widen(*, user: User, person: Person, reason: str, request: Any = None) -> None:
+    """``user`` linked a record they could not see (a new contact about a child held by another
+    team, a family member from outside their cases). Linking opens it to them, so it is treated
+    as emergency access is: the reason goes in the access log and the managers are told."""
+    access_log_record(
+        user=user,
+        action=AccessAction.LINKED,
+        request=request,
+        person_id=person.pk,
+        break_glass_reason=reason,
+    )
+    _alert_managers(
+        user=user,
+        person=person,
+        message=f"{user.display_name} linked record {person.pk} from outside their cases: {reason}",
+    )
+
+
+def _alert_managers(*, user: User, person: Person, message: str) -> None:
+    """Tell the managers of the team holding ``person`` and of ``user``'s own teams."""
     team_ids = list(
         Allocation.objects.filter(person=person, end_date__isnull=True).values_list(
             "team_id", flat=True
@@ -467,9 +514,4 @@ def break_glass_grant(
     )
     team_ids += list(user.memberships.values_list("team_id", flat=True))
     managers = [m for m in team_managers(team_ids) if m.pk != user.pk]
-    alert_send(
-        recipients=managers,
-        message=f"{user.display_name} used emergency access to record {person.pk}: {reason}",
-        link=f"/people/{person.pk}/access-log/",
-    )
-    return grant
+    alert_send(recipients=managers, message=message, link=f"/people/{person.pk}/access-log/")

@@ -5,13 +5,14 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from haven.accounts.models import Role, Team, User
+from haven.accounts.models import Team, User
+from haven.accounts.permissions import Capability, require, requires, user_can
 from haven.core import drafts
 from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
@@ -34,20 +35,14 @@ from haven.people.search import likely_duplicates, person_search
 
 PersonView = Callable[..., HttpResponse]
 
-# Who may see "who has seen this record" and the change history.
-GOVERNANCE_ROLES = frozenset({Role.TEAM_MANAGER, Role.AUDITOR})
-MANAGER_ROLES = frozenset({Role.TEAM_MANAGER})
-
-
 def person_page(
-    *,
+    *needs: Capability,
     action: AccessAction = AccessAction.VIEW,
-    write: bool = False,
-    roles: frozenset[str] | None = None,
     detail: str = "",
 ) -> Callable[[PersonView], Callable[..., HttpResponse]]:
     """Load the person through the access selector (404 and an audit row if not entitled),
-    follow a merged record to the one it was merged into, and check the user's role."""
+    follow a merged record to the one it was merged into, and check the user's capabilities
+    (``needs``; any POST also needs WRITE_RECORDS)."""
 
     def decorate(view: PersonView) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -64,17 +59,15 @@ def person_page(
                 )
             except Http404:
                 return render(
-                    request,
-                    "people/not_found.html",
-                    {"person_id": person_id, "can_break_glass": request.user.does_casework},
-                    status=404,
+                    request, "people/not_found.html", {"person_id": person_id}, status=404
                 )
             if person.merged_into_id:
                 messages.info(request, f"Record {person.pk} was merged into this record")
                 return redirect("people:person_detail", person_id=person.merged_into_id)
-            user = request.user
-            if (write and not user.can_write) or (roles is not None and user.role not in roles):
-                raise PermissionDenied("Your role cannot do this")
+            for capability in needs:
+                require(request.user, capability)
+            if request.method == "POST":
+                require(request.user, Capability.WRITE_RECORDS)
             return view(request, person, *args, **kwargs)
 
         return wrapper
@@ -88,7 +81,7 @@ def person_tabs(person: Person, user: User) -> list[tuple[str, str]]:
         ("Chronology", reverse("chronology:person_chronology", args=[person.pk])),
         ("Child protection and CIN", reverse("protection:child_protection", args=[person.pk])),
     ]
-    if user.role in GOVERNANCE_ROLES:
+    if user_can(user, Capability.SEE_ACCESS_LOG):
         tabs.append(("Access and changes", reverse("people:access_log", args=[person.pk])))
     return tabs
 
@@ -120,10 +113,9 @@ def bound_form(form_class: Any, request: AuthenticatedRequest, **kwargs: Any) ->
     return form_class(**kwargs)
 
 
+@requires(Capability.SEARCH_PEOPLE)
 def search(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not user.does_casework:
-        raise PermissionDenied("Your role does not include searching for people")
     query = request.GET.get("q", "").strip()
     hits = person_search(user=user, query=query) if query else []
     if query:
@@ -136,10 +128,9 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "people/search.html", {"query": query, "hits": hits, "visible": visible})
 
 
+@requires(Capability.CREATE_PEOPLE, Capability.SEARCH_PEOPLE)
 def person_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not user.can_write or not user.does_casework:
-        raise PermissionDenied("Your role cannot create records")
     teams = Team.objects.filter(memberships__user=user, is_active=True)
     form = bound_form(PersonCreateForm, request, teams=teams)
     duplicates: list[Any] = []
@@ -206,15 +197,17 @@ def person_detail(request: AuthenticatedRequest, person: Person) -> HttpResponse
         request,
         person,
         "people/person_detail.html",
-        **selectors.person_profile(person=person),
-        can_manage=request.user.role in MANAGER_ROLES,
+        **selectors.person_profile(person=person, user=request.user),
     )
 
 
 @person_page(action=AccessAction.PRINT)
 def person_print(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     return render_person_page(
-        request, person, "people/person_print.html", **selectors.person_profile(person=person)
+        request,
+        person,
+        "people/person_print.html",
+        **selectors.person_profile(person=person, user=request.user),
     )
 
 
@@ -225,7 +218,7 @@ def _details_initial(person: Person) -> dict[str, Any]:
     return initial
 
 
-@person_page(write=True)
+@person_page(Capability.WRITE_RECORDS)
 def person_edit(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     form = bound_form(PersonEditForm, request, initial=_details_initial(person))
     conflict = None
@@ -281,7 +274,7 @@ def _simple_form_page(
     return render_person_page(request, person, "people/simple_form.html", form=form, title=title)
 
 
-@person_page(write=True)
+@person_page(Capability.WRITE_RECORDS)
 def address_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.address_add(
@@ -301,7 +294,7 @@ def address_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     )
 
 
-@person_page(write=True)
+@person_page(Capability.WRITE_RECORDS)
 def name_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.name_add(person=person, by=request.user, **data)
@@ -309,7 +302,7 @@ def name_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     return _simple_form_page(request, person, NameForm, "Add another name", save, "Name saved")
 
 
-@person_page(write=True)
+@person_page(Capability.WRITE_RECORDS)
 def relationship_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         relative = None
@@ -337,6 +330,7 @@ def relationship_add(request: AuthenticatedRequest, person: Person) -> HttpRespo
             relative=relative,
             new_person=new_person,
             parental_responsibility=data["parental_responsibility"],
+            link_reason=data["link_reason"],
         )
 
     return _simple_form_page(
@@ -349,7 +343,7 @@ def relationship_add(request: AuthenticatedRequest, person: Person) -> HttpRespo
     )
 
 
-@person_page(write=True)
+@person_page(Capability.WRITE_RECORDS)
 def professional_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.professional_add(person=person, by=request.user, **data)
@@ -364,7 +358,7 @@ def professional_add(request: AuthenticatedRequest, person: Person) -> HttpRespo
     )
 
 
-@person_page(write=True, roles=MANAGER_ROLES)
+@person_page(Capability.ALLOCATE)
 def allocation(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     form = bound_form(AllocationForm, request)
     if request.method == "POST" and form.is_valid():
@@ -389,7 +383,7 @@ def allocation(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     )
 
 
-@person_page(roles=GOVERNANCE_ROLES)
+@person_page(Capability.SEE_ACCESS_LOG)
 def access_log(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     views = Paginator(selectors.access_log_for_person(person=person), 50).get_page(
         request.GET.get("page")
@@ -404,7 +398,7 @@ def access_log(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     )
 
 
-@person_page(write=True, roles=MANAGER_ROLES)
+@person_page(Capability.MERGE_RECORDS)
 def merge(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     form = MergeForm(request.POST or None)
     duplicate = None
@@ -430,7 +424,7 @@ def merge(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     return render_person_page(request, person, "people/merge.html", form=form, duplicate=duplicate)
 
 
-@person_page(write=True, roles=MANAGER_ROLES)
+@person_page(Capability.RESTRICT_RECORDS)
 def restrict(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     form = RestrictForm(
         request.POST or None,
@@ -449,11 +443,10 @@ def restrict(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     )
 
 
+@requires(Capability.EMERGENCY_ACCESS)
 def break_glass(request: AuthenticatedRequest, person_id: int) -> HttpResponse:
     """Ask for emergency access. The page looks the same whether or not the record exists."""
     user = request.user
-    if not user.does_casework:
-        raise PermissionDenied("Your role does not include emergency access to records")
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,17 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from haven.accounts.models import Role
+from haven.accounts.permissions import Capability, requires, user_can
 from haven.core.dates import long_date
 from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
@@ -24,24 +22,12 @@ from haven.performance.measures import Measure, Page, PerChildren, Rate, Snapsho
 from haven.performance.periods import Period
 from haven.performance.protection import CHILD_PROTECTION
 
-# Analysts see figures and the lists of children behind them, never case notes.
-PERFORMANCE_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.AUDITOR})
 YEARS_OFFERED = 10
 # The year chosen and the one before (each year adds about a third to the time the page takes).
 YEARS_COMPARED = 2
 LIST_PAGE_SIZE = 100
 
 View = Callable[..., HttpResponseBase]
-
-
-def performance_view(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.role not in PERFORMANCE_ROLES:
-            raise PermissionDenied("Your role does not include performance figures")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _year(request: AuthenticatedRequest) -> int:
@@ -129,7 +115,7 @@ def _page_context(
     return {"summary": summary, "by_month": by_month, "split_tables": split_tables}
 
 
-@performance_view
+@requires(Capability.VIEW_FIGURES)
 def front_door(request: AuthenticatedRequest) -> HttpResponse:
     page = FRONT_DOOR
     chosen = _year(request)
@@ -179,7 +165,7 @@ def _on(request: AuthenticatedRequest) -> Period | None:
     return Period(key=day.isoformat(), label=long_date(day), first=day, last=day)
 
 
-@performance_view
+@requires(Capability.VIEW_FIGURES)
 def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     page, measure = _page_of(request.GET.get("measure", ""))
     year = periods.dfe_year(_year(request))
@@ -261,12 +247,12 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
         ),
         "back_href": f"{reverse(PAGE_URLS[page.key])}?year={year.key}"
         + (f"&on={day.key}" if day is not None else ""),
-        "links_to_records": request.user.does_casework,
+        "links_to_records": user_can(request.user, Capability.VIEW_RECORDS),
     }
     return render(request, "performance/measure_list.html", context)
 
 
-@performance_view
+@requires(Capability.VIEW_FIGURES)
 def annex_a_download(request: AuthenticatedRequest) -> HttpResponseBase:
     form = AnnexAForm(request.GET if "list" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -287,7 +273,7 @@ def annex_a_download(request: AuthenticatedRequest) -> HttpResponseBase:
     return render(request, "performance/annex_a.html", {"form": form})
 
 
-@performance_view
+@requires(Capability.VIEW_FIGURES)
 def child_protection(request: AuthenticatedRequest) -> HttpResponse:
     """Children on a plan (on 31 March, each month's end and any day chosen), plans started and
     ended, conferences and visits in time, by year, month and category of abuse."""

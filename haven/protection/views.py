@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from haven.accounts.permissions import Capability
 from haven.childinneed.models import CINPlan
 from haven.core.http import AuthenticatedRequest
 from haven.frontdoor.models import Referral
@@ -177,7 +178,7 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Any]:
     }
 
 
-@person_page(write=True)
+@person_page(Capability.WRITE_RECORDS)
 @require_POST
 def protection_action(request: AuthenticatedRequest, person: Person, action: str) -> HttpResponse:
     actions = _actions(request, person)

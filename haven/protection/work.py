@@ -53,7 +53,7 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
             title,
             due,
             url(row["person_id"]),
-            f"{row['person__given_names']} {row['person__family_name']}",
+            ((row["person_id"], f"{row['person__given_names']} {row['person__family_name']}"),),
             row["owner"] or "",
         )
 

@@ -2,13 +2,17 @@
 
 Each part registers a provider that returns its items for a user; "my work" and the manager's
 view merge them. A provider must run a fixed number of queries, whatever the caseload.
+
+Every item names the people it is about (``people``: id and name); ``work_for`` passes them
+through the need-to-know rules, so an item shows only the children the user may see and is left
+out if there are none. A provider cannot show a name any other way.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -25,15 +29,22 @@ class Scope(Enum):
     TEAMS = "teams"  # everything open in the user's teams (a manager's view)
 
 
+PersonRef = tuple[int, str]  # (person id, name shown)
+
+
 @dataclass(frozen=True)
 class WorkItem:
     kind: str  # e.g. "Contact decision", "MASH check", "Assessment"
     title: str
     due: datetime.date | datetime.datetime
     url: str
-    person_names: str = ""
+    people: tuple[PersonRef, ...]
     owner: str = ""  # the worker's name, or "" if unallocated
     awaiting_authorisation: bool = False
+
+    @property
+    def person_names(self) -> str:
+        return ", ".join(name for _, name in self.people)
 
     @property
     def due_date(self) -> datetime.date:
@@ -74,7 +85,21 @@ def work_for(user: User, scope: Scope = Scope.MINE) -> list[WorkItem]:
     items: list[WorkItem] = []
     for provider in _providers:
         items.extend(provider(user, scope))
-    return sorted(items, key=_sort_key)
+    return sorted(_need_to_know(user, items), key=_sort_key)
+
+
+def _need_to_know(user: User, items: list[WorkItem]) -> list[WorkItem]:
+    """Each item with only the people ``user`` may see; items about none of them left out."""
+    from haven.people.access import visible_ids
+
+    visible = visible_ids(user, {pid for item in items for pid, _ in item.people})
+    kept = []
+    for item in items:
+        people = tuple(p for p in item.people if p[0] in visible)
+        if not people:
+            continue
+        kept.append(item if len(people) == len(item.people) else replace(item, people=people))
+    return kept
 
 
 def allocated_worker_name(person_path: str = "person") -> Subquery:

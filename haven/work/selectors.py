@@ -8,14 +8,14 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from haven.accounts.models import User
-from haven.people.access import user_team_ids
+from haven.people.access import restriction_q, user_team_ids
 from haven.people.models import Allocation
 from haven.work.items import Scope, WorkItem, work_for
 
 
 def caseload_for_worker(*, user: User) -> QuerySet[Allocation]:
     return (
-        Allocation.objects.filter(worker=user, end_date__isnull=True, person__is_restricted=False)
+        Allocation.objects.filter(restriction_q(user, "person__"), worker=user, end_date__isnull=True)
         .select_related("person", "team")
         .order_by("person__family_name", "person__given_names")
     )
@@ -23,7 +23,7 @@ def caseload_for_worker(*, user: User) -> QuerySet[Allocation]:
 
 def _team_open_allocations(user: User) -> QuerySet[Allocation]:
     return Allocation.objects.filter(
-        team_id__in=user_team_ids(user), end_date__isnull=True, person__is_restricted=False
+        restriction_q(user, "person__"), team_id__in=user_team_ids(user), end_date__isnull=True
     )
 
 

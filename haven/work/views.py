@@ -1,11 +1,11 @@
 from collections import Counter
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from haven.accounts.permissions import Capability, requires, user_can
 from haven.core.http import AuthenticatedRequest
 from haven.work import selectors
 from haven.work.items import Scope, work_for
@@ -24,7 +24,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "caseload": list(selectors.caseload_for_worker(user=user)),
         "shown": SHOWN_ON_HOME,
     }
-    if user.is_manager:
+    if user_can(user, Capability.SEE_TEAM_WORK):
         sections = selectors.team_sections(user=user)
         open_by_worker = Counter(i.owner for i in sections["overdue"])
         context["sections"] = [
@@ -45,10 +45,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "work/home.html", context)
 
 
+@requires(Capability.SEE_TEAM_WORK)
 def team_list(request: AuthenticatedRequest, section: str) -> HttpResponse:
     """One of the manager's lists in full, a page at a time."""
-    if not request.user.is_manager:
-        raise PermissionDenied("Team lists are for team managers")
     if section not in selectors.TEAM_SECTIONS:
         raise Http404("No such list")
     heading, _ = selectors.TEAM_SECTIONS[section]

@@ -1,0 +1,154 @@
+"""Who may do what: every role check in Haven is a named capability from this module.
+
+A capability says what a role may *do*; which children's records a user may *see* is the
+need-to-know rule set in ``haven.people.access``. A view needs both: ``@requires`` for the
+capability, and a selector for the record. Templates read the same capabilities through the
+``can`` context variable (``{% if can.write_records %}``), so a button is shown exactly when the
+action behind it would be allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+
+from haven.accounts.models import Role
+
+
+class Capability(StrEnum):
+    # Children's records, within need-to-know.
+    VIEW_RECORDS = "view_records"  # open the records need-to-know allows
+    SEARCH_PEOPLE = "search_people"  # find people by name or ID to match or link them
+    WRITE_RECORDS = "write_records"  # change the records they may see
+    CREATE_PEOPLE = "create_people"
+    EMERGENCY_ACCESS = "emergency_access"  # open a record outside need-to-know, with a reason
+    # Management.
+    SEE_TEAM_WORK = "see_team_work"  # the manager's view of their teams' work and caseloads
+    ALLOCATE = "allocate"  # allocate or reallocate children and their work
+    AUTHORISE = "authorise"  # authorise or return decisions and assessments
+    MERGE_RECORDS = "merge_records"
+    RESTRICT_RECORDS = "restrict_records"
+    # Governance.
+    SEE_ACCESS_LOG = "see_access_log"  # who has seen a record, and every change
+    # The front door (with membership of a front-door team).
+    RECORD_CONTACTS = "record_contacts"
+    # Figures and returns: counted from every record; children shown by ID unless the user
+    # may see them (see haven.people.access.visible_ids).
+    VIEW_FIGURES = "view_figures"
+    PRODUCE_RETURNS = "produce_returns"
+    IMPORT_RETURNS = "import_returns"
+
+
+C = Capability
+
+_CASEWORK = {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.WRITE_RECORDS, C.EMERGENCY_ACCESS}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.PRACTITIONER: frozenset(_CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS}),
+    Role.MASH_PRACTITIONER: frozenset(_CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS}),
+    Role.TEAM_MANAGER: frozenset(
+        _CASEWORK
+        | {
+            C.CREATE_PEOPLE,
+            C.RECORD_CONTACTS,
+            C.SEE_TEAM_WORK,
+            C.ALLOCATE,
+            C.AUTHORISE,
+            C.MERGE_RECORDS,
+            C.RESTRICT_RECORDS,
+            C.SEE_ACCESS_LOG,
+            C.VIEW_FIGURES,
+            C.PRODUCE_RETURNS,
+        }
+    ),
+    Role.REVIEWING_OFFICER: frozenset(_CASEWORK),
+    Role.AUDITOR: frozenset(
+        {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.SEE_ACCESS_LOG, C.VIEW_FIGURES, C.PRODUCE_RETURNS}
+    ),
+    Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_FIGURES, C.PRODUCE_RETURNS, C.IMPORT_RETURNS}),
+    Role.ADMINISTRATOR: frozenset({C.IMPORT_RETURNS}),
+}
+
+
+def user_can(user: Any, capability: Capability) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def roles_with(capability: Capability) -> list[str]:
+    """The roles holding ``capability`` (for choosing people in forms, e.g. who may hold cases)."""
+    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+
+
+class Capabilities:
+    """``can.<capability>`` in templates."""
+
+    def __init__(self, user: Any) -> None:
+        self._user = user
+
+    def __getattr__(self, name: str) -> bool:
+        try:
+            return user_can(self._user, Capability(name))
+        except ValueError:
+            raise AttributeError(name) from None
+
+
+def capabilities(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: ``can``."""
+    return {"can": Capabilities(getattr(request, "user", None))}
+
+
+def require(user: Any, capability: Capability) -> None:
+    if not user_can(user, capability):
+        raise PermissionDenied(CAPABILITY_REFUSALS.get(capability, "Your role cannot do this"))
+
+
+def service_require(user: Any, capability: Capability, *, field: str | None = None) -> None:
+    """For services: the same refusal as a form error, so a view shows it beside the field."""
+    if not user_can(user, capability):
+        message = CAPABILITY_REFUSALS.get(capability, "Your role cannot do this")
+        raise ValidationError({field: message} if field else message)
+
+
+CAPABILITY_REFUSALS = {
+    C.VIEW_RECORDS: "Your role does not include children's records",
+    C.SEARCH_PEOPLE: "Your role does not include searching for people",
+    C.WRITE_RECORDS: "Your role cannot change records",
+    C.CREATE_PEOPLE: "Your role cannot create records",
+    C.EMERGENCY_ACCESS: "Your role does not include emergency access to records",
+    C.SEE_TEAM_WORK: "The team's work is for its managers",
+    C.ALLOCATE: "Only a team manager can allocate or reallocate work",
+    C.AUTHORISE: "Only a team manager can authorise or return work",
+    C.MERGE_RECORDS: "Only a manager can merge records",
+    C.RESTRICT_RECORDS: "Only a manager can restrict a record",
+    C.SEE_ACCESS_LOG: "Your role does not include the access log",
+    C.RECORD_CONTACTS: "Recording contacts is for front-door teams",
+    C.VIEW_FIGURES: "Your role does not include performance figures",
+    C.PRODUCE_RETURNS: "Your role does not include statutory returns",
+    C.IMPORT_RETURNS: "Your role does not include importing returns",
+}
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def requires(*needed: Capability, on_post: Capability | None = None) -> Callable[[V], V]:
+    """A view needing ``needed`` (and ``on_post`` too for a POST, e.g. WRITE_RECORDS)."""
+
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            for capability in needed:
+                require(request.user, capability)
+            if on_post is not None and request.method == "POST":
+                require(request.user, on_post)
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
