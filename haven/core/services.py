@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -86,3 +86,15 @@ def access_log_record_many(
     AccessLog.objects.bulk_create(
         [_access_log_row(user, action, request, pid, detail) for pid in person_ids]
     )
+
+
+def access_log_listed(
+    *, user: Any, person_ids: Iterable[int], request: HttpRequest | None = None, detail: str
+) -> None:
+    """Search results, lists and exports record each person they showed, so "who has seen this
+    record" includes a name seen in a list (``detail`` says which list)."""
+    ids = sorted({pid for pid in person_ids if pid is not None})
+    if ids:
+        access_log_record_many(
+            user=user, action=AccessAction.LISTED, person_ids=ids, request=request, detail=detail
+        )

@@ -16,7 +16,7 @@ from haven.accounts.permissions import Capability, require, requires
 from haven.core.dates import long_date
 from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
-from haven.core.services import access_log_record
+from haven.core.services import access_log_listed, access_log_record
 from haven.frontdoor import selectors, services
 from haven.frontdoor.forms import (
     AssignForm,
@@ -73,6 +73,12 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     contacts = Paginator(selectors.mash_inbox(user=request.user, show=show), 50).get_page(
         request.GET.get("page")
     )
+    access_log_listed(
+        user=request.user,
+        person_ids=[c.person_id for contact in contacts for c in contact.children.all()],
+        request=request,
+        detail="MASH inbox",
+    )
     return render(
         request, "frontdoor/inbox.html", {"page_obj": contacts, "show": show, "teams": teams}
     )
@@ -81,9 +87,19 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 def _matches(request: AuthenticatedRequest, query: str) -> list[Any]:
     if len(query.strip()) < 2:
         return []
-    hits = person_search(user=request.user, query=query, limit=10)
+    hits = [
+        h
+        for h in person_search(user=request.user, query=query, limit=10)
+        if h.person.kind == "child"
+    ]
     access_log_record(user=request.user, action=AccessAction.SEARCH, request=request, detail=query)
-    return [h for h in hits if h.person.kind == "child"]
+    access_log_listed(
+        user=request.user,
+        person_ids=[h.person.pk for h in hits],
+        request=request,
+        detail=f"contact matching: {query}",
+    )
+    return hits
 
 
 @requires(Capability.SEARCH_PEOPLE)
@@ -119,6 +135,12 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
                     family_name=child["family_name"],
                     date_of_birth=child["date_of_birth"],
                 )
+            access_log_listed(
+                user=request.user,
+                person_ids=[d.person.pk for d in duplicates],
+                request=request,
+                detail="duplicate check",
+            )
         if not form.errors and not duplicates:
             data = form.cleaned_data
             try:

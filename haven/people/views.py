@@ -16,7 +16,7 @@ from haven.accounts.permissions import Capability, require, requires, user_can
 from haven.core import drafts
 from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
-from haven.core.services import access_log_record
+from haven.core.services import access_log_listed, access_log_record
 from haven.people import access, selectors, services
 from haven.people.forms import (
     AddressForm,
@@ -34,6 +34,7 @@ from haven.people.models import Person, PersonKind
 from haven.people.search import likely_duplicates, person_search
 
 PersonView = Callable[..., HttpResponse]
+
 
 def person_page(
     *needs: Capability,
@@ -120,6 +121,12 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     hits = person_search(user=user, query=query) if query else []
     if query:
         access_log_record(user=user, action=AccessAction.SEARCH, request=request, detail=query)
+        access_log_listed(
+            user=user,
+            person_ids=[h.person.pk for h in hits],
+            request=request,
+            detail=f"search: {query}",
+        )
     visible = set(
         Person.objects.filter(
             access.visible_q(user), pk__in=[h.person.pk for h in hits]
@@ -175,6 +182,12 @@ def person_create(request: AuthenticatedRequest) -> HttpResponse:
             action=AccessAction.SEARCH,
             request=request,
             detail=f"duplicate check: {form.cleaned_data['family_name']}",
+        )
+        access_log_listed(
+            user=user,
+            person_ids=[d.person.pk for d in duplicates],
+            request=request,
+            detail="duplicate check",
         )
     return render(
         request,

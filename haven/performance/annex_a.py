@@ -34,6 +34,7 @@ from haven.accounts.models import User
 from haven.assessments.models import Assessment, AssessmentOutcome
 from haven.childinneed.models import CINPlan
 from haven.core.calendar import LONDON
+from haven.core.services import access_log_listed
 from haven.frontdoor.models import ContactChild, Referral
 from haven.people.models import Allocation, PersonDisability, Sex
 from haven.performance.protection import ICPC_KINDS
@@ -592,6 +593,22 @@ LISTS: dict[int, AnnexAList] = {
     6: AnnexAList(6, "List 6: children in need", list_6_children_in_need),
     7: AnnexAList(7, "List 7: child protection plans", list_7_child_protection),
 }
+
+
+def rows_logged(
+    rows: Iterable[list[str]], *, user: Any, request: Any = None, detail: str
+) -> Iterator[list[str]]:
+    """The list's rows, each child in them written to the access log (a chunk at a time, as
+    the rows stream). Every list starts with the header, then the Haven ID in each row."""
+    chunk: list[int] = []
+    for number, row in enumerate(rows):
+        if number and row and row[0].isdigit():
+            chunk.append(int(row[0]))
+        if len(chunk) == 2000:
+            access_log_listed(user=user, person_ids=chunk, request=request, detail=detail)
+            chunk = []
+        yield row
+    access_log_listed(user=user, person_ids=chunk, request=request, detail=detail)
 
 
 class Echo:

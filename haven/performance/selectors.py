@@ -20,6 +20,8 @@ from django.db.models import Count as CountOf
 from django.db.models.functions import TruncMonth
 
 from haven.core.calendar import LONDON
+from haven.core.services import access_log_listed
+from haven.people.access import visible_ids
 from haven.people.models import Person, PersonKind, RestrictedAccess
 from haven.performance.measures import (
     Count,
@@ -438,9 +440,39 @@ def snapshot_rows(
     return _child_rows(qs, records)
 
 
-def rows_as_csv(rows: QuerySet[Any], date_label: str) -> Iterator[list[str]]:
+def rows_for_user(
+    rows: Iterable[dict[str, Any]], *, user: Any, request: Any = None, detail: str
+) -> Iterator[dict[str, Any]]:
+    """The rows behind a number as ``user`` may see them. Every row counted is listed with its
+    Haven ID and the measure's own fields (an analyst checking a figure needs those); the
+    child's name and date of birth only where the user may open the record (``may_open``).
+    Each child listed is written to the access log."""
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == 2000:
+            yield from _seen_by(chunk, user, request, detail)
+            chunk = []
+    yield from _seen_by(chunk, user, request, detail)
+
+
+def _seen_by(
+    chunk: list[dict[str, Any]], user: Any, request: Any, detail: str
+) -> list[dict[str, Any]]:
+    ids = [row["child_id"] for row in chunk]
+    access_log_listed(user=user, person_ids=ids, request=request, detail=detail)
+    visible = visible_ids(user, ids)
+    return [
+        {**row, "may_open": True}
+        if row["child_id"] in visible
+        else {**row, "given_names": "", "family_name": "", "date_of_birth": None, "may_open": False}
+        for row in chunk
+    ]
+
+
+def rows_as_csv(rows: Iterable[dict[str, Any]], date_label: str) -> Iterator[list[str]]:
     yield ["Haven ID", "Given names", "Family name", "Date of birth", date_label, "Team"]
-    for row in rows.iterator(chunk_size=2000):
+    for row in rows:
         event = row["event"]
         if isinstance(event, datetime.datetime):
             event = event.astimezone(LONDON).date()

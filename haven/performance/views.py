@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpRe
 from django.shortcuts import render
 from django.urls import reverse
 
-from haven.accounts.permissions import Capability, requires, user_can
+from haven.accounts.permissions import Capability, requires
 from haven.core.dates import long_date
 from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
@@ -196,14 +196,15 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     if isinstance(measure, PerChildren) and denominator:
         date_label = "Date of birth"
     if request.GET.get("format") == "csv":
+        detail = f"performance list {measure.name} (CSV)"
         access_log_record(
-            user=request.user,
-            action=AccessAction.EXPORT,
-            request=request,
-            detail=f"performance list {measure.name} (CSV)",
+            user=request.user, action=AccessAction.EXPORT, request=request, detail=detail
+        )
+        shown = selectors.rows_for_user(
+            rows.iterator(chunk_size=2000), user=request.user, request=request, detail=detail
         )
         response = StreamingHttpResponse(
-            annex_a.csv_lines(selectors.rows_as_csv(rows, date_label)),
+            annex_a.csv_lines(selectors.rows_as_csv(shown, date_label)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{measure.name}-{period.key}.csv"'
@@ -216,6 +217,14 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     )
     paginator = Paginator(rows, LIST_PAGE_SIZE)
     listing = paginator.get_page(request.GET.get("page"))
+    listing.object_list = list(
+        selectors.rows_for_user(
+            listing.object_list,
+            user=request.user,
+            request=request,
+            detail=f"performance list {measure.name}",
+        )
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query["format"] = "csv"
@@ -247,7 +256,6 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
         ),
         "back_href": f"{reverse(PAGE_URLS[page.key])}?year={year.key}"
         + (f"&on={day.key}" if day is not None else ""),
-        "links_to_records": user_can(request.user, Capability.VIEW_RECORDS),
     }
     return render(request, "performance/measure_list.html", context)
 
@@ -258,14 +266,18 @@ def annex_a_download(request: AuthenticatedRequest) -> HttpResponseBase:
     if form.is_bound and form.is_valid():
         chosen = annex_a.LISTS[int(form.cleaned_data["list"])]
         first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        detail = f"Annex A list {chosen.number} {first:%d/%m/%Y} to {last:%d/%m/%Y}"
         access_log_record(
+            user=request.user, action=AccessAction.EXPORT, request=request, detail=detail
+        )
+        rows = annex_a.rows_logged(
+            chosen.rows(first, last, request.user),
             user=request.user,
-            action=AccessAction.EXPORT,
             request=request,
-            detail=f"Annex A list {chosen.number} {first:%d/%m/%Y} to {last:%d/%m/%Y}",
+            detail=detail,
         )
         response = StreamingHttpResponse(
-            annex_a.csv_lines(chosen.rows(first, last, request.user)),
+            annex_a.csv_lines(rows),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{chosen.filename(first, last)}"'

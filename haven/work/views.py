@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from haven.accounts.permissions import Capability, requires, user_can
 from haven.core.http import AuthenticatedRequest
+from haven.core.services import access_log_listed
 from haven.work import selectors
 from haven.work.items import Scope, work_for
 
@@ -24,6 +25,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "caseload": list(selectors.caseload_for_worker(user=user)),
         "shown": SHOWN_ON_HOME,
     }
+    listed = [p for item in context["page_obj"] for p, _ in item.people]
+    listed += [a.person_id for a in context["caseload"]]
     if user_can(user, Capability.SEE_TEAM_WORK):
         sections = selectors.team_sections(user=user)
         open_by_worker = Counter(i.owner for i in sections["overdue"])
@@ -34,6 +37,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         unallocated = selectors.team_unallocated_children(user=user)
         context["unallocated"] = list(unallocated[:SHOWN_ON_HOME])
         context["unallocated_count"] = unallocated.count()
+        listed += [p for _, _, shown, _ in context["sections"] for i in shown for p, _ in i.people]
+        listed += [a.person_id for a in context["unallocated"]]
         context["caseloads"] = [
             (
                 f"{row['worker__first_name']} {row['worker__last_name']}",
@@ -42,6 +47,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             )
             for row in selectors.team_caseloads(user=user)
         ]
+    access_log_listed(user=user, person_ids=listed, request=request, detail="my work")
     return render(request, "work/home.html", context)
 
 
@@ -53,6 +59,12 @@ def team_list(request: AuthenticatedRequest, section: str) -> HttpResponse:
     heading, _ = selectors.TEAM_SECTIONS[section]
     items = selectors.team_sections(user=request.user)[section]
     page = Paginator(items, 50).get_page(request.GET.get("page"))
+    access_log_listed(
+        user=request.user,
+        person_ids=[p for item in page for p, _ in item.people],
+        request=request,
+        detail=f"team list: {heading}",
+    )
     return render(
         request, "work/team_list.html", {"heading": heading, "page_obj": page, "section": section}
     )

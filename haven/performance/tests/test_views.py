@@ -87,13 +87,26 @@ def test_a_list_shows_the_children_and_logs_one_view(front_door: FrontDoor, anal
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Cat Test" in html and "Dan Test" in html and "Amy Test" not in html
-    assert str(front_door.children["cat"].pk) in html
+    ids = {key: f">{child.pk}</td>" for key, child in front_door.children.items()}
+    assert ids["cat"] in html and ids["dan"] in html and ids["amy"] not in html
+    # Analysts see each child's Haven ID and the measure's fields, not who the child is.
+    assert "Cat Test" not in html and "Dan Test" not in html
     assert "Winchester" not in html and "MASH" in html  # the contact's team
-    logs = AccessLog.objects.order_by("-pk")[: AccessLog.objects.count() - before]
+    logs = AccessLog.objects.order_by("pk")[before:]
     assert [(log.action, log.detail, log.person_id) for log in logs] == [
-        (AccessAction.VIEW, "performance list contacts", None)
+        (AccessAction.VIEW, "performance list contacts", None),
+        *sorted(
+            (AccessAction.LISTED, "performance list contacts", front_door.children[k].pk)
+            for k in ("cat", "dan")
+        ),
     ]
+
+
+def test_a_manager_sees_the_names_of_the_children_they_may_open(front_door: FrontDoor) -> None:
+    html = client_for(front_door.manager).get(
+        LIST, {"measure": "contacts", "year": "2020", "month": "2019-06"}
+    ).content.decode()
+    assert "Cat Test" in html and "Dan Test" in html
 
 
 def test_a_list_leaves_out_restricted_children(
@@ -119,10 +132,12 @@ def test_a_list_downloads_as_csv_and_logs_an_export(front_door: FrontDoor, analy
         "Authorised",
         "Team",
     ]
-    assert rows[1][1:5] == ["Amy", "Test", "01/05/2012", "21/06/2019"]
+    assert rows[1][0] == str(front_door.children["amy"].pk)
+    assert rows[1][1:5] == ["", "", "", "21/06/2019"]  # an analyst: no name or date of birth
     assert len(rows) == 2
-    log = AccessLog.objects.latest("pk")
-    assert log.action == AccessAction.EXPORT
+    assert AccessLog.objects.filter(action=AccessAction.EXPORT, user=analyst).exists()
+    listed = AccessLog.objects.get(action=AccessAction.LISTED, user=analyst)
+    assert listed.person_id == front_door.children["amy"].pk
 
 
 def test_an_unknown_measure_or_source_is_not_found(analyst: Any) -> None:
@@ -161,8 +176,10 @@ def test_annex_a_list_1_downloads_for_a_window(front_door: FrontDoor, analyst: A
     ]
     assert [r[5:] for r in rows[1:]] == [["12/04/2019", "6"], ["18/04/2019", "2A"]]
     assert rows[1][:5] == [str(front_door.children["amy"].pk), "Male", "NOBT", "01/05/2012", "6"]
-    log = AccessLog.objects.latest("pk")
-    assert log.action == AccessAction.EXPORT and log.detail.startswith("Annex A list 1")
+    export = AccessLog.objects.get(action=AccessAction.EXPORT)
+    assert export.detail.startswith("Annex A list 1")
+    listed = AccessLog.objects.filter(action=AccessAction.LISTED).values_list("person_id", flat=True)
+    assert sorted(listed) == sorted({int(r[0]) for r in rows[1:]})
 
 
 def test_annex_a_form_says_what_is_wrong(analyst: Any) -> None:
