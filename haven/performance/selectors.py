@@ -425,6 +425,7 @@ def snapshot_rows(
                 row_id=F("pk"),
                 child_id=F("pk"),
                 event=F("date_of_birth"),
+                event_is_birth=Value(True),
                 team_name=Value("", output_field=CharField()),
             )
             .order_by("event", "row_id")
@@ -465,7 +466,14 @@ def _seen_by(
     return [
         {**row, "may_open": True}
         if row["child_id"] in visible
-        else {**row, "given_names": "", "family_name": "", "date_of_birth": None, "may_open": False}
+        else {
+            **row,
+            "given_names": "",
+            "family_name": "",
+            "date_of_birth": None,
+            "event": None if row.get("event_is_birth") else row["event"],
+            "may_open": False,
+        }
         for row in chunk
     ]
 
