@@ -13,3 +13,8 @@ class AssessmentsConfig(AppConfig):
 
         register_event_kinds(events.AssessmentEvent)
         register_provider(work.assessment_items)
+
+        from haven.assessments.models import Assessment
+        from haven.people.ownership import register_person_owned
+
+        register_person_owned(Assessment)

@@ -5,3 +5,11 @@ class ChildInNeedConfig(AppConfig):
     name = "haven.childinneed"
     label = "childinneed"
     verbose_name = "Children in need"
+
+    def ready(self) -> None:
+        from haven.childinneed.models import CINPlan
+        from haven.people.ownership import refuse_if_both_open, register_person_owned
+
+        register_person_owned(
+            CINPlan, on_clash=refuse_if_both_open(CINPlan, "an open child in need plan")
+        )

@@ -15,3 +15,17 @@ class FrontDoorConfig(AppConfig):
         register_event_kinds(events.FrontDoorEvent)
         register_rule(access.front_door_children)
         register_provider(work.front_door_items)
+
+        from haven.frontdoor import models, selectors
+        from haven.people.ownership import refuse_if_both_open, register_person_owned
+
+        register_person_owned(models.ContactChild, on_clash=selectors.same_contact_merge_clash)
+        register_person_owned(
+            models.Referral,
+            on_clash=refuse_if_both_open(
+                models.Referral,
+                "an open child in need episode",
+                end_field="closure_date",
+                start_field="referral_date",
+            ),
+        )

@@ -336,6 +336,12 @@ class Referral(VersionedModel):
                 | Q(closure_date__isnull=False) & ~Q(closure_reason=""),
                 name="referral_closure_has_reason",
             ),
+            # A second referral while one is open would be a second CIN episode at once.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(closure_date__isnull=True),
+                name="referral_one_open_episode_per_child",
+            ),
         ]
 
     def __str__(self) -> str:

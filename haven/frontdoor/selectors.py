@@ -119,3 +119,19 @@ def mash_inbox(*, user: Any, show: str = "all") -> QuerySet[Contact]:
         )
         .order_by("decision_due", "received_at")
     )
+
+
+def same_contact_merge_clash(keep: Any, duplicate: Any) -> list[str]:
+    """Both records on one contact would be the same child twice, each with a decision: which
+    decision stands is for the front door to say before the records are merged."""
+    shared = (
+        ContactChild.objects.filter(person=duplicate)
+        .filter(contact__in=ContactChild.objects.filter(person=keep).values("contact"))
+        .values_list("contact_id", flat=True)
+        .order_by("contact_id")
+    )
+    return [
+        f"Both records are on contact {contact_id}, each with its own decision: correct the "
+        "contact so the child is on it once before merging"
+        for contact_id in shared
+    ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -289,6 +289,29 @@ def _check_can_be_referred(person: Person) -> None:
                 )
             }
         )
+    _check_no_open_episode(person)
+
+
+def _open_episode_message(person: Person) -> str | None:
+    open_referral = (
+        Referral.objects.filter(person=person, closure_date__isnull=True)
+        .select_related("team")
+        .first()
+    )
+    if open_referral is None:
+        return None
+    team = f", held by {open_referral.team}" if open_referral.team else ""
+    return (
+        f"{person.full_name} already has an open child in need episode (referred "
+        f"{long_date(open_referral.referral_date)}{team}): a child has one episode at a time. "
+        "Pass this contact to the team holding the case, or close that episode first"
+    )
+
+
+def _check_no_open_episode(person: Person) -> None:
+    message = _open_episode_message(person)
+    if message:
+        raise ValidationError({"outcome": message})
 
 
 def is_re_referral(
@@ -320,16 +343,22 @@ def referral_create(
     _check_can_be_referred(person)
     if referral_date > timezone.localdate():
         raise ValidationError({"referral_date": "The referral date must be today or in the past"})
-    referral = Referral.objects.create(
-        person=person,
-        contact_child=contact_child,
-        referral_date=referral_date,
-        source=source,
-        primary_need=primary_need,
-        is_re_referral=is_re_referral(person, referral_date),
-        team=team,
-        created_by=by,
-    )
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                person=person,
+                contact_child=contact_child,
+                referral_date=referral_date,
+                source=source,
+                primary_need=primary_need,
+                is_re_referral=is_re_referral(person, referral_date),
+                team=team,
+                created_by=by,
+            )
+    except IntegrityError:
+        # Another episode opened between the check and now (two decisions authorised at once).
+        _check_no_open_episode(person)
+        raise
     events.referral_opened(referral, by=by)
     people.allocation_set(person=person, by=by, team=team, start_date=referral_date)
     assessments.assessment_start(referral=referral, by=by, start_date=referral_date)

@@ -59,11 +59,20 @@ _NAME_TYPE_LABELS = {
 }
 
 
+# What an exact identifier match is called on the page: it is almost certainly the same person.
+IDENTIFIER_MATCH_LABELS = {"nhs_number": "Same NHS number", "upn": "Same UPN"}
+
+
 @dataclass
 class SearchHit:
     person: Person
     score: float
     matched_on: list[str]
+
+    @property
+    def identifier_matches(self) -> list[str]:
+        """The exact identifier matches ("Same NHS number"), labelled so no one can miss them."""
+        return [label for key, label in IDENTIFIER_MATCH_LABELS.items() if key in self.matched_on]
 
 
 # -- reading the search box -----------------------------------------------------------------

@@ -15,10 +15,9 @@ from django.utils import timezone
 from haven.accounts.models import Team, User
 from haven.accounts.permissions import Capability, user_can
 from haven.accounts.services import alert_send, team_managers
-from haven.chronology.models import ChronologyEvent
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
-from haven.people import access, events
+from haven.people import access, events, ownership
 from haven.people.models import (
     Address,
     Allocation,
@@ -147,8 +146,13 @@ def person_create(
     disabilities: list[str] = (),  # type: ignore[assignment]
     address: AddressData | None = None,
     team: Team | None = None,
+    confirmed_not_duplicate: bool = False,
 ) -> Person:
+    """Create a person. A second record with an NHS number another record already holds is
+    refused unless the user has seen the match and confirmed it is someone else."""
     values = _clean_details({f: details.get(f) for f in DETAIL_FIELDS if f in details}, kind=kind)
+    if values.get("nhs_number") and not confirmed_not_duplicate:
+        _refuse_known_nhs_number(values["nhs_number"])
     if address is not None:
         address = _clean_address(address)
     person = Person.objects.create(
@@ -163,6 +167,20 @@ def person_create(
     if team is not None:
         allocation_set(person=person, by=by, team=team)
     return person
+
+
+def _refuse_known_nhs_number(nhs_number: str) -> None:
+    # Which record holds it is not said: the user may not be entitled to know of it. The
+    # create page lists the matches they may see, and confirming there creates the record.
+    if Person.objects.filter(nhs_number=nhs_number, merged_into__isnull=True).exists():
+        raise ValidationError(
+            {
+                "nhs_number": (
+                    "Another record already has this NHS number: search for it, and create a "
+                    "new record only if it is a different person"
+                )
+            }
+        )
 
 
 def _blank(field: str) -> Any:
@@ -373,16 +391,22 @@ def person_restrict(*, person: Person, by: User, named_users: list[User]) -> Non
 
 @transaction.atomic
 def person_merge(*, keep: Person, duplicate: Person, by: User) -> Person:
-    """Merge ``duplicate`` into ``keep``: everything recorded about the duplicate moves across;
-    the duplicate stays as a pointer, so its history and audit trail still lead somewhere."""
+    """Merge ``duplicate`` into ``keep``: every record registered as belonging to a person
+    (``haven.people.ownership``) moves across in this one transaction, or, if the two records
+    clash (both have an open plan, ...), nothing moves and the clash is named. The duplicate
+    stays as a pointer, so its history and audit trail still lead somewhere."""
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": "Choose a different record to merge"})
+    keep = Person.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
     if duplicate.merged_into_id is not None or keep.merged_into_id is not None:
         raise ValidationError({"duplicate": "One of these records has already been merged"})
     if keep.kind != duplicate.kind:
         raise ValidationError({"duplicate": "A child's record can only be merged with a child's"})
-    keep = Person.objects.select_for_update().get(pk=keep.pk)
-    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    try:
+        ownership.move_everything(keep=keep, duplicate=duplicate)
+    except ownership.MergeClash as clash:
+        raise ValidationError({"duplicate": clash.messages}) from clash
     # Fill gaps in the kept record from the duplicate; never overwrite what it has.
     gaps = {
         f: getattr(duplicate, f)
@@ -391,6 +415,20 @@ def person_merge(*, keep: Person, duplicate: Person, by: User) -> Person:
     }
     if gaps:
         Person.objects.filter(pk=keep.pk).update(**gaps, version=F("version") + 1)
+    Person.objects.filter(pk=duplicate.pk).update(
+        merged_into=keep, version=F("version") + 1, updated_at=timezone.now()
+    )
+    keep.refresh_from_db()
+    events.merged(keep, duplicate, by=by)
+    return keep
+
+
+# -- how a merge combines the people package's own records (registered in apps.py) ----------
+
+
+def merge_names(keep: Person, duplicate: Person) -> None:
+    """The duplicate's name becomes a previous name of the kept record; its other names move.
+    Its primary name row stays, kept in step with the merged record by the trigger."""
     if (duplicate.given_names, duplicate.family_name) != (keep.given_names, keep.family_name):
         PersonName.objects.create(
             person=keep,
@@ -401,14 +439,20 @@ def person_merge(*, keep: Person, duplicate: Person, by: User) -> Person:
     PersonName.objects.filter(person=duplicate).exclude(name_type=NameType.PRIMARY).update(
         person=keep
     )
-    for model in (Address, InvolvedProfessional, ChronologyEvent, BreakGlassGrant):
-        model.objects.filter(person=duplicate).update(person=keep)  # type: ignore[attr-defined]
+
+
+def merge_disabilities(keep: Person, duplicate: Person) -> None:
     codes = set(duplicate.disabilities.values_list("code", flat=True))
     codes |= set(keep.disabilities.values_list("code", flat=True))
     if len(codes) > 1:
         codes.discard("NONE")
     duplicate.disabilities.all().delete()
     _set_disabilities(keep, sorted(codes))
+
+
+def merge_relationships(keep: Person, duplicate: Person) -> None:
+    """Each relationship moves unless the kept record already has it (or it would relate the
+    kept record to itself); what is left on the duplicate is then redundant."""
     for rel in Relationship.objects.filter(relative_of=duplicate):
         if (
             not Relationship.objects.filter(
@@ -427,23 +471,30 @@ def person_merge(*, keep: Person, duplicate: Person, by: User) -> Person:
             Relationship.objects.filter(pk=rel.pk).update(person=keep)
     Relationship.objects.filter(person=duplicate).delete()
     Relationship.objects.filter(relative_of=duplicate).delete()
-    # The duplicate's allocations become closed history on the kept record.
+
+
+def merge_allocations(keep: Person, duplicate: Person) -> None:
+    """The duplicate's allocations become history on the kept record; its open allocation
+    ends today if the kept record is already allocated."""
     open_dup = Allocation.objects.filter(person=duplicate, end_date__isnull=True)
     if Allocation.objects.filter(person=keep, end_date__isnull=True).exists():
-        open_dup.update(end_date=timezone.localdate())
+        today = timezone.localdate()
+        # An allocation that started today ends today; one due to start later cannot be open.
+        open_dup.filter(start_date__gt=today).update(end_date=F("start_date"))
+        open_dup.update(end_date=today)
     Allocation.objects.filter(person=duplicate).update(person=keep)
+
+
+def merge_restrictions(keep: Person, duplicate: Person) -> None:
+    """Whoever was named on either record is named on the kept one; a restricted duplicate
+    restricts the kept record. The duplicate keeps its own names, so that the pointer stays
+    as closed as the record it was."""
     for grant in RestrictedAccess.objects.filter(person=duplicate):
         RestrictedAccess.objects.get_or_create(
             person=keep, user=grant.user, defaults={"granted_by": grant.granted_by}
         )
     if duplicate.is_restricted and not keep.is_restricted:
         Person.objects.filter(pk=keep.pk).update(is_restricted=True)
-    Person.objects.filter(pk=duplicate.pk).update(
-        merged_into=keep, version=F("version") + 1, updated_at=timezone.now()
-    )
-    keep.refresh_from_db()
-    events.merged(keep, duplicate, by=by)
-    return keep
 
 
 @transaction.atomic

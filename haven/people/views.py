@@ -170,6 +170,7 @@ def person_create(request: AuthenticatedRequest) -> HttpResponse:
                     disabilities=data["disabilities"],
                     address=address,
                     team=data["team"],
+                    confirmed_not_duplicate=data["confirm_not_duplicate"],
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)

@@ -13,3 +13,13 @@ class ProtectionConfig(AppConfig):
 
         register_event_kinds(events.ProtectionEvent)
         register_provider(work.protection_items)
+
+        from haven.people.ownership import register_person_owned
+        from haven.protection import models, selectors
+
+        register_person_owned(models.StrategyDiscussion)
+        register_person_owned(models.S47Enquiry)
+        register_person_owned(models.Conference)
+        register_person_owned(models.ChildProtectionPlan, on_clash=selectors.cp_plans_merge_clash)
+        register_person_owned(models.CoreGroup)
+        register_person_owned(models.Visit)

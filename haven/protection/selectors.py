@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from haven.childinneed.models import CINPlan
+from haven.core.dates import long_date
 from haven.frontdoor.models import Referral
 from haven.people.models import Person
 from haven.protection.models import ChildProtectionPlan, Conference, CoreGroup, S47Enquiry, Visit
@@ -43,3 +44,22 @@ def protection_record(*, person: Person) -> dict[str, Any]:
     )
     open_referral = next((r for r in referrals if r.closure_date is None), None)
     return {"referrals": referrals, "open_referral": open_referral}
+
+
+def cp_plans_merge_clash(keep: Any, duplicate: Any) -> list[str]:
+    """A child cannot have two child protection plans at once (the cpp_no_overlap constraint):
+    two records whose plans overlap cannot be merged until one plan is corrected."""
+    clashes = []
+    for plan in ChildProtectionPlan.objects.filter(person=duplicate).order_by("start_date"):
+        other = (
+            ChildProtectionPlan.objects.filter(person=keep, period__overlap=plan.period)
+            .order_by("start_date")
+            .first()
+        )
+        if other is not None:
+            clashes.append(
+                "Both records have a child protection plan at the same time "
+                f"(record {keep.pk} from {long_date(other.start_date)}, record {duplicate.pk} "
+                f"from {long_date(plan.start_date)}): end or correct one before merging"
+            )
+    return clashes

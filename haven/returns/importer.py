@@ -377,6 +377,8 @@ CONSTRAINT_REASONS = {
     "referral_closes_after_it_opens": "an episode closes before its referral date",
     "referral_closure_has_reason": "an episode has a closure date without a reason, or a reason "
     "without a date",
+    "referral_one_open_episode_per_child": "the child has two open episodes (no closure date) at "
+    "once, in this file or with an episode already in Haven",
     "assessment_authorised_after_start": "an assessment is authorised before it started",
     "cin_plan_ends_after_start": "a CIN plan ends before it starts",
     "cin_plan_one_open_per_child": "the child has two open CIN plans",

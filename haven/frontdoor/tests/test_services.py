@@ -3,6 +3,7 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.accounts.models import Role
@@ -144,9 +145,16 @@ def refer(child, fd_manager, teams, on):
                                     team=teams["assessment"])
 
 
+def closed(referral, on):
+    """The episode as it stands once closed (history for the next referral to look back on)."""
+    Referral.objects.filter(pk=referral.pk).update(closure_date=on, closure_reason="RC8")
+    referral.refresh_from_db()
+    return referral
+
+
 def test_a_referral_within_12_months_of_the_last_is_a_re_referral(child, fd_manager, teams):
-    first = refer(child, fd_manager, teams, datetime.date(2023, 5, 10))
-    again = refer(child, fd_manager, teams, datetime.date(2024, 5, 9))
+    first = closed(refer(child, fd_manager, teams, datetime.date(2023, 5, 10)), datetime.date(2023, 6, 1))
+    again = closed(refer(child, fd_manager, teams, datetime.date(2024, 5, 9)), datetime.date(2024, 6, 1))
     later = refer(child, fd_manager, teams, datetime.date(2025, 5, 20))
     assert not first.is_re_referral and again.is_re_referral and not later.is_re_referral
 
@@ -160,7 +168,7 @@ def test_a_referral_starts_an_assessment_due_45_working_days_later(child, fd_man
 
 
 def test_correcting_the_referral_date_recomputes_the_deadline_and_flag(child, fd_manager, teams):
-    refer(child, fd_manager, teams, datetime.date(2023, 1, 10))
+    closed(refer(child, fd_manager, teams, datetime.date(2023, 1, 10)), datetime.date(2023, 2, 1))
     referral = refer(child, fd_manager, teams, datetime.date(2024, 3, 28))
     assert not referral.is_re_referral
     services.referral_correct_date(referral=referral, by=fd_manager, referral_date=datetime.date(2023, 12, 1))
@@ -200,3 +208,49 @@ def test_an_unassigned_contact_can_be_given_to_a_mash_worker(fd_manager, mash, t
     done = manager_client.post(f"/front-door/contacts/{contact.pk}/assign/", {"assign-worker": mash.pk})
     assert done.status_code == 302
     assert mash_inbox(user=mash, show="mine").get() == contact
+
+
+def test_a_second_referral_while_an_episode_is_open_is_refused_with_a_message(child, fd_manager, teams):
+    first = refer(child, fd_manager, teams, datetime.date(2024, 3, 1))
+    with pytest.raises(ValidationError, match="already has an open child in need episode") as error:
+        refer(child, fd_manager, teams, datetime.date(2024, 4, 2))
+    assert "referred 1 March 2024, held by Winchester assessment" in str(error.value)
+    assert list(Referral.objects.filter(person=child)) == [first]
+    assert Assessment.objects.filter(person=child).count() == 1
+
+
+def test_a_referral_decision_for_a_child_with_an_open_episode_is_refused_before_it_is_saved(
+        mash, fd_manager, teams, child):
+    refer(child, fd_manager, teams, datetime.date(2024, 3, 1))
+    decision = new_contact(mash, teams, [child]).children.get()
+    with pytest.raises(ValidationError) as error:
+        services.decision_record(contact_child=decision, by=fd_manager, level_of_need=4,
+                                 outcome="strategy_discussion", rationale="New injury",
+                                 referral_team=teams["assessment"])
+    assert "already has an open child in need episode" in error.value.message_dict["outcome"][0]
+    decision.refresh_from_db()
+    assert decision.outcome == "" and Referral.objects.filter(person=child).count() == 1
+
+
+def test_an_episode_opened_between_decision_and_authorisation_refuses_the_authorisation(
+        mash, fd_manager, teams, child):
+    decision = services.decision_record(contact_child=new_contact(mash, teams, [child]).children.get(),
+                                        by=mash, level_of_need=3, outcome="referral", rationale="Neglect")
+    refer(child, fd_manager, teams, datetime.date(2024, 3, 1))
+    with pytest.raises(ValidationError, match="already has an open child in need episode"):
+        services.decision_authorise(contact_child=decision, by=fd_manager, referral_team=teams["assessment"])
+    decision.refresh_from_db()
+    assert decision.authorised_at is None and not ReferrerFeedback.objects.exists()
+
+
+def test_a_new_referral_after_the_episode_closes_is_accepted(child, fd_manager, teams):
+    closed(refer(child, fd_manager, teams, datetime.date(2024, 3, 1)), datetime.date(2024, 3, 20))
+    again = refer(child, fd_manager, teams, datetime.date(2024, 4, 2))
+    assert again.is_open and again.is_re_referral
+
+
+def test_the_database_refuses_a_second_open_episode_whatever_writes_it(child, fd_manager, teams):
+    first = refer(child, fd_manager, teams, datetime.date(2024, 3, 1))
+    with pytest.raises(IntegrityError, match="referral_one_open_episode_per_child"), transaction.atomic():
+        Referral.objects.create(person=child, referral_date=datetime.date(2024, 4, 2), source="6")
+    assert list(Referral.objects.filter(person=child, closure_date__isnull=True)) == [first]
