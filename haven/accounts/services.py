@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -57,19 +58,51 @@ def totp_device_for(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def totp_enrolment_start(*, user: User) -> TOTPDevice:
-    """A new, unconfirmed authenticator for ``user`` (replacing any earlier unconfirmed one)."""
+class SecondFactorNeeded(PermissionDenied):
+    """Setting up an authenticator when one is already confirmed needs a session that has
+    entered a code from it: a password alone must never be enough to take over the second
+    factor."""
+
+
+def _enrolment_check(*, user: User, verified: bool) -> None:
+    if not verified and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise SecondFactorNeeded("Enter a code from your current authenticator app first")
+
+
+def totp_enrolment_start(*, user: User, verified: bool) -> TOTPDevice:
+    """A new, unconfirmed authenticator for ``user`` (replacing any earlier unconfirmed one).
+    ``verified`` says whether this session has entered a code from a confirmed device."""
+    _enrolment_check(user=user, verified=verified)
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def totp_enrolment_confirm(*, device: TOTPDevice, token: str) -> bool:
-    if not device.verify_token(token.strip().replace(" ", "")):
-        return False
+def totp_enrolment_confirm(*, device: TOTPDevice, token: str, verified: bool) -> bool:
+    """Confirm ``device`` with a code from it. Any device it replaces is deleted (the audit
+    trigger keeps the deleted row) and the user is told, so a change is never silent."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+        # One enrolment at a time per user, and the check made under that lock.
+        user = User.objects.select_for_update().get(pk=device.user_id)
+        _enrolment_check(user=user, verified=verified)
+        if not device.verify_token(token.strip().replace(" ", "")):
+            return False
+        replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+        replacing = replaced.exists()
+        replaced.delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        when = timezone.localtime().strftime("%-d %B %Y at %H:%M")
+        if replacing:
+            message = (
+                f"Your authenticator app was replaced on {when}. Codes from the old app no "
+                "longer work. If you did not do this, tell your administrator now."
+            )
+        else:
+            message = (
+                f"An authenticator app was set up for your account on {when}. If you did "
+                "not do this, tell your administrator now."
+            )
+        alert_send(recipients=[user], message=message)
     return True
 
 
