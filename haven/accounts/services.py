@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -27,9 +27,31 @@ class SignInResult:
     locked: bool = False
 
 
+# The first key of the advisory locks that serialise sign-in attempts for one username.
+SIGN_IN_LOCK = 0x5149  # arbitrary, but fixed: other advisory locks must choose another
+
+
 def _recent_failures(username: str) -> int:
     since = timezone.now() - datetime.timedelta(seconds=settings.HAVEN_LOGIN_WINDOW_SECONDS)
     return SignInAttempt.objects.filter(username=username, succeeded=False, at__gte=since).count()
+
+
+def _attempt_reserve(*, username: str, ip_address: str | None) -> SignInAttempt | None:
+    """Record an attempt as failed BEFORE its password is checked, counting and recording
+    under a per-username advisory lock, so parallel attempts cannot all see the same count:
+    at most HAVEN_LOGIN_MAX_FAILURES passwords are ever checked in a window. Returns None
+    when the username is locked. The lock is held for two short statements, never while
+    a password is hashed."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [SIGN_IN_LOCK, username]
+            )
+        locked = _recent_failures(username) >= settings.HAVEN_LOGIN_MAX_FAILURES
+        attempt = SignInAttempt.objects.create(
+            username=username, succeeded=False, ip_address=ip_address
+        )
+    return None if locked else attempt
 
 
 def sign_in_check(*, request: HttpRequest, username: str, password: str) -> SignInResult:
@@ -37,13 +59,13 @@ def sign_in_check(*, request: HttpRequest, username: str, password: str) -> Sign
     window, even the right password is refused. Unknown usernames and wrong passwords are
     treated alike, so the answer never tells which it was."""
     key = username.strip().lower()
-    if _recent_failures(key) >= settings.HAVEN_LOGIN_MAX_FAILURES:
-        SignInAttempt.objects.create(username=key, succeeded=False, ip_address=client_ip(request))
+    attempt = _attempt_reserve(username=key, ip_address=client_ip(request))
+    if attempt is None:
         return SignInResult(user=None, locked=True)
     user = authenticate(request, username=username.strip(), password=password)
-    SignInAttempt.objects.create(
-        username=key, succeeded=user is not None, ip_address=client_ip(request)
-    )
+    if user is None:
+        return SignInResult(user=None)
+    SignInAttempt.objects.filter(pk=attempt.pk).update(succeeded=True)
     return SignInResult(user=user if isinstance(user, User) else None)
 
 
