@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -128,6 +129,12 @@ def totp_enrolment_confirm(*, device: TOTPDevice, token: str, verified: bool) ->
     return True
 
 
+def password_check(*, password: str, user: User) -> None:
+    """Every password Haven sets goes through Django's validators first (Django's own
+    ``set_password`` does not run them). Raises ValidationError with one message per rule."""
+    validate_password(password, user=user)
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -140,6 +147,13 @@ def user_create(
     email: str = "",
     job_title: str = "",
 ) -> User:
+    """Raises ValidationError, naming each rule broken, if ``password`` fails the password
+    rules (AUTH_PASSWORD_VALIDATORS: 12 characters or more, not a common password, not too
+    like the user's name or email)."""
+    password_check(
+        password=password,
+        user=User(username=username, first_name=first_name, last_name=last_name, email=email),
+    )
     user = User.objects.create_user(
         username=username,
         password=password,
