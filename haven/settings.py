@@ -10,6 +10,7 @@ from haven.core.env import (
     envbool,
     envint,
     envlist,
+    envnetworks,
     envstr,
     var_dir,
 )
@@ -186,6 +187,8 @@ HAVEN_CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
+# Proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed; see haven.core.services.client_ip.
+HAVEN_TRUSTED_PROXIES = envnetworks("HAVEN_TRUSTED_PROXIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
