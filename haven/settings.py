@@ -5,7 +5,15 @@ from __future__ import annotations
 import secrets
 
 from haven.core import database
-from haven.core.env import PROJECT_ROOT, envbool, envint, envlist, envstr, var_dir
+from haven.core.env import (
+    PROJECT_ROOT,
+    envbool,
+    envint,
+    envlist,
+    envnetworks,
+    envstr,
+    var_dir,
+)
 
 BASE_DIR = PROJECT_ROOT
 VAR_DIR = var_dir()
@@ -55,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "haven.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,8 +124,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = envbool("HAVEN_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind HTTPS: cookies only over HTTPS, and browsers told to use nothing else for a year.
+# (Sent by haven.core.middleware.SecurityHeadersMiddleware on every response, not only those
+# Django sees as secure: TLS usually ends at a proxy, and browsers ignore HSTS over HTTP.)
+HAVEN_SECURE_COOKIES = envbool("HAVEN_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = HAVEN_SECURE_COOKIES
+CSRF_COOKIE_SECURE = HAVEN_SECURE_COOKIES
+HAVEN_HSTS_SECONDS = 365 * 24 * 3600 if HAVEN_SECURE_COOKIES else 0
 
 # Lock a username (not an address: council offices share one) after too many failures.
 HAVEN_LOGIN_MAX_FAILURES = envint("HAVEN_LOGIN_MAX_FAILURES", 10)
@@ -160,6 +174,22 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere (templates, static files, htmx, GOV.UK Frontend), so
+# injected markup cannot run. Set on every response by SecurityHeadersMiddleware.
+HAVEN_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+# Proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed; see haven.core.services.client_ip.
+HAVEN_TRUSTED_PROXIES = envnetworks("HAVEN_TRUSTED_PROXIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

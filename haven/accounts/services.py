@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,9 +28,31 @@ class SignInResult:
     locked: bool = False
 
 
+# The first key of the advisory locks that serialise sign-in attempts for one username.
+SIGN_IN_LOCK = 0x5149  # arbitrary, but fixed: other advisory locks must choose another
+
+
 def _recent_failures(username: str) -> int:
     since = timezone.now() - datetime.timedelta(seconds=settings.HAVEN_LOGIN_WINDOW_SECONDS)
     return SignInAttempt.objects.filter(username=username, succeeded=False, at__gte=since).count()
+
+
+def _attempt_reserve(*, username: str, ip_address: str | None) -> SignInAttempt | None:
+    """Record an attempt as failed BEFORE its password is checked, counting and recording
+    under a per-username advisory lock, so parallel attempts cannot all see the same count:
+    at most HAVEN_LOGIN_MAX_FAILURES passwords are ever checked in a window. Returns None
+    when the username is locked. The lock is held for two short statements, never while
+    a password is hashed."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [SIGN_IN_LOCK, username]
+            )
+        locked = _recent_failures(username) >= settings.HAVEN_LOGIN_MAX_FAILURES
+        attempt = SignInAttempt.objects.create(
+            username=username, succeeded=False, ip_address=ip_address
+        )
+    return None if locked else attempt
 
 
 def sign_in_check(*, request: HttpRequest, username: str, password: str) -> SignInResult:
@@ -36,13 +60,13 @@ def sign_in_check(*, request: HttpRequest, username: str, password: str) -> Sign
     window, even the right password is refused. Unknown usernames and wrong passwords are
     treated alike, so the answer never tells which it was."""
     key = username.strip().lower()
-    if _recent_failures(key) >= settings.HAVEN_LOGIN_MAX_FAILURES:
-        SignInAttempt.objects.create(username=key, succeeded=False, ip_address=client_ip(request))
+    attempt = _attempt_reserve(username=key, ip_address=client_ip(request))
+    if attempt is None:
         return SignInResult(user=None, locked=True)
     user = authenticate(request, username=username.strip(), password=password)
-    SignInAttempt.objects.create(
-        username=key, succeeded=user is not None, ip_address=client_ip(request)
-    )
+    if user is None:
+        return SignInResult(user=None)
+    SignInAttempt.objects.filter(pk=attempt.pk).update(succeeded=True)
     return SignInResult(user=user if isinstance(user, User) else None)
 
 
@@ -57,20 +81,58 @@ def totp_device_for(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def totp_enrolment_start(*, user: User) -> TOTPDevice:
-    """A new, unconfirmed authenticator for ``user`` (replacing any earlier unconfirmed one)."""
+class SecondFactorNeeded(PermissionDenied):
+    """Setting up an authenticator when one is already confirmed needs a session that has
+    entered a code from it: a password alone must never be enough to take over the second
+    factor."""
+
+
+def _enrolment_check(*, user: User, verified: bool) -> None:
+    if not verified and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise SecondFactorNeeded("Enter a code from your current authenticator app first")
+
+
+def totp_enrolment_start(*, user: User, verified: bool) -> TOTPDevice:
+    """A new, unconfirmed authenticator for ``user`` (replacing any earlier unconfirmed one).
+    ``verified`` says whether this session has entered a code from a confirmed device."""
+    _enrolment_check(user=user, verified=verified)
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-def totp_enrolment_confirm(*, device: TOTPDevice, token: str) -> bool:
-    if not device.verify_token(token.strip().replace(" ", "")):
-        return False
+def totp_enrolment_confirm(*, device: TOTPDevice, token: str, verified: bool) -> bool:
+    """Confirm ``device`` with a code from it. Any device it replaces is deleted (the audit
+    trigger keeps the deleted row) and the user is told, so a change is never silent."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+        # One enrolment at a time per user, and the check made under that lock.
+        user = User.objects.select_for_update().get(pk=device.user_id)
+        _enrolment_check(user=user, verified=verified)
+        if not device.verify_token(token.strip().replace(" ", "")):
+            return False
+        replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
+        replacing = replaced.exists()
+        replaced.delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        when = timezone.localtime().strftime("%-d %B %Y at %H:%M")
+        if replacing:
+            message = (
+                f"Your authenticator app was replaced on {when}. Codes from the old app no "
+                "longer work. If you did not do this, tell your administrator now."
+            )
+        else:
+            message = (
+                f"An authenticator app was set up for your account on {when}. If you did "
+                "not do this, tell your administrator now."
+            )
+        alert_send(recipients=[user], message=message)
     return True
+
+
+def password_check(*, password: str, user: User) -> None:
+    """Every password Haven sets goes through Django's validators first (Django's own
+    ``set_password`` does not run them). Raises ValidationError with one message per rule."""
+    validate_password(password, user=user)
 
 
 @transaction.atomic
@@ -85,6 +147,13 @@ def user_create(
     email: str = "",
     job_title: str = "",
 ) -> User:
+    """Raises ValidationError, naming each rule broken, if ``password`` fails the password
+    rules (AUTH_PASSWORD_VALIDATORS: 12 characters or more, not a common password, not too
+    like the user's name or email)."""
+    password_check(
+        password=password,
+        user=User(username=username, first_name=first_name, last_name=last_name, email=email),
+    )
     user = User.objects.create_user(
         username=username,
         password=password,

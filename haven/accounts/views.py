@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -77,20 +78,37 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _verified(request: AuthenticatedRequest) -> bool:
+    return bool(request.user.is_verified())  # type: ignore[attr-defined]
+
+
 def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
+    verified = _verified(request)
+    replacing = services.totp_device_for(request.user) is not None
     device_id = request.session.get("totp_enrolment_device")
     device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
-    if device is None:
-        device = services.totp_enrolment_start(user=request.user)
-        request.session["totp_enrolment_device"] = device.pk
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if services.totp_enrolment_confirm(device=device, token=form.cleaned_data["code"]):
-            del request.session["totp_enrolment_device"]
-            otp_login(request, device)
-            messages.success(request, "Your authenticator app is set up")
-            return redirect("work:home")
-        form.add_error("code", "That code is not right: enter the code now shown in the app")
+    try:
+        if device is None:
+            device = services.totp_enrolment_start(user=request.user, verified=verified)
+            request.session["totp_enrolment_device"] = device.pk
+        if request.method == "POST" and form.is_valid():
+            if services.totp_enrolment_confirm(
+                device=device, token=form.cleaned_data["code"], verified=verified
+            ):
+                del request.session["totp_enrolment_device"]
+                otp_login(request, device)
+                messages.success(request, "Your authenticator app is set up")
+                return redirect("work:home")
+            form.add_error("code", "That code is not right: enter the code now shown in the app")
+    except services.SecondFactorNeeded:
+        messages.info(
+            request,
+            "Enter a code from the authenticator app you use now before setting up a new one. "
+            "If you no longer have it, ask your administrator to reset your second factor.",
+        )
+        setup = reverse("accounts:two_factor_setup")
+        return redirect(f"{reverse('accounts:two_factor')}?next={setup}")
     secret = b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code")
     return render(
@@ -98,6 +116,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
         "accounts/two_factor_setup.html",
         {
             "form": form,
+            "replacing": replacing,
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "qr_svg": qr_svg,
         },

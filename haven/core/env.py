@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -34,6 +35,20 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def envnetworks(name: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated IP addresses or CIDR ranges, e.g. ``10.0.0.5,10.1.0.0/16``."""
+    networks = []
+    for item in envlist(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ValueError(f"{name}: {item!r} is not an IP address or CIDR range") from exc
+    return tuple(networks)
 
 
 def var_dir() -> Path:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection
 
 from haven.core.models import AccessAction, AccessLog
@@ -29,13 +31,43 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
+def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The address of the browser that sent ``request``, for sign-in attempts and the access
+    log. X-Forwarded-For is believed only when the request came from a proxy listed in
+    HAVEN_TRUSTED_PROXIES, and then only as far as the trusted proxies wrote it: the
+    right-most address in it that is not a trusted proxy. Anything to its left was written by
+    the client and may be forged."""
     if request is None:
         return None
-    # Haven sits behind at most one trusted proxy in council deployments.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    remote = _ip(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
+    trusted = settings.HAVEN_TRUSTED_PROXIES
+
+    def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address in network for network in trusted)
+
+    if not is_trusted(remote):
+        return str(remote)
+    # Each trusted proxy appended the address it was sent the request from. Walk back from
+    # the right while the hops are trusted proxies; the first other address is the client.
+    nearest = remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed([h for h in hops if h.strip()]):
+        address = _ip(hop)
+        if address is None:
+            break  # not something a proxy writes: believe no further
+        if not is_trusted(address):
+            return str(address)
+        nearest = address
+    return str(nearest)
 
 
 def _access_log_row(

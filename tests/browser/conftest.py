@@ -40,8 +40,20 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Chromium reports anything the Content-Security-Policy blocks on the console: every
+    # journey fails if a page needed an inline script or style.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, violations
 
 
 def assert_accessible(page: Any) -> None:

@@ -1,11 +1,15 @@
+import threading
+import time
+
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD
+from conftest import PASSWORD, CheapArgon2PasswordHasher
 from haven.accounts.models import SignInAttempt
 from haven.accounts.services import user_disable
 
@@ -113,3 +117,44 @@ def test_sign_out_needs_a_post_and_ends_the_session(as_worker):
     assert as_worker.get("/sign-out/").status_code == 405
     as_worker.post("/sign-out/")
     assert as_worker.get("/").status_code == 302
+
+
+class CountingHasher(CheapArgon2PasswordHasher):
+    """Counts password checks, each taking as long as a real Argon2 check might: the time
+    in which parallel attempts used to slip past the count."""
+
+    checks = 0
+    lock = threading.Lock()
+
+    def verify(self, password, encoded):
+        with CountingHasher.lock:
+            CountingHasher.checks += 1
+        time.sleep(0.2)
+        return super().verify(password, encoded)
+
+
+def test_parallel_guesses_check_no_more_passwords_than_the_limit(
+    transactional_db, worker, settings
+):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.checks = 0
+    attempts = 25
+    start = threading.Barrier(attempts)
+    answers = []
+
+    def guess(n):
+        try:
+            start.wait()
+            answers.append(sign_in(Client(), worker.username, f"guess number {n}").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert answers == [200] * attempts
+    assert CountingHasher.checks <= settings.HAVEN_LOGIN_MAX_FAILURES
+    assert SignInAttempt.objects.filter(username=worker.username).count() == attempts
