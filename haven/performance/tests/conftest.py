@@ -131,6 +131,10 @@ def front_door(teams: dict[str, Team], manager: User, make_child: Any) -> FrontD
     # Last year (2018/19): not counted in 2020.
     fd.contact("old", at(2019, 3, 29), "6", {"amy": ("referral", at(2019, 3, 29, 15))})
     fd.referral("amy_first", "amy", datetime.date(2018, 10, 1))
+    # Closed before the next one opens: a child has one open episode at a time.
+    Referral.objects.filter(pk=fd.referrals["amy_first"].pk).update(
+        closure_date=datetime.date(2019, 1, 31), closure_reason="RC8"
+    )
     # Friday contact, decided on Monday, the next working day: in time.
     fd.contact("friday", at(2019, 4, 12), "6", {"amy": ("referral", at(2019, 4, 15, 16))})
     # Thursday before Easter, decided on the Tuesday after Easter Monday: in time.
