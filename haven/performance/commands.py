@@ -5,7 +5,6 @@ user named on none."""
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import io
 import json
@@ -13,6 +12,7 @@ import sys
 from typing import Any
 
 from haven.cli import CommandError
+from haven.core import csv_safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,7 +68,7 @@ def figures_output(page_key: str, years: list[int], output_format: str) -> str:
     if output_format == "json":
         return json.dumps(table, indent=2) + "\n"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_safe.writer(buffer, lineterminator="\n")
     names = [m.name for m in page.measures]
     writer.writerow(["year", *names])
     for key, values in table.items():
@@ -116,7 +116,7 @@ def cmd_annex_a(args: argparse.Namespace) -> int:
         raise CommandError(f"--from {first} is after --to {last}")
     rows = 0
     with _open_out(args.out) as out:
-        writer = csv.writer(out)
+        writer = csv_safe.writer(out)
         for row in chosen.rows(first, last, None):
             writer.writerow(row)
             rows += 1
