@@ -93,10 +93,16 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _date(value: str, name: str) -> datetime.date:
+    from django.core.exceptions import ValidationError
+
+    from haven.ui.parsing import parse_iso_date
+
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--{name} {value!r} is not a date such as 2024-04-01") from None
+        return parse_iso_date(value, label=f"--{name}")
+    except ValidationError as exc:
+        if exc.code == "invalid":
+            raise CommandError(f"--{name} {value!r} is not a date such as 2024-04-01") from None
+        raise CommandError(f"{exc.messages[0]} (you gave {value!r})") from None
 
 
 def cmd_annex_a(args: argparse.Namespace) -> int:
@@ -112,8 +118,13 @@ def cmd_annex_a(args: argparse.Namespace) -> int:
             f"--list {args.list_number!r}: Haven makes Annex A lists {made}"
         ) from None
     first, last = _date(args.date_from, "from"), _date(args.date_to, "to")
+    from haven.performance.forms import annex_a_range_problem
+
     if first > last:
         raise CommandError(f"--from {first} is after --to {last}")
+    problem = annex_a_range_problem(first, last)
+    if problem:
+        raise CommandError(f"--from {first} to --to {last}: {problem[1].lower()}")
     rows = 0
     with _open_out(args.out) as out:
         writer = csv_safe.writer(out)

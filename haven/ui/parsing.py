@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 
@@ -116,6 +115,10 @@ def parse_iso_date(
     return check_date_range(day, label=label, earliest=earliest, latest=latest)
 
 
-def query_text(query: Mapping[str, str], name: str, *, label: str, default: str = "") -> str:
-    """A text filter from the query string, refused (ValidationError) if it could not be typed."""
-    return clean_text(str(query.get(name, default)), label=label, max_length=500)
+def search_text(raw: str, *, label: str) -> tuple[str, str | None]:
+    """A search box's text, stripped, and the error to show beside the box (the text is then
+    empty, so nothing is searched for)."""
+    try:
+        return clean_text(raw, label=label, max_length=500).strip(), None
+    except ValidationError as exc:
+        return "", exc.messages[0]
