@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "haven.core.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "haven.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -3,14 +3,16 @@ not entitled to a child's record gets 404 and a refused-access audit row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
 from haven.core.models import AccessLog
+from tests.urls_under_test import (
+    OTHER_ARGUMENTS,
+    RECORD_ARGUMENTS,
+    named_patterns,
+    url_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,52 +21,6 @@ PUBLIC = {"accounts:sign_in", "healthz"}
 # Person URLs that are deliberately not behind the record check: asking for emergency access
 # must be possible for a record one cannot see (the page is the same whether it exists or not).
 NOT_RECORD_PAGES = {"people:break_glass"}
-
-
-def named_patterns(
-    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, list[str]]]:
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from named_patterns(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern) and entry.name:
-            route = prefix + str(entry.pattern)
-            yield f"{namespace}{entry.name}", "/" + route, list(entry.pattern.converters)
-
-
-# Every URL argument names a record about a child; the fixture below makes one of each.
-RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id"}
-# Other URL arguments, with a value to use.
-OTHER_ARGUMENTS = {"action": "strategy-discussion", "year": "2025", "section": "overdue"}
-
-
-@pytest.fixture
-def records(child, manager, teams):
-    """One record of every kind, all about ``child``, held by the assessment team."""
-    from haven.frontdoor import services as front_door
-
-    contact = front_door.contact_create(
-        by=manager, team=teams["front_door"], received_at=timezone.now(), channel="phone",
-        source="6", summary="Police attended a domestic incident", consent="not_sought",
-        consent_basis="significant_harm", children=[child])
-    check = front_door.mash_check_request(contact=contact, by=manager, agency="police", rag="amber",
-                                          justification="Risk of significant harm")
-    decision = contact.children.get()
-    front_door.decision_record(contact_child=decision, by=manager, level_of_need=3, outcome="referral",
-                               rationale="Needs assessment", referral_team=teams["assessment"])
-    return {"person_id": child.pk, "contact_id": contact.pk, "check_id": check.pk,
-            "contact_child_id": decision.pk,
-            "assessment_id": child.assessments.get().pk}
-
-
-def url_for(route: str, ids: dict[str, int]) -> str:
-    for name, value in ids.items():
-        route = route.replace(f"<int:{name}>", str(value))
-    for name, value in OTHER_ARGUMENTS.items():
-        route = route.replace(f"<slug:{name}>", value).replace(f"<int:{name}>", value)
-    return route
 
 
 ALL = list(named_patterns())

@@ -16,6 +16,7 @@ from haven.assessments import events
 from haven.assessments.models import Assessment, AssessmentFactor, AssessmentStatus
 from haven.core.calendar import calendar, rule
 from haven.core.dates import long_date
+from haven.core.errors import ConflictError
 
 if TYPE_CHECKING:
     from haven.frontdoor.models import Referral
@@ -28,6 +29,34 @@ class ConcurrentEditError(Exception):
 
 
 ASSESSMENT_RULE = "assessment"
+
+# Which status an assessment may move to from each status. An authorised assessment is final:
+# it cannot be returned, resubmitted or authorised again.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    AssessmentStatus.IN_PROGRESS: frozenset({AssessmentStatus.SUBMITTED}),
+    AssessmentStatus.RETURNED: frozenset({AssessmentStatus.SUBMITTED}),
+    AssessmentStatus.SUBMITTED: frozenset(
+        {AssessmentStatus.AUTHORISED, AssessmentStatus.RETURNED}
+    ),
+    AssessmentStatus.AUTHORISED: frozenset(),
+}
+
+_REFUSED: dict[str, str] = {
+    AssessmentStatus.SUBMITTED: "Only an assessment in progress or returned can be submitted",
+    AssessmentStatus.AUTHORISED: "Only a submitted assessment can be authorised",
+    AssessmentStatus.RETURNED: "Only a submitted assessment can be returned",
+}
+
+
+def _lock_for_move(assessment: Assessment, to: str, field: str) -> Assessment:
+    """The assessment as it is now, locked, if it may move to ``to``; ConflictError if not
+    (another manager authorised it meanwhile, or it was never submitted)."""
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if to not in TRANSITIONS[current.status]:
+        raise ConflictError(
+            {field: f"{_REFUSED[to]}: this one is {current.get_status_display().lower()}"}
+        )
+    return current
 EDITABLE = (
     "child_seen_on",
     "seen_alone",
@@ -106,7 +135,7 @@ def assessment_update(
     if current.version != expected_version:
         raise ConcurrentEditError(current)
     if current.status in (AssessmentStatus.AUTHORISED, AssessmentStatus.SUBMITTED):
-        raise ValidationError(
+        raise ConflictError(
             {"analysis": "This assessment is with the manager and cannot be changed"}
         )
     values = _clean({k: v for k, v in values.items() if k in EDITABLE}, current)
@@ -126,6 +155,7 @@ def is_late(assessment: Assessment, on: datetime.date | None = None) -> bool:
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
+    assessment = _lock_for_move(assessment, AssessmentStatus.SUBMITTED, "analysis")
     errors = {}
     if not assessment.child_seen_on:
         errors["child_seen_on"] = "Record when the child was seen before submitting"
@@ -163,8 +193,7 @@ def assessment_authorise(
     comments: str = "",
 ) -> Assessment:
     _check_manager(by)
-    if assessment.status != AssessmentStatus.SUBMITTED:
-        raise ValidationError({"manager_comments": "Only a submitted assessment can be authorised"})
+    assessment = _lock_for_move(assessment, AssessmentStatus.AUTHORISED, "manager_comments")
     authorised_on = authorised_on or timezone.localdate()
     if authorised_on < assessment.start_date:
         raise ValidationError(
@@ -196,6 +225,7 @@ def assessment_return(*, assessment: Assessment, by: User, comments: str) -> Ass
     _check_manager(by)
     if not comments.strip():
         raise ValidationError({"manager_comments": "Say what needs to change"})
+    assessment = _lock_for_move(assessment, AssessmentStatus.RETURNED, "manager_comments")
     Assessment.objects.filter(pk=assessment.pk).update(
         status=AssessmentStatus.RETURNED,
         manager_comments=comments.strip(),

@@ -4,5 +4,5 @@ from haven.assessments import views
 
 app_name = "assessments"
 urlpatterns = [
-    path("<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
+    path("<id:assessment_id>/", views.assessment_detail, name="assessment_detail"),
 ]

@@ -10,8 +10,8 @@ class ChronologyFilterForm(GovukForm):
     kind = forms.MultipleChoiceField(
         label="Type of event", required=False, widget=forms.CheckboxSelectMultiple
     )
-    date_from = GovukDateField(label="From", required=False)
-    date_to = GovukDateField(label="To", required=False)
+    date_from = GovukDateField(label="From", required=False, historic=True)
+    date_to = GovukDateField(label="To", required=False, historic=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,9 +4,9 @@ from haven.chronology import views
 
 app_name = "chronology"
 urlpatterns = [
-    path("<int:person_id>/chronology/", views.person_chronology, name="person_chronology"),
+    path("<id:person_id>/chronology/", views.person_chronology, name="person_chronology"),
     path(
-        "<int:person_id>/chronology/print/",
+        "<id:person_id>/chronology/print/",
         views.person_chronology_print,
         name="person_chronology_print",
     ),

@@ -8,6 +8,24 @@ from django.utils.cache import add_never_cache_headers
 
 from haven.core.services import audit_context_set, new_request_id
 
+HEALTHZ_PATH = "/healthz"
+
+
+class HealthzMiddleware:
+    """``/healthz`` is answered here, first, before the session, authentication, audit and
+    sign-in middlewares: each of those may query the database, and a health check must say
+    "database down" (503 JSON), not fail with the error page it is meant to warn about."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == HEALTHZ_PATH:
+            from haven.ui.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
 
 class AuditContextMiddleware:
     """Every change a request makes is attributed to its user by the audit trigger."""

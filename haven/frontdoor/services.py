@@ -16,6 +16,7 @@ from haven.accounts.permissions import Capability, service_require, user_can
 from haven.assessments import services as assessments
 from haven.core.calendar import add_calendar_months, rule, working_day_hours
 from haven.core.dates import long_date
+from haven.core.errors import ConflictError
 from haven.frontdoor import events
 from haven.frontdoor.models import (
     REFERRAL_OUTCOMES,
@@ -191,8 +192,9 @@ def mash_check_respond(
 ) -> MashCheck:
     if not response.strip():
         raise ValidationError({"response": "Enter what the agency told us"})
+    check = MashCheck.objects.select_for_update().get(pk=check.pk)
     if check.responded_at is not None:
-        raise ValidationError({"response": "This check already has a response"})
+        raise ConflictError({"response": "This check already has a response"})
     responded_at = responded_at or timezone.now()
     if responded_at < check.requested_at:
         raise ValidationError({"responded_at": "The response cannot come before the request"})
@@ -222,8 +224,10 @@ def decision_record(
         raise ValidationError({"level_of_need": "Choose the level of need"})
     if outcome not in ContactOutcome.values:
         raise ValidationError({"outcome": "Choose the outcome"})
+    # Under a lock: a decision authorised in another tab meanwhile is not overwritten.
+    contact_child = _locked_decision(contact_child)
     if contact_child.authorised_at is not None:
-        raise ValidationError({"outcome": "This decision is already authorised"})
+        raise ConflictError({"outcome": "This decision is already authorised"})
     if outcome in REFERRAL_OUTCOMES:
         _check_can_be_referred(contact_child.person)
     ContactChild.objects.filter(pk=contact_child.pk).update(
@@ -244,6 +248,13 @@ def decision_record(
 def decision_authorise(
     *, contact_child: ContactChild, by: User, referral_team: Team | None = None
 ) -> ContactChild:
+    # Two managers authorising at once: the second waits for the first, then is told.
+    contact_child = _locked_decision(contact_child)
+    if contact_child.authorised_at is not None:
+        who = contact_child.authorised_by.display_name if contact_child.authorised_by else ""
+        raise ConflictError(
+            {"outcome": f"This decision has already been authorised{f' by {who}' if who else ''}"}
+        )
     if not contact_child.outcome:
         raise ValidationError({"outcome": "There is no decision to authorise yet"})
     if _decision_needs_authorisation():
@@ -277,6 +288,16 @@ def decision_authorise(
     if not contact.children.filter(authorised_at__isnull=True).exists():
         Contact.objects.filter(pk=contact.pk).update(completed_at=timezone.now())
     return contact_child
+
+
+def _locked_decision(contact_child: ContactChild) -> ContactChild:
+    """The decision as it is now, locked until the transaction ends. (Nothing that changes is
+    joined in: after waiting for a lock PostgreSQL re-reads the locked row, not the joined ones.)"""
+    return (
+        ContactChild.objects.select_for_update(of=("self",))
+        .select_related("person", "contact")
+        .get(pk=contact_child.pk)
+    )
 
 
 def _check_can_be_referred(person: Person) -> None:

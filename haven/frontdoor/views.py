@@ -31,6 +31,7 @@ from haven.people import access
 from haven.people.models import Person
 from haven.people.search import likely_duplicates, person_search
 from haven.people.views import apply_errors, bound_form
+from haven.ui import parsing
 
 
 def _front_door_teams(request: AuthenticatedRequest) -> list[Team]:
@@ -107,9 +108,13 @@ def match(request: AuthenticatedRequest) -> HttpResponse:
     """Children matching what is typed, for linking to a contact (htmx fragment or page)."""
     _front_door_teams(request)
     # htmx sends the search box as "find"; a plain link may use "q".
-    query = request.GET.get("find") or request.GET.get("q", "")
+    query, error = parsing.search_text(
+        request.GET.get("find") or request.GET.get("q", ""), label="Find a child"
+    )
     return render(
-        request, "frontdoor/_matches.html", {"hits": _matches(request, query), "query": query}
+        request,
+        "frontdoor/_matches.html",
+        {"hits": _matches(request, query), "query": query, "error": error},
     )
 
 
@@ -122,7 +127,11 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
         kind="child",
         pk__in=form.linked_ids() if form.is_bound else [],
     )
-    query = request.POST.get("find", "") if request.method == "POST" else ""
+    query, error = parsing.search_text(
+        request.POST.get("find", "") if request.method == "POST" else "", label="Find a child"
+    )
+    if error:
+        form.add_error(None, error)
     hits = _matches(request, query) if query else []
     duplicates: list[Any] = []
     if request.method == "POST" and "save" in request.POST and form.is_valid():

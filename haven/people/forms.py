@@ -31,6 +31,7 @@ class PersonDetailsForm(GovukForm):
     )
     date_of_birth = GovukDateField(
         label="Date of birth",
+        historic=True,
         required=False,
         must_be_past=True,
         help_text="For example, 27 3 2015. Leave blank for an unborn child",
@@ -114,7 +115,9 @@ class PersonCreateForm(PersonDetailsForm):
 
 
 class PersonEditForm(PersonDetailsForm):
-    date_of_death = GovukDateField(label="Date of death", required=False, must_be_past=True)
+    date_of_death = GovukDateField(
+        label="Date of death", required=False, must_be_past=True, historic=True
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -133,6 +136,7 @@ class AddressForm(GovukForm):
         validators=[validate_postcode],
     )
     start_date = GovukDateField(
+        historic=True,
         label="Date they moved in",
         required=False,
         must_be_past=True,
@@ -163,7 +167,9 @@ class RelationshipForm(GovukForm):
     )
     given_names = forms.CharField(label="Given names", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
-    date_of_birth = GovukDateField(label="Their date of birth", required=False, must_be_past=True)
+    date_of_birth = GovukDateField(
+        label="Their date of birth", required=False, must_be_past=True, historic=True
+    )
     sex = forms.ChoiceField(
         label="Sex",
         choices=Sex.choices,

@@ -32,6 +32,7 @@ from haven.people.forms import (
 )
 from haven.people.models import Person, PersonKind
 from haven.people.search import likely_duplicates, person_search
+from haven.ui import parsing
 
 PersonView = Callable[..., HttpResponse]
 
@@ -117,7 +118,7 @@ def bound_form(form_class: Any, request: AuthenticatedRequest, **kwargs: Any) ->
 @requires(Capability.SEARCH_PEOPLE)
 def search(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    query = request.GET.get("q", "").strip()
+    query, error = parsing.search_text(request.GET.get("q", ""), label="Search")
     hits = person_search(user=user, query=query) if query else []
     if query:
         access_log_record(user=user, action=AccessAction.SEARCH, request=request, detail=query)
@@ -132,7 +133,11 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
             access.visible_q(user), pk__in=[h.person.pk for h in hits]
         ).values_list("pk", flat=True)
     )
-    return render(request, "people/search.html", {"query": query, "hits": hits, "visible": visible})
+    return render(
+        request,
+        "people/search.html",
+        {"query": query, "hits": hits, "visible": visible, "error": error},
+    )
 
 
 @requires(Capability.CREATE_PEOPLE, Capability.SEARCH_PEOPLE)

@@ -10,7 +10,6 @@ Restricted records are left out unless the user is named on them.
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from django.db.models.functions import Coalesce
 from haven.accounts.models import User
 from haven.assessments.models import Assessment, AssessmentOutcome
 from haven.childinneed.models import CINPlan
+from haven.core import csv_safe
 from haven.core.calendar import LONDON
 from haven.core.services import access_log_listed
 from haven.frontdoor.models import ContactChild, Referral
@@ -611,14 +611,6 @@ def rows_logged(
     access_log_listed(user=user, person_ids=chunk, request=request, detail=detail)
 
 
-class Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    writer = csv.writer(Echo())
-    for row in rows:
-        yield writer.writerow(row)
+    """The rows as CSV lines for a streamed download, formula-like cells neutralised."""
+    return csv_safe.lines(rows)

@@ -5,7 +5,6 @@ user named on none."""
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import io
 import json
@@ -13,6 +12,7 @@ import sys
 from typing import Any
 
 from haven.cli import CommandError
+from haven.core import csv_safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,7 +68,7 @@ def figures_output(page_key: str, years: list[int], output_format: str) -> str:
     if output_format == "json":
         return json.dumps(table, indent=2) + "\n"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_safe.writer(buffer, lineterminator="\n")
     names = [m.name for m in page.measures]
     writer.writerow(["year", *names])
     for key, values in table.items():
@@ -93,10 +93,16 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _date(value: str, name: str) -> datetime.date:
+    from django.core.exceptions import ValidationError
+
+    from haven.ui.parsing import parse_iso_date
+
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--{name} {value!r} is not a date such as 2024-04-01") from None
+        return parse_iso_date(value, label=f"--{name}")
+    except ValidationError as exc:
+        if exc.code == "invalid":
+            raise CommandError(f"--{name} {value!r} is not a date such as 2024-04-01") from None
+        raise CommandError(f"{exc.messages[0]} (you gave {value!r})") from None
 
 
 def cmd_annex_a(args: argparse.Namespace) -> int:
@@ -112,11 +118,16 @@ def cmd_annex_a(args: argparse.Namespace) -> int:
             f"--list {args.list_number!r}: Haven makes Annex A lists {made}"
         ) from None
     first, last = _date(args.date_from, "from"), _date(args.date_to, "to")
+    from haven.performance.forms import annex_a_range_problem
+
     if first > last:
         raise CommandError(f"--from {first} is after --to {last}")
+    problem = annex_a_range_problem(first, last)
+    if problem:
+        raise CommandError(f"--from {first} to --to {last}: {problem[1].lower()}")
     rows = 0
     with _open_out(args.out) as out:
-        writer = csv.writer(out)
+        writer = csv_safe.writer(out)
         for row in chosen.rows(first, last, None):
             writer.writerow(row)
             rows += 1

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -8,6 +9,21 @@ from haven.core.calendar import add_calendar_months
 from haven.performance.annex_a import LISTS
 from haven.performance.periods import today
 from haven.ui.forms import GovukDateField, GovukForm
+
+# Annex A covers the months before an inspection; a longer span is a mistake, and the file is
+# streamed, so it must be refused before the download starts, not fail half way.
+MAX_SPAN_MONTHS = 36
+
+
+def annex_a_range_problem(first: datetime.date, last: datetime.date) -> tuple[str, str] | None:
+    """(field, message) for a range Annex A cannot be made for, or None."""
+    if first > last:
+        return "date_to", "The date to must be the same as or after the date from"
+    if last > add_calendar_months(first, MAX_SPAN_MONTHS):
+        return "date_to", (
+            f"The date to must be within {MAX_SPAN_MONTHS // 12} years of the date from"
+        )
+    return None
 
 
 class AnnexAForm(GovukForm):
@@ -34,6 +50,7 @@ class AnnexAForm(GovukForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, last = data.get("date_from"), data.get("date_to")
-        if first and last and first > last:
-            self.add_error("date_to", "The date to must be the same as or after the date from")
+        problem = annex_a_range_problem(first, last) if first and last else None
+        if problem:
+            self.add_error(*problem)
         return data

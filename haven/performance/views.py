@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
@@ -21,6 +21,7 @@ from haven.performance.front_door import FRONT_DOOR
 from haven.performance.measures import Measure, Page, PerChildren, Rate, Snapshot, Split, pages
 from haven.performance.periods import Period
 from haven.performance.protection import CHILD_PROTECTION
+from haven.ui import parsing
 
 YEARS_OFFERED = 10
 # The year chosen and the one before (each year adds about a third to the time the page takes).
@@ -157,11 +158,9 @@ def _on(request: AuthenticatedRequest) -> Period | None:
     if not raw:
         return None
     try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise Http404(f"{raw!r} is not a date such as 2020-03-31") from None
-    if day > periods.today() or day.year < 1990:
-        raise Http404(f"{raw!r}: choose a day between 1990 and today")
+        day = parsing.parse_iso_date(raw, label="The day", latest=periods.today())
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from None
     return Period(key=day.isoformat(), label=long_date(day), first=day, last=day)
 
 

@@ -17,6 +17,7 @@ from haven.childinneed.models import CINPlan
 from haven.chronology.services import chronology_record as record
 from haven.core.calendar import rule
 from haven.core.dates import long_date
+from haven.core.errors import ConflictError
 from haven.frontdoor.models import ReasonForClosure, Referral
 from haven.protection.events import ProtectionEvent
 from haven.protection.models import (
@@ -46,9 +47,18 @@ def _not_before(day: datetime.date, earliest: datetime.date, field: str, message
         raise ValidationError({field: f"{message} ({long_date(earliest)})"})
 
 
-def _open_referral(referral: Referral) -> None:
+def _locked(obj: Any) -> Any:
+    """``obj`` as it is now, locked until the transaction ends: the state a change moves from
+    is checked on this copy, so two people doing the same thing at once cannot both succeed."""
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def _open_referral(referral: Referral) -> Referral:
+    """The episode, locked, if it is still open (closing it takes the same lock)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.closure_date is not None:
-        raise ValidationError({"referral": "This child in need episode is closed"})
+        raise ConflictError({"referral": "This child in need episode is closed"})
+    return referral
 
 
 @transaction.atomic
@@ -63,7 +73,7 @@ def strategy_discussion_record(
 ) -> StrategyDiscussion:
     """A strategy discussion; deciding to start a section 47 enquiry starts it the same day,
     and the initial conference's 15-working-day clock with it."""
-    _open_referral(referral)
+    referral = _open_referral(referral)
     _not_future(held_on, "held_on", "date of the strategy discussion")
     _not_before(
         held_on,
@@ -115,12 +125,13 @@ def strategy_discussion_record(
 
 @transaction.atomic
 def s47_complete(*, s47: S47Enquiry, by: User, end_date: datetime.date, outcome: str) -> S47Enquiry:
+    s47 = _locked(s47)
+    if s47.end_date is not None:
+        raise ConflictError({"outcome": "This enquiry is already complete"})
     _not_future(end_date, "end_date", "end date")
     _not_before(end_date, s47.start_date, "end_date", "The enquiry cannot end before it started")
     if outcome not in S47Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome of the enquiry"})
-    if s47.end_date is not None:
-        raise ValidationError({"outcome": "This enquiry is already complete"})
     S47Enquiry.objects.filter(pk=s47.pk).update(
         end_date=end_date, outcome=outcome, version=F("version") + 1
     )
@@ -205,8 +216,11 @@ def conference_hold(
 ) -> Conference:
     """Record a conference. An initial conference may start a plan; a review continues or ends
     it, and a new category is recorded as a change."""
+    # The episode first, then the conference: the same order as closing the episode.
+    Referral.objects.select_for_update().filter(pk=conference.referral_id).first()
+    conference = _locked(conference)
     if conference.held_on is not None:
-        raise ValidationError({"held_on": "This conference has already been recorded"})
+        raise ConflictError({"held_on": "This conference has already been recorded"})
     _not_future(held_on, "held_on", "date of the conference")
     errors = {}
     if conference.is_initial and decision not in (
@@ -351,8 +365,9 @@ def cp_plan_start(
 def cp_plan_end(
     *, plan: ChildProtectionPlan, by: User, end_date: datetime.date, reason: str
 ) -> ChildProtectionPlan:
+    plan = _locked(plan)
     if plan.end_date is not None:
-        raise ValidationError({"end_date": "This plan has already ended"})
+        raise ConflictError({"end_date": "This plan has already ended"})
     _not_future(end_date, "end_date", "end date")
     if end_date <= plan.start_date:
         raise ValidationError(
@@ -385,10 +400,25 @@ def core_group_hold(
     agencies_attended: list[str],
     notes: str = "",
 ) -> CoreGroup:
+    # The plan is the parent row: locking it serialises everything done to its core groups.
+    plan = _locked(core_group.plan)
+    core_group = CoreGroup.objects.get(pk=core_group.pk)
+    if core_group.held_on is not None:
+        raise ConflictError(
+            {"held_on": f"This core group was already recorded as held on {long_date(core_group.held_on)}"}
+        )
+    if plan.core_groups.filter(held_on=held_on).exists():
+        raise ConflictError(
+            {"held_on": f"A core group is already recorded on {long_date(held_on)}"}
+        )
+    if plan.end_date is not None and held_on > plan.end_date:
+        raise ValidationError(
+            {"held_on": f"The plan ended on {long_date(plan.end_date)}: a core group cannot be after it"}
+        )
     _not_future(held_on, "held_on", "date of the core group")
     _not_before(
         held_on,
-        core_group.plan.start_date,
+        plan.start_date,
         "held_on",
         "A core group cannot be before the plan started",
     )
@@ -405,9 +435,9 @@ def core_group_hold(
         source=core_group,
         detail=notes,
     )
-    if core_group.plan.is_open:
+    if plan.is_open:
         CoreGroup.objects.create(
-            plan=core_group.plan,
+            plan=plan,
             person_id=core_group.person_id,
             due_rule="later_core_group",
             due_date=rule("later_core_group").due_date(held_on),
@@ -433,6 +463,11 @@ def visit_record(
     seen_alone: bool = False,
     notes: str = "",
 ) -> Visit:
+    plan = _locked(plan)
+    if plan.end_date is not None and visited_on > plan.end_date:
+        raise ValidationError(
+            {"visited_on": f"The plan ended on {long_date(plan.end_date)}: record the visit elsewhere"}
+        )
     _not_future(visited_on, "visited_on", "date of the visit")
     _not_before(
         visited_on,
@@ -474,7 +509,7 @@ def visit_record(
 def cin_plan_start(
     *, referral: Referral, by: User, start_date: datetime.date, worker: User | None = None
 ) -> CINPlan:
-    _open_referral(referral)
+    referral = _open_referral(referral)
     _not_future(start_date, "start_date", "start date")
     _not_before(
         start_date, referral.referral_date, "start_date", "A plan cannot start before the referral"
@@ -497,6 +532,9 @@ def cin_plan_start(
 
 @transaction.atomic
 def cin_plan_end(*, plan: CINPlan, by: User, end_date: datetime.date) -> CINPlan:
+    plan = _locked(plan)
+    if plan.end_date is not None:
+        raise ConflictError({"end_date": "This plan has already ended"})
     _not_future(end_date, "end_date", "end date")
     _not_before(end_date, plan.start_date, "end_date", "A plan cannot end before it started")
     CINPlan.objects.filter(pk=plan.pk).update(end_date=end_date, version=F("version") + 1)
@@ -537,8 +575,9 @@ def episode_close(
     *, referral: Referral, by: User, closure_date: datetime.date, reason: str
 ) -> Referral:
     """Close a child in need episode with its DfE reason; refused while work is open."""
+    referral = _locked(referral)
     if referral.closure_date is not None:
-        raise ValidationError({"closure_date": "This episode is already closed"})
+        raise ConflictError({"closure_date": "This episode is already closed"})
     if reason not in ReasonForClosure.values:
         raise ValidationError({"reason": "Choose the reason for closure"})
     _not_future(closure_date, "closure_date", "closure date")

@@ -4,9 +4,9 @@ from haven.protection import views
 
 app_name = "protection"
 urlpatterns = [
-    path("<int:person_id>/protection/", views.child_protection, name="child_protection"),
+    path("<id:person_id>/protection/", views.child_protection, name="child_protection"),
     path(
-        "<int:person_id>/protection/<slug:action>/",
+        "<id:person_id>/protection/<slug:action>/",
         views.protection_action,
         name="protection_action",
     ),

@@ -25,6 +25,7 @@ from haven.protection.models import (
     VisitKind,
 )
 from haven.protection.selectors import protection_record
+from haven.ui import parsing
 
 
 def _page(
@@ -80,7 +81,7 @@ def child_protection(request: AuthenticatedRequest, person: Person) -> HttpRespo
 def _get(model: Any, person: Person, object_id: Any) -> Any:
     found = (
         model.objects.filter(person=person, pk=object_id).first()
-        if str(object_id).isdigit()
+        if parsing.is_ascii_number(str(object_id)) and len(str(object_id)) <= 18
         else None
     )
     if found is None:

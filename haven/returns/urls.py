@@ -5,7 +5,7 @@ from haven.returns import views
 app_name = "returns"
 urlpatterns = [
     path("", views.returns_home, name="home"),
-    path("cin/<int:year>.xml", views.cin_download, name="cin_download"),
-    path("cin/<int:year>/issues/", views.cin_issues, name="cin_issues"),
+    path("cin/<id:year>.xml", views.cin_download, name="cin_download"),
+    path("cin/<id:year>/issues/", views.cin_issues, name="cin_issues"),
     path("cin/import/", views.cin_import, name="cin_import"),
 ]

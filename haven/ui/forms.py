@@ -12,8 +12,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.forms.utils import pretty_name
 from django.utils import timezone
+
+from haven.ui import parsing
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -104,10 +111,19 @@ class GovukDateField(forms.Field):
     hidden_widget = forms.HiddenInput
 
     def __init__(
-        self, *, must_be_past: bool = False, must_be_future: bool = False, **kwargs: Any
+        self,
+        *,
+        must_be_past: bool = False,
+        must_be_future: bool = False,
+        historic: bool = False,
+        **kwargs: Any,
     ) -> None:
+        """``historic`` dates (a parent's date of birth, an old address) may go back to 1900;
+        the others drive deadlines, so stay within the working-day calendar's years."""
         self.must_be_past = must_be_past
         self.must_be_future = must_be_future
+        self.earliest = parsing.HISTORIC_FIRST if historic else parsing.DEADLINE_FIRST
+        self.latest = parsing.LAST
         super().__init__(**kwargs)
 
     # Messages --------------------------------------------------------------------------------
@@ -134,6 +150,10 @@ class GovukDateField(forms.Field):
             "year": f"{label} must include a year with 4 numbers",
             "past": f"{label} must be today or in the past",
             "future": f"{label} must be today or in the future",
+            "range": (
+                f"{label} must be between {parsing.long_date(self.earliest)} "
+                f"and {parsing.long_date(self.latest)}"
+            ),
         }
         return messages[code]
 
@@ -173,26 +193,35 @@ class GovukDateField(forms.Field):
         raise self._error("invalid", list(DATE_PARTS))
 
     def _from_parts(self, day: str, month: str, year: str) -> datetime.date:
+        # Only the digits 0-9 count: "²" passes str.isdigit() but not int(), and a day of
+        # 99999999999999999999 would overflow the date.
         bad: list[str] = []
-        if not day.isdigit():
+        if not (parsing.is_ascii_number(day) and len(day) <= 2):
             bad.append("day")
-        month_number = _MONTH_NAMES.get(month.lower()) if not month.isdigit() else int(month)
+        if parsing.is_ascii_number(month):
+            month_number: int | None = int(month) if len(month) <= 2 else None
+        else:
+            month_number = _MONTH_NAMES.get(month.lower())
         if month_number is None or not 1 <= month_number <= 12:
             bad.append("month")
-        if year.isdigit() and len(year) != 4:
+        year_is_number = parsing.is_ascii_number(year)
+        if year_is_number and len(year) != 4:
             if bad:
                 raise self._error("invalid", bad)
             raise self._error("year", ["year"])
-        if not year.isdigit():
+        if not year_is_number:
             bad.append("year")
         if bad:
             raise self._error("invalid", bad)
         assert month_number is not None
         try:
-            return datetime.date(int(year), month_number, int(day))
+            value = datetime.date(int(year), month_number, int(day))
         except ValueError:
             # A day that the month does not have, such as 31 February.
             raise self._error("invalid", ["day"]) from None
+        if not self.earliest <= value <= self.latest:
+            raise self._error("range", ["year"])
+        return value
 
     def validate(self, value: Any) -> None:
         if value in self.empty_values and self.required:
@@ -229,6 +258,35 @@ class GovukFormMixin:
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             if isinstance(field, GovukDateField) and not field.label:
                 field.label = pretty_name(name)
+            guard_field(field, name)
+
+
+def _text_validator(label: str) -> Any:
+    def validate(value: Any) -> None:
+        if isinstance(value, str):
+            parsing.clean_text(value, label=label)
+
+    return validate
+
+
+def guard_field(field: forms.Field, name: str) -> None:
+    """Make ``field`` refuse what could not be stored, with a message naming it: control
+    characters (NUL above all) and endless text in text fields, integers the column cannot
+    hold in number fields. Every Haven form gets this through ``GovukFormMixin``."""
+    if getattr(field, "_haven_guarded", False):
+        return
+    label = str(field.label or pretty_name(name))
+    if isinstance(field, forms.CharField):
+        field.validators = [
+            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        field.validators.append(_text_validator(label))
+    elif isinstance(field, forms.IntegerField):
+        if field.max_value is None:
+            field.validators.append(MaxValueValidator(parsing.INT_MAX))
+        if field.min_value is None:
+            field.validators.append(MinValueValidator(parsing.INT_MIN))
+    field._haven_guarded = True  # type: ignore[attr-defined]
 
 
 class GovukForm(GovukFormMixin, forms.Form):

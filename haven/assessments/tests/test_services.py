@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from haven.assessments import services
 from haven.assessments.models import AssessmentStatus
+from haven.core.errors import ConflictError
 from haven.frontdoor.services import referral_create
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,35 @@ def test_overdue_work_is_flagged_in_my_work(assessment, worker):
 
     item = next(i for i in work_for(worker, Scope.MINE) if i.kind == "Assessment")
     assert item.is_overdue and item.due == assessment.due_date < timezone.localdate()
+
+
+def test_an_authorised_assessment_cannot_be_returned_or_authorised_again(assessment, worker, manager):
+    a = services.assessment_submit(assessment=fill(assessment, worker, overdue_reason="Away"), by=worker)
+    a = services.assessment_authorise(assessment=a, by=manager, authorised_on=datetime.date(2024, 5, 30))
+    with pytest.raises(ConflictError) as error:
+        services.assessment_return(assessment=a, by=manager, comments="Add the father's views")
+    assert "this one is authorised" in error.value.message_dict["manager_comments"][0]
+    with pytest.raises(ConflictError):
+        services.assessment_authorise(assessment=a, by=manager, authorised_on=datetime.date(2024, 6, 3))
+    with pytest.raises(ConflictError):
+        services.assessment_submit(assessment=a, by=worker)
+    a.refresh_from_db()
+    assert (a.status, a.authorised_on) == (AssessmentStatus.AUTHORISED, datetime.date(2024, 5, 30))
+
+
+def test_an_assessment_in_progress_cannot_be_returned(assessment, worker, manager):
+    a = fill(assessment, worker)
+    with pytest.raises(ConflictError) as error:
+        services.assessment_return(assessment=a, by=manager, comments="Add the father's views")
+    assert "Only a submitted assessment can be returned" in str(error.value)
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.IN_PROGRESS
+
+
+def test_a_stale_copy_of_a_submitted_assessment_is_not_submitted_twice(assessment, worker):
+    a = fill(assessment, worker, overdue_reason="Away")
+    stale = services.Assessment.objects.get(pk=a.pk)
+    services.assessment_submit(assessment=a, by=worker)
+    with pytest.raises(ConflictError):
+        services.assessment_submit(assessment=stale, by=worker)
+

@@ -193,3 +193,29 @@ def test_annex_a_form_says_what_is_wrong(analyst: Any) -> None:
     assert "Select list 1, 3, 4, 5, 6 or 7" in html
     assert "The date to must be the same as or after the date from" in html
     assert client.get(ANNEX_A).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "message"),
+    [
+        ("0001-01-01", "9999-12-31", "From must be between 1 January 1990 and 31 December 2060"),
+        ("2001-01-01", "2019-12-31", "The date to must be within 3 years of the date from"),
+    ],
+)
+def test_annex_a_refuses_a_range_before_the_download_starts(
+    analyst: Any, date_from: str, date_to: str, message: str
+) -> None:
+    response = client_for(analyst).get(
+        ANNEX_A, {"list": "1", "date_from": date_from, "date_to": date_to}
+    )
+    assert response.status_code == 200
+    assert "Content-Disposition" not in response
+    assert message in response.content.decode()
+    assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
+
+
+def test_a_snapshot_day_out_of_range_is_not_found(analyst: Any) -> None:
+    client = client_for(analyst)
+    for day in ("0001-01-01", "9999-12-31", "2020-²-01", "2020-01-01\x00"):
+        response = client.get(PAGE.replace("front-door", "child-protection"), {"on": day})
+        assert response.status_code == 404, day
