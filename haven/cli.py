@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -79,6 +80,8 @@ def cmd_serve(host: str, port: int, *, migrate: bool = False, with_worker: bool 
 
     from haven.wsgi import application
 
+    # Stopped by a service manager (SIGTERM) as by Ctrl+C: unwind, so the worker stops too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     worker = _start_worker() if with_worker else None
     print(f"Haven is running on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     try:
