@@ -119,3 +119,9 @@ def as_outsider(outsider: User) -> Client:
 @pytest.fixture
 def as_manager(manager: User) -> Client:
     return client_for(manager)
+
+
+@pytest.fixture(autouse=True)
+def _job_files(settings: Any, tmp_path: Any) -> None:
+    """Jobs' uploads and results go to the test's own folder, not var/jobs."""
+    settings.HAVEN_JOB_FILES_DIR = tmp_path / "jobs"

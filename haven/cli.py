@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -61,7 +63,7 @@ def cmd_db(action: str) -> int:
     return 0
 
 
-def cmd_serve(host: str, port: int, *, migrate: bool = False) -> int:
+def cmd_serve(host: str, port: int, *, migrate: bool = False, with_worker: bool = True) -> int:
     if not _port_free(host, port):
         print(
             f"haven: port {port} on {host} is already in use (is Haven already running?). "
@@ -78,12 +80,36 @@ def cmd_serve(host: str, port: int, *, migrate: bool = False) -> int:
 
     from haven.wsgi import application
 
+    # Stopped by a service manager (SIGTERM) as by Ctrl+C: unwind, so the worker stops too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    worker = _start_worker() if with_worker else None
     print(f"Haven is running on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    serve(application, host=host, port=port, threads=8, ident="Haven")
+    try:
+        serve(application, host=host, port=port, threads=8, ident="Haven")
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
     return 0
 
 
-def cmd_demo(host: str, port: int) -> int:
+def _start_worker() -> subprocess.Popen[bytes]:
+    """The job worker (``haven jobs worker``) in its own process: a long import neither holds
+    a web thread nor competes with requests for the interpreter."""
+    return subprocess.Popen([sys.executable, "-m", "haven.cli", "jobs", "worker"])
+
+
+def _stop_worker(worker: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    # A job still running is interrupted and marked "stopped: start it again".
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def cmd_demo(host: str, port: int, *, with_worker: bool = True) -> int:
     if not _port_free(host, port):
         return cmd_serve(host, port)  # says what is wrong
     _django_setup()
@@ -95,13 +121,18 @@ def cmd_demo(host: str, port: int) -> int:
     call_command("migrate", verbosity=0)
     created = demo.ensure_demo_county()
     print(created, flush=True)
-    return cmd_serve(host, port)
+    return cmd_serve(host, port, with_worker=with_worker)
 
 
 # Packages that add their own subcommands. Each module has ``register(subparsers)``, which adds
 # parsers whose ``handler`` default is a function taking the parsed args (Django is set up
 # before it runs) and returning an exit code.
-COMMAND_MODULES = ["haven.synthetic.commands", "haven.performance.commands", "haven.returns.commands"]
+COMMAND_MODULES = [
+    "haven.synthetic.commands",
+    "haven.performance.commands",
+    "haven.returns.commands",
+    "haven.jobs.commands",
+]
 
 
 def _register_plugins(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -125,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=8000)
         if name == "serve":
             p.add_argument("--migrate", action="store_true", help="apply migrations first")
+        p.add_argument(
+            "--no-worker",
+            dest="worker",
+            action="store_false",
+            help="do not start a job worker (run 'haven jobs worker' elsewhere)",
+        )
 
     db = sub.add_parser("db", help="start, stop or check the embedded database")
     db.add_argument("action", choices=["start", "stop", "status"])
@@ -140,9 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return cmd_db(args.action)
         if args.command == "serve":
-            return cmd_serve(args.host, args.port, migrate=args.migrate)
+            return cmd_serve(args.host, args.port, migrate=args.migrate, with_worker=args.worker)
         if args.command == "demo":
-            return cmd_demo(args.host, args.port)
+            return cmd_demo(args.host, args.port, with_worker=args.worker)
         if args.command == "manage":
             _manage(args.args)
             return 0

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "haven.childinneed",
     "haven.performance",
     "haven.returns",
+    "haven.jobs",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +160,12 @@ HAVEN_CIN_VISIT_WD = envint("HAVEN_CIN_VISIT_WD", 20)
 HAVEN_SERVICE_NAME = envstr("HAVEN_SERVICE_NAME", "Haven")
 HAVEN_COUNCIL_NAME = envstr("HAVEN_COUNCIL_NAME", "Demo County Council")
 OTP_TOTP_ISSUER = HAVEN_SERVICE_NAME
+
+# Background jobs (haven.jobs): queued in PostgreSQL, run by the worker ``haven serve`` starts.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Uploads waiting for their job and exports waiting to be fetched, removed after this long.
+HAVEN_JOB_FILES_DIR = VAR_DIR / "jobs"
+HAVEN_JOB_FILES_HOURS = envint("HAVEN_JOB_FILES_HOURS", 24)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("haven.chronology.urls")),
     path("performance/", include("haven.performance.urls")),
     path("returns/", include("haven.returns.urls")),
+    path("jobs/", include("haven.jobs.urls")),
     path("people/", include("haven.protection.urls")),
     path("front-door/", include("haven.frontdoor.urls")),
     path("assessments/", include("haven.assessments.urls")),

@@ -8,6 +8,8 @@ class ReturnsConfig(AppConfig):
 
     def ready(self) -> None:
         from haven.people.ownership import register_person_owned
+        from haven.returns import jobs
         from haven.returns.models import ExternalIdentifier
 
         register_person_owned(ExternalIdentifier)
+        jobs.register()

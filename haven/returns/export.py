@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,7 @@ from haven.returns.census import SEX_TO_GENDER, CollectionYear, la_child_id, la_
 
 SOFTWARE_CODE = "Haven"
 RELEASE = "0.1.0"
+PROGRESS_EVERY = 500
 
 
 @dataclass
@@ -99,10 +100,15 @@ def _upn_unknown(person: Any, year: CollectionYear) -> str:
 
 
 def cin_census_build(
-    *, year: int, person_ids: Iterable[int] | None = None, now: datetime.datetime | None = None
+    *,
+    year: int,
+    person_ids: Iterable[int] | None = None,
+    now: datetime.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CensusExport:
     """The census XML for a collection year (bytes, UTF-8). ``person_ids`` limits it to some
-    children (the import round trip and tests); by default every child in need in the year."""
+    children (the import round trip and tests); by default every child in need in the year.
+    ``progress(done, total)`` is told how many children are written, now and then."""
     started = time.perf_counter()
     cy = CollectionYear(year)
     start, end = cy.start, cy.reference_date
@@ -226,7 +232,9 @@ def cin_census_build(
     episodes_by_person = _by(episode_rows, "person_id")
     initial_by_episode = _by(initial_rows, "referral_id")
     id_map: dict[str, int] = {}
-    for person_id in children:
+    for done, person_id in enumerate(children):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(children))
         person = people[person_id]
         child = _sub(children_el, "Child")
         ids = _sub(child, "ChildIdentifiers")
@@ -270,6 +278,8 @@ def cin_census_build(
                 reviews,
             )
 
+    if progress is not None:
+        progress(len(children), len(children))
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return CensusExport(
         year=cy,
@@ -373,10 +383,11 @@ def cin_census_export(
     user: Any,
     request: Any = None,
     person_ids: Iterable[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CensusExport:
     """Build the census and record the export in the access log (no person: the file covers
     every child in need; the detail says which year and how many)."""
-    export = cin_census_build(year=year, person_ids=person_ids)
+    export = cin_census_build(year=year, person_ids=person_ids, progress=progress)
     access_log_record(
         user=user,
         action=AccessAction.EXPORT,

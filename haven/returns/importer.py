@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,8 +60,12 @@ from haven.protection.models import (
 from haven.returns import census
 from haven.returns.models import ExternalIdentifier
 
+# Children written per batch: one savepoint and one INSERT per table for the batch. A batch that
+# breaks a constraint is written again child by child, to say which child and why.
+BATCH = 500
 # SSDA903 tables are recognised by their header row's first columns.
 SSDA903_HEADERS = ("CHILD,", "CHILD,SEX", "CHILD,DECOM", "CHILD,DOB")
+PROGRESS_EVERY = 200
 
 
 class CensusFileError(ValueError):
@@ -85,6 +90,7 @@ class ChildOutcome:
     action: str  # "create", "match" or "reject"
     person_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
+    index: int = 0  # the child's place in the file
 
 
 @dataclass
@@ -130,9 +136,10 @@ def _localname(el: Any) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
-def read_census(data: bytes) -> Any:
-    """Parse the file and check it is a CIN census; raise ``CensusFileError`` if not."""
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
+def census_sniff(start: bytes) -> None:
+    """Refuse at once, from its first bytes, a file that is plainly not XML (empty, an SSDA903
+    CSV): the upload page says so without waiting for a job."""
+    head = start.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
     if not head:
         raise CensusFileError("The file is empty.")
     if not head.startswith(b"<"):
@@ -146,6 +153,11 @@ def read_census(data: bytes) -> Any:
             f"This is not an XML file (it starts {first_line[:40]!r}); a CIN census is XML "
             "with a <Message> root element."
         )
+
+
+def read_census(data: bytes) -> Any:
+    """Parse the file and check it is a CIN census; raise ``CensusFileError`` if not."""
+    census_sniff(data[:4096])
     try:
         root = etree.fromstring(data, parser=census.safe_parser())
     except etree.XMLSyntaxError as exc:
@@ -166,14 +178,25 @@ def read_census(data: bytes) -> Any:
 
 
 class _Reader:
-    """Typed access to one element's children, collecting problems with their paths."""
+    """Typed access to one child's elements, collecting problems with their paths.
 
-    def __init__(self, tree: Any, problems: list[Problem]) -> None:
-        self.tree = tree
+    Paths are worked out from the child's place in the file, not with lxml's ``getpath``,
+    which counts every sibling of every ancestor: for each of 45,000 children, all of them."""
+
+    def __init__(self, child_el: Any, child_path: str, problems: list[Problem]) -> None:
+        self.child_el = child_el
+        self.child_path = child_path
         self.problems = problems
 
     def path(self, el: Any) -> str:
-        return str(self.tree.getpath(el))
+        steps = []
+        while el is not None and el is not self.child_el:
+            tag = el.tag
+            same = [s for s in el.itersiblings(tag, preceding=True)]
+            later = next(el.itersiblings(tag), None)
+            steps.append(f"{tag}[{len(same) + 1}]" if same or later is not None else tag)
+            el = el.getparent()
+        return "/".join([self.child_path, *reversed(steps)])
 
     def text(self, parent: Any, tag: str) -> tuple[str, Any]:
         el = parent.find(tag)
@@ -256,12 +279,17 @@ def file_collection_year(root: Any) -> int | None:
     return int(year) if year.isdigit() else None
 
 
-def cin_census_import(*, data: bytes, user: Any, dry_run: bool = True) -> ImportReport:
+def cin_census_import(
+    *,
+    data: bytes,
+    user: Any,
+    dry_run: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Import a census file as history; see the module docstring. Raises ``CensusFileError``
     for a file that is not a census; returns the report otherwise (committed only if not a dry
-    run and nothing was rejected)."""
+    run and nothing was rejected). ``progress(done, total)`` hears how many children are done."""
     root = read_census(data)
-    tree = root.getroottree()
     report = ImportReport(dry_run=dry_run, system=_system(root), collection_year=None)
     report.collection_year = file_collection_year(root)
     children = root.find("Children").findall("Child")
@@ -271,12 +299,27 @@ def cin_census_import(*, data: bytes, user: Any, dry_run: bool = True) -> Import
     class _Rollback(Exception):
         pass
 
+    total = len(children)
     try:
         with transaction.atomic():
+            writer = _Writer(report, user)
             seen: set[str] = set()
-            for child_el in children:
-                outcome = _import_child(child_el, tree, report, user, seen)
-                report.children.append(outcome)
+            batch: list[_Child] = []
+            for index, child_el in enumerate(children):
+                if progress is not None and index % PROGRESS_EVERY == 0:
+                    progress(index, total)
+                read = _read_child(child_el, index, seen)
+                if isinstance(read, ChildOutcome):
+                    report.children.append(read)
+                    continue
+                batch.append(read)
+                if len(batch) >= BATCH:
+                    writer.write(batch)
+                    batch = []
+            writer.write(batch)
+            report.children.sort(key=lambda c: c.index)
+            if progress is not None:
+                progress(total, total)
             if dry_run or not report.ok:
                 raise _Rollback
             report.committed = True
@@ -285,23 +328,42 @@ def cin_census_import(*, data: bytes, user: Any, dry_run: bool = True) -> Import
     return report
 
 
-def _import_child(
-    child_el: Any, tree: Any, report: ImportReport, user: Any, seen: set[str]
-) -> ChildOutcome:
+@dataclass
+class _Child:
+    """One child as read from the file, checked and ready to write."""
+
+    index: int
+    path: str
+    la_id: str
+    upn: str
+    born: datetime.date | None
+    expected: datetime.date | None
+    died: datetime.date | None
+    sex: str
+    ethnicity: str
+    disabilities: list[str]
+    episodes: list[_Episode]
+
+
+def _child_path(index: int) -> str:
+    return f"/Message/Children/Child[{index + 1}]"
+
+
+def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutcome:
+    """Read and check one <Child>: the child ready to write, or its rejection."""
     problems: list[Problem] = []
-    r = _Reader(tree, problems)
-    path = r.path(child_el)
+    path = _child_path(index)
+    r = _Reader(child_el, path, problems)
     ids = child_el.find("ChildIdentifiers")
     if ids is None:
         problems.append(Problem(f"{path}/ChildIdentifiers", "", "missing: it is required"))
-        return ChildOutcome("", path, "reject", problems=problems)
+        return ChildOutcome("", path, "reject", problems=problems, index=index)
     la_id, la_el = r.text(ids, "LAchildID")
     if not la_id:
         problems.append(Problem(f"{path}/ChildIdentifiers/LAchildID", "", "missing"))
     elif la_id in seen:
         r.problem(la_el, la_id, "the same LAchildID is on another child in this file")
     seen.add(la_id)
-    outcome = ChildOutcome(la_id, path, "create")
 
     upn, upn_el = r.text(ids, "UPN")
     if upn and not UPN_RE.match(upn):
@@ -348,29 +410,10 @@ def _import_child(
     if not episodes:
         problems.append(Problem(f"{path}/CINdetails", "", "missing: a child needs an episode"))
     if problems:
-        outcome.action = "reject"
-        outcome.problems = problems
-        return outcome
-
-    # Write this child inside a savepoint, so one child's broken constraint is reported and the
-    # rest of the file is still checked.
-    try:
-        with transaction.atomic():
-            person, matched = _person(
-                report.system, la_id, upn, born, expected, sex, ethnicity, died, user
-            )
-            outcome.person_id = person.pk
-            outcome.action = "match" if matched else "create"
-            if not matched:
-                PersonDisability.objects.bulk_create(
-                    PersonDisability(person=person, code=c) for c in disabilities
-                )
-            for episode in episodes:
-                _write_episode(person, episode, report, user)
-    except (IntegrityError, ValueError) as exc:
-        outcome.action = "reject"
-        outcome.problems = [Problem(path, la_id, _explain(exc))]
-    return outcome
+        return ChildOutcome(la_id, path, "reject", problems=problems, index=index)
+    return _Child(
+        index, path, la_id, upn, born, expected, died, sex, ethnicity, disabilities, episodes
+    )
 
 
 CONSTRAINT_REASONS = {
@@ -494,171 +537,304 @@ def _review_date(r: _Reader, el: Any) -> datetime.date | None:
         return None
 
 
-def _person(
-    system: str,
-    la_id: str,
-    upn: str,
-    born: datetime.date | None,
-    expected: datetime.date | None,
-    sex: str,
-    ethnicity: str,
-    died: datetime.date | None,
-    user: Any,
-) -> tuple[Person, bool]:
-    known = (
-        ExternalIdentifier.objects.filter(system=system, value=la_id)
-        .select_related("person")
-        .first()
-    )
-    if known is not None:
-        return known.person, True
-    if upn and born:
-        match = Person.objects.filter(upn=upn, date_of_birth=born, merged_into=None).first()
-        if match is not None:
-            ExternalIdentifier.objects.create(person=match, system=system, value=la_id)
-            return match, True
-    person = Person.objects.create(
-        kind=PersonKind.CHILD,
-        given_names="Imported child",
-        family_name=la_id,
-        date_of_birth=born,
-        expected_date_of_birth=None if born else expected,
-        sex=sex or "U",
-        ethnicity=ethnicity or "NOBT",
-        upn=upn,
-        date_of_death=died,
-        created_by=user,
-    )
-    ExternalIdentifier.objects.create(person=person, system=system, value=la_id)
-    return person, False
+class _Writer:
+    """Writes children a batch at a time. What is already in Haven (children known by this
+    system's LAchildID, or by UPN and date of birth, and their episodes) is read once per
+    batch, so the import runs a fixed number of queries per batch, not per record."""
 
+    def __init__(self, report: ImportReport, user: Any) -> None:
+        self.report = report
+        self.user = user
+        self.system = report.system
+        # Children created earlier in this import, by UPN and date of birth, as the database
+        # would find them.
+        self.created_by_upn: dict[tuple[str, datetime.date], int] = {}
+        self.source_note = f"Imported from a CIN census file ({report.system})."
+        self.assessment_rule = rule("assessment")
+        self.icpc_rule = rule("icpc")
 
-def _write_episode(person: Person, ep: _Episode, report: ImportReport, user: Any) -> None:
-    assert ep.referral_date is not None
-    existing = Referral.objects.filter(person=person, referral_date=ep.referral_date).first()
-    if existing is not None:
-        report.counts["episodes matched (left as they are)"] += 1
-        return
-    referral = Referral.objects.create(
-        person=person,
-        referral_date=ep.referral_date,
-        source=ep.source,
-        primary_need=ep.primary_need or "N0",
-        no_further_action=bool(ep.nfa),
-        closure_date=ep.closure_date,
-        closure_reason=ep.closure_reason,
-        created_by=user,
-    )
-    report.counts["episodes"] += 1
-    due_rule = rule("assessment")
-    source_note = f"Imported from a CIN census file ({report.system})."
-    for a in ep.assessments:
-        authorised = a["authorised"]
-        Assessment.objects.create(
-            referral=referral,
-            person=person,
-            start_date=a["start"],
-            due_date=due_rule.due_date(a["start"]),
-            due_rule=due_rule.key,
-            factors=a["factors"],
-            internal_review_date=a["review"],
-            status=AssessmentStatus.AUTHORISED if authorised else AssessmentStatus.IN_PROGRESS,
-            authorised_on=authorised,
-            authorised_by=user if authorised else None,
-            outcome=AssessmentOutcome.OTHER if authorised else "",
-            manager_comments=source_note if authorised else "",
-        )
-        report.counts["assessments"] += 1
-    for start, end in ep.cin_plans:
-        CINPlan.objects.create(referral=referral, person=person, start_date=start, end_date=end)
-        report.counts["CIN plans"] += 1
-    icpc_rule = rule("icpc")
-    conferences_by_date: dict[datetime.date, Conference] = {}
-    for s in ep.s47s:
-        start = s["start"]
-        discussion = StrategyDiscussion.objects.create(
-            referral=referral,
-            person=person,
-            held_on=start,
-            decision=StrategyDecision.START_S47,
-            notes=source_note,
-            recorded_by=user,
-        )
-        outcome: str
-        if s["icpc"]:
-            end, outcome = s["icpc"], S47Outcome.CONFERENCE
-        elif s["not_required"]:
-            end, outcome = start, S47Outcome.NOT_SUBSTANTIATED
-        else:
-            end, outcome = None, ""
-        s47 = S47Enquiry.objects.create(
-            referral=referral,
-            person=person,
-            strategy_discussion=discussion,
-            start_date=start,
-            icpc_target=s["target"] or icpc_rule.due_date(start),
-            end_date=end,
-            outcome=outcome,
-        )
-        report.counts["S47 enquiries"] += 1
-        if s["icpc"]:
-            conferences_by_date[s["icpc"]] = _conference(
-                person, referral, ConferenceKind.INITIAL, s["icpc"], s47=s47
+    def write(self, children: list[_Child]) -> None:
+        if not children:
+            return
+        try:
+            with transaction.atomic():
+                outcomes, counts, created = self._write(children)
+        except (IntegrityError, ValueError) as exc:
+            if len(children) > 1:
+                for child in children:
+                    self.write([child])  # to find which child broke which rule
+                return
+            child = children[0]
+            self.report.children.append(
+                ChildOutcome(
+                    child.la_id,
+                    child.path,
+                    "reject",
+                    problems=[Problem(child.path, child.la_id, _explain(exc))],
+                    index=child.index,
+                )
             )
-            report.counts["initial conferences"] += 1
-    if ep.icpc and ep.icpc not in conferences_by_date:
-        conferences_by_date[ep.icpc] = _conference(
-            person, referral, ConferenceKind.TRANSFER_IN, ep.icpc
+            return
+        self.report.children.extend(outcomes)
+        self.report.counts.update(counts)
+        self.created_by_upn.update(created)
+
+    def _write(
+        self, children: list[_Child]
+    ) -> tuple[list[ChildOutcome], Counter[str], dict[tuple[str, datetime.date], int]]:
+        user = self.user
+        counts: Counter[str] = Counter()
+        known = dict(
+            ExternalIdentifier.objects.filter(
+                system=self.system, value__in=[c.la_id for c in children]
+            ).values_list("value", "person_id")
         )
-        report.counts["initial conferences"] += 1
-    for p in ep.plans:
-        conference = conferences_by_date.pop(p["start"], None)
-        if conference is None:
-            conference = _conference(person, referral, ConferenceKind.TRANSFER_IN, p["start"])
-            report.counts["transfer-in conferences for plans started elsewhere"] += 1
-        Conference.objects.filter(pk=conference.pk).update(
-            decision=ConferenceDecision.PLAN, category=p["initial"]
+        by_upn: dict[tuple[str, datetime.date], int] = {}
+        upns = [c.upn for c in children if c.upn and c.born]
+        if upns:
+            for pid, upn, born in (
+                Person.objects.filter(upn__in=upns, merged_into=None)
+                .order_by("-id")
+                .values_list("id", "upn", "date_of_birth")
+            ):
+                if born is not None:
+                    by_upn[(upn, born)] = pid  # lowest id last, so it wins (as .first() did)
+        by_upn.update(self.created_by_upn)
+
+        # Each child's person: an id already in Haven, or a new Person written below.
+        people: list[tuple[_Child, int | Person, bool]] = []
+        new_people: list[Person] = []
+        new_ids: list[ExternalIdentifier] = []
+        disabilities: list[PersonDisability] = []
+        created: dict[tuple[str, datetime.date], int] = {}
+        batch_upn: dict[tuple[str, datetime.date], Person] = {}
+        for c in children:
+            key = (c.upn, c.born) if c.upn and c.born else None
+            match: int | Person | None = known.get(c.la_id)
+            if match is None and key is not None:
+                match = by_upn.get(key) or batch_upn.get(key)
+                if isinstance(match, Person):
+                    new_ids.append(ExternalIdentifier(person=match, system=self.system, value=c.la_id))
+                elif match is not None:
+                    new_ids.append(
+                        ExternalIdentifier(person_id=match, system=self.system, value=c.la_id)
+                    )
+            if match is not None:
+                people.append((c, match, True))
+                continue
+            person = Person(
+                kind=PersonKind.CHILD,
+                given_names="Imported child",
+                family_name=c.la_id,
+                date_of_birth=c.born,
+                expected_date_of_birth=None if c.born else c.expected,
+                sex=c.sex or "U",
+                ethnicity=c.ethnicity or "NOBT",
+                upn=c.upn,
+                date_of_death=c.died,
+                created_by=user,
+            )
+            new_people.append(person)
+            new_ids.append(ExternalIdentifier(person=person, system=self.system, value=c.la_id))
+            disabilities.extend(PersonDisability(person=person, code=d) for d in c.disabilities)
+            if key is not None:
+                batch_upn[key] = person
+            people.append((c, person, False))
+
+        matched_ids = [p for _, p, _ in people if isinstance(p, int)]
+        existing_episodes = set(
+            Referral.objects.filter(person_id__in=matched_ids).values_list(
+                "person_id", "referral_date"
+            )
         )
-        plan = ChildProtectionPlan.objects.create(
-            person=person,
-            referral=referral,
-            conference=conference,
-            start_date=p["start"],
-            end_date=p["end"],
-            end_reason="other" if p["end"] else "",
-            initial_category=p["initial"],
-            latest_category=p["latest"] or p["initial"],
-            previous_plans=p["previous"],
+        referrals: list[Referral] = []
+        assessments: list[Assessment] = []
+        cin_plans: list[CINPlan] = []
+        discussions: list[StrategyDiscussion] = []
+        s47s: list[S47Enquiry] = []
+        conferences: list[Conference] = []
+        plans: list[ChildProtectionPlan] = []
+        reviews: list[Conference] = []
+        episode_keys: set[tuple[int, datetime.date]] = set()
+        for c, whom, _ in people:
+            person_key = whom if isinstance(whom, int) else id(whom)
+            for ep in c.episodes:
+                assert ep.referral_date is not None
+                if isinstance(whom, int) and (whom, ep.referral_date) in existing_episodes:
+                    counts["episodes matched (left as they are)"] += 1
+                    continue
+                if (person_key, ep.referral_date) in episode_keys:
+                    counts["episodes matched (left as they are)"] += 1
+                    continue
+                episode_keys.add((person_key, ep.referral_date))
+                self._episode(
+                    whom, ep, counts, referrals, assessments, cin_plans, discussions, s47s,
+                    conferences, plans, reviews,
+                )
+
+        # In the order the foreign keys need: bulk_create sets each row's id, and Django copies
+        # it into the rows written after that point at it.
+        Person.objects.bulk_create(new_people)
+        ExternalIdentifier.objects.bulk_create(new_ids)
+        PersonDisability.objects.bulk_create(disabilities)
+        Referral.objects.bulk_create(referrals)
+        Assessment.objects.bulk_create(assessments)
+        CINPlan.objects.bulk_create(cin_plans)
+        StrategyDiscussion.objects.bulk_create(discussions)
+        S47Enquiry.objects.bulk_create(s47s)
+        Conference.objects.bulk_create(conferences)
+        ChildProtectionPlan.objects.bulk_create(plans)
+        Conference.objects.bulk_create(reviews)
+
+        outcomes = []
+        for c, whom, matched in people:
+            pid = whom if isinstance(whom, int) else whom.pk
+            outcomes.append(
+                ChildOutcome(c.la_id, c.path, "match" if matched else "create", pid, index=c.index)
+            )
+            if not matched and c.upn and c.born:
+                created[(c.upn, c.born)] = pid
+        return outcomes, counts, created
+
+    def _episode(
+        self,
+        person: int | Person,
+        ep: _Episode,
+        counts: Counter[str],
+        referrals: list[Referral],
+        assessments: list[Assessment],
+        cin_plans: list[CINPlan],
+        discussions: list[StrategyDiscussion],
+        s47s: list[S47Enquiry],
+        conferences: list[Conference],
+        plans: list[ChildProtectionPlan],
+        reviews: list[Conference],
+    ) -> None:
+        user = self.user
+        who = {"person_id": person} if isinstance(person, int) else {"person": person}
+        assert ep.referral_date is not None
+        referral = Referral(
+            referral_date=ep.referral_date,
+            source=ep.source,
+            primary_need=ep.primary_need or "N0",
+            no_further_action=bool(ep.nfa),
+            closure_date=ep.closure_date,
+            closure_reason=ep.closure_reason,
+            created_by=user,
+            **who,
         )
-        report.counts["child protection plans"] += 1
-        for held in p["reviews"]:
-            Conference.objects.create(
-                person=person,
+        referrals.append(referral)
+        counts["episodes"] += 1
+        due_rule = self.assessment_rule
+        for a in ep.assessments:
+            authorised = a["authorised"]
+            assessments.append(
+                Assessment(
+                    referral=referral,
+                    start_date=a["start"],
+                    due_date=due_rule.due_date(a["start"]),
+                    due_rule=due_rule.key,
+                    factors=a["factors"],
+                    internal_review_date=a["review"],
+                    status=AssessmentStatus.AUTHORISED if authorised else AssessmentStatus.IN_PROGRESS,
+                    authorised_on=authorised,
+                    authorised_by=user if authorised else None,
+                    outcome=AssessmentOutcome.OTHER if authorised else "",
+                    manager_comments=self.source_note if authorised else "",
+                    **who,
+                )
+            )
+            counts["assessments"] += 1
+        for start, end in ep.cin_plans:
+            cin_plans.append(CINPlan(referral=referral, start_date=start, end_date=end, **who))
+            counts["CIN plans"] += 1
+
+        def conference(
+            kind: str, held_on: datetime.date, s47: S47Enquiry | None = None
+        ) -> Conference:
+            made = Conference(
                 referral=referral,
-                kind=ConferenceKind.REVIEW,
-                plan=plan,
-                due_date=held,
-                due_rule="later_cp_review",
-                held_on=held,
-                decision=ConferenceDecision.CONTINUE,
+                kind=kind,
+                s47=s47,
+                due_date=s47.icpc_target if s47 is not None else held_on,
+                due_rule="icpc",
+                held_on=held_on,
+                decision=ConferenceDecision.NO_PLAN,
+                **who,
             )
-            report.counts["reviews"] += 1
+            conferences.append(made)
+            return made
 
+        conferences_by_date: dict[datetime.date, Conference] = {}
+        for s in ep.s47s:
+            start = s["start"]
+            discussion = StrategyDiscussion(
+                referral=referral,
+                held_on=start,
+                decision=StrategyDecision.START_S47,
+                notes=self.source_note,
+                recorded_by=user,
+                **who,
+            )
+            discussions.append(discussion)
+            outcome: str
+            if s["icpc"]:
+                end, outcome = s["icpc"], S47Outcome.CONFERENCE
+            elif s["not_required"]:
+                end, outcome = start, S47Outcome.NOT_SUBSTANTIATED
+            else:
+                end, outcome = None, ""
+            s47 = S47Enquiry(
+                referral=referral,
+                strategy_discussion=discussion,
+                start_date=start,
+                icpc_target=s["target"] or self.icpc_rule.due_date(start),
+                end_date=end,
+                outcome=outcome,
+                **who,
+            )
+            s47s.append(s47)
+            counts["S47 enquiries"] += 1
+            if s["icpc"]:
+                conferences_by_date[s["icpc"]] = conference(
+                    ConferenceKind.INITIAL, s["icpc"], s47=s47
+                )
+                counts["initial conferences"] += 1
+        if ep.icpc and ep.icpc not in conferences_by_date:
+            conferences_by_date[ep.icpc] = conference(ConferenceKind.TRANSFER_IN, ep.icpc)
+            counts["initial conferences"] += 1
+        for p in ep.plans:
+            initial = conferences_by_date.pop(p["start"], None)
+            if initial is None:
+                initial = conference(ConferenceKind.TRANSFER_IN, p["start"])
+                counts["transfer-in conferences for plans started elsewhere"] += 1
+            initial.decision = ConferenceDecision.PLAN
+            initial.category = p["initial"]
+            plan = ChildProtectionPlan(
+                referral=referral,
+                conference=initial,
+                start_date=p["start"],
+                end_date=p["end"],
+                end_reason="other" if p["end"] else "",
+                initial_category=p["initial"],
+                latest_category=p["latest"] or p["initial"],
+                previous_plans=p["previous"],
+                **who,
+            )
+            plans.append(plan)
+            counts["child protection plans"] += 1
+            for held in p["reviews"]:
+                reviews.append(
+                    Conference(
+                        referral=referral,
+                        kind=ConferenceKind.REVIEW,
+                        plan=plan,
+                        due_date=held,
+                        due_rule="later_cp_review",
+                        held_on=held,
+                        decision=ConferenceDecision.CONTINUE,
+                        **who,
+                    )
+                )
+                counts["reviews"] += 1
 
-def _conference(
-    person: Person,
-    referral: Referral,
-    kind: str,
-    held_on: datetime.date,
-    s47: S47Enquiry | None = None,
-) -> Conference:
-    return Conference.objects.create(
-        person=person,
-        referral=referral,
-        kind=kind,
-        s47=s47,
-        due_date=s47.icpc_target if s47 is not None else held_on,
-        due_rule="icpc",
-        held_on=held_on,
-        decision=ConferenceDecision.NO_PLAN,
-    )

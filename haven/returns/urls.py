@@ -8,4 +8,5 @@ urlpatterns = [
     path("cin/<id:year>.xml", views.cin_download, name="cin_download"),
     path("cin/<id:year>/issues/", views.cin_issues, name="cin_issues"),
     path("cin/import/", views.cin_import, name="cin_import"),
+    path("cin/import/<uuid:job_id>/commit/", views.cin_import_commit, name="cin_import_commit"),
 ]

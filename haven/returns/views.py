@@ -5,47 +5,26 @@ and each export is recorded in the access log."""
 from __future__ import annotations
 
 import datetime
-import secrets
-import tempfile
+import uuid
 from collections.abc import Callable
-from functools import wraps
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
-from haven.accounts.models import Role
+from haven.accounts.permissions import Capability, requires, user_can
 from haven.core.http import AuthenticatedRequest
+from haven.jobs.selectors import job_get_for_user
+from haven.jobs.services import job_enqueue, job_file_path
+from haven.returns import jobs as returns_jobs
 from haven.returns.census import CollectionYear, collection_year_of
-from haven.returns.checks import census_issues_for_person
-from haven.returns.export import cin_census_export
-from haven.returns.importer import CensusFileError, cin_census_import
-from haven.returns.validation import ValidatorUnavailable, validate_cin_bytes
+from haven.returns.importer import CensusFileError, census_sniff
 
-RETURNS_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.AUDITOR})
-# Importing another system's history is a migration task, not an auditor's.
-IMPORT_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.ADMINISTRATOR})
 YEARS_OFFERED = 6
-# Haven's own record checks are shown for at most this many flagged children per page.
-RECORD_CHECKS_SHOWN = 200
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 View = Callable[..., HttpResponseBase]
-
-
-def returns_view(roles: frozenset[str] = RETURNS_ROLES) -> Callable[[View], View]:
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.user.role not in roles:
-                raise PermissionDenied("Your role does not include statutory returns")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _years() -> list[CollectionYear]:
@@ -59,83 +38,55 @@ def _check_year(year: int) -> CollectionYear:
     return CollectionYear(year)
 
 
-@returns_view()
+@requires(Capability.PRODUCE_RETURNS)
 def returns_home(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "returns/home.html",
-        {"years": _years(), "can_import": request.user.role in IMPORT_ROLES},
+        {"years": _years(), "can_import": user_can(request.user, Capability.IMPORT_RETURNS)},
     )
 
 
-@returns_view()
+@require_http_methods(["GET", "POST"])
+@requires(Capability.PRODUCE_RETURNS)
 def cin_download(request: AuthenticatedRequest, year: int) -> HttpResponse:
+    """Make the census for a year as a job; its page has the file when it is ready."""
     cy = _check_year(year)
-    export = cin_census_export(year=cy.year, user=request.user, request=request)
-    response = HttpResponse(export.xml, content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="CIN_census_{cy.year}.xml"'
-    return response
+    if request.method != "POST":
+        return redirect("returns:home")
+    job = job_enqueue(
+        kind=returns_jobs.CENSUS,
+        started_by=request.user,
+        title=f"CIN census {cy.year} (XML)",
+        params={"year": cy.year},
+        progress_unit="children",
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
-@returns_view()
+@require_http_methods(["GET", "POST"])
+@requires(Capability.PRODUCE_RETURNS)
 def cin_issues(request: AuthenticatedRequest, year: int) -> HttpResponse:
+    """Check the census for a year with the DfE rules, as a job."""
     cy = _check_year(year)
-    export = cin_census_export(year=cy.year, user=request.user, request=request)
-    context: dict[str, Any] = {"year": cy, "export": export}
-    if export.children == 0:
-        context["empty"] = True
-        return render(request, "returns/issues.html", context)
-    try:
-        result = validate_cin_bytes(export.xml, ruleset=cy.ruleset)
-    except ValidatorUnavailable as exc:
-        context["unavailable"] = str(exc)
-        return render(request, "returns/issues.html", context, status=503)
-    groups = []
-    flagged: list[int] = []
-    for code, kind, message, issues in result.by_rule():
-        rows = []
-        for issue in issues:
-            person_id = export.person_ids.get(issue.child_id)
-            if person_id is not None and person_id not in flagged:
-                flagged.append(person_id)
-            rows.append({"issue": issue, "person_id": person_id})
-        groups.append({"code": code, "kind": kind, "message": message, "rows": rows})
-    from haven.people.models import Person
-
-    record_checks = []
-    for person in Person.objects.filter(id__in=flagged[:RECORD_CHECKS_SHOWN]).order_by("id"):
-        found = census_issues_for_person(person)
-        if found:
-            record_checks.append({"person_id": person.pk, "issues": found})
-    context.update(result=result, groups=groups, record_checks=record_checks)
-    return render(request, "returns/issues.html", context)
+    if request.method != "POST":
+        return redirect("returns:home")
+    job = job_enqueue(
+        kind=returns_jobs.VALIDATE,
+        started_by=request.user,
+        title=f"CIN census {cy.year}: DfE rules",
+        params={"year": cy.year},
+        progress_unit="children",
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
-def _upload_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "haven-cin-imports"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
-
-
-@returns_view(IMPORT_ROLES)
+@requires(Capability.IMPORT_RETURNS)
 def cin_import(request: AuthenticatedRequest) -> HttpResponse:
-    """Upload: a dry run shows what would be created, matched or rejected; "Import" then loads
-    the same file (kept on the server under a random token, never taken back from the form)."""
+    """Upload: the file is kept and a dry-run job queued; its page shows what would be created,
+    matched or rejected, with a button to import the same file (never taken back from a form)."""
     context: dict[str, Any] = {}
     if request.method == "POST":
-        token = request.POST.get("token", "")
-        if token:
-            if not token.isalnum():
-                raise Http404("No such upload")
-            stored = _upload_dir() / f"{request.user.pk}-{token}.xml"
-            if not stored.exists():
-                context["error"] = "That upload has expired: choose the file again."
-                return render(request, "returns/import.html", context, status=400)
-            data = stored.read_bytes()
-            report = cin_census_import(data=data, user=request.user, dry_run=False)
-            stored.unlink(missing_ok=True)
-            context["report"] = report
-            return render(request, "returns/import.html", context)
         upload = request.FILES.get("file")
         if upload is None:
             context["error"] = "Choose a CIN census XML file"
@@ -143,16 +94,40 @@ def cin_import(request: AuthenticatedRequest) -> HttpResponse:
         if upload.size and upload.size > MAX_UPLOAD_BYTES:
             context["error"] = "The file is larger than 50 MB"
             return render(request, "returns/import.html", context, status=400)
-        data = upload.read()
         try:
-            report = cin_census_import(data=data, user=request.user, dry_run=True)
+            census_sniff(next(upload.chunks(4096), b""))
         except CensusFileError as exc:
             context["error"] = f"{exc} Nothing was imported."
             return render(request, "returns/import.html", context, status=400)
-        if report.ok:
-            token = secrets.token_hex(16)
-            (_upload_dir() / f"{request.user.pk}-{token}.xml").write_bytes(data)
-            context["token"] = token
-        context["report"] = report
-        context["filename"] = upload.name
+        upload.seek(0)
+        job = job_enqueue(
+            kind=returns_jobs.IMPORT,
+            started_by=request.user,
+            title=f"Import {upload.name}: dry run",
+            params={"filename": upload.name, "commit": False},
+            files={returns_jobs.UPLOAD: upload},
+            progress_unit="children",
+        )
+        return redirect("jobs:detail", job_id=job.pk)
     return render(request, "returns/import.html", context)
+
+
+@require_POST
+@requires(Capability.IMPORT_RETURNS)
+def cin_import_commit(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
+    """Import the file a dry run passed: a new job, which takes the file over."""
+    dry_run = job_get_for_user(user=request.user, job_id=job_id)
+    result = dry_run.result or {}
+    kept = job_file_path(dry_run.pk, returns_jobs.UPLOAD)
+    if dry_run.kind != returns_jobs.IMPORT or not result.get("can_commit") or not kept.exists():
+        context = {"error": "That upload has expired or was imported already: choose the file again."}
+        return render(request, "returns/import.html", context, status=400)
+    job = job_enqueue(
+        kind=returns_jobs.IMPORT,
+        started_by=request.user,
+        title=f"Import {result.get('filename', '')}",
+        params={"filename": result.get("filename", ""), "commit": True, "dry_run": str(dry_run.pk)},
+        files={returns_jobs.UPLOAD: kept},
+        progress_unit="children",
+    )
+    return redirect("jobs:detail", job_id=job.pk)

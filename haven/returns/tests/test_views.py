@@ -9,7 +9,11 @@ from django.urls import reverse
 from conftest import client_for
 from haven.accounts.models import Role
 from haven.core.models import AccessAction, AccessLog
+from haven.jobs.models import Job
+from haven.jobs.services import job_enqueue
+from haven.jobs.worker import job_run_next
 from haven.people.models import Person
+from haven.returns import jobs as returns_jobs
 from haven.returns.tests.test_cin_census import MINIMAL, _validators, needs_samples
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +28,10 @@ def test_a_practitioner_may_not_run_returns(worker: Any) -> None:
     assert client.get(IMPORT).status_code == 403
 
 
+def _run_next() -> None:
+    assert job_run_next(worker_id="test:1:a") is not None
+
+
 @needs_samples
 def test_analyst_imports_after_a_dry_run_then_downloads_and_validates(make_user: Any) -> None:
     client = client_for(make_user(Role.PERFORMANCE_ANALYST))
@@ -31,23 +39,38 @@ def test_analyst_imports_after_a_dry_run_then_downloads_and_validates(make_user:
     before = Person.objects.count()
 
     upload = SimpleUploadedFile("cin.xml", MINIMAL.read_bytes(), content_type="application/xml")
-    dry = client.post(IMPORT, {"file": upload})
-    assert dry.status_code == 200
-    assert "Dry run: nothing has changed yet" in dry.content.decode()
+    queued = client.post(IMPORT, {"file": upload})
+    assert queued.status_code == 302  # the upload page answers at once: the work is a job
+    assert "Waiting to start" in client.get(queued["Location"]).content.decode()
+    _run_next()
+    dry = client.get(queued["Location"]).content.decode()
+    assert "Dry run: nothing has changed yet" in dry
+    assert "Children to create" in dry
     assert Person.objects.count() == before
-    done = client.post(IMPORT, {"token": dry.context["token"]})
-    assert done.context["report"].committed
+    dry_job = Job.objects.get(pk=queued["Location"].split("/")[-2])
+    committed = client.post(reverse("returns:cin_import_commit", args=[dry_job.pk]))
+    assert committed.status_code == 302
+    _run_next()
+    assert "Imported" in client.get(committed["Location"]).content.decode()
     assert Person.objects.count() == before + 2
+    # The file went with the import: the same dry run cannot be imported twice.
+    again = client.post(reverse("returns:cin_import_commit", args=[dry_job.pk]))
+    assert again.status_code == 400
 
-    xml = client.get(reverse("returns:cin_download", args=[2025]))
-    assert xml["Content-Type"] == "application/xml"
-    assert b"<Sex>F</Sex>" in xml.content
+    made = client.post(reverse("returns:cin_download", args=[2025]))
+    _run_next()
+    page = client.get(made["Location"]).content.decode()
+    assert "Download CIN_census_2025.xml" in page
+    xml = client.get(reverse("jobs:file", args=[made["Location"].split("/")[-2]]))
+    assert xml["Content-Disposition"].startswith('attachment; filename="CIN_census_2025.xml"')
+    assert b"<Sex>F</Sex>" in b"".join(xml.streaming_content)  # type: ignore[attr-defined]
     assert AccessLog.objects.filter(action=AccessAction.EXPORT, person_id=None).exists()
 
     _validators()
-    page = client.get(reverse("returns:cin_issues", args=[2025]))
-    assert page.status_code == 200
-    assert "2887Q" in page.content.decode()  # fewer than 8 disability codes: a return query
+    checked = client.post(reverse("returns:cin_issues", args=[2025]))
+    _run_next()
+    page = client.get(checked["Location"]).content.decode()
+    assert "2887Q" in page  # fewer than 8 disability codes: a return query, about no child
 
 
 def test_a_file_of_another_format_is_refused_on_upload(make_user: Any) -> None:
@@ -56,3 +79,30 @@ def test_a_file_of_another_format_is_refused_on_upload(make_user: Any) -> None:
     response = client.post(IMPORT, {"file": upload})
     assert response.status_code == 400
     assert "SSDA903" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_issues_name_only_the_children_the_viewer_may_open(
+    manager: Any, child: Any, make_child: Any
+) -> None:
+    hidden = make_child(team="other", family_name="Hidden")
+    row = {"table": "ChildIdentifiers", "fields": "UPN", "value": ""}
+    result = {
+        "year": 2025, "label": "2024 to 2025", "children": 2, "episodes": 2,
+        "export_seconds": 0.1, "ruleset": "cin2024_25", "validate_seconds": 1.0,
+        "errors": 0, "queries": 2, "crashed_rules": [],
+        "groups": [{"code": "8770Q", "kind": "QUERY", "message": "UPN missing", "rows": [
+            {**row, "child_id": f"H{child.pk:08d}", "person_id": child.pk},
+            {**row, "child_id": f"H{hidden.pk:08d}", "person_id": hidden.pk},
+        ]}],
+        "record_checks": [{"person_id": hidden.pk, "issues": [{"rule_code": "8770Q", "message": "x"}]}],
+    }
+    job = job_enqueue(kind=returns_jobs.VALIDATE, started_by=manager, title="Check",
+                      params={"year": 2025})
+    assert job.task is not None
+    job.task.set_successful(result)
+    page = client_for(manager).get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f"H{child.pk:08d}" in page
+    assert f"H{hidden.pk:08d}" not in page
+    assert "1 more on records you cannot open" in page
+    assert f"Child {hidden.pk}<" not in page

@@ -1,0 +1,229 @@
+"""The Returns page's long work, as background jobs: the census for a year as a file to
+download, the census checked with the DfE rules, and a census file imported (a dry run, then
+the import). Registered in ``ReturnsConfig.ready()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from haven.jobs.models import Job
+from haven.jobs.registry import JobKind, register_kind
+from haven.jobs.services import Progress, job_file_path, job_file_write, job_files_delete
+from haven.returns.census import CollectionYear
+from haven.returns.checks import census_issues_for_person
+from haven.returns.export import cin_census_export
+from haven.returns.importer import CensusFileError, cin_census_import
+from haven.returns.validation import ValidatorUnavailable, validate_cin_bytes
+
+CENSUS = "returns.cin_census"
+VALIDATE = "returns.cin_validate"
+IMPORT = "returns.cin_import"
+UPLOAD = "upload.xml"
+# Haven's own record checks are worked out for at most this many flagged children.
+RECORD_CHECKS_SHOWN = 200
+
+
+class UploadExpired(Exception):
+    """The uploaded file is no longer kept."""
+
+
+def _visible_ids(user: Any, person_ids: set[int]) -> set[int]:
+    from haven.people.access import visible_q
+    from haven.people.models import Person
+
+    if not person_ids:
+        return set()
+    return set(
+        Person.objects.filter(visible_q(user), pk__in=person_ids).values_list("pk", flat=True)
+    )
+
+
+# -- the census for a year, to download ------------------------------------------------------
+
+
+def census_run(job: Job, progress: Progress) -> dict[str, Any]:
+    year = CollectionYear(int(job.params["year"]))
+    progress(0, None, "Making the census")
+    export = cin_census_export(year=year.year, user=job.started_by, progress=progress)
+    result: dict[str, Any] = {
+        "year": year.year,
+        "label": year.label,
+        "children": export.children,
+        "episodes": export.episodes,
+        "seconds": round(export.seconds, 1),
+    }
+    if export.children:
+        name = f"CIN_census_{year.year}.xml"
+        job_file_write(job_id=job.pk, name=name, content=export.xml)
+        result.update(file=name, bytes=len(export.xml))
+    return result
+
+
+# -- the census checked with the DfE rules ----------------------------------------------------
+
+
+def validate_run(job: Job, progress: Progress) -> dict[str, Any]:
+    year = CollectionYear(int(job.params["year"]))
+    progress(0, None, "Making the census")
+    export = cin_census_export(year=year.year, user=job.started_by, progress=progress)
+    result: dict[str, Any] = {
+        "year": year.year,
+        "label": year.label,
+        "children": export.children,
+        "episodes": export.episodes,
+        "export_seconds": round(export.seconds, 1),
+    }
+    if export.children == 0:
+        return {**result, "empty": True}
+    progress.step("Checking with the DfE rules")
+    checked = validate_cin_bytes(export.xml, ruleset=year.ruleset)
+    groups = []
+    flagged: list[int] = []
+    for code, kind, message, issues in checked.by_rule():
+        rows = []
+        for issue in issues:
+            person_id = export.person_ids.get(issue.child_id)
+            if person_id is not None and person_id not in flagged:
+                flagged.append(person_id)
+            rows.append(
+                {
+                    "child_id": issue.child_id,
+                    "person_id": person_id,
+                    "table": issue.table,
+                    "fields": issue.fields,
+                    "value": issue.value,
+                }
+            )
+        groups.append({"code": code, "kind": kind, "message": message, "rows": rows})
+    from haven.people.models import Person
+
+    record_checks = []
+    chosen = flagged[:RECORD_CHECKS_SHOWN]
+    for done, person in enumerate(Person.objects.filter(id__in=chosen).order_by("id")):
+        progress(done, len(chosen), "Checking the flagged records")
+        found = census_issues_for_person(person)
+        if found:
+            record_checks.append(
+                {
+                    "person_id": person.pk,
+                    "issues": [{"rule_code": i.rule_code, "message": i.message} for i in found],
+                }
+            )
+    return {
+        **result,
+        "ruleset": checked.ruleset,
+        "validate_seconds": round(checked.seconds, 1),
+        "errors": len(checked.errors),
+        "queries": len(checked.queries),
+        "crashed_rules": checked.crashed_rules,
+        "groups": groups,
+        "record_checks": record_checks,
+    }
+
+
+def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any]:
+    """Only the children the viewer may open are named; the others are counted."""
+    ids = {row["person_id"] for g in result.get("groups", []) for row in g["rows"]}
+    ids |= {c["person_id"] for c in result.get("record_checks", [])}
+    visible = _visible_ids(user, {i for i in ids if i is not None})
+    groups = []
+    for group in result.get("groups", []):
+        shown = [r for r in group["rows"] if r["person_id"] is None and not r["child_id"]]
+        shown += [r for r in group["rows"] if r["person_id"] in visible]
+        groups.append({**group, "shown": shown, "hidden": len(group["rows"]) - len(shown)})
+    return {
+        "groups": groups,
+        "record_checks": [c for c in result.get("record_checks", []) if c["person_id"] in visible],
+    }
+
+
+# -- a census file imported: a dry run, then the import ----------------------------------------
+
+
+def import_run(job: Job, progress: Progress) -> dict[str, Any]:
+    commit = bool(job.params.get("commit"))
+    path = job_file_path(job.pk, UPLOAD)
+    if not path.exists():
+        raise UploadExpired("The uploaded file is no longer kept: upload it again.")
+    progress(0, None, "Reading the file")
+    data = path.read_bytes()
+    try:
+        report = cin_census_import(
+            data=data,
+            user=job.started_by,
+            dry_run=not commit,
+            progress=lambda done, total: progress(done, total, "Checking each child"),
+        )
+    except CensusFileError as exc:
+        job_files_delete(job_id=job.pk)
+        raise CensusFileError(f"{exc} Nothing was imported.") from None
+    can_commit = not commit and report.ok
+    if not can_commit:
+        job_files_delete(job_id=job.pk)  # imported, or nothing to import: the file goes
+    return {
+        "filename": job.params.get("filename", ""),
+        "dry_run": not commit,
+        "committed": report.committed,
+        "ok": report.ok,
+        "can_commit": can_commit,
+        "collection_year": report.collection_year,
+        "summary": report.summary(),
+        "rejected": [
+            {
+                "la_child_id": c.la_child_id,
+                "person_id": c.person_id,
+                "problems": [
+                    {"path": p.path, "value": p.value, "reason": p.reason} for p in c.problems
+                ],
+            }
+            for c in report.rejected
+        ],
+    }
+
+
+def import_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any]:
+    """A rejected child already in Haven whom the viewer may not see is named by the file's
+    identifier only, without what their record holds."""
+    ids = {c["person_id"] for c in result["rejected"] if c["person_id"] is not None}
+    visible = _visible_ids(user, ids)
+    rejected = []
+    for child in result["rejected"]:
+        if child["person_id"] is not None and child["person_id"] not in visible:
+            child = {
+                **child,
+                "problems": [
+                    {
+                        "path": "",
+                        "value": "",
+                        "reason": "matches a child already in Haven whose record you cannot "
+                        "open; ask someone who can to check it",
+                    }
+                ],
+            }
+        rejected.append(child)
+    return {
+        "rejected": rejected,
+        "file_kept": result.get("can_commit") and job_file_path(job.pk, UPLOAD).exists(),
+    }
+
+
+def register() -> None:
+    register_kind(JobKind(CENSUS, census_run, "returns/job_census.html"))
+    register_kind(
+        JobKind(
+            VALIDATE,
+            validate_run,
+            "returns/job_validate.html",
+            validate_context,
+            expected_errors=(ValidatorUnavailable,),
+        )
+    )
+    register_kind(
+        JobKind(
+            IMPORT,
+            import_run,
+            "returns/job_import.html",
+            import_context,
+            expected_errors=(CensusFileError, UploadExpired),
+        )
+    )
