@@ -1,10 +1,11 @@
 from typing import Any
 
+from django.core.management import CommandError
 from django.core.management.commands import migrate
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from haven.core.database import OWNER_ALIAS
-from haven.core.db_roles import owner_mode, prepare_database
+from haven.core.db_roles import UnsafeAppRole, owner_mode, prepare_database
 
 
 class Command(migrate.Command):
@@ -17,5 +18,8 @@ class Command(migrate.Command):
         connection = connections[options["database"]]
         with owner_mode():
             super().handle(*args, **options)
-            with transaction.atomic(using=connection.alias):
-                prepare_database(connection)
+            try:
+                with transaction.atomic(using=connection.alias):
+                    prepare_database(connection)
+            except UnsafeAppRole as exc:
+                raise CommandError(str(exc)) from exc
