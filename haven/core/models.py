@@ -21,7 +21,11 @@ class VersionedModel(models.Model):
 class AuditChange(models.Model):
     """One row inserted, updated or deleted in a Haven table, written by the trigger
     ``haven_audit_row`` (so bulk updates and raw SQL are caught). The application's role may
-    read these rows but never insert, update or delete them itself."""
+    read these rows but never insert, update or delete them itself.
+
+    The actor is the one last set on that database session through ``haven_actor_set``, which
+    checks the application's signature; ``db_user``, ``backend_pid`` and ``client_addr`` say
+    which database login and session made the change, whatever the application claimed."""
 
     at = models.DateTimeField(db_index=True)
     table_name = models.CharField(max_length=100)
@@ -35,6 +39,9 @@ class AuditChange(models.Model):
     actor_label = models.CharField(max_length=150, blank=True, default="")
     request_id = models.CharField(max_length=64, blank=True, default="")
     txid = models.BigIntegerField()
+    db_user = models.CharField(max_length=63, blank=True, default="")
+    backend_pid = models.IntegerField(null=True)
+    client_addr = models.GenericIPAddressField(null=True)
 
     class Meta:
         indexes = [

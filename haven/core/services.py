@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import uuid
 from collections.abc import Iterable, Sequence
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection
 
+from haven.core.db_roles import actor_key
 from haven.core.models import AccessAction, AccessLog
 
 if TYPE_CHECKING:
@@ -17,13 +20,33 @@ if TYPE_CHECKING:
 
 
 def audit_context_set(*, actor_id: int | None, label: str, request_id: str = "") -> None:
-    """Tell the audit trigger who is acting for the rest of this connection's work."""
+    """Tell the audit trigger who is acting for the rest of this connection's work.
+
+    The actor goes through ``haven_actor_set`` with a signature bound to this database session
+    and a sequence number, so SQL run on this connection cannot name another actor.
+    """
+    label = label[:150]
+    request_id = request_id[:64]
+    connection.ensure_connection()
+    raw = connection.connection
+    state = getattr(connection, "_haven_actor_session", None)
     with connection.cursor() as cursor:
+        if state is None or state[0] is not raw:
+            cursor.execute(
+                "SELECT pg_backend_pid(), (extract(epoch FROM backend_start) * 1000000)::bigint "
+                "FROM pg_stat_get_activity(pg_backend_pid())"
+            )
+            pid, started = cursor.fetchone()
+            state = [raw, pid, started, 0]
+            connection._haven_actor_session = state  # type: ignore[attr-defined]
+        state[3] += 1
+        message = "|".join(
+            str(part) for part in (state[1], state[2], state[3], actor_id or "", request_id, label)
+        )
+        signature = hmac.new(actor_key(), message.encode(), hashlib.sha256).hexdigest()
         cursor.execute(
-            "SELECT set_config('haven.actor_id', %s, false), "
-            "set_config('haven.actor_label', %s, false), "
-            "set_config('haven.request_id', %s, false)",
-            [str(actor_id) if actor_id else "", label[:150], request_id],
+            "SELECT haven_actor_set(%s, %s, %s, %s, %s)",
+            [actor_id or None, label, request_id, state[3], signature],
         )
 
 

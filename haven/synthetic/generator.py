@@ -265,7 +265,7 @@ class _Generator:
             f"(+{self.history} history), up to {self.horizon:%d %b %Y %H:%M}, seed "
             f"{self.report.seed}"
         )
-        with owner_mode(connection), transaction.atomic(), connection.cursor() as cursor:
+        with owner_mode(), transaction.atomic(), connection.cursor() as cursor:
             self._stage("check and wipe", lambda: self._prepare(cursor, replace=replace))
             cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute("SET LOCAL synchronous_commit = off")

@@ -100,6 +100,7 @@ def test_export_is_recorded_in_the_access_log_without_a_person(analyst: User) ->
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("owner_db")
 def test_small_scenario_census_has_no_dfe_errors() -> None:
     """The acceptance check: the small county's census passes the DfE rules with no ERROR.
     QUERY issues are explained in haven/returns/README.md."""

@@ -12,6 +12,9 @@ from haven.synthetic.generator import GenerationError, GenerationReport, generat
 # A Tuesday mid-morning, so the small county's front door has today's contacts open.
 NOW = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
 
+# The generator bulk-loads as the schema owner; the tests read back through the same session.
+pytestmark = pytest.mark.usefixtures("owner_db")
+
 
 def _small(**kw: Any) -> GenerationReport:
     # Always replace: the test database may hold other tests' committed rows (the wipe is

@@ -12,6 +12,9 @@ from haven.core.calendar import add_calendar_months, calendar
 from haven.core.db_roles import owner_mode
 from haven.synthetic.tests.test_generate import NOW, _rows, _small
 
+# The generator bulk-loads as the schema owner; the tests read back through the same session.
+pytestmark = pytest.mark.usefixtures("owner_db")
+
 
 @pytest.fixture
 def county() -> Any:
@@ -81,7 +84,7 @@ def test_bulk_load_mode_still_enforces_the_no_overlap_constraint(county: Any) ->
         "FROM protection_childprotectionplan ORDER BY id LIMIT 1"
     )[0]
     with (
-        owner_mode(connection),
+        owner_mode(),
         pytest.raises(IntegrityError),
         transaction.atomic(),
         connection.cursor() as cursor,
