@@ -29,6 +29,15 @@ from tests.urls_under_test import named_patterns, url_for
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def manager_runs_the_front_door_too(manager: Any, teams: Any) -> None:
+    """The manager also manages the MASH team, so the contact's forms (decisions, checks,
+    assignment: its own team's) are on the pages and attacked."""
+    from haven.accounts.models import Membership
+
+    Membership.objects.create(user=manager, team=teams["front_door"])
+
 HOSTILE = [
     "99999999999999999999",  # overflows int, bigint and any date part
     "²",  # str.isdigit() is True, int() fails
