@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from lxml import etree
 
 from haven.assessments.models import Assessment, AssessmentOutcome, AssessmentStatus
@@ -288,13 +288,84 @@ def cin_census_import(
 ) -> ImportReport:
     """Import a census file as history; see the module docstring. Raises ``CensusFileError``
     for a file that is not a census; returns the report otherwise (committed only if not a dry
-    run and nothing was rejected). ``progress(done, total)`` hears how many children are done."""
+    run and nothing was rejected). ``progress(done, total)`` hears how many children are done.
+
+    Every child is first checked without writing anything (``_Checker``): a dry run stops
+    there. An import writes only once the check found nothing to reject, and then the database
+    has the last word: if it refuses a child after all, that report is returned and nothing is
+    kept."""
     root = read_census(data)
-    report = ImportReport(dry_run=dry_run, system=_system(root), collection_year=None)
-    report.collection_year = file_collection_year(root)
+    children = _children(root)
+    checked = _check_all(root, children, progress, keep=not dry_run)
+    if dry_run or not checked.report.ok:
+        return checked.report
+    return _write_all(root, checked.accepted, user, dry_run=False, progress=progress)
+
+
+def _children(root: Any) -> list[Any]:
     children = root.find("Children").findall("Child")
     if not children:
         raise CensusFileError("The file has no <Child> elements: there is nothing to import.")
+    return children
+
+
+def _new_report(root: Any, dry_run: bool) -> ImportReport:
+    return ImportReport(
+        dry_run=dry_run, system=_system(root), collection_year=file_collection_year(root)
+    )
+
+
+@dataclass
+class _Checked:
+    report: ImportReport
+    accepted: list[_Child]
+
+
+def _check_all(
+    root: Any,
+    children: list[Any],
+    progress: Callable[[int, int], None] | None,
+    keep: bool,
+) -> _Checked:
+    """Read and check every child without writing: the report a dry run gives, and (with
+    ``keep``) the children to write."""
+    report = _new_report(root, dry_run=not keep)
+    checker = _Checker(report)
+    total = len(children)
+    seen: set[str] = set()
+    batch: list[_Child] = []
+    accepted: list[_Child] = []
+    for index, child_el in enumerate(children):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, total)
+        read = _read_child(child_el, index, seen)
+        if isinstance(read, ChildOutcome):
+            report.children.append(read)
+            continue
+        batch.append(read)
+        if len(batch) >= BATCH:
+            accepted.extend(c for c in checker.check(batch) if keep)
+            batch = []
+    accepted.extend(c for c in checker.check(batch) if keep)
+    report.children.sort(key=lambda c: c.index)
+    if progress is not None:
+        progress(total, total)
+    return _Checked(report, accepted)
+
+
+def _write_all(
+    root: Any,
+    children: list[Any] | list[_Child],
+    user: Any,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Write the children (``<Child>`` elements to read, or children already read and checked)
+    in one transaction, batch by batch; roll back if ``dry_run`` or if any child is rejected.
+
+    A dry run this way (writing, then rolling back) is how the importer checked a file before
+    ``_Checker``; the tests keep it to prove the two give the same report."""
+    report = _new_report(root, dry_run=dry_run)
 
     class _Rollback(Exception):
         pass
@@ -305,10 +376,10 @@ def cin_census_import(
             writer = _Writer(report, user)
             seen: set[str] = set()
             batch: list[_Child] = []
-            for index, child_el in enumerate(children):
+            for index, item in enumerate(children):
                 if progress is not None and index % PROGRESS_EVERY == 0:
                     progress(index, total)
-                read = _read_child(child_el, index, seen)
+                read = item if isinstance(item, _Child) else _read_child(item, index, seen)
                 if isinstance(read, ChildOutcome):
                     report.children.append(read)
                     continue
@@ -438,6 +509,10 @@ def _explain(exc: Exception) -> str:
     if "outside the working-day calendar" in text:
         # Deadlines are worked out on Haven's calendar, which has bank holidays from 1990.
         return f"a date is outside the years Haven can hold ({text})"
+    if "range lower bound must be less than or equal to range upper bound" in text:
+        # A plan's period is worked out before its check constraint is: an end before the
+        # start breaks the range, not the constraint.
+        return CONSTRAINT_REASONS["cpp_ends_after_start"]
     for name, reason in CONSTRAINT_REASONS.items():
         if name in text:
             return reason
@@ -559,7 +634,7 @@ class _Writer:
         try:
             with transaction.atomic():
                 outcomes, counts, created = self._write(children)
-        except (IntegrityError, ValueError) as exc:
+        except (IntegrityError, DataError, ValueError) as exc:
             if len(children) > 1:
                 for child in children:
                     self.write([child])  # to find which child broke which rule
@@ -838,3 +913,234 @@ class _Writer:
                 )
                 counts["reviews"] += 1
 
+
+
+# -- checking without writing ------------------------------------------------------------------
+
+
+@dataclass
+class _Held:
+    """What Haven holds for one child that the database's rules look at when more is added:
+    episodes by referral date, and which open episode, CIN plan and plan periods there are."""
+
+    referral_dates: set[datetime.date] = field(default_factory=set)
+    open_episode: bool = False
+    open_cin_plan: bool = False
+    open_plan: bool = False
+    plan_periods: list[tuple[datetime.date, datetime.date | None]] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """One child the writer would have had refused, with the reason it would have given."""
+
+
+def _overlaps(
+    start: datetime.date, end: datetime.date | None, other: tuple[datetime.date, datetime.date | None]
+) -> bool:
+    # daterange(start, end, '[)') && daterange(other): an open end runs for ever.
+    o_start, o_end = other
+    return (end is None or o_start < end) and (o_end is None or start < o_end)
+
+
+class _Checker:
+    """Decides for each child what ``_Writer`` would do, without writing: match or create, the
+    episodes to leave as they are, the counts, and the children the database would refuse
+    (the same reason, for the first rule broken in the order the writer inserts the rows).
+
+    The writer's rules are the tables' constraints, checked by PostgreSQL row by row in the
+    order of the inserts: all of a child's referrals, then assessments, CIN plans, S47s and
+    plans; within a row the check constraints in the order of their names, then the unique
+    indexes, then the exclusion constraint. A batch the database refuses is written again
+    child by child, so what the writer reports is what writing the children one after the
+    other gives: that is what this does, with what Haven already holds read once per batch.
+    ``tests`` compare the two reports on sample files and on files built to break each rule."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.system = report.system
+        self.held: dict[int, _Held] = {}  # children already in Haven, read once
+        self.created_by_upn: dict[tuple[str, datetime.date], _Held] = {}
+        self.assessment_rule = rule("assessment")
+        self.icpc_rule = rule("icpc")
+
+    def check(self, children: list[_Child]) -> list[_Child]:
+        """Check a batch; add each child's outcome to the report; return those accepted."""
+        if not children:
+            return []
+        known = dict(
+            ExternalIdentifier.objects.filter(
+                system=self.system, value__in=[c.la_id for c in children]
+            ).values_list("value", "person_id")
+        )
+        by_upn: dict[tuple[str, datetime.date], int] = {}
+        upns = [c.upn for c in children if c.upn and c.born]
+        if upns:
+            for found, upn, born in (
+                Person.objects.filter(upn__in=upns, merged_into=None)
+                .order_by("-id")
+                .values_list("id", "upn", "date_of_birth")
+            ):
+                if born is not None:
+                    by_upn[(upn, born)] = found  # lowest id last, so it wins
+        self._load([*known.values(), *by_upn.values()])
+        accepted = []
+        for c in children:
+            key = (c.upn, c.born) if c.upn and c.born else None
+            pid: int | None = known.get(c.la_id)
+            held: _Held | None = None
+            if pid is None and key is not None:
+                held = self.created_by_upn.get(key)
+                if held is None:
+                    pid = by_upn.get(key)
+            if pid is not None:
+                held = self.held[pid]
+            matched = held is not None
+            if held is None:
+                held = _Held()
+            try:
+                counts = self._child(c, held)
+            except _Refused as refused:
+                self.report.children.append(
+                    ChildOutcome(
+                        c.la_id,
+                        c.path,
+                        "reject",
+                        problems=[Problem(c.path, c.la_id, str(refused))],
+                        index=c.index,
+                    )
+                )
+                continue
+            if not matched and key is not None:
+                self.created_by_upn[key] = held
+            self.report.counts.update(counts)
+            self.report.children.append(
+                ChildOutcome(c.la_id, c.path, "match" if matched else "create", pid, index=c.index)
+            )
+            accepted.append(c)
+        return accepted
+
+    def _load(self, person_ids: list[int]) -> None:
+        wanted = {pid for pid in person_ids if pid not in self.held}
+        if not wanted:
+            return
+        for pid in wanted:
+            self.held[pid] = _Held()
+        for pid, referred, closed in Referral.objects.filter(person_id__in=wanted).values_list(
+            "person_id", "referral_date", "closure_date"
+        ):
+            self.held[pid].referral_dates.add(referred)
+            if closed is None:
+                self.held[pid].open_episode = True
+        for with_plan in CINPlan.objects.filter(
+            person_id__in=wanted, end_date=None
+        ).values_list("person_id", flat=True):
+            self.held[with_plan].open_cin_plan = True
+        for pid, start, end in ChildProtectionPlan.objects.filter(
+            person_id__in=wanted
+        ).values_list("person_id", "start_date", "end_date"):
+            self.held[pid].plan_periods.append((start, end))
+            if end is None:
+                self.held[pid].open_plan = True
+
+    def _child(self, c: _Child, held: _Held) -> Counter[str]:
+        """The counts the child adds, or ``_Refused``; ``held`` takes the child's records only
+        if it is accepted."""
+        counts: Counter[str] = Counter()
+        dates = set(held.referral_dates)
+        episodes = []
+        for ep in c.episodes:
+            assert ep.referral_date is not None
+            if ep.referral_date in dates:
+                counts["episodes matched (left as they are)"] += 1
+                continue
+            dates.add(ep.referral_date)
+            episodes.append(ep)
+            _count_episode(ep, counts)
+        # The deadlines, worked out before anything is written.
+        for ep in episodes:
+            try:
+                for a in ep.assessments:
+                    self.assessment_rule.due_date(a["start"])
+                for s in ep.s47s:
+                    if not s["target"]:
+                        self.icpc_rule.due_date(s["start"])
+            except ValueError as exc:
+                raise _Refused(_explain(exc)) from None
+        reason = CONSTRAINT_REASONS
+        open_episode = held.open_episode
+        for ep in episodes:
+            assert ep.referral_date is not None
+            if ep.closure_date is not None and ep.closure_date < ep.referral_date:
+                raise _Refused(reason["referral_closes_after_it_opens"])
+            if (ep.closure_date is None) != (ep.closure_reason == ""):
+                raise _Refused(reason["referral_closure_has_reason"])
+            if ep.closure_date is None:
+                if open_episode:
+                    raise _Refused(reason["referral_one_open_episode_per_child"])
+                open_episode = True
+        for ep in episodes:
+            for a in ep.assessments:
+                if a["authorised"] is not None and a["authorised"] < a["start"]:
+                    raise _Refused(reason["assessment_authorised_after_start"])
+        open_cin_plan = held.open_cin_plan
+        for ep in episodes:
+            for start, end in ep.cin_plans:
+                if end is not None and end < start:
+                    raise _Refused(reason["cin_plan_ends_after_start"])
+                if end is None:
+                    if open_cin_plan:
+                        raise _Refused(reason["cin_plan_one_open_per_child"])
+                    open_cin_plan = True
+        for ep in episodes:
+            for s in ep.s47s:
+                if s["icpc"] and s["icpc"] < s["start"]:
+                    raise _Refused(reason["s47_ends_after_start"])
+        open_plan = held.open_plan
+        periods = list(held.plan_periods)
+        for ep in episodes:
+            for p in ep.plans:
+                start, end = p["start"], p["end"]
+                if end is not None and end <= start:
+                    raise _Refused(reason["cpp_ends_after_start"])
+                if end is None:
+                    if open_plan:
+                        raise _Refused(reason["cpp_one_open_per_child"])
+                    open_plan = True
+                if any(_overlaps(start, end, other) for other in periods):
+                    raise _Refused(reason["cpp_no_overlap"])
+                periods.append((start, end))
+        held.referral_dates = dates
+        held.open_episode = open_episode
+        held.open_cin_plan = open_cin_plan
+        held.open_plan = open_plan
+        held.plan_periods = periods
+        return counts
+
+
+def _count_episode(ep: _Episode, counts: Counter[str]) -> None:
+    """What ``_Writer._episode`` counts for one episode it writes."""
+    counts["episodes"] += 1
+    # Only what there is: the writer's report has no "assessments: 0".
+    for name, records in (
+        ("assessments", ep.assessments),
+        ("CIN plans", ep.cin_plans),
+        ("S47 enquiries", ep.s47s),
+    ):
+        if records:
+            counts[name] += len(records)
+    conference_dates: set[datetime.date] = set()
+    for s in ep.s47s:
+        if s["icpc"]:
+            conference_dates.add(s["icpc"])
+            counts["initial conferences"] += 1
+    if ep.icpc and ep.icpc not in conference_dates:
+        conference_dates.add(ep.icpc)
+        counts["initial conferences"] += 1
+    for p in ep.plans:
+        if p["start"] in conference_dates:
+            conference_dates.discard(p["start"])
+        else:
+            counts["transfer-in conferences for plans started elsewhere"] += 1
+        counts["child protection plans"] += 1
+        if p["reviews"]:
+            counts["reviews"] += len(p["reviews"])

@@ -1,0 +1,286 @@
+"""The CIN import's dry run checks without writing: its report must be the one that writing
+every child and rolling back gives (how the importer checked files before), child for child."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from haven.accounts.models import Role, User
+from haven.core.calendar import LONDON
+from haven.core.models import AuditChange
+from haven.frontdoor.models import Referral
+from haven.people.models import Person
+from haven.returns import importer
+from haven.returns.importer import ImportReport, cin_census_import
+
+SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "dfe-samples"
+CIN = SAMPLES / "cin"
+needs_samples = pytest.mark.skipif(not CIN.exists(), reason=f"no DfE samples at {CIN}")
+
+
+@pytest.fixture
+def analyst(db: None) -> User:
+    return User.objects.create_user(
+        username="returns-analyst", password="x", role=Role.PERFORMANCE_ANALYST
+    )
+
+
+def _by_writing(data: bytes, user: User) -> ImportReport:
+    root = importer.read_census(data)
+    return importer._write_all(root, importer._children(root), user, dry_run=True)
+
+
+def _shape(report: ImportReport, held: set[int]) -> dict[str, Any]:
+    return {
+        "summary": report.summary(),
+        "lines": report.lines(),
+        "collection_year": report.collection_year,
+        "children": [
+            (
+                c.index,
+                c.la_child_id,
+                c.path,
+                c.action,
+                # A dry run that wrote had ids for the children it created (and for later
+                # children matched to them), then rolled them back: only Haven's own count.
+                c.person_id if c.person_id in held else None,
+                [(p.path, p.value, p.reason) for p in c.problems],
+            )
+            for c in report.children
+        ],
+    }
+
+
+def _same_report(data: bytes, user: User) -> ImportReport:
+    people, audit = Person.objects.count(), AuditChange.objects.count()
+    checked = cin_census_import(data=data, user=user, dry_run=True)
+    assert Person.objects.count() == people
+    assert AuditChange.objects.count() == audit, "a dry run writes nothing, not even audit rows"
+    written = _by_writing(data, user)
+    held = set(Person.objects.values_list("pk", flat=True))
+    got, want = _shape(checked, held), _shape(written, held)
+    assert got["summary"] == want["summary"]
+    assert [c for c in got["children"] if c not in want["children"]] == [
+        c for c in want["children"] if c not in got["children"]
+    ]
+    assert got == want
+    assert Person.objects.count() == people
+    return checked
+
+
+@needs_samples
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(p.name for p in CIN.glob("*.xml")) if CIN.exists() else [])
+def test_dry_run_of_each_sample_gives_the_report_writing_gave(analyst: User, name: str) -> None:
+    _same_report((CIN / name).read_bytes(), analyst)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("owner_db")
+def test_dry_run_of_the_small_scenario_census_gives_the_report_writing_gave() -> None:
+    from haven.returns.export import cin_census_build
+    from haven.synthetic.generator import generate
+
+    now = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
+    county = generate("small", now=now, seed=7, replace=True, stdout=lambda line: None)
+    xml = cin_census_build(year=county.end_year - 1).xml
+    user = User.objects.create_user(username="census-importer", password=None)
+    # Its own census again: every child is matched by UPN and date of birth, every episode is
+    # already there, and the rules are checked against what Haven holds.
+    again = _same_report(xml, user)
+    assert again.summary()["children matched"] > 100
+    assert again.summary()["episodes matched (left as they are)"] > 100
+    # Under other identifiers and without UPNs: every child is created.
+    root = etree.fromstring(xml)
+    for ids in root.iter("ChildIdentifiers"):
+        ids.find("LAchildID").text = "N" + (ids.findtext("LAchildID") or "")
+        upn = ids.find("UPN")
+        if upn is not None:
+            ids.remove(upn)
+    fresh = _same_report(etree.tostring(root), user)
+    assert fresh.summary()["children to create"] > 100
+
+
+# -- a file built to break each rule -----------------------------------------------------------
+
+HEADER = """<?xml version="1.0" encoding="utf-8"?><Message><Header><CollectionDetails>
+<Collection>CIN</Collection><Year>2025</Year><ReferenceDate>2025-03-31</ReferenceDate>
+</CollectionDetails><Source><SourceLevel>L</SourceLevel><LEA>977</LEA></Source></Header>
+<Children>"""
+
+
+def _episode(
+    referred: str,
+    closed: str = "",
+    reason: str = "RC8",
+    assessments: tuple[tuple[str, str], ...] = (),
+    cin_plans: tuple[tuple[str, str], ...] = (),
+    s47s: tuple[tuple[str, str], ...] = (),
+    plans: tuple[tuple[str, str], ...] = (),
+    icpc: str = "",
+) -> str:
+    out = [f"<CINdetails><CINreferralDate>{referred}</CINreferralDate>"]
+    out.append("<ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>")
+    if closed:
+        out.append(f"<CINclosureDate>{closed}</CINclosureDate>")
+    if reason and (closed or reason != "RC8"):
+        out.append(f"<ReasonForClosure>{reason}</ReasonForClosure>")
+    if icpc:
+        out.append(f"<DateOfInitialCPC>{icpc}</DateOfInitialCPC>")
+    for start, authorised in assessments:
+        out.append(f"<Assessments><AssessmentActualStartDate>{start}</AssessmentActualStartDate>")
+        if authorised:
+            out.append(f"<AssessmentAuthorisationDate>{authorised}</AssessmentAuthorisationDate>")
+        out.append("</Assessments>")
+    for start, end in cin_plans:
+        end_el = f"<CINPlanEndDate>{end}</CINPlanEndDate>" if end else ""
+        out.append(
+            f"<CINPlanDates><CINPlanStartDate>{start}</CINPlanStartDate>{end_el}</CINPlanDates>"
+        )
+    for start, conference in s47s:
+        out.append(f"<Section47><S47ActualStartDate>{start}</S47ActualStartDate>")
+        if conference:
+            out.append(f"<DateOfInitialCPC>{conference}</DateOfInitialCPC>")
+        else:
+            out.append("<ICPCnotRequired>true</ICPCnotRequired>")
+        out.append("</Section47>")
+    out.append("<ReferralNFA>false</ReferralNFA>")
+    for start, end in plans:
+        end_el = f"<CPPendDate>{end}</CPPendDate>" if end else ""
+        out.append(
+            f"<ChildProtectionPlans><CPPstartDate>{start}</CPPstartDate>{end_el}"
+            "<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse></ChildProtectionPlans>"
+        )
+    out.append("</CINdetails>")
+    return "".join(out)
+
+
+def _child(la_id: str, *episodes: str, upn: str = "", born: str = "2015-06-01") -> str:
+    upn_el = f"<UPN>{upn}</UPN>" if upn else ""
+    return (
+        f"<Child><ChildIdentifiers><LAchildID>{la_id}</LAchildID>{upn_el}"
+        f"<PersonBirthDate>{born}</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>"
+        f"{''.join(episodes)}</Child>"
+    )
+
+
+def _file(*children: str) -> bytes:
+    return (HEADER + "".join(children) + "</Children></Message>").encode()
+
+
+CLOSED = {"closed": "2024-12-01"}
+BREAKS = [
+    _child("fine", _episode("2024-05-01", assessments=(("2024-05-02", "2024-05-20"),))),
+    _child("closes-early", _episode("2024-05-01", closed="2024-04-01")),
+    _child("no-reason", _episode("2024-05-01", closed="2024-06-01", reason="")),
+    _child("reason-no-date", _episode("2024-05-01", reason="RC1")),
+    _child("two-open", _episode("2024-05-01"), _episode("2024-08-01")),
+    _child("authorised-early", _episode("2024-05-01", assessments=(("2024-05-02", "2024-04-20"),))),
+    _child("cin-ends-early", _episode("2024-05-01", cin_plans=(("2024-06-01", "2024-05-20"),))),
+    _child(
+        "two-open-cin", _episode("2024-05-01", cin_plans=(("2024-06-01", ""), ("2024-07-01", "")))
+    ),
+    _child("conference-early", _episode("2024-05-01", s47s=(("2024-06-01", "2024-05-20"),))),
+    _child("plan-one-day", _episode("2024-05-01", plans=(("2024-06-01", "2024-06-01"),))),
+    _child("plan-backwards", _episode("2024-05-01", plans=(("2024-06-01", "2024-05-01"),))),
+    _child(
+        "two-open-plans", _episode("2024-05-01", plans=(("2024-06-01", ""), ("2024-07-01", "")))
+    ),
+    _child(
+        "plans-overlap",
+        _episode("2024-05-01", plans=(("2024-06-01", "2024-09-01"), ("2024-08-01", "2024-10-01"))),
+    ),
+    _child(
+        "plans-touch",
+        _episode("2024-05-01", plans=(("2024-06-01", "2024-08-01"), ("2024-08-01", "2024-10-01"))),
+    ),
+    _child("before-calendar", _episode("1975-05-01", **CLOSED, assessments=(("1975-05-02", ""),))),
+    _child("s47-before-calendar", _episode("1975-05-01", **CLOSED, s47s=(("1975-05-02", ""),))),
+    _child(
+        "first-rule-wins",
+        _episode("2024-05-01", cin_plans=(("2024-06-01", ""), ("2024-07-01", ""))),
+        _episode("2023-05-01", closed="2023-04-01"),
+    ),
+    _child("same-date-twice", _episode("2024-05-01", **CLOSED), _episode("2024-05-01")),
+    _child("transfer-in", _episode("2024-05-01", icpc="2024-05-20", plans=(("2024-06-01", ""),))),
+    # Two children with one UPN and date of birth: the second is the first, matched.
+    _child("upn-a", _episode("2024-05-01"), upn="A12345678901B"),
+    _child("upn-b", _episode("2024-05-01"), _episode("2023-01-01", **CLOSED), upn="A12345678901B"),
+    _child("upn-c", _episode("2024-06-01"), upn="A12345678901B"),
+    _child("upn-d", _episode("2023-01-01", plans=(("2023-02-01", ""),)), upn="A12345678901B"),
+    # A rejected child creates no one: the next with the same UPN is created, not matched.
+    _child("upn-x", _episode("2024-05-01", closed="2024-04-01"), upn="B12345678901C"),
+    _child("upn-y", _episode("2024-05-01"), upn="B12345678901C"),
+]
+
+
+@pytest.mark.django_db
+def test_dry_run_refuses_what_the_database_would_with_the_same_reason(analyst: User) -> None:
+    report = _same_report(_file(*BREAKS), analyst)
+    reasons = {c.la_child_id: [p.reason for p in c.problems] for c in report.children}
+    assert reasons["fine"] == [] and reasons["plans-touch"] == []
+    assert reasons["two-open"] == [
+        importer.CONSTRAINT_REASONS["referral_one_open_episode_per_child"]
+    ]
+    assert reasons["plans-overlap"] == [importer.CONSTRAINT_REASONS["cpp_no_overlap"]]
+    assert reasons["first-rule-wins"] == [
+        importer.CONSTRAINT_REASONS["referral_closes_after_it_opens"]
+    ]
+    assert "outside the years" in reasons["before-calendar"][0]
+    actions = {c.la_child_id: c.action for c in report.children}
+    assert (actions["upn-a"], actions["upn-b"], actions["upn-c"]) == ("create", "match", "reject")
+    assert (actions["upn-x"], actions["upn-y"]) == ("reject", "create")
+
+
+@pytest.mark.django_db
+def test_dry_run_checks_the_file_against_children_already_in_haven(analyst: User) -> None:
+    first = cin_census_import(
+        data=_file(
+            _child(
+                "held-1", _episode("2024-05-01", plans=(("2024-06-01", ""),)), upn="C12345678901D"
+            ),
+            _child("held-2", _episode("2024-05-01", cin_plans=(("2024-06-01", ""),))),
+        ),
+        user=analyst,
+        dry_run=False,
+    )
+    assert first.committed, first.lines()
+    data = _file(
+        # The same identifier: matched, the same episode left as it is, a new one refused.
+        _child("held-1", _episode("2024-05-01"), _episode("2024-09-01")),
+        _child("held-1x", _episode("2024-05-01", **CLOSED), upn="C12345678901D"),
+        _child(
+            "held-1y",
+            _episode("2023-05-01", **CLOSED, plans=(("2023-06-01", "2024-07-01"),)),
+            upn="C12345678901D",
+        ),
+        _child("held-2", _episode("2024-03-01", **CLOSED, cin_plans=(("2024-03-02", ""),))),
+        _child("held-2", _episode("2024-03-01", **CLOSED)),
+    )
+    report = _same_report(data, analyst)
+    actions = {(c.la_child_id, c.index): c.action for c in report.children}
+    assert actions[("held-1", 0)] == "reject"
+    assert actions[("held-1x", 1)] == "match"
+    assert actions[("held-2", 4)] == "reject"  # the same LAchildID twice in one file
+    assert Referral.objects.filter(person_id=first.children[0].person_id).count() == 1
+
+
+@pytest.mark.django_db
+def test_import_writes_what_the_dry_run_reported_with_audit_rows(analyst: User) -> None:
+    data = _file(*BREAKS[:1], BREAKS[18], BREAKS[19], BREAKS[20])
+    dry = cin_census_import(data=data, user=analyst, dry_run=True)
+    audit = AuditChange.objects.count()
+    done = cin_census_import(data=data, user=analyst, dry_run=False)
+    assert done.committed and done.summary() == dry.summary()
+    created = [c.person_id for c in done.children if c.action == "create"]
+    assert len(created) == 3 and all(created)
+    assert Person.objects.filter(pk__in=created).count() == 3
+    assert AuditChange.objects.count() > audit
+    assert (
+        AuditChange.objects.filter(table_name="people_person", person_id__in=created).count() == 3
+    )
