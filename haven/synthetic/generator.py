@@ -296,7 +296,7 @@ class Generator:
     # -- check and wipe --------------------------------------------------------------------------
 
     @staticmethod
-    def _haven_tables() -> list[str]:
+    def haven_tables() -> list[str]:
         from haven.core.db_roles import audited_models
 
         keep = {"core_closureday"}
@@ -319,7 +319,7 @@ class Generator:
                     f"{teams:,} teams: use --replace to wipe them (and every other Haven record) "
                     "and generate afresh"
                 )
-            tables = ", ".join(f'"{t}"' for t in self._haven_tables())
+            tables = ", ".join(f'"{t}"' for t in self.haven_tables())
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
             self.log("  wiped the existing records")
 
