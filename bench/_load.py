@@ -23,6 +23,7 @@ from typing import Any
 
 from haven.people.validators import upn_check_letter
 from haven.synthetic import names as _names
+from haven.synthetic.rows import Table, copy_rows
 
 CHUNK = 100_000
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -42,44 +43,13 @@ ETHNICITIES = [
     ("OOTH", 2),
     ("NOBT", 2),
 ]
-PERSON_COLUMNS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "version",
-    "kind",
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "gender_identity",
-    "ethnicity",
-    "first_language",
-    "religion",
-    "upn",
-    "nhs_number",
-    "is_restricted",
-    "merged_into_id",
-)
-ADDRESS_COLUMNS = (
-    "person_id",
-    "line_1",
-    "line_2",
-    "town",
-    "postcode",
-    "start_date",
-    "end_date",
-    "created_at",
-)
-NAME_COLUMNS = (
-    "person_id",
-    "name_type",
-    "given_names",
-    "family_name",
-    "search_name",
-    "given_code",
-    "family_code",
-)
+
+
+# COPY columns come from the models (haven.synthetic.rows); made when loading, after setup.
+def _tables() -> tuple[Table, Table, Table]:
+    from haven.people.models import Address, Person, PersonName
+
+    return Table(Person), Table(Address, with_id=False), Table(PersonName, with_id=False)
 
 
 def _zipf(names: list[str], s: float = 0.9) -> tuple[list[str], list[float]]:
@@ -271,6 +241,7 @@ def load_people(
     rng = random.Random(seed + count)
     pools = _Pools(rng=rng, today=datetime.date.today())
     now = datetime.datetime.now(datetime.UTC)
+    persons, addresses, names = _tables()
     with owner_mode(), connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM people_person")
         start_id = cursor.fetchone()[0] + 1
@@ -284,46 +255,69 @@ def load_people(
                 cursor.execute("SET LOCAL session_replication_role = replica")
                 cursor.execute("SET LOCAL synchronous_commit = off")
                 t0 = time.perf_counter()
-                with cursor.copy(
-                    f"COPY people_person ({', '.join(PERSON_COLUMNS)}) FROM STDIN"
-                ) as copy:
-                    for p in batch:
-                        copy.write_row(
-                            (
-                                p["id"],
-                                now,
-                                now,
-                                1,
-                                p["kind"],
-                                p["given_names"],
-                                p["family_name"],
-                                p["date_of_birth"],
-                                p["sex"],
-                                "",
-                                p["ethnicity"],
-                                "",
-                                "",
-                                p["upn"],
-                                p["nhs_number"],
-                                p["is_restricted"],
-                                p["merged_into_id"],
-                            )
+                copy_rows(
+                    cursor,
+                    persons,
+                    (
+                        persons.row(
+                            id=p["id"],
+                            created_at=now,
+                            updated_at=now,
+                            version=1,
+                            kind=p["kind"],
+                            given_names=p["given_names"],
+                            family_name=p["family_name"],
+                            date_of_birth=p["date_of_birth"],
+                            sex=p["sex"],
+                            gender_identity="",
+                            ethnicity=p["ethnicity"],
+                            first_language="",
+                            religion="",
+                            upn=p["upn"],
+                            nhs_number=p["nhs_number"],
+                            is_restricted=p["is_restricted"],
+                            merged_into_id=p["merged_into_id"],
                         )
+                        for p in batch
+                    ),
+                )
                 t1 = time.perf_counter()
-                with cursor.copy(
-                    f"COPY people_address ({', '.join(ADDRESS_COLUMNS)}) FROM STDIN"
-                ) as copy:
-                    for p in batch:
-                        for line_1, town, postcode, start, end in p["addresses"]:
-                            copy.write_row((p["id"], line_1, "", town, postcode, start, end, now))
-                            stats.addresses += 1
-                with cursor.copy(
-                    f"COPY people_personname ({', '.join(NAME_COLUMNS)}) FROM STDIN"
-                ) as copy:
-                    for p in batch:
-                        for name_type, given, family in p["names"]:
-                            copy.write_row((p["id"], name_type, given, family, "", "", ""))
-                            stats.names += 1
+                stats.addresses += copy_rows(
+                    cursor,
+                    addresses,
+                    (
+                        addresses.row(
+                            person_id=p["id"],
+                            line_1=line_1,
+                            line_2="",
+                            town=town,
+                            postcode=postcode,
+                            start_date=start,
+                            end_date=end,
+                            created_at=now,
+                        )
+                        for p in batch
+                        for line_1, town, postcode, start, end in p["addresses"]
+                    ),
+                )
+                # The name trigger fills the search columns, as the application's writes do.
+                stats.names += copy_rows(
+                    cursor,
+                    names,
+                    (
+                        names.row(
+                            person_id=p["id"],
+                            name_type=name_type,
+                            given_names=given,
+                            family_name=family,
+                            search_name="",
+                            given_code="",
+                            family_code="",
+                        )
+                        for p in batch
+                        for name_type, given, family in p["names"]
+                    ),
+                )
                 t2 = time.perf_counter()
             stats.phases["people"] = stats.phases.get("people", 0.0) + (t1 - t0)
             stats.phases["addresses_and_names"] = stats.phases.get("addresses_and_names", 0.0) + (

@@ -22,13 +22,36 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from haven.childinneed.models import CINPlan
+from haven.chronology.models import ChronologyEvent
 from haven.core.calendar import LONDON, add_calendar_months, rule
+from haven.people.models import Allocation
+from haven.protection.models import (
+    CategoryChange,
+    ChildProtectionPlan,
+    Conference,
+    CoreGroup,
+    S47Enquiry,
+    StrategyDiscussion,
+    Visit,
+)
 from haven.synthetic.scenario import Buckets, Choice, current_collection_year
 
 if TYPE_CHECKING:
-    from haven.synthetic.generator import _Generator
+    from haven.synthetic.generator import Generator
 
 DAY = datetime.timedelta(days=1)
+
+TABLES = (
+    StrategyDiscussion,
+    S47Enquiry,
+    ChildProtectionPlan,
+    Conference,
+    CategoryChange,
+    CoreGroup,
+    CINPlan,
+    Visit,
+)
 
 AGENCIES = ("police", "health", "education", "probation", "housing", "youth_justice", "other")
 
@@ -83,7 +106,7 @@ def _at(day: datetime.date) -> datetime.datetime:
 
 
 class Pathways:
-    def __init__(self, gen: _Generator) -> None:
+    def __init__(self, gen: Generator) -> None:
         self.g = gen
         self.rng: random.Random = gen.rng
         self.cal = gen.cal
@@ -382,8 +405,16 @@ class Pathways:
         by: int | None,
         detail: str = "",
     ) -> None:
-        self.g._rows["chronology_chronologyevent"].append(
-            (person, day, kind, summary, detail, source, source_id, by, _at(day))
+        self.g.table(ChronologyEvent).add(
+            person_id=person,
+            occurred_on=day,
+            kind=kind,
+            summary=summary,
+            detail=detail,
+            source_type=source,
+            source_id=source_id,
+            recorded_by_id=by,
+            recorded_at=_at(day),
         )
 
     def _agencies(self, k: int) -> list[str]:
@@ -403,10 +434,10 @@ class Pathways:
     ) -> None:
         """Rows for one decided pathway; also the referral's allocations (one, or two when the
         child's plan moves the case to a child protection team)."""
-        g, rng, rows, L = self.g, self.rng, self.g._rows, self.labels
+        g, rng, L = self.g, self.rng, self.labels
         created = g.created
         plan = path.plan
-        allocations = rows["people_allocation"]
+        allocations = g.table(Allocation)
         lead = worker
         cp_team = g.area_cp_team.get(team["area"])
         if (
@@ -416,29 +447,47 @@ class Pathways:
             and rng.random() < self.cp_team_share
         ):
             lead = cp_team["worker_choice"].draw(rng)
-            allocations.append(
-                (len(allocations) + 1, person, team["id"], worker, day, plan.start, manager)
+            allocations.add(
+                id=len(allocations) + 1,
+                person_id=person,
+                team_id=team["id"],
+                worker_id=worker,
+                start_date=day,
+                end_date=plan.start,
+                allocated_by_id=manager,
             )
-            allocations.append(
-                (
-                    len(allocations) + 1,
-                    person,
-                    cp_team["id"],
-                    lead,
-                    plan.start,
-                    closure,
-                    rng.choice(cp_team["authorisers"]),
-                )
+            allocations.add(
+                id=len(allocations) + 1,
+                person_id=person,
+                team_id=cp_team["id"],
+                worker_id=lead,
+                start_date=plan.start,
+                end_date=closure,
+                allocated_by_id=rng.choice(cp_team["authorisers"]),
             )
         else:
-            allocations.append(
-                (len(allocations) + 1, person, team["id"], worker, day, closure, manager)
+            allocations.add(
+                id=len(allocations) + 1,
+                person_id=person,
+                team_id=team["id"],
+                worker_id=worker,
+                start_date=day,
+                end_date=closure,
+                allocated_by_id=manager,
             )
         if path.sd_day is not None:
             sid = self._id("sd")
             agencies = self._agencies(rng.randint(1, self.sd_agencies))
-            rows["protection_strategydiscussion"].append(
-                (sid, rid, person, path.sd_day, agencies, path.sd_decision, "", worker, created)
+            g.table(StrategyDiscussion).add(
+                id=sid,
+                referral_id=rid,
+                person_id=person,
+                held_on=path.sd_day,
+                agencies=agencies,
+                decision=path.sd_decision,
+                notes="",
+                recorded_by_id=worker,
+                created_at=created,
             )
             self._event(
                 person,
@@ -457,27 +506,25 @@ class Pathways:
     def _emit_s47(
         self, path: Pathway, rid: int, person: int, worker: int, lead: int, sid: int
     ) -> None:
-        g, rng, rows, L = self.g, self.rng, self.g._rows, self.labels
+        g, rng, L = self.g, self.rng, self.labels
         created = g.created
         start = path.sd_day
         assert start is not None and path.s47_target is not None
         qid = self._id("s47")
-        rows["protection_s47enquiry"].append(
-            (
-                qid,
-                created,
-                created,
-                1,
-                rid,
-                person,
-                sid,
-                start,
-                path.s47_target,
-                "icpc",
-                path.s47_end,
-                path.s47_outcome,
-                worker,
-            )
+        g.table(S47Enquiry).add(
+            id=qid,
+            created_at=created,
+            updated_at=created,
+            version=1,
+            referral_id=rid,
+            person_id=person,
+            strategy_discussion_id=sid,
+            start_date=start,
+            icpc_target=path.s47_target,
+            icpc_target_rule="icpc",
+            end_date=path.s47_end,
+            outcome=path.s47_outcome,
+            worker_id=worker,
         )
         self._event(
             person, start, "s47", "Section 47 enquiry started", "protection.s47enquiry", qid, worker
@@ -501,28 +548,26 @@ class Pathways:
         cid = self._id("conference")
         plan = path.plan
         pid = self._id("plan") if plan is not None else 0
-        rows["protection_conference"].append(
-            (
-                cid,
-                created,
-                created,
-                1,
-                person,
-                rid,
-                "initial",
-                qid,
-                None,
-                path.s47_target,
-                "icpc",
-                held,
-                chair,
-                invited,
-                [a for a in invited if rng.random() < 0.85] if held else [],
-                "",
-                "",
-                path.icpc_decision,
-                path.icpc_category,
-            )
+        g.table(Conference).add(
+            id=cid,
+            created_at=created,
+            updated_at=created,
+            version=1,
+            person_id=person,
+            referral_id=rid,
+            kind="initial",
+            s47_id=qid,
+            plan_id=None,
+            due_date=path.s47_target,
+            due_rule="icpc",
+            held_on=held,
+            chair_id=chair,
+            agencies_invited=invited,
+            agencies_attended=[a for a in invited if rng.random() < 0.85] if held else [],
+            child_views="",
+            family_views="",
+            decision=path.icpc_decision,
+            category=path.icpc_category,
         )
         if held is None:
             return
@@ -551,34 +596,32 @@ class Pathways:
         lead: int,
         invited: list[str],
     ) -> None:
-        g, rng, rows, L = self.g, self.rng, self.g._rows, self.labels
+        g, rng, L = self.g, self.rng, self.labels
         created, horizon = g.created, g.horizon_date
         latest = plan.category
         for review in plan.reviews:
             rcid = self._id("conference")
             held = review.held
-            rows["protection_conference"].append(
-                (
-                    rcid,
-                    created,
-                    created,
-                    1,
-                    person,
-                    rid,
-                    "review",
-                    None,
-                    pid,
-                    review.due,
-                    review.due_rule,
-                    held,
-                    g.chairs.draw(rng),
-                    invited,
-                    [a for a in invited if rng.random() < 0.8] if held else [],
-                    "",
-                    "",
-                    review.decision,
-                    review.category,
-                )
+            g.table(Conference).add(
+                id=rcid,
+                created_at=created,
+                updated_at=created,
+                version=1,
+                person_id=person,
+                referral_id=rid,
+                kind="review",
+                s47_id=None,
+                plan_id=pid,
+                due_date=review.due,
+                due_rule=review.due_rule,
+                held_on=held,
+                chair_id=g.chairs.draw(rng),
+                agencies_invited=invited,
+                agencies_attended=[a for a in invited if rng.random() < 0.8] if held else [],
+                child_views="",
+                family_views="",
+                decision=review.decision,
+                category=review.category,
             )
             if held is None:
                 continue
@@ -593,27 +636,29 @@ class Pathways:
                 lead,
             )
             if review.category:
-                rows["protection_categorychange"].append(
-                    (self._id("change"), pid, held, review.category, rcid)
+                g.table(CategoryChange).add(
+                    id=self._id("change"),
+                    plan_id=pid,
+                    changed_on=held,
+                    category=review.category,
+                    conference_id=rcid,
                 )
                 latest = review.category
-        rows["protection_childprotectionplan"].append(
-            (
-                pid,
-                created,
-                created,
-                1,
-                person,
-                rid,
-                icpc,
-                plan.start,
-                plan.category,
-                latest,
-                plan.end,
-                plan.reason,
-                plan.previous,
-                lead,
-            )
+        g.table(ChildProtectionPlan).add(
+            id=pid,
+            created_at=created,
+            updated_at=created,
+            version=1,
+            person_id=person,
+            referral_id=rid,
+            conference_id=icpc,
+            start_date=plan.start,
+            initial_category=plan.category,
+            latest_category=latest,
+            end_date=plan.end,
+            end_reason=plan.reason,
+            previous_plans=plan.previous,
+            lead_practitioner_id=lead,
         )
         self._event(
             person,
@@ -638,7 +683,7 @@ class Pathways:
         stop = plan.end or datetime.date.max
         # Core groups: the first 10 working days after the ICPC, then monthly.
         due, key = self._wd(plan.start, self.wd["first_core_group"]), "first_core_group"
-        groups = rows["protection_coregroup"]
+        groups = g.table(CoreGroup)
         while True:
             held = self._near(due, self.core_on_time, self.core_early, self.core_late)
             held = max(held, plan.start + DAY)
@@ -646,9 +691,27 @@ class Pathways:
                 break
             gid = self._id("core")
             if held > horizon:
-                groups.append((gid, pid, person, due, key, None, [], ""))
+                groups.add(
+                    id=gid,
+                    plan_id=pid,
+                    person_id=person,
+                    due_date=due,
+                    due_rule=key,
+                    held_on=None,
+                    agencies_attended=[],
+                    notes="",
+                )
                 break
-            groups.append((gid, pid, person, due, key, held, self._agencies(rng.randint(1, 3)), ""))
+            groups.add(
+                id=gid,
+                plan_id=pid,
+                person_id=person,
+                due_date=due,
+                due_rule=key,
+                held_on=held,
+                agencies_attended=self._agencies(rng.randint(1, 3)),
+                notes="",
+            )
             self._event(
                 person, held, "core_group", "Core group held", "protection.coregroup", gid, lead
             )
@@ -672,7 +735,7 @@ class Pathways:
         key = f"{kind}_visit"
         every = self.wd[key]
         on_time = self.visit_on_time[kind]
-        rows = g._rows["protection_visit"]
+        rows = g.table(Visit)
         label = "Child protection visit" if kind == "cp" else "Child in need visit"
         over_5 = _age_18(g.dob[person]) - datetime.timedelta(days=4749)  # 13 years before 18
         last = start
@@ -688,22 +751,20 @@ class Pathways:
                 seen = rng.random() < self.child_seen
                 alone = seen and visited >= over_5 and rng.random() < self.seen_alone
                 vid = self._id("visit")
-                rows.append(
-                    (
-                        vid,
-                        person,
-                        kind,
-                        plan_id if kind == "cp" else None,
-                        plan_id if kind == "cin" else None,
-                        visited,
-                        seen,
-                        alone,
-                        due,
-                        nxt,
-                        key,
-                        worker,
-                        "",
-                    )
+                rows.add(
+                    id=vid,
+                    person_id=person,
+                    kind=kind,
+                    cp_plan_id=plan_id if kind == "cp" else None,
+                    cin_plan_id=plan_id if kind == "cin" else None,
+                    visited_on=visited,
+                    child_seen=seen,
+                    seen_alone=alone,
+                    due_date=due,
+                    next_due=nxt,
+                    due_rule=key,
+                    worker_id=worker,
+                    notes="",
                 )
                 words = "child seen alone" if alone else "child seen" if seen else "child not seen"
                 self._event(
@@ -715,8 +776,16 @@ class Pathways:
         g = self.g
         assert path.cin_start is not None
         iid = self._id("cin")
-        g._rows["childinneed_cinplan"].append(
-            (iid, g.created, g.created, 1, rid, person, path.cin_start, path.cin_end, worker)
+        g.table(CINPlan).add(
+            id=iid,
+            created_at=g.created,
+            updated_at=g.created,
+            version=1,
+            referral_id=rid,
+            person_id=person,
+            start_date=path.cin_start,
+            end_date=path.cin_end,
+            worker_id=worker,
         )
         self._event(
             person,
@@ -751,107 +820,3 @@ class Pathways:
             rid,
             by,
         )
-
-
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "protection_strategydiscussion": (
-        "id",
-        "referral_id",
-        "person_id",
-        "held_on",
-        "agencies",
-        "decision",
-        "notes",
-        "recorded_by_id",
-        "created_at",
-    ),
-    "protection_s47enquiry": (
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "referral_id",
-        "person_id",
-        "strategy_discussion_id",
-        "start_date",
-        "icpc_target",
-        "icpc_target_rule",
-        "end_date",
-        "outcome",
-        "worker_id",
-    ),
-    "protection_childprotectionplan": (
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "person_id",
-        "referral_id",
-        "conference_id",
-        "start_date",
-        "initial_category",
-        "latest_category",
-        "end_date",
-        "end_reason",
-        "previous_plans",
-        "lead_practitioner_id",
-    ),
-    "protection_conference": (
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "person_id",
-        "referral_id",
-        "kind",
-        "s47_id",
-        "plan_id",
-        "due_date",
-        "due_rule",
-        "held_on",
-        "chair_id",
-        "agencies_invited",
-        "agencies_attended",
-        "child_views",
-        "family_views",
-        "decision",
-        "category",
-    ),
-    "protection_categorychange": ("id", "plan_id", "changed_on", "category", "conference_id"),
-    "protection_coregroup": (
-        "id",
-        "plan_id",
-        "person_id",
-        "due_date",
-        "due_rule",
-        "held_on",
-        "agencies_attended",
-        "notes",
-    ),
-    "childinneed_cinplan": (
-        "id",
-        "created_at",
-        "updated_at",
-        "version",
-        "referral_id",
-        "person_id",
-        "start_date",
-        "end_date",
-        "worker_id",
-    ),
-    "protection_visit": (
-        "id",
-        "person_id",
-        "kind",
-        "cp_plan_id",
-        "cin_plan_id",
-        "visited_on",
-        "child_seen",
-        "seen_alone",
-        "due_date",
-        "next_due",
-        "due_rule",
-        "worker_id",
-        "notes",
-    ),
-}

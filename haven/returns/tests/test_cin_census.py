@@ -20,13 +20,12 @@ from haven.returns.importer import CensusFileError, cin_census_import
 from haven.returns.models import ExternalIdentifier
 from haven.returns.validation import validate_cin_bytes, validators_available
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "dfe-samples"
+# Openly published fake returns, copied into the repository (data/dfe-samples/README.md).
+SAMPLES = Path(__file__).resolve().parent / "data" / "dfe-samples"
 CIN = SAMPLES / "cin"
 MINIMAL = CIN / "cin_2024_25_minimal.xml"
 FAKE = CIN / "fake_CIN_data.xml"
 NOW = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
-
-needs_samples = pytest.mark.skipif(not CIN.exists(), reason=f"no DfE samples at {CIN}")
 
 
 def _validators() -> None:
@@ -59,7 +58,6 @@ def _import(path: Path, user: User) -> list[int]:
 # -- export ----------------------------------------------------------------------------------
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_export_of_2024_25_uses_sex_and_one_reviews_element_per_review(analyst: User) -> None:
     people = _import(MINIMAL, analyst)
@@ -76,7 +74,6 @@ def test_export_of_2024_25_uses_sex_and_one_reviews_element_per_review(analyst: 
     assert plan.findtext("NumberOfPreviousCPP") == "0"
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_export_before_2024_25_uses_gender_current(analyst: User) -> None:
     people = _import(FAKE, analyst)
@@ -89,7 +86,6 @@ def test_export_before_2024_25_uses_gender_current(analyst: User) -> None:
     assert not list(root.iter("Sex"))
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_export_is_recorded_in_the_access_log_without_a_person(analyst: User) -> None:
     _import(MINIMAL, analyst)
@@ -141,7 +137,6 @@ def test_small_scenario_census_has_no_dfe_errors() -> None:
 # -- import ----------------------------------------------------------------------------------
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_dry_run_of_each_sample_reports_and_changes_nothing(
     analyst: User, people_before: int
@@ -164,7 +159,6 @@ def test_dry_run_of_each_sample_reports_and_changes_nothing(
     assert Referral.objects.filter(person__external_identifiers__isnull=False).count() == 0
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_a_rejected_child_is_reported_with_path_and_value_and_nothing_is_imported(
     analyst: User, people_before: int
@@ -180,7 +174,6 @@ def test_a_rejected_child_is_reported_with_path_and_value_and_nothing_is_importe
     assert Person.objects.count() == people_before
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_import_twice_matches_the_children_by_their_old_identifier(
     analyst: User, people_before: int
@@ -193,7 +186,6 @@ def test_import_twice_matches_the_children_by_their_old_identifier(
     assert ExternalIdentifier.objects.filter(system="cin:201").count() == 2
 
 
-@needs_samples
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["cin_2024_25_minimal.xml", "fake_CIN_data.xml"])
 def test_import_then_export_adds_no_validator_issue(analyst: User, name: str) -> None:
@@ -229,7 +221,6 @@ def test_malformed_xml_is_refused_clearly(analyst: User) -> None:
     assert "not well-formed XML" in message
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_an_ssda903_file_is_refused_as_another_format(analyst: User) -> None:
     data = (SAMPLES / "ssda903" / "SSDA903_2020_episodes.csv").read_bytes()
@@ -238,7 +229,6 @@ def test_an_ssda903_file_is_refused_as_another_format(analyst: User) -> None:
     assert "not a CIN census" in _reject(b"<Episodes><Row/></Episodes>", analyst)
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_a_namespaced_root_is_refused_with_how_to_fix_it(analyst: User) -> None:
     data = MINIMAL.read_bytes().replace(b"<Message>", b'<Message xmlns="http://example.org/cin">')
@@ -246,7 +236,6 @@ def test_a_namespaced_root_is_refused_with_how_to_fix_it(analyst: User) -> None:
     assert "namespace" in message and "xmlns" in message
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_an_unknown_code_rejects_the_file(analyst: User, people_before: int) -> None:
     data = MINIMAL.read_bytes().replace(
@@ -260,7 +249,6 @@ def test_an_unknown_code_rejects_the_file(analyst: User, people_before: int) -> 
     assert Person.objects.count() == people_before
 
 
-@needs_samples
 @pytest.mark.parametrize("name", ["CIN_Census_2024.xml", "fake_CIN_data.xml"])
 def test_the_linear_reader_gives_the_validator_the_same_issues_as_its_own(name: str) -> None:
     _validators()

@@ -14,7 +14,7 @@ from haven.jobs.services import job_enqueue
 from haven.jobs.worker import job_run_next
 from haven.people.models import Person
 from haven.returns import jobs as returns_jobs
-from haven.returns.tests.test_cin_census import MINIMAL, _validators, needs_samples
+from haven.returns.tests.test_cin_census import MINIMAL, _validators
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("returns:home")
@@ -32,7 +32,6 @@ def _run_next() -> None:
     assert job_run_next(worker_id="test:1:a") is not None
 
 
-@needs_samples
 def test_analyst_imports_after_a_dry_run_then_downloads_and_validates(make_user: Any) -> None:
     client = client_for(make_user(Role.PERFORMANCE_ANALYST))
     assert client.get(HOME).status_code == 200

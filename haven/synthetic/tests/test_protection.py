@@ -10,15 +10,17 @@ from django.db import IntegrityError, connection, transaction
 
 from haven.core.calendar import add_calendar_months, calendar
 from haven.core.db_roles import owner_mode
-from haven.synthetic.tests.test_generate import NOW, _rows, _small
+from haven.synthetic.generator import GenerationReport
+from haven.synthetic.tests.conftest import NOW
+from haven.synthetic.tests.test_generate import _rows
 
 # The generator bulk-loads as the schema owner; the tests read back through the same session.
 pytestmark = pytest.mark.usefixtures("owner_db")
 
 
 @pytest.fixture
-def county() -> Any:
-    return _small()
+def county(small_county: GenerationReport) -> GenerationReport:
+    return small_county
 
 
 @pytest.mark.django_db
