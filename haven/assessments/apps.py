@@ -18,3 +18,8 @@ class AssessmentsConfig(AppConfig):
         from haven.people.ownership import register_person_owned
 
         register_person_owned(Assessment)
+
+        from haven.assessments.selectors import open_assessments
+        from haven.people.selectors import register_profile_part
+
+        register_profile_part("open_assessments", open_assessments)

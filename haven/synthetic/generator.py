@@ -1116,6 +1116,7 @@ class _Generator:
         factors = s.choice("assessments", "factors")
         factors_n = s.choice("assessments", "factors_per_assessment")
         due_rule = rule("assessment")
+        from haven.assessments import events as assessment_events
         from haven.assessments.models import AssessmentOutcome
 
         outcome_label = {o.value: o.label for o in AssessmentOutcome}
@@ -1226,7 +1227,7 @@ class _Generator:
                         person,
                         start,
                         "assessment",
-                        f"Child and family assessment started (due {long_date(due)})",
+                        assessment_events.ASSESSMENT_STARTED.text(due=due.isoformat()),
                         "",
                         worker,
                         aid,
@@ -1238,7 +1239,7 @@ class _Generator:
                             person,
                             auth,
                             "assessment",
-                            f"Assessment authorised: {outcome_label[result].lower()}",
+                            assessment_events.AUTHORISED.text(outcome=result),
                             comments,
                             manager,
                             aid,
@@ -1300,15 +1301,11 @@ class _Generator:
     def _finish_front_door(self) -> None:
         rng, s = self.rng, self.s
         other = s.choice("front_door", "other_outcomes")
-        from haven.frontdoor.models import ContactOutcome, LevelOfNeed, PrimaryNeed, ReferralSource
+        from haven.frontdoor import events as fd_events
+        from haven.frontdoor.models import ContactOutcome, PrimaryNeed
 
         outcome_label = {o.value: o.label for o in ContactOutcome}
-        level_label = {v.value: v.label for v in LevelOfNeed}
         need_label = {p.value: p.label for p in PrimaryNeed}
-        source_label = {c.value: c.label for c in ReferralSource}
-        from haven.frontdoor.models import Concern
-
-        concern_label = {c.value: c.label for c in Concern}
         rationale = {
             "nfa": "Information from partner agencies does not indicate a need for services.",
             "advice": "Advice and signposting to universal services meet the child's needs.",
@@ -1322,9 +1319,6 @@ class _Generator:
         feedback = self._rows["frontdoor_referrerfeedback"]
         events = self._rows["chronology_chronologyevent"]
         front_door_id = self.front_door["id"]
-        from haven.frontdoor.models import Agency
-
-        agency_label = {a.value: a.label for a in Agency}
         # MASH checks' own entries (requested, answered), for each child on the contact.
         check_rows = self._rows["frontdoor_mashcheck"] if self._check_events else []
         next_check = 0
@@ -1352,23 +1346,19 @@ class _Generator:
             complete = True
             latest: datetime.datetime | None = None
             local_day = received.astimezone(LONDON).date()
-            about = ", ".join(concern_label[c] for c in chosen)
-            contact_summary = f"Contact from {source_label[src].lower()}" + (
-                f" about {about.lower()}" if about else ""
-            )
+            contact_summary = fd_events.CONTACT_RECEIVED.text(contact_source=src, concerns=chosen)
             first_check = next_check
             while next_check < len(check_rows) and check_rows[next_check][1] == cid:
                 next_check += 1
             for cc in self.c_children[cid - 1]:
                 person = self.cc_person[cc]
                 for check in check_rows[first_check:next_check]:
-                    label = agency_label[check[2]]
                     events.append(
                         (
                             person,
                             check[5].astimezone(LONDON).date(),
                             "mash_check",
-                            f"MASH check requested from {label.lower()}",
+                            fd_events.MASH_CHECK_REQUESTED.text(agency=check[2]),
                             "",
                             "frontdoor.mashcheck",
                             check[0],
@@ -1382,7 +1372,7 @@ class _Generator:
                                 person,
                                 check[10].astimezone(LONDON).date(),
                                 "mash_check",
-                                f"{label} responded to the MASH check",
+                                fd_events.MASH_CHECK_ANSWERED.text(agency=check[2]),
                                 check[9],
                                 "frontdoor.mashcheck",
                                 check[0],
@@ -1433,8 +1423,7 @@ class _Generator:
                         person,
                         decided.astimezone(LONDON).date(),
                         "decision",
-                        f"Decision: {outcome_label[outcome].lower()} "
-                        f"({level_label[level].lower()})",
+                        fd_events.DECISION_MADE.text(outcome=outcome, level=level),
                         rationale[outcome],
                         "frontdoor.contact",
                         cid,
@@ -1451,7 +1440,7 @@ class _Generator:
                             person,
                             auth_at.astimezone(LONDON).date(),
                             "decision",
-                            f"Decision authorised: {outcome_label[outcome].lower()}",
+                            fd_events.DECISION_AUTHORISED.text(outcome=outcome),
                             "",
                             "frontdoor.contact",
                             cid,
@@ -1503,8 +1492,7 @@ class _Generator:
                     person,
                     day,
                     "referral",
-                    "Referral to children's social care"
-                    + (" (re-referral within 12 months)" if is_re else ""),
+                    fd_events.REFERRAL_OPENED.text(re_referral=is_re),
                     f"Primary need: {need_label[need]}",
                     "frontdoor.referral",
                     rid,
