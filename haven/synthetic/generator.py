@@ -331,7 +331,7 @@ class _Generator:
 
     def _staff(self) -> None:
         from haven.accounts.models import Role, TeamKind
-        from haven.demo import DEMO_PASSWORD, TEAMS, USERS
+        from haven.synthetic.demo_staff import DEMO_PASSWORD, TEAMS, USERS
 
         rng = self.rng
         team_defs = [dict(t) for t in self.s.data["teams"]]
