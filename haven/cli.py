@@ -11,10 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from haven.core.database import DatabaseUnavailable
+from haven.core.errors import CommandError
 
-
-class CommandError(Exception):
-    """A subcommand's clear message for bad input (printed without a traceback)."""
+__all__ = ["CommandError", "main"]  # CommandError: packages' commands raise it
 
 
 def _django_setup() -> None:
@@ -131,18 +130,27 @@ def cmd_demo(host: str, port: int, *, with_worker: bool = True) -> int:
 # Packages that add their own subcommands. Each module has ``register(subparsers)``, which adds
 # parsers whose ``handler`` default is a function taking the parsed args (Django is set up
 # before it runs) and returning an exit code.
-COMMAND_MODULES = [
-    "haven.synthetic.commands",
-    "haven.performance.commands",
-    "haven.returns.commands",
-    "haven.jobs.commands",
-]
+def command_modules() -> list[str]:
+    """Each installed Haven app's ``commands`` module, by convention: an app adds subcommands
+    by defining ``register(sub)`` in ``<app>/commands.py``, with no edit here. Found from
+    INSTALLED_APPS without setting Django up, so ``haven --help`` needs no database."""
+    import importlib.util
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    from django.conf import settings
+
+    found = []
+    for app in settings.INSTALLED_APPS:
+        name = f"{app}.commands"
+        if app.startswith("haven.") and importlib.util.find_spec(name) is not None:
+            found.append(name)
+    return found
 
 
 def _register_plugins(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     import importlib
 
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(name).register(sub)
 
 

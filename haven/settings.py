@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "haven.assessments",
     "haven.protection",
     "haven.childinneed",
+    "haven.synthetic",
     "haven.performance",
     "haven.returns",
     "haven.jobs",

@@ -7,7 +7,7 @@ urlpatterns = [
     path("", include("haven.accounts.urls")),
     path("", include("haven.work.urls")),
     path("people/", include("haven.people.urls")),
-    path("people/", include("haven.chronology.urls")),
+    path("people/", include("haven.people.chronology_urls")),
     path("performance/", include("haven.performance.urls")),
     path("returns/", include("haven.returns.urls")),
     path("jobs/", include("haven.jobs.urls")),

@@ -52,3 +52,16 @@ def test_database_url_parts_are_read():
     info = database.parse_database_url("postgresql://app:s%40cret@db.example:6543/haven_live")
     assert (info.user, info.password, info.host, info.port, info.name) == (
         "app", "s@cret", "db.example", "6543", "haven_live")
+
+
+def test_each_installed_apps_commands_module_adds_its_subcommands() -> None:
+    from haven.cli import build_parser, command_modules
+
+    assert command_modules() == [
+        "haven.synthetic.commands",
+        "haven.performance.commands",
+        "haven.returns.commands",
+        "haven.jobs.commands",
+    ]
+    choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"generate", "figures", "annex-a", "returns", "jobs"} <= set(choices)

@@ -15,8 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import services
 from haven.accounts.forms import CodeForm, SignInForm
+from haven.accounts.http import AuthenticatedRequest
 from haven.core import drafts
-from haven.core.http import AuthenticatedRequest
 
 SIGN_IN_FAILED = "Enter a correct username and password"
 

@@ -18,3 +18,18 @@ class AssessmentsConfig(AppConfig):
         from haven.people.ownership import register_person_owned
 
         register_person_owned(Assessment)
+
+        from haven.assessments.selectors import open_assessments
+        from haven.people.selectors import register_profile_part
+
+        register_profile_part("open_assessments", open_assessments)
+
+        from haven.assessments import services
+        from haven.frontdoor.services import ReferralFollowUp, register_referral_follow_up
+
+        register_referral_follow_up(
+            ReferralFollowUp(
+                opened=services.assessment_start_for_referral,
+                redated=services.assessments_follow_referral_date,
+            )
+        )

@@ -88,6 +88,17 @@ def assessment_start(
     return assessment
 
 
+def assessments_follow_referral_date(*, referral: Referral, by: User) -> None:
+    """The referral's date was corrected: each assessment's deadline follows it."""
+    for assessment in referral.assessments.all():
+        assessment_recompute_due(assessment=assessment)
+
+
+def assessment_start_for_referral(*, referral: Referral, by: User) -> Assessment:
+    """A new referral starts its child and family assessment the same day."""
+    return assessment_start(referral=referral, by=by, start_date=referral.referral_date)
+
+
 def assessment_recompute_due(*, assessment: Assessment) -> None:
     Assessment.objects.filter(pk=assessment.pk).update(
         due_date=rule(assessment.due_rule).due_date(assessment.referral.referral_date)

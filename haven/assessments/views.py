@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability, require, user_can
 from haven.assessments import services
 from haven.assessments.forms import AllocateForm, AssessmentForm, AuthoriseForm
 from haven.assessments.models import Assessment, AssessmentStatus
-from haven.core.http import AuthenticatedRequest
-from haven.people.selectors import person_get_for_user
+from haven.assessments.selectors import assessment_get_for_user
 from haven.people.views import apply_errors, bound_form, person_tabs
 
 ACTION_NEEDS = {
@@ -21,22 +21,7 @@ ACTION_NEEDS = {
 
 
 def _get(request: AuthenticatedRequest, assessment_id: int) -> Assessment | None:
-    """The assessment if the user may see its child (the read is logged), else None."""
-    person_id = (
-        Assessment.objects.filter(pk=assessment_id).values_list("person_id", flat=True).first()
-    )
-    try:
-        person_get_for_user(
-            user=request.user,
-            person_id=person_id or 0,
-            request=request,
-            detail=f"assessment {assessment_id}",
-        )
-    except Http404:
-        return None
-    return Assessment.objects.select_related(
-        "person", "referral", "worker", "team", "authorised_by", "submitted_by"
-    ).get(pk=assessment_id)
+    return assessment_get_for_user(user=request.user, assessment_id=assessment_id, request=request)
 
 
 def assessment_detail(request: AuthenticatedRequest, assessment_id: int) -> HttpResponse:

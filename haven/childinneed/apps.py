@@ -7,6 +7,11 @@ class ChildInNeedConfig(AppConfig):
     verbose_name = "Children in need"
 
     def ready(self) -> None:
+        from haven.childinneed import events
+        from haven.chronology.models import register_event_kinds
+
+        register_event_kinds(events.ChildInNeedEvent)
+
         from haven.childinneed.models import CINPlan
         from haven.people.ownership import refuse_if_both_open, register_person_owned
 

@@ -5,9 +5,3 @@ class ChronologyConfig(AppConfig):
     name = "haven.chronology"
     label = "chronology"
     verbose_name = "Chronology"
-
-    def ready(self) -> None:
-        from haven.chronology.models import ChronologyEvent
-        from haven.people.ownership import register_person_owned
-
-        register_person_owned(ChronologyEvent)

@@ -23,8 +23,14 @@ class ChronologyEvent(models.Model):
     )
     occurred_on = models.DateField(db_index=True)
     kind = models.CharField(max_length=40)
+    # The sentence as worded when recorded: shown for entries with no event type (older or
+    # bulk-loaded rows), or whose parameters no longer render.
     summary = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
+    # The event type (haven.chronology.events) and its parameters: the sentence shown is
+    # rendered from these when the chronology is read.
+    event = models.CharField(max_length=60, blank=True, db_default="")
+    params = models.JSONField(null=True, blank=True)
     # The record the event came from, so the entry links back to it.
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.BigIntegerField(null=True)
@@ -41,6 +47,13 @@ class ChronologyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_on}: {self.summary}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in words: rendered from the event type and its parameters."""
+        from haven.chronology.events import render
+
+        return render(self)
 
     @property
     def kind_label(self) -> str:

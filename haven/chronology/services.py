@@ -19,9 +19,13 @@ def chronology_record(
     by: Any,
     source: Any = None,
     detail: str = "",
+    event: str = "",
+    params: dict[str, Any] | None = None,
 ) -> ChronologyEvent:
     """Record that ``summary`` happened to the person on ``on`` (a datetime counts by its
-    London date; None means today), linked back to the ``source`` record."""
+    London date; None means today), linked back to the ``source`` record. Parts of the service
+    record through their event types (``haven.chronology.events``), which pass the type's
+    ``event`` name and ``params`` the sentence is rendered from."""
     if isinstance(on, datetime.datetime):
         on = timezone.localdate(on)
     return ChronologyEvent.objects.create(
@@ -30,6 +34,8 @@ def chronology_record(
         kind=kind,
         summary=summary[:300],
         detail=detail,
+        event=event,
+        params=params,
         recorded_by=by,
         source_type=source._meta.label_lower if source is not None else "",
         source_id=source.pk if source is not None else None,

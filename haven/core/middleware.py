@@ -21,7 +21,7 @@ class HealthzMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == HEALTHZ_PATH:
-            from haven.ui.views import healthz
+            from haven.core.views import healthz
 
             return healthz(request)
         return self.get_response(request)

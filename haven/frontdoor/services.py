@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +15,6 @@ from django.utils import timezone
 
 from haven.accounts.models import Role, Team, User
 from haven.accounts.permissions import Capability, service_require, user_can
-from haven.assessments import services as assessments
 from haven.core.calendar import add_calendar_months, rule, working_day_hours
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
@@ -34,6 +35,23 @@ from haven.frontdoor.models import (
 from haven.people import access
 from haven.people import services as people
 from haven.people.models import Person, PersonKind
+
+
+@dataclass(frozen=True)
+class ReferralFollowUp:
+    """What another part of the service does when a referral opens (the child and family
+    assessment starts) or its date is corrected (the assessment's deadline follows)."""
+
+    opened: Callable[..., object]
+    redated: Callable[..., object]
+
+
+_REFERRAL_FOLLOW_UPS: list[ReferralFollowUp] = []
+
+
+def register_referral_follow_up(follow_up: ReferralFollowUp) -> None:
+    """Called from the app's ready(), so the front door never imports the parts it starts."""
+    _REFERRAL_FOLLOW_UPS.append(follow_up)
 
 
 def _decision_needs_authorisation() -> bool:
@@ -382,7 +400,8 @@ def referral_create(
         raise
     events.referral_opened(referral, by=by)
     people.allocation_set(person=person, by=by, team=team, start_date=referral_date)
-    assessments.assessment_start(referral=referral, by=by, start_date=referral_date)
+    for follow_up in _REFERRAL_FOLLOW_UPS:
+        follow_up.opened(referral=referral, by=by)
     return referral
 
 
@@ -400,7 +419,7 @@ def referral_correct_date(
         updated_at=timezone.now(),
     )
     referral.refresh_from_db()
-    for assessment in referral.assessments.all():
-        assessments.assessment_recompute_due(assessment=assessment)
+    for follow_up in _REFERRAL_FOLLOW_UPS:
+        follow_up.redated(referral=referral, by=by)
     return referral
 

@@ -11,10 +11,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.models import Team, TeamKind
 from haven.accounts.permissions import Capability, require, requires
 from haven.core.dates import long_date
-from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
 from haven.core.services import access_log_listed, access_log_record
 from haven.frontdoor import selectors, services

@@ -7,7 +7,7 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add this package's subcommands (see haven.cli.COMMAND_MODULES)."""
+    """Add this package's subcommands (found by haven.cli.command_modules)."""
     jobs = sub.add_parser(
         "jobs",
         help="background jobs: list recent ones, or run a worker",

@@ -7,7 +7,7 @@ import uuid
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
-from haven.core.http import AuthenticatedRequest
+from haven.accounts.http import AuthenticatedRequest
 from haven.jobs.registry import kind_get
 from haven.jobs.selectors import job_get_for_user
 from haven.jobs.services import job_file_path

@@ -24,3 +24,7 @@ class PeopleConfig(AppConfig):
         register_person_owned(m.Allocation, move=services.merge_allocations)
         register_person_owned(m.RestrictedAccess, move=services.merge_restrictions)
         register_person_owned(m.BreakGlassGrant)
+
+        from haven.chronology.models import ChronologyEvent
+
+        register_person_owned(ChronologyEvent)

@@ -1,104 +1,110 @@
-"""Chronology entries born from changes to a person's record."""
+"""Chronology entries born from changes to a person's record: their words, and recording them.
+
+Names, addresses and teams are kept in the parameters as they were at the time."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
+from haven.chronology.events import Params, event_type
 from haven.chronology.models import EventKind
-from haven.chronology.services import chronology_record
-from haven.people.models import Address, Allocation, Person, Relationship
+from haven.people.models import Address, Allocation, Person, Relationship, RelationshipType
 
 
-def _event(
-    person: Person,
-    kind: str,
-    summary: str,
-    *,
-    by: Any,
-    on: datetime.date | None = None,
-    detail: str = "",
-    source: Any = None,
-) -> None:
-    chronology_record(person.pk, kind, summary, on=on, by=by, source=source, detail=detail)
+@event_type("record_created", kind=EventKind.RECORD_CREATED)
+def RECORD_CREATED(p: Params) -> str:
+    return f"Record created for {p['name']}"
+
+
+@event_type("details_changed", kind=EventKind.DETAILS_CHANGED)
+def DETAILS_CHANGED(p: Params) -> str:
+    return "Details changed: " + ", ".join(p["fields"])
+
+
+@event_type("address_recorded", kind=EventKind.ADDRESS)
+def ADDRESS_RECORDED(p: Params) -> str:
+    return f"Moved to {p['address']}"
+
+
+@event_type("relationship_recorded", kind=EventKind.FAMILY)
+def RELATIONSHIP_RECORDED(p: Params) -> str:
+    relationship = RelationshipType(p["relationship_type"]).label.lower()
+    return f"{p['name']} recorded as {relationship}"
+
+
+@event_type("professional_recorded", kind=EventKind.PROFESSIONAL)
+def PROFESSIONAL_RECORDED(p: Params) -> str:
+    return str(p["description"])
+
+
+@event_type("allocated", kind=EventKind.ALLOCATION)
+def ALLOCATED(p: Params) -> str:
+    who = f" ({p['worker']})" if p["worker"] else ""
+    return f"Allocated to {p['team']}{who}"
+
+
+@event_type("record_merged", kind=EventKind.RECORD_MERGED)
+def RECORD_MERGED(p: Params) -> str:
+    return f"Record {p['removed_id']} ({p['removed_name']}) merged into this record"
+
+
+@event_type("died", kind=EventKind.DEATH)
+def DIED(p: Params) -> str:
+    return "Date of death recorded"
 
 
 def record_created(person: Person, *, by: Any) -> None:
-    _event(
-        person,
-        EventKind.RECORD_CREATED,
-        f"Record created for {person.full_name}",
-        by=by,
-        source=person,
-    )
+    RECORD_CREATED.record(person.pk, on=None, by=by, source=person, name=person.full_name)
 
 
 def details_changed(person: Person, *, by: Any, fields: list[str]) -> None:
-    _event(
-        person,
-        EventKind.DETAILS_CHANGED,
-        "Details changed: " + ", ".join(fields),
-        by=by,
-        source=person,
-    )
+    DETAILS_CHANGED.record(person.pk, on=None, by=by, source=person, fields=list(fields))
 
 
 def address_recorded(address: Address, *, by: Any) -> None:
-    _event(
-        address.person,
-        EventKind.ADDRESS,
-        f"Moved to {address}",
-        by=by,
-        on=address.start_date,
-        source=address,
+    ADDRESS_RECORDED.record(
+        address.person_id, on=address.start_date, by=by, source=address, address=str(address)
     )
 
 
 def relationship_recorded(relationship: Relationship, *, by: Any) -> None:
-    child = relationship.relative_of
-    _event(
-        child,
-        EventKind.FAMILY,
-        f"{relationship.person.full_name} recorded as "
-        f"{relationship.get_relationship_type_display().lower()}",
-        by=by,
+    RELATIONSHIP_RECORDED.record(
+        relationship.relative_of_id,
         on=relationship.start_date,
+        by=by,
         source=relationship,
+        name=relationship.person.full_name,
+        relationship_type=relationship.relationship_type,
     )
 
 
 def professional_recorded(person: Person, *, by: Any, description: str, source: Any) -> None:
-    _event(person, EventKind.PROFESSIONAL, description, by=by, source=source)
+    PROFESSIONAL_RECORDED.record(
+        person.pk, on=None, by=by, source=source, description=description
+    )
 
 
 def allocated(allocation: Allocation, *, by: Any) -> None:
-    who = f" ({allocation.worker.display_name})" if allocation.worker else ""
-    _event(
-        allocation.person,
-        EventKind.ALLOCATION,
-        f"Allocated to {allocation.team}{who}",
-        by=by,
+    ALLOCATED.record(
+        allocation.person_id,
         on=allocation.start_date,
+        by=by,
         source=allocation,
+        team=str(allocation.team),
+        worker=allocation.worker.display_name if allocation.worker else "",
     )
 
 
 def merged(keep: Person, removed: Person, *, by: Any) -> None:
-    _event(
-        keep,
-        EventKind.RECORD_MERGED,
-        f"Record {removed.pk} ({removed.full_name}) merged into this record",
+    RECORD_MERGED.record(
+        keep.pk,
+        on=None,
         by=by,
         source=keep,
+        removed_id=removed.pk,
+        removed_name=removed.full_name,
     )
 
 
 def died(person: Person, *, by: Any) -> None:
-    _event(
-        person,
-        EventKind.DEATH,
-        "Date of death recorded",
-        by=by,
-        on=person.date_of_death,
-        source=person,
-    )
+    DIED.record(person.pk, on=person.date_of_death, by=by, source=person)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
+from haven.chronology.models import ChronologyEvent
 from haven.core.models import AccessAction, AccessLog, AuditChange
 from haven.core.services import access_log_record
 from haven.people import access
@@ -61,6 +64,17 @@ def person_get_for_user(
     return person
 
 
+ProfilePart = Callable[..., Any]
+_PROFILE_PARTS: dict[str, ProfilePart] = {}
+
+
+def register_profile_part(name: str, provide: ProfilePart) -> None:
+    """A later part of the service adds what the child's page shows of it (``provide(*, person,
+    user)``, in a fixed number of queries) as the template variable ``name``, from its
+    ``ready()``, so people never imports it."""
+    _PROFILE_PARTS[name] = provide
+
+
 def person_profile(*, person: Person, user: Any) -> dict[str, Any]:
     """What the child's page shows, fetched in a fixed number of queries. Family members are
     those ``user`` may see: a relative held by another team, or restricted, is not shown."""
@@ -77,16 +91,9 @@ def person_profile(*, person: Person, user: Any) -> dict[str, Any]:
         .select_related("team", "worker")
         .first()
     )
-    from haven.assessments.models import Assessment, AssessmentStatus
-
-    open_assessments = list(
-        Assessment.objects.filter(person=person)
-        .exclude(status=AssessmentStatus.AUTHORISED)
-        .select_related("worker")
-        .order_by("due_date")
-    )
     return {
-        "open_assessments": open_assessments,
+        # What other parts of the service add to the child's page (open assessments, ...).
+        **{name: provide(person=person, user=user) for name, provide in _PROFILE_PARTS.items()},
         "addresses": addresses,
         "current_address": next((a for a in addresses if a.is_current), None),
         "names": [n for n in person.names.all() if n.name_type != "primary"],
@@ -130,3 +137,22 @@ def access_log_for_person(*, person: Person) -> QuerySet[AccessLog]:
 def changes_for_person(*, person: Person) -> QuerySet[AuditChange]:
     return AuditChange.objects.filter(person_id__in=record_ids(person)).order_by("-at", "-id")
 
+
+def chronology_for_person(
+    *,
+    person: Person,
+    kinds: list[str] | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[ChronologyEvent]:
+    """The person's chronology, newest first. The person has already passed the access check."""
+    events = ChronologyEvent.objects.filter(person_id__in=record_ids(person)).select_related(
+        "recorded_by"
+    )
+    if kinds:
+        events = events.filter(kind__in=kinds)
+    if date_from:
+        events = events.filter(occurred_on__gte=date_from)
+    if date_to:
+        events = events.filter(occurred_on__lte=date_to)
+    return events.order_by("-occurred_on", "-id")

@@ -11,10 +11,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.models import Team, User
 from haven.accounts.permissions import Capability, require, requires, user_can
 from haven.core import drafts
-from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
 from haven.core.services import access_log_listed, access_log_record
 from haven.people import access, selectors, services

@@ -11,12 +11,12 @@ import json
 import sys
 from typing import Any
 
-from haven.cli import CommandError
 from haven.core import csv_safe
+from haven.core.errors import CommandError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add this package's subcommands (see haven.cli.COMMAND_MODULES)."""
+    """Add this package's subcommands (found by haven.cli.command_modules)."""
     figures = sub.add_parser(
         "figures",
         help="performance figures for DfE years (1 April to 31 March) as JSON or CSV",

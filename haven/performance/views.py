@@ -10,9 +10,9 @@ from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpRe
 from django.shortcuts import render
 from django.urls import reverse
 
+from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability, requires
 from haven.core.dates import long_date
-from haven.core.http import AuthenticatedRequest
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
 from haven.performance import annex_a, periods, selectors

@@ -1,5 +1,6 @@
-"""Strategy discussions, S47 enquiries, conferences, CP plans, core groups, visits, CIN plans
-and closing a child in need episode. Every timescale comes from haven.core.calendar."""
+"""Strategy discussions, S47 enquiries, conferences, CP plans, core groups and visits. Every
+timescale comes from haven.core.calendar. CIN plans and closing the episode are
+haven.childinneed.services."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.childinneed.models import CINPlan
-from haven.chronology.services import chronology_record as record
+from haven.childinneed.services import cin_plan_end, episode_lock_open
 from haven.core.calendar import rule
+from haven.core.checks import locked, not_before, not_future
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
-from haven.frontdoor.models import ReasonForClosure, Referral
-from haven.protection.events import ProtectionEvent
+from haven.frontdoor.models import Referral
+from haven.protection import events
 from haven.protection.models import (
     INITIAL_KINDS,
     CategoryChange,
@@ -37,30 +39,6 @@ from haven.protection.models import (
 )
 
 
-def _not_future(day: datetime.date | None, field: str, label: str) -> None:
-    if day and day > timezone.localdate():
-        raise ValidationError({field: f"The {label} must be today or in the past"})
-
-
-def _not_before(day: datetime.date, earliest: datetime.date, field: str, message: str) -> None:
-    if day < earliest:
-        raise ValidationError({field: f"{message} ({long_date(earliest)})"})
-
-
-def _locked(obj: Any) -> Any:
-    """``obj`` as it is now, locked until the transaction ends: the state a change moves from
-    is checked on this copy, so two people doing the same thing at once cannot both succeed."""
-    return type(obj).objects.select_for_update().get(pk=obj.pk)
-
-
-def _open_referral(referral: Referral) -> Referral:
-    """The episode, locked, if it is still open (closing it takes the same lock)."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.closure_date is not None:
-        raise ConflictError({"referral": "This child in need episode is closed"})
-    return referral
-
-
 @transaction.atomic
 def strategy_discussion_record(
     *,
@@ -73,9 +51,9 @@ def strategy_discussion_record(
 ) -> StrategyDiscussion:
     """A strategy discussion; deciding to start a section 47 enquiry starts it the same day,
     and the initial conference's 15-working-day clock with it."""
-    referral = _open_referral(referral)
-    _not_future(held_on, "held_on", "date of the strategy discussion")
-    _not_before(
+    referral = episode_lock_open(referral)
+    not_future(held_on, "held_on", "date of the strategy discussion")
+    not_before(
         held_on,
         referral.referral_date,
         "held_on",
@@ -94,15 +72,7 @@ def strategy_discussion_record(
         notes=notes.strip(),
         recorded_by=by,
     )
-    record(
-        referral.person_id,
-        ProtectionEvent.STRATEGY_DISCUSSION,
-        f"Strategy discussion: {discussion.get_decision_display().lower()}",
-        on=held_on,
-        by=by,
-        source=discussion,
-        detail=notes,
-    )
+    events.strategy_discussion_held(discussion, by=by)
     if decision == StrategyDecision.START_S47:
         s47 = S47Enquiry.objects.create(
             referral=referral,
@@ -112,38 +82,24 @@ def strategy_discussion_record(
             icpc_target=rule("icpc").due_date(held_on),
             icpc_target_rule="icpc",
         )
-        record(
-            referral.person_id,
-            ProtectionEvent.S47,
-            "Section 47 enquiry started",
-            on=held_on,
-            by=by,
-            source=s47,
-        )
+        events.s47_started(s47, by=by)
     return discussion
 
 
 @transaction.atomic
 def s47_complete(*, s47: S47Enquiry, by: User, end_date: datetime.date, outcome: str) -> S47Enquiry:
-    s47 = _locked(s47)
+    s47 = locked(s47)
     if s47.end_date is not None:
         raise ConflictError({"outcome": "This enquiry is already complete"})
-    _not_future(end_date, "end_date", "end date")
-    _not_before(end_date, s47.start_date, "end_date", "The enquiry cannot end before it started")
+    not_future(end_date, "end_date", "end date")
+    not_before(end_date, s47.start_date, "end_date", "The enquiry cannot end before it started")
     if outcome not in S47Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome of the enquiry"})
     S47Enquiry.objects.filter(pk=s47.pk).update(
         end_date=end_date, outcome=outcome, version=F("version") + 1
     )
     s47.refresh_from_db()
-    record(
-        s47.person_id,
-        ProtectionEvent.S47,
-        f"Section 47 enquiry completed: {s47.get_outcome_display().lower()}",
-        on=end_date,
-        by=by,
-        source=s47,
-    )
+    events.s47_completed(s47, by=by)
     if outcome == S47Outcome.CONFERENCE:
         conference_schedule(
             person_id=s47.person_id,
@@ -218,10 +174,10 @@ def conference_hold(
     it, and a new category is recorded as a change."""
     # The episode first, then the conference: the same order as closing the episode.
     Referral.objects.select_for_update().filter(pk=conference.referral_id).first()
-    conference = _locked(conference)
+    conference = locked(conference)
     if conference.held_on is not None:
         raise ConflictError({"held_on": "This conference has already been recorded"})
-    _not_future(held_on, "held_on", "date of the conference")
+    not_future(held_on, "held_on", "date of the conference")
     errors = {}
     if conference.is_initial and decision not in (
         ConferenceDecision.PLAN,
@@ -246,7 +202,7 @@ def conference_hold(
             }
         )
     if conference.s47 is not None:
-        _not_before(
+        not_before(
             held_on,
             conference.s47.start_date,
             "held_on",
@@ -256,7 +212,7 @@ def conference_hold(
         last = plan.reviews.filter(held_on__isnull=False).order_by("-held_on").first()
         previous = last.held_on if last and last.held_on else plan.conference.held_on
         if previous:
-            _not_before(
+            not_before(
                 held_on,
                 previous,
                 "held_on",
@@ -274,15 +230,7 @@ def conference_hold(
         version=F("version") + 1,
     )
     conference.refresh_from_db()
-    record(
-        conference.person_id,
-        ProtectionEvent.CONFERENCE,
-        f"{conference.get_kind_display()}: {conference.get_decision_display().lower()}"
-        + (f" ({conference.get_category_display().lower()})" if category else ""),
-        on=held_on,
-        by=by,
-        source=conference,
-    )
+    events.conference_held(conference, by=by)
     if conference.is_initial and decision == ConferenceDecision.PLAN:
         cp_plan_start(conference=conference, by=by, lead_practitioner=lead_practitioner)
     elif plan is not None and decision == ConferenceDecision.END:
@@ -332,15 +280,7 @@ def cp_plan_start(
         raise ValidationError(
             {"decision": "This child's plans would overlap an earlier plan"}
         ) from exc
-    record(
-        plan.person_id,
-        ProtectionEvent.CP_PLAN,
-        f"Child protection plan started: {plan.get_initial_category_display().lower()}"
-        + (f" (plan number {plan.previous_plans + 1})" if plan.previous_plans else ""),
-        on=plan.start_date,
-        by=by,
-        source=plan,
-    )
+    events.cp_plan_started(plan, by=by)
     # A child protection plan replaces a child in need plan.
     for cin_plan in CINPlan.objects.filter(person_id=plan.person_id, end_date__isnull=True):
         cin_plan_end(plan=cin_plan, by=by, end_date=plan.start_date)
@@ -365,10 +305,10 @@ def cp_plan_start(
 def cp_plan_end(
     *, plan: ChildProtectionPlan, by: User, end_date: datetime.date, reason: str
 ) -> ChildProtectionPlan:
-    plan = _locked(plan)
+    plan = locked(plan)
     if plan.end_date is not None:
         raise ConflictError({"end_date": "This plan has already ended"})
-    _not_future(end_date, "end_date", "end date")
+    not_future(end_date, "end_date", "end date")
     if end_date <= plan.start_date:
         raise ValidationError(
             {"end_date": f"A plan must end after it starts ({long_date(plan.start_date)})"}
@@ -380,14 +320,7 @@ def cp_plan_end(
     # Meetings and visits due after the plan ends are no longer due.
     plan.reviews.filter(held_on__isnull=True).delete()
     plan.core_groups.filter(held_on__isnull=True).delete()
-    record(
-        plan.person_id,
-        ProtectionEvent.CP_PLAN,
-        f"Child protection plan ended: {plan.get_end_reason_display().lower()}",
-        on=end_date,
-        by=by,
-        source=plan,
-    )
+    events.cp_plan_ended(plan, by=by)
     return plan
 
 
@@ -401,7 +334,7 @@ def core_group_hold(
     notes: str = "",
 ) -> CoreGroup:
     # The plan is the parent row: locking it serialises everything done to its core groups.
-    plan = _locked(core_group.plan)
+    plan = locked(core_group.plan)
     core_group = CoreGroup.objects.get(pk=core_group.pk)
     if core_group.held_on is not None:
         raise ConflictError(
@@ -415,8 +348,8 @@ def core_group_hold(
         raise ValidationError(
             {"held_on": f"The plan ended on {long_date(plan.end_date)}: a core group cannot be after it"}
         )
-    _not_future(held_on, "held_on", "date of the core group")
-    _not_before(
+    not_future(held_on, "held_on", "date of the core group")
+    not_before(
         held_on,
         plan.start_date,
         "held_on",
@@ -426,15 +359,7 @@ def core_group_hold(
         held_on=held_on, agencies_attended=agencies_attended, notes=notes.strip()
     )
     core_group.refresh_from_db()
-    record(
-        core_group.person_id,
-        ProtectionEvent.CORE_GROUP,
-        "Core group held",
-        on=held_on,
-        by=by,
-        source=core_group,
-        detail=notes,
-    )
+    events.core_group_held(core_group, by=by)
     if plan.is_open:
         CoreGroup.objects.create(
             plan=plan,
@@ -463,13 +388,13 @@ def visit_record(
     seen_alone: bool = False,
     notes: str = "",
 ) -> Visit:
-    plan = _locked(plan)
+    plan = locked(plan)
     if plan.end_date is not None and visited_on > plan.end_date:
         raise ValidationError(
             {"visited_on": f"The plan ended on {long_date(plan.end_date)}: record the visit elsewhere"}
         )
-    _not_future(visited_on, "visited_on", "date of the visit")
-    _not_before(
+    not_future(visited_on, "visited_on", "date of the visit")
+    not_before(
         visited_on,
         plan.start_date,
         "visited_on",
@@ -492,127 +417,7 @@ def visit_record(
         worker=by,
         notes=notes.strip(),
     )
-    seen = "child seen alone" if seen_alone else "child seen" if child_seen else "child not seen"
-    record(
-        plan.person_id,
-        ProtectionEvent.VISIT,
-        f"{visit.get_kind_display()}: {seen}",
-        on=visited_on,
-        by=by,
-        source=visit,
-        detail=notes,
-    )
+    events.visit_recorded(visit, by=by)
     return visit
 
 
-@transaction.atomic
-def cin_plan_start(
-    *, referral: Referral, by: User, start_date: datetime.date, worker: User | None = None
-) -> CINPlan:
-    referral = _open_referral(referral)
-    _not_future(start_date, "start_date", "start date")
-    _not_before(
-        start_date, referral.referral_date, "start_date", "A plan cannot start before the referral"
-    )
-    if CINPlan.objects.filter(person=referral.person, end_date__isnull=True).exists():
-        raise ValidationError({"start_date": "This child already has an open child in need plan"})
-    plan = CINPlan.objects.create(
-        referral=referral, person=referral.person, start_date=start_date, worker=worker
-    )
-    record(
-        plan.person_id,
-        ProtectionEvent.CIN_PLAN,
-        "Child in need plan started",
-        on=start_date,
-        by=by,
-        source=plan,
-    )
-    return plan
-
-
-@transaction.atomic
-def cin_plan_end(*, plan: CINPlan, by: User, end_date: datetime.date) -> CINPlan:
-    plan = _locked(plan)
-    if plan.end_date is not None:
-        raise ConflictError({"end_date": "This plan has already ended"})
-    _not_future(end_date, "end_date", "end date")
-    _not_before(end_date, plan.start_date, "end_date", "A plan cannot end before it started")
-    CINPlan.objects.filter(pk=plan.pk).update(end_date=end_date, version=F("version") + 1)
-    plan.refresh_from_db()
-    record(
-        plan.person_id,
-        ProtectionEvent.CIN_PLAN,
-        "Child in need plan ended",
-        on=end_date,
-        by=by,
-        source=plan,
-    )
-    return plan
-
-
-# DfE: closed after assessment (no further action, or early help) means nothing followed it.
-AFTER_ASSESSMENT_ONLY = frozenset(
-    {ReasonForClosure.NFA_AFTER_ASSESSMENT, ReasonForClosure.EARLY_HELP_AFTER_ASSESSMENT}
-)
-
-
-def open_work_blocking_closure(referral: Referral) -> list[str]:
-    """What must end before the episode can close, in words a worker can act on."""
-    blocking = []
-    for s47 in referral.s47_enquiries.filter(end_date__isnull=True):
-        blocking.append(f"the section 47 enquiry started {long_date(s47.start_date)}")
-    for plan in referral.cp_plans.filter(end_date__isnull=True):
-        blocking.append(f"the child protection plan started {long_date(plan.start_date)}")
-    for cin_plan in referral.cin_plans.filter(end_date__isnull=True):
-        blocking.append(f"the child in need plan started {long_date(cin_plan.start_date)}")
-    for assessment in referral.assessments.exclude(status="authorised"):
-        blocking.append(f"the assessment started {long_date(assessment.start_date)}")
-    return blocking
-
-
-@transaction.atomic
-def episode_close(
-    *, referral: Referral, by: User, closure_date: datetime.date, reason: str
-) -> Referral:
-    """Close a child in need episode with its DfE reason; refused while work is open."""
-    referral = _locked(referral)
-    if referral.closure_date is not None:
-        raise ConflictError({"closure_date": "This episode is already closed"})
-    if reason not in ReasonForClosure.values:
-        raise ValidationError({"reason": "Choose the reason for closure"})
-    _not_future(closure_date, "closure_date", "closure date")
-    _not_before(
-        closure_date,
-        referral.referral_date,
-        "closure_date",
-        "An episode cannot close before its referral",
-    )
-    if reason in AFTER_ASSESSMENT_ONLY and (
-        referral.s47_enquiries.exists() or referral.cp_plans.exists() or referral.cin_plans.exists()
-    ):
-        raise ValidationError(
-            {
-                "reason": (
-                    "This episode had a section 47 enquiry or a plan, so it did not close straight after "
-                    "the assessment: choose another reason (for example, services ceased)"
-                )
-            }
-        )
-    blocking = open_work_blocking_closure(referral)
-    if blocking:
-        raise ValidationError(
-            {"reason": "The case cannot close while these are open: " + "; ".join(blocking)}
-        )
-    Referral.objects.filter(pk=referral.pk).update(
-        closure_date=closure_date, closure_reason=reason, version=F("version") + 1
-    )
-    referral.refresh_from_db()
-    record(
-        referral.person_id,
-        ProtectionEvent.CLOSURE,
-        f"Child in need episode closed: {referral.get_closure_reason_display().lower()}",
-        on=closure_date,
-        by=by,
-        source=referral,
-    )
-    return referral

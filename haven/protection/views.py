@@ -10,9 +10,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability
+from haven.childinneed import services as cin_services
 from haven.childinneed.models import CINPlan
-from haven.core.http import AuthenticatedRequest
 from haven.frontdoor.models import Referral
 from haven.people.models import Person
 from haven.people.views import apply_errors, person_page, render_person_page
@@ -46,7 +47,7 @@ def _page(
         )
         referral.cin_start_form = form_for("cin-plan-start", None, forms.StartForm, "cin")
         referral.close_form = form_for("close", None, forms.CloseForm, "close")
-        referral.blocking = services.open_work_blocking_closure(referral)
+        referral.blocking = cin_services.open_work_blocking_closure(referral)
         for s47 in referral.s47_enquiries.all():
             s47.form = form_for("s47-complete", s47, forms.S47CompleteForm, f"s47{s47.pk}")
         for conf in referral.conferences.all():
@@ -152,7 +153,7 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Any]:
             forms.StartForm,
             lambda o: "cin",
             None,
-            lambda o, d: services.cin_plan_start(referral=_open_referral(person), by=by, **d),
+            lambda o, d: cin_services.cin_plan_start(referral=_open_referral(person), by=by, **d),
             "Child in need plan started",
         ),
         "cin-visit": (
@@ -166,14 +167,14 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Any]:
             forms.EndForm,
             lambda o: f"cine{o.pk}",
             CINPlan,
-            lambda o, d: services.cin_plan_end(plan=o, by=by, **d),
+            lambda o, d: cin_services.cin_plan_end(plan=o, by=by, **d),
             "Child in need plan ended",
         ),
         "close": (
             forms.CloseForm,
             lambda o: "close",
             None,
-            lambda o, d: services.episode_close(referral=_open_referral(person), by=by, **d),
+            lambda o, d: cin_services.episode_close(referral=_open_referral(person), by=by, **d),
             "Case closed",
         ),
     }

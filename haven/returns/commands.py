@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from haven.cli import CommandError
+from haven.core.errors import CommandError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add this package's subcommands (see haven.cli.COMMAND_MODULES)."""
+    """Add this package's subcommands (found by haven.cli.command_modules)."""
     returns = sub.add_parser("returns", help="statutory returns: the CIN census")
     inner = returns.add_subparsers(dest="returns_command", required=True)
 

@@ -13,8 +13,8 @@ from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability, requires, user_can
-from haven.core.http import AuthenticatedRequest
 from haven.jobs.selectors import job_get_for_user
 from haven.jobs.services import job_enqueue, job_file_path
 from haven.returns import jobs as returns_jobs

@@ -8,7 +8,7 @@ from haven.synthetic.scenario import available_scenarios
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add this package's subcommands (see haven.cli.COMMAND_MODULES)."""
+    """Add this package's subcommands (found by haven.cli.command_modules)."""
     p = sub.add_parser(
         "generate",
         help="build a synthetic county (for demos, tests and benchmarks)",
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def handle(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
-    from haven.cli import CommandError
+    from haven.core.errors import CommandError
     from haven.synthetic.generator import GenerationError, generate
 
     call_command("migrate", verbosity=0)

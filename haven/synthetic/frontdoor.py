@@ -24,7 +24,6 @@ from haven.frontdoor.models import (
     Contact,
     ContactChild,
     ContactOutcome,
-    LevelOfNeed,
     MashCheck,
     ReferralSource,
     ReferrerFeedback,
@@ -375,12 +374,9 @@ def chronology(g: Generator) -> None:
     """The front door's chronology entries, for each child on each contact: the MASH checks
     (requested, answered), the contact, the decision and its authorisation. Worded as the
     application's own events."""
+    from haven.frontdoor import events as fd_events
+
     events = g.table(ChronologyEvent)
-    outcome_label = {o.value: o.label for o in ContactOutcome}
-    level_label = {v.value: v.label for v in LevelOfNeed}
-    source_label = {c.value: c.label for c in ReferralSource}
-    concern_label = {c.value: c.label for c in Concern}
-    agency_label = {a.value: a.label for a in Agency}
     checks_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if g.check_events:
         checks = g.table(MashCheck)
@@ -391,19 +387,17 @@ def chronology(g: Generator) -> None:
         cid, received, worker = row["id"], row["received_at"], row["worker_id"]
         manager = row["authorised_by"]
         local_day = received.astimezone(LONDON).date()
-        about = ", ".join(concern_label[c] for c in row["concerns"])
-        contact_summary = f"Contact from {source_label[row['source']].lower()}" + (
-            f" about {about.lower()}" if about else ""
+        contact_summary = fd_events.CONTACT_RECEIVED.text(
+            contact_source=row["source"], concerns=row["concerns"]
         )
         for cc in g.c_children[cid - 1]:
             person = g.cc_person[cc]
             for check in checks_of.get(cid, ()):
-                label = agency_label[check["agency"]]
                 events.add(
                     person_id=person,
                     occurred_on=check["requested_at"].astimezone(LONDON).date(),
                     kind="mash_check",
-                    summary=f"MASH check requested from {label.lower()}",
+                    summary=fd_events.MASH_CHECK_REQUESTED.text(agency=check["agency"]),
                     detail="",
                     source_type="frontdoor.mashcheck",
                     source_id=check["id"],
@@ -415,7 +409,7 @@ def chronology(g: Generator) -> None:
                         person_id=person,
                         occurred_on=check["responded_at"].astimezone(LONDON).date(),
                         kind="mash_check",
-                        summary=f"{label} responded to the MASH check",
+                        summary=fd_events.MASH_CHECK_ANSWERED.text(agency=check["agency"]),
                         detail=check["response"],
                         source_type="frontdoor.mashcheck",
                         source_id=check["id"],
@@ -441,8 +435,7 @@ def chronology(g: Generator) -> None:
                 person_id=person,
                 occurred_on=decided.astimezone(LONDON).date(),
                 kind="decision",
-                summary=f"Decision: {outcome_label[outcome].lower()} "
-                f"({level_label[level].lower()})",
+                summary=fd_events.DECISION_MADE.text(outcome=outcome, level=level),
                 detail=RATIONALE[outcome],
                 source_type="frontdoor.contact",
                 source_id=cid,
@@ -455,7 +448,7 @@ def chronology(g: Generator) -> None:
                     person_id=person,
                     occurred_on=auth_at.astimezone(LONDON).date(),
                     kind="decision",
-                    summary=f"Decision authorised: {outcome_label[outcome].lower()}",
+                    summary=fd_events.DECISION_AUTHORISED.text(outcome=outcome),
                     detail="",
                     source_type="frontdoor.contact",
                     source_id=cid,

@@ -169,25 +169,11 @@ class Pathways:
         }
         self.plans_of: dict[int, list[Plan]] = defaultdict(list)
         self.ids: dict[str, int] = defaultdict(int)
-        from haven.frontdoor.models import ReasonForClosure
-        from haven.protection.models import (
-            CategoryOfAbuse,
-            ConferenceDecision,
-            ConferenceKind,
-            PlanEndReason,
-            S47Outcome,
-            StrategyDecision,
-        )
+        # Chronology entries are worded by the services' own event types.
+        from haven.childinneed import events as cin_events
+        from haven.protection import events as cp_events
 
-        self.labels = {
-            "decision": {c.value: c.label for c in StrategyDecision},
-            "s47": {c.value: c.label for c in S47Outcome},
-            "category": {c.value: c.label for c in CategoryOfAbuse},
-            "conference": {c.value: c.label for c in ConferenceDecision},
-            "kind": {c.value: c.label for c in ConferenceKind},
-            "end": {c.value: c.label for c in PlanEndReason},
-            "closure": {c.value: c.label for c in ReasonForClosure},
-        }
+        self.cp_events, self.cin_events = cp_events, cin_events
 
     # -- step 1: decide --------------------------------------------------------------------------
 
@@ -434,7 +420,7 @@ class Pathways:
     ) -> None:
         """Rows for one decided pathway; also the referral's allocations (one, or two when the
         child's plan moves the case to a child protection team)."""
-        g, rng, L = self.g, self.rng, self.labels
+        g, rng = self.g, self.rng
         created = g.created
         plan = path.plan
         allocations = g.table(Allocation)
@@ -493,7 +479,7 @@ class Pathways:
                 person,
                 path.sd_day,
                 "strategy_discussion",
-                f"Strategy discussion: {L['decision'][path.sd_decision].lower()}",
+                self.cp_events.STRATEGY_DISCUSSION_HELD.text(decision=path.sd_decision),
                 "protection.strategydiscussion",
                 sid,
                 worker,
@@ -506,7 +492,7 @@ class Pathways:
     def _emit_s47(
         self, path: Pathway, rid: int, person: int, worker: int, lead: int, sid: int
     ) -> None:
-        g, rng, L = self.g, self.rng, self.labels
+        g, rng = self.g, self.rng
         created = g.created
         start = path.sd_day
         assert start is not None and path.s47_target is not None
@@ -527,7 +513,7 @@ class Pathways:
             worker_id=worker,
         )
         self._event(
-            person, start, "s47", "Section 47 enquiry started", "protection.s47enquiry", qid, worker
+            person, start, "s47", self.cp_events.S47_STARTED.text(), "protection.s47enquiry", qid, worker
         )
         if path.s47_end is None:
             return
@@ -535,7 +521,7 @@ class Pathways:
             person,
             path.s47_end,
             "s47",
-            f"Section 47 enquiry completed: {L['s47'][path.s47_outcome].lower()}",
+            self.cp_events.S47_COMPLETED.text(outcome=path.s47_outcome),
             "protection.s47enquiry",
             qid,
             worker,
@@ -576,8 +562,9 @@ class Pathways:
             person,
             held,
             "conference",
-            f"{L['kind']['initial']}: {L['conference'][path.icpc_decision].lower()}"
-            + (f" ({L['category'][category].lower()})" if category else ""),
+            self.cp_events.CONFERENCE_HELD.text(
+                conference_kind="initial", decision=path.icpc_decision, category=category
+            ),
             "protection.conference",
             cid,
             worker,
@@ -596,7 +583,7 @@ class Pathways:
         lead: int,
         invited: list[str],
     ) -> None:
-        g, rng, L = self.g, self.rng, self.labels
+        g, rng = self.g, self.rng
         created, horizon = g.created, g.horizon_date
         latest = plan.category
         for review in plan.reviews:
@@ -629,8 +616,9 @@ class Pathways:
                 person,
                 held,
                 "conference",
-                f"{L['kind']['review']}: {L['conference'][review.decision].lower()}"
-                + (f" ({L['category'][review.category].lower()})" if review.category else ""),
+                self.cp_events.CONFERENCE_HELD.text(
+                    conference_kind="review", decision=review.decision, category=review.category
+                ),
                 "protection.conference",
                 rcid,
                 lead,
@@ -664,8 +652,9 @@ class Pathways:
             person,
             plan.start,
             "cp_plan",
-            f"Child protection plan started: {L['category'][plan.category].lower()}"
-            + (f" (plan number {plan.previous + 1})" if plan.previous else ""),
+            self.cp_events.CP_PLAN_STARTED.text(
+                category=plan.category, previous_plans=plan.previous
+            ),
             "protection.childprotectionplan",
             pid,
             lead,
@@ -675,7 +664,7 @@ class Pathways:
                 person,
                 plan.end,
                 "cp_plan",
-                f"Child protection plan ended: {L['end'][plan.reason].lower()}",
+                self.cp_events.CP_PLAN_ENDED.text(reason=plan.reason),
                 "protection.childprotectionplan",
                 pid,
                 lead,
@@ -713,7 +702,7 @@ class Pathways:
                 notes="",
             )
             self._event(
-                person, held, "core_group", "Core group held", "protection.coregroup", gid, lead
+                person, held, "core_group", self.cp_events.CORE_GROUP_HELD.text(), "protection.coregroup", gid, lead
             )
             due, key = (
                 add_calendar_months(held, self.months["later_core_group"]),
@@ -736,7 +725,6 @@ class Pathways:
         every = self.wd[key]
         on_time = self.visit_on_time[kind]
         rows = g.table(Visit)
-        label = "Child protection visit" if kind == "cp" else "Child in need visit"
         over_5 = _age_18(g.dob[person]) - datetime.timedelta(days=4749)  # 13 years before 18
         last = start
         end = min(stop, horizon + DAY)
@@ -766,10 +754,10 @@ class Pathways:
                     worker_id=worker,
                     notes="",
                 )
-                words = "child seen alone" if alone else "child seen" if seen else "child not seen"
-                self._event(
-                    person, visited, "visit", f"{label}: {words}", "protection.visit", vid, worker
+                words = self.cp_events.VISIT_RECORDED.text(
+                    visit_kind=kind, child_seen=seen, seen_alone=alone
                 )
+                self._event(person, visited, "visit", words, "protection.visit", vid, worker)
             last = visited
 
     def _emit_cin(self, path: Pathway, rid: int, person: int, worker: int) -> None:
@@ -791,7 +779,7 @@ class Pathways:
             person,
             path.cin_start,
             "cin_plan",
-            "Child in need plan started",
+            self.cin_events.CIN_PLAN_STARTED.text(),
             "childinneed.cinplan",
             iid,
             worker,
@@ -801,7 +789,7 @@ class Pathways:
                 person,
                 path.cin_end,
                 "cin_plan",
-                "Child in need plan ended",
+                self.cin_events.CIN_PLAN_ENDED.text(),
                 "childinneed.cinplan",
                 iid,
                 worker,
@@ -815,7 +803,7 @@ class Pathways:
             person,
             closure,
             "closure",
-            f"Child in need episode closed: {self.labels['closure'][reason].lower()}",
+            self.cin_events.EPISODE_CLOSED.text(reason=reason),
             "frontdoor.referral",
             rid,
             by,

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from haven.assessments.models import Assessment, AssessmentOutcome
 from haven.chronology.models import ChronologyEvent
 from haven.core.calendar import LONDON, add_calendar_months, rule
-from haven.core.dates import long_date
 from haven.frontdoor.models import PrimaryNeed, Referral
 from haven.people.models import Allocation
 from haven.synthetic.helpers import DAY, YEAR_DAYS
@@ -376,16 +375,17 @@ def _rows(g: Generator, specs: list[_Spec]) -> None:
 
 def chronology(g: Generator) -> None:
     """The referrals' and assessments' chronology entries, worded as the application's own."""
+    from haven.assessments import events as assessment_events
+    from haven.frontdoor import events as fd_events
+
     events = g.table(ChronologyEvent)
     need_label = {p.value: p.label for p in PrimaryNeed}
-    outcome_label = {o.value: o.label for o in AssessmentOutcome}
     for person, day, is_re, need, by, rid in g.ref_events:
         events.add(
             person_id=person,
             occurred_on=day,
             kind="referral",
-            summary="Referral to children's social care"
-            + (" (re-referral within 12 months)" if is_re else ""),
+            summary=fd_events.REFERRAL_OPENED.text(re_referral=is_re),
             detail=f"Primary need: {need_label[need]}",
             source_type="frontdoor.referral",
             source_id=rid,
@@ -397,7 +397,7 @@ def chronology(g: Generator) -> None:
             person_id=person,
             occurred_on=start,
             kind="assessment",
-            summary=f"Child and family assessment started (due {long_date(due)})",
+            summary=assessment_events.ASSESSMENT_STARTED.text(due=due.isoformat()),
             detail="",
             source_type="assessments.assessment",
             source_id=aid,
@@ -409,7 +409,7 @@ def chronology(g: Generator) -> None:
                 person_id=person,
                 occurred_on=auth,
                 kind="assessment",
-                summary=f"Assessment authorised: {outcome_label[result].lower()}",
+                summary=assessment_events.AUTHORISED.text(outcome=result),
                 detail=comments,
                 source_type="assessments.assessment",
                 source_id=aid,

@@ -50,6 +50,8 @@ class Table:
                 continue
             if f.has_default() and not callable(f.default):
                 self.defaults[f.attname] = f.default
+            elif f.has_db_default():
+                self.defaults[f.attname] = getattr(f.db_default, "value", f.db_default)
             elif f.null:
                 self.defaults[f.attname] = None
         self.required: frozenset[str] = self.fields - self.defaults.keys()

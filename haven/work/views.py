@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability, requires, user_can
-from haven.core.http import AuthenticatedRequest
 from haven.core.services import access_log_listed
 from haven.work import selectors
 from haven.work.items import Scope, work_for

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from haven.accounts.models import Membership, Role
+from haven.childinneed import services as childinneed
 from haven.frontdoor import services as frontdoor
 from haven.frontdoor.models import Referral
 from haven.people import services
@@ -151,7 +152,7 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
         kind="cp", plan=plan, by=manager, visited_on=D(2024, 4, 24), child_seen=True
     )
     rows["protection.Visit"] = Q(pk=visit.pk)
-    cin_plan = protection.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 3, 5))
+    cin_plan = childinneed.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 3, 5))
     rows["childinneed.CINPlan"] = Q(pk=cin_plan.pk)
     ExternalIdentifier.objects.create(person=dup, system="cin:850", value="OLD-1")
     rows["returns.ExternalIdentifier"] = Q(value="OLD-1")

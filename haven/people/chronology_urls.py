@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.chronology import views
+from haven.people import chronology_views as views
 
 app_name = "chronology"
 urlpatterns = [

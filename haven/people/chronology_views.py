@@ -1,11 +1,13 @@
+"""A child's chronology page (the entries themselves are haven.chronology's)."""
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 
-from haven.chronology.forms import ChronologyFilterForm
-from haven.chronology.selectors import chronology_for_person
-from haven.core.http import AuthenticatedRequest
+from haven.accounts.http import AuthenticatedRequest
 from haven.core.models import AccessAction
+from haven.people.chronology_forms import ChronologyFilterForm
 from haven.people.models import Person
+from haven.people.selectors import chronology_for_person
 from haven.people.views import person_page, render_person_page
 
 

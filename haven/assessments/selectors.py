@@ -1,0 +1,42 @@
+"""Reads of assessments, given the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from haven.assessments.models import Assessment, AssessmentStatus
+from haven.people.models import Person
+from haven.people.selectors import person_get_for_user
+
+
+def assessment_get_for_user(
+    *, user: Any, assessment_id: int, request: HttpRequest | None = None
+) -> Assessment | None:
+    """The assessment if the user may see its child (the read is logged), else None."""
+    person_id = (
+        Assessment.objects.filter(pk=assessment_id).values_list("person_id", flat=True).first()
+    )
+    try:
+        person_get_for_user(
+            user=user,
+            person_id=person_id or 0,
+            request=request,
+            detail=f"assessment {assessment_id}",
+        )
+    except Http404:
+        return None
+    return Assessment.objects.select_related(
+        "person", "referral", "worker", "team", "authorised_by", "submitted_by"
+    ).get(pk=assessment_id)
+
+
+def open_assessments(*, person: Person, user: Any) -> list[Assessment]:
+    """The child's assessments not yet authorised, soonest due first (on the child's page)."""
+    return list(
+        Assessment.objects.filter(person=person)
+        .exclude(status=AssessmentStatus.AUTHORISED)
+        .select_related("worker")
+        .order_by("due_date")
+    )

@@ -1,0 +1,118 @@
+"""Child in need plans and closing a child in need episode. Every timescale comes from
+haven.core.calendar; child protection (haven.protection) ends a CIN plan when a CP plan starts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from haven.accounts.models import User
+from haven.childinneed import events
+from haven.childinneed.models import CINPlan
+from haven.core.checks import locked, not_before, not_future
+from haven.core.dates import long_date
+from haven.core.errors import ConflictError
+from haven.frontdoor.models import ReasonForClosure, Referral
+
+
+def episode_lock_open(referral: Referral) -> Referral:
+    """The episode, locked, if it is still open (closing it takes the same lock)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.closure_date is not None:
+        raise ConflictError({"referral": "This child in need episode is closed"})
+    return referral
+
+
+@transaction.atomic
+def cin_plan_start(
+    *, referral: Referral, by: User, start_date: datetime.date, worker: User | None = None
+) -> CINPlan:
+    referral = episode_lock_open(referral)
+    not_future(start_date, "start_date", "start date")
+    not_before(
+        start_date, referral.referral_date, "start_date", "A plan cannot start before the referral"
+    )
+    if CINPlan.objects.filter(person=referral.person, end_date__isnull=True).exists():
+        raise ValidationError({"start_date": "This child already has an open child in need plan"})
+    plan = CINPlan.objects.create(
+        referral=referral, person=referral.person, start_date=start_date, worker=worker
+    )
+    events.cin_plan_started(plan, by=by)
+    return plan
+
+
+@transaction.atomic
+def cin_plan_end(*, plan: CINPlan, by: User, end_date: datetime.date) -> CINPlan:
+    plan = locked(plan)
+    if plan.end_date is not None:
+        raise ConflictError({"end_date": "This plan has already ended"})
+    not_future(end_date, "end_date", "end date")
+    not_before(end_date, plan.start_date, "end_date", "A plan cannot end before it started")
+    CINPlan.objects.filter(pk=plan.pk).update(end_date=end_date, version=F("version") + 1)
+    plan.refresh_from_db()
+    events.cin_plan_ended(plan, by=by)
+    return plan
+
+
+# DfE: closed after assessment (no further action, or early help) means nothing followed it.
+AFTER_ASSESSMENT_ONLY = frozenset(
+    {ReasonForClosure.NFA_AFTER_ASSESSMENT, ReasonForClosure.EARLY_HELP_AFTER_ASSESSMENT}
+)
+
+
+def open_work_blocking_closure(referral: Referral) -> list[str]:
+    """What must end before the episode can close, in words a worker can act on."""
+    blocking = []
+    for s47 in referral.s47_enquiries.filter(end_date__isnull=True):
+        blocking.append(f"the section 47 enquiry started {long_date(s47.start_date)}")
+    for plan in referral.cp_plans.filter(end_date__isnull=True):
+        blocking.append(f"the child protection plan started {long_date(plan.start_date)}")
+    for cin_plan in referral.cin_plans.filter(end_date__isnull=True):
+        blocking.append(f"the child in need plan started {long_date(cin_plan.start_date)}")
+    for assessment in referral.assessments.exclude(status="authorised"):
+        blocking.append(f"the assessment started {long_date(assessment.start_date)}")
+    return blocking
+
+
+@transaction.atomic
+def episode_close(
+    *, referral: Referral, by: User, closure_date: datetime.date, reason: str
+) -> Referral:
+    """Close a child in need episode with its DfE reason; refused while work is open."""
+    referral = locked(referral)
+    if referral.closure_date is not None:
+        raise ConflictError({"closure_date": "This episode is already closed"})
+    if reason not in ReasonForClosure.values:
+        raise ValidationError({"reason": "Choose the reason for closure"})
+    not_future(closure_date, "closure_date", "closure date")
+    not_before(
+        closure_date,
+        referral.referral_date,
+        "closure_date",
+        "An episode cannot close before its referral",
+    )
+    if reason in AFTER_ASSESSMENT_ONLY and (
+        referral.s47_enquiries.exists() or referral.cp_plans.exists() or referral.cin_plans.exists()
+    ):
+        raise ValidationError(
+            {
+                "reason": (
+                    "This episode had a section 47 enquiry or a plan, so it did not close straight after "
+                    "the assessment: choose another reason (for example, services ceased)"
+                )
+            }
+        )
+    blocking = open_work_blocking_closure(referral)
+    if blocking:
+        raise ValidationError(
+            {"reason": "The case cannot close while these are open: " + "; ".join(blocking)}
+        )
+    Referral.objects.filter(pk=referral.pk).update(
+        closure_date=closure_date, closure_reason=reason, version=F("version") + 1
+    )
+    referral.refresh_from_db()
+    events.episode_closed(referral, by=by)
+    return referral
