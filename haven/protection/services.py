@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from haven.accounts.models import User
@@ -18,6 +17,7 @@ from haven.chronology.services import chronology_record as record
 from haven.core.calendar import rule
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
+from haven.core.versioning import update_with_version
 from haven.frontdoor.models import ReasonForClosure, Referral
 from haven.protection.events import ProtectionEvent
 from haven.protection.models import (
@@ -132,9 +132,7 @@ def s47_complete(*, s47: S47Enquiry, by: User, end_date: datetime.date, outcome:
     _not_before(end_date, s47.start_date, "end_date", "The enquiry cannot end before it started")
     if outcome not in S47Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome of the enquiry"})
-    S47Enquiry.objects.filter(pk=s47.pk).update(
-        end_date=end_date, outcome=outcome, version=F("version") + 1
-    )
+    update_with_version(S47Enquiry, s47.pk, None, end_date=end_date, outcome=outcome)
     s47.refresh_from_db()
     record(
         s47.person_id,
@@ -262,7 +260,10 @@ def conference_hold(
                 "held_on",
                 "A review cannot be dated before the conference it follows",
             )
-    Conference.objects.filter(pk=conference.pk).update(
+    update_with_version(
+        Conference,
+        conference.pk,
+        None,
         held_on=held_on,
         chair=chair,
         decision=decision,
@@ -271,7 +272,6 @@ def conference_hold(
         agencies_attended=list(agencies_attended),
         child_views=child_views.strip(),
         family_views=family_views.strip(),
-        version=F("version") + 1,
     )
     conference.refresh_from_db()
     record(
@@ -373,9 +373,7 @@ def cp_plan_end(
         raise ValidationError(
             {"end_date": f"A plan must end after it starts ({long_date(plan.start_date)})"}
         )
-    ChildProtectionPlan.objects.filter(pk=plan.pk).update(
-        end_date=end_date, end_reason=reason, version=F("version") + 1
-    )
+    update_with_version(ChildProtectionPlan, plan.pk, None, end_date=end_date, end_reason=reason)
     plan.refresh_from_db()
     # Meetings and visits due after the plan ends are no longer due.
     plan.reviews.filter(held_on__isnull=True).delete()
@@ -537,7 +535,7 @@ def cin_plan_end(*, plan: CINPlan, by: User, end_date: datetime.date) -> CINPlan
         raise ConflictError({"end_date": "This plan has already ended"})
     _not_future(end_date, "end_date", "end date")
     _not_before(end_date, plan.start_date, "end_date", "A plan cannot end before it started")
-    CINPlan.objects.filter(pk=plan.pk).update(end_date=end_date, version=F("version") + 1)
+    update_with_version(CINPlan, plan.pk, None, end_date=end_date)
     plan.refresh_from_db()
     record(
         plan.person_id,
@@ -603,8 +601,12 @@ def episode_close(
         raise ValidationError(
             {"reason": "The case cannot close while these are open: " + "; ".join(blocking)}
         )
-    Referral.objects.filter(pk=referral.pk).update(
-        closure_date=closure_date, closure_reason=reason, version=F("version") + 1
+    update_with_version(
+        Referral,
+        referral.pk,
+        None,
+        closure_date=closure_date,
+        closure_reason=reason,
     )
     referral.refresh_from_db()
     record(
