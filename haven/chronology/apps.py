@@ -11,3 +11,7 @@ class ChronologyConfig(AppConfig):
         from haven.people.ownership import register_person_owned
 
         register_person_owned(ChronologyEvent)
+
+        from haven.ui.pages import register_tab
+
+        register_tab(label="Chronology", url_name="chronology:person_chronology", order=20)
