@@ -101,7 +101,7 @@ def test_the_failed_form_is_drawn_only_in_place_of_its_own_target():
 
 
 def test_an_unknown_action_is_not_found():
-    from django.http import Http404
+    from django.http import Http404, HttpResponse
 
     with pytest.raises(Http404):
-        run_action(_post({}), {}, "nonsense", done="/", page=lambda b: None)
+        run_action(_post({}), {}, "nonsense", done="/", page=lambda b: HttpResponse())
