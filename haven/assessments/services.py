@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from haven.accounts.models import User
@@ -17,15 +16,11 @@ from haven.assessments.models import Assessment, AssessmentFactor, AssessmentSta
 from haven.core.calendar import calendar, rule
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
+from haven.core.versioning import ConcurrentEditError, update_with_version
 
 if TYPE_CHECKING:
     from haven.frontdoor.models import Referral
 
-
-class ConcurrentEditError(Exception):
-    def __init__(self, current: Assessment) -> None:
-        super().__init__("The assessment was changed by someone else")
-        self.current = current
 
 
 ASSESSMENT_RULE = "assessment"
@@ -111,7 +106,7 @@ def assessment_allocate(*, assessment: Assessment, worker: User, by: User) -> No
         raise ValidationError({"worker": f"{worker.display_name} is not in {assessment.team}"})
     from haven.people.services import allocation_set
 
-    Assessment.objects.filter(pk=assessment.pk).update(worker=worker, version=F("version") + 1)
+    update_with_version(Assessment, assessment.pk, None, worker=worker)
     if assessment.team is not None:
         allocation_set(person=assessment.person, by=by, team=assessment.team, worker=worker)
 
@@ -151,9 +146,7 @@ def assessment_update(
         )
     values = _clean({k: v for k, v in values.items() if k in EDITABLE}, current)
     first_seen = values.get("child_seen_on") and not current.child_seen_on
-    Assessment.objects.filter(pk=current.pk).update(
-        **values, version=F("version") + 1, updated_at=timezone.now()
-    )
+    update_with_version(Assessment, current.pk, expected_version, **values)
     current.refresh_from_db()
     if first_seen:
         events.child_seen(current, by=by)
@@ -180,11 +173,13 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
         errors["overdue_reason"] = "The assessment is past its 45 working days: record why"
     if errors:
         raise ValidationError(errors)
-    Assessment.objects.filter(pk=assessment.pk).update(
+    update_with_version(
+        Assessment,
+        assessment.pk,
+        None,
         status=AssessmentStatus.SUBMITTED,
         submitted_at=timezone.now(),
         submitted_by=by,
-        version=F("version") + 1,
     )
     assessment.refresh_from_db()
     events.submitted(assessment, by=by)
@@ -219,12 +214,14 @@ def assessment_authorise(
         raise ValidationError(
             {"authorised_on": "The authorisation date must be today or in the past"}
         )
-    Assessment.objects.filter(pk=assessment.pk).update(
+    update_with_version(
+        Assessment,
+        assessment.pk,
+        None,
         status=AssessmentStatus.AUTHORISED,
         authorised_on=authorised_on,
         authorised_by=by,
         manager_comments=comments.strip(),
-        version=F("version") + 1,
     )
     assessment.refresh_from_db()
     events.authorised(assessment, by=by)
@@ -237,10 +234,12 @@ def assessment_return(*, assessment: Assessment, by: User, comments: str) -> Ass
     if not comments.strip():
         raise ValidationError({"manager_comments": "Say what needs to change"})
     assessment = _lock_for_move(assessment, AssessmentStatus.RETURNED, "manager_comments")
-    Assessment.objects.filter(pk=assessment.pk).update(
+    update_with_version(
+        Assessment,
+        assessment.pk,
+        None,
         status=AssessmentStatus.RETURNED,
         manager_comments=comments.strip(),
-        version=F("version") + 1,
     )
     assessment.refresh_from_db()
     events.returned(assessment, by=by, on=timezone.localdate())

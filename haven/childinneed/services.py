@@ -7,7 +7,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from haven.accounts.models import User
 from haven.childinneed import events
@@ -15,6 +14,7 @@ from haven.childinneed.models import CINPlan
 from haven.core.checks import locked, not_before, not_future
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
+from haven.core.versioning import update_with_version
 from haven.frontdoor.models import ReasonForClosure, Referral
 
 
@@ -51,7 +51,7 @@ def cin_plan_end(*, plan: CINPlan, by: User, end_date: datetime.date) -> CINPlan
         raise ConflictError({"end_date": "This plan has already ended"})
     not_future(end_date, "end_date", "end date")
     not_before(end_date, plan.start_date, "end_date", "A plan cannot end before it started")
-    CINPlan.objects.filter(pk=plan.pk).update(end_date=end_date, version=F("version") + 1)
+    update_with_version(CINPlan, plan.pk, None, end_date=end_date)
     plan.refresh_from_db()
     events.cin_plan_ended(plan, by=by)
     return plan
@@ -110,8 +110,8 @@ def episode_close(
         raise ValidationError(
             {"reason": "The case cannot close while these are open: " + "; ".join(blocking)}
         )
-    Referral.objects.filter(pk=referral.pk).update(
-        closure_date=closure_date, closure_reason=reason, version=F("version") + 1
+    update_with_version(
+        Referral, referral.pk, None, closure_date=closure_date, closure_reason=reason
     )
     referral.refresh_from_db()
     events.episode_closed(referral, by=by)

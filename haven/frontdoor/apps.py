@@ -8,7 +8,7 @@ class FrontDoorConfig(AppConfig):
 
     def ready(self) -> None:
         from haven.chronology.models import register_event_kinds
-        from haven.frontdoor import access, events, work
+        from haven.frontdoor import access, events, selectors, work
         from haven.people.access import register_rule
         from haven.work.items import register_provider
 
@@ -16,7 +16,18 @@ class FrontDoorConfig(AppConfig):
         register_rule(access.front_door_children)
         register_provider(work.front_door_items)
 
-        from haven.frontdoor import models, selectors
+        from haven.accounts.permissions import Capability
+        from haven.ui.navigation import register_nav_link
+
+        register_nav_link(
+            label="MASH inbox",
+            url_name="frontdoor:inbox",
+            order=30,
+            capability=Capability.RECORD_CONTACTS,
+            shown=selectors.in_front_door_team,
+        )
+
+        from haven.frontdoor import models
         from haven.people.ownership import refuse_if_both_open, register_person_owned
 
         register_person_owned(models.ContactChild, on_clash=selectors.same_contact_merge_clash)

@@ -33,6 +33,13 @@ def contact_children_visible(user: Any) -> QuerySet[ContactChild]:
     return ContactChild.objects.filter(person__in=Person.objects.filter(visible_q(user)))
 
 
+def in_front_door_team(user: Any) -> bool:
+    """Whether ``user`` belongs to a front-door team (the MASH inbox is theirs)."""
+    from haven.accounts.models import Team, TeamKind
+
+    return Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=user).exists()
+
+
 def contact_handled_by(user: Any, contact: Contact) -> bool:
     """Acting on a contact (decisions, checks, assignment) is for its own front-door team."""
     return user_can(user, Capability.RECORD_CONTACTS) and contact.team_id in user_team_ids(user)

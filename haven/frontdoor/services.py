@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from haven.accounts.models import Role, Team, User
@@ -18,6 +17,7 @@ from haven.accounts.permissions import Capability, service_require, user_can
 from haven.core.calendar import add_calendar_months, rule, working_day_hours
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
+from haven.core.versioning import update_with_version
 from haven.frontdoor import events
 from haven.frontdoor.models import (
     REFERRAL_OUTCOMES,
@@ -150,11 +150,12 @@ def contact_correct_received(
 ) -> Contact:
     """Correct when a contact arrived; its decision deadline follows."""
     _check_received_at(received_at)
-    Contact.objects.filter(pk=contact.pk).update(
+    update_with_version(
+        Contact,
+        contact.pk,
+        None,
         received_at=received_at,
         decision_due=rule(contact.decision_due_rule).due_date(received_at),
-        version=F("version") + 1,
-        updated_at=timezone.now(),
     )
     contact.refresh_from_db()
     return contact
@@ -163,7 +164,7 @@ def contact_correct_received(
 def contact_assign(*, contact: Contact, worker: User, by: User) -> None:
     if not worker.memberships.filter(team=contact.team).exists():
         raise ValidationError({"worker": f"{worker.display_name} is not in {contact.team}"})
-    Contact.objects.filter(pk=contact.pk).update(worker=worker, version=F("version") + 1)
+    update_with_version(Contact, contact.pk, None, worker=worker)
 
 
 def _due_at(rag: str, requested_at: datetime.datetime) -> datetime.datetime:
@@ -412,11 +413,12 @@ def referral_correct_date(
     """Correct a referral date: the re-referral flag and the assessment deadline follow."""
     if referral_date > timezone.localdate():
         raise ValidationError({"referral_date": "The referral date must be today or in the past"})
-    Referral.objects.filter(pk=referral.pk).update(
+    update_with_version(
+        Referral,
+        referral.pk,
+        None,
         referral_date=referral_date,
         is_re_referral=is_re_referral(referral.person, referral_date, exclude_id=referral.pk),
-        version=F("version") + 1,
-        updated_at=timezone.now(),
     )
     referral.refresh_from_db()
     for follow_up in _REFERRAL_FOLLOW_UPS:

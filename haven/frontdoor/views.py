@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from haven.accounts.http import AuthenticatedRequest
@@ -30,8 +31,9 @@ from haven.frontdoor.models import Contact
 from haven.people import access
 from haven.people.models import Person
 from haven.people.search import likely_duplicates, person_search
-from haven.people.views import apply_errors, bound_form
 from haven.ui import parsing
+from haven.ui.actions import Action, Bound, action_form, error_forms, run_action
+from haven.ui.forms import apply_errors, bound_form
 
 
 def _front_door_teams(request: AuthenticatedRequest) -> list[Team]:
@@ -192,33 +194,74 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _actions(request: AuthenticatedRequest, contact: Contact) -> dict[str, Action]:
+    """What can be done on a contact page; the target is the check or child acted on."""
+    by = request.user
+    return {
+        "check-request": Action(
+            form=CheckRequestForm,
+            prefix="check",
+            do=lambda _, d: services.mash_check_request(contact=contact, by=by, **d),
+            success="Check requested",
+        ),
+        "check-respond": Action(
+            form=CheckResponseForm,
+            prefix=lambda check: f"r{check.pk}",
+            do=lambda check, d: services.mash_check_respond(
+                check=check, by=by, response=d["response"]
+            ),
+            success="Response recorded",
+        ),
+        "decide": Action(
+            form=DecisionForm,
+            prefix=lambda child: f"d{child.pk}",
+            do=lambda child, d: services.decision_record(
+                contact_child=child,
+                by=by,
+                level_of_need=d["level_of_need"],
+                outcome=d["outcome"],
+                rationale=d["rationale"],
+                referral_team=d["referral_team"],
+            ),
+            success=lambda child: f"Decision recorded for {child.person.full_name}",
+        ),
+        "authorise": Action(
+            form=AuthoriseDecisionForm,
+            prefix=lambda child: f"a{child.pk}",
+            do=lambda child, d: services.decision_authorise(
+                contact_child=child, by=by, referral_team=d["referral_team"]
+            ),
+            success=lambda child: f"Decision authorised for {child.person.full_name}",
+        ),
+        "assign": Action(
+            form=AssignForm,
+            prefix="assign",
+            form_kwargs=lambda _: {"team": contact.team},
+            do=lambda _, d: services.contact_assign(contact=contact, worker=d["worker"], by=by),
+            success="Contact assigned",
+        ),
+    }
+
+
 def _detail(
-    request: AuthenticatedRequest,
-    contact: Contact,
-    *,
-    bound: Any = None,
-    check_form: CheckRequestForm | None = None,
+    request: AuthenticatedRequest, contact: Contact, bound: Bound | None = None
 ) -> HttpResponse:
-    """The contact page, each child and check with its own form (a bound one keeps what was
-    typed, with its errors)."""
+    """The contact page, each child and check with its own form (the one posted, if it
+    failed, keeps what was typed, with its errors)."""
+    actions = _actions(request, contact)
     for child in contact.children.all():
-        child.decision_form = DecisionForm(prefix=f"d{child.pk}")  # type: ignore[attr-defined]
-        child.authorise_form = AuthoriseDecisionForm(prefix=f"a{child.pk}")  # type: ignore[attr-defined]
+        child.decision_form = action_form(actions, "decide", child, bound=bound)  # type: ignore[attr-defined]
+        child.authorise_form = action_form(actions, "authorise", child, bound=bound)  # type: ignore[attr-defined]
     for check in contact.checks.all():
-        check.response_form = CheckResponseForm(prefix=f"r{check.pk}")  # type: ignore[attr-defined]
-    contact.assign_form = AssignForm(prefix="assign", team=contact.team)  # type: ignore[attr-defined]
-    if bound is not None:
-        target, name, form = bound
-        setattr(target, name, form)
-    check_form = check_form or CheckRequestForm(prefix="check")
-    errors = [f for f in [check_form, bound[2] if bound else None] if f is not None and f.errors]
+        check.response_form = action_form(actions, "check-respond", check, bound=bound)  # type: ignore[attr-defined]
+    contact.assign_form = action_form(actions, "assign", bound=bound)  # type: ignore[attr-defined]
     return render(
         request,
         "frontdoor/contact_detail.html",
         {
             "contact": contact,
-            "check_form": check_form,
-            "error_forms": errors,
+            "check_form": action_form(actions, "check-request", bound=bound),
+            "error_forms": error_forms(bound),
             "may_act": selectors.contact_handled_by(request.user, contact),
         },
     )
@@ -230,82 +273,36 @@ def contact_detail(request: AuthenticatedRequest, contact: Contact) -> HttpRespo
 
 
 def _act(
-    request: AuthenticatedRequest,
-    contact: Contact,
-    form: Any,
-    action: Callable[[dict[str, Any]], Any],
-    success: str,
-    *,
-    target: Any = None,
-    name: str = "",
+    request: AuthenticatedRequest, contact: Contact, action: str, target: Any = None
 ) -> HttpResponse:
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("frontdoor:contact_detail", contact_id=contact.pk)
-    if target is None:
-        return _detail(request, contact, check_form=form)
-    return _detail(request, contact, bound=(target, name, form))
+    return run_action(
+        request,
+        _actions(request, contact),
+        action,
+        target,
+        done=reverse("frontdoor:contact_detail", args=[contact.pk]),
+        page=lambda bound: _detail(request, contact, bound),
+    )
 
 
 @contact_page
 @require_POST
 def check_request(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
-    form = CheckRequestForm(request.POST, prefix="check")
-    return _act(
-        request,
-        contact,
-        form,
-        lambda d: services.mash_check_request(contact=contact, by=request.user, **d),
-        "Check requested",
-    )
+    return _act(request, contact, "check-request")
 
 
 @contact_page
 @require_POST
 def check_respond(request: AuthenticatedRequest, contact: Contact, check_id: int) -> HttpResponse:
     check = selectors.check_get(contact=contact, check_id=check_id)
-    form = CheckResponseForm(request.POST, prefix=f"r{check.pk}")
-    return _act(
-        request,
-        contact,
-        form,
-        lambda d: services.mash_check_respond(check=check, by=request.user, response=d["response"]),
-        "Response recorded",
-        target=check,
-        name="response_form",
-    )
+    return _act(request, contact, "check-respond", check)
 
 
 @contact_page
 @require_POST
 def decide(request: AuthenticatedRequest, contact: Contact, contact_child_id: int) -> HttpResponse:
     child = selectors.contact_child_get(contact=contact, contact_child_id=contact_child_id)
-    form = DecisionForm(request.POST, prefix=f"d{child.pk}")
-
-    def save(d: dict[str, Any]) -> Any:
-        return services.decision_record(
-            contact_child=child,
-            by=request.user,
-            level_of_need=d["level_of_need"],
-            outcome=d["outcome"],
-            rationale=d["rationale"],
-            referral_team=d["referral_team"],
-        )
-
-    return _act(
-        request,
-        contact,
-        form,
-        save,
-        f"Decision recorded for {child.person.full_name}",
-        target=child,
-        name="decision_form",
-    )
+    return _act(request, contact, "decide", child)
 
 
 @contact_page
@@ -314,30 +311,10 @@ def authorise(
     request: AuthenticatedRequest, contact: Contact, contact_child_id: int
 ) -> HttpResponse:
     child = selectors.contact_child_get(contact=contact, contact_child_id=contact_child_id)
-    form = AuthoriseDecisionForm(request.POST, prefix=f"a{child.pk}")
-    return _act(
-        request,
-        contact,
-        form,
-        lambda d: services.decision_authorise(
-            contact_child=child, by=request.user, referral_team=d["referral_team"]
-        ),
-        f"Decision authorised for {child.person.full_name}",
-        target=child,
-        name="authorise_form",
-    )
+    return _act(request, contact, "authorise", child)
 
 
 @contact_page
 @require_POST
 def assign(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
-    form = AssignForm(request.POST, prefix="assign", team=contact.team)
-    return _act(
-        request,
-        contact,
-        form,
-        lambda d: services.contact_assign(contact=contact, worker=d["worker"], by=request.user),
-        "Contact assigned",
-        target=contact,
-        name="assign_form",
-    )
+    return _act(request, contact, "assign")

@@ -28,3 +28,24 @@ class PeopleConfig(AppConfig):
         from haven.chronology.models import ChronologyEvent
 
         register_person_owned(ChronologyEvent)
+        from haven.accounts.permissions import Capability
+        from haven.people import selectors
+        from haven.ui.navigation import register_nav_link
+        from haven.ui.pages import register_person_loader, register_tab
+
+        register_person_loader(selectors.person_get_for_user)
+        register_nav_link(
+            label="Search",
+            url_name="people:search",
+            order=10,
+            capability=Capability.SEARCH_PEOPLE,
+            sections=("people:search", "people:person_create"),
+        )
+        register_tab(label="Summary", url_name="people:person_detail", order=10)
+        register_tab(
+            label="Access and changes",
+            url_name="people:access_log",
+            order=90,
+            capability=Capability.SEE_ACCESS_LOG,
+        )
+        register_tab(label="Chronology", url_name="chronology:person_chronology", order=20)

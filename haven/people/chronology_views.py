@@ -8,7 +8,7 @@ from haven.core.models import AccessAction
 from haven.people.chronology_forms import ChronologyFilterForm
 from haven.people.models import Person
 from haven.people.selectors import chronology_for_person
-from haven.people.views import person_page, render_person_page
+from haven.ui.pages import person_page, render_person_page
 
 
 def _chronology(request: AuthenticatedRequest, person: Person, *, printing: bool) -> HttpResponse:

@@ -17,6 +17,7 @@ from haven.accounts.permissions import Capability, user_can
 from haven.accounts.services import alert_send, team_managers
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
+from haven.core.versioning import ConcurrentEditError, update_with_version
 from haven.people import access, events, ownership
 from haven.people.models import (
     Address,
@@ -39,15 +40,6 @@ from haven.people.validators import (
     validate_postcode,
     validate_upn,
 )
-
-
-class ConcurrentEditError(Exception):
-    """Someone else saved the record since this edit began."""
-
-    def __init__(self, current: Person) -> None:
-        super().__init__("The record was changed by someone else")
-        self.current = current
-
 
 # Fields of Person that the details form edits.
 DETAIL_FIELDS = (
@@ -227,9 +219,7 @@ def person_update(
     disabilities_changed = disabilities is not None and _set_disabilities(current, disabilities)
     if not changed and not disabilities_changed:
         return current
-    Person.objects.filter(pk=person_id).update(
-        **changed, version=F("version") + 1, updated_at=timezone.now()
-    )
+    update_with_version(Person, person_id, expected_version, **changed)
     person = Person.objects.get(pk=person_id)
     labels = [str(getattr(Person._meta.get_field(f), "verbose_name", f)) for f in changed]
     if disabilities_changed:
@@ -379,9 +369,7 @@ def allocation_set(
 def person_restrict(*, person: Person, by: User, named_users: list[User]) -> None:
     """Restrict a record to named users (the person restricting it is always one of them)."""
     users = {u.pk: u for u in [*named_users, by]}
-    Person.objects.filter(pk=person.pk).update(
-        is_restricted=True, version=F("version") + 1, updated_at=timezone.now()
-    )
+    update_with_version(Person, person.pk, None, is_restricted=True)
     RestrictedAccess.objects.filter(person=person).exclude(user_id__in=users).delete()
     for user in users.values():
         RestrictedAccess.objects.get_or_create(
@@ -414,10 +402,8 @@ def person_merge(*, keep: Person, duplicate: Person, by: User) -> Person:
         if getattr(keep, f) in ("", None) and getattr(duplicate, f) not in ("", None)
     }
     if gaps:
-        Person.objects.filter(pk=keep.pk).update(**gaps, version=F("version") + 1)
-    Person.objects.filter(pk=duplicate.pk).update(
-        merged_into=keep, version=F("version") + 1, updated_at=timezone.now()
-    )
+        update_with_version(Person, keep.pk, None, **gaps)
+    update_with_version(Person, duplicate.pk, None, merged_into=keep)
     keep.refresh_from_db()
     events.merged(keep, duplicate, by=by)
     return keep

@@ -1,20 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.models import Team, User
-from haven.accounts.permissions import Capability, require, requires, user_can
-from haven.core import drafts
+from haven.accounts.permissions import Capability, requires
 from haven.core.models import AccessAction
 from haven.core.services import access_log_listed, access_log_record
 from haven.people import access, selectors, services
@@ -33,86 +30,9 @@ from haven.people.forms import (
 from haven.people.models import Person, PersonKind
 from haven.people.search import likely_duplicates, person_search
 from haven.ui import parsing
-
-PersonView = Callable[..., HttpResponse]
-
-
-def person_page(
-    *needs: Capability,
-    action: AccessAction = AccessAction.VIEW,
-    detail: str = "",
-) -> Callable[[PersonView], Callable[..., HttpResponse]]:
-    """Load the person through the access selector (404 and an audit row if not entitled),
-    follow a merged record to the one it was merged into, and check the user's capabilities
-    (``needs``; any POST also needs WRITE_RECORDS)."""
-
-    def decorate(view: PersonView) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(
-            request: AuthenticatedRequest, person_id: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            try:
-                person = selectors.person_get_for_user(
-                    user=request.user,
-                    person_id=person_id,
-                    request=request,
-                    action=action,
-                    detail=detail,
-                )
-            except Http404:
-                return render(
-                    request, "people/not_found.html", {"person_id": person_id}, status=404
-                )
-            if person.merged_into_id:
-                messages.info(request, f"Record {person.pk} was merged into this record")
-                return redirect("people:person_detail", person_id=person.merged_into_id)
-            for capability in needs:
-                require(request.user, capability)
-            if request.method == "POST":
-                require(request.user, Capability.WRITE_RECORDS)
-            return view(request, person, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def person_tabs(person: Person, user: User) -> list[tuple[str, str]]:
-    tabs = [
-        ("Summary", reverse("people:person_detail", args=[person.pk])),
-        ("Chronology", reverse("chronology:person_chronology", args=[person.pk])),
-        ("Child protection and CIN", reverse("protection:child_protection", args=[person.pk])),
-    ]
-    if user_can(user, Capability.SEE_ACCESS_LOG):
-        tabs.append(("Access and changes", reverse("people:access_log", args=[person.pk])))
-    return tabs
-
-
-def render_person_page(
-    request: AuthenticatedRequest, person: Person, template: str, **context: Any
-) -> HttpResponse:
-    user = request.user
-    return render(
-        request, template, {"person": person, "tabs": person_tabs(person, user), **context}
-    )
-
-
-def apply_errors(form: Any, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
-
-
-def bound_form(form_class: Any, request: AuthenticatedRequest, **kwargs: Any) -> Any:
-    """A form bound to what was posted, or to what was kept when the session ran out."""
-    if request.method == "POST":
-        return form_class(request.POST, **kwargs)
-    kept = drafts.restore(request)
-    if kept is not None:
-        messages.warning(request, "You were signed out. We kept what you typed: check it and save.")
-        return form_class(kept, **kwargs)
-    return form_class(**kwargs)
+from haven.ui.actions import Action, Bound, action_form, run_action
+from haven.ui.forms import apply_errors, bound_form
+from haven.ui.pages import person_page, render_person_page
 
 
 @requires(Capability.SEARCH_PEOPLE)
@@ -239,58 +159,60 @@ def _details_initial(person: Person) -> dict[str, Any]:
 
 @person_page(Capability.WRITE_RECORDS)
 def person_edit(request: AuthenticatedRequest, person: Person) -> HttpResponse:
-    form = bound_form(PersonEditForm, request, initial=_details_initial(person))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.person_update(
+    initial = _details_initial(person)
+    actions = {
+        "details": Action(
+            form=PersonEditForm,
+            form_kwargs=lambda _: {"initial": initial},
+            do=lambda _, data: services.person_update(
                 person_id=person.pk,
                 by=request.user,
                 expected_version=data["version"],
                 details=data,
                 disabilities=data["disabilities"],
-            )
-        except services.ConcurrentEditError as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                "Someone else saved changes to this record while you were editing. "
-                "Your changes have not been saved: they are still below. Check the "
-                "record as it is now, then save again to apply them.",
-            )
-            # Saving again applies the user's input over the version they have now seen.
-            data_copy = form.data.copy()
-            data_copy["version"] = str(conflict.version)
-            form.data = data_copy
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Details saved")
-            return redirect("people:person_detail", person_id=person.pk)
-    return render_person_page(
-        request, person, "people/person_edit.html", form=form, conflict=conflict
-    )
+            ),
+            success="Details saved",
+        )
+    }
+
+    def page(bound: Bound | None) -> HttpResponse:
+        form = action_form(
+            actions,
+            "details",
+            bound=bound,
+            fresh=lambda: bound_form(PersonEditForm, request, initial=initial),
+        )
+        conflict = bound.conflict if bound else None
+        return render_person_page(
+            request, person, "people/person_edit.html", form=form, conflict=conflict
+        )
+
+    return run_action(request, actions, "details", done=_summary(person), page=page)
+
+
+def _summary(person: Person) -> str:
+    return reverse("people:person_detail", args=[person.pk])
 
 
 def _simple_form_page(
-    request: AuthenticatedRequest,
-    person: Person,
-    form_class: Any,
-    title: str,
-    save: Callable[[dict[str, Any]], Any],
-    success: str,
+    request: AuthenticatedRequest, person: Person, title: str, action: Action
 ) -> HttpResponse:
-    form = bound_form(form_class, request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("people:person_detail", person_id=person.pk)
-    return render_person_page(request, person, "people/simple_form.html", form=form, title=title)
+    """A page with one form about the person; success goes back to their summary."""
+    actions = {"save": action}
+
+    def page(bound: Bound | None) -> HttpResponse:
+        form = action_form(
+            actions, "save", bound=bound, fresh=lambda: bound_form(action.form, request)
+        )
+        return render_person_page(
+            request,
+            person,
+            "people/simple_form.html",
+            form=form,
+            title=title,
+        )
+
+    return run_action(request, actions, "save", done=_summary(person), page=page)
 
 
 @person_page(Capability.WRITE_RECORDS)
@@ -309,7 +231,10 @@ def address_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
         )
 
     return _simple_form_page(
-        request, person, AddressForm, "Add a new address", save, "Address saved"
+        request,
+        person,
+        "Add a new address",
+        Action(form=AddressForm, do=lambda _, data: save(data), success="Address saved"),
     )
 
 
@@ -318,7 +243,12 @@ def name_add(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.name_add(person=person, by=request.user, **data)
 
-    return _simple_form_page(request, person, NameForm, "Add another name", save, "Name saved")
+    return _simple_form_page(
+        request,
+        person,
+        "Add another name",
+        Action(form=NameForm, do=lambda _, data: save(data), success="Name saved"),
+    )
 
 
 @person_page(Capability.WRITE_RECORDS)
@@ -355,10 +285,8 @@ def relationship_add(request: AuthenticatedRequest, person: Person) -> HttpRespo
     return _simple_form_page(
         request,
         person,
-        RelationshipForm,
         "Add a family member or significant person",
-        save,
-        "Family member saved",
+        Action(form=RelationshipForm, do=lambda _, data: save(data), success="Family member saved"),
     )
 
 
@@ -370,10 +298,8 @@ def professional_add(request: AuthenticatedRequest, person: Person) -> HttpRespo
     return _simple_form_page(
         request,
         person,
-        ProfessionalForm,
         "Add an involved professional",
-        save,
-        "Professional saved",
+        Action(form=ProfessionalForm, do=lambda _, data: save(data), success="Professional saved"),
     )
 
 

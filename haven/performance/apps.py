@@ -8,4 +8,13 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Each page's measures register themselves on import.
+        from haven.accounts.permissions import Capability
         from haven.performance import front_door, protection  # noqa: F401
+        from haven.ui.navigation import register_nav_link
+
+        register_nav_link(
+            label="Performance",
+            url_name="performance:front_door",
+            order=40,
+            capability=Capability.VIEW_FIGURES,
+        )

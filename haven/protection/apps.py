@@ -23,3 +23,9 @@ class ProtectionConfig(AppConfig):
         register_person_owned(models.ChildProtectionPlan, on_clash=selectors.cp_plans_merge_clash)
         register_person_owned(models.CoreGroup)
         register_person_owned(models.Visit)
+
+        from haven.ui.pages import register_tab
+
+        register_tab(
+            label="Child protection and CIN", url_name="protection:child_protection", order=30
+        )

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from haven.accounts.models import User
@@ -20,6 +19,7 @@ from haven.core.calendar import rule
 from haven.core.checks import locked, not_before, not_future
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
+from haven.core.versioning import update_with_version
 from haven.frontdoor.models import Referral
 from haven.protection import events
 from haven.protection.models import (
@@ -95,9 +95,7 @@ def s47_complete(*, s47: S47Enquiry, by: User, end_date: datetime.date, outcome:
     not_before(end_date, s47.start_date, "end_date", "The enquiry cannot end before it started")
     if outcome not in S47Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome of the enquiry"})
-    S47Enquiry.objects.filter(pk=s47.pk).update(
-        end_date=end_date, outcome=outcome, version=F("version") + 1
-    )
+    update_with_version(S47Enquiry, s47.pk, None, end_date=end_date, outcome=outcome)
     s47.refresh_from_db()
     events.s47_completed(s47, by=by)
     if outcome == S47Outcome.CONFERENCE:
@@ -218,7 +216,10 @@ def conference_hold(
                 "held_on",
                 "A review cannot be dated before the conference it follows",
             )
-    Conference.objects.filter(pk=conference.pk).update(
+    update_with_version(
+        Conference,
+        conference.pk,
+        None,
         held_on=held_on,
         chair=chair,
         decision=decision,
@@ -227,7 +228,6 @@ def conference_hold(
         agencies_attended=list(agencies_attended),
         child_views=child_views.strip(),
         family_views=family_views.strip(),
-        version=F("version") + 1,
     )
     conference.refresh_from_db()
     events.conference_held(conference, by=by)
@@ -313,9 +313,7 @@ def cp_plan_end(
         raise ValidationError(
             {"end_date": f"A plan must end after it starts ({long_date(plan.start_date)})"}
         )
-    ChildProtectionPlan.objects.filter(pk=plan.pk).update(
-        end_date=end_date, end_reason=reason, version=F("version") + 1
-    )
+    update_with_version(ChildProtectionPlan, plan.pk, None, end_date=end_date, end_reason=reason)
     plan.refresh_from_db()
     # Meetings and visits due after the plan ends are no longer due.
     plan.reviews.filter(held_on__isnull=True).delete()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from haven.accounts.http import AuthenticatedRequest
@@ -16,7 +14,6 @@ from haven.childinneed import services as cin_services
 from haven.childinneed.models import CINPlan
 from haven.frontdoor.models import Referral
 from haven.people.models import Person
-from haven.people.views import apply_errors, person_page, render_person_page
 from haven.protection import forms, services
 from haven.protection.models import (
     ChildProtectionPlan,
@@ -27,50 +24,46 @@ from haven.protection.models import (
 )
 from haven.protection.selectors import protection_record
 from haven.ui import parsing
+from haven.ui.actions import Action, Bound, action_form, error_forms, run_action
+from haven.ui.pages import person_page, render_person_page
 
 
 def _page(
-    request: AuthenticatedRequest, person: Person, bound: tuple[str, int | None, Any] | None = None
+    request: AuthenticatedRequest, person: Person, bound: Bound | None = None
 ) -> HttpResponse:
-    """The tab, each record with its own form; ``bound`` is (action, object id, form with errors)."""
+    """The tab, each record with its own form (the one posted, if it failed, with its errors)."""
     context = protection_record(person=person)
+    actions = _actions(request, person)
 
-    def form_for(action: str, obj: Any, form_class: type[Any], prefix: str, **kwargs: Any) -> Any:
-        if bound and bound[0] == action and bound[1] == (obj.pk if obj is not None else None):
-            return bound[2]
-        return form_class(prefix=prefix, **kwargs)
+    def form_for(action: str, obj: Any = None) -> Any:
+        return action_form(actions, action, obj, bound=bound)
 
     referral = context["open_referral"]
     if referral is not None:
-        referral.strategy_form = form_for(
-            "strategy-discussion", None, forms.StrategyDiscussionForm, "sd"
-        )
-        referral.cin_start_form = form_for("cin-plan-start", None, forms.StartForm, "cin")
-        referral.close_form = form_for("close", None, forms.CloseForm, "close")
+        referral.strategy_form = form_for("strategy-discussion")
+        referral.cin_start_form = form_for("cin-plan-start")
+        referral.close_form = form_for("close")
         referral.blocking = cin_services.open_work_blocking_closure(referral)
         for s47 in referral.s47_enquiries.all():
-            s47.form = form_for("s47-complete", s47, forms.S47CompleteForm, f"s47{s47.pk}")
+            s47.form = form_for("s47-complete", s47)
         for conf in referral.conferences.all():
-            conf.form = form_for(
-                "conference",
-                conf,
-                forms.ConferenceForm,
-                f"conf{conf.pk}",
-                initial_conference=conf.is_initial,
-            )
+            conf.form = form_for("conference", conf)
         for plan in referral.cp_plans.all():
-            plan.visit_form = form_for("cp-visit", plan, forms.VisitForm, f"cpv{plan.pk}")
-            plan.end_form = form_for("cp-plan-end", plan, forms.PlanEndForm, f"cpe{plan.pk}")
+            plan.visit_form = form_for("cp-visit", plan)
+            plan.end_form = form_for("cp-plan-end", plan)
             plan.next_visit_due = services.visit_due(kind=VisitKind.CP, plan=plan)[0]
             for group in plan.core_groups.all():
-                group.form = form_for("core-group", group, forms.CoreGroupForm, f"cg{group.pk}")
+                group.form = form_for("core-group", group)
         for cin in referral.cin_plans.all():
-            cin.visit_form = form_for("cin-visit", cin, forms.VisitForm, f"cinv{cin.pk}")
-            cin.end_form = form_for("cin-plan-end", cin, forms.EndForm, f"cine{cin.pk}")
+            cin.visit_form = form_for("cin-visit", cin)
+            cin.end_form = form_for("cin-plan-end", cin)
             cin.next_visit_due = services.visit_due(kind=VisitKind.CIN, plan=cin)[0]
-    error_forms = [bound[2]] if bound else []
     return render_person_page(
-        request, person, "protection/child_protection.html", error_forms=error_forms, **context
+        request,
+        person,
+        "protection/child_protection.html",
+        error_forms=error_forms(bound),
+        **context,
     )
 
 
@@ -101,81 +94,83 @@ def _open_referral(person: Person) -> Referral:
     return referral
 
 
-# action -> (form class, prefix, model of the object acted on or None, what to do, message)
-def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Any]:
+# The tab's actions; the object each acts on is named by the POST's ``object_id``.
+TARGETS: dict[str, Any] = {
+    "s47-complete": S47Enquiry,
+    "conference": Conference,
+    "core-group": CoreGroup,
+    "cp-visit": ChildProtectionPlan,
+    "cp-plan-end": ChildProtectionPlan,
+    "cin-visit": CINPlan,
+    "cin-plan-end": CINPlan,
+}
+
+
+def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]:
     by = request.user
     return {
-        "strategy-discussion": (
-            forms.StrategyDiscussionForm,
-            lambda o: "sd",
-            None,
-            lambda o, d: services.strategy_discussion_record(
+        "strategy-discussion": Action(
+            form=forms.StrategyDiscussionForm,
+            prefix="sd",
+            do=lambda o, d: services.strategy_discussion_record(
                 referral=_open_referral(person), by=by, **d
             ),
-            "Strategy discussion recorded",
+            success="Strategy discussion recorded",
         ),
-        "s47-complete": (
-            forms.S47CompleteForm,
-            lambda o: f"s47{o.pk}",
-            S47Enquiry,
-            lambda o, d: services.s47_complete(s47=o, by=by, **d),
-            "Section 47 enquiry completed",
+        "s47-complete": Action(
+            form=forms.S47CompleteForm,
+            prefix=lambda o: f"s47{o.pk}",
+            do=lambda o, d: services.s47_complete(s47=o, by=by, **d),
+            success="Section 47 enquiry completed",
         ),
-        "conference": (
-            forms.ConferenceForm,
-            lambda o: f"conf{o.pk}",
-            Conference,
-            lambda o, d: services.conference_hold(conference=o, by=by, **d),
-            "Conference recorded",
+        "conference": Action(
+            form=forms.ConferenceForm,
+            prefix=lambda o: f"conf{o.pk}",
+            form_kwargs=lambda o: {"initial_conference": o.is_initial},
+            do=lambda o, d: services.conference_hold(conference=o, by=by, **d),
+            success="Conference recorded",
         ),
-        "core-group": (
-            forms.CoreGroupForm,
-            lambda o: f"cg{o.pk}",
-            CoreGroup,
-            lambda o, d: services.core_group_hold(core_group=o, by=by, **d),
-            "Core group recorded",
+        "core-group": Action(
+            form=forms.CoreGroupForm,
+            prefix=lambda o: f"cg{o.pk}",
+            do=lambda o, d: services.core_group_hold(core_group=o, by=by, **d),
+            success="Core group recorded",
         ),
-        "cp-visit": (
-            forms.VisitForm,
-            lambda o: f"cpv{o.pk}",
-            ChildProtectionPlan,
-            lambda o, d: services.visit_record(kind=VisitKind.CP, plan=o, by=by, **d),
-            "Visit recorded",
+        "cp-visit": Action(
+            form=forms.VisitForm,
+            prefix=lambda o: f"cpv{o.pk}",
+            do=lambda o, d: services.visit_record(kind=VisitKind.CP, plan=o, by=by, **d),
+            success="Visit recorded",
         ),
-        "cp-plan-end": (
-            forms.PlanEndForm,
-            lambda o: f"cpe{o.pk}",
-            ChildProtectionPlan,
-            lambda o, d: services.cp_plan_end(plan=o, by=by, **d),
-            "Child protection plan ended",
+        "cp-plan-end": Action(
+            form=forms.PlanEndForm,
+            prefix=lambda o: f"cpe{o.pk}",
+            do=lambda o, d: services.cp_plan_end(plan=o, by=by, **d),
+            success="Child protection plan ended",
         ),
-        "cin-plan-start": (
-            forms.StartForm,
-            lambda o: "cin",
-            None,
-            lambda o, d: cin_services.cin_plan_start(referral=_open_referral(person), by=by, **d),
-            "Child in need plan started",
+        "cin-plan-start": Action(
+            form=forms.StartForm,
+            prefix="cin",
+            do=lambda o, d: cin_services.cin_plan_start(referral=_open_referral(person), by=by, **d),
+            success="Child in need plan started",
         ),
-        "cin-visit": (
-            forms.VisitForm,
-            lambda o: f"cinv{o.pk}",
-            CINPlan,
-            lambda o, d: services.visit_record(kind=VisitKind.CIN, plan=o, by=by, **d),
-            "Visit recorded",
+        "cin-visit": Action(
+            form=forms.VisitForm,
+            prefix=lambda o: f"cinv{o.pk}",
+            do=lambda o, d: services.visit_record(kind=VisitKind.CIN, plan=o, by=by, **d),
+            success="Visit recorded",
         ),
-        "cin-plan-end": (
-            forms.EndForm,
-            lambda o: f"cine{o.pk}",
-            CINPlan,
-            lambda o, d: cin_services.cin_plan_end(plan=o, by=by, **d),
-            "Child in need plan ended",
+        "cin-plan-end": Action(
+            form=forms.EndForm,
+            prefix=lambda o: f"cine{o.pk}",
+            do=lambda o, d: cin_services.cin_plan_end(plan=o, by=by, **d),
+            success="Child in need plan ended",
         ),
-        "close": (
-            forms.CloseForm,
-            lambda o: "close",
-            None,
-            lambda o, d: cin_services.episode_close(referral=_open_referral(person), by=by, **d),
-            "Case closed",
+        "close": Action(
+            form=forms.CloseForm,
+            prefix="close",
+            do=lambda o, d: cin_services.episode_close(referral=_open_referral(person), by=by, **d),
+            success="Case closed",
         ),
     }
 
@@ -186,16 +181,13 @@ def protection_action(request: AuthenticatedRequest, person: Person, action: str
     actions = _actions(request, person)
     if action not in actions:
         raise Http404("No such action")
-    form_class, prefix, model, do, message = actions[action]
+    model = TARGETS.get(action)
     target = _get(model, person, request.POST.get("object_id")) if model else None
-    extra = {"initial_conference": target.is_initial} if action == "conference" and target else {}
-    form = form_class(request.POST, prefix=prefix(target), **extra)
-    if form.is_valid():
-        try:
-            do(target, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("protection:child_protection", person_id=person.pk)
-    return _page(request, person, bound=(action, target.pk if target else None, form))
+    return run_action(
+        request,
+        actions,
+        action,
+        target,
+        done=reverse("protection:child_protection", args=[person.pk]),
+        page=lambda bound: _page(request, person, bound),
+    )

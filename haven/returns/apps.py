@@ -13,3 +13,13 @@ class ReturnsConfig(AppConfig):
 
         register_person_owned(ExternalIdentifier)
         jobs.register()
+
+        from haven.accounts.permissions import Capability
+        from haven.ui.navigation import register_nav_link
+
+        register_nav_link(
+            label="Returns",
+            url_name="returns:home",
+            order=50,
+            capability=Capability.PRODUCE_RETURNS,
+        )

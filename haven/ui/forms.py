@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -20,6 +21,7 @@ from django.core.validators import (
 from django.forms.utils import pretty_name
 from django.utils import timezone
 
+from haven.core import drafts
 from haven.ui import parsing
 
 DATE_PARTS = ("day", "month", "year")
@@ -295,3 +297,25 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def apply_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's ValidationError (or ConflictError) on ``form``: beside the field it
+    names when the form has that field, else in the error summary."""
+    for field, messages_ in (
+        error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+    ):
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+def bound_form(form_class: Any, request: Any, **kwargs: Any) -> Any:
+    """A form bound to what was posted, or to what was kept when the session ran out."""
+    if request.method == "POST":
+        return form_class(request.POST, **kwargs)
+    kept = drafts.restore(request)
+    if kept is not None:
+        messages.warning(request, "You were signed out. We kept what you typed: check it and save.")
+        return form_class(kept, **kwargs)
+    return form_class(**kwargs)

@@ -5,3 +5,8 @@ class WorkConfig(AppConfig):
     name = "haven.work"
     label = "work"
     verbose_name = "Work management"
+
+    def ready(self) -> None:
+        from haven.ui.navigation import register_nav_link
+
+        register_nav_link(label="My work", url_name="work:home", order=20)

@@ -12,7 +12,11 @@ from django.test import RequestFactory
 
 def _context(path="/", user=None, **extra):
     request = RequestFactory().get(path)
-    request.user = user or SimpleNamespace(is_authenticated=True, display_name="Sam Worker")  # type: ignore[assignment]
+    # The header shows the links the user's capabilities open: a role that may search, and that
+    # no front-door link needs the database to decide on.
+    request.user = user or SimpleNamespace(  # type: ignore[assignment]
+        is_authenticated=True, is_active=True, role="reviewing_officer", display_name="Sam Worker"
+    )
     return {
         "request": request,
         "user": request.user,
