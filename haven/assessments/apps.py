@@ -5,6 +5,8 @@ class AssessmentsConfig(AppConfig):
     name = "haven.assessments"
     label = "assessments"
     verbose_name = "Child and family assessments"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("assessments/", "haven.assessments.urls"),)
 
     def ready(self) -> None:
         from haven.assessments import events, work

@@ -5,6 +5,8 @@ class FrontDoorConfig(AppConfig):
     name = "haven.frontdoor"
     label = "frontdoor"
     verbose_name = "Front door and MASH"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("front-door/", "haven.frontdoor.urls"),)
 
     def ready(self) -> None:
         from haven.chronology.models import register_event_kinds

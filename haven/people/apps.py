@@ -5,6 +5,8 @@ class PeopleConfig(AppConfig):
     name = "haven.people"
     label = "people"
     verbose_name = "Children, adults and their families"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("people/", "haven.people.urls"), ("people/", "haven.people.chronology_urls"))
 
     def ready(self) -> None:
         from haven.people import models as m

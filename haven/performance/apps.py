@@ -5,6 +5,8 @@ class PerformanceConfig(AppConfig):
     name = "haven.performance"
     label = "performance"
     verbose_name = "Performance figures and Ofsted lists"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("performance/", "haven.performance.urls"),)
 
     def ready(self) -> None:
         # Each page's measures register themselves on import.

@@ -5,6 +5,8 @@ class ProtectionConfig(AppConfig):
     name = "haven.protection"
     label = "protection"
     verbose_name = "Child protection"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("people/", "haven.protection.urls"),)
 
     def ready(self) -> None:
         from haven.chronology.models import register_event_kinds

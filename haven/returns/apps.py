@@ -5,6 +5,8 @@ class ReturnsConfig(AppConfig):
     name = "haven.returns"
     label = "returns"
     verbose_name = "Statutory returns"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("returns/", "haven.returns.urls"),)
 
     def ready(self) -> None:
         from haven.people.ownership import register_person_owned

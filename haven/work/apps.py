@@ -5,6 +5,8 @@ class WorkConfig(AppConfig):
     name = "haven.work"
     label = "work"
     verbose_name = "Work management"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("", "haven.work.urls"),)
 
     def ready(self) -> None:
         from haven.ui.navigation import register_nav_link
