@@ -60,13 +60,11 @@ def _page(
         for plan in referral.cp_plans.all():
             plan.visit_form = form_for("cp-visit", plan, forms.VisitForm, f"cpv{plan.pk}")
             plan.end_form = form_for("cp-plan-end", plan, forms.PlanEndForm, f"cpe{plan.pk}")
-            plan.next_visit_due = services.visit_due(kind=VisitKind.CP, plan=plan)[0]
             for group in plan.core_groups.all():
                 group.form = form_for("core-group", group, forms.CoreGroupForm, f"cg{group.pk}")
         for cin in referral.cin_plans.all():
             cin.visit_form = form_for("cin-visit", cin, forms.VisitForm, f"cinv{cin.pk}")
             cin.end_form = form_for("cin-plan-end", cin, forms.EndForm, f"cine{cin.pk}")
-            cin.next_visit_due = services.visit_due(kind=VisitKind.CIN, plan=cin)[0]
     error_forms = [bound[2]] if bound else []
     return render_person_page(
         request, person, "protection/child_protection.html", error_forms=error_forms, **context
