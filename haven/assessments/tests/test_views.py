@@ -114,10 +114,10 @@ def test_submitting_sends_it_to_the_manager_who_authorises_it(as_worker, as_mana
     assert (
         '<strong class="govuk-tag govuk-tag--yellow">Awaiting authorisation</strong>' in worker_page
     )
-    assert "Manager&#x27;s decision" not in worker_page and 'name="analysis"' not in worker_page
+    assert "Manager's decision" not in worker_page and 'name="analysis"' not in worker_page
 
     manager_page = as_manager.get(url(assessment)).content.decode()
-    assert "Manager&#x27;s decision" in manager_page
+    assert "Manager's decision" in manager_page
     today = timezone.localdate()
     response = as_manager.post(
         url(assessment),
