@@ -110,7 +110,8 @@ def test_the_tab_runs_the_same_queries_whatever_the_number_of_plans_and_visits(
     open_plan = made[-1]
     due = services.visit_due(kind="cp", plan=open_plan)[0]
     assert (
-        f'Next visit due</dt><dd class="govuk-summary-list__value"><span class="haven-due">{long_date(due)}</span>'
+        'Next visit due</dt><dd class="govuk-summary-list__value">'
+        f'<span class="haven-due">{long_date(due)}</span>'
         in page
     )
 
@@ -174,7 +175,8 @@ def test_a_child_in_need_plan_is_started_visited_and_ended_from_the_tab(
     assert "No visits yet" in page
     # 20 working days from Tuesday 2 April 2024.
     assert (
-        f'Next visit due <span class="haven-due">{long_date(services.visit_due(kind="cin", plan=cin)[0])}'
+        "Next visit due "
+        f'<span class="haven-due">{long_date(services.visit_due(kind="cin", plan=cin)[0])}'
         in page
     )
 
