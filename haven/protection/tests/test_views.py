@@ -90,10 +90,11 @@ def action(child, name):
     return reverse("protection:protection_action", args=[child.pk, name])
 
 
-# The tab's queries for one episode: the session and user (4), the child and the access log (4),
-# the episode and everything under it (17, prefetched), what blocks closing it (4: open
-# enquiries, plans, CIN plans and assessments, whose plan prefetches follow), the alerts count
-# (1), the two lists of people in the open review's form (2) and saving the session (3).
+# The tab's queries for one episode: session, user, two-factor and audit actor (4), teams, the
+# child, break-glass and the access-log row (4), the episodes with everything under them (10,
+# prefetched), what blocks closing the open one (7, as its plan query repeats the plans'
+# prefetches), the alerts count (1), the chair and lead practitioner lists of the open review's
+# form (2) and saving the session (3). None of it is per plan or per visit.
 TAB_QUERIES = 31
 
 
