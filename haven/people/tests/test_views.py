@@ -280,3 +280,13 @@ def test_the_childs_page_runs_the_same_queries_however_much_is_recorded(
         assert f"Alias{n} Smith" in page and f"{n + 1} Elm Road" in page
         assert f"Sibling{n} Smith" in page and f"Surgery {n}: Dr {n}" in page
     assert page.count('<strong class="govuk-tag govuk-tag--green">Current</strong>') == 1
+
+
+def test_only_someone_who_may_allocate_sees_the_change_allocation_link(child, as_worker, as_manager):
+    link = (
+        f'<dd class="govuk-summary-list__actions"><a class="govuk-link" href="/people/{child.pk}/allocation/">'
+        'Change<span class="govuk-visually-hidden"> allocation</span></a></dd>'
+    )
+    assert link in as_manager.get(f"/people/{child.pk}/").content.decode()
+    worker_page = as_worker.get(f"/people/{child.pk}/").content.decode()
+    assert "Allocated to</dt>" in worker_page and "govuk-summary-list__actions" not in worker_page
