@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import Alert, Membership, Role, SignInAttempt, Team, User
+from haven.core.dates import long_date
 from haven.core.services import client_ip
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def totp_enrolment_confirm(*, device: TOTPDevice, token: str, verified: bool) ->
         replaced.delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        when = timezone.localtime().strftime("%-d %B %Y at %H:%M")
+        when = long_date(timezone.now())
         if replacing:
             message = (
                 f"Your authenticator app was replaced on {when}. Codes from the old app no "

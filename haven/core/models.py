@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from haven.core.dates import long_date
+
 
 class VersionedModel(models.Model):
     """A record people edit. ``version`` lets a save detect that someone else saved first."""
@@ -98,4 +100,4 @@ class ClosureDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %B %Y}: {self.reason}"
+        return f"{long_date(self.date)}: {self.reason}"

@@ -51,13 +51,11 @@ def _page(
         for plan in referral.cp_plans.all():
             plan.visit_form = form_for("cp-visit", plan)
             plan.end_form = form_for("cp-plan-end", plan)
-            plan.next_visit_due = services.visit_due(kind=VisitKind.CP, plan=plan)[0]
             for group in plan.core_groups.all():
                 group.form = form_for("core-group", group)
         for cin in referral.cin_plans.all():
             cin.visit_form = form_for("cin-visit", cin)
             cin.end_form = form_for("cin-plan-end", cin)
-            cin.next_visit_due = services.visit_due(kind=VisitKind.CIN, plan=cin)[0]
     return render_person_page(
         request,
         person,

@@ -232,3 +232,61 @@ def test_an_overdue_assessment_is_flagged_on_the_childs_page(child, as_worker, m
                     team=teams["assessment"])
     page = as_worker.get(f"/people/{child.pk}/").content.decode()
     assert "Open work" in page and "Overdue" in page
+
+
+# The child's page reads each of its lists (names, addresses, family both ways, professionals,
+# open work) once, so its queries are the same however long the lists are.
+CHILD_PAGE_QUERIES = 22  # with the header asking whether the user is in a front-door team
+
+
+@pytest.mark.parametrize("each", [1, 3])
+def test_the_childs_page_runs_the_same_queries_however_much_is_recorded(
+    child, manager, make_child, as_worker, each, django_assert_num_queries
+):
+    from haven.people import services
+    from haven.people.services import AddressData
+
+    for n in range(each):
+        services.name_add(
+            person=child,
+            by=manager,
+            name_type="alias",
+            given_names=f"Alias{n}",
+            family_name="Smith",
+        )
+        services.address_add(
+            person=child,
+            by=manager,
+            address=AddressData(
+                line_1=f"{n + 1} Elm Road",
+                postcode="SO23 8UJ",
+                start_date=datetime.date(2020, 1, n + 1),
+            ),
+        )
+        services.relationship_add(
+            child=child,
+            by=manager,
+            relationship_type="sibling",
+            relative=make_child(given_names=f"Sibling{n}"),
+        )
+        services.professional_add(
+            person=child, by=manager, role="gp", organisation=f"Surgery {n}", name=f"Dr {n}"
+        )
+    url = f"/people/{child.pk}/"
+    as_worker.get(url)
+    with django_assert_num_queries(CHILD_PAGE_QUERIES):
+        page = as_worker.get(url).content.decode()
+    for n in range(each):
+        assert f"Alias{n} Smith" in page and f"{n + 1} Elm Road" in page
+        assert f"Sibling{n} Smith" in page and f"Surgery {n}: Dr {n}" in page
+    assert page.count('<strong class="govuk-tag govuk-tag--green">Current</strong>') == 1
+
+
+def test_only_someone_who_may_allocate_sees_the_change_allocation_link(child, as_worker, as_manager):
+    link = (
+        f'<dd class="govuk-summary-list__actions"><a class="govuk-link" href="/people/{child.pk}/allocation/">'
+        'Change<span class="govuk-visually-hidden"> allocation</span></a></dd>'
+    )
+    assert link in as_manager.get(f"/people/{child.pk}/").content.decode()
+    worker_page = as_worker.get(f"/people/{child.pk}/").content.decode()
+    assert "Allocated to</dt>" in worker_page and "govuk-summary-list__actions" not in worker_page

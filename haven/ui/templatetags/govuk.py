@@ -7,6 +7,10 @@ Registered as a template builtin (settings.TEMPLATES), so templates use these wi
     {% govuk_field form.name classes="govuk-input--width-10" label_classes="govuk-label--l"
                    heading=True hint="For example, ..." inline=True autocomplete="off"
                    spellcheck=False %}
+    {% summary_row "Sex" %}{{ person.get_sex_display }}{% endsummary_row %}
+    {% govuk_details "End the plan" form=plan.end_form %}<form ...>{% endgovuk_details %}
+    {% govuk_table "Address" "From" caption="Address history" %}<tr ...>{% endgovuk_table %}
+    {% govuk_tag "Overdue" "red" %}
     {{ some_date|govuk_date }}     3 January 2027, or 3 January 2027 at 2:05pm
     {{ person.nhs_number|nhs_format }}   943 476 5919
 """
@@ -14,22 +18,19 @@ Registered as a template builtin (settings.TEMPLATES), so templates use these wi
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from typing import Any
 
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from haven.core.dates import long_date
 from haven.ui.forms import DATE_PARTS, GovukDateField, GovukDateWidget, date_parts
 
 register = template.Library()
-
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 _TEXT_INPUTS = (
     forms.TextInput,
@@ -246,28 +247,159 @@ def govuk_field(
 
 
 # --------------------------------------------------------------------------------------------
+# Components: one definition of the GOV.UK markup that pages repeat
+
+
+def _testid(testid: str) -> SafeString:
+    return format_html(' data-testid="{}"', testid) if testid else mark_safe("")
+
+
+@register.simple_block_tag
+def summary_row(
+    content: str,
+    key: Any,
+    *,
+    key_href: str = "",
+    action_href: str = "",
+    action_text: str = "Change",
+    action_hidden: str = "",
+    role: str = "",
+) -> SafeString:
+    """One row of a GOV.UK summary list; the block is the value (rendered, already escaped).
+
+    {% summary_row "Sex" %}{{ person.get_sex_display }}{% endsummary_row %}
+    {% summary_row "Allocated to" action_href=url action_hidden=" allocation" %}...{% endsummary_row %}
+    """
+    key_html = (
+        format_html('<a class="govuk-link" href="{}">{}</a>', key_href, key) if key_href else key
+    )
+    actions = mark_safe("")
+    if action_href:
+        hidden = (
+            format_html('<span class="govuk-visually-hidden">{}</span>', action_hidden)
+            if action_hidden
+            else ""
+        )
+        actions = format_html(
+            '<dd class="govuk-summary-list__actions"><a class="govuk-link" href="{}">{}{}</a></dd>',
+            action_href,
+            action_text,
+            hidden,
+        )
+    return format_html(
+        '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
+        '<dd class="govuk-summary-list__value"{}>{}</dd>{}</div>',
+        key_html,
+        format_html(' role="{}"', role) if role else "",
+        mark_safe(content),  # the block, rendered by the template engine (autoescaped)
+        actions,
+    )
+
+
+@register.simple_block_tag
+def govuk_details(
+    content: str, summary: Any, *, form: Any = None, open: bool = False, testid: str = ""
+) -> SafeString:
+    """GOV.UK details (usually holding a form), open when asked or when ``form`` has errors.
+
+    {% govuk_details "End the plan" form=plan.end_form %}...the form...{% endgovuk_details %}
+    """
+    is_open = bool(open) or bool(form is not None and getattr(form, "errors", None))
+    return format_html(
+        '<details class="govuk-details"{}{}><summary class="govuk-details__summary">'
+        '<span class="govuk-details__summary-text">{}</span></summary>'
+        '<div class="govuk-details__text">{}</div></details>',
+        _testid(testid),
+        mark_safe(" open") if is_open else "",
+        summary,
+        mark_safe(content),  # the block, rendered by the template engine (autoescaped)
+    )
+
+
+@register.simple_block_tag
+def govuk_table(
+    content: str,
+    *headers: Any,
+    caption: str = "",
+    caption_classes: str = "govuk-visually-hidden",
+    numeric: str = "",
+    testid: str = "",
+    classes: str = "",
+) -> SafeString:
+    """A GOV.UK table: caption, one header cell per argument, the block is the body's rows.
+
+    Empty headers are left out (``show_owner|yesno:"Worker,"``); ``numeric="Children|Overdue"``
+    right-aligns those columns' headers.
+
+    {% govuk_table "Address" "From" "Until" caption="Address history" %}<tr ...>{% endgovuk_table %}
+    """
+    numeric_names = {n for n in numeric.split("|") if n}
+    head = format_html_join(
+        "",
+        '<th scope="col" class="govuk-table__header{}">{}</th>',
+        (
+            (" govuk-table__header--numeric" if str(h) in numeric_names else "", h)
+            for h in headers
+            if h not in (None, "")
+        ),
+    )
+    caption_html = (
+        format_html(
+            '<caption class="govuk-table__caption{}">{}</caption>',
+            f" {caption_classes}" if caption_classes else "",
+            caption,
+        )
+        if caption
+        else ""
+    )
+    return format_html(
+        '<table class="govuk-table{}"{}>{}<thead class="govuk-table__head">'
+        '<tr class="govuk-table__row">{}</tr></thead>'
+        '<tbody class="govuk-table__body">{}</tbody></table>',
+        f" {classes}" if classes else "",
+        _testid(testid),
+        caption_html,
+        head,
+        mark_safe(content),  # the block, rendered by the template engine (autoescaped)
+    )
+
+
+@register.simple_tag
+def govuk_tag(text: Any, colour: str = "", *, testid: str = "") -> SafeString:
+    """A GOV.UK tag: {% govuk_tag "Overdue" "red" %}. No colour is the default (dark blue)."""
+    return format_html(
+        '<strong class="govuk-tag{}"{}>{}</strong>',
+        f" govuk-tag--{colour}" if colour else "",
+        _testid(testid),
+        text,
+    )
+
+
+@register.filter
+def pick(value: Any, table: str) -> str:
+    """The word a value maps to in "a=green,b=yellow", or "" (for tag colours by status).
+
+    {% govuk_tag assessment.get_status_display assessment.status|pick:"authorised=green" %}
+    """
+    for pair in table.split(","):
+        key, _, result = pair.partition("=")
+        if key.strip() == str(value):
+            return result.strip()
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
 # Filters and small tags
 
 
 @register.filter
 def govuk_date(value: Any) -> str:
-    """3 January 2027; a date and time as 3 January 2027 at 2:05pm, London time."""
+    """3 January 2027; a date and time as 3 January 2027 at 2:05pm, London time
+    (``haven.core.dates.long_date``, the one date formatter)."""
     if value is None or value == "":
         return ""
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = value.astimezone(LONDON)
-        day = f"{value.day} {value:%B} {value.year}"
-        if value.hour == 12 and value.minute == 0:
-            clock = "midday"
-        elif value.hour == 0 and value.minute == 0:
-            clock = "midnight"
-        else:
-            hour = value.hour % 12 or 12
-            clock = f"{hour}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
-        return f"{day} at {clock}"
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B} {value.year}"
+        return long_date(value)
     return str(value)
 
 

@@ -254,3 +254,106 @@ def test_javascript_is_served_locally():
     for name in ("haven.js", "govuk-frontend.min.js", "moj-frontend.min.js", "htmx.min.js"):
         assert (STATIC / name).exists(), name
     assert "initAll" in (STATIC / "haven.js").read_text()
+
+
+# --------------------------------------------------------------------------------------------
+# Components
+
+
+def test_long_date_is_the_one_formatter_for_dates_in_words():
+    from haven.core.dates import long_date
+
+    assert long_date(datetime.date(2024, 3, 1)) == "1 March 2024"
+    moment = datetime.datetime(2027, 1, 3, 14, 5, tzinfo=datetime.UTC)
+    assert long_date(moment) == govuk_date(moment) == "3 January 2027 at 2:05pm"
+
+
+def test_summary_row_renders_key_and_escaped_value():
+    html = render(
+        '{% summary_row "Name" %}{{ name }}{% endsummary_row %}', name="<b>Amy</b> & Jo"
+    )
+    assert html == (
+        '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Name</dt>'
+        '<dd class="govuk-summary-list__value">&lt;b&gt;Amy&lt;/b&gt; &amp; Jo</dd></div>'
+    )
+
+
+def test_summary_row_with_a_change_link_and_a_linked_key():
+    html = render(
+        '{% summary_row key action_href="/change/" action_hidden=" allocation" %}'
+        "Team{% endsummary_row %}",
+        key="Allocated <to>",
+    )
+    assert '<dt class="govuk-summary-list__key">Allocated &lt;to&gt;</dt>' in html
+    assert (
+        '<dd class="govuk-summary-list__actions"><a class="govuk-link" href="/change/">Change'
+        '<span class="govuk-visually-hidden"> allocation</span></a></dd></div>'
+    ) in html
+    linked = render(
+        '{% summary_row "Child 7" key_href="/people/7/" role="status" %}x{% endsummary_row %}'
+    )
+    assert '<dt class="govuk-summary-list__key"><a class="govuk-link" href="/people/7/">Child 7</a>' in linked
+    assert '<dd class="govuk-summary-list__value" role="status">x</dd>' in linked
+
+
+def test_summary_row_without_an_action_href_has_no_actions():
+    html = render('{% summary_row "Sex" action_href=missing %}Male{% endsummary_row %}')
+    assert "govuk-summary-list__actions" not in html
+
+
+class _Errors:
+    def __init__(self, errors):
+        self.errors = errors
+
+
+def test_details_open_only_when_its_form_has_errors():
+    source = '{% govuk_details "End the plan" form=form %}<form>{{ x }}</form>{% endgovuk_details %}'
+    closed = render(source, form=_Errors({}), x="<i>")
+    assert closed == (
+        '<details class="govuk-details"><summary class="govuk-details__summary">'
+        '<span class="govuk-details__summary-text">End the plan</span></summary>'
+        '<div class="govuk-details__text"><form>&lt;i&gt;</form></div></details>'
+    )
+    opened = render(source, form=_Errors({"end_date": ["Enter a date"]}), x="")
+    assert opened.startswith('<details class="govuk-details" open>')
+    assert render(
+        '{% govuk_details "Add" open=flag %}x{% endgovuk_details %}', flag=True
+    ).startswith('<details class="govuk-details" open>')
+
+
+def test_table_has_caption_headers_and_the_block_as_body():
+    html = render(
+        '{% govuk_table "Worker" "Children" owner caption="Caseloads" numeric="Children" '
+        'testid="caseloads" %}<tr class="govuk-table__row"></tr>{% endgovuk_table %}',
+        owner="",
+    )
+    assert html == (
+        '<table class="govuk-table" data-testid="caseloads">'
+        '<caption class="govuk-table__caption govuk-visually-hidden">Caseloads</caption>'
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">Worker</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Children</th>'
+        '</tr></thead><tbody class="govuk-table__body"><tr class="govuk-table__row"></tr>'
+        "</tbody></table>"
+    )
+    visible = render(
+        '{% govuk_table h caption="Years" caption_classes="govuk-table__caption--m" %}'
+        "{% endgovuk_table %}",
+        h="<Year>",
+    )
+    assert '<caption class="govuk-table__caption govuk-table__caption--m">Years</caption>' in visible
+    assert '<th scope="col" class="govuk-table__header">&lt;Year&gt;</th>' in visible
+
+
+def test_tag_with_and_without_colour_and_status_colours():
+    assert render('{% govuk_tag "Overdue" "red" %}') == (
+        '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    )
+    assert render("{% govuk_tag text %}", text="<New>") == (
+        '<strong class="govuk-tag">&lt;New&gt;</strong>'
+    )
+    source = '{% govuk_tag label status|pick:"authorised=green,submitted=yellow" testid="s" %}'
+    assert render(source, label="Submitted", status="submitted") == (
+        '<strong class="govuk-tag govuk-tag--yellow" data-testid="s">Submitted</strong>'
+    )
+    assert 'class="govuk-tag"' in render(source, label="Open", status="open")
