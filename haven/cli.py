@@ -131,7 +131,7 @@ def cmd_demo(host: str, port: int, *, with_worker: bool = True) -> int:
 # parsers whose ``handler`` default is a function taking the parsed args (Django is set up
 # before it runs) and returning an exit code.
 def command_modules() -> list[str]:
-    """Each installed Haven app's ``commands`` module, by convention: an app adds subcommands
+    """Each installed app's ``commands`` module, by convention: an app adds subcommands
     by defining ``register(sub)`` in ``<app>/commands.py``, with no edit here. Found from
     INSTALLED_APPS without setting Django up, so ``haven --help`` needs no database."""
     import importlib.util
@@ -142,7 +142,7 @@ def command_modules() -> list[str]:
     found = []
     for app in settings.INSTALLED_APPS:
         name = f"{app}.commands"
-        if app.startswith("haven.") and importlib.util.find_spec(name) is not None:
+        if importlib.util.find_spec(name) is not None:
             found.append(name)
     return found
 
@@ -151,7 +151,9 @@ def _register_plugins(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     import importlib
 
     for name in command_modules():
-        importlib.import_module(name).register(sub)
+        register = getattr(importlib.import_module(name), "register", None)
+        if register is not None:  # another package's "commands" module may be something else
+            register(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:

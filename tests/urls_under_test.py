@@ -30,6 +30,7 @@ OTHER_ARGUMENTS = {
     "action": "strategy-discussion",
     "year": "2025",
     "section": "overdue",
+    "key": "frontdoor",
     # A job is its starter's alone (haven/jobs/tests check the 404 for anyone else).
     "job_id": "00000000-0000-4000-8000-000000000000",
 }

@@ -205,6 +205,11 @@ class ContactChild(models.Model):
         return f"{self.person_id} on contact {self.contact_id}"
 
     @property
+    def goes_to_a_team(self) -> bool:
+        """The decision sends the child to a team (a referral or a strategy discussion)."""
+        return self.outcome in REFERRAL_OUTCOMES
+
+    @property
     def is_decided(self) -> bool:
         return bool(self.outcome)
 

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from haven.accounts.models import Team, TeamKind
 from haven.accounts.permissions import Capability, user_can
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record_many
 from haven.frontdoor.models import Contact, ContactChild, MashCheck
+from haven.people import access
 from haven.people.access import restriction_q, user_team_ids, visible_q
 from haven.people.models import Person
 
@@ -25,6 +27,15 @@ def contact_visible_q(user: Any) -> Q:
         contact=OuterRef("pk"), person__in=Person.objects.filter(visible_q(user))
     )
     return Q(Exists(children_seen))
+
+
+def front_door_teams(*, user: Any) -> list[Team]:
+    return list(Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=user))
+
+
+def children_findable(*, user: Any, person_ids: list[int]) -> QuerySet[Person]:
+    """Children ``user`` may find to put on a contact (restricted ones only if named)."""
+    return Person.objects.filter(access.searchable_q(user), kind="child", pk__in=person_ids)
 
 
 def contact_children_visible(user: Any) -> QuerySet[ContactChild]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from haven.accounts.http import AuthenticatedRequest
-from haven.accounts.models import Team, TeamKind
+from haven.accounts.models import Team
 from haven.accounts.permissions import Capability, require, requires
 from haven.core.dates import long_date
 from haven.core.models import AccessAction
@@ -28,8 +28,6 @@ from haven.frontdoor.forms import (
     DecisionForm,
 )
 from haven.frontdoor.models import Contact
-from haven.people import access
-from haven.people.models import Person
 from haven.people.search import likely_duplicates, person_search
 from haven.ui import parsing
 from haven.ui.actions import Action, Bound, action_form, error_forms, run_action
@@ -39,7 +37,7 @@ from haven.ui.forms import apply_errors, bound_form
 def _front_door_teams(request: AuthenticatedRequest) -> list[Team]:
     """The user's front-door teams, if their role records contacts (else PermissionDenied)."""
     require(request.user, Capability.RECORD_CONTACTS)
-    teams = list(Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=request.user))
+    teams = selectors.front_door_teams(user=request.user)
     if not teams:
         raise PermissionDenied("The MASH inbox and contacts are for front-door teams")
     return teams
@@ -124,10 +122,8 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
     teams = _front_door_teams(request)
     require(request.user, Capability.WRITE_RECORDS)
     form = bound_form(ContactForm, request)
-    linked = Person.objects.filter(
-        access.searchable_q(request.user),
-        kind="child",
-        pk__in=form.linked_ids() if form.is_bound else [],
+    linked = selectors.children_findable(
+        user=request.user, person_ids=form.linked_ids() if form.is_bound else []
     )
     query, error = parsing.search_text(
         request.POST.get("find", "") if request.method == "POST" else "", label="Find a child"

@@ -134,8 +134,32 @@ def access_log_for_person(*, person: Person) -> QuerySet[AccessLog]:
     )
 
 
-def changes_for_person(*, person: Person) -> QuerySet[AuditChange]:
-    return AuditChange.objects.filter(person_id__in=record_ids(person)).order_by("-at", "-id")
+def changes_for_person(*, person: Person, limit: int) -> list[AuditChange]:
+    """The newest changes to the record (and records merged into it), each with ``actor_name``."""
+    from haven.accounts.models import User
+
+    changes = list(
+        AuditChange.objects.filter(person_id__in=record_ids(person)).order_by("-at", "-id")[:limit]
+    )
+    actors = User.objects.in_bulk({c.actor_id for c in changes if c.actor_id})
+    for change in changes:
+        actor = actors.get(change.actor_id) if change.actor_id else None
+        change.actor_name = actor.display_name if actor else (change.actor_label or "System")  # type: ignore[attr-defined]
+    return changes
+
+
+def person_findable(*, user: Any, person_id: int) -> Person | None:
+    """A person ``user`` may find to link (not restricted unless named, not merged away)."""
+    return Person.objects.filter(access.searchable_q(user), pk=person_id).first()
+
+
+def merge_candidate(*, user: Any, keep: Person, person_id: int) -> Person | None:
+    """Another record ``user`` may see that could be merged into ``keep``."""
+    return (
+        Person.objects.filter(access.visible_q(user), pk=person_id, merged_into__isnull=True)
+        .exclude(pk=keep.pk)
+        .first()
+    )
 
 
 def chronology_for_person(

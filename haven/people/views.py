@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from haven.accounts.http import AuthenticatedRequest
-from haven.accounts.models import Team, User
+from haven.accounts.models import Team
 from haven.accounts.permissions import Capability, requires
 from haven.core.models import AccessAction
 from haven.core.services import access_log_listed, access_log_record
@@ -48,11 +48,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
             request=request,
             detail=f"search: {query}",
         )
-    visible = set(
-        Person.objects.filter(
-            access.visible_q(user), pk__in=[h.person.pk for h in hits]
-        ).values_list("pk", flat=True)
-    )
+    visible = access.visible_ids(user, [h.person.pk for h in hits])
     return render(
         request,
         "people/search.html",
@@ -121,11 +117,7 @@ def person_create(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "duplicates": duplicates,
-            "visible": set(
-                Person.objects.filter(
-                    access.visible_q(user), pk__in=[d.person.pk for d in duplicates]
-                ).values_list("pk", flat=True)
-            ),
+            "visible": access.visible_ids(user, [d.person.pk for d in duplicates]),
         },
     )
 
@@ -257,9 +249,9 @@ def relationship_add(request: AuthenticatedRequest, person: Person) -> HttpRespo
         relative = None
         if data["existing_person"]:
             # Linking someone requires being able to see them.
-            relative = Person.objects.filter(
-                access.searchable_q(request.user), pk=data["existing_person"]
-            ).first()
+            relative = selectors.person_findable(
+                user=request.user, person_id=data["existing_person"]
+            )
             if relative is None:
                 raise ValidationError({"existing_person": "There is no person with that Haven ID"})
         new_person = (
@@ -333,11 +325,7 @@ def access_log(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     views = Paginator(selectors.access_log_for_person(person=person), 50).get_page(
         request.GET.get("page")
     )
-    changes = list(selectors.changes_for_person(person=person)[:200])
-    actors = User.objects.in_bulk({c.actor_id for c in changes if c.actor_id})
-    for change in changes:
-        actor = actors.get(change.actor_id) if change.actor_id else None
-        change.actor_name = actor.display_name if actor else (change.actor_label or "System")  # type: ignore[attr-defined]
+    changes = selectors.changes_for_person(person=person, limit=200)
     return render_person_page(
         request, person, "people/access_log.html", page_obj=views, changes=changes
     )
@@ -349,13 +337,7 @@ def merge(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     duplicate = None
     if request.method == "POST" and form.is_valid():
         dup_id = form.cleaned_data["duplicate"]
-        duplicate = (
-            Person.objects.filter(
-                access.visible_q(request.user), pk=dup_id, merged_into__isnull=True
-            )
-            .exclude(pk=person.pk)
-            .first()
-        )
+        duplicate = selectors.merge_candidate(user=request.user, keep=person, person_id=dup_id)
         if duplicate is None:
             form.add_error("duplicate", "Enter the Haven ID of another record you can see")
         elif form.cleaned_data["confirm"]:

@@ -131,6 +131,7 @@ FRONT_DOOR = register_page(
     Page(
         key="frontdoor",
         title="Front door",
+        url_name="performance:front_door",
         measures=[
             contacts,
             children_contacted,

@@ -162,9 +162,12 @@ Measure = Count | Rate | Snapshot | PerChildren
 
 @dataclass
 class Page:
-    key: str  # "frontdoor": the CLI name
+    key: str  # "frontdoor": the CLI name, and /performance/figures/frontdoor/
     title: str
     measures: list[Measure] = field(default_factory=list)
+    # A page with a view of its own (child protection: counts on any day) names its URL; any
+    # other registered page is shown by the generic figures page.
+    url_name: str = ""
 
     def measure(self, name: str) -> Measure | None:
         return next((m for m in self.measures if m.name == name), None)

@@ -231,6 +231,7 @@ CHILD_PROTECTION = register_page(
     Page(
         key="protection",
         title="Child protection",
+        url_name="performance:child_protection",
         measures=[
             on_plan,
             PerChildren(

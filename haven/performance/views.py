@@ -116,9 +116,23 @@ def _page_context(
     return {"summary": summary, "by_month": by_month, "split_tables": split_tables}
 
 
+def page_href(page: Page) -> str:
+    if page.url_name:
+        return reverse(page.url_name)
+    return reverse("performance:page", args=[page.key])
+
+
 @requires(Capability.VIEW_FIGURES)
 def front_door(request: AuthenticatedRequest) -> HttpResponse:
-    page = FRONT_DOOR
+    return figures_page(request, FRONT_DOOR.key)
+
+
+@requires(Capability.VIEW_FIGURES)
+def figures_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """Any registered page of measures: each by year and month, and by each split."""
+    page = pages().get(key)
+    if page is None:
+        raise Http404("No such figures")
     chosen = _year(request)
     year = periods.dfe_year(chosen)
     compared = [
@@ -132,16 +146,10 @@ def front_door(request: AuthenticatedRequest) -> HttpResponse:
         "compared": compared,
         "measures": page.measures,
         "years": [periods.dfe_year(y) for y in range(newest, newest - YEARS_OFFERED, -1)],
+        "other_pages": [(p.title, page_href(p)) for p in pages().values() if p.key != page.key],
         **_page_context(page, figures, year, compared),
     }
-    return render(request, "performance/front_door.html", context)
-
-
-# Where each page's figures are shown (the list's back link).
-PAGE_URLS = {
-    FRONT_DOOR.key: "performance:front_door",
-    CHILD_PROTECTION.key: "performance:child_protection",
-}
+    return render(request, "performance/page.html", context)
 
 
 def _page_of(name: str) -> tuple[Page, Measure]:
@@ -253,7 +261,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
         "denominator_href": _list_href(
             measure.name, year, period if period is not year else None, split, True
         ),
-        "back_href": f"{reverse(PAGE_URLS[page.key])}?year={year.key}"
+        "back_href": f"{page_href(page)}?year={year.key}"
         + (f"&on={day.key}" if day is not None else ""),
     }
     return render(request, "performance/measure_list.html", context)

@@ -197,6 +197,11 @@ class Conference(VersionedModel):
     def is_initial(self) -> bool:
         return self.kind in INITIAL_KINDS
 
+    @property
+    def was_late(self) -> bool:
+        """Held after its due date (15 working days from the S47 start for an initial one)."""
+        return self.held_on is not None and self.held_on > self.due_date
+
 
 class PlanEndReason(models.TextChoices):
     NO_LONGER_AT_RISK = "no_longer_at_risk", "No longer at risk of significant harm"

@@ -62,6 +62,21 @@ def protection_record(*, person: Person) -> dict[str, Any]:
     return {"referrals": referrals, "open_referral": open_referral}
 
 
+def record_of(model: Any, *, person: Person, record_id: int) -> Any:
+    """One of the child's records of ``model`` (a plan, conference, S47...), or None. The
+    child's page has already checked the user may see the child."""
+    return model.objects.filter(person=person, pk=record_id).first()
+
+
+def open_referral(*, person: Person) -> Referral | None:
+    """The child's open child in need episode (there is at most one)."""
+    return (
+        Referral.objects.filter(person=person, closure_date__isnull=True)
+        .order_by("-referral_date")
+        .first()
+    )
+
+
 def next_visit_due(*, plan: Any, kind: str) -> datetime.date:
     """When the next visit under a plan fetched by ``protection_record`` is due, from its
     prefetched visits (``services.visit_due`` reads the same rule from the database)."""

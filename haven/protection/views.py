@@ -14,7 +14,7 @@ from haven.childinneed import services as cin_services
 from haven.childinneed.models import CINPlan
 from haven.frontdoor.models import Referral
 from haven.people.models import Person
-from haven.protection import forms, services
+from haven.protection import forms, selectors, services
 from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
@@ -72,7 +72,7 @@ def child_protection(request: AuthenticatedRequest, person: Person) -> HttpRespo
 
 def _get(model: Any, person: Person, object_id: Any) -> Any:
     found = (
-        model.objects.filter(person=person, pk=object_id).first()
+        selectors.record_of(model, person=person, record_id=int(object_id))
         if parsing.is_ascii_number(str(object_id)) and len(str(object_id)) <= 18
         else None
     )
@@ -82,11 +82,7 @@ def _get(model: Any, person: Person, object_id: Any) -> Any:
 
 
 def _open_referral(person: Person) -> Referral:
-    referral = (
-        Referral.objects.filter(person=person, closure_date__isnull=True)
-        .order_by("-referral_date")
-        .first()
-    )
+    referral = selectors.open_referral(person=person)
     if referral is None:
         raise Http404("This child has no open child in need episode")
     return referral

@@ -9,6 +9,7 @@ from typing import Any
 from haven.jobs.models import Job
 from haven.jobs.registry import JobKind, register_kind
 from haven.jobs.services import Progress, job_file_path, job_file_write, job_files_delete
+from haven.people.access import visible_ids
 from haven.returns.census import CollectionYear
 from haven.returns.checks import census_issues_for_person
 from haven.returns.export import cin_census_export
@@ -25,17 +26,6 @@ RECORD_CHECKS_SHOWN = 200
 
 class UploadExpired(Exception):
     """The uploaded file is no longer kept."""
-
-
-def _visible_ids(user: Any, person_ids: set[int]) -> set[int]:
-    from haven.people.access import visible_q
-    from haven.people.models import Person
-
-    if not person_ids:
-        return set()
-    return set(
-        Person.objects.filter(visible_q(user), pk__in=person_ids).values_list("pk", flat=True)
-    )
 
 
 # -- the census for a year, to download ------------------------------------------------------
@@ -125,7 +115,7 @@ def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, A
     """Only the children the viewer may open are named; the others are counted."""
     ids = {row["person_id"] for g in result.get("groups", []) for row in g["rows"]}
     ids |= {c["person_id"] for c in result.get("record_checks", [])}
-    visible = _visible_ids(user, {i for i in ids if i is not None})
+    visible = visible_ids(user, {i for i in ids if i is not None})
     groups = []
     for group in result.get("groups", []):
         shown = [r for r in group["rows"] if r["person_id"] is None and not r["child_id"]]
@@ -185,7 +175,7 @@ def import_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any
     """A rejected child already in Haven whom the viewer may not see is named by the file's
     identifier only, without what their record holds."""
     ids = {c["person_id"] for c in result["rejected"] if c["person_id"] is not None}
-    visible = _visible_ids(user, ids)
+    visible = visible_ids(user, ids)
     rejected = []
     for child in result["rejected"]:
         if child["person_id"] is not None and child["person_id"] not in visible:

@@ -219,3 +219,11 @@ def test_a_snapshot_day_out_of_range_is_not_found(analyst: Any) -> None:
     for day in ("0001-01-01", "9999-12-31", "2020-²-01", "2020-01-01\x00"):
         response = client.get(PAGE.replace("front-door", "child-protection"), {"on": day})
         assert response.status_code == 404, day
+
+
+def test_any_registered_page_is_shown_by_the_figures_page(front_door: FrontDoor, analyst: Any) -> None:
+    client = client_for(analyst)
+    page = client.get(reverse("performance:page", args=["frontdoor"]))
+    assert page.status_code == 200 and "Front door" in page.content.decode()
+    assert "Child protection" in page.content.decode()  # other registered pages are linked
+    assert client.get(reverse("performance:page", args=["nonsense"])).status_code == 404
