@@ -138,8 +138,14 @@ def access_log_record_many(
     detail: str = "",
 ) -> None:
     """One row per person, in one statement (a contact concerns several children)."""
+    if not person_ids:
+        return
+    first = _access_log_row(user, action, request, person_ids[0], detail)
+    shared = {f.attname: getattr(first, f.attname) for f in AccessLog._meta.concrete_fields}
+    shared.pop("id", None)
+    shared.pop("person_id", None)
     AccessLog.objects.bulk_create(
-        [_access_log_row(user, action, request, pid, detail) for pid in person_ids]
+        [first, *(AccessLog(person_id=pid, **shared) for pid in person_ids[1:])]
     )
 
 
