@@ -45,6 +45,7 @@ class Split:
     label: str
     field: str  # path on the records
     choices: type[models.TextChoices]
+    hint: str = ""  # shown under the table's caption
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,10 @@ REPEAT_WITHIN_YEARS = 2
 # already on one).
 ICPC_KINDS = (ConferenceKind.INITIAL, ConferenceKind.PRE_BIRTH)
 
+CATEGORY_HINT = (
+    "Children on a plan by their plan's latest category; plans started by their initial category."
+)
+
 
 def years_after(expression: Any, years: int) -> Func:
     """``expression`` plus whole calendar years (29 February + 1 year is 28 February)."""
@@ -93,7 +97,9 @@ PLANS_STARTED = Records(
     date_label="Plan start date",
     team="referral__team",
     worker="lead_practitioner",
-    splits=(Split("category", "Category of abuse", "initial_category", CategoryOfAbuse),),
+    splits=(
+        Split("category", "Category of abuse", "initial_category", CategoryOfAbuse, CATEGORY_HINT),
+    ),
 )
 # The same plans, open on a day, by the category they have now.
 PLANS_OPEN = Records(
@@ -103,7 +109,9 @@ PLANS_OPEN = Records(
     date_label="Plan start date",
     team="referral__team",
     worker="lead_practitioner",
-    splits=(Split("category", "Category of abuse", "latest_category", CategoryOfAbuse),),
+    splits=(
+        Split("category", "Category of abuse", "latest_category", CategoryOfAbuse, CATEGORY_HINT),
+    ),
 )
 PLANS_ENDED = Records(
     key="plans_ended",
