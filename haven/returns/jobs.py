@@ -31,17 +31,23 @@ class UploadExpired(Exception):
 # -- the census for a year, to download ------------------------------------------------------
 
 
-def census_run(job: Job, progress: Progress) -> dict[str, Any]:
+def _export(job: Job, progress: Progress) -> tuple[Any, dict[str, Any]]:
+    """The census for the job's year, and what the result says about it."""
     year = CollectionYear(int(job.params["year"]))
     progress(0, None, "Making the census")
     export = cin_census_export(year=year.year, user=job.started_by, progress=progress)
-    result: dict[str, Any] = {
+    return export, {
         "year": year.year,
         "label": year.label,
         "children": export.children,
         "episodes": export.episodes,
-        "seconds": round(export.seconds, 1),
+        "export_seconds": round(export.seconds, 1),
     }
+
+
+def census_run(job: Job, progress: Progress) -> dict[str, Any]:
+    export, result = _export(job, progress)
+    year = CollectionYear(result["year"])
     if export.children:
         name = f"CIN_census_{year.year}.xml"
         job_file_write(job_id=job.pk, name=name, content=export.xml)
@@ -53,16 +59,8 @@ def census_run(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 def validate_run(job: Job, progress: Progress) -> dict[str, Any]:
-    year = CollectionYear(int(job.params["year"]))
-    progress(0, None, "Making the census")
-    export = cin_census_export(year=year.year, user=job.started_by, progress=progress)
-    result: dict[str, Any] = {
-        "year": year.year,
-        "label": year.label,
-        "children": export.children,
-        "episodes": export.episodes,
-        "export_seconds": round(export.seconds, 1),
-    }
+    export, result = _export(job, progress)
+    year = CollectionYear(result["year"])
     if export.children == 0:
         return {**result, "empty": True}
     progress.step("Checking with the DfE rules")

@@ -51,30 +51,25 @@ def returns_home(request: AuthenticatedRequest) -> HttpResponse:
 @requires(Capability.PRODUCE_RETURNS)
 def cin_download(request: AuthenticatedRequest, year: int) -> HttpResponse:
     """Make the census for a year as a job; its page has the file when it is ready."""
-    cy = _check_year(year)
-    if request.method != "POST":
-        return redirect("returns:home")
-    job = job_enqueue(
-        kind=returns_jobs.CENSUS,
-        started_by=request.user,
-        title=f"CIN census {cy.year} (XML)",
-        params={"year": cy.year},
-        progress_unit="children",
-    )
-    return redirect("jobs:detail", job_id=job.pk)
+    return _year_job(request, year, returns_jobs.CENSUS, "CIN census {year} (XML)")
 
 
 @require_http_methods(["GET", "POST"])
 @requires(Capability.PRODUCE_RETURNS)
 def cin_issues(request: AuthenticatedRequest, year: int) -> HttpResponse:
     """Check the census for a year with the DfE rules, as a job."""
+    return _year_job(request, year, returns_jobs.VALIDATE, "CIN census {year}: DfE rules")
+
+
+def _year_job(request: AuthenticatedRequest, year: int, kind: Any, title: str) -> HttpResponse:
+    """A job about one collection year, started by a POST; its page shows progress."""
     cy = _check_year(year)
     if request.method != "POST":
         return redirect("returns:home")
     job = job_enqueue(
-        kind=returns_jobs.VALIDATE,
+        kind=kind,
         started_by=request.user,
-        title=f"CIN census {cy.year}: DfE rules",
+        title=title.format(year=cy.year),
         params={"year": cy.year},
         progress_unit="children",
     )
