@@ -616,6 +616,29 @@ def _review_date(r: _Reader, el: Any) -> datetime.date | None:
         return None
 
 
+def _people_already_held(
+    system: str, children: list[_Child]
+) -> tuple[dict[str, int], dict[tuple[str, datetime.date], int]]:
+    """Who in a batch Haven already holds: by the file's child ID (this system's identifier),
+    and by UPN with date of birth (the lowest id wins, as ``.first()`` did). One query each."""
+    known = dict(
+        ExternalIdentifier.objects.filter(
+            system=system, value__in=[c.la_id for c in children]
+        ).values_list("value", "person_id")
+    )
+    by_upn: dict[tuple[str, datetime.date], int] = {}
+    upns = [c.upn for c in children if c.upn and c.born]
+    if upns:
+        for found, upn, born in (
+            Person.objects.filter(upn__in=upns, merged_into=None)
+            .order_by("-id")
+            .values_list("id", "upn", "date_of_birth")
+        ):
+            if born is not None:
+                by_upn[(upn, born)] = found  # lowest id last, so it wins
+    return known, by_upn
+
+
 class _Writer:
     """Writes children a batch at a time. What is already in Haven (children known by this
     system's LAchildID, or by UPN and date of birth, and their episodes) is read once per
@@ -663,21 +686,7 @@ class _Writer:
     ) -> tuple[list[ChildOutcome], Counter[str], dict[tuple[str, datetime.date], int]]:
         user = self.user
         counts: Counter[str] = Counter()
-        known = dict(
-            ExternalIdentifier.objects.filter(
-                system=self.system, value__in=[c.la_id for c in children]
-            ).values_list("value", "person_id")
-        )
-        by_upn: dict[tuple[str, datetime.date], int] = {}
-        upns = [c.upn for c in children if c.upn and c.born]
-        if upns:
-            for pid, upn, born in (
-                Person.objects.filter(upn__in=upns, merged_into=None)
-                .order_by("-id")
-                .values_list("id", "upn", "date_of_birth")
-            ):
-                if born is not None:
-                    by_upn[(upn, born)] = pid  # lowest id last, so it wins (as .first() did)
+        known, by_upn = _people_already_held(self.system, children)
         by_upn.update(self.created_by_upn)
 
         # Each child's person: an id already in Haven, or a new Person written below.
@@ -971,21 +980,7 @@ class _Checker:
         """Check a batch; add each child's outcome to the report; return those accepted."""
         if not children:
             return []
-        known = dict(
-            ExternalIdentifier.objects.filter(
-                system=self.system, value__in=[c.la_id for c in children]
-            ).values_list("value", "person_id")
-        )
-        by_upn: dict[tuple[str, datetime.date], int] = {}
-        upns = [c.upn for c in children if c.upn and c.born]
-        if upns:
-            for found, upn, born in (
-                Person.objects.filter(upn__in=upns, merged_into=None)
-                .order_by("-id")
-                .values_list("id", "upn", "date_of_birth")
-            ):
-                if born is not None:
-                    by_upn[(upn, born)] = found  # lowest id last, so it wins
+        known, by_upn = _people_already_held(self.system, children)
         self._load([*known.values(), *by_upn.values()])
         accepted = []
         for c in children:
