@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -152,6 +152,25 @@ def make_child(db: Any, teams: dict[str, Team], manager: User) -> Any:
 @pytest.fixture
 def child(make_child: Any) -> Person:
     return make_child()
+
+
+def record_contact(by: User, team: Team, children: Iterable[Person], **details: Any) -> Any:
+    """A contact about ``children`` recorded by ``by`` for ``team``: a police phone call now,
+    unless ``details`` say otherwise (any argument of ``contact_create``)."""
+    from django.utils import timezone
+
+    from haven.frontdoor.services import contact_create
+
+    values: dict[str, Any] = {
+        "received_at": timezone.now(),
+        "channel": "phone",
+        "source": "6",
+        "summary": "Police attended a domestic incident",
+        "consent": "not_sought",
+        "consent_basis": "significant_harm",
+        **details,
+    }
+    return contact_create(by=by, team=team, children=list(children), **values)
 
 
 def client_for(user: User) -> Client:

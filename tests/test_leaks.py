@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import client_for
+from conftest import client_for, record_contact
 from haven.accounts.models import Role, Team, TeamKind
 from haven.accounts.permissions import Capability, user_can
 from haven.frontdoor import services as front_door
@@ -108,17 +108,7 @@ def world(teams: dict[str, Team], make_user: Any, make_child: Any, manager: Any)
     Relationship.objects.create(person=adult, relative_of=vera, relationship_type="parent")
     Relationship.objects.create(person=adult, relative_of=zeph, relationship_type="parent")
     Relationship.objects.create(person=zeph, relative_of=vera, relationship_type="sibling")
-    contact = front_door.contact_create(
-        by=named,
-        team=teams["front_door"],
-        received_at=timezone.now(),
-        channel="phone",
-        source="6",
-        summary="Police attended a domestic incident",
-        consent="not_sought",
-        consent_basis="significant_harm",
-        children=[vera, zeph, otto],
-    )
+    contact = record_contact(named, teams["front_door"], [vera, zeph, otto])
     front_door.mash_check_request(
         contact=contact,
         by=named,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from conftest import client_for
+from conftest import client_for, record_contact
 from haven.accounts.models import Alert, Role
 from haven.assessments import services as assessments
 from haven.core.models import AccessAction, AccessLog
@@ -18,17 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _contact(by: Any, teams: Any, children: list[Person]) -> Any:
-    return front_door.contact_create(
-        by=by,
-        team=teams["front_door"],
-        received_at=timezone.now(),
-        channel="phone",
-        source="6",
-        summary="School raised concerns",
-        consent="not_sought",
-        consent_basis="significant_harm",
-        children=children,
-    )
+    return record_contact(by, teams["front_door"], children, summary="School raised concerns")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
 
 def named_patterns(
@@ -39,12 +38,10 @@ OTHER_ARGUMENTS = {
 @pytest.fixture
 def records(child, manager, teams):
     """One record of every kind, all about ``child``, held by the assessment team."""
+    from conftest import record_contact
     from haven.frontdoor import services as front_door
 
-    contact = front_door.contact_create(
-        by=manager, team=teams["front_door"], received_at=timezone.now(), channel="phone",
-        source="6", summary="Police attended a domestic incident", consent="not_sought",
-        consent_basis="significant_harm", children=[child])
+    contact = record_contact(manager, teams["front_door"], [child])
     check = front_door.mash_check_request(contact=contact, by=manager, agency="police", rag="amber",
                                           justification="Risk of significant harm")
     decision = contact.children.get()

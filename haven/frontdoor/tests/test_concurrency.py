@@ -3,8 +3,8 @@
 import threading
 
 import pytest
-from django.utils import timezone
 
+from conftest import record_contact
 from haven.accounts.models import Role
 from haven.core.errors import ConflictError
 from haven.frontdoor import services
@@ -18,10 +18,9 @@ def test_parallel_authorisations_make_one_referral_and_tell_the_second_manager(
     child, worker, manager, make_user, teams
 ):
     other_manager = make_user(Role.TEAM_MANAGER, "assessment")
-    contact = services.contact_create(
-        by=worker, team=teams["front_door"], received_at=timezone.now(), channel="phone",
-        source="6", summary="School worried about bruising", consent="not_sought",
-        consent_basis="significant_harm", children=[child])
+    contact = record_contact(
+        worker, teams["front_door"], [child], summary="School worried about bruising"
+    )
     decision = contact.children.get()
     services.decision_record(contact_child=decision, by=worker, level_of_need=3,
                              outcome="referral", rationale="Needs an assessment")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from conftest import record_contact
 from haven.accounts.models import Role
 from haven.assessments.models import Assessment
 from haven.chronology.models import ChronologyEvent
@@ -35,11 +36,9 @@ def fd_manager(make_user, teams, manager):
 
 
 def new_contact(mash, teams, children, received_at=None, **kw):
-    values = dict(by=mash, team=teams["front_door"], received_at=received_at or at(2024, 3, 28, 15),
-                  channel="phone", source="6", summary="Police attended a domestic incident at home",
-                  consent="not_sought", consent_basis="significant_harm", children=children)
-    values.update(kw)
-    return services.contact_create(**values)
+    return record_contact(mash, teams["front_door"], children,
+                          received_at=received_at or at(2024, 3, 28, 15),
+                          **{"summary": "Police attended a domestic incident at home", **kw})
 
 
 def test_a_contact_about_siblings_gives_each_child_their_own_decision(mash, teams, make_child):

@@ -6,11 +6,9 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from conftest import client_for
+from conftest import client_for, record_contact
 from haven.accounts.models import Role
-from haven.frontdoor import services
 from haven.frontdoor.models import Contact, ContactChild, Referral
 
 pytestmark = pytest.mark.django_db
@@ -29,18 +27,7 @@ def mash_manager(make_user):
 @pytest.fixture
 def make_contact(mash_worker, teams):
     def make(*children, urgency="routine") -> Contact:
-        return services.contact_create(
-            by=mash_worker,
-            team=teams["front_door"],
-            received_at=timezone.now(),
-            channel="phone",
-            source="6",
-            summary="Police attended a domestic incident",
-            consent="not_sought",
-            consent_basis="significant_harm",
-            urgency=urgency,
-            children=list(children),
-        )
+        return record_contact(mash_worker, teams["front_door"], children, urgency=urgency)
 
     return make
 

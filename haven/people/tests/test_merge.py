@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from conftest import record_contact
 from haven.accounts.models import Membership, Role
 from haven.childinneed import services as childinneed
 from haven.frontdoor import services as frontdoor
@@ -106,16 +107,8 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
         person=dup, user=chair, reason="Police at the door", expires_at=timezone.now()
     )
     rows["people.BreakGlassGrant"] = Q(pk=grant.pk)
-    contact = frontdoor.contact_create(
-        by=mash,
-        team=teams["front_door"],
-        received_at=timezone.now() - datetime.timedelta(days=1),
-        channel="phone",
-        source="6",
-        summary="Police attended a domestic incident",
-        consent="not_sought",
-        consent_basis="significant_harm",
-        children=[dup],
+    contact = record_contact(
+        mash, teams["front_door"], [dup], received_at=timezone.now() - datetime.timedelta(days=1)
     )
     rows["frontdoor.ContactChild"] = Q(contact=contact)
     referral = frontdoor.referral_create(
@@ -268,16 +261,13 @@ def test_overlapping_child_protection_plans_refuse_the_merge(keep, dup, manager,
 
 
 def test_both_records_on_one_contact_refuses_the_merge(keep, dup, manager, teams, make_user):
-    contact = frontdoor.contact_create(
-        by=make_user(Role.MASH_PRACTITIONER, "front_door"),
-        team=teams["front_door"],
-        received_at=timezone.now(),
-        channel="phone",
-        source="6",
+    contact = record_contact(
+        make_user(Role.MASH_PRACTITIONER, "front_door"),
+        teams["front_door"],
+        [keep, dup],
         summary="School worried",
         consent="given",
         consent_basis="consent",
-        children=[keep, dup],
     )
     assert _refused(keep, dup, manager) == [
         f"Both records are on contact {contact.pk}, each with its own decision: correct the "
