@@ -38,7 +38,7 @@ from haven.core.services import access_log_listed
 from haven.frontdoor.models import ContactChild, Referral
 from haven.people.models import Allocation, PersonDisability, Sex
 from haven.performance.protection import ICPC_KINDS
-from haven.performance.selectors import hidden_person_ids
+from haven.performance.selectors import hidden_person_ids, in_chunks
 from haven.protection.models import (
     CategoryChange,
     ChildProtectionPlan,
@@ -600,15 +600,15 @@ def rows_logged(
 ) -> Iterator[list[str]]:
     """The list's rows, each child in them written to the access log (a chunk at a time, as
     the rows stream). Every list starts with the header, then the Haven ID in each row."""
-    chunk: list[int] = []
-    for number, row in enumerate(rows):
-        if number and row and row[0].isdigit():
-            chunk.append(int(row[0]))
-        if len(chunk) == 2000:
-            access_log_listed(user=user, person_ids=chunk, request=request, detail=detail)
-            chunk = []
-        yield row
-    access_log_listed(user=user, person_ids=chunk, request=request, detail=detail)
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None:
+        return
+    yield header
+    for chunk in in_chunks(rows):
+        ids = [int(row[0]) for row in chunk if row and row[0].isdigit()]
+        access_log_listed(user=user, person_ids=ids, request=request, detail=detail)
+        yield from chunk
 
 
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:

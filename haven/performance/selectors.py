@@ -21,8 +21,8 @@ from django.db.models.functions import TruncMonth
 
 from haven.core.calendar import LONDON
 from haven.core.services import access_log_listed
-from haven.people.access import visible_ids
-from haven.people.models import Person, PersonKind, RestrictedAccess
+from haven.people.access import restriction_q, visible_ids
+from haven.people.models import Person, PersonKind
 from haven.performance.measures import (
     Count,
     Measure,
@@ -46,8 +46,7 @@ def hidden_person_ids(user: Any) -> list[int]:
     """Restricted records ``user`` is not named on (all of them for the system, ``None``)."""
     restricted = Person.objects.filter(is_restricted=True)
     if user is not None and getattr(user, "is_authenticated", False):
-        named = RestrictedAccess.objects.filter(user=user).values("person_id")
-        restricted = restricted.exclude(pk__in=named)
+        restricted = restricted.exclude(restriction_q(user))
     return list(restricted.values_list("pk", flat=True))
 
 
@@ -448,13 +447,20 @@ def rows_for_user(
     Haven ID and the measure's own fields (an analyst checking a figure needs those); the
     child's name and date of birth only where the user may open the record (``may_open``).
     Each child listed is written to the access log."""
-    chunk: list[dict[str, Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == 2000:
-            yield from _seen_by(chunk, user, request, detail)
+    for chunk in in_chunks(rows):
+        yield from _seen_by(chunk, user, request, detail)
+
+
+def in_chunks(items: Iterable[Any], size: int = 2000) -> Iterator[list[Any]]:
+    """A long stream of rows a list at a time, so each list is checked and logged in one go."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
             chunk = []
-    yield from _seen_by(chunk, user, request, detail)
+    if chunk:
+        yield chunk
 
 
 def _seen_by(
