@@ -29,8 +29,12 @@ def contact_visible_q(user: Any) -> Q:
     return Q(Exists(children_seen))
 
 
+def _front_door_teams(user: Any) -> QuerySet[Team]:
+    return Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=user)
+
+
 def front_door_teams(*, user: Any) -> list[Team]:
-    return list(Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=user))
+    return list(_front_door_teams(user))
 
 
 def children_findable(*, user: Any, person_ids: list[int]) -> QuerySet[Person]:
@@ -46,9 +50,7 @@ def contact_children_visible(user: Any) -> QuerySet[ContactChild]:
 
 def in_front_door_team(user: Any) -> bool:
     """Whether ``user`` belongs to a front-door team (the MASH inbox is theirs)."""
-    from haven.accounts.models import Team, TeamKind
-
-    return Team.objects.filter(kind=TeamKind.FRONT_DOOR, memberships__user=user).exists()
+    return _front_door_teams(user).exists()
 
 
 def contact_handled_by(user: Any, contact: Contact) -> bool:

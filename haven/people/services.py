@@ -18,7 +18,7 @@ from haven.accounts.services import alert_send, team_managers
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
 from haven.core.versioning import ConcurrentEditError, update_with_version
-from haven.people import access, events, ownership
+from haven.people import access, events, ownership, selectors
 from haven.people.models import (
     Address,
     Allocation,
@@ -283,7 +283,7 @@ def relationship_add(
     new adult created here. Linking someone ``by`` may not see yet needs a reason, recorded and
     alerted as emergency access is; a restricted record they are not named on cannot be linked."""
     if relative is not None and not access.visible_ids(by, [relative.pk]):
-        if not Person.objects.filter(access.searchable_q(by), pk=relative.pk).exists():
+        if selectors.person_findable(user=by, person_id=relative.pk) is None:
             raise ValidationError({"existing_person": "There is no person with that Haven ID"})
         reason = " ".join(link_reason.split())
         if len(reason) < 10:
