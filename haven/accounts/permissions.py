@@ -81,11 +81,6 @@ def user_can(user: Any, capability: Capability) -> bool:
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
-def roles_with(capability: Capability) -> list[str]:
-    """The roles holding ``capability`` (for choosing people in forms, e.g. who may hold cases)."""
-    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
-
-
 class Capabilities:
     """``can.<capability>`` in templates."""
 
