@@ -93,6 +93,23 @@ USERS = [
         "Quality assurance auditor",
     ),
     ("admin", "Ali", "Morgan", Role.ADMINISTRATOR, [], "System administrator"),
+    # Added after the first eight so the generated colleagues before them keep their order.
+    (
+        "mash.manager",
+        "Martha",
+        "Shah",
+        Role.TEAM_MANAGER,
+        ["MASH (front door)"],
+        "MASH team manager",
+    ),
+    (
+        "cp.worker",
+        "Callum",
+        "Price",
+        Role.PRACTITIONER,
+        ["Winchester child protection"],
+        "Child protection social worker",
+    ),
 ]
 
 
