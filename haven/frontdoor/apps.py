@@ -21,12 +21,24 @@ class FrontDoorConfig(AppConfig):
         from haven.accounts.permissions import Capability
         from haven.ui.navigation import register_nav_link
 
+        from haven.accounts.permissions import user_can
+        from haven.work.landing import in_team_of_kind, register_landing
+
+        # Read with the user's other team kinds once per request (the header asks on every page).
+        in_front_door = in_team_of_kind("front_door")
         register_nav_link(
             label="MASH inbox",
             url_name="frontdoor:inbox",
             order=30,
             capability=Capability.RECORD_CONTACTS,
-            shown=selectors.in_front_door_team,
+            shown=in_front_door,
+        )
+        register_landing(
+            url_name="frontdoor:inbox",
+            order=30,
+            applies=lambda user: (
+                user_can(user, Capability.RECORD_CONTACTS) and in_front_door(user)
+            ),
         )
 
         from haven.frontdoor import models

@@ -20,3 +20,18 @@ class PerformanceConfig(AppConfig):
             order=40,
             capability=Capability.VIEW_FIGURES,
         )
+        register_nav_link(
+            label="Annex A",
+            url_name="performance:annex_a",
+            order=45,
+            capability=Capability.VIEW_FIGURES,
+            sections=("performance:annex_a",),
+        )
+        from haven.accounts.permissions import user_can
+        from haven.work.landing import register_landing
+
+        register_landing(
+            url_name="performance:front_door",
+            order=70,
+            applies=lambda user: user_can(user, Capability.VIEW_FIGURES),
+        )

@@ -31,3 +31,22 @@ class ProtectionConfig(AppConfig):
         register_tab(
             label="Child protection and CIN", url_name="protection:child_protection", order=30
         )
+
+        from haven.accounts.permissions import Capability, user_can
+        from haven.ui.navigation import register_nav_link
+        from haven.work.landing import in_team_of_kind, register_landing
+
+        in_reviewing_team = in_team_of_kind("reviewing")
+        register_nav_link(
+            label="Conferences",
+            url_name="protection:conferences",
+            order=35,
+            capability=Capability.VIEW_RECORDS,
+            shown=in_reviewing_team,
+            sections=("protection:conferences",),
+        )
+        register_landing(
+            url_name="protection:conferences",
+            order=40,
+            applies=lambda user: user_can(user, Capability.VIEW_RECORDS) and in_reviewing_team(user),
+        )

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from haven.childinneed.models import CINPlan
 from haven.core.calendar import rule
@@ -102,3 +103,45 @@ def cp_plans_merge_clash(keep: Any, duplicate: Any) -> list[str]:
                 f"from {long_date(plan.start_date)}): end or correct one before merging"
             )
     return clashes
+
+
+CHAIR_LIST_LENGTH = 25
+
+
+def chair_conferences(*, user: Any) -> dict[str, list[Conference]]:
+    """A chair's conferences and reviews: those to hold (theirs, or not yet given a chair),
+    soonest due first, and those they chaired, latest first. Only children the user may see
+    are listed (``visible_ids``); a fixed number of queries."""
+    from django.db.models import Q
+
+    from haven.people.access import visible_ids
+
+    base = Conference.objects.select_related("person").only(
+        "pk",
+        "kind",
+        "due_date",
+        "held_on",
+        "decision",
+        "chair_id",
+        "person__id",
+        "person__given_names",
+        "person__family_name",
+    )
+    to_hold = list(
+        base.filter(Q(chair=user) | Q(chair__isnull=True), held_on__isnull=True).order_by(
+            "due_date", "pk"
+        )[: CHAIR_LIST_LENGTH * 4]
+    )
+    held = list(
+        base.filter(chair=user, held_on__isnull=False).order_by("-held_on", "-pk")[
+            : CHAIR_LIST_LENGTH * 4
+        ]
+    )
+    visible = visible_ids(user, [c.person_id for c in (*to_hold, *held)])
+    today = timezone.localdate()
+    for conference in to_hold:
+        conference.overdue = conference.due_date < today  # type: ignore[attr-defined]
+    return {
+        "to_hold": [c for c in to_hold if c.person_id in visible][:CHAIR_LIST_LENGTH],
+        "held": [c for c in held if c.person_id in visible][:CHAIR_LIST_LENGTH],
+    }

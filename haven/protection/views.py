@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from haven.accounts.http import AuthenticatedRequest
-from haven.accounts.permissions import Capability
+from haven.accounts.permissions import Capability, requires
+from haven.core.services import access_log_listed
 from haven.childinneed import services as cin_services
 from haven.childinneed.models import CINPlan
 from haven.frontdoor.models import Referral
@@ -185,3 +187,16 @@ def protection_action(request: AuthenticatedRequest, person: Person, action: str
         done=reverse("protection:child_protection", args=[person.pk]),
         page=lambda bound: _page(request, person, bound),
     )
+
+
+@requires(Capability.VIEW_RECORDS)
+def chair_conferences(request: AuthenticatedRequest) -> HttpResponse:
+    """A chair's start: the conferences and reviews to hold, and those they chaired."""
+    lists = selectors.chair_conferences(user=request.user)
+    access_log_listed(
+        user=request.user,
+        person_ids=[c.person_id for rows in lists.values() for c in rows],
+        request=request,
+        detail="conferences to chair",
+    )
+    return render(request, "protection/chair_conferences.html", lists)

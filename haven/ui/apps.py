@@ -15,6 +15,6 @@ class UiConfig(AppConfig):
             badge="unread_alerts",
             url_name="accounts:alerts",
             order=90,
-            sections=("accounts:alerts",),
+            sections=("accounts:alerts", "accounts:alert_open"),
             testid="alerts-link",
         )

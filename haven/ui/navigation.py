@@ -36,8 +36,15 @@ class NavLink:
     badge: str = ""  # a template variable, e.g. "unread_alerts"
 
     def is_section(self, namespace: str, view_name: str) -> bool:
+        return self.section_match(namespace, view_name) > 0
+
+    def section_match(self, namespace: str, view_name: str) -> int:
+        """How closely the page is in this link's section: 2 if a section names its view,
+        1 if one names its namespace, 0 if neither."""
         sections = self.sections or (self.url_name.rpartition(":")[0],)
-        return any(s in (view_name, namespace) for s in sections if s)
+        if view_name and view_name in sections:
+            return 2
+        return 1 if namespace and namespace in sections else 0
 
 
 @dataclass(frozen=True)
@@ -89,12 +96,19 @@ def header_links(request: HttpRequest, badges: Mapping[str, Any] | None = None) 
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     view_name = match.view_name if match else ""
+    allowed = [
+        link
+        for link in registered_links()
+        if (link.capability is None or user_can(user, link.capability))
+        and (link.shown is None or link.shown(user))
+    ]
+    # One section is highlighted: the link naming this very view, else the first naming its
+    # namespace (Annex A, not Performance too, on the Annex A page).
+    matches = [link.section_match(namespace, view_name) for link in allowed]
+    best = max(matches, default=0)
+    active_at = matches.index(best) if best else -1
     shown = []
-    for link in registered_links():
-        if link.capability is not None and not user_can(user, link.capability):
-            continue
-        if link.shown is not None and not link.shown(user):
-            continue
+    for i, link in enumerate(allowed):
         url = reverse(link.url_name)
         shown.append(
             ShownLink(
@@ -104,7 +118,7 @@ def header_links(request: HttpRequest, badges: Mapping[str, Any] | None = None) 
                     else link.label
                 ),
                 url=url,
-                active=link.is_section(namespace, view_name),
+                active=i == active_at,
                 current=url == request.path,
                 testid=link.testid,
             )

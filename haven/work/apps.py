@@ -9,6 +9,47 @@ class WorkConfig(AppConfig):
     urls = (("", "haven.work.urls"),)
 
     def ready(self) -> None:
+        from haven.accounts.permissions import Capability, user_can
         from haven.ui.navigation import register_nav_link
+        from haven.work.landing import register_landing
 
-        register_nav_link(label="My work", url_name="work:home", order=20)
+        register_nav_link(
+            label="My work",
+            url_name="work:mine",
+            order=20,
+            capability=Capability.WRITE_RECORDS,
+            sections=("work:home", "work:mine", "work:team_list"),
+        )
+        register_nav_link(
+            label="Audit",
+            url_name="work:audit",
+            order=25,
+            capability=Capability.SEE_ACCESS_LOG,
+            # Managers have the access log on each child's page; the audit start is for auditors.
+            shown=lambda user: not user_can(user, Capability.WRITE_RECORDS),
+        )
+        # Managers land on their teams' work (the MASH manager too: decisions to authorise).
+        register_landing(
+            url_name="work:home",
+            order=10,
+            applies=lambda user: user_can(user, Capability.SEE_TEAM_WORK),
+        )
+        # Practitioners: their cases and what is due (front door and chairs land earlier).
+        register_landing(
+            url_name="work:home",
+            order=50,
+            applies=lambda user: user_can(user, Capability.WRITE_RECORDS),
+        )
+        register_landing(
+            url_name="work:audit",
+            order=60,
+            applies=lambda user: user_can(user, Capability.SEE_ACCESS_LOG),
+        )
+        # A role with no records and no figures administers: user administration if installed.
+        register_landing(
+            url_name="administration:users",
+            order=90,
+            applies=lambda user: not (
+                user_can(user, Capability.VIEW_RECORDS) or user_can(user, Capability.VIEW_FIGURES)
+            ),
+        )

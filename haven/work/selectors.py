@@ -60,3 +60,35 @@ TEAM_SECTIONS: dict[str, tuple[str, Callable[[WorkItem], bool]]] = {
 def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
     items = work_for(user, Scope.TEAMS)
     return {key: [i for i in items if keep(i)] for key, (_, keep) in TEAM_SECTIONS.items()}
+
+
+# What an auditor looks at first: access outside the usual need-to-know, and refusals.
+ACCESS_OF_NOTE = ("break_glass", "linked", "refused")
+
+
+def access_of_note(*, user: User, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest emergency access, links from outside need-to-know and refused attempts, with
+    the child named only where ``user`` may see them (otherwise the row shows no child)."""
+    from haven.core.models import AccessAction, AccessLog
+    from haven.people.access import visible_ids
+    from haven.people.models import Person
+
+    rows = list(
+        AccessLog.objects.filter(action__in=ACCESS_OF_NOTE)
+        .order_by("-at", "-pk")
+        .values("at", "username", "role", "action", "person_id", "detail", "break_glass_reason")[
+            :limit
+        ]
+    )
+    visible = visible_ids(user, [r["person_id"] for r in rows])
+    names = {
+        p.pk: p.full_name
+        for p in Person.objects.filter(pk__in=visible).only("given_names", "family_name")
+    }
+    labels = dict(AccessAction.choices)
+    for row in rows:
+        row["action_label"] = labels.get(row["action"], row["action"])
+        row["person_name"] = names.get(row["person_id"], "")
+        if not row["person_name"]:
+            row["person_id"] = None
+    return rows

@@ -3,19 +3,30 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from haven.accounts.http import AuthenticatedRequest
+from haven.accounts.models import Role
 from haven.accounts.permissions import Capability, requires, user_can
 from haven.core.services import access_log_listed
+from haven.ui.navigation import header_links
 from haven.work import selectors
 from haven.work.items import Scope, work_for
+from haven.work.landing import landing_url_name
 
 # The manager's view shows the most urgent of each list; the rest is a click away.
 SHOWN_ON_HOME = 15
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
+    """Where a user lands: their work, wherever that is (see ``haven.work.landing``)."""
+    target = landing_url_name(request.user)
+    if target != "work:home":
+        return redirect(target)
+    return my_work(request)
+
+
+def my_work(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     items = work_for(user, Scope.MINE)
     context: dict[str, Any] = {
@@ -68,3 +79,30 @@ def team_list(request: AuthenticatedRequest, section: str) -> HttpResponse:
     return render(
         request, "work/team_list.html", {"heading": heading, "page_obj": page, "section": section}
     )
+
+
+@requires(Capability.SEE_ACCESS_LOG)
+def audit(request: AuthenticatedRequest) -> HttpResponse:
+    """An auditor's start: find a record to audit, and the access that most needs a look."""
+    rows = selectors.access_of_note(user=request.user)
+    access_log_listed(
+        user=request.user,
+        person_ids=[r["person_id"] for r in rows],
+        request=request,
+        detail="access to review",
+    )
+    roles = dict(Role.choices)
+    for row in rows:
+        row["role_label"] = roles.get(row["role"], row["role"])
+    return render(request, "work/audit.html", {"rows": rows})
+
+
+def start(request: AuthenticatedRequest) -> HttpResponse:
+    """For a user whose role has no work list here: the pages they may use."""
+    unread = request.user.alerts.filter(read_at__isnull=True).count()
+    links = [
+        link
+        for link in header_links(request, badges={"unread_alerts": unread})
+        if link.url != request.path
+    ]
+    return render(request, "work/start.html", {"links": links})

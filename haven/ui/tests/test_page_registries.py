@@ -97,7 +97,11 @@ def test_a_package_adds_a_tab_by_registering_it(child, as_worker, as_manager):
 
 
 @pytest.mark.django_db
-def test_the_header_shows_each_role_the_links_its_capabilities_open(make_user):
+def test_the_header_shows_each_role_the_links_its_capabilities_open(make_user, teams):
+    from haven.accounts.models import Team, TeamKind
+
+    teams["reviewing"] = Team.objects.create(name="IROs", kind=TeamKind.REVIEWING)
+
     def labels(role: str, team: str | None) -> list[str]:
         page = client_for(make_user(role, team)).get("/alerts/").content.decode()
         return [label for label, _ in _nav(page)]
@@ -114,12 +118,27 @@ def test_the_header_shows_each_role_the_links_its_capabilities_open(make_user):
         "My work",
         "MASH inbox",
         "Performance",
+        "Annex A",
+        "Returns",
+        "Alerts (0)",
+    ]
+    assert labels(Role.REVIEWING_OFFICER, "reviewing") == [
+        "Search",
+        "My work",
+        "Conferences",
+        "Alerts (0)",
+    ]
+    assert labels(Role.AUDITOR, None) == [
+        "Search",
+        "Audit",
+        "Performance",
+        "Annex A",
         "Returns",
         "Alerts (0)",
     ]
     assert labels(Role.PERFORMANCE_ANALYST, None) == [
-        "My work",
         "Performance",
+        "Annex A",
         "Returns",
         "Alerts (0)",
     ]
@@ -138,7 +157,11 @@ def test_the_current_section_is_highlighted_and_a_childs_page_is_not_search(
     assert highlighted(as_worker, f"/people/{child.pk}/") == []
     assert highlighted(as_worker, f"/people/{child.pk}/protection/") == []
     assert highlighted(as_worker, "/alerts/") == ["Alerts (0)"]
+    assert highlighted(as_worker, "/my-work/") == ["My work"]
     analyst = client_for(make_user(Role.PERFORMANCE_ANALYST, None))
+    # One section at a time: the link naming the page wins over its namespace's link.
+    assert highlighted(analyst, "/performance/annex-a/") == ["Annex A"]
+    assert highlighted(analyst, "/performance/front-door/") == ["Performance"]
     assert highlighted(analyst, "/performance/child-protection/") == ["Performance"]
     assert highlighted(analyst, "/returns/") == ["Returns"]
 

@@ -12,10 +12,14 @@ from django.test import RequestFactory
 
 def _context(path="/", user=None, **extra):
     request = RequestFactory().get(path)
-    # The header shows the links the user's capabilities open: a role that may search, and that
-    # no front-door link needs the database to decide on.
+    # The header shows the links the user's capabilities open: a role that may search, in no
+    # team (the links shown by team kind read the kinds cached on the user, not the database).
     request.user = user or SimpleNamespace(  # type: ignore[assignment]
-        is_authenticated=True, is_active=True, role="reviewing_officer", display_name="Sam Worker"
+        is_authenticated=True,
+        is_active=True,
+        role="reviewing_officer",
+        display_name="Sam Worker",
+        _haven_team_kinds=set(),
     )
     return {
         "request": request,

@@ -48,7 +48,9 @@ def test_my_work_runs_the_same_queries_whatever_the_number_of_children(
         assess(make_child(given_names=f"Child{n}"), worker)
     as_worker.get(reverse("work:home"))
     with django_assert_num_queries(MY_WORK_QUERIES):
-        response = as_worker.get(reverse("work:home"))
+        as_worker.get(reverse("work:home"))
+    with django_assert_num_queries(MY_WORK_QUERIES):
+        response = as_worker.get(reverse("work:mine"))
     page = response.content.decode()
     for n in range(children):
         assert f"Child{n} Smith" in page
