@@ -32,6 +32,8 @@ OTHER_ARGUMENTS = {
     "key": "frontdoor",
     # A job is its starter's alone (haven/jobs/tests check the 404 for anyone else).
     "job_id": "00000000-0000-4000-8000-000000000000",
+    # An alert is its recipient's alone (haven/accounts/tests check the 404 for anyone else).
+    "alert_id": "1",
 }
 
 

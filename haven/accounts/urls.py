@@ -9,4 +9,7 @@ urlpatterns = [
     path("account/two-factor/", views.two_factor, name="two_factor"),
     path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("alerts/", views.alerts, name="alerts"),
+    path("alerts/read/", views.alerts_read_all, name="alerts_read_all"),
+    path("alerts/<id:alert_id>/", views.alert_open, name="alert_open"),
+    path("alerts/<id:alert_id>/read/", views.alert_read, name="alert_read"),
 ]

@@ -5,6 +5,7 @@ from base64 import b32encode
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.accounts import services
+from haven.accounts import notifications, services
 from haven.accounts.forms import CodeForm, SignInForm
 from haven.accounts.http import AuthenticatedRequest
 from haven.core import drafts
@@ -124,7 +125,40 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def alerts(request: AuthenticatedRequest) -> HttpResponse:
-    items = list(request.user.alerts.all()[:100])
-    response = render(request, "accounts/alerts.html", {"alerts": items})
-    services.alerts_mark_read(user=request.user)
-    return response
+    """The user's alerts, newest first: each opens its item (and is then read), or is marked
+    read here; all can be marked read at once."""
+    page = Paginator(request.user.alerts.all(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/alerts.html",
+        {"page_obj": page, "alerts": page.object_list},
+    )
+
+
+def alert_open(request: AuthenticatedRequest, alert_id: int) -> HttpResponse:
+    """Follow an alert to its item; it is read from then on."""
+    alert = notifications.alert_mark_read(user=request.user, alert_id=alert_id)
+    target = alert.link
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("accounts:alerts")
+
+
+@require_POST
+def alert_read(request: AuthenticatedRequest, alert_id: int) -> HttpResponse:
+    if request.POST.get("unread"):
+        notifications.alert_mark_unread(user=request.user, alert_id=alert_id)
+        messages.success(request, "Alert marked as unread")
+    else:
+        notifications.alert_mark_read(user=request.user, alert_id=alert_id)
+        messages.success(request, "Alert marked as read")
+    return redirect("accounts:alerts")
+
+
+@require_POST
+def alerts_read_all(request: AuthenticatedRequest) -> HttpResponse:
+    count = notifications.alerts_mark_all_read(user=request.user)
+    messages.success(
+        request, f"{count} alert{'' if count == 1 else 's'} marked as read" if count else "No unread alerts"
+    )
+    return redirect("accounts:alerts")

@@ -107,6 +107,14 @@ def assessment_allocate(*, assessment: Assessment, worker: User, by: User) -> No
     from haven.people.services import allocation_set
 
     update_with_version(Assessment, assessment.pk, None, worker=worker)
+    from haven.accounts.notifications import notify
+
+    notify(
+        recipients=[worker],
+        by=by,
+        message=f"Assessment {assessment.pk} has been allocated to you by {by.display_name}",
+        link=f"/assessments/{assessment.pk}/",
+    )
     if assessment.team is not None:
         allocation_set(person=assessment.person, by=by, team=assessment.team, worker=worker)
 
@@ -183,6 +191,15 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     )
     assessment.refresh_from_db()
     events.submitted(assessment, by=by)
+    from haven.accounts.notifications import notify_team_managers
+
+    notify_team_managers(
+        team_ids=[assessment.team_id],
+        by=by,
+        message=f"Assessment {assessment.pk}, submitted by {by.display_name}, "
+        "awaits your authorisation",
+        link=f"/assessments/{assessment.pk}/",
+    )
     return assessment
 
 
@@ -243,6 +260,15 @@ def assessment_return(*, assessment: Assessment, by: User, comments: str) -> Ass
     )
     assessment.refresh_from_db()
     events.returned(assessment, by=by, on=timezone.localdate())
+    from haven.accounts.notifications import notify
+
+    notify(
+        recipients=[assessment.worker],
+        by=by,
+        message=f"Assessment {assessment.pk} has been returned to you by {by.display_name}: "
+        f"{assessment.manager_comments[:300]}",
+        link=f"/assessments/{assessment.pk}/",
+    )
     return assessment
 
 

@@ -165,6 +165,14 @@ def contact_assign(*, contact: Contact, worker: User, by: User) -> None:
     if not worker.memberships.filter(team=contact.team).exists():
         raise ValidationError({"worker": f"{worker.display_name} is not in {contact.team}"})
     update_with_version(Contact, contact.pk, None, worker=worker)
+    from haven.accounts.notifications import notify
+
+    notify(
+        recipients=[worker],
+        by=by,
+        message=f"Contact {contact.pk} has been assigned to you by {by.display_name}",
+        link=f"/front-door/contacts/{contact.pk}/",
+    )
 
 
 def _due_at(rag: str, requested_at: datetime.datetime) -> datetime.datetime:
@@ -260,6 +268,16 @@ def decision_record(
     events.decision_made(contact_child, by=by)
     if not _decision_needs_authorisation() or user_can(by, Capability.AUTHORISE):
         decision_authorise(contact_child=contact_child, by=by, referral_team=referral_team)
+    else:
+        from haven.accounts.notifications import notify_team_managers
+
+        notify_team_managers(
+            team_ids=[contact_child.contact.team_id],
+            by=by,
+            message=f"Contact {contact_child.contact_id}: a decision by {by.display_name} "
+            "awaits your authorisation",
+            link=f"/front-door/contacts/{contact_child.contact_id}/",
+        )
     return contact_child
 
 

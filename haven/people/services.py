@@ -362,6 +362,15 @@ def allocation_set(
         person=person, team=team, worker=worker, start_date=start, allocated_by=by
     )
     events.allocated(allocation, by=by)
+    from haven.accounts.notifications import notify
+
+    notify(
+        recipients=[worker],
+        by=by,
+        message=f"{'A restricted record' if person.is_restricted else person.full_name}: "
+        f"the case has been allocated to you by {by.display_name}",
+        link=f"/people/{person.pk}/",
+    )
     return allocation
 
 
