@@ -87,6 +87,4 @@ def alert_mark_unread(*, user: User, alert_id: int) -> Alert:
 
 @transaction.atomic
 def alerts_mark_all_read(*, user: User) -> int:
-    return Alert.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return Alert.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -139,7 +139,9 @@ def alert_open(request: AuthenticatedRequest, alert_id: int) -> HttpResponse:
     """Follow an alert to its item; it is read from then on."""
     alert = notifications.alert_mark_read(user=request.user, alert_id=alert_id)
     target = alert.link
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return redirect(target)
     return redirect("accounts:alerts")
 
@@ -159,6 +161,7 @@ def alert_read(request: AuthenticatedRequest, alert_id: int) -> HttpResponse:
 def alerts_read_all(request: AuthenticatedRequest) -> HttpResponse:
     count = notifications.alerts_mark_all_read(user=request.user)
     messages.success(
-        request, f"{count} alert{'' if count == 1 else 's'} marked as read" if count else "No unread alerts"
+        request,
+        f"{count} alert{'' if count == 1 else 's'} marked as read" if count else "No unread alerts",
     )
     return redirect("accounts:alerts")

@@ -18,10 +18,8 @@ class FrontDoorConfig(AppConfig):
         register_rule(access.front_door_children)
         register_provider(work.front_door_items)
 
-        from haven.accounts.permissions import Capability
+        from haven.accounts.permissions import Capability, user_can
         from haven.ui.navigation import register_nav_link
-
-        from haven.accounts.permissions import user_can
         from haven.work.landing import in_team_of_kind, register_landing
 
         # Read with the user's other team kinds once per request (the header asks on every page).
@@ -36,9 +34,7 @@ class FrontDoorConfig(AppConfig):
         register_landing(
             url_name="frontdoor:inbox",
             order=30,
-            applies=lambda user: (
-                user_can(user, Capability.RECORD_CONTACTS) and in_front_door(user)
-            ),
+            applies=lambda user: user_can(user, Capability.RECORD_CONTACTS) and in_front_door(user),
         )
 
         from haven.frontdoor import models

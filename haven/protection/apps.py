@@ -48,5 +48,7 @@ class ProtectionConfig(AppConfig):
         register_landing(
             url_name="protection:conferences",
             order=40,
-            applies=lambda user: user_can(user, Capability.VIEW_RECORDS) and in_reviewing_team(user),
+            applies=lambda user: (
+                user_can(user, Capability.VIEW_RECORDS) and in_reviewing_team(user)
+            ),
         )

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability, requires
-from haven.core.services import access_log_listed
 from haven.childinneed import services as cin_services
 from haven.childinneed.models import CINPlan
+from haven.core.services import access_log_listed
 from haven.frontdoor.models import Referral
 from haven.people.models import Person
 from haven.protection import forms, selectors, services

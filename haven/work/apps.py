@@ -49,7 +49,10 @@ class WorkConfig(AppConfig):
         register_landing(
             url_name="administration:users",
             order=90,
-            applies=lambda user: not (
-                user_can(user, Capability.VIEW_RECORDS) or user_can(user, Capability.VIEW_FIGURES)
+            applies=lambda user: (
+                not (
+                    user_can(user, Capability.VIEW_RECORDS)
+                    or user_can(user, Capability.VIEW_FIGURES)
+                )
             ),
         )

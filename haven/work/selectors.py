@@ -15,7 +15,9 @@ from haven.work.items import Scope, WorkItem, work_for
 
 def caseload_for_worker(*, user: User) -> QuerySet[Allocation]:
     return (
-        Allocation.objects.filter(restriction_q(user, "person__"), worker=user, end_date__isnull=True)
+        Allocation.objects.filter(
+            restriction_q(user, "person__"), worker=user, end_date__isnull=True
+        )
         .select_related("person", "team")
         .order_by("person__family_name", "person__given_names")
     )

@@ -96,9 +96,13 @@ def test_the_front_door_managers_are_told_a_decision_awaits_them_once_per_contac
     mash = make_user(Role.MASH_PRACTITIONER, "front_door", first_name="Maya", last_name="Ashworth")
     mash_manager = make_user(Role.TEAM_MANAGER, "front_door")
     district_manager = make_user(Role.TEAM_MANAGER, "assessment")
-    contact = record_contact(mash, teams["front_door"], [make_child(team=None), make_child(team=None, given_names="Amy")])
+    contact = record_contact(
+        mash, teams["front_door"], [make_child(team=None), make_child(team=None, given_names="Amy")]
+    )
     front_door.contact_assign(contact=contact, worker=mash, by=mash_manager)
-    assert messages_for(mash) == [f"Contact {contact.pk} has been assigned to you by {mash_manager}"]
+    assert messages_for(mash) == [
+        f"Contact {contact.pk} has been assigned to you by {mash_manager}"
+    ]
     for decision in contact.children.all():
         front_door.decision_record(
             contact_child=decision,
@@ -121,7 +125,9 @@ def test_the_alerts_page_counts_unread_opens_items_and_marks_read(worker, manage
     notify(recipients=[worker], message="First", link=f"/people/{child.pk}/")
     notify(recipients=[worker], message="Second")
     notify(recipients=[worker], message="Elsewhere", link="https://example.com/")
-    first, second, elsewhere = (Alert.objects.get(message=m) for m in ("First", "Second", "Elsewhere"))
+    first, second, elsewhere = (
+        Alert.objects.get(message=m) for m in ("First", "Second", "Elsewhere")
+    )
     client = client_for(worker)
     page = client.get(reverse("accounts:alerts")).content.decode()
     assert "Alerts (3)" in page and "3 unread" in page
