@@ -75,13 +75,14 @@ def access_of_note(*, user: User, limit: int = 50) -> list[dict[str, Any]]:
     from haven.people.access import visible_ids
     from haven.people.models import Person
 
-    rows = list(
-        AccessLog.objects.filter(action__in=ACCESS_OF_NOTE)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in AccessLog.objects.filter(action__in=ACCESS_OF_NOTE)
         .order_by("-at", "-pk")
         .values("at", "username", "role", "action", "person_id", "detail", "break_glass_reason")[
             :limit
         ]
-    )
+    ]
     visible = visible_ids(user, [r["person_id"] for r in rows])
     names = {
         p.pk: p.full_name
