@@ -7,7 +7,8 @@ Each package registers its links in its app's ``ready()``, with the capability t
 
 A link is the current section (highlighted, ``aria-current``) on every page whose URL is in one
 of its ``sections``: URL namespaces (``"performance"``) or view names (``"people:search"``);
-by default its own URL's namespace. ``shown`` adds a test beyond the capability (the MASH inbox
+by default its own URL's namespace; only one link is highlighted, a link naming the view itself
+before one naming its namespace. ``shown`` adds a test beyond the capability (the MASH inbox
 is for members of a front-door team); ``badge`` names a template variable shown after the label
 (``Alerts (3)``).
 """
