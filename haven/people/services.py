@@ -397,7 +397,7 @@ def case_allocate(
             {"worker": f"{worker.display_name} cannot hold cases: choose a worker in {team}"}
         )
     previous = (
-        Allocation.objects.select_for_update()
+        Allocation.objects.select_for_update(of=("self",))
         .filter(person=person, end_date__isnull=True)
         .select_related("worker")
         .first()
