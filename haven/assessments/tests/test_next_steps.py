@@ -25,13 +25,17 @@ def submitted(assessment, worker, **values):  # noqa: F811
 
 
 def test_the_primary_need_is_needed_to_submit_and_reaches_the_census_when_authorised(
-    assessment, worker, manager  # noqa: F811
+    assessment,
+    worker,
+    manager,  # noqa: F811
 ):
     draft = fill(assessment, worker, overdue_reason="Late", primary_need="")
     with pytest.raises(ValidationError, match="primary need"):
         services.assessment_submit(assessment=draft, by=worker)
     a = submitted(draft, worker, primary_need="N4")
-    services.assessment_authorise(assessment=a, by=manager, authorised_on=datetime.date(2024, 4, 30))
+    services.assessment_authorise(
+        assessment=a, by=manager, authorised_on=datetime.date(2024, 4, 30)
+    )
 
     assert Referral.objects.get(pk=a.referral_id).primary_need == "N4"
     from haven.returns.export import cin_census_build
@@ -41,10 +45,14 @@ def test_the_primary_need_is_needed_to_submit_and_reaches_the_census_when_author
 
 
 def test_an_authorised_strategy_discussion_recommendation_creates_the_workers_task_until_held(
-    assessment, worker, manager  # noqa: F811
+    assessment,
+    worker,
+    manager,  # noqa: F811
 ):
     a = submitted(assessment, worker, outcome="strategy_discussion")
-    services.assessment_authorise(assessment=a, by=manager, authorised_on=datetime.date(2024, 4, 30))
+    services.assessment_authorise(
+        assessment=a, by=manager, authorised_on=datetime.date(2024, 4, 30)
+    )
 
     task = NextStep.objects.get(assessment=a)
     assert (task.worker, task.kind, task.due_date) == (
@@ -67,13 +75,20 @@ def test_an_authorised_strategy_discussion_recommendation_creates_the_workers_ta
 
 
 def test_an_urgent_recommendation_awaiting_authorisation_sorts_before_the_45_day_clock(
-    assessment, worker, manager, make_child, teams  # noqa: F811
+    assessment,
+    worker,
+    manager,
+    make_child,
+    teams,  # noqa: F811
 ):
     from haven.frontdoor.services import referral_create
 
     other = make_child(given_names="Ben")
     calm = referral_create(
-        person=other, by=manager, referral_date=datetime.date(2024, 3, 1), source="6",
+        person=other,
+        by=manager,
+        referral_date=datetime.date(2024, 3, 1),
+        source="6",
         team=teams["assessment"],
     ).assessments.get()
     services.assessment_allocate(assessment=calm, worker=worker, by=manager)
@@ -89,7 +104,10 @@ def test_an_urgent_recommendation_awaiting_authorisation_sorts_before_the_45_day
 
 
 def test_the_assessment_page_says_what_was_created_with_a_link(
-    assessment, worker, manager, as_manager  # noqa: F811
+    assessment,
+    worker,
+    manager,
+    as_manager,  # noqa: F811
 ):
     a = submitted(assessment, worker, outcome="strategy_discussion")
     url = reverse("assessments:assessment_detail", args=[a.pk])

@@ -83,9 +83,8 @@ def test_the_form_shows_the_current_team_and_lists_only_its_case_holders(
     for not_listed in ("Olive Outsider", "Chloe Chair", "Gone Away"):
         assert not_listed not in worker_select
     assert "Current team" in page and "Winchester assessment" in page
-    assert '<option value="{}" selected>Winchester assessment</option>'.format(
-        child.allocations.get().team_id
-    ) in page
+    team_id = child.allocations.get().team_id
+    assert f'<option value="{team_id}" selected>Winchester assessment</option>' in page
 
 
 def test_a_worker_of_another_team_posted_by_hand_is_refused_beside_the_field(
