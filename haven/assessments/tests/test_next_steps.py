@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from haven.assessments import services
 from haven.assessments.models import NextStep
-from haven.assessments.tests.test_services import assessment, fill  # noqa: F401
+from haven.assessments.tests.test_services import fill
 from haven.frontdoor.models import Referral
 from haven.protection.services import strategy_discussion_record
 from haven.work.items import Scope, work_for
@@ -19,7 +19,24 @@ from haven.work.items import Scope, work_for
 pytestmark = pytest.mark.django_db
 
 
-def submitted(assessment, worker, **values):  # noqa: F811
+@pytest.fixture
+def assessment(child, manager, worker, teams):
+    from haven.frontdoor.services import referral_create
+
+    referral = referral_create(
+        person=child,
+        by=manager,
+        referral_date=datetime.date(2024, 3, 28),
+        source="6",
+        team=teams["assessment"],
+    )
+    a = referral.assessments.get()
+    services.assessment_allocate(assessment=a, worker=worker, by=manager)
+    a.refresh_from_db()
+    return a
+
+
+def submitted(assessment, worker, **values):
     a = fill(assessment, worker, overdue_reason="Family moved twice", **values)
     return services.assessment_submit(assessment=a, by=worker)
 
@@ -27,7 +44,7 @@ def submitted(assessment, worker, **values):  # noqa: F811
 def test_the_primary_need_is_needed_to_submit_and_reaches_the_census_when_authorised(
     assessment,
     worker,
-    manager,  # noqa: F811
+    manager,
 ):
     draft = fill(assessment, worker, overdue_reason="Late", primary_need="")
     with pytest.raises(ValidationError, match="primary need"):
@@ -47,7 +64,7 @@ def test_the_primary_need_is_needed_to_submit_and_reaches_the_census_when_author
 def test_an_authorised_strategy_discussion_recommendation_creates_the_workers_task_until_held(
     assessment,
     worker,
-    manager,  # noqa: F811
+    manager,
 ):
     a = submitted(assessment, worker, outcome="strategy_discussion")
     services.assessment_authorise(
@@ -79,7 +96,7 @@ def test_an_urgent_recommendation_awaiting_authorisation_sorts_before_the_45_day
     worker,
     manager,
     make_child,
-    teams,  # noqa: F811
+    teams,
 ):
     from haven.frontdoor.services import referral_create
 
@@ -107,7 +124,7 @@ def test_the_assessment_page_says_what_was_created_with_a_link(
     assessment,
     worker,
     manager,
-    as_manager,  # noqa: F811
+    as_manager,
 ):
     a = submitted(assessment, worker, outcome="strategy_discussion")
     url = reverse("assessments:assessment_detail", args=[a.pk])
