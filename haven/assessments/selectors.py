@@ -49,11 +49,9 @@ def what_happens_next(*, assessment: Assessment) -> dict[str, Any]:
 
     tasks = list(NextStep.objects.filter(assessment=assessment).select_related("worker", "team"))
     still_open = set(open_next_steps().filter(assessment=assessment).values_list("pk", flat=True))
-    for task in tasks:
-        task.done = task.pk not in still_open
     referral = assessment.referral
     return {
-        "tasks": tasks,
+        "tasks": [(task, task.pk not in still_open) for task in tasks],
         "episode_open": referral.closure_date is None,
         # Reverse relations of later parts of the service, read by name (no import upward).
         "open_cin_plan": referral.cin_plans.filter(end_date__isnull=True).first(),

@@ -284,7 +284,9 @@ def _create_next_steps(assessment: Assessment, *, by: User) -> None:
                 "person": assessment.person,
                 "team": assessment.team,
                 "worker": assessment.worker,
-                "due_date": rule("strategy_discussion").due_date(assessment.authorised_on),
+                "due_date": rule("strategy_discussion").due_date(
+                    assessment.authorised_on or timezone.localdate()
+                ),
                 "created_by": by,
             },
         )

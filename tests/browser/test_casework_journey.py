@@ -82,7 +82,9 @@ def test_allocate_assess_authorise_and_close_with_sign_off(
 
     # The manager signs it off; the child leaves the worker's caseload.
     boss.goto("/")
-    boss.get_by_test_id("to-authorise").get_by_role("link", name="Sign off closing the case").click()
+    boss.get_by_test_id("to-authorise").get_by_role(
+        "link", name="Sign off closing the case"
+    ).click()
     assert "Police found no further concern" in boss.get_by_test_id("pending-closure").inner_text()
     assert_accessible(boss)
     boss.get_by_role("button", name="Sign off and close the case").click()
