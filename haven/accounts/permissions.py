@@ -30,6 +30,7 @@ class Capability(StrEnum):
     # Management.
     SEE_TEAM_WORK = "see_team_work"  # the manager's view of their teams' work and caseloads
     ALLOCATE = "allocate"  # allocate or reallocate children and their work
+    HOLD_CASES = "hold_cases"  # be the named worker of a child's case (chairs stay independent)
     AUTHORISE = "authorise"  # authorise or return decisions and assessments
     MERGE_RECORDS = "merge_records"
     RESTRICT_RECORDS = "restrict_records"
@@ -49,13 +50,16 @@ C = Capability
 _CASEWORK = {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.WRITE_RECORDS, C.EMERGENCY_ACCESS}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.PRACTITIONER: frozenset(_CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS}),
-    Role.MASH_PRACTITIONER: frozenset(_CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS}),
+    Role.PRACTITIONER: frozenset(_CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS, C.HOLD_CASES}),
+    Role.MASH_PRACTITIONER: frozenset(
+        _CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS, C.HOLD_CASES}
+    ),
     Role.TEAM_MANAGER: frozenset(
         _CASEWORK
         | {
             C.CREATE_PEOPLE,
             C.RECORD_CONTACTS,
+            C.HOLD_CASES,
             C.SEE_TEAM_WORK,
             C.ALLOCATE,
             C.AUTHORISE,
@@ -119,6 +123,7 @@ CAPABILITY_REFUSALS = {
     C.EMERGENCY_ACCESS: "Your role does not include emergency access to records",
     C.SEE_TEAM_WORK: "The team's work is for its managers",
     C.ALLOCATE: "Only a team manager can allocate or reallocate work",
+    C.HOLD_CASES: "Their role cannot hold cases",
     C.AUTHORISE: "Only a team manager can authorise or return work",
     C.MERGE_RECORDS: "Only a manager can merge records",
     C.RESTRICT_RECORDS: "Only a manager can restrict a record",
@@ -128,6 +133,12 @@ CAPABILITY_REFUSALS = {
     C.PRODUCE_RETURNS: "Your role does not include statutory returns",
     C.IMPORT_RETURNS: "Your role does not include importing returns",
 }
+
+
+def roles_with(capability: Capability) -> list[str]:
+    """The roles that have ``capability`` (to filter users by what they may do)."""
+    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+
 
 V = TypeVar("V", bound=Callable[..., Any])
 

@@ -15,11 +15,13 @@ class AssessmentsConfig(AppConfig):
 
         register_event_kinds(events.AssessmentEvent)
         register_provider(work.assessment_items)
+        register_provider(work.next_step_items)
 
-        from haven.assessments.models import Assessment
+        from haven.assessments.models import Assessment, NextStep
         from haven.people.ownership import register_person_owned
 
         register_person_owned(Assessment)
+        register_person_owned(NextStep)
 
         from haven.assessments.selectors import open_assessments
         from haven.people.selectors import register_profile_part
@@ -28,7 +30,9 @@ class AssessmentsConfig(AppConfig):
 
         from haven.assessments import services
         from haven.frontdoor.services import ReferralFollowUp, register_referral_follow_up
+        from haven.people.services import register_allocation_follow_up
 
+        register_allocation_follow_up(services.assessments_follow_allocation)
         register_referral_follow_up(
             ReferralFollowUp(
                 opened=services.assessment_start_for_referral,

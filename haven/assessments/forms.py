@@ -4,6 +4,7 @@ from django import forms
 
 from haven.accounts.models import User
 from haven.assessments.models import AssessmentFactor, AssessmentOutcome
+from haven.frontdoor.models import PrimaryNeed
 from haven.ui.forms import GovukDateField, GovukForm
 
 
@@ -38,6 +39,15 @@ class AssessmentForm(GovukForm):
         widget=forms.RadioSelect,
         choices=AssessmentOutcome.choices,
     )
+    primary_need = forms.ChoiceField(
+        label="Primary need",
+        required=False,
+        choices=[("", "Choose the primary need"), *PrimaryNeed.choices],
+        help_text=(
+            "The child's main need found by the assessment, reported in the children in need "
+            "census. It is recorded on the referral when the assessment is authorised."
+        ),
+    )
     overdue_reason = forms.CharField(
         label="Why the assessment is late",
         required=False,
@@ -56,6 +66,7 @@ class AssessmentForm(GovukForm):
                 "internal_review_date",
                 "analysis",
                 "outcome",
+                "primary_need",
                 "overdue_reason",
                 "version",
             )
@@ -83,9 +94,6 @@ class AllocateForm(GovukForm):
 
     def __init__(self, *args: Any, team: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        workers = (
-            User.objects.filter(is_active=True, memberships__team=team)
-            if team
-            else User.objects.none()
-        )
-        self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
+        from haven.people.selectors import case_holders
+
+        self.fields["worker"].queryset = case_holders(team=team)  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from haven.core.models import VersionedModel
+from haven.frontdoor.models import PrimaryNeed
 
 
 class AssessmentFactor(models.TextChoices):
@@ -72,6 +73,10 @@ class AssessmentOutcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# A recommendation that cannot wait for the 45-day clock: its work sorts by urgency.
+URGENT_OUTCOMES = frozenset({AssessmentOutcome.STRATEGY_DISCUSSION})
+
+
 class AssessmentStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Awaiting authorisation"
@@ -105,6 +110,11 @@ class Assessment(VersionedModel):
     internal_review_date = models.DateField(null=True, blank=True)
     analysis = models.TextField(blank=True)
     outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, blank=True)
+    # The worker's judgement of the child's main need, reported to the DfE as the referral's
+    # PrimaryNeedCode: copied to the referral when the assessment is authorised.
+    primary_need = models.CharField(
+        "Primary need", max_length=2, choices=PrimaryNeed.choices, blank=True, default=""
+    )
     status = models.CharField(
         max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
     )
@@ -170,3 +180,40 @@ class Assessment(VersionedModel):
     @property
     def factor_labels(self) -> list[str]:
         return [AssessmentFactor(f).label for f in self.factors]
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.outcome in URGENT_OUTCOMES
+
+
+class NextStepKind(models.TextChoices):
+    STRATEGY_DISCUSSION = "strategy_discussion", "Hold a strategy discussion"
+
+
+class NextStep(models.Model):
+    """A task an authorised assessment creates for the worker (or, with none, the team): the
+    work item stays on their list until the step is done (a strategy discussion recorded for
+    the episode on or after the assessment started)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="next_steps")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=NextStepKind.choices)
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    audit_person_field = "person"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "kind"], name="next_step_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.person_id}"

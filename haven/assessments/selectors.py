@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from haven.assessments.models import Assessment, AssessmentStatus
+from haven.assessments.models import Assessment, AssessmentStatus, NextStep
 from haven.people.models import Person
 from haven.people.selectors import person_get_for_user
 
@@ -40,3 +40,20 @@ def open_assessments(*, person: Person, user: Any) -> list[Assessment]:
         .select_related("worker")
         .order_by("due_date")
     )
+
+
+def what_happens_next(*, assessment: Assessment) -> dict[str, Any]:
+    """What the assessment set in motion, for its page: the tasks it created (and whether each
+    is done), and the state of the episode that decides which next action is offered."""
+    from haven.assessments.work import open_next_steps
+
+    tasks = list(NextStep.objects.filter(assessment=assessment).select_related("worker", "team"))
+    still_open = set(open_next_steps().filter(assessment=assessment).values_list("pk", flat=True))
+    referral = assessment.referral
+    return {
+        "tasks": [(task, task.pk not in still_open) for task in tasks],
+        "episode_open": referral.closure_date is None,
+        # Reverse relations of later parts of the service, read by name (no import upward).
+        "open_cin_plan": referral.cin_plans.filter(end_date__isnull=True).first(),
+        "closure_pending": referral.closure_proposals.filter(status="proposed").exists(),
+    }

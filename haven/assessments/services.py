@@ -10,16 +10,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.accounts.models import User
-from haven.accounts.permissions import Capability, service_require
+from haven.accounts.permissions import Capability, service_require, user_can
 from haven.assessments import events
-from haven.assessments.models import Assessment, AssessmentFactor, AssessmentStatus
+from haven.assessments.models import (
+    Assessment,
+    AssessmentFactor,
+    AssessmentOutcome,
+    AssessmentStatus,
+    NextStep,
+    NextStepKind,
+)
 from haven.core.calendar import calendar, rule
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
 from haven.core.versioning import ConcurrentEditError, update_with_version
+from haven.frontdoor.models import PrimaryNeed
 
 if TYPE_CHECKING:
     from haven.frontdoor.models import Referral
+    from haven.people.services import AllocationChange
 
 
 
@@ -59,6 +68,7 @@ EDITABLE = (
     "internal_review_date",
     "analysis",
     "outcome",
+    "primary_need",
     "overdue_reason",
 )
 
@@ -102,6 +112,8 @@ def assessment_recompute_due(*, assessment: Assessment) -> None:
 
 def assessment_allocate(*, assessment: Assessment, worker: User, by: User) -> None:
     service_require(by, Capability.ALLOCATE, field="worker")
+    if not user_can(worker, Capability.HOLD_CASES):
+        raise ValidationError({"worker": f"{worker.display_name} cannot hold cases"})
     if assessment.team_id and not worker.memberships.filter(team_id=assessment.team_id).exists():
         raise ValidationError({"worker": f"{worker.display_name} is not in {assessment.team}"})
     from haven.people.services import allocation_set
@@ -119,6 +131,30 @@ def assessment_allocate(*, assessment: Assessment, worker: User, by: User) -> No
         allocation_set(person=assessment.person, by=by, team=assessment.team, worker=worker)
 
 
+def assessments_follow_allocation(change: AllocationChange) -> None:
+    """A worker named for the child takes the open assessments that had no worker (or were
+    the previous worker's)."""
+    open_ = Assessment.objects.select_for_update().filter(person=change.person).exclude(
+        status=AssessmentStatus.AUTHORISED
+    )
+    for assessment in open_:
+        if assessment.worker_id is None or assessment.worker_id == getattr(
+            change.previous_worker, "pk", None
+        ):
+            update_with_version(
+                Assessment, assessment.pk, None, worker=change.worker, team=change.team
+            )
+            from haven.accounts.notifications import notify
+
+            notify(
+                recipients=[change.worker],
+                by=change.by,
+                message=f"Assessment {assessment.pk} has been allocated to you "
+                f"by {change.by.display_name}",
+                link=f"/assessments/{assessment.pk}/",
+            )
+
+
 def _clean(values: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
     errors: dict[str, str] = {}
     today = timezone.localdate()
@@ -132,6 +168,8 @@ def _clean(values: dict[str, Any], assessment: Assessment) -> dict[str, Any]:
         errors["child_seen_on"] = "The date the child was seen must be today or in the past"
     factors = values.get("factors") or []
     unknown = [f for f in factors if f not in AssessmentFactor.values]
+    if values.get("primary_need") and values["primary_need"] not in PrimaryNeed.values:
+        errors["primary_need"] = "Choose the primary need from the list"
     if unknown:
         errors["factors"] = f"Unknown assessment factor: {', '.join(unknown)}"
     elif AssessmentFactor.NONE in factors and len(factors) > 1:
@@ -175,6 +213,8 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
         errors["analysis"] = "Write the analysis before submitting"
     if not assessment.outcome:
         errors["outcome"] = "Choose the recommended outcome before submitting"
+    if not assessment.primary_need:
+        errors["primary_need"] = "Choose the child's primary need before submitting"
     if not assessment.factors:
         errors["factors"] = "Choose the factors identified, or 'No factors identified'"
     if is_late(assessment) and not assessment.overdue_reason.strip():
@@ -242,7 +282,46 @@ def assessment_authorise(
     )
     assessment.refresh_from_db()
     events.authorised(assessment, by=by)
+    _record_primary_need(assessment)
+    _create_next_steps(assessment, by=by)
     return assessment
+
+
+def _record_primary_need(assessment: Assessment) -> None:
+    """The authorised assessment's primary need is the referral's (the census PrimaryNeedCode)."""
+    from haven.frontdoor.models import Referral
+
+    if assessment.primary_need:
+        update_with_version(
+            Referral, assessment.referral_id, None, primary_need=assessment.primary_need
+        )
+
+
+def _create_next_steps(assessment: Assessment, *, by: User) -> None:
+    """What an authorised recommendation sets in motion: a strategy discussion is a task for
+    the worker (or the team), due by the strategy discussion timescale."""
+    if assessment.outcome == AssessmentOutcome.STRATEGY_DISCUSSION:
+        NextStep.objects.get_or_create(
+            assessment=assessment,
+            kind=NextStepKind.STRATEGY_DISCUSSION,
+            defaults={
+                "person": assessment.person,
+                "team": assessment.team,
+                "worker": assessment.worker,
+                "due_date": rule("strategy_discussion").due_date(
+                    assessment.authorised_on or timezone.localdate()
+                ),
+                "created_by": by,
+            },
+        )
+        from haven.accounts.notifications import notify
+
+        notify(
+            recipients=[assessment.worker],
+            by=by,
+            message=f"Assessment {assessment.pk} was authorised: hold a strategy discussion",
+            link=f"/assessments/{assessment.pk}/",
+        )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from haven.accounts.permissions import Capability, require, user_can
 from haven.assessments import services
 from haven.assessments.forms import AllocateForm, AssessmentForm, AuthoriseForm
 from haven.assessments.models import Assessment, AssessmentStatus
-from haven.assessments.selectors import assessment_get_for_user
+from haven.assessments.selectors import assessment_get_for_user, what_happens_next
 from haven.ui.actions import Action, Bound, action_form, run_action
 from haven.ui.forms import bound_form
 from haven.ui.pages import person_tabs
@@ -114,6 +114,9 @@ def _page(
             "conflict": bound.conflict if bound else None,
             "late": services.is_late(assessment, assessment.authorised_on),
             "working_days_taken": services.working_days_taken(assessment),
+            "next": what_happens_next(assessment=assessment)
+            if assessment.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.AUTHORISED)
+            else None,
         },
     )
 

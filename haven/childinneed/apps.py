@@ -5,6 +5,8 @@ class ChildInNeedConfig(AppConfig):
     name = "haven.childinneed"
     label = "childinneed"
     verbose_name = "Children in need"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("people/", "haven.childinneed.urls"),)
 
     def ready(self) -> None:
         from haven.childinneed import events
@@ -18,3 +20,14 @@ class ChildInNeedConfig(AppConfig):
         register_person_owned(
             CINPlan, on_clash=refuse_if_both_open(CINPlan, "an open child in need plan")
         )
+
+        from haven.childinneed import selectors, services, work
+        from haven.childinneed.models import ClosureProposal
+        from haven.people.selectors import register_profile_part
+        from haven.people.services import register_allocation_follow_up
+        from haven.work.items import register_provider
+
+        register_person_owned(ClosureProposal)
+        register_provider(work.closure_items)
+        register_allocation_follow_up(services.cin_plans_follow_allocation)
+        register_profile_part("episodes", selectors.episode_links)

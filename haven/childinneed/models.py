@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from haven.core.models import VersionedModel
+from haven.frontdoor.models import ReasonForClosure
 
 
 class CINPlan(VersionedModel):
@@ -42,3 +43,57 @@ class CINPlan(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.end_date is None
+
+
+class ClosureStatus(models.TextChoices):
+    PROPOSED = "proposed", "Awaiting a manager's sign-off"
+    RETURNED = "returned", "Returned to the worker"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class ClosureProposal(VersionedModel):
+    """A worker proposes closing a child in need episode with a summary and the DfE reason; a
+    manager signs it off (the episode closes) or returns it. The history is the rows."""
+
+    referral = models.ForeignKey(
+        "frontdoor.Referral", on_delete=models.PROTECT, related_name="closure_proposals"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="closure_proposals"
+    )
+    closure_date = models.DateField("Closure date")
+    reason = models.CharField("Reason for closure", max_length=3, choices=ReasonForClosure.choices)
+    summary = models.TextField("Closure summary")
+    status = models.CharField(
+        max_length=12, choices=ClosureStatus.choices, default=ClosureStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    manager_comments = models.TextField("Manager's comments", blank=True)
+
+    audit_person_field = "person"
+
+    class Meta:
+        constraints = [
+            # One proposal awaits sign-off at a time.
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(status="proposed"),
+                name="closure_one_pending_per_episode",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed")
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="closure_decision_has_manager",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="closure_has_summary"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure proposal for {self.person_id} ({self.status})"

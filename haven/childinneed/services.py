@@ -4,13 +4,17 @@ haven.core.calendar; child protection (haven.protection) ends a CIN plan when a 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from haven.accounts.models import User
+from haven.accounts.permissions import Capability, service_require
 from haven.childinneed import events
-from haven.childinneed.models import CINPlan
+from haven.childinneed.models import CINPlan, ClosureProposal, ClosureStatus
 from haven.core.checks import locked, not_before, not_future
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
@@ -77,14 +81,8 @@ def open_work_blocking_closure(referral: Referral) -> list[str]:
     return blocking
 
 
-@transaction.atomic
-def episode_close(
-    *, referral: Referral, by: User, closure_date: datetime.date, reason: str
-) -> Referral:
-    """Close a child in need episode with its DfE reason; refused while work is open."""
-    referral = locked(referral)
-    if referral.closure_date is not None:
-        raise ConflictError({"closure_date": "This episode is already closed"})
+def _check_closure(referral: Referral, *, closure_date: datetime.date, reason: str) -> None:
+    """The episode may close on ``closure_date`` for ``reason``: refused while work is open."""
     if reason not in ReasonForClosure.values:
         raise ValidationError({"reason": "Choose the reason for closure"})
     not_future(closure_date, "closure_date", "closure date")
@@ -110,9 +108,135 @@ def episode_close(
         raise ValidationError(
             {"reason": "The case cannot close while these are open: " + "; ".join(blocking)}
         )
+
+
+@transaction.atomic
+def episode_close(
+    *, referral: Referral, by: User, closure_date: datetime.date, reason: str
+) -> Referral:
+    """Close a child in need episode with its DfE reason; refused while work is open. Only a
+    manager closes (signing off a worker's proposal: ``closure_sign_off``)."""
+    service_require(by, Capability.AUTHORISE, field="reason")
+    referral = locked(referral)
+    if referral.closure_date is not None:
+        raise ConflictError({"closure_date": "This episode is already closed"})
+    _check_closure(referral, closure_date=closure_date, reason=reason)
     update_with_version(
         Referral, referral.pk, None, closure_date=closure_date, closure_reason=reason
     )
     referral.refresh_from_db()
     events.episode_closed(referral, by=by)
     return referral
+
+
+# -- allocation: a named worker takes the child's open CIN plan if it has none ------------------
+
+
+def cin_plans_follow_allocation(change: Any) -> None:
+    """``change`` is a ``haven.people.services.AllocationChange``."""
+    CINPlan.objects.filter(person=change.person, end_date__isnull=True, worker__isnull=True).update(
+        worker=change.worker, version=F("version") + 1, updated_at=timezone.now()
+    )
+
+
+# -- closure: the worker proposes with a summary, a manager signs off or returns -----------------
+
+
+@transaction.atomic
+def closure_propose(
+    *, referral: Referral, by: User, closure_date: datetime.date, reason: str, summary: str
+) -> ClosureProposal:
+    """The worker proposes closing the episode; nothing closes until a manager signs it off."""
+    referral = episode_lock_open(referral)
+    if ClosureProposal.objects.filter(referral=referral, status=ClosureStatus.PROPOSED).exists():
+        raise ConflictError(
+            {"summary": "Closing this case is already awaiting a manager's sign-off"}
+        )
+    if not summary.strip():
+        raise ValidationError({"summary": "Write the closure summary"})
+    _check_closure(referral, closure_date=closure_date, reason=reason)
+    proposal = ClosureProposal.objects.create(
+        referral=referral,
+        person=referral.person,
+        closure_date=closure_date,
+        reason=reason,
+        summary=summary.strip(),
+        proposed_by=by,
+        proposed_at=timezone.now(),
+    )
+    from haven.accounts.notifications import notify_team_managers
+
+    notify_team_managers(
+        team_ids=[referral.team_id],
+        by=by,
+        message=f"Closing case {referral.person_id}, proposed by {by.display_name}, "
+        "awaits your sign-off",
+        link=f"/people/{referral.person_id}/closure/",
+    )
+    return proposal
+
+
+def _lock_pending(proposal: ClosureProposal) -> ClosureProposal:
+    current = ClosureProposal.objects.select_for_update().get(pk=proposal.pk)
+    if current.status != ClosureStatus.PROPOSED:
+        raise ConflictError(
+            {"manager_comments": f"This closure is already {current.get_status_display().lower()}"}
+        )
+    return current
+
+
+@transaction.atomic
+def closure_sign_off(*, proposal: ClosureProposal, by: User, comments: str = "") -> ClosureProposal:
+    """A manager signs off the closure: the episode closes with the proposed date and reason,
+    and the child's allocation ends (the case leaves the worker's caseload)."""
+    from haven.people.services import allocation_end
+
+    service_require(by, Capability.AUTHORISE, field="manager_comments")
+    proposal = _lock_pending(proposal)
+    referral = episode_close(
+        referral=proposal.referral,
+        by=by,
+        closure_date=proposal.closure_date,
+        reason=proposal.reason,
+    )
+    allocation_end(person=referral.person, by=by, end_date=proposal.closure_date)
+    update_with_version(
+        ClosureProposal,
+        proposal.pk,
+        None,
+        status=ClosureStatus.SIGNED_OFF,
+        decided_by=by,
+        decided_at=timezone.now(),
+        manager_comments=comments.strip(),
+    )
+    proposal.refresh_from_db()
+    return proposal
+
+
+@transaction.atomic
+def closure_return(*, proposal: ClosureProposal, by: User, comments: str) -> ClosureProposal:
+    """A manager returns the proposal to the worker with what needs to change."""
+    service_require(by, Capability.AUTHORISE, field="manager_comments")
+    if not comments.strip():
+        raise ValidationError({"manager_comments": "Say why the case should not close yet"})
+    proposal = _lock_pending(proposal)
+    update_with_version(
+        ClosureProposal,
+        proposal.pk,
+        None,
+        status=ClosureStatus.RETURNED,
+        decided_by=by,
+        decided_at=timezone.now(),
+        manager_comments=comments.strip(),
+    )
+    proposal.refresh_from_db()
+    from haven.accounts.notifications import notify
+
+    notify(
+        recipients=[proposal.proposed_by],
+        by=by,
+        message=f"Closing case {proposal.person_id} was returned by {by.display_name}: "
+        f"{proposal.manager_comments[:300]}",
+        link=f"/people/{proposal.person_id}/closure/",
+    )
+    return proposal

@@ -230,10 +230,25 @@ class AllocationForm(GovukForm):
     )
     worker = forms.ModelChoiceField(
         label="Worker",
-        queryset=User.objects.filter(is_active=True),
+        queryset=User.objects.none(),
         required=False,
         empty_label="Team (no named worker)",
+        error_messages={"invalid_choice": "Choose a worker from the list"},
     )
+
+    def __init__(self, *args: Any, current_team: Team | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from haven.people.selectors import case_holders
+
+        # Only the current team's workers who can hold cases: moving the case to another
+        # team is done first, then a worker there is chosen.
+        self.fields["worker"].queryset = case_holders(team=current_team)  # type: ignore[attr-defined]
+        if current_team is not None:
+            self.fields["team"].initial = current_team.pk
+            self.fields["worker"].help_text = (
+                f"Workers in {current_team} who can hold cases. To give the case to another "
+                "team, choose that team with no named worker first."
+            )
 
 
 class BreakGlassForm(GovukForm):

@@ -113,6 +113,26 @@ def allocation_history(*, person: Person) -> QuerySet[Allocation]:
     )
 
 
+def case_holders(*, team: Any) -> QuerySet[Any]:
+    """The active members of ``team`` whose role may hold a child's case, by name."""
+    from haven.accounts.models import User
+    from haven.accounts.permissions import Capability, roles_with
+
+    if team is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, memberships__team=team, role__in=roles_with(Capability.HOLD_CASES)
+    ).order_by("last_name", "first_name", "username")
+
+
+def current_allocation(*, person: Person) -> Allocation | None:
+    return (
+        Allocation.objects.filter(person=person, end_date__isnull=True)
+        .select_related("team", "worker")
+        .first()
+    )
+
+
 def record_ids(person: Person) -> list[int]:
     """The person's id and those of every record merged into it."""
     ids = [person.pk]

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from haven.accounts.models import Team, User
-from haven.accounts.permissions import Capability, user_can
+from haven.accounts.permissions import Capability, service_require, user_can
 from haven.accounts.services import alert_send, team_managers
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
@@ -372,6 +372,69 @@ def allocation_set(
         link=f"/people/{person.pk}/",
     )
     return allocation
+
+
+# What else moves when a manager names a worker for a child: each part of the service gives its
+# open work with no worker (or the previous worker's) to the new worker. Registered from ready().
+@dataclass(frozen=True)
+class AllocationChange:
+    person: Person
+    team: Team
+    worker: User
+    previous_worker: User | None
+    by: User
+
+
+_ALLOCATION_FOLLOW_UPS: list[Any] = []
+
+
+def register_allocation_follow_up(follow_up: Any) -> None:
+    """``follow_up(change: AllocationChange)`` runs in the allocation's transaction."""
+    if follow_up not in _ALLOCATION_FOLLOW_UPS:
+        _ALLOCATION_FOLLOW_UPS.append(follow_up)
+
+
+@transaction.atomic
+def case_allocate(
+    *, person: Person, by: User, team: Team, worker: User | None = None
+) -> Allocation:
+    """A manager allocates (or reallocates) a child's case to a team and, optionally, a named
+    worker who can hold cases; the child's open work without a worker goes with it."""
+    service_require(by, Capability.ALLOCATE, field="worker")
+    if worker is not None and (not worker.is_active or not user_can(worker, Capability.HOLD_CASES)):
+        raise ValidationError(
+            {"worker": f"{worker.display_name} cannot hold cases: choose a worker in {team}"}
+        )
+    previous = (
+        Allocation.objects.select_for_update(of=("self",))
+        .filter(person=person, end_date__isnull=True)
+        .select_related("worker")
+        .first()
+    )
+    allocation = allocation_set(person=person, by=by, team=team, worker=worker)
+    if worker is not None:
+        change = AllocationChange(
+            person=person,
+            team=team,
+            worker=worker,
+            previous_worker=previous.worker if previous else None,
+            by=by,
+        )
+        for follow_up in _ALLOCATION_FOLLOW_UPS:
+            follow_up(change)
+    return allocation
+
+
+@transaction.atomic
+def allocation_end(*, person: Person, by: User, end_date: datetime.date) -> None:
+    """The case closed: the child's open allocation ends (it leaves the worker's caseload)."""
+    current = (
+        Allocation.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
+    )
+    if current is None:
+        return
+    current.end_date = max(end_date, current.start_date)
+    current.save(update_fields=["end_date"])
 
 
 @transaction.atomic

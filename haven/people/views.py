@@ -297,10 +297,12 @@ def professional_add(request: AuthenticatedRequest, person: Person) -> HttpRespo
 
 @person_page(Capability.ALLOCATE)
 def allocation(request: AuthenticatedRequest, person: Person) -> HttpResponse:
-    form = bound_form(AllocationForm, request)
+    current = selectors.current_allocation(person=person)
+    team = current.team if current else None
+    form = bound_form(AllocationForm, request, current_team=team)
     if request.method == "POST" and form.is_valid():
         try:
-            services.allocation_set(
+            services.case_allocate(
                 person=person,
                 by=request.user,
                 team=form.cleaned_data["team"],
@@ -316,6 +318,7 @@ def allocation(request: AuthenticatedRequest, person: Person) -> HttpResponse:
         person,
         "people/allocation.html",
         form=form,
+        current=current,
         history=selectors.allocation_history(person=person),
     )
 

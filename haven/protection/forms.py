@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from haven.accounts.models import Role, User
-from haven.frontdoor.models import Agency, ReasonForClosure
+from haven.frontdoor.models import Agency
 from haven.protection.models import CategoryOfAbuse, PlanEndReason, S47Outcome, StrategyDecision
 from haven.ui.forms import GovukDateField, GovukForm
 
@@ -114,12 +114,3 @@ class PlanEndForm(GovukForm):
 
 class EndForm(GovukForm):
     end_date = GovukDateField(label="End date", must_be_past=True)
-
-
-class CloseForm(GovukForm):
-    closure_date = GovukDateField(label="Closure date", must_be_past=True)
-    reason = forms.ChoiceField(
-        label="Reason for closure",
-        choices=[("", "Choose a reason"), *ReasonForClosure.choices],
-        error_messages={"required": "Choose the reason for closure"},
-    )

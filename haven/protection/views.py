@@ -44,8 +44,6 @@ def _page(
     if referral is not None:
         referral.strategy_form = form_for("strategy-discussion")
         referral.cin_start_form = form_for("cin-plan-start")
-        referral.close_form = form_for("close")
-        referral.blocking = cin_services.open_work_blocking_closure(referral)
         for s47 in referral.s47_enquiries.all():
             s47.form = form_for("s47-complete", s47)
         for conf in referral.conferences.all():
@@ -161,12 +159,6 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
             prefix=lambda o: f"cine{o.pk}",
             do=lambda o, d: cin_services.cin_plan_end(plan=o, by=by, **d),
             success="Child in need plan ended",
-        ),
-        "close": Action(
-            form=forms.CloseForm,
-            prefix="close",
-            do=lambda o, d: cin_services.episode_close(referral=_open_referral(person), by=by, **d),
-            success="Case closed",
         ),
     }
 

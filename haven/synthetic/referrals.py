@@ -304,6 +304,8 @@ def _rows(g: Generator, specs: list[_Spec]) -> None:
                 internal_review_date=None,
                 analysis="",
                 outcome=row_outcome,
+                # The worker records the primary need with the assessment they submit.
+                primary_need=need if status != "in_progress" else "",
                 status=status,
                 submitted_at=submitted_at,
                 submitted_by_id=sub_by,

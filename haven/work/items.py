@@ -41,6 +41,7 @@ class WorkItem:
     people: tuple[PersonRef, ...]
     owner: str = ""  # the worker's name, or "" if unallocated
     awaiting_authorisation: bool = False
+    urgent: bool = False  # sorts before everything else, whatever its due date
 
     @property
     def person_names(self) -> str:
@@ -72,13 +73,13 @@ def register_provider(provider: Provider) -> None:
         _providers.append(provider)
 
 
-def _sort_key(item: WorkItem) -> tuple[datetime.datetime, str]:
+def _sort_key(item: WorkItem) -> tuple[bool, datetime.datetime, str]:
     due = item.due
     if not isinstance(due, datetime.datetime):
         due = datetime.datetime.combine(
             due, datetime.time(23, 59), tzinfo=timezone.get_current_timezone()
         )
-    return due, item.title
+    return not item.urgent, due, item.title
 
 
 def work_for(user: User, scope: Scope = Scope.MINE) -> list[WorkItem]:

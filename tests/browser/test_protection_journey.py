@@ -76,18 +76,21 @@ def test_from_strategy_discussion_to_plan_end_and_closure(browser, live_server, 
     page.get_by_role("button", name="Record the conference").click()
     assert ChildProtectionPlan.objects.get(person=child).end_date == day(100)
 
-    page.locator(".govuk-details__summary-text", has_text="Close the case").click()
-    fill_date(page, "Closure date", day(101))
-    page.get_by_label("Reason for closure").select_option("RC7")
-    page.get_by_role("button", name="Close the case").click()
-    assert page.get_by_text("services ceased").first.is_visible()
-    assert_accessible(page)
-
     page.goto(f"/people/{child.pk}/chronology/")
     story = page.get_by_test_id("chronology").inner_text()
     for entry in ("Strategy discussion: start a section 47 enquiry", "Section 47 enquiry started",
                   "Initial child protection conference: child protection plan (neglect)",
                   "Child protection plan started: neglect", "Core group held",
-                  "Child protection visit: child seen alone", "Child protection plan ended",
-                  "Child in need episode closed"):
+                  "Child protection visit: child seen alone", "Child protection plan ended"):
         assert entry in story, entry
+
+    # Closing the case is proposed with a summary; a manager signs it off
+    # (tests/browser/test_casework_journey.py).
+    page.goto(f"/people/{child.pk}/protection/")
+    page.get_by_role("link", name="Close the case").click()
+    fill_date(page, "Closure date", day(101))
+    page.get_by_label("Reason for closure").select_option("RC7")
+    page.get_by_label("Closure summary").fill("The plan ended; the family no longer needs services.")
+    page.get_by_role("button", name="Send to a manager for sign-off").click()
+    assert page.get_by_test_id("pending-closure").is_visible()
+    assert_accessible(page)

@@ -75,6 +75,7 @@ def test_a_manager_is_told_of_a_submitted_assessment_and_the_worker_of_its_retur
             "factors": ["3A"],
             "analysis": "Safe with support.",
             "outcome": "cin_plan",
+            "primary_need": "N1",
             "overdue_reason": "Family away",
         },
     )

@@ -24,7 +24,8 @@ def assessment(child, manager, worker, teams):
 
 def fill(assessment, worker, **values):
     base = {"child_seen_on": datetime.date(2024, 4, 3), "seen_alone": True, "factors": ["3A", "4B"],
-            "analysis": "Mother is isolated; the children are safe with support.", "outcome": "cin_plan"}
+            "analysis": "Mother is isolated; the children are safe with support.", "outcome": "cin_plan",
+            "primary_need": "N4"}
     base.update(values)
     return services.assessment_update(assessment_id=assessment.pk, by=worker,
                                       expected_version=assessment.version, values=base)

@@ -48,6 +48,7 @@ def complete():
         "child_seen_on_year": str(seen.year),
         "factors": ["1B"],
         "outcome": "cin_plan",
+        "primary_need": "N1",
     }
 
 

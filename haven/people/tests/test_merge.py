@@ -147,6 +147,19 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     rows["protection.Visit"] = Q(pk=visit.pk)
     cin_plan = childinneed.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 3, 5))
     rows["childinneed.CINPlan"] = Q(pk=cin_plan.pk)
+    from haven.assessments.models import NextStep
+    from haven.childinneed.models import ClosureProposal
+
+    step = NextStep.objects.create(
+        assessment=referral.assessments.get(), person=dup, kind="strategy_discussion",
+        team=teams["other"], due_date=D(2024, 3, 29), created_by=manager,
+    )
+    rows["assessments.NextStep"] = Q(pk=step.pk)
+    proposal = ClosureProposal.objects.create(
+        referral=referral, person=dup, closure_date=D(2024, 5, 1), reason="RC7",
+        summary="Services ceased", proposed_by=manager, proposed_at=timezone.now(),
+    )
+    rows["childinneed.ClosureProposal"] = Q(pk=proposal.pk)
     ExternalIdentifier.objects.create(person=dup, system="cin:850", value="OLD-1")
     rows["returns.ExternalIdentifier"] = Q(value="OLD-1")
     return rows
