@@ -8,5 +8,6 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("account/two-factor/", views.two_factor, name="two_factor"),
     path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/password/", views.password_change, name="password_change"),
     path("alerts/", views.alerts, name="alerts"),
 ]
