@@ -42,7 +42,7 @@ def test_an_administrator_creates_a_user_who_signs_in_then_disables_them(page, m
     page.get_by_role("button", name="Create account").click()
     one_time = page.get_by_test_id("one-time-password").locator("code").inner_text().strip()
     assert re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", one_time)
-    assert page.get_by_role("heading", name="Jo Bloggs").is_visible()
+    assert page.get_by_role("heading", name="Jo Bloggs", level=1).is_visible()
     assert page.get_by_text("Ali Morgan created the account").is_visible()
     assert_accessible(page)
     sign_out(page)
