@@ -252,6 +252,9 @@ class GovukFormMixin:
 
     label_suffix = ""
     use_required_attribute = False
+    # Fields not required on their own but needed in some cases (one of two dates; a category
+    # for a plan): never labelled "(optional)", since leaving them empty may be refused.
+    required_in_some_cases: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -262,6 +265,8 @@ class GovukFormMixin:
                 field.label = pretty_name(name)
             guard_field(field, name)
             readable_empty_choice(field, name)
+            if name in self.required_in_some_cases:
+                field.required_in_some_cases = True  # type: ignore[attr-defined]
 
 
 DJANGO_BLANK = "---------"
