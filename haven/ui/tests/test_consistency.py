@@ -98,7 +98,7 @@ def test_the_readable_empty_choice():
         worker = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
         kind = forms.TypedChoiceField(choices=[("", DJANGO_BLANK), ("a", "A")], required=False)
 
-    form = Example()
+    form: Any = Example()
     assert form.fields["team"].empty_label == "Choose a team"
     assert form.fields["worker"].empty_label == "None"
     assert next(iter(form.fields["kind"].choices)) == ("", "None")
