@@ -221,3 +221,10 @@ def test_administration_forms_refuse_hostile_input(path, as_admin, worker, teams
     assert forms
     for form in forms:
         hostile._attack_form(as_admin, form)
+
+
+def test_a_next_that_is_not_a_path_goes_home(worker):
+    client = Client()
+    client.post("/sign-in/", {"username": worker.username, "password": PASSWORD})
+    response = client.get("/account/password/", {"next": "99999999999999999999"})
+    assert response.status_code == 302 and response["Location"] == "/"
