@@ -47,6 +47,13 @@ def _keeps_an_administrator(*, user: User, field: str, message: str) -> None:
         raise ValidationError({field: message})
 
 
+def _not_yourself(by: User, user: User, message: str) -> None:
+    """Resets sign a user out everywhere: done to oneself, they would end the session doing it
+    (and a stolen session could take over the account)."""
+    if by.pk == user.pk:
+        raise ValidationError(message)
+
+
 def _password_or_generated(*, user: User, password: str) -> str:
     chosen = password or one_time_password()
     try:
@@ -176,6 +183,7 @@ def user_password_reset(*, by: User, user: User, version: int, password: str = "
     """A new password to give the user once (``password``, or one made up here); they must
     choose their own at their next sign-in. Their open sessions end."""
     service_require(by, Capability.MANAGE_USERS)
+    _not_yourself(by, user, "Another administrator must reset your password")
     current = _locked(user)
     chosen = _password_or_generated(user=current, password=password)
     update_with_version(
@@ -189,6 +197,7 @@ def user_password_reset(*, by: User, user: User, version: int, password: str = "
 def user_second_factor_reset(*, by: User, user: User, version: int) -> None:
     """Remove the user's authenticator app: they set up a new one at their next sign-in."""
     service_require(by, Capability.MANAGE_USERS)
+    _not_yourself(by, user, "Another administrator must reset your two-factor authentication")
     current = _locked(user)
     update_with_version(User, user.pk, version, must_set_up_second_factor=True)
     TOTPDevice.objects.filter(user=current).delete()

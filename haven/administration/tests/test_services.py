@@ -249,3 +249,12 @@ def test_the_history_reads_as_sentences(admin, worker, teams):
     assert "Ali Morgan removed them from Winchester assessment" in said
     assert lines[0].startswith("Ali Morgan disabled the account, ")
     assert "created the account" in lines[-1]
+
+
+def test_an_administrator_cannot_reset_their_own_sign_in(admin):
+    with pytest.raises(ValidationError, match="reset your password"):
+        services.user_password_reset(by=admin, user=admin, version=admin.version)
+    with pytest.raises(ValidationError, match="two-factor"):
+        services.user_second_factor_reset(by=admin, user=admin, version=admin.version)
+    admin.refresh_from_db()
+    assert not admin.must_change_password and not admin.must_set_up_second_factor
