@@ -142,3 +142,9 @@ def test_the_404_page_names_the_path_and_the_thing(as_worker, settings):
     job = as_worker.get("/jobs/00000000-0000-4000-8000-000000000000/")
     assert job.status_code == 404
     assert "Job not found" in job.content.decode()
+
+
+def test_the_403_page_says_why(as_worker):
+    page = as_worker.get("/administration/")
+    assert page.status_code == 403
+    assert "User administration is for administrators." in page.content.decode()
