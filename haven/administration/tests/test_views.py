@@ -228,3 +228,17 @@ def test_a_next_that_is_not_a_path_goes_home(worker):
     client.post("/sign-in/", {"username": worker.username, "password": PASSWORD})
     response = client.get("/account/password/", {"next": "99999999999999999999"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_after_a_two_factor_reset_the_user_sets_up_an_app_at_sign_in(as_admin, worker):
+    done = as_admin.post(
+        f"/administration/users/{worker.pk}/reset-two-factor/",
+        {"twofactor-version": worker.version},
+    )
+    assert done.status_code == 302
+    client = Client()
+    client.post("/sign-in/", {"username": worker.username, "password": PASSWORD})
+    sent = client.get("/people/search/")
+    assert sent.status_code == 302 and sent["Location"] == "/account/two-factor/setup/"
+    page = as_admin.get(f"/administration/users/{worker.pk}/").content.decode()
+    assert "Ali Morgan reset two-factor authentication" in page
