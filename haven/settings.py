@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "haven.performance",
     "haven.returns",
     "haven.jobs",
+    "haven.administration",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "haven.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "haven.ui.middleware.ErrorTitleMiddleware",
 ]
 
 ROOT_URLCONF = "haven.urls"

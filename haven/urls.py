@@ -15,6 +15,9 @@ def _app_urls() -> list[URLPattern | URLResolver]:
     return found
 
 
+# The 404 page says what was not found (the message given to Http404).
+handler404 = "haven.ui.views.not_found"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     *_app_urls(),

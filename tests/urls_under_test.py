@@ -34,6 +34,9 @@ OTHER_ARGUMENTS = {
     "job_id": "00000000-0000-4000-8000-000000000000",
     # An alert is its recipient's alone (haven/accounts/tests check the 404 for anyone else).
     "alert_id": "1",
+    # Staff records (administration); ``records`` gives real ones, these are the fallbacks.
+    "user_id": "1",
+    "team_id": "1",
 }
 
 
@@ -51,7 +54,8 @@ def records(child, manager, teams):
                                rationale="Needs assessment", referral_team=teams["assessment"])
     return {"person_id": child.pk, "contact_id": contact.pk, "check_id": check.pk,
             "contact_child_id": decision.pk,
-            "assessment_id": child.assessments.get().pk}
+            "assessment_id": child.assessments.get().pk,
+            "user_id": manager.pk, "team_id": teams["assessment"].pk}
 
 
 def url_for(route: str, ids: dict[str, int]) -> str:

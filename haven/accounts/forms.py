@@ -32,3 +32,25 @@ class CodeForm(forms.Form):
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError("Enter the 6-digit code from your authenticator app")
         return code
+
+
+class NewPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New password",
+        help_text="At least 12 characters. A few words you will remember are a good choice.",
+        strip=False,
+        error_messages={"required": "Enter a new password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirm = forms.CharField(
+        label="Confirm new password",
+        strip=False,
+        error_messages={"required": "Enter the new password again"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, str]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("confirm") and data["password"] != data["confirm"]:
+            self.add_error("confirm", "The passwords do not match: enter the same one twice")
+        return data

@@ -13,6 +13,8 @@ from haven.core import drafts
 
 PUBLIC_PREFIXES = ("/sign-in/", "/healthz", "/static/")
 SECOND_FACTOR_PATHS = ("/sign-in/", "/sign-out/", "/account/two-factor/")
+# A user given a password by an administrator chooses their own before anything else.
+NEW_PASSWORD_PATHS = ("/sign-in/", "/sign-out/", "/account/password/")
 
 
 class SignInRequiredMiddleware:
@@ -36,4 +38,6 @@ class SignInRequiredMiddleware:
             if totp_device_for(user) is None:
                 return redirect("accounts:two_factor_setup")
             return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+        if user.must_change_password and not path.startswith(NEW_PASSWORD_PATHS):
+            return redirect(f"{reverse('accounts:password_change')}?next={request.get_full_path()}")
         return self.get_response(request)

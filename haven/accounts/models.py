@@ -32,6 +32,7 @@ class Team(models.Model):
     kind = models.CharField(max_length=30, choices=TeamKind.choices)
     area = models.CharField(max_length=80, blank=True, help_text="District or locality")
     is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)  # haven.core.versioning
 
     class Meta:
         ordering = ["name"]
@@ -44,6 +45,11 @@ class User(AbstractUser):
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.PRACTITIONER)
     job_title = models.CharField(max_length=120, blank=True)
     teams = models.ManyToManyField(Team, through="Membership", related_name="members")
+    # Set by an administrator: the sign-in flow asks for a new password, or a new
+    # authenticator app, before anything else.
+    must_change_password = models.BooleanField(default=False)
+    must_set_up_second_factor = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)  # haven.core.versioning
 
     audit_ignored_fields = ("last_login",)
 

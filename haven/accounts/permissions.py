@@ -43,6 +43,8 @@ class Capability(StrEnum):
     VIEW_FIGURES = "view_figures"
     PRODUCE_RETURNS = "produce_returns"
     IMPORT_RETURNS = "import_returns"
+    # Administration: users, their roles, teams and sign-in (haven.administration).
+    MANAGE_USERS = "manage_users"
 
 
 C = Capability
@@ -75,7 +77,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.SEE_ACCESS_LOG, C.VIEW_FIGURES, C.PRODUCE_RETURNS}
     ),
     Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_FIGURES, C.PRODUCE_RETURNS, C.IMPORT_RETURNS}),
-    Role.ADMINISTRATOR: frozenset({C.IMPORT_RETURNS}),
+    Role.ADMINISTRATOR: frozenset({C.IMPORT_RETURNS, C.MANAGE_USERS}),
 }
 
 
@@ -132,6 +134,7 @@ CAPABILITY_REFUSALS = {
     C.VIEW_FIGURES: "Your role does not include performance figures",
     C.PRODUCE_RETURNS: "Your role does not include statutory returns",
     C.IMPORT_RETURNS: "Your role does not include importing returns",
+    C.MANAGE_USERS: "User administration is for administrators",
 }
 
 

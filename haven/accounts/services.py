@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -73,7 +73,8 @@ def sign_in_check(*, request: HttpRequest, username: str, password: str) -> Sign
 
 def second_factor_required(user: User) -> bool:
     return (
-        user.role in settings.HAVEN_TOTP_REQUIRED_ROLES
+        user.must_set_up_second_factor
+        or user.role in settings.HAVEN_TOTP_REQUIRED_ROLES
         or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     )
 
@@ -115,6 +116,8 @@ def totp_enrolment_confirm(*, device: TOTPDevice, token: str, verified: bool) ->
         replaced.delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        if user.must_set_up_second_factor:
+            User.objects.filter(pk=user.pk).update(must_set_up_second_factor=False)
         when = long_date(timezone.now())
         if replacing:
             message = (
@@ -177,12 +180,37 @@ def _sessions_of(user: User) -> list[str]:
     return keys
 
 
+def user_sessions_end(*, user: User, keep: str | None = None) -> None:
+    """Sign ``user`` out everywhere (but the session ``keep``, the one changing it)."""
+    Session.objects.filter(session_key__in=_sessions_of(user)).exclude(
+        session_key=keep or ""
+    ).delete()
+
+
 @transaction.atomic
 def user_disable(*, user: User) -> None:
     """Disable an account: it can no longer sign in and its open sessions end now."""
     user.is_active = False
     user.save(update_fields=["is_active"])
-    Session.objects.filter(session_key__in=_sessions_of(user)).delete()
+    user_sessions_end(user=user)
+
+
+@transaction.atomic
+def password_change_own(*, user: User, password: str, session_key: str | None = None) -> None:
+    """The user's own new password (after an administrator set or reset it): it must pass the
+    password rules and differ from the one they were given. Their other sessions end."""
+    if user.check_password(password):
+        raise ValidationError(
+            {"password": "Your new password must be different from the one you were given"}
+        )
+    try:
+        password_check(password=password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    User.objects.filter(pk=user.pk).update(password=user.password, must_change_password=False)
+    user.must_change_password = False
+    user_sessions_end(user=user, keep=session_key)
 
 
 def alert_send(*, recipients: list[User], message: str, link: str = "") -> None:

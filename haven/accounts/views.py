@@ -4,7 +4,8 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import notifications, services
-from haven.accounts.forms import CodeForm, SignInForm
+from haven.accounts.forms import CodeForm, NewPasswordForm, SignInForm
 from haven.accounts.http import AuthenticatedRequest
 from haven.core import drafts
 
@@ -24,7 +25,10 @@ SIGN_IN_FAILED = "Enter a correct username and password"
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A path on this site only: redirect() would take anything else for a view's name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -54,7 +58,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/sign_in.html",
         {"form": form, "next": _safe_next(request, "")},
-            )
+    )
 
 
 @require_POST
@@ -121,6 +125,29 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "qr_svg": qr_svg,
         },
+    )
+
+
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
+    """The new password a user must choose after an administrator set or reset theirs."""
+    if not request.user.must_change_password:
+        return redirect(_safe_next(request))
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change_own(
+                user=request.user,
+                password=form.cleaned_data["password"],
+                session_key=request.session.session_key,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "Your new password is set")
+            return redirect(_safe_next(request))
+    return render(
+        request, "accounts/password_change.html", {"form": form, "next": _safe_next(request, "")}
     )
 
 

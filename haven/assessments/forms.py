@@ -9,6 +9,7 @@ from haven.ui.forms import GovukDateField, GovukForm
 
 
 class AssessmentForm(GovukForm):
+    required_in_some_cases = ("child_seen_on",)  # to submit
     child_seen_on = GovukDateField(
         label="Date the child was seen", required=False, must_be_past=True
     )

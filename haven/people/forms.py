@@ -84,6 +84,8 @@ class PersonDetailsForm(GovukForm):
 class PersonCreateForm(PersonDetailsForm):
     """Adding a child's record directly (not from a contact) needs their date of birth."""
 
+    required_in_some_cases = ("date_of_birth", "expected_date_of_birth")
+
     address_line_1 = forms.CharField(label="Address line 1", max_length=120, required=False)
     address_line_2 = forms.CharField(label="Address line 2", max_length=120, required=False)
     address_town = forms.CharField(label="Town or city", max_length=80, required=False)
@@ -155,6 +157,7 @@ class NameForm(GovukForm):
 
 
 class RelationshipForm(GovukForm):
+    required_in_some_cases = ("given_names", "family_name")  # unless an existing person
     relationship_type = forms.ChoiceField(
         label="How are they related to the child?",
         choices=_choices(RelationshipType.choices, "Choose a relationship"),

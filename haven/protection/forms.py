@@ -37,6 +37,7 @@ class S47CompleteForm(GovukForm):
 
 
 class ConferenceForm(GovukForm):
+    required_in_some_cases = ("category",)  # for a plan
     held_on = GovukDateField(label="Date of the conference", must_be_past=True)
     chair = forms.ModelChoiceField(
         label="Chair",

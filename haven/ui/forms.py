@@ -252,6 +252,9 @@ class GovukFormMixin:
 
     label_suffix = ""
     use_required_attribute = False
+    # Fields not required on their own but needed in some cases (one of two dates; a category
+    # for a plan): never labelled "(optional)", since leaving them empty may be refused.
+    required_in_some_cases: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -261,6 +264,33 @@ class GovukFormMixin:
             if isinstance(field, GovukDateField) and not field.label:
                 field.label = pretty_name(name)
             guard_field(field, name)
+            readable_empty_choice(field, name)
+            if name in self.required_in_some_cases:
+                field.required_in_some_cases = True  # type: ignore[attr-defined]
+
+
+DJANGO_BLANK = "---------"
+
+
+def _choose(label: str) -> str:
+    words = label[:1].lower() + label[1:]
+    if words.split(" ", 1)[0] in {"the", "a", "an", "their", "your"}:
+        return f"Choose {words}"
+    return f"Choose {'an' if words[:1] in 'aeiou' else 'a'} {words}"
+
+
+def readable_empty_choice(field: forms.Field, name: str) -> None:
+    """No Django "---------" in a menu: a required one asks "Choose a team", an optional one
+    offers "None". Every Haven form gets this through ``GovukFormMixin``."""
+    label = str(field.label or pretty_name(name))
+    empty = _choose(label) if field.required else "None"
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_BLANK:
+            field.empty_label = empty
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)  # type: ignore[arg-type]
+        if any(text == DJANGO_BLANK for _, text in choices):
+            field.choices = [(v, empty if t == DJANGO_BLANK else t) for v, t in choices]
 
 
 def _text_validator(label: str) -> Any:

@@ -45,14 +45,3 @@ class WorkConfig(AppConfig):
             order=60,
             applies=lambda user: user_can(user, Capability.SEE_ACCESS_LOG),
         )
-        # A role with no records and no figures administers: user administration if installed.
-        register_landing(
-            url_name="administration:users",
-            order=90,
-            applies=lambda user: (
-                not (
-                    user_can(user, Capability.VIEW_RECORDS)
-                    or user_can(user, Capability.VIEW_FIGURES)
-                )
-            ),
-        )

@@ -99,7 +99,7 @@ def test_a_police_contact_about_two_siblings_reaches_an_authorised_assessment(
     assert "Amy Rowe" in mine.inner_text()
     assert_accessible(sw)
     mine.get_by_role("link", name="Assessment").first.click()
-    seen = sw.get_by_role("group", name="Date the child was seen (optional)")
+    seen = sw.get_by_role("group", name="Date the child was seen")
     seen.get_by_label("Day").fill(str(today.day))
     seen.get_by_label("Month").fill(str(today.month))
     seen.get_by_label("Year").fill(str(today.year))

@@ -36,7 +36,7 @@ def test_a_practitioner_finds_a_child_adds_one_and_a_manager_sees_the_access_log
     assert_accessible(page)
     page.get_by_label("Given names").fill("Jon")
     page.get_by_label("Family name").fill("Smyth")
-    dob = page.get_by_role("group", name="Date of birth (optional)", exact=True)
+    dob = page.get_by_role("group", name="Date of birth", exact=True)
     dob.get_by_label("Day").fill("12")
     dob.get_by_label("Month").fill("3")
     dob.get_by_label("Year").fill("2015")

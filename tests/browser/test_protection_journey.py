@@ -52,7 +52,7 @@ def test_from_strategy_discussion_to_plan_end_and_closure(browser, live_server, 
     fill_date(page, "Date of the conference", day(10))
     page.get_by_label("Chair").select_option(label=chair.display_name)
     page.get_by_label("Child protection plan", exact=True).check()
-    page.get_by_label("Category of abuse (optional)").select_option("NEG")
+    page.get_by_label("Category of abuse").select_option("NEG")
     page.get_by_role("button", name="Record the conference").click()
     assert "Neglect" in page.get_by_test_id("cp-plan").inner_text()
     assert_accessible(page)

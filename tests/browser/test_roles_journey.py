@@ -10,7 +10,7 @@ import datetime
 import re
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import record_contact
@@ -41,7 +41,7 @@ EXPECTED = {
     "chair": ("Conferences", ["Search", "My work", "Conferences", "Alerts"]),
     "analyst": (None, ["Performance", "Annex A", "Returns", "Alerts"]),
     "auditor": ("Audit", ["Search", "Audit", "Performance", "Annex A", "Returns", "Alerts"]),
-    "admin": (None, ["Alerts"]),
+    "admin": ("Users", ["Users and teams", "Alerts"]),
 }
 
 
@@ -150,11 +150,7 @@ def test_every_readme_login_lands_on_its_work_with_its_links(browser, live_serve
         if username == "analyst":
             assert page.url.endswith(reverse("performance:front_door"))
         elif username == "admin":
-            try:
-                expected = reverse("administration:users")
-            except NoReverseMatch:
-                expected = reverse("work:start")
-            assert page.url.endswith(expected)
+            assert page.url.endswith(reverse("administration:users"))
         elif username == "social.worker":
             assert "Amy Rowe" in page.get_by_test_id("my-work").inner_text()
             assert "Amy Rowe" in page.get_by_test_id("caseload").inner_text()

@@ -165,7 +165,10 @@ def govuk_field(
     described_by = " ".join(i for i in (hint_id, error_id) if i)
 
     label = str(bound.label)
-    if not bound.field.required and kind not in ("checkbox", "checkboxes"):
+    optional = not bound.field.required and not getattr(
+        bound.field, "required_in_some_cases", False
+    )
+    if optional and kind not in ("checkbox", "checkboxes"):
         label = f"{label} (optional)"
     if heading and not label_classes:
         label_classes = "govuk-label--l"
