@@ -18,3 +18,7 @@ class ChildInNeedConfig(AppConfig):
         register_person_owned(
             CINPlan, on_clash=refuse_if_both_open(CINPlan, "an open child in need plan")
         )
+
+        from haven.frontdoor.history import OpenPlan, register_open_plan
+
+        register_open_plan(OpenPlan("Child in need plan", CINPlan))
