@@ -4,6 +4,7 @@ adding a child to a contact, urgency and the inbox's status: the services and se
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -53,7 +54,11 @@ def contact(mash_worker, teams, siblings):
 
 
 def decide_all(contact, by, children=None, **more):
-    values = {"level_of_need": 3, "outcome": "referral", "rationale": "Needs an assessment"}
+    values: dict[str, Any] = {
+        "level_of_need": 3,
+        "outcome": "referral",
+        "rationale": "Needs an assessment",
+    }
     values.update(more)
     return services.decision_record_group(
         contact=contact, children=children or list(contact.children.all()), by=by, **values
@@ -105,7 +110,7 @@ def test_the_inbox_puts_a_child_at_risk_now_first_and_says_each_status(
 
     inbox = list(selectors.mash_inbox(user=mash_worker))
     assert inbox[0] == immediate
-    statuses = {c.pk: c.status for c in inbox}
+    statuses = {c.pk: c.status for c in inbox}  # type: ignore[attr-defined]
     assert statuses == {
         routine.pk: "undecided",
         immediate.pk: "undecided",
@@ -314,6 +319,20 @@ def test_the_contact_shows_each_childs_history(contact, siblings, mash_worker, m
     history = contact_history(seen)
     assert [c.contact_id for c in history[amy.pk].earlier_contacts] == [earlier.pk]
     assert history[amy.pk].open_referral is not None
-    assert history[amy.pk].allocation.team == teams["assessment"]
+    allocation = history[amy.pk].allocation
+    assert allocation is not None and allocation.team == teams["assessment"]
     assert history[ben.pk].is_new_to_us
     assert ContactChild.objects.filter(person=amy).count() == 2
+
+
+def test_a_returned_decision_is_the_workers_to_make_again_on_my_work(
+    contact, mash_worker, mash_manager
+):
+    from haven.frontdoor.work import front_door_items
+    from haven.work.items import Scope
+
+    decide_all(contact, mash_worker, level_of_need=1, outcome="nfa")
+    amy_d = contact.children.order_by("pk").first()
+    services.decision_return(contact_child=amy_d, by=mash_manager, comment="Ask the school")
+    mine = [i.title for i in front_door_items(mash_worker, Scope.MINE)]
+    assert f"Decide again (returned) contact {contact.pk}" in mine
