@@ -74,7 +74,9 @@ def contact_history(contact: Contact) -> dict[int, ChildHistory]:
     for row in earlier:
         history[row.person_id].earlier_contacts.append(row)
     for referral in (
+        # Referrals this contact itself opened are its outcome, not the children's history.
         Referral.objects.filter(person_id__in=ids)
+        .exclude(contact_child__contact=contact)
         .select_related("team")
         .order_by("-referral_date", "-pk")
     ):

@@ -336,3 +336,9 @@ def test_a_returned_decision_is_the_workers_to_make_again_on_my_work(
     services.decision_return(contact_child=amy_d, by=mash_manager, comment="Ask the school")
     mine = [i.title for i in front_door_items(mash_worker, Scope.MINE)]
     assert f"Decide again (returned) contact {contact.pk}" in mine
+
+
+def test_the_referral_a_contact_opens_is_not_its_own_history(contact, mash_manager, teams):
+    decide_all(contact, mash_manager, referral_team=teams["assessment"])
+    seen = selectors.contact_get_for_user(user=mash_manager, contact_id=contact.pk)
+    assert all(h.referrals == [] for h in contact_history(seen).values())
