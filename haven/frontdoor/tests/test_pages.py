@@ -263,3 +263,23 @@ def test_a_new_child_is_added_to_the_contact(mash_worker, contact):
     )
     assert response.status_code == 302
     assert contact.children.filter(person__given_names="Cal").exists()
+
+
+def test_the_contact_page_reads_history_in_a_fixed_number_of_queries(
+    mash_worker, teams, make_child
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(mash_worker)
+    counts = []
+    for n in (1, 3):
+        children = [make_child(given_names=f"Kid{n}{i}", team=None) for i in range(n)]
+        for child in children:  # each with an earlier contact of their own
+            record_contact(mash_worker, teams["front_door"], [child])
+        contact = record_contact(mash_worker, teams["front_door"], children)
+        client.get(detail(contact))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(detail(contact)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
