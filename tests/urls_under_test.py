@@ -23,7 +23,8 @@ def named_patterns(
 
 
 # Every URL argument names a record about a child; the fixture below makes one of each.
-RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id"}
+RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id",
+                    "feedback_id"}
 # Other URL arguments, with a value to use.
 OTHER_ARGUMENTS = {
     "action": "strategy-discussion",
@@ -55,7 +56,8 @@ def records(child, manager, teams):
     return {"person_id": child.pk, "contact_id": contact.pk, "check_id": check.pk,
             "contact_child_id": decision.pk,
             "assessment_id": child.assessments.get().pk,
-            "user_id": manager.pk, "team_id": teams["assessment"].pk}
+            "user_id": manager.pk, "team_id": teams["assessment"].pk,
+            "feedback_id": decision.feedback.pk}
 
 
 def url_for(route: str, ids: dict[str, int]) -> str:

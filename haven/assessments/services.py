@@ -12,6 +12,7 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.permissions import Capability, service_require, user_can
 from haven.assessments import events
+from haven.assessments.factors import proposed_factors
 from haven.assessments.models import (
     Assessment,
     AssessmentFactor,
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from haven.people.services import AllocationChange
 
 
-
 ASSESSMENT_RULE = "assessment"
 
 # Which status an assessment may move to from each status. An authorised assessment is final:
@@ -39,9 +39,7 @@ ASSESSMENT_RULE = "assessment"
 TRANSITIONS: dict[str, frozenset[str]] = {
     AssessmentStatus.IN_PROGRESS: frozenset({AssessmentStatus.SUBMITTED}),
     AssessmentStatus.RETURNED: frozenset({AssessmentStatus.SUBMITTED}),
-    AssessmentStatus.SUBMITTED: frozenset(
-        {AssessmentStatus.AUTHORISED, AssessmentStatus.RETURNED}
-    ),
+    AssessmentStatus.SUBMITTED: frozenset({AssessmentStatus.AUTHORISED, AssessmentStatus.RETURNED}),
     AssessmentStatus.AUTHORISED: frozenset(),
 }
 
@@ -61,6 +59,8 @@ def _lock_for_move(assessment: Assessment, to: str, field: str) -> Assessment:
             {field: f"{_REFUSED[to]}: this one is {current.get_status_display().lower()}"}
         )
     return current
+
+
 EDITABLE = (
     "child_seen_on",
     "seen_alone",
@@ -100,8 +100,13 @@ def assessments_follow_referral_date(*, referral: Referral, by: User) -> None:
 
 
 def assessment_start_for_referral(*, referral: Referral, by: User) -> Assessment:
-    """A new referral starts its child and family assessment the same day."""
-    return assessment_start(referral=referral, by=by, start_date=referral.referral_date)
+    """A new referral starts its child and family assessment the same day, with the contact's
+    concerns as the factors for the worker to confirm."""
+    assessment = assessment_start(referral=referral, by=by, start_date=referral.referral_date)
+    if factors := proposed_factors(referral):
+        Assessment.objects.filter(pk=assessment.pk).update(factors=factors)
+        assessment.factors = factors
+    return assessment
 
 
 def assessment_recompute_due(*, assessment: Assessment) -> None:

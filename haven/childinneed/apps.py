@@ -31,3 +31,6 @@ class ChildInNeedConfig(AppConfig):
         register_provider(work.closure_items)
         register_allocation_follow_up(services.cin_plans_follow_allocation)
         register_profile_part("episodes", selectors.episode_links)
+        from haven.frontdoor.history import OpenPlan, register_open_plan
+
+        register_open_plan(OpenPlan("Child in need plan", CINPlan))

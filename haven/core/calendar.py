@@ -283,6 +283,12 @@ _RULE_DEFINITIONS: dict[str, tuple[str, float, Unit, str]] = {
         "working_days",
         "{n} working day(s) from receipt",
     ),
+    "contact_decision_immediate": (
+        "HAVEN_CONTACT_IMMEDIATE_WD",
+        0,
+        "working_days",
+        "{n} working day(s) from receipt for a child at risk now (0: the same working day)",
+    ),
     "mash_check_red": (
         "HAVEN_MASH_RED_HOURS",
         4,

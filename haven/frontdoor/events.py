@@ -58,6 +58,19 @@ def DECISION_AUTHORISED(p: Params) -> str:
     return f"Decision authorised: {ContactOutcome(p['outcome']).label.lower()}"
 
 
+@event_type("decision_returned", kind=FrontDoorEvent.DECISION)
+def DECISION_RETURNED(p: Params) -> str:
+    return f"Decision returned by the manager: {ContactOutcome(p['outcome']).label.lower()}"
+
+
+@event_type("decision_amended", kind=FrontDoorEvent.DECISION)
+def DECISION_AMENDED(p: Params) -> str:
+    return (
+        f"Decision amended by the manager from {ContactOutcome(p['was']).label.lower()} "
+        f"to {ContactOutcome(p['outcome']).label.lower()}"
+    )
+
+
 @event_type("referral_opened", kind=FrontDoorEvent.REFERRAL)
 def REFERRAL_OPENED(p: Params) -> str:
     return "Referral to children's social care" + (
@@ -67,15 +80,19 @@ def REFERRAL_OPENED(p: Params) -> str:
 
 def contact_received(contact: Contact, *, by: Any) -> None:
     for child in contact.children.all():
-        CONTACT_RECEIVED.record(
-            child.person_id,
-            on=contact.received_at,
-            by=by,
-            detail=contact.summary,
-            source=contact,
-            contact_source=contact.source,
-            concerns=list(contact.concerns),
-        )
+        contact_received_for(contact, child, by=by)
+
+
+def contact_received_for(contact: Contact, child: ContactChild, *, by: Any) -> None:
+    CONTACT_RECEIVED.record(
+        child.person_id,
+        on=contact.received_at,
+        by=by,
+        detail=contact.summary,
+        source=contact,
+        contact_source=contact.source,
+        concerns=list(contact.concerns),
+    )
 
 
 def check_requested(check: MashCheck, *, by: Any) -> None:
@@ -116,6 +133,29 @@ def decision_authorised(decision: ContactChild, *, by: Any) -> None:
         by=by,
         source=decision.contact,
         outcome=decision.outcome,
+    )
+
+
+def decision_returned(decision: ContactChild, *, by: Any) -> None:
+    DECISION_RETURNED.record(
+        decision.person_id,
+        on=decision.returned_at,
+        by=by,
+        detail=decision.return_comment,
+        source=decision.contact,
+        outcome=decision.outcome,
+    )
+
+
+def decision_amended(decision: ContactChild, *, by: Any, was: str) -> None:
+    DECISION_AMENDED.record(
+        decision.person_id,
+        on=decision.amended_at,
+        by=by,
+        detail=decision.amend_reason,
+        source=decision.contact,
+        outcome=decision.outcome,
+        was=was,
     )
 
 

@@ -4,6 +4,7 @@ import datetime
 from typing import Any, cast
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from haven.accounts.models import Team, TeamKind, User
@@ -13,7 +14,9 @@ from haven.frontdoor.models import (
     Concern,
     Consent,
     ConsentBasis,
+    ContactChild,
     ContactOutcome,
+    FeedbackMethod,
     LevelOfNeed,
     Rag,
     ReferralSource,
@@ -105,6 +108,11 @@ class ContactForm(GovukForm):
                 widget=forms.RadioSelect,
                 required=False,
             )
+
+    def keep_unchecked(self) -> None:
+        """Draw what was typed without checking it (finding a child is not saving)."""
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
 
     def new_child_slots(self) -> list[list[Any]]:
         return [
@@ -200,6 +208,94 @@ class DecisionForm(GovukForm):
         empty_label="Choose a team",
         queryset=Team.objects.filter(kind=TeamKind.ASSESSMENT, is_active=True),
         help_text="Only for a referral or strategy discussion",
+    )
+
+
+class GroupDecisionForm(DecisionForm):
+    """One decision for several children on the contact; the children left unticked are the
+    exceptions, decided on their own."""
+
+    children = forms.MultipleChoiceField(
+        label="Which children this decision is for",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick a child to decide for them separately",
+        error_messages={"required": "Choose the children this decision is for"},
+    )
+
+    field_order = ["children", "level_of_need", "outcome", "rationale", "referral_team"]
+
+    def __init__(
+        self, *args: Any, undecided: list[ContactChild] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.undecided = list(undecided or [])
+        field = cast(forms.MultipleChoiceField, self.fields["children"])
+        field.choices = [(str(c.pk), c.person.full_name) for c in self.undecided]
+        field.initial = [str(c.pk) for c in self.undecided]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        wanted = set(cleaned.get("children") or [])
+        cleaned["chosen"] = [c for c in self.undecided if str(c.pk) in wanted]
+        return cleaned
+
+
+class ReturnDecisionForm(GovukForm):
+    comment = forms.CharField(
+        label="Why you are returning the decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The MASH worker sees this and decides again",
+        error_messages={"required": "Enter why the decision is returned"},
+    )
+
+
+class AmendDecisionForm(DecisionForm):
+    reason = forms.CharField(
+        label="Why you are changing the decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are changing the decision"},
+    )
+
+
+class FeedbackSentForm(GovukForm):
+    method = forms.ChoiceField(
+        label="How the feedback was sent",
+        choices=FeedbackMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the feedback was sent"},
+    )
+    sent_to = forms.CharField(
+        label="Sent to",
+        max_length=200,
+        required=False,
+        help_text="The email address, phone number or postal address it went to",
+    )
+
+
+class AddChildForm(GovukForm):
+    given_names = forms.CharField(
+        label="Given names",
+        max_length=100,
+        error_messages={"required": "Enter the child's given names"},
+    )
+    family_name = forms.CharField(
+        label="Family name",
+        max_length=100,
+        error_messages={"required": "Enter the child's family name"},
+    )
+    date_of_birth = GovukDateField(label="Date of birth", required=False, must_be_past=True)
+    sex = forms.ChoiceField(
+        label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect
+    )
+    same_address = forms.BooleanField(
+        label="Lives at the same address as the children on this contact",
+        required=False,
+        initial=True,
+    )
+    link_family = forms.BooleanField(
+        label="Link as their sibling, and as the child of their parents",
+        required=False,
+        initial=True,
     )
 
 

@@ -105,6 +105,15 @@ class ContactOutcome(models.TextChoices):
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion now"
 
 
+class DecisionStatus(models.TextChoices):
+    """Where a child's threshold decision (or a contact, by its children's) stands."""
+
+    RETURNED = "returned", "Returned"
+    UNDECIDED = "undecided", "Undecided"
+    AWAITING = "awaiting", "Awaiting authorisation"
+    AUTHORISED = "authorised", "Authorised"
+
+
 # Outcomes that open a child in need episode.
 REFERRAL_OUTCOMES = frozenset({ContactOutcome.REFERRAL, ContactOutcome.STRATEGY_DISCUSSION})
 
@@ -185,12 +194,41 @@ class ContactChild(models.Model):
         related_name="+",
     )
     authorised_at = models.DateTimeField(null=True, blank=True)
+    # A manager sent the decision back to be made again, saying why (cleared when re-decided;
+    # the chronology keeps each return).
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField("Why the decision was returned", blank=True, default="")
+    # A manager changed the decision when authorising it, saying why.
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amended_at = models.DateTimeField(null=True, blank=True)
+    amend_reason = models.TextField("Why the decision was amended", blank=True, default="")
 
     audit_person_field = "person"
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["contact", "person"], name="contact_child_once"),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | ~Q(return_comment=""),
+                name="returned_decision_says_why",
+            ),
+            models.CheckConstraint(
+                condition=Q(amended_at__isnull=True) | ~Q(amend_reason=""),
+                name="amended_decision_says_why",
+            ),
             models.CheckConstraint(
                 condition=Q(outcome="") | (~Q(rationale="") & Q(decided_at__isnull=False)),
                 name="decision_has_rationale",
@@ -212,6 +250,25 @@ class ContactChild(models.Model):
     @property
     def is_decided(self) -> bool:
         return bool(self.outcome)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.returned_at is not None
+
+    @property
+    def status(self) -> DecisionStatus:
+        if self.returned_at is not None:
+            return DecisionStatus.RETURNED
+        if not self.outcome:
+            return DecisionStatus.UNDECIDED
+        if self.authorised_at is None:
+            return DecisionStatus.AWAITING
+        return DecisionStatus.AUTHORISED
+
+    @property
+    def needs_decision(self) -> bool:
+        """Undecided, or returned to be decided again."""
+        return self.status in (DecisionStatus.UNDECIDED, DecisionStatus.RETURNED)
 
 
 class Agency(models.TextChoices):
@@ -271,6 +328,12 @@ class MashCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_agency_display()} check on contact {self.contact_id}"
+
+    @property
+    def too_slow_for_contact(self) -> bool:
+        """A green check (days) on a contact about a child at risk now will not come back
+        before the decision must be made."""
+        return self.rag == Rag.GREEN and self.contact.urgency == Urgency.IMMEDIATE
 
 
 class PrimaryNeed(models.TextChoices):
@@ -357,8 +420,16 @@ class Referral(VersionedModel):
         return self.closure_date is None
 
 
+class FeedbackMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    SECURE_EMAIL = "secure_email", "Secure email"
+    PHONE = "phone", "Phone"
+    LETTER = "letter", "Letter"
+
+
 class ReferrerFeedback(models.Model):
-    """What the referrer is told about the outcome for each child."""
+    """What the referrer is told about the outcome for each child. Written when the decision is
+    authorised; sent only when someone records how and to whom it went."""
 
     contact_child = models.OneToOneField(
         ContactChild, on_delete=models.CASCADE, related_name="feedback"
@@ -366,6 +437,25 @@ class ReferrerFeedback(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     message = models.TextField()
     sent_to = models.CharField(max_length=200, blank=True)
+    method = models.CharField(
+        "How it was sent", max_length=12, choices=FeedbackMethod.choices, blank=True, default=""
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | (~Q(method="") & ~Q(sent_to="")),
+                name="feedback_sent_has_a_route",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Feedback on {self.contact_child}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None

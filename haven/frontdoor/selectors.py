@@ -4,14 +4,33 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from haven.accounts.models import Team, TeamKind
 from haven.accounts.permissions import Capability, user_can
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record_many
-from haven.frontdoor.models import Contact, ContactChild, MashCheck
+from haven.frontdoor.models import (
+    Contact,
+    ContactChild,
+    DecisionStatus,
+    MashCheck,
+    ReferrerFeedback,
+    Urgency,
+)
 from haven.people import access
 from haven.people.access import restriction_q, user_team_ids, visible_q
 from haven.people.models import Person
@@ -70,8 +89,16 @@ def contact_get_for_user(
             Prefetch(
                 "children",
                 queryset=contact_children_visible(user)
-                .select_related("person", "decided_by", "authorised_by")
-                .order_by("person__date_of_birth"),
+                .select_related(
+                    "person",
+                    "decided_by",
+                    "authorised_by",
+                    "returned_by",
+                    "amended_by",
+                    "feedback",
+                    "feedback__sent_by",
+                )
+                .order_by("person__date_of_birth", "pk"),
             ),
             Prefetch("checks", queryset=MashCheck.objects.order_by("requested_at")),
         )
@@ -113,8 +140,38 @@ def check_get(*, contact: Contact, check_id: int) -> MashCheck:
     raise Http404("No such check on this contact")
 
 
-def mash_inbox(*, user: Any, show: str = "all") -> QuerySet[Contact]:
-    """Open contacts of the user's teams, soonest due first, in a fixed number of queries.
+# The statuses the inbox can be filtered by (a contact in the inbox is never all authorised).
+INBOX_STATUSES = (DecisionStatus.UNDECIDED, DecisionStatus.AWAITING, DecisionStatus.RETURNED)
+
+
+def _status_annotation() -> Case:
+    """A contact's status from its children's: returned if a decision came back, else
+    undecided while a child has none, else awaiting authorisation while one is not authorised."""
+
+    def children(**where: Any) -> Exists:
+        return Exists(ContactChild.objects.filter(contact=OuterRef("pk"), **where))
+
+    return Case(
+        When(children(returned_at__isnull=False), then=Value(DecisionStatus.RETURNED.value)),
+        When(children(outcome=""), then=Value(DecisionStatus.UNDECIDED.value)),
+        When(children(authorised_at__isnull=True), then=Value(DecisionStatus.AWAITING.value)),
+        default=Value(DecisionStatus.AUTHORISED.value),
+        output_field=CharField(),
+    )
+
+
+def _urgency_rank() -> Case:
+    return Case(
+        When(urgency=Urgency.IMMEDIATE, then=Value(0)),
+        When(urgency=Urgency.URGENT, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def mash_inbox(*, user: Any, show: str = "all", status: str = "") -> QuerySet[Contact]:
+    """Open contacts of the user's teams, a child at risk now first, then soonest due, in a
+    fixed number of queries; each with its status (``status`` filters by it).
     Each shows only the children the user may see; a contact about none of them is left out.
     (Team members see their contacts' children by the front-door rule, so only a restriction
     can hide one: the filter below checks just that, the prefetch the whole rule set.)"""
@@ -126,9 +183,13 @@ def mash_inbox(*, user: Any, show: str = "all") -> QuerySet[Contact]:
     unrestricted = ContactChild.objects.filter(
         restriction_q(user, "person__"), contact=OuterRef("pk")
     )
+    contacts = contacts.filter(Exists(unrestricted)).annotate(
+        status=_status_annotation(), urgency_rank=_urgency_rank()
+    )
+    if status in INBOX_STATUSES:
+        contacts = contacts.filter(status=status)
     return (
-        contacts.filter(Exists(unrestricted))
-        .select_related("worker")
+        contacts.select_related("worker")
         .annotate(
             outstanding_checks=Count(
                 "checks", filter=Q(checks__responded_at__isnull=True), distinct=True
@@ -137,8 +198,17 @@ def mash_inbox(*, user: Any, show: str = "all") -> QuerySet[Contact]:
         .prefetch_related(
             Prefetch("children", queryset=contact_children_visible(user).select_related("person"))
         )
-        .order_by("decision_due", "received_at")
+        .order_by("urgency_rank", "decision_due", "received_at", "pk")
     )
+
+
+def feedback_get(*, contact: Contact, feedback_id: int) -> ReferrerFeedback:
+    """Feedback about a child shown on the contact (404 for any other)."""
+    for child in contact.children.all():
+        feedback = getattr(child, "feedback", None)
+        if feedback is not None and feedback.pk == feedback_id:
+            return feedback
+    raise Http404("No such feedback on this contact")
 
 
 def same_contact_merge_clash(keep: Any, duplicate: Any) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,15 +27,17 @@ from haven.frontdoor.models import (
     Contact,
     ContactChild,
     ContactOutcome,
+    FeedbackMethod,
     LevelOfNeed,
     MashCheck,
     Rag,
     Referral,
     ReferrerFeedback,
+    Urgency,
 )
 from haven.people import access
 from haven.people import services as people
-from haven.people.models import Person, PersonKind
+from haven.people.models import Address, Person, PersonKind, Relationship, RelationshipType
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,12 @@ def _check_consent(consent: str, basis: str) -> None:
         raise ValidationError(
             {"consent_basis": "Consent was not given: choose the reason for sharing without it"}
         )
+
+
+def _decision_rule(urgency: str) -> str:
+    """A child at risk now is decided the day the contact arrives (a setting); others by the
+    LA's usual timescale."""
+    return "contact_decision_immediate" if urgency == Urgency.IMMEDIATE else "contact_decision"
 
 
 @transaction.atomic
@@ -122,8 +131,8 @@ def contact_create(
         team=team,
         worker=by if by.role == Role.MASH_PRACTITIONER else None,
         recorded_by=by,
-        decision_due=rule("contact_decision").due_date(received_at),
-        decision_due_rule="contact_decision",
+        decision_due=rule(_decision_rule(urgency)).due_date(received_at),
+        decision_due_rule=_decision_rule(urgency),
         **{f"referrer_{k}": v for k, v in (referrer or {}).items()},
     )
     known = access.visible_ids(by, [c.pk for c in children])
@@ -263,6 +272,11 @@ def decision_record(
         rationale=rationale.strip(),
         decided_by=by,
         decided_at=timezone.now(),
+        # A returned decision, decided again, goes back to the manager (the chronology keeps
+        # the return and its comment).
+        returned_by=None,
+        returned_at=None,
+        return_comment="",
     )
     contact_child.refresh_from_db()
     events.decision_made(contact_child, by=by)
@@ -282,6 +296,129 @@ def decision_record(
 
 
 @transaction.atomic
+def decision_record_group(
+    *,
+    contact: Contact,
+    children: list[ContactChild],
+    by: User,
+    level_of_need: int,
+    outcome: str,
+    rationale: str,
+    referral_team: Team | None = None,
+) -> list[ContactChild]:
+    """One decision for a sibling group: the same level, outcome and rationale for each child
+    chosen (the others, the exceptions, are decided one by one). All or none: a child who
+    cannot take the decision stops the whole group, naming the child."""
+    if not children:
+        raise ValidationError({"children": "Choose the children this decision is for"})
+    if any(c.contact_id != contact.pk for c in children):
+        raise ValidationError({"children": "Choose children on this contact"})
+    decided = []
+    for child in children:
+        try:
+            decided.append(
+                decision_record(
+                    contact_child=child,
+                    by=by,
+                    level_of_need=level_of_need,
+                    outcome=outcome,
+                    rationale=rationale,
+                    referral_team=referral_team,
+                )
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and set(exc.error_dict) <= {"outcome", "referral_team"}:
+                name = child.person.full_name
+                raise type(exc)(
+                    {f: [f"{name}: {m}" for m in ms] for f, ms in exc.message_dict.items()}
+                ) from exc
+            raise
+    return decided
+
+
+@transaction.atomic
+def decision_return(*, contact_child: ContactChild, by: User, comment: str) -> ContactChild:
+    """The manager sends a decision back to be made again, saying why."""
+    service_require(by, Capability.AUTHORISE, field="comment")
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": "Enter why the decision is returned"})
+    contact_child = _locked_decision(contact_child)
+    if contact_child.authorised_at is not None:
+        raise ConflictError({"comment": "This decision is already authorised"})
+    if not contact_child.outcome:
+        raise ValidationError({"comment": "There is no decision to return yet"})
+    if contact_child.returned_at is not None:
+        raise ConflictError({"comment": "This decision has already been returned"})
+    ContactChild.objects.filter(pk=contact_child.pk).update(
+        returned_by=by, returned_at=timezone.now(), return_comment=comment
+    )
+    contact_child.refresh_from_db()
+    events.decision_returned(contact_child, by=by)
+    from haven.accounts.notifications import notify
+
+    notify(
+        recipients=[contact_child.decided_by],
+        by=by,
+        message=f"Your decision on contact {contact_child.contact_id} was returned "
+        f"by {by.display_name}: {comment[:300]}",
+        link=f"/front-door/contacts/{contact_child.contact_id}/",
+    )
+    return contact_child
+
+
+@transaction.atomic
+def decision_amend(
+    *,
+    contact_child: ContactChild,
+    by: User,
+    level_of_need: int,
+    outcome: str,
+    rationale: str,
+    reason: str,
+    referral_team: Team | None = None,
+) -> ContactChild:
+    """The manager changes the decision and authorises it as changed; who and why are kept
+    beside it (and what it was, in the chronology)."""
+    service_require(by, Capability.AUTHORISE, field="reason")
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Enter why you are changing the decision"
+    if not rationale.strip():
+        errors["rationale"] = "Enter the rationale for the decision"
+    if level_of_need not in LevelOfNeed.values:
+        errors["level_of_need"] = "Choose the level of need"
+    if outcome not in ContactOutcome.values:
+        errors["outcome"] = "Choose the outcome"
+    if errors:
+        raise ValidationError(errors)
+    contact_child = _locked_decision(contact_child)
+    if contact_child.authorised_at is not None:
+        raise ConflictError({"reason": "This decision is already authorised"})
+    if not contact_child.outcome:
+        raise ValidationError({"reason": "There is no decision to amend yet: make the decision"})
+    if outcome in REFERRAL_OUTCOMES:
+        _check_can_be_referred(contact_child.person)
+    if outcome in REFERRAL_OUTCOMES and referral_team is None:
+        raise ValidationError({"referral_team": "Choose the team the referral goes to"})
+    was = contact_child.outcome
+    ContactChild.objects.filter(pk=contact_child.pk).update(
+        level_of_need=level_of_need,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        amended_by=by,
+        amended_at=timezone.now(),
+        amend_reason=reason.strip(),
+        returned_by=None,
+        returned_at=None,
+        return_comment="",
+    )
+    contact_child.refresh_from_db()
+    events.decision_amended(contact_child, by=by, was=was)
+    return decision_authorise(contact_child=contact_child, by=by, referral_team=referral_team)
+
+
+@transaction.atomic
 def decision_authorise(
     *, contact_child: ContactChild, by: User, referral_team: Team | None = None
 ) -> ContactChild:
@@ -294,6 +431,10 @@ def decision_authorise(
         )
     if not contact_child.outcome:
         raise ValidationError({"outcome": "There is no decision to authorise yet"})
+    if contact_child.returned_at is not None:
+        raise ConflictError(
+            {"outcome": "This decision was returned: it is authorised once it is made again"}
+        )
     if _decision_needs_authorisation():
         service_require(by, Capability.AUTHORISE, field="outcome")
     if contact_child.outcome in REFERRAL_OUTCOMES and referral_team is None:
@@ -325,6 +466,116 @@ def decision_authorise(
     if not contact.children.filter(authorised_at__isnull=True).exists():
         Contact.objects.filter(pk=contact.pk).update(completed_at=timezone.now())
     return contact_child
+
+
+def _feedback_route_error(method: str, sent_to: str) -> str | None:
+    if method not in FeedbackMethod.values:
+        return "Choose how the feedback was sent"
+    if not sent_to:
+        return (
+            "There is no way to reach the referrer: enter the email address, phone number or "
+            "postal address the feedback went to"
+        )
+    if method in (FeedbackMethod.EMAIL, FeedbackMethod.SECURE_EMAIL):
+        try:
+            validate_email(sent_to)
+        except ValidationError:
+            return "Enter the email address it was sent to, like name@example.org"
+    if method == FeedbackMethod.PHONE and sum(ch.isdigit() for ch in sent_to) < 6:
+        return "Enter the phone number the referrer was told on"
+    if method == FeedbackMethod.LETTER and len(sent_to) < 10:
+        return "Enter the postal address the letter went to"
+    return None
+
+
+@transaction.atomic
+def feedback_record_sent(
+    *, feedback: ReferrerFeedback, by: User, method: str, sent_to: str
+) -> ReferrerFeedback:
+    """Feedback counts as sent only with how it went and to whom: with no route to the
+    referrer there is nothing to claim."""
+    sent_to = " ".join(sent_to.split())
+    error = _feedback_route_error(method, sent_to)
+    if error:
+        field = "method" if method not in FeedbackMethod.values else "sent_to"
+        raise ValidationError({field: error})
+    feedback = ReferrerFeedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.sent_at is not None:
+        raise ConflictError({"sent_to": "This feedback has already been recorded as sent"})
+    ReferrerFeedback.objects.filter(pk=feedback.pk).update(
+        method=method, sent_to=sent_to, sent_at=timezone.now(), sent_by=by
+    )
+    feedback.refresh_from_db()
+    return feedback
+
+
+@transaction.atomic
+def contact_child_add(
+    *,
+    contact: Contact,
+    by: User,
+    details: dict[str, Any],
+    same_address: bool = True,
+    link_family: bool = True,
+) -> ContactChild:
+    """A child the referrer mentions who is not known yet, added to the contact in one step:
+    living at the address of the children already on it, the sibling of each of them, and the
+    child of their parents."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.completed_at is not None:
+        raise ConflictError({"given_names": "This contact is complete: record a new contact"})
+    siblings = [c.person for c in contact.children.select_related("person")]
+    address = None
+    if same_address:
+        current = (
+            Address.objects.filter(person__in=siblings, end_date__isnull=True)
+            .order_by("-start_date", "-id")
+            .first()
+        )
+        if current is None:
+            raise ValidationError(
+                {
+                    "same_address": "No child on this contact has a current address: untick "
+                    "this and add the address on the child's record"
+                }
+            )
+        address = people.AddressData(
+            line_1=current.line_1,
+            line_2=current.line_2,
+            town=current.town,
+            postcode=current.postcode,
+            start_date=current.start_date,
+        )
+    person = people.person_create(by=by, kind=PersonKind.CHILD, details=details, address=address)
+    added = ContactChild.objects.create(contact=contact, person=person)
+    if link_family:
+        for sibling in siblings:
+            people.relationship_add(
+                child=sibling, by=by, relationship_type=RelationshipType.SIBLING, relative=person
+            )
+        parents = (
+            Relationship.objects.filter(
+                relative_of__in=siblings,
+                end_date__isnull=True,
+                relationship_type__in=[RelationshipType.PARENT, RelationshipType.STEP_PARENT],
+            )
+            .select_related("person")
+            .order_by("person_id", "-parental_responsibility")
+        )
+        linked: set[int] = set()
+        for parent in parents:
+            if parent.person_id in linked:
+                continue
+            linked.add(parent.person_id)
+            people.relationship_add(
+                child=person,
+                by=by,
+                relationship_type=parent.relationship_type,
+                relative=parent.person,
+                parental_responsibility=parent.parental_responsibility,
+            )
+    events.contact_received_for(contact, added, by=by)
+    return added
 
 
 def _locked_decision(contact_child: ContactChild) -> ContactChild:
@@ -442,4 +693,3 @@ def referral_correct_date(
     for follow_up in _REFERRAL_FOLLOW_UPS:
         follow_up.redated(referral=referral, by=by)
     return referral
-

@@ -20,14 +20,20 @@ from haven.core.models import AccessAction
 from haven.core.services import access_log_listed, access_log_record
 from haven.frontdoor import selectors, services
 from haven.frontdoor.forms import (
+    AddChildForm,
+    AmendDecisionForm,
     AssignForm,
     AuthoriseDecisionForm,
     CheckRequestForm,
     CheckResponseForm,
     ContactForm,
     DecisionForm,
+    FeedbackSentForm,
+    GroupDecisionForm,
+    ReturnDecisionForm,
 )
-from haven.frontdoor.models import Contact
+from haven.frontdoor.history import contact_history
+from haven.frontdoor.models import Contact, DecisionStatus, MashCheck, ReferrerFeedback
 from haven.people.search import likely_duplicates, person_search
 from haven.ui import parsing
 from haven.ui.actions import Action, Bound, action_form, error_forms, run_action
@@ -71,9 +77,14 @@ def contact_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     teams = _front_door_teams(request)
     show = request.GET.get("show", "all")
-    contacts = Paginator(selectors.mash_inbox(user=request.user, show=show), 50).get_page(
-        request.GET.get("page")
-    )
+    if show not in ("all", "mine", "unassigned"):
+        show = "all"
+    status = request.GET.get("status", "")
+    if status not in selectors.INBOX_STATUSES:
+        status = ""
+    contacts = Paginator(
+        selectors.mash_inbox(user=request.user, show=show, status=status), 50
+    ).get_page(request.GET.get("page"))
     access_log_listed(
         user=request.user,
         person_ids=[c.person_id for contact in contacts for c in contact.children.all()],
@@ -81,17 +92,32 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
         detail="MASH inbox",
     )
     return render(
-        request, "frontdoor/inbox.html", {"page_obj": contacts, "show": show, "teams": teams}
+        request,
+        "frontdoor/inbox.html",
+        {
+            "page_obj": contacts,
+            "show": show,
+            "status": status,
+            "statuses": [(s.value, s.label) for s in selectors.INBOX_STATUSES],
+            "teams": teams,
+        },
     )
 
 
-def _matches(request: AuthenticatedRequest, query: str) -> list[Any]:
+def _chosen_ids(values: list[str]) -> list[int]:
+    """The children ticked so far (ids as posted; anything else is ignored)."""
+    return [int(v) for v in values if v.isdigit() and len(v) <= 12]
+
+
+def _matches(request: AuthenticatedRequest, query: str, chosen: Any = ()) -> list[Any]:
+    """Children matching ``query``, less those already chosen (shown ticked above them)."""
     if len(query.strip()) < 2:
         return []
+    already = {p.pk for p in chosen}
     hits = [
         h
         for h in person_search(user=request.user, query=query, limit=10)
-        if h.person.kind == "child"
+        if h.person.kind == "child" and h.person.pk not in already
     ]
     access_log_record(user=request.user, action=AccessAction.SEARCH, request=request, detail=query)
     access_log_listed(
@@ -111,10 +137,19 @@ def match(request: AuthenticatedRequest) -> HttpResponse:
     query, error = parsing.search_text(
         request.GET.get("find") or request.GET.get("q", ""), label="Find a child"
     )
+    # The children already ticked come too, so a new search keeps them ticked.
+    linked = selectors.children_findable(
+        user=request.user, person_ids=_chosen_ids(request.GET.getlist("child"))
+    )
     return render(
         request,
         "frontdoor/_matches.html",
-        {"hits": _matches(request, query), "query": query, "error": error},
+        {
+            "hits": _matches(request, query, linked),
+            "linked": linked,
+            "query": query,
+            "error": error,
+        },
     )
 
 
@@ -125,14 +160,19 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
     linked = selectors.children_findable(
         user=request.user, person_ids=form.linked_ids() if form.is_bound else []
     )
+    # Find (its button, or Enter in the find box) draws the page again with what was typed and
+    # ticked, and checks nothing: only Save checks and saves the contact.
+    saving = request.method == "POST" and "save" in request.POST
+    if form.is_bound and not saving:
+        form.keep_unchecked()
     query, error = parsing.search_text(
         request.POST.get("find", "") if request.method == "POST" else "", label="Find a child"
     )
-    if error:
+    if error and saving:
         form.add_error(None, error)
-    hits = _matches(request, query) if query else []
+    hits = _matches(request, query, linked) if query else []
     duplicates: list[Any] = []
-    if request.method == "POST" and "save" in request.POST and form.is_valid():
+    if saving and form.is_valid():
         new_children = form.new_children()
         if not form.errors and "confirm_new" not in request.POST:
             for child in new_children:
@@ -185,6 +225,7 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
             "linked": linked,
             "hits": hits,
             "query": query,
+            "error": error,
             "duplicates": duplicates,
         },
     )
@@ -193,11 +234,21 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
 def _actions(request: AuthenticatedRequest, contact: Contact) -> dict[str, Action]:
     """What can be done on a contact page; the target is the check or child acted on."""
     by = request.user
+
+    def request_check(data: dict[str, Any]) -> MashCheck:
+        check = services.mash_check_request(contact=contact, by=by, **data)
+        if check.too_slow_for_contact:
+            messages.warning(request, _slow_check_warning(check))
+        return check
+
+    def return_to(child: Any, data: dict[str, Any]) -> Any:
+        return services.decision_return(contact_child=child, by=by, comment=data["comment"])
+
     return {
         "check-request": Action(
             form=CheckRequestForm,
             prefix="check",
-            do=lambda _, d: services.mash_check_request(contact=contact, by=by, **d),
+            do=lambda _, d: request_check(d),
             success="Check requested",
         ),
         "check-respond": Action(
@@ -221,6 +272,73 @@ def _actions(request: AuthenticatedRequest, contact: Contact) -> dict[str, Actio
             ),
             success=lambda child: f"Decision recorded for {child.person.full_name}",
         ),
+        "decide-group": Action(
+            form=GroupDecisionForm,
+            prefix="group",
+            form_kwargs=lambda _: {
+                "undecided": [c for c in contact.children.all() if c.needs_decision]
+            },
+            do=lambda _, d: services.decision_record_group(
+                contact=contact,
+                children=d["chosen"],
+                by=by,
+                level_of_need=d["level_of_need"],
+                outcome=d["outcome"],
+                rationale=d["rationale"],
+                referral_team=d["referral_team"],
+            ),
+            success="Decision recorded for the children chosen",
+        ),
+        "return": Action(
+            form=ReturnDecisionForm,
+            prefix=lambda child: f"ret{child.pk}",
+            do=return_to,
+            success=lambda child: f"Decision for {child.person.full_name} returned to the worker",
+            needs=(Capability.AUTHORISE,),
+        ),
+        "amend": Action(
+            form=AmendDecisionForm,
+            prefix=lambda child: f"am{child.pk}",
+            form_kwargs=lambda child: {
+                "initial": {
+                    "level_of_need": child.level_of_need,
+                    "outcome": child.outcome,
+                    "rationale": child.rationale,
+                }
+            },
+            do=lambda child, d: services.decision_amend(
+                contact_child=child,
+                by=by,
+                level_of_need=d["level_of_need"],
+                outcome=d["outcome"],
+                rationale=d["rationale"],
+                reason=d["reason"],
+                referral_team=d["referral_team"],
+            ),
+            success=lambda child: f"Decision for {child.person.full_name} amended and authorised",
+            needs=(Capability.AUTHORISE,),
+        ),
+        "feedback-sent": Action(
+            form=FeedbackSentForm,
+            prefix=lambda feedback: f"fb{feedback.pk}",
+            form_kwargs=lambda feedback: {"initial": _feedback_initial(contact)},
+            do=lambda feedback, d: services.feedback_record_sent(
+                feedback=feedback, by=by, method=d["method"], sent_to=d["sent_to"]
+            ),
+            success="Feedback to the referrer recorded as sent",
+        ),
+        "add-child": Action(
+            form=AddChildForm,
+            prefix="add",
+            do=lambda _, d: services.contact_child_add(
+                contact=contact,
+                by=by,
+                details={k: d[k] for k in ("given_names", "family_name", "date_of_birth", "sex")},
+                same_address=d["same_address"],
+                link_family=d["link_family"],
+            ),
+            success="Child added to the contact",
+        ),
         "authorise": Action(
             form=AuthoriseDecisionForm,
             prefix=lambda child: f"a{child.pk}",
@@ -239,26 +357,60 @@ def _actions(request: AuthenticatedRequest, contact: Contact) -> dict[str, Actio
     }
 
 
+def _slow_check_warning(check: MashCheck) -> str:
+    return (
+        f"The {check.get_agency_display().lower()} check is green (due "
+        f"{long_date(check.due_at)}) but the contact is immediate: a child at risk now. "
+        "Ask for it red or amber, or decide without it"
+    )
+
+
+def _feedback_initial(contact: Contact) -> dict[str, str]:
+    if contact.referrer_email:
+        return {"method": "email", "sent_to": contact.referrer_email}
+    if contact.referrer_phone:
+        return {"method": "phone", "sent_to": contact.referrer_phone}
+    return {}
+
+
 def _detail(
     request: AuthenticatedRequest, contact: Contact, bound: Bound | None = None
 ) -> HttpResponse:
     """The contact page, each child and check with its own form (the one posted, if it
     failed, keeps what was typed, with its errors)."""
     actions = _actions(request, contact)
+    history = contact_history(contact)
     for child in contact.children.all():
+        child.history = history.get(child.person_id)  # type: ignore[attr-defined]
         child.decision_form = action_form(actions, "decide", child, bound=bound)  # type: ignore[attr-defined]
         child.authorise_form = action_form(actions, "authorise", child, bound=bound)  # type: ignore[attr-defined]
+        child.return_form = action_form(actions, "return", child, bound=bound)  # type: ignore[attr-defined]
+        child.amend_form = action_form(actions, "amend", child, bound=bound)  # type: ignore[attr-defined]
+        feedback = getattr(child, "feedback", None)
+        if feedback is not None and not feedback.is_sent:
+            feedback.sent_form = action_form(actions, "feedback-sent", feedback, bound=bound)
     for check in contact.checks.all():
         check.response_form = action_form(actions, "check-respond", check, bound=bound)  # type: ignore[attr-defined]
     contact.assign_form = action_form(actions, "assign", bound=bound)  # type: ignore[attr-defined]
+    undecided = [c for c in contact.children.all() if c.needs_decision]
     return render(
         request,
         "frontdoor/contact_detail.html",
         {
             "contact": contact,
             "check_form": action_form(actions, "check-request", bound=bound),
+            "group_form": action_form(actions, "decide-group", bound=bound)
+            if len(undecided) > 1
+            else None,
+            "add_child_form": action_form(actions, "add-child", bound=bound),
+            "slow_checks": [
+                _slow_check_warning(c)
+                for c in contact.checks.all()
+                if c.responded_at is None and c.too_slow_for_contact
+            ],
             "error_forms": error_forms(bound),
             "may_act": selectors.contact_handled_by(request.user, contact),
+            "returned": DecisionStatus.RETURNED,
         },
     )
 
@@ -314,3 +466,40 @@ def authorise(
 @require_POST
 def assign(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
     return _act(request, contact, "assign")
+
+
+@contact_page
+@require_POST
+def decide_group(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
+    return _act(request, contact, "decide-group")
+
+
+@contact_page
+@require_POST
+def return_decision(
+    request: AuthenticatedRequest, contact: Contact, contact_child_id: int
+) -> HttpResponse:
+    child = selectors.contact_child_get(contact=contact, contact_child_id=contact_child_id)
+    return _act(request, contact, "return", child)
+
+
+@contact_page
+@require_POST
+def amend(request: AuthenticatedRequest, contact: Contact, contact_child_id: int) -> HttpResponse:
+    child = selectors.contact_child_get(contact=contact, contact_child_id=contact_child_id)
+    return _act(request, contact, "amend", child)
+
+
+@contact_page
+@require_POST
+def feedback_sent(
+    request: AuthenticatedRequest, contact: Contact, feedback_id: int
+) -> HttpResponse:
+    feedback: ReferrerFeedback = selectors.feedback_get(contact=contact, feedback_id=feedback_id)
+    return _act(request, contact, "feedback-sent", feedback)
+
+
+@contact_page
+@require_POST
+def add_child(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
+    return _act(request, contact, "add-child")

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from haven.accounts.models import User
-from haven.frontdoor.models import Contact, ContactChild, MashCheck
+from haven.frontdoor.models import Contact, ContactChild, DecisionStatus, MashCheck
 from haven.people.access import user_team_ids
 from haven.work.items import Scope, WorkItem
 
@@ -31,13 +31,15 @@ def front_door_items(user: User, scope: Scope) -> list[WorkItem]:
         people = tuple((c.person_id, c.person.full_name) for c in contact.children.all())
         url = reverse("frontdoor:contact_detail", args=[contact.pk])
         owner = contact.worker.display_name if contact.worker else ""
-        undecided = [c for c in contact.children.all() if not c.outcome]
-        awaiting = [c for c in contact.children.all() if c.outcome and not c.authorised_at]
+        # A returned decision is the worker's to make again, not the manager's to authorise.
+        undecided = [c for c in contact.children.all() if c.needs_decision]
+        awaiting = [c for c in contact.children.all() if c.status == DecisionStatus.AWAITING]
         if undecided:
+            returned = any(c.is_returned for c in undecided)
             items.append(
                 WorkItem(
                     "Contact decision",
-                    f"Decide contact {contact.pk}",
+                    f"{'Decide again (returned)' if returned else 'Decide'} contact {contact.pk}",
                     contact.decision_due,
                     url,
                     people,

@@ -26,6 +26,10 @@ class ProtectionConfig(AppConfig):
         register_person_owned(models.CoreGroup)
         register_person_owned(models.Visit)
 
+        from haven.frontdoor.history import OpenPlan, register_open_plan
+
+        register_open_plan(OpenPlan("Child protection plan", models.ChildProtectionPlan))
+
         from haven.ui.pages import register_tab
 
         register_tab(

@@ -356,6 +356,11 @@ def decisions(g: Generator) -> None:
                 message=f"Thank you for your contact of {long_date(local_day)}. "
                 f"Outcome for {g.child_name[person]}: {outcome_label[outcome]}.",
                 sent_to=row["referrer_email"] or row["referrer_phone"],
+                # Sent the day it was authorised, where there was a way to reach the referrer.
+                method="email"
+                if row["referrer_email"]
+                else ("phone" if row["referrer_phone"] else ""),
+                sent_at=auth_at if (row["referrer_email"] or row["referrer_phone"]) else None,
             )
         contacts.add(
             created_at=received,
