@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from haven.accounts.models import Membership, Team, User
+from haven.synthetic.staff import DEMO_PASSWORD, TEAMS, USERS
+
 # Playwright's sync API runs an event loop in the test thread; the test's own database set-up
 # is still ordinary synchronous code, so Django's async guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -67,3 +70,44 @@ def assert_accessible(page: Any) -> None:
         if v["impact"] in {"serious", "critical"}
     ]
     assert not serious, f"{page.url}: " + "; ".join(serious)
+
+
+@pytest.fixture
+def demo_staff(db):
+    """The README's logins, with their teams, made from the demo county's own table."""
+    teams = {
+        name: Team.objects.create(name=name, kind=kind, area=area) for name, kind, area in TEAMS
+    }
+    users = {}
+    for username, first, last, role, team_names, title in USERS:
+        user = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            role=role,
+            job_title=title,
+        )
+        for name in team_names:
+            Membership.objects.create(user=user, team=teams[name])
+        users[username] = user
+    return teams, users
+
+
+def sign_in(browser, live_server, username: str):
+    """Sign in with a README login (the demo password); the page, its context and the
+    Content-Security-Policy violations Chromium reports."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return context, page, violations

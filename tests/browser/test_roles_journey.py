@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import record_contact
-from haven.accounts.models import Membership, Team, User
+from haven.accounts.models import Team
 from haven.assessments.services import assessment_allocate
 from haven.frontdoor.services import contact_assign, decision_record, referral_create
 from haven.people import services as people
 from haven.people.models import PersonKind
-from haven.synthetic.staff import DEMO_PASSWORD, TEAMS, USERS
-from tests.browser.conftest import assert_accessible
+from haven.synthetic.staff import USERS
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,28 +43,6 @@ EXPECTED = {
     "auditor": ("Audit", ["Search", "Audit", "Performance", "Annex A", "Returns", "Alerts"]),
     "admin": ("Users", ["Users and teams", "Alerts"]),
 }
-
-
-@pytest.fixture
-def demo_staff(db):
-    """The README's logins, with their teams, made from the demo county's own table."""
-    teams = {
-        name: Team.objects.create(name=name, kind=kind, area=area) for name, kind, area in TEAMS
-    }
-    users = {}
-    for username, first, last, role, team_names, title in USERS:
-        user = User.objects.create_user(
-            username=username,
-            password=DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-            role=role,
-            job_title=title,
-        )
-        for name in team_names:
-            Membership.objects.create(user=user, team=teams[name])
-        users[username] = user
-    return teams, users
 
 
 @pytest.fixture
@@ -120,21 +98,6 @@ def header_links(page, counts: bool = False) -> list[str]:
     return texts if counts else [re.sub(r"^Alerts \(\d+\)$", "Alerts", t) for t in texts]
 
 
-def sign_in(browser, live_server, username: str):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return context, page, violations
 
 
 def test_every_readme_login_lands_on_its_work_with_its_links(browser, live_server, live_work):
