@@ -18,3 +18,8 @@ class ChildInNeedConfig(AppConfig):
         register_person_owned(
             CINPlan, on_clash=refuse_if_both_open(CINPlan, "an open child in need plan")
         )
+
+        from haven.childinneed.status import cin_plan_status
+        from haven.people.selectors import register_record_status
+
+        register_record_status(cin_plan_status)

@@ -26,6 +26,10 @@ class ProtectionConfig(AppConfig):
         register_person_owned(models.CoreGroup)
         register_person_owned(models.Visit)
 
+        from haven.people.selectors import register_record_status
+
+        register_record_status(selectors.cp_plan_status)
+
         from haven.ui.pages import register_tab
 
         register_tab(

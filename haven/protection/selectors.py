@@ -102,3 +102,21 @@ def cp_plans_merge_clash(keep: Any, duplicate: Any) -> list[str]:
                 f"from {long_date(plan.start_date)}): end or correct one before merging"
             )
     return clashes
+
+
+def cp_plan_status(person: Any) -> list[str]:
+    """The child's open child protection plan, for the printed record (one query)."""
+    plan = (
+        ChildProtectionPlan.objects.filter(person=person, end_date__isnull=True)
+        .select_related("lead_practitioner")
+        .first()
+    )
+    if plan is None:
+        return []
+    line = (
+        f"Subject to a child protection plan since {long_date(plan.start_date)} "
+        f"(category: {plan.get_latest_category_display().lower()})"
+    )
+    if plan.lead_practitioner is not None:
+        line += f", lead practitioner {plan.lead_practitioner.display_name}"
+    return [line]

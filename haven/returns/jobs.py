@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from haven.jobs.models import Job
 from haven.jobs.registry import JobKind, register_kind
 from haven.jobs.services import Progress, job_file_path, job_file_write, job_files_delete
@@ -110,18 +112,28 @@ def validate_run(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any]:
-    """Only the children the viewer may open are named; the others are counted."""
+    """Every issue is listed (the census holds no names, and whoever may check it may download
+    it); a child's record is linked only if the viewer may open it, else the issue gives the
+    child's Haven ID, for someone who can open it to fix."""
     ids = {row["person_id"] for g in result.get("groups", []) for row in g["rows"]}
     ids |= {c["person_id"] for c in result.get("record_checks", [])}
     visible = visible_ids(user, {i for i in ids if i is not None})
     groups = []
     for group in result.get("groups", []):
-        shown = [r for r in group["rows"] if r["person_id"] is None and not r["child_id"]]
-        shown += [r for r in group["rows"] if r["person_id"] in visible]
-        groups.append({**group, "shown": shown, "hidden": len(group["rows"]) - len(shown)})
+        rows = [{**r, "can_open": r["person_id"] in visible} for r in group["rows"]]
+        groups.append({**group, "shown": rows, "hidden": 0})
     return {
         "groups": groups,
-        "record_checks": [c for c in result.get("record_checks", []) if c["person_id"] in visible],
+        "record_checks": [
+            {
+                **c,
+                "href": reverse("people:person_detail", args=[c["person_id"]])
+                if c["person_id"] in visible
+                else "",
+            }
+            for c in result.get("record_checks", [])
+        ],
+        "records_you_cannot_open": len({i for i in ids if i is not None} - visible),
     }
 
 
