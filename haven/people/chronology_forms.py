@@ -27,7 +27,7 @@ class ChronologyFilterForm(GovukForm):
 class AccessLogFilterForm(GovukForm):
     """Who and when, on a child's access log (a GET form: the filter is in the link)."""
 
-    user = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    user = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
     date_from = GovukDateField(label="From", required=False, historic=True)
     date_to = GovukDateField(label="To", required=False, historic=True)
 
