@@ -33,6 +33,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from haven.accounts.models import Role, Team, User
 from haven.core.dates import long_date
 from haven.core.models import AccessAction, AccessLog, AuditChange
+from haven.people.access import visible_ids
 
 # Columns that say nothing a reader needs: bookkeeping, and what triggers fill in.
 _QUIET_COLUMNS = frozenset(
@@ -178,10 +179,12 @@ def _noun(model: type[models.Model] | None, table: str) -> str:
 
 @dataclass
 class _Names:
-    """Users and teams named in a batch of changes, read once for the batch."""
+    """Users and teams named in a batch of changes, and which of the people the changes point
+    to the reader may open, read once for the batch."""
 
     users: dict[int, User]
     teams: dict[int, Team]
+    people: set[int] = field(default_factory=set)
 
 
 def _related_model(f: models.Field[Any, Any]) -> Any:
@@ -208,7 +211,9 @@ def _value_words(f: models.Field[Any, Any] | None, value: Any, names: _Names) ->
             team = names.teams.get(pk)
             return team.name if team else f"team {pk}"
         if related._meta.label == "people.Person":
-            return f"Haven ID {pk}"
+            # Another record is named only to someone who may open it (a relative may be
+            # restricted, or held by another team).
+            return f"Haven ID {pk}" if pk in names.people else "a record you cannot open"
         return f"{_lower_first(str(related._meta.verbose_name))} {pk}"
     if f.choices:
         labels = {str(k): str(v) for k, v in f.flatchoices}
@@ -236,9 +241,10 @@ def _changed_columns(change: AuditChange) -> list[str]:
     return [c for c in (columns or []) if c not in _QUIET_COLUMNS]
 
 
-def _names_for(changes: Sequence[AuditChange]) -> _Names:
+def _names_for(changes: Sequence[AuditChange], reader: Any) -> _Names:
     user_ids: set[int] = set()
     team_ids: set[int] = set()
+    person_ids: set[int] = set()
     for change in changes:
         if change.actor_id:
             user_ids.add(change.actor_id)
@@ -260,7 +266,13 @@ def _names_for(changes: Sequence[AuditChange]) -> _Names:
                     user_ids.add(pk)
                 elif related is Team:
                     team_ids.add(pk)
-    return _Names(users=User.objects.in_bulk(user_ids), teams=Team.objects.in_bulk(team_ids))
+                elif related._meta.label == "people.Person":
+                    person_ids.add(pk)
+    return _Names(
+        users=User.objects.in_bulk(user_ids),
+        teams=Team.objects.in_bulk(team_ids),
+        people=visible_ids(reader, person_ids),
+    )
 
 
 def describe_change(change: AuditChange, names: _Names) -> tuple[str, list[str]]:
@@ -314,8 +326,9 @@ def is_worth_reading(change: AuditChange) -> bool:
     return bool(_changed_columns(change))
 
 
-def change_entries(changes: Sequence[AuditChange]) -> list[Entry]:
-    names = _names_for(changes)
+def change_entries(changes: Sequence[AuditChange], *, reader: Any) -> list[Entry]:
+    """The changes in words for ``reader`` (who may not open every record they point to)."""
+    names = _names_for(changes, reader)
     out = []
     for change in changes:
         actor = names.users.get(change.actor_id) if change.actor_id else None
@@ -377,14 +390,16 @@ def timeline_keys(person_ids: Sequence[int], chosen: LogFilter) -> QuerySet[Any]
     )
 
 
-def timeline_entries(keys: Iterable[tuple[str, int, datetime.datetime]]) -> list[Entry]:
+def timeline_entries(
+    keys: Iterable[tuple[str, int, datetime.datetime]], *, reader: Any
+) -> list[Entry]:
     """The entries for a page of ``timeline_keys``, in the same order (a few queries)."""
     keys = list(keys)
     access_rows = AccessLog.objects.in_bulk([pk for kind, pk, _ in keys if kind == "a"])
     change_rows = AuditChange.objects.in_bulk([pk for kind, pk, _ in keys if kind == "c"])
     users = User.objects.in_bulk({r.user_id for r in access_rows.values() if r.user_id})
     changes = [change_rows[pk] for kind, pk, _ in keys if kind == "c"]
-    worded = dict(zip([c.pk for c in changes], change_entries(changes), strict=True))
+    worded = dict(zip([c.pk for c in changes], change_entries(changes, reader=reader), strict=True))
     out = []
     for kind, pk, _ in keys:
         if kind == "a":
@@ -409,10 +424,20 @@ def people_in_log(person_ids: Sequence[int]) -> list[tuple[int, str]]:
     return [(u.pk, f"{u.display_name} ({role_words(u.role)})") for u in users]
 
 
-CSV_HEADER = ["When (London time)", "Who", "Role", "What", "Details", "IP address", "Emergency access reason"]
+CSV_HEADER = [
+    "When (London time)",
+    "Who",
+    "Role",
+    "What",
+    "Details",
+    "IP address",
+    "Emergency access reason",
+]
 
 
-def csv_rows(person_ids: Sequence[int], chosen: LogFilter, *, chunk: int = 500) -> Iterator[list[str]]:
+def csv_rows(
+    person_ids: Sequence[int], chosen: LogFilter, *, reader: Any, chunk: int = 500
+) -> Iterator[list[str]]:
     """Every entry for information governance, a chunk of rows at a time."""
     yield CSV_HEADER
     keys = timeline_keys(person_ids, chosen)
@@ -421,7 +446,7 @@ def csv_rows(person_ids: Sequence[int], chosen: LogFilter, *, chunk: int = 500) 
         batch = list(keys[start : start + chunk])
         if not batch:
             return
-        for entry in timeline_entries(batch):
+        for entry in timeline_entries(batch, reader=reader):
             yield [
                 timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
                 entry.who,

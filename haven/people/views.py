@@ -37,7 +37,6 @@ from haven.ui.actions import Action, Bound, action_form, run_action
 from haven.ui.forms import apply_errors, bound_form
 from haven.ui.pages import person_page, render_person_page
 
-
 # Results per page, and the most a search returns (past that, the box needs more to go on).
 SEARCH_PAGE_SIZE = 25
 SEARCH_MOST = 200
@@ -356,10 +355,8 @@ def access_log(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     """Who has opened, printed, listed or changed the record, in words, newest first."""
     ids = selectors.record_ids(person)
     form, chosen = _access_log_filter(request, ids)
-    page = Paginator(access_words.timeline_keys(ids, chosen), 50).get_page(
-        request.GET.get("page")
-    )
-    entries = access_words.timeline_entries(page.object_list)
+    page = Paginator(access_words.timeline_keys(ids, chosen), 50).get_page(request.GET.get("page"))
+    entries = access_words.timeline_entries(page.object_list, reader=request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render_person_page(
@@ -380,9 +377,12 @@ def access_log_csv(request: AuthenticatedRequest, person: Person) -> HttpRespons
     ids = selectors.record_ids(person)
     form, chosen = _access_log_filter(request, ids)
     if form.is_bound and not form.is_valid():
-        return redirect(f"{reverse('people:access_log', args=[person.pk])}?{request.GET.urlencode()}")
+        return redirect(
+            f"{reverse('people:access_log', args=[person.pk])}?{request.GET.urlencode()}"
+        )
     response = StreamingHttpResponse(
-        csv_safe.lines(access_words.csv_rows(ids, chosen)), content_type="text/csv; charset=utf-8"
+        csv_safe.lines(access_words.csv_rows(ids, chosen, reader=request.user)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="access-log-{person.pk}.csv"'
     return response

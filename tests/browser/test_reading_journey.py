@@ -70,7 +70,9 @@ def test_a_worker_prints_a_record_and_an_auditor_reads_who_did_what(
     assert "Tom Hughes (team manager) viewed the record" in log
     assert "people_person" not in log and not re.search(r"\d{4}-\d{2}-\d{2}T", log)
     assert_accessible(audit)
-    audit.get_by_role("combobox", name=re.compile("^Who")).select_option(label="Sam Okafor (practitioner)")
+    audit.get_by_role("combobox", name=re.compile("^Who")).select_option(
+        label="Sam Okafor (practitioner)"
+    )
     audit.get_by_role("button", name="Apply filters").click()
     log = audit.get_by_test_id("access-log").inner_text()
     assert "Sam Okafor" in log and "Tom Hughes" not in log

@@ -113,9 +113,7 @@ def test_the_log_filters_by_person_and_by_date(child, as_worker, as_manager, as_
     assert "Tom Hughes" not in only_worker.split("Apply filters")[-1]
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
-    before = (
-        f"?date_to_day={yesterday.day}&date_to_month={yesterday.month}&date_to_year={yesterday.year}"
-    )
+    before = f"?date_to_day={yesterday.day}&date_to_month={yesterday.month}&date_to_year={yesterday.year}"
     assert "Nothing matches these filters" in log_page(as_auditor, child, before)
     since = f"?date_from_day={today.day}&date_from_month={today.month}&date_from_year={today.year}"
     assert "Sam Okafor (practitioner) viewed" in text_of(log_page(as_auditor, child, since))
@@ -169,7 +167,9 @@ def test_the_printed_record_has_no_edit_links_and_is_marked(child, as_manager):
     assert "Winchester assessment" in page  # allocated to
 
 
-def test_the_printed_record_shows_an_open_plan_and_the_key_events(child, manager, as_manager, teams):
+def test_the_printed_record_shows_an_open_plan_and_the_key_events(
+    child, manager, as_manager, teams
+):
     from haven.childinneed.services import cin_plan_start
     from haven.frontdoor.services import referral_create
 
