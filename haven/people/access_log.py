@@ -136,7 +136,11 @@ def describe_access(row: AccessLog) -> str:
     if action == AccessAction.LISTED:
         if detail.startswith("search: "):
             return f"was shown the record in a list (search results for \u201c{detail[8:]}\u201d)"
-        return f"was shown the record in a list ({detail})" if detail else ACTION_WORDS[action]
+        return (
+            f"was shown the record in a list ({detail})"
+            if detail
+            else "was shown the record in a list"
+        )
     if action == AccessAction.SEARCH:
         return f"searched for \u201c{detail}\u201d"
     if action in (AccessAction.EXPORT, AccessAction.LINKED, AccessAction.REFUSED) and detail:
@@ -168,7 +172,7 @@ def _models_by_table() -> dict[str, type[models.Model]]:
 
 
 def _fields_by_column(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
-    return {f.column: f for f in model._meta.concrete_fields}
+    return {str(f.column): f for f in model._meta.concrete_fields}
 
 
 def _noun(model: type[models.Model] | None, table: str) -> str:
@@ -411,7 +415,7 @@ def timeline_entries(
 
 def people_in_log(person_ids: Sequence[int]) -> list[tuple[int, str]]:
     """(user id, "Name (role)") of everyone who opened or changed the record, for the filter."""
-    ids = set(
+    ids: set[Any] = set(
         AccessLog.objects.filter(person_id__in=person_ids, user__isnull=False).values_list(
             "user_id", flat=True
         )

@@ -269,7 +269,7 @@ def namesakes_told_apart(*, person_ids: list[int], visible: set[int]) -> dict[in
         .select_related("person")
         .order_by("relative_of_id", "-parental_responsibility", "id")
     )
-    order = {t: i for i, t in enumerate(_CARER_TYPES)}
+    order: dict[str, int] = {str(t): i for i, t in enumerate(_CARER_TYPES)}
     for r in carers:
         current = out[r.relative_of_id].carer
         if current is None or (

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -371,7 +371,7 @@ def access_log(request: AuthenticatedRequest, person: Person) -> HttpResponse:
 
 
 @person_page(Capability.SEE_ACCESS_LOG, action=AccessAction.EXPORT, detail="access log (CSV)")
-def access_log_csv(request: AuthenticatedRequest, person: Person) -> HttpResponseBase:
+def access_log_csv(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     """The same log as a spreadsheet for information governance; the download is itself in
     the access log (as an export, by ``person_page``)."""
     ids = selectors.record_ids(person)
@@ -380,7 +380,8 @@ def access_log_csv(request: AuthenticatedRequest, person: Person) -> HttpRespons
         return redirect(
             f"{reverse('people:access_log', args=[person.pk])}?{request.GET.urlencode()}"
         )
-    response = StreamingHttpResponse(
+    # Streamed (a log can be long); person_page is typed for HttpResponse, hence Any.
+    response: Any = StreamingHttpResponse(
         csv_safe.lines(access_words.csv_rows(ids, chosen, reader=request.user)),
         content_type="text/csv; charset=utf-8",
     )
