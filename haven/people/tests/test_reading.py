@@ -259,3 +259,43 @@ def test_a_two_letter_prefix_uses_the_trigram_index(worker):
     assert "Index Cond: (search_name ~~ 'jo%'::text)" in plan, plan
     assert "Index Cond: (search_name ~~ '% jo%'::text)" in plan, plan
     assert "Seq Scan on people_personname" not in plan, plan
+
+
+def test_a_form_posted_to_a_contact_is_not_logged_as_a_view_of_its_children(child, manager, teams):
+    from django.test import RequestFactory
+
+    from conftest import record_contact
+    from haven.frontdoor.selectors import contact_get_for_user
+
+    contact = record_contact(manager, teams["front_door"], [child])
+    views = AccessLog.objects.filter(person_id=child.pk, user=manager, action="view")
+    posted = RequestFactory().post(f"/front-door/contacts/{contact.pk}/")
+    posted.user = manager
+    contact_get_for_user(user=manager, contact_id=contact.pk, request=posted)
+    assert views.count() == 0
+    opened = RequestFactory().get(f"/front-door/contacts/{contact.pk}/")
+    opened.user = manager
+    contact_get_for_user(user=manager, contact_id=contact.pk, request=opened)
+    assert views.count() == 1
+
+
+def test_the_access_log_page_runs_no_more_queries_however_long_the_log(
+    child, as_auditor, worker, manager
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert as_auditor.get(f"/people/{child.pk}/access-log/").status_code == 200
+        return len(queries)
+
+    # The short log names a team and a person (the allocation made with the record): the most
+    # look-ups a page of the log makes, one query each, whatever the page holds.
+    edit(client_for(worker), child, religion="Faith")
+    short = count()
+    access_log_record_many(user=worker, action=AccessAction.VIEW, person_ids=[child.pk] * 40)
+    access_log_record_many(user=manager, action=AccessAction.PRINT, person_ids=[child.pk] * 40)
+    for n in range(5):
+        edit(client_for(worker), child, religion=f"Faith {n}")
+    assert count() <= short
