@@ -42,6 +42,10 @@ _QUIET_COLUMNS = frozenset(
 # Tables whose rows repeat what another row already says (the primary name row is kept in step
 # with the person by a trigger; a chronology entry is born from the change it describes).
 _QUIET_TABLES = frozenset({"chronology_chronologyevent"})
+# The primary name row is a copy of the person's name, kept in step by a trigger: its insert
+# and its updates repeat the person's own row. Another name (known as, previous) is added, and
+# reads as such; no page changes one afterwards.
+_NAMES_TABLE = "people_personname"
 
 ACTION_WORDS = {
     AccessAction.VIEW: "viewed the record",
@@ -90,7 +94,7 @@ def role_words(code: str) -> str:
         label = str(Role(code).label)
     except ValueError:
         return code
-    return _lower_first(label)
+    return _lower_first(label.split(" (")[0])
 
 
 def _lower_first(text: str) -> str:
@@ -294,12 +298,24 @@ def describe_change(change: AuditChange, names: _Names) -> tuple[str, list[str]]
     def words(column: str, values: dict[str, Any] | None) -> str:
         return _value_words(fields.get(column), (values or {}).get(column), names)
 
+    def about_this_record(column: str, values: dict[str, Any] | None) -> bool:
+        """The column that says whose record the row is on: this one, so not worth a line."""
+        f = fields.get(column)
+        value = (values or {}).get(column)
+        related = _related_model(f) if f is not None else None
+        return (
+            related is not None
+            and related._meta.label == "people.Person"
+            and str(value) == str(change.person_id)
+        )
+
     if change.operation == "INSERT":
         what = "created the record" if is_person else f"added {_article(noun)} {noun}"
         details = [
             f"{label(c)}: {words(c, change.new_values)}"
             for c in columns
             if (change.new_values or {}).get(c) not in (None, "", False, [])
+            and not about_this_record(c, change.new_values)
         ]
         return what, details
     if change.operation == "DELETE":
@@ -307,6 +323,7 @@ def describe_change(change: AuditChange, names: _Names) -> tuple[str, list[str]]
             f"{label(c)}: {words(c, change.old_values)}"
             for c in columns
             if (change.old_values or {}).get(c) not in (None, "", False, [])
+            and not about_this_record(c, change.old_values)
         ]
     subject = "" if is_person else f" of the {noun}"
 
@@ -382,6 +399,8 @@ def timeline_keys(person_ids: Sequence[int], chosen: LogFilter) -> QuerySet[Any]
     changes = _filtered(
         AuditChange.objects.filter(person_id__in=person_ids)
         .exclude(table_name__in=_QUIET_TABLES)
+        .exclude(table_name=_NAMES_TABLE, operation="INSERT", new_values__name_type="primary")
+        .exclude(table_name=_NAMES_TABLE, operation="UPDATE")
         .exclude(operation="UPDATE", changed_fields__contained_by=sorted(_QUIET_COLUMNS)),
         "actor_id",
         chosen,

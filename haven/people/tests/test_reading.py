@@ -299,3 +299,25 @@ def test_the_access_log_page_runs_no_more_queries_however_long_the_log(
     for n in range(5):
         edit(client_for(worker), child, religion=f"Faith {n}")
     assert count() <= short
+
+
+def test_the_log_reads_its_own_viewer_and_leaves_out_what_only_copies_the_record(
+    child, as_worker, as_auditor
+):
+    as_worker.post(
+        f"/people/{child.pk}/names/new/",
+        {"name_type": "known_as", "given_names": "Jonno", "family_name": ""},
+    )
+    as_auditor.get(f"/people/{child.pk}/")
+    page = text_of(log_page(as_auditor, child))
+    assert "Ada Auditor (auditor) viewed the record" in page
+    # The known-as name is an addition; the primary name row (a copy of the record's own name,
+    # kept by a trigger) is not.
+    assert page.count("added a person name") == 1 and "given names: Jonno" in page
+    assert f"Haven ID {child.pk}" not in page.split("Apply filters")[-1]
+
+
+def test_two_letters_of_each_name_find_the_child(child, as_worker, make_child):
+    make_child(given_names="Amira", family_name="Osei")
+    page = text_of(as_worker.get("/people/search/?q=jo+sm").content.decode())
+    assert "John Smith" in page and "Amira Osei" not in page
