@@ -24,6 +24,8 @@ IMPORT = "returns.cin_import"
 UPLOAD = "upload.xml"
 # Haven's own record checks are worked out for at most this many flagged children.
 RECORD_CHECKS_SHOWN = 200
+# The issues listed under each rule on the job's page (the count says how many there are).
+ISSUES_SHOWN_PER_RULE = 100
 
 
 class UploadExpired(Exception):
@@ -120,8 +122,18 @@ def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, A
     visible = visible_ids(user, {i for i in ids if i is not None})
     groups = []
     for group in result.get("groups", []):
-        rows = [{**r, "can_open": r["person_id"] in visible} for r in group["rows"]]
-        groups.append({**group, "shown": rows, "hidden": 0})
+        # A rule that flags thousands of children would make a page too long to read or
+        # draw: the first rows of each rule, and how many more.
+        rows = [
+            {
+                **r,
+                "href": reverse("people:person_detail", args=[r["person_id"]])
+                if r["person_id"] in visible
+                else "",
+            }
+            for r in group["rows"][:ISSUES_SHOWN_PER_RULE]
+        ]
+        groups.append({**group, "shown": rows, "more": max(0, len(group["rows"]) - len(rows))})
     return {
         "groups": groups,
         "record_checks": [

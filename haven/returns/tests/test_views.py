@@ -132,3 +132,24 @@ def test_an_analyst_sees_every_issue_by_haven_id_without_links(
     page = client_for(analyst).get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert f"Haven ID {child.pk}<" in page and "8770Q: Add the UPN" in page
     assert reverse("people:person_detail", args=[child.pk]) not in page
+
+
+def test_a_rule_flagging_many_children_lists_the_first_hundred_and_counts_the_rest(
+    manager: Any, child: Any
+) -> None:
+    row = {"table": "ChildIdentifiers", "fields": "UPN", "value": ""}
+    rows = [{**row, "child_id": f"H{i:08d}", "person_id": child.pk} for i in range(150)]
+    result = {
+        "year": 2025, "label": "2024 to 2025", "children": 150, "episodes": 150,
+        "export_seconds": 0.1, "ruleset": "cin2024_25", "validate_seconds": 1.0,
+        "errors": 0, "queries": 150, "crashed_rules": [], "record_checks": [],
+        "groups": [{"code": "8770Q", "kind": "QUERY", "message": "UPN missing", "rows": rows}],
+    }
+    job = job_enqueue(kind=returns_jobs.VALIDATE, started_by=manager, title="Check",
+                      params={"year": 2025})
+    assert job.task is not None
+    job.task.set_successful(result)
+    page = client_for(manager).get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "8770Q: UPN missing (150)" in page
+    assert "H00000099<" in page and "H00000100<" not in page
+    assert "And 50 more under rule 8770Q" in page
