@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from haven.chronology.models import ChronologyEvent
-from haven.core.models import AccessAction, AccessLog, AuditChange
+from haven.core.models import AccessAction
 from haven.core.services import access_log_record
 from haven.people import access
 from haven.people.models import Address, Allocation, Person, Relationship, RelationshipType
@@ -179,29 +179,6 @@ def record_ids(person: Person) -> list[int]:
         )
         ids.extend(frontier)
     return ids
-
-
-def access_log_for_person(*, person: Person) -> QuerySet[AccessLog]:
-    """Who has seen this record (including records since merged into it)."""
-    return (
-        AccessLog.objects.filter(person_id__in=record_ids(person))
-        .select_related("user")
-        .order_by("-at")
-    )
-
-
-def changes_for_person(*, person: Person, limit: int) -> list[AuditChange]:
-    """The newest changes to the record (and records merged into it), each with ``actor_name``."""
-    from haven.accounts.models import User
-
-    changes = list(
-        AuditChange.objects.filter(person_id__in=record_ids(person)).order_by("-at", "-id")[:limit]
-    )
-    actors = User.objects.in_bulk({c.actor_id for c in changes if c.actor_id})
-    for change in changes:
-        actor = actors.get(change.actor_id) if change.actor_id else None
-        change.actor_name = actor.display_name if actor else (change.actor_label or "System")  # type: ignore[attr-defined]
-    return changes
 
 
 def person_findable(*, user: Any, person_id: int) -> Person | None:
