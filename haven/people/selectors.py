@@ -228,7 +228,11 @@ class Namesake:
     carer: Relationship | None = None
 
 
-def namesakes_told_apart(*, person_ids: list[int], visible: set[int]) -> dict[int, Namesake]:
+def namesakes_told_apart(
+    *, user: Any, person_ids: list[int], visible: set[int]
+) -> dict[int, Namesake]:
+    """``visible``: which of ``person_ids`` the user may open (a parent or carer is named only
+    for those, and never a restricted parent the user is not named on)."""
     out = {pid: Namesake() for pid in person_ids}
     addresses = Address.objects.filter(person_id__in=person_ids, end_date__isnull=True).order_by(
         "person_id", "-start_date", "-id"
@@ -239,6 +243,7 @@ def namesakes_told_apart(*, person_ids: list[int], visible: set[int]) -> dict[in
     shown = [pid for pid in person_ids if pid in visible]
     carers = (
         Relationship.objects.filter(
+            access.restriction_q(user, "person__"),
             relative_of_id__in=shown,
             relationship_type__in=_CARER_TYPES,
             person__merged_into__isnull=True,

@@ -53,7 +53,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         access_log_record(user=user, action=AccessAction.SEARCH, request=request, detail=query)
         access_log_listed(user=user, person_ids=shown, request=request, detail=f"search: {query}")
     visible = access.visible_ids(user, shown)
-    told_apart = selectors.namesakes_told_apart(person_ids=shown, visible=visible)
+    told_apart = selectors.namesakes_told_apart(user=user, person_ids=shown, visible=visible)
     rows = [(hit, told_apart[hit.person.pk]) for hit in page.object_list]
     return render(
         request,

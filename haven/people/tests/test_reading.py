@@ -321,3 +321,26 @@ def test_two_letters_of_each_name_find_the_child(child, as_worker, make_child):
     make_child(given_names="Amira", family_name="Osei")
     page = text_of(as_worker.get("/people/search/?q=jo+sm").content.decode())
     assert "John Smith" in page and "Amira Osei" not in page
+
+
+def test_a_restricted_parent_is_not_named_beside_the_child_in_search(child, as_worker, manager):
+    from haven.people import services
+
+    services.relationship_add(
+        child=child,
+        by=manager,
+        relationship_type="parent",
+        relative=None,
+        new_person={
+            "given_names": "Grace",
+            "family_name": "Smith",
+            "date_of_birth": D(1988, 1, 2),
+            "sex": "F",
+        },
+        parental_responsibility=True,
+        link_reason="",
+    )
+    parent = Relationship.objects.get(relative_of=child).person
+    services.person_restrict(person=parent, by=manager, named_users=[manager])
+    page = text_of(as_worker.get("/people/search/?q=John+Smith").content.decode())
+    assert "John Smith" in page and "Grace" not in page
