@@ -24,6 +24,8 @@ def assessment_get_for_user(
             person_id=person_id or 0,
             request=request,
             detail=f"assessment {assessment_id}",
+            # A form posted back is a change (in the audit trail), not another view.
+            logged=request is None or request.method in ("GET", "HEAD"),
         )
     except Http404:
         return None

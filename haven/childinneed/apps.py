@@ -34,3 +34,7 @@ class ChildInNeedConfig(AppConfig):
         from haven.frontdoor.history import OpenPlan, register_open_plan
 
         register_open_plan(OpenPlan("Child in need plan", CINPlan))
+        from haven.childinneed.status import cin_plan_status
+        from haven.people.selectors import register_record_status
+
+        register_record_status(cin_plan_status)

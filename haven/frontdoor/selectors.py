@@ -116,13 +116,15 @@ def contact_get_for_user(
             detail=f"contact {contact_id}",
         )
         raise Http404("No contact you are entitled to see")
-    access_log_record_many(
-        user=user,
-        action=AccessAction.VIEW,
-        request=request,
-        person_ids=[c.person_id for c in contact.children.all()],
-        detail=f"contact {contact_id}",
-    )
+    if request is None or request.method in ("GET", "HEAD"):
+        # A form posted back is a change (in the audit trail), not another view.
+        access_log_record_many(
+            user=user,
+            action=AccessAction.VIEW,
+            request=request,
+            person_ids=[c.person_id for c in contact.children.all()],
+            detail=f"contact {contact_id}",
+        )
     return contact
 
 

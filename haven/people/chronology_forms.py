@@ -22,3 +22,21 @@ class ChronologyFilterForm(GovukForm):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
         return data
+
+
+class AccessLogFilterForm(GovukForm):
+    """Who and when, on a child's access log (a GET form: the filter is in the link)."""
+
+    user = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None)
+    date_from = GovukDateField(label="From", required=False, historic=True)
+    date_to = GovukDateField(label="To", required=False, historic=True)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["user"]).choices = [("", "Anyone"), *people]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+        return data

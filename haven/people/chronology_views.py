@@ -7,7 +7,7 @@ from haven.accounts.http import AuthenticatedRequest
 from haven.core.models import AccessAction
 from haven.people.chronology_forms import ChronologyFilterForm
 from haven.people.models import Person
-from haven.people.selectors import chronology_for_person
+from haven.people.selectors import allocation_current, chronology_for_person, record_status
 from haven.ui.pages import person_page, render_person_page
 
 
@@ -22,7 +22,13 @@ def _chronology(request: AuthenticatedRequest, person: Person, *, printing: bool
     )
     if printing:
         return render_person_page(
-            request, person, "chronology/print.html", events=events, form=form
+            request,
+            person,
+            "chronology/print.html",
+            events=events,
+            form=form,
+            record_status=record_status(person=person),
+            allocation=allocation_current(person=person),
         )
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render_person_page(

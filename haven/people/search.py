@@ -41,6 +41,9 @@ _NAME_WORD_SIMILARITY = 0.4
 # How alike a single word must be to a whole word of a name (pg_trgm's ``<<%``); names that
 # sound alike are found by metaphone, so this can be strict enough to stay quick.
 _WORD_SIMILARITY = 0.6
+# A name that starts with a single word typed ("Jo" for John) ranks below the word whole and
+# above a name merely like it.
+_PREFIX_SCORE = "0.8"
 # Within one date of birth or one postcode there are few people, so a looser name will do.
 _SCOPED_SIMILARITY = 0.2
 # For a likely duplicate, the whole name must be this alike (or sound alike).
@@ -278,6 +281,10 @@ def _name_params(words: list[str]) -> dict[str, Any]:
         "word_re": rf"\m{words[0]}\M",
     }
     params.update({f"w{i}": w for i, w in enumerate(words)})
+    # A name word starting with the first word typed (letters, apostrophes and hyphens only,
+    # so nothing needs escaping for LIKE).
+    params["prefix_first"] = f"{words[0]}%"
+    params["prefix_later"] = f"% {words[0]}%"
     return params
 
 
@@ -290,12 +297,22 @@ def _single_word_sql(words: list[str]) -> str:
     the Limit above the Append stops before the fuzzy branch runs when they are enough.
     """
     exact = _name_score_sql(words, similarity="1.0")
+    prefix = _name_score_sql(words, similarity=_PREFIX_SCORE)
     fuzzy = _name_score_sql(words)
     sounds = _name_score_sql(words, similarity="0.5")
     return (
         f"(SELECT * FROM ("
         f"(SELECT n.person_id, n.id, {exact} AS s FROM people_personname n"
         f" WHERE n.search_name ~ %(word_re)s"
+        f" ORDER BY s DESC, n.family_name, n.given_names LIMIT {_NAME_CANDIDATES})"
+        f" UNION ALL "
+        # A name that starts with what was typed ("Jo": John, Joanne, Jones), so two letters
+        # find someone. Each LIKE starts at a word's beginning, so the trigram index can use
+        # the padded trigrams of the word's start ("  j", " jo"): an index scan, not a read of
+        # every name.
+        f"(SELECT n.person_id, n.id, {prefix} AS s FROM people_personname n"
+        f" WHERE (n.search_name LIKE %(prefix_first)s OR n.search_name LIKE %(prefix_later)s)"
+        f" AND n.search_name !~ %(word_re)s"
         f" ORDER BY s DESC, n.family_name, n.given_names LIMIT {_NAME_CANDIDATES})"
         f" UNION ALL "
         f"(SELECT n.person_id, n.id, {fuzzy} AS s FROM people_personname n"

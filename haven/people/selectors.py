@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from haven.chronology.models import ChronologyEvent
-from haven.core.models import AccessAction, AccessLog, AuditChange
+from haven.core.models import AccessAction
 from haven.core.services import access_log_record
 from haven.people import access
-from haven.people.models import Allocation, Person, Relationship
+from haven.people.models import Address, Allocation, Person, Relationship, RelationshipType
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -26,10 +27,14 @@ def person_get_for_user(
     request: HttpRequest | None = None,
     action: AccessAction = AccessAction.VIEW,
     detail: str = "",
+    logged: bool = True,
 ) -> Person:
     """The person, if ``user`` may open the record; otherwise 404 and a refused-access row.
 
     Either way the access log says who asked. A view under emergency access carries its reason.
+    ``logged=False`` (a form posted back to a record page) leaves the read out of the access
+    log: what the request changed is in the audit trail, and it was no new view. A refusal is
+    always logged.
     """
     person = (
         Person.objects.filter(access.visible_q(user), pk=person_id)
@@ -45,6 +50,8 @@ def person_get_for_user(
             detail=detail or action.label,
         )
         raise Http404("No record you are entitled to see")
+    if not logged:
+        return person
     # A view under emergency access carries its reason; the costlier check of whether the user
     # would see the record anyway runs only when there is a grant.
     reason = ""
@@ -105,6 +112,55 @@ def person_profile(*, person: Person, user: Any) -> dict[str, Any]:
     }
 
 
+RecordStatus = Callable[[Person], list[str]]
+_STATUS_PARTS: list[RecordStatus] = []
+
+
+def register_record_status(provide: RecordStatus) -> None:
+    """A later part of the service says what the child's status is in its part
+    ("Subject to a child protection plan since 3 May 2026"), for the printed record, from its
+    ``ready()``: ``provide(person)`` returns sentences (none if nothing is open), in one query."""
+    if provide not in _STATUS_PARTS:
+        _STATUS_PARTS.append(provide)
+
+
+def record_status(*, person: Person) -> list[str]:
+    return [line for provide in _STATUS_PARTS for line in provide(person)]
+
+
+# The chronology's turning points, for the summary on a printed record: how the child came to
+# the service, what was decided, the plans, and how they ended (not every visit or address).
+KEY_EVENT_KINDS = (
+    "record_created",
+    "record_merged",
+    "death",
+    "contact",
+    "decision",
+    "referral",
+    "assessment",
+    "strategy_discussion",
+    "s47",
+    "conference",
+    "cp_plan",
+    "cin_plan",
+    "closure",
+)
+KEY_EVENTS_PRINTED = 20
+
+
+def key_events(*, person: Person, limit: int = KEY_EVENTS_PRINTED) -> list[ChronologyEvent]:
+    """The newest ``limit`` turning points of the child's chronology, newest first."""
+    return list(chronology_for_person(person=person, kinds=list(KEY_EVENT_KINDS))[:limit])
+
+
+def allocation_current(*, person: Person) -> Allocation | None:
+    return (
+        Allocation.objects.filter(person=person, end_date__isnull=True)
+        .select_related("team", "worker")
+        .first()
+    )
+
+
 def allocation_history(*, person: Person) -> QuerySet[Allocation]:
     return (
         Allocation.objects.filter(person=person)
@@ -145,29 +201,6 @@ def record_ids(person: Person) -> list[int]:
     return ids
 
 
-def access_log_for_person(*, person: Person) -> QuerySet[AccessLog]:
-    """Who has seen this record (including records since merged into it)."""
-    return (
-        AccessLog.objects.filter(person_id__in=record_ids(person))
-        .select_related("user")
-        .order_by("-at")
-    )
-
-
-def changes_for_person(*, person: Person, limit: int) -> list[AuditChange]:
-    """The newest changes to the record (and records merged into it), each with ``actor_name``."""
-    from haven.accounts.models import User
-
-    changes = list(
-        AuditChange.objects.filter(person_id__in=record_ids(person)).order_by("-at", "-id")[:limit]
-    )
-    actors = User.objects.in_bulk({c.actor_id for c in changes if c.actor_id})
-    for change in changes:
-        actor = actors.get(change.actor_id) if change.actor_id else None
-        change.actor_name = actor.display_name if actor else (change.actor_label or "System")  # type: ignore[attr-defined]
-    return changes
-
-
 def person_findable(*, user: Any, person_id: int) -> Person | None:
     """A person ``user`` may find to link (not restricted unless named, not merged away)."""
     return Person.objects.filter(access.searchable_q(user), pk=person_id).first()
@@ -200,3 +233,50 @@ def chronology_for_person(
     if date_to:
         events = events.filter(occurred_on__lte=date_to)
     return events.order_by("-occurred_on", "-id")
+
+
+# Who is named beside a child in search results to tell namesakes apart, best first.
+_CARER_TYPES = (RelationshipType.PARENT, RelationshipType.STEP_PARENT, RelationshipType.CARER)
+
+
+@dataclass
+class Namesake:
+    """What a search result shows beside the name: the current address and, if the user may
+    open the child's record, a parent or carer (in two queries for the whole page)."""
+
+    address: Address | None = None
+    carer: Relationship | None = None
+
+
+def namesakes_told_apart(
+    *, user: Any, person_ids: list[int], visible: set[int]
+) -> dict[int, Namesake]:
+    """``visible``: which of ``person_ids`` the user may open (a parent or carer is named only
+    for those, and never a restricted parent the user is not named on)."""
+    out = {pid: Namesake() for pid in person_ids}
+    addresses = Address.objects.filter(person_id__in=person_ids, end_date__isnull=True).order_by(
+        "person_id", "-start_date", "-id"
+    )
+    for address in addresses:
+        if out[address.person_id].address is None:
+            out[address.person_id].address = address
+    shown = [pid for pid in person_ids if pid in visible]
+    carers = (
+        Relationship.objects.filter(
+            access.restriction_q(user, "person__"),
+            relative_of_id__in=shown,
+            relationship_type__in=_CARER_TYPES,
+            person__merged_into__isnull=True,
+        )
+        .select_related("person")
+        .order_by("relative_of_id", "-parental_responsibility", "id")
+    )
+    order: dict[str, int] = {str(t): i for i, t in enumerate(_CARER_TYPES)}
+    for r in carers:
+        current = out[r.relative_of_id].carer
+        if current is None or (
+            (not r.parental_responsibility, order[r.relationship_type])
+            < (not current.parental_responsibility, order[current.relationship_type])
+        ):
+            out[r.relative_of_id].carer = r
+    return out

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<id:person_id>/professionals/new/", views.professional_add, name="professional_add"),
     path("<id:person_id>/allocation/", views.allocation, name="allocation"),
     path("<id:person_id>/access-log/", views.access_log, name="access_log"),
+    path("<id:person_id>/access-log.csv", views.access_log_csv, name="access_log_csv"),
     path("<id:person_id>/merge/", views.merge, name="merge"),
     path("<id:person_id>/restrict/", views.restrict, name="restrict"),
     path("<id:person_id>/emergency-access/", views.break_glass, name="break_glass"),

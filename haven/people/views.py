@@ -5,16 +5,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.models import Team
 from haven.accounts.permissions import Capability, requires
+from haven.core import csv_safe
 from haven.core.models import AccessAction
 from haven.core.services import access_log_listed, access_log_record
 from haven.people import access, selectors, services
+from haven.people import access_log as access_words
+from haven.people.chronology_forms import AccessLogFilterForm
 from haven.people.forms import (
     AddressForm,
     AllocationForm,
@@ -34,25 +37,36 @@ from haven.ui.actions import Action, Bound, action_form, run_action
 from haven.ui.forms import apply_errors, bound_form
 from haven.ui.pages import person_page, render_person_page
 
+# Results per page, and the most a search returns (past that, the box needs more to go on).
+SEARCH_PAGE_SIZE = 25
+SEARCH_MOST = 200
+
 
 @requires(Capability.SEARCH_PEOPLE)
 def search(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     query, error = parsing.search_text(request.GET.get("q", ""), label="Search")
-    hits = person_search(user=user, query=query) if query else []
+    hits = person_search(user=user, query=query, limit=SEARCH_MOST) if query else []
+    page = Paginator(hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [h.person.pk for h in page.object_list]
     if query:
         access_log_record(user=user, action=AccessAction.SEARCH, request=request, detail=query)
-        access_log_listed(
-            user=user,
-            person_ids=[h.person.pk for h in hits],
-            request=request,
-            detail=f"search: {query}",
-        )
-    visible = access.visible_ids(user, [h.person.pk for h in hits])
+        access_log_listed(user=user, person_ids=shown, request=request, detail=f"search: {query}")
+    visible = access.visible_ids(user, shown)
+    told_apart = selectors.namesakes_told_apart(user=user, person_ids=shown, visible=visible)
+    rows = [(hit, told_apart[hit.person.pk]) for hit in page.object_list]
     return render(
         request,
         "people/search.html",
-        {"query": query, "hits": hits, "visible": visible, "error": error},
+        {
+            "query": query,
+            "hits": hits,
+            "rows": rows,
+            "page_obj": page,
+            "visible": visible,
+            "error": error,
+            "at_most": len(hits) >= SEARCH_MOST,
+        },
     )
 
 
@@ -134,10 +148,14 @@ def person_detail(request: AuthenticatedRequest, person: Person) -> HttpResponse
 
 @person_page(action=AccessAction.PRINT)
 def person_print(request: AuthenticatedRequest, person: Person) -> HttpResponse:
+    """The record on paper: no links to change it, a protective marking top and bottom, the
+    child's status and the chronology's turning points. Logged once, as a print."""
     return render_person_page(
         request,
         person,
         "people/person_print.html",
+        record_status=selectors.record_status(person=person),
+        key_events=selectors.key_events(person=person),
         **selectors.person_profile(person=person, user=request.user),
     )
 
@@ -323,15 +341,55 @@ def allocation(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     )
 
 
+def _access_log_filter(
+    request: AuthenticatedRequest, ids: list[int]
+) -> tuple[AccessLogFilterForm, access_words.LogFilter]:
+    form = AccessLogFilterForm(request.GET or None, people=access_words.people_in_log(ids))
+    if not (form.is_bound and form.is_valid()):
+        return form, access_words.LogFilter()
+    data = form.cleaned_data
+    return form, access_words.LogFilter(
+        user_id=data.get("user"), date_from=data.get("date_from"), date_to=data.get("date_to")
+    )
+
+
 @person_page(Capability.SEE_ACCESS_LOG)
 def access_log(request: AuthenticatedRequest, person: Person) -> HttpResponse:
-    views = Paginator(selectors.access_log_for_person(person=person), 50).get_page(
-        request.GET.get("page")
-    )
-    changes = selectors.changes_for_person(person=person, limit=200)
+    """Who has opened, printed, listed or changed the record, in words, newest first."""
+    ids = selectors.record_ids(person)
+    form, chosen = _access_log_filter(request, ids)
+    page = Paginator(access_words.timeline_keys(ids, chosen), 50).get_page(request.GET.get("page"))
+    entries = access_words.timeline_entries(page.object_list, reader=request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render_person_page(
-        request, person, "people/access_log.html", page_obj=views, changes=changes
+        request,
+        person,
+        "people/access_log.html",
+        page_obj=page,
+        entries=entries,
+        form=form,
+        csv_query=query.urlencode(),
     )
+
+
+@person_page(Capability.SEE_ACCESS_LOG, action=AccessAction.EXPORT, detail="access log (CSV)")
+def access_log_csv(request: AuthenticatedRequest, person: Person) -> HttpResponse:
+    """The same log as a spreadsheet for information governance; the download is itself in
+    the access log (as an export, by ``person_page``)."""
+    ids = selectors.record_ids(person)
+    form, chosen = _access_log_filter(request, ids)
+    if form.is_bound and not form.is_valid():
+        return redirect(
+            f"{reverse('people:access_log', args=[person.pk])}?{request.GET.urlencode()}"
+        )
+    # Streamed (a log can be long); person_page is typed for HttpResponse, hence Any.
+    response: Any = StreamingHttpResponse(
+        csv_safe.lines(access_words.csv_rows(ids, chosen, reader=request.user)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="access-log-{person.pk}.csv"'
+    return response
 
 
 @person_page(Capability.MERGE_RECORDS)

@@ -29,6 +29,9 @@ class ProtectionConfig(AppConfig):
         from haven.frontdoor.history import OpenPlan, register_open_plan
 
         register_open_plan(OpenPlan("Child protection plan", models.ChildProtectionPlan))
+        from haven.people.selectors import register_record_status
+
+        register_record_status(selectors.cp_plan_status)
 
         from haven.ui.pages import register_tab
 

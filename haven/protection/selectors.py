@@ -145,3 +145,19 @@ def chair_conferences(*, user: Any) -> dict[str, list[Conference]]:
         "to_hold": [c for c in to_hold if c.person_id in visible][:CHAIR_LIST_LENGTH],
         "held": [c for c in held if c.person_id in visible][:CHAIR_LIST_LENGTH],
     }
+def cp_plan_status(person: Any) -> list[str]:
+    """The child's open child protection plan, for the printed record (one query)."""
+    plan = (
+        ChildProtectionPlan.objects.filter(person=person, end_date__isnull=True)
+        .select_related("lead_practitioner")
+        .first()
+    )
+    if plan is None:
+        return []
+    line = (
+        f"Subject to a child protection plan since {long_date(plan.start_date)} "
+        f"(category: {plan.get_latest_category_display().lower()})"
+    )
+    if plan.lead_practitioner is not None:
+        line += f", lead practitioner {plan.lead_practitioner.display_name}"
+    return [line]

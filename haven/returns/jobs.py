@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from haven.jobs.models import Job
 from haven.jobs.registry import JobKind, register_kind
 from haven.jobs.services import Progress, job_file_path, job_file_write, job_files_delete
@@ -22,6 +24,8 @@ IMPORT = "returns.cin_import"
 UPLOAD = "upload.xml"
 # Haven's own record checks are worked out for at most this many flagged children.
 RECORD_CHECKS_SHOWN = 200
+# The issues listed under each rule on the job's page (the count says how many there are).
+ISSUES_SHOWN_PER_RULE = 100
 
 
 class UploadExpired(Exception):
@@ -110,18 +114,38 @@ def validate_run(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any]:
-    """Only the children the viewer may open are named; the others are counted."""
+    """Every issue is listed (the census holds no names, and whoever may check it may download
+    it); a child's record is linked only if the viewer may open it, else the issue gives the
+    child's Haven ID, for someone who can open it to fix."""
     ids = {row["person_id"] for g in result.get("groups", []) for row in g["rows"]}
     ids |= {c["person_id"] for c in result.get("record_checks", [])}
     visible = visible_ids(user, {i for i in ids if i is not None})
     groups = []
     for group in result.get("groups", []):
-        shown = [r for r in group["rows"] if r["person_id"] is None and not r["child_id"]]
-        shown += [r for r in group["rows"] if r["person_id"] in visible]
-        groups.append({**group, "shown": shown, "hidden": len(group["rows"]) - len(shown)})
+        # A rule that flags thousands of children would make a page too long to read or
+        # draw: the first rows of each rule, and how many more.
+        rows = [
+            {
+                **r,
+                "href": reverse("people:person_detail", args=[r["person_id"]])
+                if r["person_id"] in visible
+                else "",
+            }
+            for r in group["rows"][:ISSUES_SHOWN_PER_RULE]
+        ]
+        groups.append({**group, "shown": rows, "more": max(0, len(group["rows"]) - len(rows))})
     return {
         "groups": groups,
-        "record_checks": [c for c in result.get("record_checks", []) if c["person_id"] in visible],
+        "record_checks": [
+            {
+                **c,
+                "href": reverse("people:person_detail", args=[c["person_id"]])
+                if c["person_id"] in visible
+                else "",
+            }
+            for c in result.get("record_checks", [])
+        ],
+        "records_you_cannot_open": len({i for i in ids if i is not None} - visible),
     }
 
 

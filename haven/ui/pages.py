@@ -73,8 +73,10 @@ class PersonLoader(Protocol):
         request: HttpRequest | None,
         action: AccessAction,
         detail: str,
+        logged: bool,
     ) -> Any:
-        """The person if ``user`` may see them (the read is logged), else Http404."""
+        """The person if ``user`` may see them (the read is logged if ``logged``), else Http404
+        (always logged)."""
 
 
 _loader: list[PersonLoader] = []
@@ -91,7 +93,8 @@ def person_page(
 ) -> Callable[[PersonView], Callable[..., HttpResponse]]:
     """Load the person through the access selector (404 and an audit row if not entitled),
     follow a merged record to the one it was merged into, and check the user's capabilities
-    (``needs``; any POST also needs WRITE_RECORDS)."""
+    (``needs``; any POST also needs WRITE_RECORDS). Only a GET is logged as a view (or as
+    ``action``): a POST is a change, and the audit trail has it."""
 
     def decorate(view: PersonView) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -103,6 +106,7 @@ def person_page(
                     request=request,
                     action=action,
                     detail=detail,
+                    logged=request.method in ("GET", "HEAD"),
                 )
             except Http404:
                 return render(

@@ -32,14 +32,14 @@ def child(by: User, given: str, born: datetime.date):
 
 
 def test_front_door_to_closure_with_the_readme_logins(browser, live_server, demo_staff):
-    teams, users = demo_staff
+    _teams, users = demo_staff
     amy = child(users["team.manager"], "Amy", datetime.date(2016, 2, 1))
     ben = child(users["team.manager"], "Ben", datetime.date(2019, 7, 9))
     today = datetime.date.today()
     pages = []
 
     def as_(username: str):
-        context, page, violations = sign_in(browser, live_server, username)
+        _context, page, violations = sign_in(browser, live_server, username)
         assert "/sign-in/" not in page.url, f"{username} could not sign in"
         pages.append((username, violations))
         return page

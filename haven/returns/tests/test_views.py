@@ -101,7 +101,55 @@ def test_issues_name_only_the_children_the_viewer_may_open(
     assert job.task is not None
     job.task.set_successful(result)
     page = client_for(manager).get(reverse("jobs:detail", args=[job.pk])).content.decode()
-    assert f"H{child.pk:08d}" in page
-    assert f"H{hidden.pk:08d}" not in page
-    assert "1 more on records you cannot open" in page
-    assert f"Child {hidden.pk}<" not in page
+    child_href = reverse("people:person_detail", args=[child.pk])
+    hidden_href = reverse("people:person_detail", args=[hidden.pk])
+    assert f'href="{child_href}">H{child.pk:08d}</a>' in page
+    # The other team's child is listed by Haven ID, for someone who can open it to fix, with
+    # no link and no identifier from the file.
+    assert f"Haven ID {hidden.pk}<" in page
+    assert hidden_href not in page and f"H{hidden.pk:08d}" not in page
+    assert "1 of the children with issues are on records you cannot open" in page
+
+
+def test_an_analyst_sees_every_issue_by_haven_id_without_links(
+    make_user: Any, child: Any
+) -> None:
+    analyst = make_user(Role.PERFORMANCE_ANALYST, None)
+    row = {"table": "ChildIdentifiers", "fields": "UPN", "value": ""}
+    result = {
+        "year": 2025, "label": "2024 to 2025", "children": 1, "episodes": 1,
+        "export_seconds": 0.1, "ruleset": "cin2024_25", "validate_seconds": 1.0,
+        "errors": 0, "queries": 1, "crashed_rules": [],
+        "groups": [{"code": "8770Q", "kind": "QUERY", "message": "UPN missing", "rows": [
+            {**row, "child_id": f"H{child.pk:08d}", "person_id": child.pk},
+        ]}],
+        "record_checks": [{"person_id": child.pk, "issues": [{"rule_code": "8770Q", "message": "Add the UPN"}]}],
+    }
+    job = job_enqueue(kind=returns_jobs.VALIDATE, started_by=analyst, title="Check",
+                      params={"year": 2025})
+    assert job.task is not None
+    job.task.set_successful(result)
+    page = client_for(analyst).get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f"Haven ID {child.pk}<" in page and "8770Q: Add the UPN" in page
+    assert reverse("people:person_detail", args=[child.pk]) not in page
+
+
+def test_a_rule_flagging_many_children_lists_the_first_hundred_and_counts_the_rest(
+    manager: Any, child: Any
+) -> None:
+    row = {"table": "ChildIdentifiers", "fields": "UPN", "value": ""}
+    rows = [{**row, "child_id": f"H{i:08d}", "person_id": child.pk} for i in range(150)]
+    result = {
+        "year": 2025, "label": "2024 to 2025", "children": 150, "episodes": 150,
+        "export_seconds": 0.1, "ruleset": "cin2024_25", "validate_seconds": 1.0,
+        "errors": 0, "queries": 150, "crashed_rules": [], "record_checks": [],
+        "groups": [{"code": "8770Q", "kind": "QUERY", "message": "UPN missing", "rows": rows}],
+    }
+    job = job_enqueue(kind=returns_jobs.VALIDATE, started_by=manager, title="Check",
+                      params={"year": 2025})
+    assert job.task is not None
+    job.task.set_successful(result)
+    page = client_for(manager).get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "8770Q: UPN missing (150)" in page
+    assert "H00000099<" in page and "H00000100<" not in page
+    assert "And 50 more under rule 8770Q" in page
