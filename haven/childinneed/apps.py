@@ -12,9 +12,10 @@ class ChildInNeedConfig(AppConfig):
 
         register_event_kinds(events.ChildInNeedEvent)
 
-        from haven.childinneed.models import CINPlan
+        from haven.childinneed.models import CINPlan, CINReview
         from haven.people.ownership import refuse_if_both_open, register_person_owned
 
         register_person_owned(
             CINPlan, on_clash=refuse_if_both_open(CINPlan, "an open child in need plan")
         )
+        register_person_owned(CINReview)

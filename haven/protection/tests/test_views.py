@@ -94,9 +94,10 @@ def action(child, name):
 # child, break-glass and the access-log row (4), the episodes with everything under them (10,
 # prefetched), what blocks closing the open one (7, as its plan query repeats the plans'
 # prefetches), the alerts count (1), the chair and lead practitioner lists of the open review's
-# form (2), saving the session (3) and the header asking whether the user is in a front-door
-# team (1). None of it is per plan or per visit.
-TAB_QUERIES = 32
+# form (1: a review has no lead practitioner to choose), the plans' outcomes, actions and core
+# group members (3, one each for every plan of the child), saving the session (3) and the header
+# asking whether the user is in a front-door team (1). None of it is per plan or per visit.
+TAB_QUERIES = 34
 
 
 @pytest.mark.parametrize("count", [1, 3])
