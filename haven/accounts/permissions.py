@@ -31,6 +31,8 @@ class Capability(StrEnum):
     SEE_TEAM_WORK = "see_team_work"  # the manager's view of their teams' work and caseloads
     ALLOCATE = "allocate"  # allocate or reallocate children and their work
     AUTHORISE = "authorise"  # authorise or return decisions and assessments
+    # Conferences: chair them and record their decisions (a review may end a CP plan).
+    CHAIR_CONFERENCES = "chair_conferences"
     MERGE_RECORDS = "merge_records"
     RESTRICT_RECORDS = "restrict_records"
     # Governance.
@@ -66,7 +68,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.PRODUCE_RETURNS,
         }
     ),
-    Role.REVIEWING_OFFICER: frozenset(_CASEWORK),
+    Role.REVIEWING_OFFICER: frozenset(_CASEWORK | {C.CHAIR_CONFERENCES}),
     Role.AUDITOR: frozenset(
         {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.SEE_ACCESS_LOG, C.VIEW_FIGURES, C.PRODUCE_RETURNS}
     ),
@@ -120,6 +122,7 @@ CAPABILITY_REFUSALS = {
     C.SEE_TEAM_WORK: "The team's work is for its managers",
     C.ALLOCATE: "Only a team manager can allocate or reallocate work",
     C.AUTHORISE: "Only a team manager can authorise or return work",
+    C.CHAIR_CONFERENCES: "Only a conference chair can record this",
     C.MERGE_RECORDS: "Only a manager can merge records",
     C.RESTRICT_RECORDS: "Only a manager can restrict a record",
     C.SEE_ACCESS_LOG: "Your role does not include the access log",

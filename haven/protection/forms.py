@@ -96,18 +96,22 @@ class ConferenceForm(GovukForm):
         *args: Any,
         initial_conference: bool = True,
         chair: User | None = None,
+        may_end: bool = True,
         **kwargs: Any,
     ) -> None:
+        """``may_end``: whether the user may record that a review ends the plan (a chair or a
+        manager); for anyone else the choice is not offered."""
         super().__init__(*args, **kwargs)
         D = ConferenceDecision
         choices = (
             [(D.PLAN, D.PLAN.label), (D.NO_PLAN, D.NO_PLAN.label)]
             if initial_conference
-            else [(D.CONTINUE, D.CONTINUE.label), (D.END, D.END.label)]
+            else [(D.CONTINUE, D.CONTINUE.label), *([(D.END, D.END.label)] if may_end else [])]
         )
         self.fields["decision"].choices = choices  # type: ignore[attr-defined]
-        if initial_conference:
+        if initial_conference or not may_end:
             del self.fields["end_reason"]
+        if initial_conference:
             del self.fields["same_day_confirmed"]
         else:
             del self.fields["lead_practitioner"]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from haven.accounts.http import AuthenticatedRequest
-from haven.accounts.permissions import Capability
+from haven.accounts.permissions import Capability, user_can
 from haven.childinneed import services as cin_services
 from haven.childinneed.models import CINPlan
 from haven.frontdoor.models import Referral
@@ -199,7 +199,12 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
         "conference": Action(
             form=forms.ConferenceForm,
             prefix=lambda o: f"conf{o.pk}",
-            form_kwargs=lambda o: {"initial_conference": o.is_initial, "chair": by},
+            form_kwargs=lambda o: {
+                "initial_conference": o.is_initial,
+                "chair": by,
+                "may_end": user_can(by, Capability.CHAIR_CONFERENCES)
+                or user_can(by, Capability.AUTHORISE),
+            },
             do=lambda o, d: services.conference_hold(conference=o, by=by, **d),
             success="Conference recorded",
         ),
