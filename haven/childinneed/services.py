@@ -64,8 +64,10 @@ def cin_plan_start_refusal(referral: Referral) -> None:
     replaces it (and a CIN plan may follow when the CP plan ends)."""
     if referral.person.cp_plans.filter(end_date__isnull=True).exists():  # type: ignore[attr-defined]
         raise ValidationError(
-            {"start_date": "This child has an open child protection plan: a child in need plan "
-             "can start when it ends"}
+            {
+                "start_date": "This child has an open child protection plan: a child in need plan "
+                "can start when it ends"
+            }
         )
 
 

@@ -86,7 +86,11 @@ def CORE_GROUP_HELD(p: Params) -> str:
 @event_type("visit_recorded", kind=ProtectionEvent.VISIT)
 def VISIT_RECORDED(p: Params) -> str:
     seen = (
-        "child seen alone" if p["seen_alone"] else "child seen" if p["child_seen"] else "child not seen"
+        "child seen alone"
+        if p["seen_alone"]
+        else "child seen"
+        if p["child_seen"]
+        else "child not seen"
     )
     return f"{VisitKind(p['visit_kind']).label}: {seen}"
 

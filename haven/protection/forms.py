@@ -3,8 +3,8 @@ from typing import Any
 from django import forms
 
 from haven.accounts.models import Role, User
-from haven.frontdoor.models import Agency, ReasonForClosure
 from haven.childinneed.models import CINReviewDecision
+from haven.frontdoor.models import Agency, ReasonForClosure
 from haven.protection.models import (
     CategoryOfAbuse,
     ConferenceDecision,

@@ -60,7 +60,9 @@ def protection_record(*, person: Person) -> dict[str, Any]:
         )
     )
     content = _plan_content(person)
-    for referral in referrals:
+    episode: Any
+    for episode in referrals:
+        referral = episode
         plans: list[tuple[str, Any]] = [
             *((VisitKind.CP, plan) for plan in referral.cp_plans.all()),
             *((VisitKind.CIN, plan) for plan in referral.cin_plans.all()),
@@ -69,6 +71,7 @@ def protection_record(*, person: Person) -> dict[str, Any]:
             plan.next_visit_due = next_visit_due(plan=plan, kind=kind)
             for name, rows in content.items():
                 setattr(plan, name, rows.get((kind, plan.pk), []))
+        cin: Any
         for cin in referral.cin_plans.all():
             cin.next_review_due = next_cin_review_due(plan=cin)
         referral.has_open_s47 = any(s.end_date is None for s in referral.s47_enquiries.all())
@@ -90,8 +93,8 @@ def _plan_content(person: Person) -> dict[str, dict[tuple[str, int], list[Any]]]
     ):
         by_plan: dict[tuple[str, int], list[Any]] = {}
         for row in queryset.filter(person=person):
-            key = (VisitKind.CP, row.cp_plan_id) if row.cp_plan_id else (VisitKind.CIN, row.cin_plan_id)
-            by_plan.setdefault(key, []).append(row)
+            kind = VisitKind.CP if row.cp_plan_id else VisitKind.CIN
+            by_plan.setdefault((kind, row.plan_id), []).append(row)
         content[name] = by_plan
     return content
 

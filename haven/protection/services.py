@@ -69,11 +69,14 @@ def strategy_discussion_record(
         raise ValidationError({"decision": "Choose the decision"})
     if not agencies:
         raise ValidationError({"agencies": "Choose the agencies that took part"})
-    if decision == StrategyDecision.START_S47 and referral.s47_enquiries.filter(
-        end_date__isnull=True
-    ).exists():
+    if (
+        decision == StrategyDecision.START_S47
+        and referral.s47_enquiries.filter(end_date__isnull=True).exists()
+    ):
         raise ConflictError(
-            {"decision": "A section 47 enquiry is already open: complete it before starting another"}
+            {
+                "decision": "A section 47 enquiry is already open: complete it before starting another"
+            }
         )
     discussion = StrategyDiscussion.objects.create(
         referral=referral,
@@ -388,7 +391,9 @@ def core_group_hold(
     core_group = CoreGroup.objects.get(pk=core_group.pk)
     if core_group.held_on is not None:
         raise ConflictError(
-            {"held_on": f"This core group was already recorded as held on {long_date(core_group.held_on)}"}
+            {
+                "held_on": f"This core group was already recorded as held on {long_date(core_group.held_on)}"
+            }
         )
     if plan.core_groups.filter(held_on=held_on).exists():
         raise ConflictError(
@@ -396,7 +401,9 @@ def core_group_hold(
         )
     if plan.end_date is not None and held_on > plan.end_date:
         raise ValidationError(
-            {"held_on": f"The plan ended on {long_date(plan.end_date)}: a core group cannot be after it"}
+            {
+                "held_on": f"The plan ended on {long_date(plan.end_date)}: a core group cannot be after it"
+            }
         )
     not_future(held_on, "held_on", "date of the core group")
     not_before(
@@ -441,7 +448,9 @@ def visit_record(
     plan = locked(plan)
     if plan.end_date is not None and visited_on > plan.end_date:
         raise ValidationError(
-            {"visited_on": f"The plan ended on {long_date(plan.end_date)}: record the visit elsewhere"}
+            {
+                "visited_on": f"The plan ended on {long_date(plan.end_date)}: record the visit elsewhere"
+            }
         )
     not_future(visited_on, "visited_on", "date of the visit")
     not_before(
@@ -469,8 +478,6 @@ def visit_record(
     )
     events.visit_recorded(visit, by=by)
     return visit
-
-
 
 
 # The content of a plan (CP or CIN): outcomes, actions, the core group and the contingency.
@@ -522,7 +529,9 @@ def plan_action_add(
     plan = _open_plan(plan, "what")
     who = _required(who, "who", "Enter who will do it")
     what = _required(what, "what", "Enter what will be done")
-    not_before(due_date, plan.start_date, "due_date", "An action cannot be due before the plan started")
+    not_before(
+        due_date, plan.start_date, "due_date", "An action cannot be due before the plan started"
+    )
     if outcome is not None and outcome.plan_id != plan.pk:
         raise ValidationError({"outcome": "Choose one of this plan's outcomes"})
     action = PlanAction.objects.create(
@@ -536,7 +545,9 @@ def plan_action_add(
 def plan_action_done(*, action: PlanAction, by: User, done_on: datetime.date) -> PlanAction:
     action = locked(action)
     if action.done_on is not None:
-        raise ConflictError({"done_on": f"This action was already done on {long_date(action.done_on)}"})
+        raise ConflictError(
+            {"done_on": f"This action was already done on {long_date(action.done_on)}"}
+        )
     not_future(done_on, "done_on", "date it was done")
     started = action.cp_plan.start_date if action.cp_plan else action.cin_plan.start_date  # type: ignore[union-attr]
     not_before(done_on, started, "done_on", "An action cannot be done before the plan started")

@@ -117,7 +117,9 @@ TARGETS: dict[str, Any] = {
     "cin-plan-end": CINPlan,
     "cin-review": CINPlan,
     "action-done": PlanAction,
-    **{f"cp-{part}": ChildProtectionPlan for part in ("outcome", "action", "member", "contingency")},
+    **{
+        f"cp-{part}": ChildProtectionPlan for part in ("outcome", "action", "member", "contingency")
+    },
     **{f"cin-{part}": CINPlan for part in ("outcome", "action", "member", "contingency")},
 }
 
@@ -136,6 +138,10 @@ def _action_add(plan: Any, by: Any, data: dict[str, Any]) -> PlanAction:
     return services.plan_action_add(plan=plan, by=by, outcome=outcome, **data)
 
 
+def _prefix(kind: str, part: str) -> Any:
+    return lambda plan: f"{kind}{part}{plan.pk}"
+
+
 def _content_actions(by: Any) -> dict[str, Action]:
     """Outcomes, actions, core group members and the contingency: the same for both plans."""
     actions: dict[str, Action] = {}
@@ -143,26 +149,26 @@ def _content_actions(by: Any) -> dict[str, Action]:
         actions |= {
             f"{kind}-outcome": Action(
                 form=forms.OutcomeForm,
-                prefix=lambda o, k=kind: f"{k}o{o.pk}",
+                prefix=_prefix(kind, "o"),
                 do=lambda o, d: services.plan_outcome_add(plan=o, by=by, **d),
                 success="Outcome added to the plan",
             ),
             f"{kind}-action": Action(
                 form=forms.ActionForm,
-                prefix=lambda o, k=kind: f"{k}a{o.pk}",
+                prefix=_prefix(kind, "a"),
                 form_kwargs=lambda o: {"outcomes": _outcomes(o)},
                 do=lambda o, d: _action_add(o, by, d),
                 success="Action added to the plan",
             ),
             f"{kind}-member": Action(
                 form=forms.MemberForm,
-                prefix=lambda o, k=kind: f"{k}m{o.pk}",
+                prefix=_prefix(kind, "m"),
                 do=lambda o, d: services.plan_member_add(plan=o, by=by, **d),
                 success="Core group member added",
             ),
             f"{kind}-contingency": Action(
                 form=forms.ContingencyForm,
-                prefix=lambda o, k=kind: f"{k}c{o.pk}",
+                prefix=_prefix(kind, "c"),
                 form_kwargs=lambda o: {
                     "initial": {"contingency": o.contingency, "version": o.version}
                 },
@@ -230,7 +236,9 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
         "cin-plan-start": Action(
             form=forms.StartForm,
             prefix="cin",
-            do=lambda o, d: cin_services.cin_plan_start(referral=_open_referral(person), by=by, **d),
+            do=lambda o, d: cin_services.cin_plan_start(
+                referral=_open_referral(person), by=by, **d
+            ),
             success="Child in need plan started",
         ),
         "cin-visit": Action(

@@ -74,9 +74,7 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
     # the case sees that it is due or overdue, and chases it.
     items += [
         item("Plan action", f"{r['who']}: {_short(r['what'])}", r["due_date"], r)
-        for r in _rows(
-            PlanAction, user, scope, "who", "what", "due_date", done_on__isnull=True
-        )
+        for r in _rows(PlanAction, user, scope, "who", "what", "due_date", done_on__isnull=True)
     ]
     # A CIN plan's next review: a timescale after its last review, or its start (one query
     # with its visits).
@@ -93,7 +91,12 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
     cin_visit = rule("cin_visit")
     for r in cin_rows:
         items.append(
-            item("CIN visit", "CIN visit due", cin_visit.due_date(r["last_visit"] or r["start_date"]), r)
+            item(
+                "CIN visit",
+                "CIN visit due",
+                cin_visit.due_date(r["last_visit"] or r["start_date"]),
+                r,
+            )
         )
         items.append(
             item(

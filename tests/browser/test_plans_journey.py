@@ -24,20 +24,29 @@ def test_a_worker_fills_the_plan_and_the_chair_ends_it_at_review(
     browser, live_server, child, make_child, manager, worker, make_user, teams
 ):
     reviewing = Team.objects.create(name="Independent reviewing officers", kind=TeamKind.REVIEWING)
-    chair = make_user(Role.REVIEWING_OFFICER, None, username="chair", first_name="Chloe",
-                      last_name="Bennett")
+    chair = make_user(
+        Role.REVIEWING_OFFICER, None, username="chair", first_name="Chloe", last_name="Bennett"
+    )
     chair.memberships.create(team=reviewing)
     other = make_child("other", given_names="Ottoline", family_name="Brackenbury")
     start = datetime.date.today() - datetime.timedelta(days=200)
     day = lambda n: start + datetime.timedelta(days=n)  # noqa: E731
-    referral = referral_create(person=child, by=manager, referral_date=start, source="6",
-                               team=teams["assessment"])
-    services.strategy_discussion_record(referral=referral, by=worker, held_on=day(1),
-                                        agencies=["police"], decision="start_s47")
+    referral = referral_create(
+        person=child, by=manager, referral_date=start, source="6", team=teams["assessment"]
+    )
+    services.strategy_discussion_record(
+        referral=referral, by=worker, held_on=day(1), agencies=["police"], decision="start_s47"
+    )
     s47 = referral.s47_enquiries.get()
     services.s47_complete(s47=s47, by=worker, end_date=day(8), outcome="conference")
-    services.conference_hold(conference=Conference.objects.get(s47=s47), by=chair, held_on=day(10),
-                             chair=chair, decision="plan", category="NEG")
+    services.conference_hold(
+        conference=Conference.objects.get(s47=s47),
+        by=chair,
+        held_on=day(10),
+        chair=chair,
+        decision="plan",
+        category="NEG",
+    )
     plan = ChildProtectionPlan.objects.get(person=child)
 
     # The worker gives the plan its content.
@@ -53,7 +62,8 @@ def test_a_worker_fills_the_plan_and_the_chair_ends_it_at_review(
     page.get_by_label("Who will do it").fill("Mother")
     fill_date(page, "By when", day(400))
     page.get_by_label("Towards which outcome (optional)").select_option(
-        label="John is safe and well cared for at home")
+        label="John is safe and well cared for at home"
+    )
     page.get_by_role("button", name="Add the action").click()
     actions = page.get_by_test_id("cp-actions").inner_text()
     assert "Attend the parenting course" in actions and "Mother" in actions
@@ -63,7 +73,10 @@ def test_a_worker_fills_the_plan_and_the_chair_ends_it_at_review(
     page.get_by_label("Role", exact=True).fill("School nurse")
     page.get_by_label("Agency (optional)").select_option(label="Health")
     page.get_by_role("button", name="Add the member").click()
-    assert "Jo Bell, School nurse (Health)" in page.get_by_test_id(f"cp-members-{plan.pk}").inner_text()
+    assert (
+        "Jo Bell, School nurse (Health)"
+        in page.get_by_test_id(f"cp-members-{plan.pk}").inner_text()
+    )
     # A worker cannot end the plan alone: the page says who can.
     assert page.get_by_text("ends at a review conference, recorded by its chair").is_visible()
     assert page.get_by_text("End the plan").count() == 0
@@ -74,8 +87,12 @@ def test_a_worker_fills_the_plan_and_the_chair_ends_it_at_review(
     page = sign_in(browser, live_server, chair)
     assert page.goto(f"/people/{other.pk}/protection/").status == 404
     page.goto(f"/people/{child.pk}/protection/")
-    assert "Chloe Bennett" in page.get_by_test_id(f"conference-{plan.conference_id}").locator(
-        "xpath=preceding-sibling::p[1]").inner_text()
+    assert (
+        "Chloe Bennett"
+        in page.get_by_test_id(f"conference-{plan.conference_id}")
+        .locator("xpath=preceding-sibling::p[1]")
+        .inner_text()
+    )
     page.get_by_text("Record the review conference").click()
     fill_date(page, "Date of the conference", day(10))
     assert page.get_by_label("Chair").input_value() == str(chair.pk)

@@ -6,37 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('childinneed', '0001_initial'),
-        ('people', '0003_restricted_index'),
+        ("childinneed", "0001_initial"),
+        ("people", "0003_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cinplan',
-            name='contingency',
-            field=models.TextField(blank=True, verbose_name='Contingency plan'),
+            model_name="cinplan",
+            name="contingency",
+            field=models.TextField(blank=True, verbose_name="Contingency plan"),
         ),
         migrations.CreateModel(
-            name='CINReview',
+            name="CINReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='Date of the review')),
-                ('due_date', models.DateField(verbose_name='Was due by')),
-                ('attendees', models.TextField(verbose_name='Who attended')),
-                ('progress', models.TextField(verbose_name='Progress against the plan')),
-                ('decision', models.CharField(choices=[('continue', 'Continue the plan'), ('end', 'End the plan')], max_length=10)),
-                ('next_review_due', models.DateField(blank=True, null=True, verbose_name='Next review due')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cin_reviews', to='people.person')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='childinneed.cinplan')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="Date of the review")),
+                ("due_date", models.DateField(verbose_name="Was due by")),
+                ("attendees", models.TextField(verbose_name="Who attended")),
+                ("progress", models.TextField(verbose_name="Progress against the plan")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("continue", "Continue the plan"), ("end", "End the plan")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(blank=True, null=True, verbose_name="Next review due"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cin_reviews",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="childinneed.cinplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'child in need review',
-                'constraints': [models.UniqueConstraint(fields=('plan', 'held_on'), name='cin_review_once_a_day')],
+                "verbose_name": "child in need review",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "held_on"), name="cin_review_once_a_day"
+                    )
+                ],
             },
         ),
     ]

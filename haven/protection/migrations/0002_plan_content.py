@@ -6,86 +6,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('childinneed', '0002_plan_content'),
-        ('people', '0003_restricted_index'),
-        ('protection', '0001_initial'),
+        ("childinneed", "0002_plan_content"),
+        ("people", "0003_restricted_index"),
+        ("protection", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='childprotectionplan',
-            name='contingency',
-            field=models.TextField(blank=True, verbose_name='Contingency plan'),
+            model_name="childprotectionplan",
+            name="contingency",
+            field=models.TextField(blank=True, verbose_name="Contingency plan"),
         ),
         migrations.AddField(
-            model_name='strategydiscussion',
-            name='attendees',
-            field=models.TextField(blank=True, verbose_name='Who took part'),
+            model_name="strategydiscussion",
+            name="attendees",
+            field=models.TextField(blank=True, verbose_name="Who took part"),
         ),
         migrations.CreateModel(
-            name='PlanOutcome',
+            name="PlanOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('text', models.TextField(verbose_name='Outcome')),
-                ('cin_plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='childinneed.cinplan')),
-                ('cp_plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='protection.childprotectionplan')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("text", models.TextField(verbose_name="Outcome")),
+                (
+                    "cin_plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="childinneed.cinplan",
+                    ),
+                ),
+                (
+                    "cp_plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="protection.childprotectionplan",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanAction',
+            name="PlanAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('who', models.CharField(max_length=200, verbose_name='Who')),
-                ('what', models.TextField(verbose_name='What')),
-                ('due_date', models.DateField(verbose_name='By when')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='Done on')),
-                ('cin_plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='childinneed.cinplan')),
-                ('cp_plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='protection.childprotectionplan')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('outcome', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='protection.planoutcome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("who", models.CharField(max_length=200, verbose_name="Who")),
+                ("what", models.TextField(verbose_name="What")),
+                ("due_date", models.DateField(verbose_name="By when")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="Done on")),
+                (
+                    "cin_plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="childinneed.cinplan",
+                    ),
+                ),
+                (
+                    "cp_plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="protection.childprotectionplan",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="protection.planoutcome",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanMember',
+            name="PlanMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('role', models.CharField(max_length=200, verbose_name='Role')),
-                ('agency', models.CharField(blank=True, choices=[('police', 'Police'), ('health', 'Health'), ('education', 'Education'), ('probation', 'Probation'), ('housing', 'Housing'), ('adult_social_care', 'Adult social care'), ('youth_justice', 'Youth justice'), ('other', 'Other')], max_length=20)),
-                ('cin_plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='childinneed.cinplan')),
-                ('cp_plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='protection.childprotectionplan')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                ("role", models.CharField(max_length=200, verbose_name="Role")),
+                (
+                    "agency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("police", "Police"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("probation", "Probation"),
+                            ("housing", "Housing"),
+                            ("adult_social_care", "Adult social care"),
+                            ("youth_justice", "Youth justice"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "cin_plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="childinneed.cinplan",
+                    ),
+                ),
+                (
+                    "cp_plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="protection.childprotectionplan",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('cin_plan__isnull', True), ('cp_plan__isnull', False)), models.Q(('cin_plan__isnull', False), ('cp_plan__isnull', True)), _connector='OR'), name='member_one_plan')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("cin_plan__isnull", True), ("cp_plan__isnull", False)),
+                            models.Q(("cin_plan__isnull", False), ("cp_plan__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="member_one_plan",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='planoutcome',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cin_plan__isnull', True), ('cp_plan__isnull', False)), models.Q(('cin_plan__isnull', False), ('cp_plan__isnull', True)), _connector='OR'), name='outcome_one_plan'),
+            model_name="planoutcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("cin_plan__isnull", True), ("cp_plan__isnull", False)),
+                    models.Q(("cin_plan__isnull", False), ("cp_plan__isnull", True)),
+                    _connector="OR",
+                ),
+                name="outcome_one_plan",
+            ),
         ),
         migrations.AddIndex(
-            model_name='planaction',
-            index=models.Index(fields=['person', 'done_on'], name='protection__person__b9d789_idx'),
+            model_name="planaction",
+            index=models.Index(fields=["person", "done_on"], name="protection__person__b9d789_idx"),
         ),
         migrations.AddConstraint(
-            model_name='planaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cin_plan__isnull', True), ('cp_plan__isnull', False)), models.Q(('cin_plan__isnull', False), ('cp_plan__isnull', True)), _connector='OR'), name='action_one_plan'),
+            model_name="planaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("cin_plan__isnull", True), ("cp_plan__isnull", False)),
+                    models.Q(("cin_plan__isnull", False), ("cp_plan__isnull", True)),
+                    _connector="OR",
+                ),
+                name="action_one_plan",
+            ),
         ),
     ]

@@ -7,31 +7,46 @@ import pytest
 from conftest import client_for
 from haven.protection import services
 from haven.protection.models import PlanAction, PlanOutcome
-from haven.protection.tests.test_plans import chair, referral, reviewing_team  # noqa: F401
-from haven.protection.tests.test_services import plan_from_icpc
 from haven.protection.tests.test_views import action, date_fields, tab
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def plan(referral, manager, chair):  # noqa: F811
-    return plan_from_icpc(referral, manager, chair)
-
-
 def test_a_worker_adds_outcomes_actions_and_members_and_sees_them(as_worker, child, plan):
     p = plan.pk
-    assert as_worker.post(action(child, "cp-outcome"), {
-        "object_id": p, f"cpo{p}-text": "Ava is safe at home"}).status_code == 302
+    assert (
+        as_worker.post(
+            action(child, "cp-outcome"), {"object_id": p, f"cpo{p}-text": "Ava is safe at home"}
+        ).status_code
+        == 302
+    )
     chosen = PlanOutcome.objects.get(cp_plan=plan)
-    assert as_worker.post(action(child, "cp-action"), {
-        "object_id": p, f"cpa{p}-what": "Attend the parenting course", f"cpa{p}-who": "Mother",
-        **date_fields(f"cpa{p}-due_date", D(2030, 6, 1)), f"cpa{p}-outcome": chosen.pk,
-    }).status_code == 302
-    assert as_worker.post(action(child, "cp-member"), {
-        "object_id": p, f"cpm{p}-name": "Jo Bell", f"cpm{p}-role": "School nurse",
-        f"cpm{p}-agency": "health"}).status_code == 302
+    assert (
+        as_worker.post(
+            action(child, "cp-action"),
+            {
+                "object_id": p,
+                f"cpa{p}-what": "Attend the parenting course",
+                f"cpa{p}-who": "Mother",
+                **date_fields(f"cpa{p}-due_date", D(2030, 6, 1)),
+                f"cpa{p}-outcome": chosen.pk,
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        as_worker.post(
+            action(child, "cp-member"),
+            {
+                "object_id": p,
+                f"cpm{p}-name": "Jo Bell",
+                f"cpm{p}-role": "School nurse",
+                f"cpm{p}-agency": "health",
+            },
+        ).status_code
+        == 302
+    )
     page = as_worker.get(tab(child)).content.decode()
     assert "Ava is safe at home" in page
     assert "Attend the parenting course" in page and "1 June 2030" in page
@@ -39,12 +54,21 @@ def test_a_worker_adds_outcomes_actions_and_members_and_sees_them(as_worker, chi
     assert PlanAction.objects.get(cp_plan=plan).outcome == chosen
 
 
-def test_an_action_with_blanks_is_refused_beside_its_fields_and_nothing_saved(as_worker, child, plan):
+def test_an_action_with_blanks_is_refused_beside_its_fields_and_nothing_saved(
+    as_worker, child, plan
+):
     p = plan.pk
-    response = as_worker.post(action(child, "cp-action"), {
-        "object_id": p, f"cpa{p}-what": "", f"cpa{p}-who": "",
-        f"cpa{p}-due_date_day": "30", f"cpa{p}-due_date_month": "2",
-        f"cpa{p}-due_date_year": "2030"})
+    response = as_worker.post(
+        action(child, "cp-action"),
+        {
+            "object_id": p,
+            f"cpa{p}-what": "",
+            f"cpa{p}-who": "",
+            f"cpa{p}-due_date_day": "30",
+            f"cpa{p}-due_date_month": "2",
+            f"cpa{p}-due_date_year": "2030",
+        },
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter what will be done" in page and "Enter who will do it" in page
@@ -57,9 +81,14 @@ def test_a_worker_is_not_offered_ending_the_plan_and_cannot_post_it(as_worker, c
     # Neither the manager's form nor the review's "end" decision (which is the chair's).
     assert "End the plan" not in page
     assert "ends at a review conference, recorded by its chair" in page
-    response = as_worker.post(action(child, "cp-plan-end"), {
-        "object_id": plan.pk, **date_fields(f"cpe{plan.pk}-end_date", D(2024, 6, 1)),
-        f"cpe{plan.pk}-reason": "other"})
+    response = as_worker.post(
+        action(child, "cp-plan-end"),
+        {
+            "object_id": plan.pk,
+            **date_fields(f"cpe{plan.pk}-end_date", D(2024, 6, 1)),
+            f"cpe{plan.pk}-reason": "other",
+        },
+    )
     assert response.status_code == 403
     plan.refresh_from_db()
     assert plan.is_open
@@ -67,36 +96,67 @@ def test_a_worker_is_not_offered_ending_the_plan_and_cannot_post_it(as_worker, c
 
 def test_starting_a_cin_plan_is_not_offered_while_a_plan_is_open(as_manager, child, referral, plan):
     assert "Start a child in need plan" not in as_manager.get(tab(child)).content.decode()
-    response = as_manager.post(action(child, "cp-plan-end"), {
-        "object_id": plan.pk, **date_fields(f"cpe{plan.pk}-end_date", D(2024, 6, 1)),
-        f"cpe{plan.pk}-reason": "moved_away"})
+    response = as_manager.post(
+        action(child, "cp-plan-end"),
+        {
+            "object_id": plan.pk,
+            **date_fields(f"cpe{plan.pk}-end_date", D(2024, 6, 1)),
+            f"cpe{plan.pk}-reason": "moved_away",
+        },
+    )
     assert response.status_code == 302
     page = as_manager.get(tab(child)).content.decode()
     assert "Start a child in need plan" in page
     assert "Moved to another local authority" in page
 
 
-def test_what_was_said_is_shown_after_saving(as_manager, child, referral, manager, chair):  # noqa: F811
+def test_what_was_said_is_shown_after_saving(as_manager, child, referral, manager, chair):
     services.strategy_discussion_record(
-        referral=referral, by=manager, held_on=D(2024, 3, 28), agencies=["police", "health"],
-        decision="start_s47", attendees="DS Khan, police", notes="Bruising seen at school")
+        referral=referral,
+        by=manager,
+        held_on=D(2024, 3, 28),
+        agencies=["police", "health"],
+        decision="start_s47",
+        attendees="DS Khan, police",
+        notes="Bruising seen at school",
+    )
     s47 = referral.s47_enquiries.get()
     services.s47_complete(s47=s47, by=manager, end_date=D(2024, 4, 10), outcome="conference")
     services.conference_hold(
-        conference=referral.conferences.get(), by=manager, held_on=D(2024, 4, 12), chair=chair,
-        decision="plan", category="PHY", agencies_attended=["education"],
-        child_views="Wants to stay with gran", family_views="Mother disagrees")
+        conference=referral.conferences.get(),
+        by=manager,
+        held_on=D(2024, 4, 12),
+        chair=chair,
+        decision="plan",
+        category="PHY",
+        agencies_attended=["education"],
+        child_views="Wants to stay with gran",
+        family_views="Mother disagrees",
+    )
     plan = referral.cp_plans.get()
-    services.visit_record(kind="cp", plan=plan, by=manager, visited_on=D(2024, 4, 20),
-                          child_seen=True, notes="Bedroom now has a bed")
+    services.visit_record(
+        kind="cp",
+        plan=plan,
+        by=manager,
+        visited_on=D(2024, 4, 20),
+        child_seen=True,
+        notes="Bedroom now has a bed",
+    )
     page = as_manager.get(tab(child)).content.decode()
-    for said in ("DS Khan, police", "Bruising seen at school", "Police, Health", "Education",
-                 "Wants to stay with gran", "Mother disagrees", "Bedroom now has a bed"):
+    for said in (
+        "DS Khan, police",
+        "Bruising seen at school",
+        "Police, Health",
+        "Education",
+        "Wants to stay with gran",
+        "Mother disagrees",
+        "Bedroom now has a bed",
+    ):
         assert said in page, said
 
 
 def test_the_chair_opens_their_conference_and_records_the_review_that_ends_the_plan(
-    child, make_child, plan, chair  # noqa: F811
+    child, make_child, plan, chair
 ):
     other = make_child("other", given_names="Ottoline")
     as_chair = client_for(chair)
@@ -105,8 +165,12 @@ def test_the_chair_opens_their_conference_and_records_the_review_that_ends_the_p
     assert "Record the review conference" in page
     review = plan.reviews.get(held_on__isnull=True)
     prefix = f"conf{review.pk}"
-    post = {"object_id": review.pk, **date_fields(f"{prefix}-held_on", plan.start_date),
-            f"{prefix}-chair": chair.pk, f"{prefix}-decision": "end"}
+    post = {
+        "object_id": review.pk,
+        **date_fields(f"{prefix}-held_on", plan.start_date),
+        f"{prefix}-chair": chair.pk,
+        f"{prefix}-decision": "end",
+    }
     # The reason is needed; a review the same day as the ICPC asks to be confirmed.
     response = as_chair.post(action(child, "conference"), post)
     page = response.content.decode()
@@ -128,10 +192,13 @@ def test_a_stale_contingency_keeps_what_was_typed_and_shows_the_newer_one(
 ):
     p = plan.pk
     stale = plan.version
-    services.plan_contingency_update(plan=plan, by=manager, contingency="Call the EDT",
-                                     version=stale)
-    response = as_worker.post(action(child, "cp-contingency"), {
-        "object_id": p, f"cpc{p}-contingency": "Legal planning meeting", f"cpc{p}-version": stale})
+    services.plan_contingency_update(
+        plan=plan, by=manager, contingency="Call the EDT", version=stale
+    )
+    response = as_worker.post(
+        action(child, "cp-contingency"),
+        {"object_id": p, f"cpc{p}-contingency": "Legal planning meeting", f"cpc{p}-version": stale},
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Someone else saved changes" in page and "Legal planning meeting" in page

@@ -7,14 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from haven.accounts.models import Role, Team, TeamKind
+from haven.accounts.models import Role
 from haven.childinneed import services as cin_services
 from haven.childinneed.models import CINPlan
 from haven.chronology.models import ChronologyEvent
 from haven.core.calendar import rule
 from haven.core.errors import ConflictError
 from haven.core.versioning import ConcurrentEditError
-from haven.frontdoor.services import referral_create
 from haven.people.access import visible_ids
 from haven.people.services import allocation_set
 from haven.protection import services
@@ -26,30 +25,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def reviewing_team(db):
-    return Team.objects.create(name="Independent reviewing officers", kind=TeamKind.REVIEWING)
-
-
-@pytest.fixture
-def chair(make_user, reviewing_team):
-    user = make_user(Role.REVIEWING_OFFICER, None, first_name="Chloe", last_name="Bennett")
-    user.memberships.create(team=reviewing_team)
-    return user
-
-
-@pytest.fixture
-def referral(child, manager, teams):
-    return referral_create(
-        person=child, by=manager, referral_date=D(2024, 3, 1), source="6", team=teams["assessment"]
-    )
-
-
-@pytest.fixture
-def plan(referral, manager, chair):
-    return plan_from_icpc(referral, manager, chair)
-
-
 # -- Outcomes, actions, the core group and the contingency ---------------------------------
 
 
@@ -58,11 +33,16 @@ def test_a_plan_gets_outcomes_actions_members_and_a_contingency_each_in_the_chro
 ):
     outcome = services.plan_outcome_add(plan=plan, by=worker, text="  Ava is safe at home  ")
     action = services.plan_action_add(
-        plan=plan, by=worker, who="Mother", what="Attend parenting course",
-        due_date=D(2024, 6, 1), outcome=outcome,
+        plan=plan,
+        by=worker,
+        who="Mother",
+        what="Attend parenting course",
+        due_date=D(2024, 6, 1),
+        outcome=outcome,
     )
-    services.plan_member_add(plan=plan, by=worker, name="Jo Bell", role="School nurse",
-                             agency="health")
+    services.plan_member_add(
+        plan=plan, by=worker, name="Jo Bell", role="School nurse", agency="health"
+    )
     plan.refresh_from_db()
     services.plan_contingency_update(
         plan=plan, by=worker, contingency="Legal planning meeting", version=plan.version
@@ -70,7 +50,9 @@ def test_a_plan_gets_outcomes_actions_members_and_a_contingency_each_in_the_chro
     plan.refresh_from_db()
     assert outcome.text == "Ava is safe at home" and action.outcome == outcome
     assert plan.contingency == "Legal planning meeting"
-    words = list(ChronologyEvent.objects.filter(person=plan.person).values_list("summary", flat=True))
+    words = list(
+        ChronologyEvent.objects.filter(person=plan.person).values_list("summary", flat=True)
+    )
     assert "Outcome added to the child protection plan" in words
     assert "Action for Mother added to the child protection plan, due 1 June 2024" in words
     assert "Jo Bell (School nurse) joined the core group of the child protection plan" in words
@@ -82,7 +64,9 @@ def test_an_action_is_done_once_and_not_before_the_plan(plan, worker):
         plan=plan, by=worker, who="School", what="Daily check-in", due_date=D(2024, 5, 1)
     )
     with pytest.raises(ValidationError, match="before the plan started"):
-        services.plan_action_done(action=action, by=worker, done_on=ICPC_DAY - datetime.timedelta(days=1))
+        services.plan_action_done(
+            action=action, by=worker, done_on=ICPC_DAY - datetime.timedelta(days=1)
+        )
     services.plan_action_done(action=action, by=worker, done_on=D(2024, 4, 30))
     with pytest.raises(ConflictError, match="already done on 30 April 2024"):
         services.plan_action_done(action=action, by=worker, done_on=D(2024, 5, 2))
@@ -104,7 +88,9 @@ def test_a_stale_contingency_edit_does_not_overwrite_a_newer_one(plan, worker, m
     version = plan.version
     services.plan_contingency_update(plan=plan, by=manager, contingency="First", version=version)
     with pytest.raises(ConcurrentEditError):
-        services.plan_contingency_update(plan=plan, by=worker, contingency="Second", version=version)
+        services.plan_contingency_update(
+            plan=plan, by=worker, contingency="Second", version=version
+        )
     plan.refresh_from_db()
     assert plan.contingency == "First"
 
@@ -121,23 +107,39 @@ def test_an_ended_plan_takes_no_new_content(plan, manager):
 def test_a_worker_cannot_end_a_plan_alone_but_a_manager_can_with_the_reason(plan, worker, manager):
     with pytest.raises(ValidationError) as error:
         services.cp_plan_end(plan=plan, by=worker, end_date=D(2024, 6, 1), reason="moved_away")
-    assert error.value.message_dict == {"reason": ["Only a team manager can authorise or return work"]}
+    assert error.value.message_dict == {
+        "reason": ["Only a team manager can authorise or return work"]
+    }
     plan.refresh_from_db()
     assert plan.is_open
     services.cp_plan_end(plan=plan, by=manager, end_date=D(2024, 6, 1), reason="moved_away")
     plan.refresh_from_db()
     assert (plan.end_date, plan.get_end_reason_display()) == (
-        D(2024, 6, 1), "Moved to another local authority")
+        D(2024, 6, 1),
+        "Moved to another local authority",
+    )
 
 
 def test_only_the_chair_or_a_manager_records_a_review_that_ends_the_plan(plan, worker, chair):
     review = plan.reviews.get(held_on__isnull=True)
     with pytest.raises(ValidationError) as error:
-        services.conference_hold(conference=review, by=worker, held_on=D(2024, 7, 10), chair=chair,
-                                 decision="end", end_reason="no_longer_at_risk")
+        services.conference_hold(
+            conference=review,
+            by=worker,
+            held_on=D(2024, 7, 10),
+            chair=chair,
+            decision="end",
+            end_reason="no_longer_at_risk",
+        )
     assert "Only the conference's chair or a manager" in error.value.message_dict["decision"][0]
-    services.conference_hold(conference=review, by=chair, held_on=D(2024, 7, 10), chair=chair,
-                             decision="end", end_reason="looked_after")
+    services.conference_hold(
+        conference=review,
+        by=chair,
+        held_on=D(2024, 7, 10),
+        chair=chair,
+        decision="end",
+        end_reason="looked_after",
+    )
     plan.refresh_from_db()
     assert (plan.end_date, plan.end_reason) == (D(2024, 7, 10), "looked_after")
 
@@ -145,14 +147,23 @@ def test_only_the_chair_or_a_manager_records_a_review_that_ends_the_plan(plan, w
 def test_a_review_on_the_day_of_the_initial_conference_must_be_confirmed(plan, chair):
     review = plan.reviews.get(held_on__isnull=True)
     with pytest.raises(ValidationError) as error:
-        services.conference_hold(conference=review, by=chair, held_on=ICPC_DAY, chair=chair,
-                                 decision="continue")
-    assert "same day as the initial conference (17 April 2024)" in (
-        error.value.message_dict["same_day_confirmed"][0])
+        services.conference_hold(
+            conference=review, by=chair, held_on=ICPC_DAY, chair=chair, decision="continue"
+        )
+    assert (
+        "same day as the initial conference (17 April 2024)"
+        in (error.value.message_dict["same_day_confirmed"][0])
+    )
     review.refresh_from_db()
     assert review.held_on is None
-    services.conference_hold(conference=review, by=chair, held_on=ICPC_DAY, chair=chair,
-                             decision="continue", same_day_confirmed=True)
+    services.conference_hold(
+        conference=review,
+        by=chair,
+        held_on=ICPC_DAY,
+        chair=chair,
+        decision="continue",
+        same_day_confirmed=True,
+    )
     review.refresh_from_db()
     assert review.held_on == ICPC_DAY
 
@@ -169,15 +180,27 @@ def test_a_cin_review_sets_the_next_review_and_can_end_the_plan(referral, worker
     cin = cin_services.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 4, 2))
     assert cin_services.cin_review_due(cin) == rule("cin_review").due_date(D(2024, 4, 2))
     with pytest.raises(ValidationError) as error:
-        cin_services.cin_review_record(plan=cin, by=worker, held_on=D(2024, 7, 1), attendees="",
-                                       progress="", decision="")
+        cin_services.cin_review_record(
+            plan=cin, by=worker, held_on=D(2024, 7, 1), attendees="", progress="", decision=""
+        )
     assert set(error.value.message_dict) == {"attendees", "progress", "decision"}
     first = cin_services.cin_review_record(
-        plan=cin, by=worker, held_on=D(2024, 7, 1), attendees="Mother, school",
-        progress="Attendance up", decision="continue")
+        plan=cin,
+        by=worker,
+        held_on=D(2024, 7, 1),
+        attendees="Mother, school",
+        progress="Attendance up",
+        decision="continue",
+    )
     assert first.next_review_due == rule("cin_review").due_date(D(2024, 7, 1))
-    cin_services.cin_review_record(plan=cin, by=worker, held_on=D(2024, 9, 30),
-                                   attendees="Mother", progress="Goals met", decision="end")
+    cin_services.cin_review_record(
+        plan=cin,
+        by=worker,
+        held_on=D(2024, 9, 30),
+        attendees="Mother",
+        progress="Goals met",
+        decision="end",
+    )
     cin.refresh_from_db()
     assert cin.end_date == D(2024, 9, 30)
     words = ChronologyEvent.objects.filter(person=cin.person).values_list("summary", flat=True)
@@ -187,8 +210,9 @@ def test_a_cin_review_sets_the_next_review_and_can_end_the_plan(referral, worker
 def test_cin_plans_take_the_same_content(referral, worker, manager):
     cin = cin_services.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 4, 2))
     services.plan_outcome_add(plan=cin, by=worker, text="Goes to school every day")
-    member = services.plan_member_add(plan=cin, by=worker, name="Mr Hale", role="Head teacher",
-                                      agency="education")
+    member = services.plan_member_add(
+        plan=cin, by=worker, name="Mr Hale", role="Head teacher", agency="education"
+    )
     assert member.cin_plan == cin and member.cp_plan is None
     assert CINPlan.objects.get(pk=cin.pk).contingency == ""
 
@@ -212,8 +236,14 @@ def test_a_chair_sees_children_of_their_conferences_and_of_unchaired_due_ones_on
     colleague._haven_team_ids = None
     assert visible_ids(colleague, {child.pk, elsewhere.pk}) == {child.pk}
     review = plan.reviews.get(held_on__isnull=True)
-    services.conference_hold(conference=review, by=chair, held_on=D(2024, 7, 10), chair=chair,
-                             decision="end", end_reason="no_longer_at_risk")
+    services.conference_hold(
+        conference=review,
+        by=chair,
+        held_on=D(2024, 7, 10),
+        chair=chair,
+        decision="end",
+        end_reason="no_longer_at_risk",
+    )
     assert visible_ids(colleague, {child.pk}) == set()
     assert visible_ids(chair, {child.pk}) == {child.pk}
 
@@ -232,21 +262,33 @@ def test_a_restricted_child_stays_hidden_from_its_chair(referral, manager, chair
 def test_actions_not_done_are_on_the_workers_my_work_overdue_first(plan, worker, manager, teams):
     allocation_set(person=plan.person, by=manager, team=teams["assessment"], worker=worker)
     today = timezone.localdate()
-    services.plan_action_add(plan=plan, by=worker, who="Mother", what="See the GP",
-                             due_date=today - datetime.timedelta(days=2))
-    done = services.plan_action_add(plan=plan, by=worker, who="School", what="Report attendance",
-                                    due_date=today)
+    services.plan_action_add(
+        plan=plan,
+        by=worker,
+        who="Mother",
+        what="See the GP",
+        due_date=today - datetime.timedelta(days=2),
+    )
+    done = services.plan_action_add(
+        plan=plan, by=worker, who="School", what="Report attendance", due_date=today
+    )
     services.plan_action_done(action=done, by=worker, done_on=today)
     items = [i for i in work_for(worker, Scope.MINE) if i.kind == "Plan action"]
     assert [(i.title, i.is_overdue) for i in items] == [("Mother: See the GP", True)]
     assert not [i for i in work_for(manager, Scope.MINE) if i.kind == "Plan action"]
     assert [i.title for i in work_for(manager, Scope.TEAMS) if i.kind == "Plan action"] == [
-        "Mother: See the GP"]
+        "Mother: See the GP"
+    ]
 
 
 def test_a_conference_with_no_chair_yet_is_visible_to_the_reviewing_team(referral, manager, chair):
-    services.strategy_discussion_record(referral=referral, by=manager, held_on=D(2024, 3, 28),
-                                        agencies=["police"], decision="start_s47")
+    services.strategy_discussion_record(
+        referral=referral,
+        by=manager,
+        held_on=D(2024, 3, 28),
+        agencies=["police"],
+        decision="start_s47",
+    )
     s47 = referral.s47_enquiries.get()
     services.s47_complete(s47=s47, by=manager, end_date=D(2024, 4, 10), outcome="conference")
     assert Conference.objects.get(s47=s47).chair is None
