@@ -20,7 +20,7 @@ class CINPlan(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # What happens if the plan is not working (edited with its version).
-    contingency = models.TextField("Contingency plan", blank=True)
+    contingency = models.TextField("Contingency plan", blank=True, default="")
 
     audit_person_field = "person"
 

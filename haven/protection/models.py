@@ -33,7 +33,7 @@ class StrategyDiscussion(models.Model):
     held_on = models.DateField("Date held")
     agencies = ArrayField(models.CharField(max_length=20, choices=Agency.choices), default=list)
     # Who took part, by name and role ("DS Khan, police; Jo Bell, school nurse").
-    attendees = models.TextField("Who took part", blank=True)
+    attendees = models.TextField("Who took part", blank=True, default="")
     decision = models.CharField(max_length=12, choices=StrategyDecision.choices)
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -250,7 +250,7 @@ class ChildProtectionPlan(VersionedModel):
         related_name="lead_cp_plans",
     )
     # What happens if the plan is not working or the child is at risk (edited with its version).
-    contingency = models.TextField("Contingency plan", blank=True)
+    contingency = models.TextField("Contingency plan", blank=True, default="")
     period = models.GeneratedField(
         expression=Func(F("start_date"), F("end_date"), models.Value("[)"), function="daterange"),
         output_field=DateRangeField(),

@@ -204,3 +204,41 @@ def test_a_stale_contingency_keeps_what_was_typed_and_shows_the_newer_one(
     assert "Someone else saved changes" in page and "Legal planning meeting" in page
     plan.refresh_from_db()
     assert plan.contingency == "Call the EDT"
+
+
+PLAN_FORMS = {
+    "cp-outcome": ("cpo", ["text"]),
+    "cp-action": (
+        "cpa",
+        ["what", "who", "due_date_day", "due_date_month", "due_date_year", "outcome"],
+    ),
+    "cp-member": ("cpm", ["name", "role", "agency"]),
+    "cp-contingency": ("cpc", ["contingency", "version"]),
+}
+
+
+def test_hostile_values_in_the_plan_forms_never_fail_the_server_or_store_nuls(
+    as_worker, child, plan
+):
+    from haven.protection.models import PlanMember
+    from tests.test_hostile_input import HOSTILE
+
+    p = plan.pk
+    for name, (prefix, fields) in PLAN_FORMS.items():
+        for value in HOSTILE:
+            for object_id in (p, value):
+                data = {"object_id": object_id, **{f"{prefix}{p}-{f}": value for f in fields}}
+                response = as_worker.post(action(child, name), data)
+                assert response.status_code < 500, (name, value[:20])
+                if object_id != p:
+                    assert response.status_code == 404, (name, value[:20])
+    plan.refresh_from_db()
+    stored = [
+        plan.contingency,
+        *PlanOutcome.objects.values_list("text", flat=True),
+        *PlanAction.objects.values_list("what", flat=True),
+        *PlanMember.objects.values_list("name", flat=True),
+    ]
+    assert stored and not any("\x00" in text for text in stored)
+    # An action needs a real date: none of the hostile ones made one.
+    assert not PlanAction.objects.exists()
