@@ -242,3 +242,51 @@ def test_hostile_values_in_the_plan_forms_never_fail_the_server_or_store_nuls(
     assert stored and not any("\x00" in text for text in stored)
     # An action needs a real date: none of the hostile ones made one.
     assert not PlanAction.objects.exists()
+
+
+def test_a_cin_plan_is_reviewed_and_given_content_from_the_tab(as_worker, child, referral, manager):
+    from haven.childinneed import services as cin_services
+
+    cin = cin_services.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 4, 2))
+    c = cin.pk
+    assert (
+        as_worker.post(
+            action(child, "cin-outcome"),
+            {"object_id": c, f"cino{c}-text": "Goes to school every day"},
+        ).status_code
+        == 302
+    )
+    response = as_worker.post(
+        action(child, "cin-review"),
+        {
+            "object_id": c,
+            **date_fields(f"cinr{c}-held_on", D(2024, 7, 1)),
+            f"cinr{c}-attendees": "",
+            f"cinr{c}-progress": "Attendance up to 92%",
+            f"cinr{c}-decision": "continue",
+        },
+    )
+    assert (
+        response.status_code == 200 and "Enter who attended the review" in response.content.decode()
+    )
+    assert not cin.reviews.exists()
+    assert (
+        as_worker.post(
+            action(child, "cin-review"),
+            {
+                "object_id": c,
+                **date_fields(f"cinr{c}-held_on", D(2024, 7, 1)),
+                f"cinr{c}-attendees": "Mother, class teacher",
+                f"cinr{c}-progress": "Attendance up to 92%",
+                f"cinr{c}-decision": "continue",
+            },
+        ).status_code
+        == 302
+    )
+    page = as_worker.get(tab(child)).content.decode()
+    assert "Goes to school every day" in page
+    assert (
+        "1 July 2024" in page and "Mother, class teacher" in page and "Attendance up to 92%" in page
+    )
+    # Starting another CIN plan is not offered while this one is open.
+    assert "Start a child in need plan" not in page
