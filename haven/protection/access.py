@@ -17,10 +17,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from haven.accounts.models import Membership, TeamKind
+from haven.accounts.permissions import Capability, user_can
 from haven.protection.models import Conference
 
 
 def chaired_conferences(user: Any) -> Q:
+    if not user_can(user, Capability.CHAIR_CONFERENCES):
+        return Q(pk__in=[])  # nothing to add, and nothing for everyone else's queries to pay
     chaired = Conference.objects.filter(person=OuterRef("pk"), chair=user)
     unchaired = Conference.objects.filter(
         person=OuterRef("pk"), chair__isnull=True, held_on__isnull=True
