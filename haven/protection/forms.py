@@ -80,12 +80,6 @@ class ConferenceForm(GovukForm):
         queryset=User.objects.filter(is_active=True, role=Role.PRACTITIONER),
     )
 
-    end_reason = forms.ChoiceField(
-        label="If the plan ends, why",
-        required=False,
-        choices=PlanEndReason.choices,
-        widget=forms.RadioSelect,
-    )
     same_day_confirmed = forms.BooleanField(
         label="Yes, this review was held on the same day as the initial conference",
         required=False,
@@ -100,17 +94,20 @@ class ConferenceForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         """``may_end``: whether the user may record that a review ends the plan (a chair or a
-        manager); for anyone else the choice is not offered."""
+        manager); for anyone else the choice is not offered. Ending is chosen with its reason,
+        one answer: "End the plan: became looked after"."""
         super().__init__(*args, **kwargs)
         D = ConferenceDecision
+        endings = [
+            (f"{D.END}:{code}", f"End the plan: {label[0].lower()}{label[1:]}")
+            for code, label in PlanEndReason.choices
+        ]
         choices = (
             [(D.PLAN, D.PLAN.label), (D.NO_PLAN, D.NO_PLAN.label)]
             if initial_conference
-            else [(D.CONTINUE, D.CONTINUE.label), *([(D.END, D.END.label)] if may_end else [])]
+            else [(D.CONTINUE, D.CONTINUE.label), *(endings if may_end else [])]
         )
         self.fields["decision"].choices = choices  # type: ignore[attr-defined]
-        if initial_conference or not may_end:
-            del self.fields["end_reason"]
         if initial_conference:
             del self.fields["same_day_confirmed"]
         else:
@@ -121,8 +118,9 @@ class ConferenceForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") == ConferenceDecision.END and not data.get("end_reason"):
-            self.add_error("end_reason", "Choose why the plan ends")
+        decision, _, reason = str(data.get("decision") or "").partition(":")
+        if reason:
+            data["decision"], data["end_reason"] = decision, reason
         return data
 
 

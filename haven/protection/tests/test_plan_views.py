@@ -171,11 +171,13 @@ def test_the_chair_opens_their_conference_and_records_the_review_that_ends_the_p
         f"{prefix}-chair": chair.pk,
         f"{prefix}-decision": "end",
     }
-    # The reason is needed; a review the same day as the ICPC asks to be confirmed.
+    # Ending is chosen with its reason ("end" alone is not an answer).
     response = as_chair.post(action(child, "conference"), post)
-    page = response.content.decode()
-    assert response.status_code == 200 and "Choose why the plan ends" in page
-    post[f"{prefix}-end_reason"] = "no_longer_at_risk"
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    review.refresh_from_db()
+    assert review.held_on is None
+    # A review the same day as the ICPC asks to be confirmed.
+    post[f"{prefix}-decision"] = "end:no_longer_at_risk"
     page = as_chair.post(action(child, "conference"), post).content.decode()
     assert "same day as the initial conference" in page
     assert "Yes, this review was held on the same day" in page
