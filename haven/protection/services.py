@@ -154,6 +154,7 @@ def conference_schedule(
     else:  # pre-birth and transfer-in conferences follow local arrangements
         due_rule = "icpc"
         due = rule("icpc").due_date(start or timezone.localdate())
+    # TODO(notify): tell the reviewing team a conference is due to be chaired (roles' notify()).
     return Conference.objects.create(
         person_id=person_id,
         referral=referral,
@@ -352,6 +353,7 @@ def cp_plan_end(
     """End a plan outside a review conference: a manager's decision (AUTHORISE), with the
     reason. A review conference ends a plan through ``conference_hold``."""
     service_require(by, Capability.AUTHORISE, field="reason")
+    # TODO(notify): tell the worker holding the case that their manager ended the plan.
     return _cp_plan_close(plan=plan, by=by, end_date=end_date, reason=reason)
 
 
@@ -538,6 +540,7 @@ def plan_action_add(
         **_plan_fields(plan), outcome=outcome, who=who, what=what, due_date=due_date, created_by=by
     )
     events.plan_action_added(action, by=by)
+    # TODO(notify): tell the worker holding the case when an action under their plan falls due.
     return action
 
 

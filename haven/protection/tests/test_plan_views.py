@@ -292,3 +292,38 @@ def test_a_cin_plan_is_reviewed_and_given_content_from_the_tab(as_worker, child,
     )
     # Starting another CIN plan is not offered while this one is open.
     assert "Start a child in need plan" not in page
+
+
+def test_a_chair_records_an_initial_conference_due_with_no_chair_and_a_plan_starts(
+    child, referral, manager, chair
+):
+    services.strategy_discussion_record(
+        referral=referral,
+        by=manager,
+        held_on=D(2024, 3, 28),
+        agencies=["police"],
+        decision="start_s47",
+    )
+    s47 = referral.s47_enquiries.get()
+    services.s47_complete(s47=s47, by=manager, end_date=D(2024, 4, 10), outcome="conference")
+    icpc = referral.conferences.get()
+    as_chair = client_for(chair)
+    page = as_chair.get(tab(child)).content.decode()
+    # The chair is offered as the conference's chair.
+    assert f'<option value="{chair.pk}" selected>' in page
+    response = as_chair.post(
+        action(child, "conference"),
+        {
+            "object_id": icpc.pk,
+            **date_fields(f"conf{icpc.pk}-held_on", D(2024, 4, 12)),
+            f"conf{icpc.pk}-chair": chair.pk,
+            f"conf{icpc.pk}-decision": "plan",
+            f"conf{icpc.pk}-category": "EMO",
+            f"conf{icpc.pk}-child_views": "Scared of shouting",
+        },
+    )
+    assert response.status_code == 302
+    icpc.refresh_from_db()
+    assert (icpc.chair, icpc.held_on) == (chair, D(2024, 4, 12))
+    page = as_chair.get(tab(child)).content.decode()
+    assert "Scared of shouting" in page and "Child protection plan from 12 April 2024" in page

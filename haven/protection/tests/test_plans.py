@@ -293,3 +293,31 @@ def test_a_conference_with_no_chair_yet_is_visible_to_the_reviewing_team(referra
     services.s47_complete(s47=s47, by=manager, end_date=D(2024, 4, 10), outcome="conference")
     assert Conference.objects.get(s47=s47).chair is None
     assert visible_ids(chair, {referral.person_id}) == {referral.person_id}
+
+
+def test_a_cin_review_due_is_on_my_work_and_moves_on_when_held(referral, worker, manager, teams):
+    allocation_set(person=referral.person, by=manager, team=teams["assessment"], worker=worker)
+    cin = cin_services.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 4, 2))
+
+    def review_due():
+        return [i.due for i in work_for(worker, Scope.MINE) if i.kind == "CIN review"]
+
+    assert review_due() == [rule("cin_review").due_date(D(2024, 4, 2))]
+    cin_services.cin_review_record(
+        plan=cin,
+        by=worker,
+        held_on=D(2024, 7, 1),
+        attendees="Mother",
+        progress="Better",
+        decision="continue",
+    )
+    assert review_due() == [rule("cin_review").due_date(D(2024, 7, 1))]
+    cin_services.cin_review_record(
+        plan=cin,
+        by=worker,
+        held_on=D(2024, 9, 1),
+        attendees="Mother",
+        progress="Done",
+        decision="end",
+    )
+    assert review_due() == []
