@@ -32,6 +32,8 @@ class Capability(StrEnum):
     ALLOCATE = "allocate"  # allocate or reallocate children and their work
     HOLD_CASES = "hold_cases"  # be the named worker of a child's case (chairs stay independent)
     AUTHORISE = "authorise"  # authorise or return decisions and assessments
+    # Conferences: chair them and record their decisions (a review may end a CP plan).
+    CHAIR_CONFERENCES = "chair_conferences"
     MERGE_RECORDS = "merge_records"
     RESTRICT_RECORDS = "restrict_records"
     # Governance.
@@ -72,7 +74,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.PRODUCE_RETURNS,
         }
     ),
-    Role.REVIEWING_OFFICER: frozenset(_CASEWORK),
+    Role.REVIEWING_OFFICER: frozenset(_CASEWORK | {C.CHAIR_CONFERENCES}),
     Role.AUDITOR: frozenset(
         {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.SEE_ACCESS_LOG, C.VIEW_FIGURES, C.PRODUCE_RETURNS}
     ),
@@ -127,6 +129,7 @@ CAPABILITY_REFUSALS = {
     C.ALLOCATE: "Only a team manager can allocate or reallocate work",
     C.HOLD_CASES: "Their role cannot hold cases",
     C.AUTHORISE: "Only a team manager can authorise or return work",
+    C.CHAIR_CONFERENCES: "Only a conference chair can record this",
     C.MERGE_RECORDS: "Only a manager can merge records",
     C.RESTRICT_RECORDS: "Only a manager can restrict a record",
     C.SEE_ACCESS_LOG: "Your role does not include the access log",

@@ -14,7 +14,7 @@ class ChildInNeedConfig(AppConfig):
 
         register_event_kinds(events.ChildInNeedEvent)
 
-        from haven.childinneed.models import CINPlan
+        from haven.childinneed.models import CINPlan, CINReview
         from haven.people.ownership import refuse_if_both_open, register_person_owned
 
         register_person_owned(
@@ -38,3 +38,4 @@ class ChildInNeedConfig(AppConfig):
         from haven.people.selectors import register_record_status
 
         register_record_status(cin_plan_status)
+        register_person_owned(CINReview)

@@ -14,7 +14,14 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.permissions import Capability, service_require
 from haven.childinneed import events
-from haven.childinneed.models import CINPlan, ClosureProposal, ClosureStatus
+from haven.childinneed.models import (
+    CINPlan,
+    CINReview,
+    CINReviewDecision,
+    ClosureProposal,
+    ClosureStatus,
+)
+from haven.core.calendar import rule
 from haven.core.checks import locked, not_before, not_future
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
@@ -41,6 +48,7 @@ def cin_plan_start(
     )
     if CINPlan.objects.filter(person=referral.person, end_date__isnull=True).exists():
         raise ValidationError({"start_date": "This child already has an open child in need plan"})
+    cin_plan_start_refusal(referral)
     plan = CINPlan.objects.create(
         referral=referral, person=referral.person, start_date=start_date, worker=worker
     )
@@ -59,6 +67,73 @@ def cin_plan_end(*, plan: CINPlan, by: User, end_date: datetime.date) -> CINPlan
     plan.refresh_from_db()
     events.cin_plan_ended(plan, by=by)
     return plan
+
+
+def cin_plan_start_refusal(referral: Referral) -> None:
+    """A child on a child protection plan is not also on a child in need plan: the CP plan
+    replaces it (and a CIN plan may follow when the CP plan ends)."""
+    if referral.person.cp_plans.filter(end_date__isnull=True).exists():  # type: ignore[attr-defined]
+        raise ValidationError(
+            {
+                "start_date": "This child has an open child protection plan: a child in need plan "
+                "can start when it ends"
+            }
+        )
+
+
+def cin_review_due(plan: CINPlan) -> datetime.date:
+    """When the plan's next review is due: a timescale after its last review, or its start."""
+    last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+    return rule("cin_review").due_date(last or plan.start_date)
+
+
+@transaction.atomic
+def cin_review_record(
+    *,
+    plan: CINPlan,
+    by: User,
+    held_on: datetime.date,
+    attendees: str,
+    progress: str,
+    decision: str,
+) -> CINReview:
+    """A child in need review; deciding to end the plan ends it on the review's date."""
+    plan = locked(plan)
+    if plan.end_date is not None:
+        raise ConflictError({"held_on": f"This plan ended on {long_date(plan.end_date)}"})
+    not_future(held_on, "held_on", "date of the review")
+    not_before(held_on, plan.start_date, "held_on", "A review cannot be before the plan started")
+    errors = {}
+    if not attendees.strip():
+        errors["attendees"] = "Enter who attended the review"
+    if not progress.strip():
+        errors["progress"] = "Enter the progress made against the plan"
+    if decision not in CINReviewDecision.values:
+        errors["decision"] = "Choose whether the plan continues or ends"
+    if errors:
+        raise ValidationError(errors)
+    if plan.reviews.filter(held_on=held_on).exists():
+        raise ConflictError({"held_on": f"A review is already recorded on {long_date(held_on)}"})
+    last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+    if last is not None:
+        not_before(held_on, last, "held_on", "A review cannot be dated before the last review")
+    review = CINReview.objects.create(
+        plan=plan,
+        person_id=plan.person_id,
+        held_on=held_on,
+        due_date=cin_review_due(plan),
+        attendees=attendees.strip(),
+        progress=progress.strip(),
+        decision=decision,
+        next_review_due=(
+            rule("cin_review").due_date(held_on) if decision == CINReviewDecision.CONTINUE else None
+        ),
+        recorded_by=by,
+    )
+    events.cin_review_held(review, by=by)
+    if decision == CINReviewDecision.END:
+        cin_plan_end(plan=plan, by=by, end_date=held_on)
+    return review
 
 
 # DfE: closed after assessment (no further action, or early help) means nothing followed it.

@@ -356,6 +356,12 @@ _RULE_DEFINITIONS: dict[str, tuple[str, float, Unit, str]] = {
         "working_days",
         "{n} working days from the last CIN visit",
     ),
+    "cin_review": (
+        "HAVEN_CIN_REVIEW_MONTHS",
+        3,
+        "calendar_months",
+        "{n} calendar months from the CIN plan's start or its last review",
+    ),
     "re_referral_window": (
         "HAVEN_RE_REFERRAL_MONTHS",
         12,

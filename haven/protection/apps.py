@@ -25,6 +25,15 @@ class ProtectionConfig(AppConfig):
         register_person_owned(models.ChildProtectionPlan, on_clash=selectors.cp_plans_merge_clash)
         register_person_owned(models.CoreGroup)
         register_person_owned(models.Visit)
+        register_person_owned(models.PlanOutcome)
+        register_person_owned(models.PlanAction)
+        register_person_owned(models.PlanMember)
+
+        from haven.people.access import register_rule
+        from haven.protection import access
+
+        # A conference's chair sees the child (haven/protection/access.py says who, and why).
+        register_rule(access.chaired_conferences)
 
         from haven.frontdoor.history import OpenPlan, register_open_plan
 

@@ -3,11 +3,13 @@ them. Child in need plans and closing the episode are in haven.childinneed.event
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import models
 
 from haven.chronology.events import Params, event_type
+from haven.core.dates import long_date
 from haven.protection.models import (
     CategoryOfAbuse,
     ChildProtectionPlan,
@@ -15,7 +17,10 @@ from haven.protection.models import (
     ConferenceDecision,
     ConferenceKind,
     CoreGroup,
+    PlanAction,
     PlanEndReason,
+    PlanMember,
+    PlanOutcome,
     S47Enquiry,
     S47Outcome,
     StrategyDecision,
@@ -32,6 +37,7 @@ class ProtectionEvent(models.TextChoices):
     CP_PLAN = "cp_plan", "Child protection plan"
     CORE_GROUP = "core_group", "Core group"
     VISIT = "visit", "Visit"
+    PLAN_CONTENT = "plan_content", "Plan outcomes, actions and core group"
 
 
 @event_type("strategy_discussion_held", kind=ProtectionEvent.STRATEGY_DISCUSSION)
@@ -80,9 +86,106 @@ def CORE_GROUP_HELD(p: Params) -> str:
 @event_type("visit_recorded", kind=ProtectionEvent.VISIT)
 def VISIT_RECORDED(p: Params) -> str:
     seen = (
-        "child seen alone" if p["seen_alone"] else "child seen" if p["child_seen"] else "child not seen"
+        "child seen alone"
+        if p["seen_alone"]
+        else "child seen"
+        if p["child_seen"]
+        else "child not seen"
     )
     return f"{VisitKind(p['visit_kind']).label}: {seen}"
+
+
+def _plan_word(p: Params) -> str:
+    return "child protection plan" if p.get("plan_kind") == "cp" else "child in need plan"
+
+
+@event_type("plan_outcome_added", kind=ProtectionEvent.PLAN_CONTENT)
+def PLAN_OUTCOME_ADDED(p: Params) -> str:
+    return f"Outcome added to the {_plan_word(p)}"
+
+
+@event_type("plan_action_added", kind=ProtectionEvent.PLAN_CONTENT)
+def PLAN_ACTION_ADDED(p: Params) -> str:
+    due = long_date(datetime.date.fromisoformat(p["due_date"]))
+    return f"Action for {p['who']} added to the {_plan_word(p)}, due {due}"
+
+
+@event_type("plan_action_done", kind=ProtectionEvent.PLAN_CONTENT)
+def PLAN_ACTION_DONE(p: Params) -> str:
+    return f"Action for {p['who']} under the {_plan_word(p)} done"
+
+
+@event_type("plan_member_added", kind=ProtectionEvent.PLAN_CONTENT)
+def PLAN_MEMBER_ADDED(p: Params) -> str:
+    return f"{p['name']} ({p['role']}) joined the core group of the {_plan_word(p)}"
+
+
+@event_type("plan_contingency_changed", kind=ProtectionEvent.PLAN_CONTENT)
+def PLAN_CONTINGENCY_CHANGED(p: Params) -> str:
+    return f"Contingency of the {_plan_word(p)} changed"
+
+
+def _kind(part: Any) -> str:
+    return "cp" if getattr(part, "cp_plan_id", None) else "cin"
+
+
+def plan_outcome_added(outcome: PlanOutcome, *, by: Any) -> None:
+    PLAN_OUTCOME_ADDED.record(
+        outcome.person_id,
+        on=outcome.created_at,
+        by=by,
+        source=outcome,
+        detail=outcome.text,
+        plan_kind=_kind(outcome),
+    )
+
+
+def plan_action_added(action: PlanAction, *, by: Any) -> None:
+    PLAN_ACTION_ADDED.record(
+        action.person_id,
+        on=action.created_at,
+        by=by,
+        source=action,
+        detail=action.what,
+        plan_kind=_kind(action),
+        who=action.who,
+        due_date=action.due_date.isoformat(),
+    )
+
+
+def plan_action_done(action: PlanAction, *, by: Any) -> None:
+    PLAN_ACTION_DONE.record(
+        action.person_id,
+        on=action.done_on,
+        by=by,
+        source=action,
+        detail=action.what,
+        plan_kind=_kind(action),
+        who=action.who,
+    )
+
+
+def plan_member_added(member: PlanMember, *, by: Any) -> None:
+    PLAN_MEMBER_ADDED.record(
+        member.person_id,
+        on=member.created_at,
+        by=by,
+        source=member,
+        plan_kind=_kind(member),
+        name=member.name,
+        role=member.role,
+    )
+
+
+def plan_contingency_changed(plan: Any, *, by: Any) -> None:
+    PLAN_CONTINGENCY_CHANGED.record(
+        plan.person_id,
+        on=plan.updated_at,
+        by=by,
+        source=plan,
+        detail=plan.contingency,
+        plan_kind="cp" if isinstance(plan, ChildProtectionPlan) else "cin",
+    )
 
 
 def strategy_discussion_held(discussion: StrategyDiscussion, *, by: Any) -> None:

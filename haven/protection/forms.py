@@ -3,8 +3,15 @@ from typing import Any
 from django import forms
 
 from haven.accounts.models import Role, User
+from haven.childinneed.models import CINReviewDecision
 from haven.frontdoor.models import Agency
-from haven.protection.models import CategoryOfAbuse, PlanEndReason, S47Outcome, StrategyDecision
+from haven.protection.models import (
+    CategoryOfAbuse,
+    ConferenceDecision,
+    PlanEndReason,
+    S47Outcome,
+    StrategyDecision,
+)
 from haven.ui.forms import GovukDateField, GovukForm
 
 
@@ -17,6 +24,12 @@ def _agencies(label: str) -> forms.MultipleChoiceField:
 class StrategyDiscussionForm(GovukForm):
     held_on = GovukDateField(label="Date of the strategy discussion", must_be_past=True)
     agencies = _agencies("Agencies taking part")
+    attendees = forms.CharField(
+        label="Who took part",
+        help_text="Names and roles, for example: DS Khan, police; Jo Bell, school nurse",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     decision = forms.ChoiceField(
         label="Decision",
         choices=StrategyDecision.choices,
@@ -68,16 +81,48 @@ class ConferenceForm(GovukForm):
         queryset=User.objects.filter(is_active=True, role=Role.PRACTITIONER),
     )
 
-    def __init__(self, *args: Any, initial_conference: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from haven.protection.models import ConferenceDecision as D
+    same_day_confirmed = forms.BooleanField(
+        label="Yes, this review was held on the same day as the initial conference",
+        required=False,
+    )
 
+    def __init__(
+        self,
+        *args: Any,
+        initial_conference: bool = True,
+        chair: User | None = None,
+        may_end: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        """``may_end``: whether the user may record that a review ends the plan (a chair or a
+        manager); for anyone else the choice is not offered. Ending is chosen with its reason,
+        one answer: "End the plan: became looked after"."""
+        super().__init__(*args, **kwargs)
+        D = ConferenceDecision
+        endings = [
+            (f"{D.END}:{code}", f"End the plan: {label[0].lower()}{label[1:]}")
+            for code, label in PlanEndReason.choices
+        ]
         choices = (
             [(D.PLAN, D.PLAN.label), (D.NO_PLAN, D.NO_PLAN.label)]
             if initial_conference
-            else [(D.CONTINUE, D.CONTINUE.label), (D.END, D.END.label)]
+            else [(D.CONTINUE, D.CONTINUE.label), *(endings if may_end else [])]
         )
         self.fields["decision"].choices = choices  # type: ignore[attr-defined]
+        if initial_conference:
+            del self.fields["same_day_confirmed"]
+        else:
+            del self.fields["lead_practitioner"]
+        if chair is not None:
+            # A chair recording their own conference is its chair unless they say otherwise.
+            self.fields["chair"].initial = chair.pk
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        decision, _, reason = str(data.get("decision") or "").partition(":")
+        if reason:
+            data["decision"], data["end_reason"] = decision, reason
+        return data
 
 
 class CoreGroupForm(GovukForm):
@@ -115,3 +160,87 @@ class PlanEndForm(GovukForm):
 
 class EndForm(GovukForm):
     end_date = GovukDateField(label="End date", must_be_past=True)
+
+
+class OutcomeForm(GovukForm):
+    text = forms.CharField(
+        label="Outcome",
+        help_text="What should be different for the child, in words the family would use",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the outcome"},
+    )
+
+
+class ActionForm(GovukForm):
+    what = forms.CharField(
+        label="What will be done",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what will be done"},
+    )
+    who = forms.CharField(
+        label="Who will do it",
+        max_length=200,
+        error_messages={"required": "Enter who will do it"},
+    )
+    due_date = GovukDateField(label="By when")
+    outcome = forms.TypedChoiceField(
+        label="Towards which outcome", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, outcomes: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            ("", "Not linked to an outcome"),
+            *((o.pk, o.text[:80]) for o in outcomes),
+        ]
+
+
+class ActionDoneForm(GovukForm):
+    done_on = GovukDateField(label="Date it was done", must_be_past=True)
+
+
+class MemberForm(GovukForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the member's name"}
+    )
+    role = forms.CharField(
+        label="Role",
+        max_length=200,
+        help_text="For example: mother, class teacher, health visitor",
+        error_messages={"required": "Enter the member's role"},
+    )
+    agency = forms.ChoiceField(
+        label="Agency",
+        required=False,
+        choices=[("", "Family or friend (no agency)"), *Agency.choices],
+    )
+
+
+class ContingencyForm(GovukForm):
+    contingency = forms.CharField(
+        label="Contingency plan",
+        help_text="What will happen if the plan is not working or the child is at risk",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CINReviewForm(GovukForm):
+    held_on = GovukDateField(label="Date of the review", must_be_past=True)
+    attendees = forms.CharField(
+        label="Who attended",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter who attended the review"},
+    )
+    progress = forms.CharField(
+        label="Progress against the plan",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the progress made against the plan"},
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=CINReviewDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the plan continues or ends"},
+    )

@@ -12,6 +12,11 @@ from haven.core.models import VersionedModel
 from haven.frontdoor.models import Agency
 
 
+def agency_names(codes: list[str]) -> str:
+    labels = dict(Agency.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes)
+
+
 class StrategyDecision(models.TextChoices):
     START_S47 = "start_s47", "Start a section 47 enquiry"
     NO_S47 = "no_s47", "No section 47 enquiry: continue as child in need"
@@ -27,6 +32,8 @@ class StrategyDiscussion(models.Model):
     )
     held_on = models.DateField("Date held")
     agencies = ArrayField(models.CharField(max_length=20, choices=Agency.choices), default=list)
+    # Who took part, by name and role ("DS Khan, police; Jo Bell, school nurse").
+    attendees = models.TextField("Who took part", blank=True, default="")
     decision = models.CharField(max_length=12, choices=StrategyDecision.choices)
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -38,6 +45,10 @@ class StrategyDiscussion(models.Model):
 
     def __str__(self) -> str:
         return f"Strategy discussion for {self.person_id} on {self.held_on}"
+
+    @property
+    def agency_names(self) -> str:
+        return agency_names(self.agencies)
 
 
 class S47Outcome(models.TextChoices):
@@ -198,6 +209,10 @@ class Conference(VersionedModel):
         return self.kind in INITIAL_KINDS
 
     @property
+    def attended_names(self) -> str:
+        return agency_names(self.agencies_attended)
+
+    @property
     def was_late(self) -> bool:
         """Held after its due date (15 working days from the S47 start for an initial one)."""
         return self.held_on is not None and self.held_on > self.due_date
@@ -234,6 +249,8 @@ class ChildProtectionPlan(VersionedModel):
         on_delete=models.PROTECT,
         related_name="lead_cp_plans",
     )
+    # What happens if the plan is not working or the child is at risk (edited with its version).
+    contingency = models.TextField("Contingency plan", blank=True, default="")
     period = models.GeneratedField(
         expression=Func(F("start_date"), F("end_date"), models.Value("[)"), function="daterange"),
         output_field=DateRangeField(),
@@ -355,3 +372,80 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.person_id} on {self.visited_on}"
+
+
+# What a plan is for and how: its outcomes, the actions towards them and the core group (the
+# people and professionals who carry it out). The same for a child protection plan and a child
+# in need plan, so each row belongs to exactly one of the two (as a visit does).
+_ONE_PLAN = Q(cp_plan__isnull=False, cin_plan__isnull=True) | Q(
+    cp_plan__isnull=True, cin_plan__isnull=False
+)
+
+
+class PlanPart(VersionedModel):
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    cp_plan = models.ForeignKey(
+        ChildProtectionPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    cin_plan = models.ForeignKey(
+        "childinneed.CINPlan", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    audit_person_field = "person"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def plan_id(self) -> int:
+        return self.cp_plan_id or self.cin_plan_id  # type: ignore[return-value]
+
+
+class PlanOutcome(PlanPart):
+    text = models.TextField("Outcome")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=_ONE_PLAN, name="outcome_one_plan")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class PlanAction(PlanPart):
+    """Who does what, by when, towards which outcome; done when it is marked done."""
+
+    outcome = models.ForeignKey(
+        PlanOutcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    who = models.CharField("Who", max_length=200)
+    what = models.TextField("What")
+    due_date = models.DateField("By when")
+    done_on = models.DateField("Done on", null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "done_on"])]
+        constraints = [models.CheckConstraint(condition=_ONE_PLAN, name="action_one_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.what[:40]} by {self.due_date}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+
+class PlanMember(PlanPart):
+    """A member of the core group: a family member or a professional, with their role."""
+
+    name = models.CharField("Name", max_length=200)
+    role = models.CharField("Role", max_length=200)
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=_ONE_PLAN, name="member_one_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from haven.childinneed.models import CINPlan
+from haven.childinneed.models import CINPlan, CINReview
 from haven.core.calendar import rule
 from haven.core.dates import long_date
 from haven.frontdoor.models import Referral
@@ -15,7 +15,11 @@ from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
     CoreGroup,
+    PlanAction,
+    PlanMember,
+    PlanOutcome,
     S47Enquiry,
+    StrategyDiscussion,
     Visit,
     VisitKind,
 )
@@ -27,7 +31,6 @@ def protection_record(*, person: Person) -> dict[str, Any]:
         Referral.objects.filter(person=person)
         .order_by("-referral_date")
         .prefetch_related(
-            "strategy_discussions",
             Prefetch("s47_enquiries", queryset=S47Enquiry.objects.order_by("start_date")),
             Prefetch(
                 "conferences",
@@ -46,21 +49,63 @@ def protection_record(*, person: Person) -> dict[str, Any]:
             Prefetch(
                 "cin_plans",
                 queryset=CINPlan.objects.prefetch_related(
-                    Prefetch("visits", queryset=Visit.objects.order_by("-visited_on"))
+                    Prefetch("visits", queryset=Visit.objects.order_by("-visited_on")),
+                    Prefetch("reviews", queryset=CINReview.objects.order_by("held_on")),
                 ),
+            ),
+            Prefetch(
+                "strategy_discussions",
+                queryset=StrategyDiscussion.objects.order_by("held_on"),
             ),
             "assessments",
         )
     )
-    for referral in referrals:
+    content = _plan_content(person)
+    episode: Any
+    for episode in referrals:
+        referral = episode
         plans: list[tuple[str, Any]] = [
             *((VisitKind.CP, plan) for plan in referral.cp_plans.all()),
             *((VisitKind.CIN, plan) for plan in referral.cin_plans.all()),
         ]
         for kind, plan in plans:
             plan.next_visit_due = next_visit_due(plan=plan, kind=kind)
+            for name, rows in content.items():
+                setattr(plan, name, rows.get((kind, plan.pk), []))
+        cin: Any
+        for cin in referral.cin_plans.all():
+            cin.next_review_due = next_cin_review_due(plan=cin)
+        referral.has_open_s47 = any(s.end_date is None for s in referral.s47_enquiries.all())
+        referral.has_open_plan = any(p.end_date is None for p in referral.cp_plans.all()) or any(
+            p.end_date is None for p in referral.cin_plans.all()
+        )
     open_referral = next((r for r in referrals if r.closure_date is None), None)
     return {"referrals": referrals, "open_referral": open_referral}
+
+
+def _plan_content(person: Person) -> dict[str, dict[tuple[str, int], list[Any]]]:
+    """The child's plan outcomes, actions and core group members, by (plan kind, plan id):
+    three queries for every plan of every episode."""
+    content: dict[str, dict[tuple[str, int], list[Any]]] = {}
+    for name, queryset in (
+        ("outcomes", PlanOutcome.objects.order_by("pk")),
+        ("actions", PlanAction.objects.order_by("done_on", "due_date", "pk")),
+        ("members", PlanMember.objects.order_by("name", "pk")),
+    ):
+        by_plan: dict[tuple[str, int], list[Any]] = {}
+        for row in queryset.filter(person=person):
+            kind = VisitKind.CP if row.cp_plan_id else VisitKind.CIN
+            by_plan.setdefault((kind, row.plan_id), []).append(row)
+        content[name] = by_plan
+    return content
+
+
+def next_cin_review_due(*, plan: CINPlan) -> datetime.date | None:
+    """When an open CIN plan's next review is due, from its prefetched reviews."""
+    if plan.end_date is not None:
+        return None
+    last = max((review.held_on for review in plan.reviews.all()), default=None)
+    return rule("cin_review").due_date(last or plan.start_date)
 
 
 def record_of(model: Any, *, person: Person, record_id: int) -> Any:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.accounts.models import User
+from haven.accounts.permissions import Capability, service_require, user_can
 from haven.childinneed.models import CINPlan
 from haven.childinneed.services import cin_plan_end, episode_lock_open
 from haven.core.calendar import rule
@@ -20,7 +21,7 @@ from haven.core.checks import locked, not_before, not_future
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
 from haven.core.versioning import update_with_version
-from haven.frontdoor.models import Referral
+from haven.frontdoor.models import Agency, Referral
 from haven.protection import events
 from haven.protection.models import (
     INITIAL_KINDS,
@@ -30,6 +31,10 @@ from haven.protection.models import (
     ConferenceDecision,
     ConferenceKind,
     CoreGroup,
+    PlanAction,
+    PlanEndReason,
+    PlanMember,
+    PlanOutcome,
     S47Enquiry,
     S47Outcome,
     StrategyDecision,
@@ -48,6 +53,7 @@ def strategy_discussion_record(
     agencies: list[str],
     decision: str,
     notes: str = "",
+    attendees: str = "",
 ) -> StrategyDiscussion:
     """A strategy discussion; deciding to start a section 47 enquiry starts it the same day,
     and the initial conference's 15-working-day clock with it."""
@@ -63,11 +69,21 @@ def strategy_discussion_record(
         raise ValidationError({"decision": "Choose the decision"})
     if not agencies:
         raise ValidationError({"agencies": "Choose the agencies that took part"})
+    if (
+        decision == StrategyDecision.START_S47
+        and referral.s47_enquiries.filter(end_date__isnull=True).exists()
+    ):
+        raise ConflictError(
+            {
+                "decision": "A section 47 enquiry is already open: complete it before starting another"
+            }
+        )
     discussion = StrategyDiscussion.objects.create(
         referral=referral,
         person=referral.person,
         held_on=held_on,
         agencies=agencies,
+        attendees=attendees.strip(),
         decision=decision,
         notes=notes.strip(),
         recorded_by=by,
@@ -138,7 +154,20 @@ def conference_schedule(
     else:  # pre-birth and transfer-in conferences follow local arrangements
         due_rule = "icpc"
         due = rule("icpc").due_date(start or timezone.localdate())
-    return Conference.objects.create(
+    # A review is chaired by whoever chaired the plan's last conference (continuity for the
+    # family); an initial conference waits for the reviewing team to name its chair.
+    chair_id = (
+        Conference.objects.filter(person_id=person_id, plan=plan, held_on__isnull=False)
+        .exclude(chair=None)
+        .order_by("-held_on", "-pk")
+        .values_list("chair_id", flat=True)
+        .first()
+        if kind == ConferenceKind.REVIEW
+        else None
+    )
+    if kind == ConferenceKind.REVIEW and chair_id is None and plan is not None:
+        chair_id = plan.conference.chair_id if plan.conference_id else None
+    conference = Conference.objects.create(
         person_id=person_id,
         referral=referral,
         kind=kind,
@@ -146,7 +175,19 @@ def conference_schedule(
         plan=plan,
         due_date=due,
         due_rule=due_rule,
+        chair_id=chair_id,
     )
+    if chair_id is not None:
+        from haven.accounts.notifications import notify
+
+        notify(
+            recipients=[User.objects.get(pk=chair_id)],
+            by=by,
+            message=f"{conference.get_kind_display()} for case {person_id} is due by "
+            f"{long_date(due)}: you chair it",
+            link=f"/people/{person_id}/protection/",
+        )
+    return conference
 
 
 def _previous_plans(person_id: int) -> int:
@@ -167,9 +208,14 @@ def conference_hold(
     child_views: str = "",
     family_views: str = "",
     lead_practitioner: User | None = None,
+    end_reason: str = "",
+    same_day_confirmed: bool = False,
 ) -> Conference:
     """Record a conference. An initial conference may start a plan; a review continues or ends
-    it, and a new category is recorded as a change."""
+    it, and a new category is recorded as a change. Only the conference's chair, or a manager,
+    may record that a review ends the plan: a worker cannot end a plan alone. A review dated
+    the same day as the initial conference is usually a mistyped date, so it must be
+    confirmed."""
     # The episode first, then the conference: the same order as closing the episode.
     Referral.objects.select_for_update().filter(pk=conference.referral_id).first()
     conference = locked(conference)
@@ -189,6 +235,14 @@ def conference_hold(
         errors["decision"] = "Choose whether the plan continues or ends"
     if decision in (ConferenceDecision.PLAN,) and not category:
         errors["category"] = "Choose the category of abuse"
+    if decision == ConferenceDecision.END:
+        if end_reason and end_reason not in PlanEndReason.values:
+            errors["end_reason"] = "Choose why the plan ends"
+        if by.pk != getattr(chair, "pk", None) and not user_can(by, Capability.AUTHORISE):
+            errors["decision"] = (
+                "Only the conference's chair or a manager can record that the plan ends: "
+                "ask the chair to record this review"
+            )
     if errors:
         raise ValidationError(errors)
     plan = conference.plan
@@ -216,6 +270,16 @@ def conference_hold(
                 "held_on",
                 "A review cannot be dated before the conference it follows",
             )
+        if held_on == plan.conference.held_on and not same_day_confirmed:
+            raise ValidationError(
+                {
+                    "same_day_confirmed": (
+                        "This review is dated the same day as the initial conference "
+                        f"({long_date(held_on)}). Check the date, or confirm that the review "
+                        "was held that day"
+                    )
+                }
+            )
     update_with_version(
         Conference,
         conference.pk,
@@ -234,7 +298,12 @@ def conference_hold(
     if conference.is_initial and decision == ConferenceDecision.PLAN:
         cp_plan_start(conference=conference, by=by, lead_practitioner=lead_practitioner)
     elif plan is not None and decision == ConferenceDecision.END:
-        cp_plan_end(plan=plan, by=by, end_date=held_on, reason="no_longer_at_risk")
+        _cp_plan_close(
+            plan=plan,
+            by=by,
+            end_date=held_on,
+            reason=end_reason or PlanEndReason.NO_LONGER_AT_RISK,
+        )
     elif plan is not None:
         if category and category != plan.latest_category:
             CategoryChange.objects.create(
@@ -305,6 +374,32 @@ def cp_plan_start(
 def cp_plan_end(
     *, plan: ChildProtectionPlan, by: User, end_date: datetime.date, reason: str
 ) -> ChildProtectionPlan:
+    """End a plan outside a review conference: a manager's decision (AUTHORISE), with the
+    reason. A review conference ends a plan through ``conference_hold``."""
+    service_require(by, Capability.AUTHORISE, field="reason")
+    plan = _cp_plan_close(plan=plan, by=by, end_date=end_date, reason=reason)
+    from haven.accounts.notifications import notify
+    from haven.people.models import Allocation
+
+    holder = (
+        Allocation.objects.filter(person_id=plan.person_id, end_date__isnull=True)
+        .select_related("worker")
+        .first()
+    )
+    notify(
+        recipients=[holder.worker if holder else None, plan.lead_practitioner],
+        by=by,
+        message=f"{by.display_name} ended the child protection plan for case {plan.person_id}",
+        link=f"/people/{plan.person_id}/protection/",
+    )
+    return plan
+
+
+def _cp_plan_close(
+    *, plan: ChildProtectionPlan, by: User, end_date: datetime.date, reason: str
+) -> ChildProtectionPlan:
+    if reason not in PlanEndReason.values:
+        raise ValidationError({"reason": "Choose why the plan ended"})
     plan = locked(plan)
     if plan.end_date is not None:
         raise ConflictError({"end_date": "This plan has already ended"})
@@ -336,7 +431,9 @@ def core_group_hold(
     core_group = CoreGroup.objects.get(pk=core_group.pk)
     if core_group.held_on is not None:
         raise ConflictError(
-            {"held_on": f"This core group was already recorded as held on {long_date(core_group.held_on)}"}
+            {
+                "held_on": f"This core group was already recorded as held on {long_date(core_group.held_on)}"
+            }
         )
     if plan.core_groups.filter(held_on=held_on).exists():
         raise ConflictError(
@@ -344,7 +441,9 @@ def core_group_hold(
         )
     if plan.end_date is not None and held_on > plan.end_date:
         raise ValidationError(
-            {"held_on": f"The plan ended on {long_date(plan.end_date)}: a core group cannot be after it"}
+            {
+                "held_on": f"The plan ended on {long_date(plan.end_date)}: a core group cannot be after it"
+            }
         )
     not_future(held_on, "held_on", "date of the core group")
     not_before(
@@ -389,7 +488,9 @@ def visit_record(
     plan = locked(plan)
     if plan.end_date is not None and visited_on > plan.end_date:
         raise ValidationError(
-            {"visited_on": f"The plan ended on {long_date(plan.end_date)}: record the visit elsewhere"}
+            {
+                "visited_on": f"The plan ended on {long_date(plan.end_date)}: record the visit elsewhere"
+            }
         )
     not_future(visited_on, "visited_on", "date of the visit")
     not_before(
@@ -419,3 +520,107 @@ def visit_record(
     return visit
 
 
+# The content of a plan (CP or CIN): outcomes, actions, the core group and the contingency.
+
+AnyPlan = ChildProtectionPlan | CINPlan
+
+
+def _plan_fields(plan: AnyPlan) -> dict[str, Any]:
+    if isinstance(plan, ChildProtectionPlan):
+        return {"cp_plan": plan, "person_id": plan.person_id}
+    return {"cin_plan": plan, "person_id": plan.person_id}
+
+
+def _open_plan(plan: AnyPlan, field: str) -> AnyPlan:
+    """The plan, locked, if it is still open: an ended plan's content is its record."""
+    plan = locked(plan)
+    if plan.end_date is not None:
+        raise ConflictError({field: f"This plan ended on {long_date(plan.end_date)}"})
+    return plan
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+@transaction.atomic
+def plan_outcome_add(*, plan: AnyPlan, by: User, text: str) -> PlanOutcome:
+    plan = _open_plan(plan, "text")
+    outcome = PlanOutcome.objects.create(
+        **_plan_fields(plan), text=_required(text, "text", "Enter the outcome"), created_by=by
+    )
+    events.plan_outcome_added(outcome, by=by)
+    return outcome
+
+
+@transaction.atomic
+def plan_action_add(
+    *,
+    plan: AnyPlan,
+    by: User,
+    who: str,
+    what: str,
+    due_date: datetime.date,
+    outcome: PlanOutcome | None = None,
+) -> PlanAction:
+    plan = _open_plan(plan, "what")
+    who = _required(who, "who", "Enter who will do it")
+    what = _required(what, "what", "Enter what will be done")
+    not_before(
+        due_date, plan.start_date, "due_date", "An action cannot be due before the plan started"
+    )
+    if outcome is not None and outcome.plan_id != plan.pk:
+        raise ValidationError({"outcome": "Choose one of this plan's outcomes"})
+    action = PlanAction.objects.create(
+        **_plan_fields(plan), outcome=outcome, who=who, what=what, due_date=due_date, created_by=by
+    )
+    events.plan_action_added(action, by=by)
+    return action
+
+
+@transaction.atomic
+def plan_action_done(*, action: PlanAction, by: User, done_on: datetime.date) -> PlanAction:
+    action = locked(action)
+    if action.done_on is not None:
+        raise ConflictError(
+            {"done_on": f"This action was already done on {long_date(action.done_on)}"}
+        )
+    not_future(done_on, "done_on", "date it was done")
+    started = action.cp_plan.start_date if action.cp_plan else action.cin_plan.start_date  # type: ignore[union-attr]
+    not_before(done_on, started, "done_on", "An action cannot be done before the plan started")
+    update_with_version(PlanAction, action.pk, None, done_on=done_on)
+    action.refresh_from_db()
+    events.plan_action_done(action, by=by)
+    return action
+
+
+@transaction.atomic
+def plan_member_add(
+    *, plan: AnyPlan, by: User, name: str, role: str, agency: str = ""
+) -> PlanMember:
+    plan = _open_plan(plan, "name")
+    name = _required(name, "name", "Enter the member's name")
+    role = _required(role, "role", "Enter the member's role (for example, mother or class teacher)")
+    if agency and agency not in Agency.values:
+        raise ValidationError({"agency": "Choose the agency"})
+    member = PlanMember.objects.create(
+        **_plan_fields(plan), name=name, role=role, agency=agency, created_by=by
+    )
+    events.plan_member_added(member, by=by)
+    return member
+
+
+@transaction.atomic
+def plan_contingency_update(
+    *, plan: AnyPlan, by: User, contingency: str, version: int | None
+) -> AnyPlan:
+    """Change the contingency plan; if someone else saved the plan since the form was drawn,
+    ``ConcurrentEditError`` shows them what it says now."""
+    _open_plan(plan, "contingency")
+    update_with_version(type(plan), plan.pk, version, contingency=contingency.strip())
+    plan.refresh_from_db()
+    events.plan_contingency_changed(plan, by=by)
+    return plan

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from haven.accounts.http import AuthenticatedRequest
-from haven.accounts.permissions import Capability, requires
+from haven.accounts.permissions import Capability, requires, user_can
 from haven.childinneed import services as cin_services
 from haven.childinneed.models import CINPlan
 from haven.core.services import access_log_listed
@@ -21,6 +21,8 @@ from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
     CoreGroup,
+    PlanAction,
+    PlanOutcome,
     S47Enquiry,
     VisitKind,
 )
@@ -53,9 +55,12 @@ def _page(
             plan.end_form = form_for("cp-plan-end", plan)
             for group in plan.core_groups.all():
                 group.form = form_for("core-group", group)
+            _content_forms(form_for, "cp", plan)
         for cin in referral.cin_plans.all():
             cin.visit_form = form_for("cin-visit", cin)
             cin.end_form = form_for("cin-plan-end", cin)
+            cin.review_form = form_for("cin-review", cin)
+            _content_forms(form_for, "cin", cin)
     return render_person_page(
         request,
         person,
@@ -63,6 +68,19 @@ def _page(
         error_forms=error_forms(bound),
         **context,
     )
+
+
+def _content_forms(form_for: Any, kind: str, plan: Any) -> None:
+    """The forms for an open plan's outcomes, actions, core group and contingency."""
+    if plan.end_date is not None:
+        return
+    plan.outcome_form = form_for(f"{kind}-outcome", plan)
+    plan.action_form = form_for(f"{kind}-action", plan)
+    plan.member_form = form_for(f"{kind}-member", plan)
+    plan.contingency_form = form_for(f"{kind}-contingency", plan)
+    for action in plan.actions:
+        if not action.is_done:
+            action.form = form_for("action-done", action)
 
 
 @person_page()
@@ -97,7 +115,74 @@ TARGETS: dict[str, Any] = {
     "cp-plan-end": ChildProtectionPlan,
     "cin-visit": CINPlan,
     "cin-plan-end": CINPlan,
+    "cin-review": CINPlan,
+    "action-done": PlanAction,
+    **{
+        f"cp-{part}": ChildProtectionPlan for part in ("outcome", "action", "member", "contingency")
+    },
+    **{f"cin-{part}": CINPlan for part in ("outcome", "action", "member", "contingency")},
 }
+
+
+def _outcomes(plan: Any) -> list[PlanOutcome]:
+    """The plan's outcomes: as the page fetched them, or read for a posted form."""
+    if hasattr(plan, "outcomes"):
+        return list(plan.outcomes)
+    field = "cp_plan" if isinstance(plan, ChildProtectionPlan) else "cin_plan"
+    return list(PlanOutcome.objects.filter(**{field: plan}).order_by("pk"))
+
+
+def _action_add(plan: Any, by: Any, data: dict[str, Any]) -> PlanAction:
+    chosen = data.pop("outcome", None)
+    outcome = next((o for o in _outcomes(plan) if o.pk == chosen), None)
+    return services.plan_action_add(plan=plan, by=by, outcome=outcome, **data)
+
+
+def _prefix(kind: str, part: str) -> Any:
+    return lambda plan: f"{kind}{part}{plan.pk}"
+
+
+def _content_actions(by: Any) -> dict[str, Action]:
+    """Outcomes, actions, core group members and the contingency: the same for both plans."""
+    actions: dict[str, Action] = {}
+    for kind in ("cp", "cin"):
+        actions |= {
+            f"{kind}-outcome": Action(
+                form=forms.OutcomeForm,
+                prefix=_prefix(kind, "o"),
+                do=lambda o, d: services.plan_outcome_add(plan=o, by=by, **d),
+                success="Outcome added to the plan",
+            ),
+            f"{kind}-action": Action(
+                form=forms.ActionForm,
+                prefix=_prefix(kind, "a"),
+                form_kwargs=lambda o: {"outcomes": _outcomes(o)},
+                do=lambda o, d: _action_add(o, by, d),
+                success="Action added to the plan",
+            ),
+            f"{kind}-member": Action(
+                form=forms.MemberForm,
+                prefix=_prefix(kind, "m"),
+                do=lambda o, d: services.plan_member_add(plan=o, by=by, **d),
+                success="Core group member added",
+            ),
+            f"{kind}-contingency": Action(
+                form=forms.ContingencyForm,
+                prefix=_prefix(kind, "c"),
+                form_kwargs=lambda o: {
+                    "initial": {"contingency": o.contingency, "version": o.version}
+                },
+                do=lambda o, d: services.plan_contingency_update(plan=o, by=by, **d),
+                success="Contingency plan saved",
+            ),
+        }
+    actions["action-done"] = Action(
+        form=forms.ActionDoneForm,
+        prefix=lambda o: f"done{o.pk}",
+        do=lambda o, d: services.plan_action_done(action=o, by=by, **d),
+        success="Action marked as done",
+    )
+    return actions
 
 
 def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]:
@@ -120,7 +205,12 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
         "conference": Action(
             form=forms.ConferenceForm,
             prefix=lambda o: f"conf{o.pk}",
-            form_kwargs=lambda o: {"initial_conference": o.is_initial},
+            form_kwargs=lambda o: {
+                "initial_conference": o.is_initial,
+                "chair": by,
+                "may_end": user_can(by, Capability.CHAIR_CONFERENCES)
+                or user_can(by, Capability.AUTHORISE),
+            },
             do=lambda o, d: services.conference_hold(conference=o, by=by, **d),
             success="Conference recorded",
         ),
@@ -141,11 +231,14 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
             prefix=lambda o: f"cpe{o.pk}",
             do=lambda o, d: services.cp_plan_end(plan=o, by=by, **d),
             success="Child protection plan ended",
+            needs=(Capability.AUTHORISE,),
         ),
         "cin-plan-start": Action(
             form=forms.StartForm,
             prefix="cin",
-            do=lambda o, d: cin_services.cin_plan_start(referral=_open_referral(person), by=by, **d),
+            do=lambda o, d: cin_services.cin_plan_start(
+                referral=_open_referral(person), by=by, **d
+            ),
             success="Child in need plan started",
         ),
         "cin-visit": Action(
@@ -160,6 +253,13 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
             do=lambda o, d: cin_services.cin_plan_end(plan=o, by=by, **d),
             success="Child in need plan ended",
         ),
+        "cin-review": Action(
+            form=forms.CINReviewForm,
+            prefix=lambda o: f"cinr{o.pk}",
+            do=lambda o, d: cin_services.cin_review_record(plan=o, by=by, **d),
+            success="Child in need review recorded",
+        ),
+        **_content_actions(by),
     }
 
 

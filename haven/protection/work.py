@@ -16,6 +16,7 @@ from haven.protection.models import (
     Conference,
     ConferenceKind,
     CoreGroup,
+    PlanAction,
     S47Enquiry,
 )
 from haven.work.items import Scope, WorkItem, allocated_worker_name, url_maker
@@ -69,10 +70,43 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
         item("Section 47 enquiry", "Complete the section 47 enquiry", r["icpc_target"], r)
         for r in _rows(S47Enquiry, user, scope, "icpc_target", end_date__isnull=True)
     ]
-    for model, key, label in (
-        (ChildProtectionPlan, "cp_visit", "CP visit"),
-        (CINPlan, "cin_visit", "CIN visit"),
-    ):
+    # Every action under a plan that is not done yet, whoever it is for: the worker holding
+    # the case sees that it is due or overdue, and chases it.
+    items += [
+        item("Plan action", f"{r['who']}: {_short(r['what'])}", r["due_date"], r)
+        for r in _rows(PlanAction, user, scope, "who", "what", "due_date", done_on__isnull=True)
+    ]
+    # A CIN plan's next review: a timescale after its last review, or its start (one query
+    # with its visits).
+    review_rule = rule("cin_review")
+    cin_rows = (
+        CINPlan.objects.filter(_held_by(user, scope), end_date__isnull=True)
+        .annotate(
+            last_visit=Max("visits__visited_on"),
+            last_review=Max("reviews__held_on"),
+            owner=allocated_worker_name(),
+        )
+        .values(*FIELDS, "start_date", "last_visit", "last_review")
+    )
+    cin_visit = rule("cin_visit")
+    for r in cin_rows:
+        items.append(
+            item(
+                "CIN visit",
+                "CIN visit due",
+                cin_visit.due_date(r["last_visit"] or r["start_date"]),
+                r,
+            )
+        )
+        items.append(
+            item(
+                "CIN review",
+                "Child in need review due",
+                review_rule.due_date(r["last_review"] or r["start_date"]),
+                r,
+            )
+        )
+    for model, key, label in ((ChildProtectionPlan, "cp_visit", "CP visit"),):
         visit_rule = rule(key)
         rows = (
             model.objects.filter(_held_by(user, scope), end_date__isnull=True)  # type: ignore[attr-defined]
@@ -84,3 +118,8 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
             for r in rows
         ]
     return items
+
+
+def _short(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"

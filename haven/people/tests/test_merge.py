@@ -117,6 +117,18 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     rows["frontdoor.Referral"] = Q(pk=referral.pk)
     rows["assessments.Assessment"] = Q(referral=referral)
     rows["chronology.ChronologyEvent"] = Q(kind="referral")
+    # A CIN plan (and its review) before the CP plan, which ends it: a child is not on both.
+    cin_plan = childinneed.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 3, 5))
+    rows["childinneed.CINPlan"] = Q(pk=cin_plan.pk)
+    review = childinneed.cin_review_record(
+        plan=cin_plan,
+        by=manager,
+        held_on=D(2024, 3, 20),
+        attendees="Mother",
+        progress="Some",
+        decision="continue",
+    )
+    rows["childinneed.CINReview"] = Q(pk=review.pk)
     protection.strategy_discussion_record(
         referral=referral,
         by=manager,
@@ -145,8 +157,6 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
         kind="cp", plan=plan, by=manager, visited_on=D(2024, 4, 24), child_seen=True
     )
     rows["protection.Visit"] = Q(pk=visit.pk)
-    cin_plan = childinneed.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 3, 5))
-    rows["childinneed.CINPlan"] = Q(pk=cin_plan.pk)
     from haven.assessments.models import NextStep
     from haven.childinneed.models import ClosureProposal
 
@@ -160,6 +170,14 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
         summary="Services ceased", proposed_by=manager, proposed_at=timezone.now(),
     )
     rows["childinneed.ClosureProposal"] = Q(pk=proposal.pk)
+    outcome = protection.plan_outcome_add(plan=plan, by=manager, text="Safe at home")
+    rows["protection.PlanOutcome"] = Q(pk=outcome.pk)
+    action = protection.plan_action_add(
+        plan=plan, by=manager, who="Mother", what="Course", due_date=D(2024, 6, 1)
+    )
+    rows["protection.PlanAction"] = Q(pk=action.pk)
+    member = protection.plan_member_add(plan=plan, by=manager, name="Jo Bell", role="Nurse")
+    rows["protection.PlanMember"] = Q(pk=member.pk)
     ExternalIdentifier.objects.create(person=dup, system="cin:850", value="OLD-1")
     rows["returns.ExternalIdentifier"] = Q(value="OLD-1")
     return rows

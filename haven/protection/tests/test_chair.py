@@ -33,9 +33,10 @@ def test_a_chair_lands_on_the_conferences_they_hold_and_chaired(
         person=child, by=manager, referral_date=D(2024, 3, 1), source="6", team=teams["assessment"]
     )
     plan_from_icpc(referral, manager, chair, D(2024, 3, 28), D(2024, 4, 4))
-    # Another team's child with a conference is not the chair's to see.
+    # Another team's child, whose conferences another chair holds, is not this chair's to see.
     theirs = make_child(team="other", given_names="Hidden")
     other_manager = make_user(Role.TEAM_MANAGER, "other")
+    other_chair = make_user(Role.REVIEWING_OFFICER, "other", first_name="Olu", last_name="Ade")
     plan_from_icpc(
         referral_create(
             person=theirs,
@@ -45,7 +46,7 @@ def test_a_chair_lands_on_the_conferences_they_hold_and_chaired(
             team=teams["other"],
         ),
         other_manager,
-        chair,
+        other_chair,
         D(2024, 3, 28),
         D(2024, 4, 4),
     )

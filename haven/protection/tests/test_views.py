@@ -92,11 +92,12 @@ def action(child, name):
 
 # The tab's queries for one episode: session, user, two-factor and audit actor (4), teams, the
 # child, break-glass and the access-log row (4), the episodes with everything under them (10,
-# prefetched), the alerts count (1), the chair and lead practitioner lists of the open review's
-# form (2), saving the session (3) and the header asking whether the user is in a front-door
-# team (1). None of it is per plan or per visit.
+# prefetched), the alerts count (1), the chair list of the open review's form (1: a review has
+# no lead practitioner to choose), the plans' outcomes, actions and core group members (3, one
+# each for every plan of the child), saving the session (3) and the header asking whether the
+# user is in a front-door team (1). None of it is per plan or per visit.
 # (What blocks closing the case is shown on the closure page, childinneed:closure.)
-TAB_QUERIES = 25
+TAB_QUERIES = 27
 
 
 @pytest.mark.parametrize("count", [1, 3])
