@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.frontdoor.models import Referral
@@ -35,7 +37,10 @@ def test_front_door_to_closure_with_the_readme_logins(browser, live_server, demo
     _teams, users = demo_staff
     amy = child(users["team.manager"], "Amy", datetime.date(2016, 2, 1))
     ben = child(users["team.manager"], "Ben", datetime.date(2019, 7, 9))
-    today = datetime.date.today()
+    # The case starts three months ago (Haven's clock, in the server and the test alike), so
+    # that the review which ends the plan can be held after the plan started.
+    now = timezone.localtime()
+    then = now - datetime.timedelta(days=100)
     pages = []
 
     def as_(username: str):
@@ -44,6 +49,18 @@ def test_front_door_to_closure_with_the_readme_logins(browser, live_server, demo
         pages.append((username, violations))
         return page
 
+    with time_machine.travel(then.replace(hour=10, minute=0), tick=True):
+        _front_door_to_initial_conference(as_, amy, ben, then.date())
+    _review_to_closure(as_, amy, now.date())
+
+    # 9. The administrator creates a user, who then signs in and sets a password.
+    _administrator_creates_a_user(as_, browser, live_server)
+
+    for username, violations in pages:
+        assert not violations, (username, violations)
+
+
+def _front_door_to_initial_conference(as_, amy, ben, today):
     # 1. MASH lands on the inbox, records the contact about both children and decides once.
     mash = as_("mash")
     assert mash.get_by_role("heading", level=1, name="MASH inbox").is_visible()
@@ -120,17 +137,8 @@ def test_front_door_to_closure_with_the_readme_logins(browser, live_server, demo
     assert manager.get_by_text("Assessment authorised", exact=True).is_visible()
     assert_accessible(manager)
 
-    # 5-8 are added below as the pieces land.
-    _strategy_to_closure(as_, worker, manager, amy, today)
 
-    # 9. The administrator creates a user, who then signs in and sets a password.
-    _administrator_creates_a_user(as_, browser, live_server)
-
-    for username, violations in pages:
-        assert not violations, (username, violations)
-
-
-def _strategy_to_closure(as_, worker, manager, amy, today):
+    # 5. The worker holds the strategy discussion and the section 47 enquiry.
     worker.goto(f"/people/{amy.pk}/protection/")
     worker.get_by_text("Record a strategy discussion").click()
     fill_date(worker, "Date of the strategy discussion", today)
@@ -143,6 +151,54 @@ def _strategy_to_closure(as_, worker, manager, amy, today):
     worker.get_by_role("button", name="Complete the enquiry").click()
     assert_accessible(worker)
     assert not ChildProtectionPlan.objects.exists()
+
+    # 6. The chair lands on the conferences to hold, and records the initial conference.
+    chair = as_("chair")
+    assert chair.get_by_role("heading", level=1, name="Conferences").is_visible()
+    assert_accessible(chair)
+    chair.get_by_test_id("conferences-to-hold").get_by_role("link", name="Amy Rowe").click()
+    chair.get_by_text("Record the initial child protection conference").click()
+    fill_date(chair, "Date of the conference", today)
+    assert chair.get_by_label("Chair").input_value() == str(User.objects.get(username="chair").pk)
+    chair.get_by_label("Child protection plan", exact=True).check()
+    chair.get_by_label("Category of abuse").select_option("NEG")
+    chair.get_by_role("button", name="Record the conference").click()
+    assert "Neglect" in chair.get_by_test_id("cp-plan").inner_text()
+    assert_accessible(chair)
+
+
+
+def _review_to_closure(as_, amy, today):
+    # 7. Three months on, the chair records the review that ends the plan.
+    chair = as_("chair")
+    chair.get_by_test_id("conferences-to-hold").get_by_role("link", name="Amy Rowe").click()
+    chair.get_by_text("Record the review conference").click()
+    fill_date(chair, "Date of the conference", today)
+    chair.get_by_label("End the plan: no longer at risk of significant harm").check()
+    chair.get_by_role("button", name="Record the conference").click()
+    assert chair.get_by_text("Child protection plan from").first.is_visible()
+    plan = ChildProtectionPlan.objects.get(person=amy)
+    assert (plan.end_date, plan.end_reason) == (today, "no_longer_at_risk")
+    assert_accessible(chair)
+
+    # 8. The worker proposes closing the case; the manager signs it off; Amy leaves the list.
+    worker, manager = as_("social.worker"), as_("team.manager")
+    worker.goto(f"/people/{amy.pk}/protection/")
+    worker.get_by_role("link", name="Close the case").click()
+    fill_date(worker, "Closure date", today)
+    worker.get_by_label("Reason for closure").select_option("RC7")
+    worker.get_by_label("Closure summary").fill("Plan ended at review; the family is supported.")
+    worker.get_by_role("button", name="Send to a manager for sign-off").click()
+    assert worker.get_by_test_id("pending-closure").is_visible()
+    manager.goto("/")
+    manager.get_by_test_id("to-authorise").get_by_role(
+        "link", name="Sign off closing the case"
+    ).click()
+    assert_accessible(manager)
+    manager.get_by_role("button", name="Sign off and close the case").click()
+    assert manager.get_by_text("Closure signed off: the case is closed").is_visible()
+    worker.goto("/")
+    assert "Amy Rowe" not in worker.locator("main").inner_text()
 
 
 def _administrator_creates_a_user(as_, browser, live_server):
