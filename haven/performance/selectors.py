@@ -53,6 +53,10 @@ def hidden_person_ids(user: Any) -> list[int]:
 def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
     if not hidden:
         return qs
+    if records.whole:
+        # Rows of a group (a contact) with any hidden child are left out together.
+        about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})
+        return qs.exclude(**{f"{records.whole}__in": about_hidden.values(records.whole)})
     if "__" in records.person:
         # A row about several children (a contact): leave it out if any of them is hidden.
         about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -15,7 +16,7 @@ from haven.accounts.permissions import Capability, requires
 from haven.core.dates import long_date
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
-from haven.performance import annex_a, periods, selectors
+from haven.performance import annex_a, charts, periods, selectors
 from haven.performance.forms import AnnexAForm
 from haven.performance.front_door import FRONT_DOOR
 from haven.performance.measures import Measure, Page, PerChildren, Rate, Snapshot, Split, pages
@@ -113,7 +114,80 @@ def _page_context(
             for code, label in split.choices.choices
         ]
         split_tables.append({"split": split, "measures": measures, "rows": rows})
-    return {"summary": summary, "by_month": by_month, "split_tables": split_tables}
+    return {
+        "summary": summary,
+        "by_month": by_month,
+        "split_tables": split_tables,
+        "charts": _charts(page, by_month, year),
+    }
+
+
+def _shown(cell: selectors.Cell) -> str:
+    """A figure as the tables show it."""
+    if cell.value is None:
+        return "none to count"
+    if not cell.is_rate:
+        return f"{cell.value:,}"
+    if cell.scale == 100:
+        return f"{cell.value:.1f}%"
+    return f"{cell.value:,.1f} per {cell.scale:,}"
+
+
+def _references(measure: Measure) -> tuple[charts.Line, ...]:
+    """England's figure, and the local target if the setting gives one."""
+    lines = []
+    if measure.england is not None:
+        lines.append(charts.Line(measure.england.label, measure.england.value))
+    target = settings.HAVEN_PERFORMANCE_TARGETS.get(measure.name)
+    if target is not None:
+        lines.append(charts.Line(f"Target, {target:g}", target))
+    return tuple(lines)
+
+
+def _charts(page: Page, by_month: list[dict[str, Any]], year: Period) -> list[dict[str, Any]]:
+    """Each measure's months as a line chart, every point linked to the children behind it;
+    the description says in words what the chart shows (the table below has every number)."""
+    drawn = []
+    for i, measure in enumerate(page.measures):
+        points = tuple(
+            charts.Point(
+                label=row["month"].first.strftime("%b"),
+                period=row["month"].label,
+                value=row["cells"][i]["cell"].value,
+                shown=_shown(row["cells"][i]["cell"]),
+                href=row["cells"][i]["href"],
+            )
+            for row in by_month
+        )
+        lines = _references(measure)
+        counted = [p for p in points if p.value is not None]
+        words = [f"{measure.label} by month, {year.label}."]
+        if counted:
+            high = max(counted, key=lambda p: p.value or 0)
+            low = min(counted, key=lambda p: p.value or 0)
+            words.append(
+                f"Highest {high.shown} in {high.period}; lowest {low.shown} in {low.period}."
+            )
+        else:
+            words.append("Nothing to count in any month.")
+        words += [f"Dashed line: {line.label}." for line in lines]
+        words.append("Each month's figure is in the table by month.")
+        description = " ".join(words)
+        drawn.append(
+            {
+                "measure": measure,
+                "description": description,
+                "svg": charts.line_chart(
+                    key=measure.name,
+                    title=measure.label,
+                    description=description,
+                    points=points,
+                    lines=lines,
+                ),
+                "references": lines,
+            }
+        )
+    return drawn
 
 
 def page_href(page: Page) -> str:
