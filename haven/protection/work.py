@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 
 from haven.accounts.models import User
 from haven.childinneed.models import CINPlan
 from haven.core.calendar import rule
 from haven.people.access import user_team_ids
+from haven.people.models import Allocation
 from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
     ConferenceKind,
     CoreGroup,
     S47Enquiry,
+    Visit,
 )
 from haven.work.items import Scope, WorkItem, allocated_worker_name, url_maker
 
@@ -24,13 +26,14 @@ FIELDS = ("person_id", "person__given_names", "person__family_name", "owner")
 
 
 def _held_by(user: User, scope: Scope) -> Q:
-    """Records of children whose case the user (or their teams) holds."""
+    """Records of children whose case the user (or their teams) holds: a semi-join on the open
+    allocations (one a child), so the planner starts from the team's children, not a join."""
+    held = Allocation.objects.filter(end_date__isnull=True)
     if scope is Scope.MINE:
-        return Q(person__allocations__end_date__isnull=True, person__allocations__worker=user)
-    return Q(
-        person__allocations__end_date__isnull=True,
-        person__allocations__team_id__in=user_team_ids(user),
-    )
+        held = held.filter(worker=user)
+    else:
+        held = held.filter(team_id__in=user_team_ids(user))
+    return Q(person_id__in=held.values("person_id"))
 
 
 def _rows(
@@ -69,14 +72,20 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
         item("Section 47 enquiry", "Complete the section 47 enquiry", r["icpc_target"], r)
         for r in _rows(S47Enquiry, user, scope, "icpc_target", end_date__isnull=True)
     ]
-    for model, key, label in (
-        (ChildProtectionPlan, "cp_visit", "CP visit"),
-        (CINPlan, "cin_visit", "CIN visit"),
+    for model, plan_field, key, label in (
+        (ChildProtectionPlan, "cp_plan", "cp_visit", "CP visit"),
+        (CINPlan, "cin_plan", "cin_visit", "CIN visit"),
     ):
         visit_rule = rule(key)
+        # The latest visit of each plan read through the plan's index, not grouped over a join.
+        last_visit = (
+            Visit.objects.filter(**{plan_field: OuterRef("pk")})
+            .order_by("-visited_on")
+            .values("visited_on")[:1]
+        )
         rows = (
             model.objects.filter(_held_by(user, scope), end_date__isnull=True)  # type: ignore[attr-defined]
-            .annotate(last_visit=Max("visits__visited_on"), owner=allocated_worker_name())
+            .annotate(last_visit=Subquery(last_visit), owner=allocated_worker_name())
             .values(*FIELDS, "start_date", "last_visit")
         )
         items += [
