@@ -11,6 +11,7 @@ point a link, named for screen readers and titled for a hover, to the children b
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,7 +68,10 @@ def _name_links(root: etree._Element, points: tuple[Point, ...], title: str) -> 
     """Each point's link gets a name (screen readers) and a title (a tooltip on hover)."""
     by_href = {p.href: p for p in points if p.value is not None}
     for link in root.iter(f"{{{SVG}}}a"):
-        point = by_href.get(link.get(f"{{{XLINK}}}href", ""))
+        # SVG 2's plain href: browsers make it a link (focusable, in the accessibility tree).
+        href = link.attrib.pop(f"{{{XLINK}}}href", "")
+        link.set("href", href)
+        point = by_href.get(href)
         if point is None:
             continue
         words = f"{title}, {point.period}: {point.shown}"
@@ -78,11 +82,30 @@ def _name_links(root: etree._Element, points: tuple[Point, ...], title: str) -> 
         link.insert(0, tip)
 
 
+def _y_labels(kind: str, points: tuple[Point, ...], lines: tuple[Line, ...]) -> list[float]:
+    """A percentage from 0 to 100; a count in whole numbers; a rate as pygal chooses."""
+    if kind == "percent":
+        return [0, 20, 40, 60, 80, 100]
+    top = max([p.value or 0 for p in points] + [line.value for line in lines] + [1])
+    if kind == "count":
+        step = max(1, math.ceil(top / 5))
+        return list(range(0, step * math.ceil(top / step) + 1, step))
+    return []
+
+
 @lru_cache(maxsize=512)
 def line_chart(
-    *, key: str, title: str, description: str, points: tuple[Point, ...], lines: tuple[Line, ...]
+    *,
+    key: str,
+    title: str,
+    description: str,
+    points: tuple[Point, ...],
+    lines: tuple[Line, ...],
+    kind: str = "count",
 ) -> SafeString:
-    """The SVG for one measure; the same figures give the same chart (so it is kept)."""
+    """The SVG for one measure (``kind``: "count", "percent" or "rate"); the same figures give
+    the same chart, so it is kept."""
+    y_labels = _y_labels(kind, points, lines)
     chart = pygal.Line(
         width=WIDTH,
         height=HEIGHT,
@@ -93,7 +116,7 @@ def line_chart(
         disable_xml_declaration=True,
         show_legend=bool(lines),
         legend_at_bottom=True,
-        legend_at_bottom_columns=len(lines) + 1,
+        legend_at_bottom_columns=1,
         show_y_guides=True,
         include_x_axis=True,
         min_scale=3,
@@ -104,6 +127,9 @@ def line_chart(
         classes=["pygal-chart", "haven-chart__svg"],
     )
     chart.x_labels = [p.label for p in points]
+    if y_labels:
+        chart.y_labels = y_labels
+        chart.range = (0, y_labels[-1])
     chart.add(
         title,
         [

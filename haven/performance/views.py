@@ -144,6 +144,12 @@ def _references(measure: Measure) -> tuple[charts.Line, ...]:
     return tuple(lines)
 
 
+def _kind(measure: Measure) -> str:
+    if isinstance(measure, Rate):
+        return "percent"
+    return "rate" if isinstance(measure, PerChildren) else "count"
+
+
 def _charts(page: Page, by_month: list[dict[str, Any]], year: Period) -> list[dict[str, Any]]:
     """Each measure's months as a line chart, every point linked to the children behind it;
     the description says in words what the chart shows (the table below has every number)."""
@@ -183,6 +189,7 @@ def _charts(page: Page, by_month: list[dict[str, Any]], year: Period) -> list[di
                     description=description,
                     points=points,
                     lines=lines,
+                    kind=_kind(measure),
                 ),
                 "references": lines,
             }
