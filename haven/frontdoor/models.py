@@ -166,10 +166,13 @@ class ContactChild(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="contacts")
     # Copies of the contact's, so the front-door figures are counted from this table alone
     # (a covering index, no join to contacts). Set where rows are created (contact_create, the
-    # synthetic county); a database trigger keeps them equal to the contact's when it changes.
+    # synthetic county); database triggers keep them equal to the contact's.
     received_at = models.DateTimeField("Contact received")
     source = models.CharField("Source", max_length=2, choices=ReferralSource.choices)
     decision_due = models.DateField()
+    # True on one row of each contact (its first child's), so contacts are counted without a
+    # COUNT(DISTINCT) over a year's rows; set by the same trigger on insert.
+    counts_contact = models.BooleanField()
     level_of_need = models.PositiveSmallIntegerField(
         choices=LevelOfNeed.choices, null=True, blank=True
     )
@@ -201,6 +204,7 @@ class ContactChild(models.Model):
                 fields=["received_at"],
                 include=[
                     "source",
+                    "counts_contact",
                     "contact",
                     "person",
                     "outcome",

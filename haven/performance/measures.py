@@ -91,6 +91,9 @@ class Count:
     # Count distinct values of this field rather than rows (e.g. "person_id": children, not
     # events). Costs a sort: prefer counting rows of the right table.
     distinct: str | None = None
+    # With ``distinct``: a filter that keeps exactly one row of each distinct value (a
+    # contact's first child), so the figure is a plain count; the list still shows every row.
+    once: Q | None = None
     hint: str = ""
     england: Reference | None = None
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,6 +11,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability, requires
@@ -59,7 +62,13 @@ def _list_href(
         query[split[0].key] = split[1]
     if denominator:
         query["of"] = "all"
-    return f"{reverse('performance:measure_list')}?{urlencode(query)}"
+    return f"{_measure_list_url()}?{urlencode(query)}"
+
+
+@cache
+def _measure_list_url() -> str:
+    # A page links every number (a few hundred): reverse once.
+    return reverse("performance:measure_list")
 
 
 def _cell(
@@ -73,7 +82,7 @@ def _cell(
     about = [measure.label, (month or year).label]
     if split is not None:
         about.append(f"{split[0].label.lower()} {split[1]}")
-    return {
+    shown = {
         "cell": cell,
         "about": ", ".join(about),
         "href": _list_href(measure.name, year, month, split),
@@ -81,6 +90,44 @@ def _cell(
             _list_href(measure.name, year, month, split, denominator=True) if cell.is_rate else ""
         ),
     }
+    shown["html"] = _cell_html(shown)
+    return shown
+
+
+def _cell_html(c: dict[str, Any]) -> SafeString:
+    """A number linked to its list (a rate with its parts, each linked): built here rather than
+    by an included template, as a page shows a few hundred."""
+    cell: selectors.Cell = c["cell"]
+    about = c["about"]
+    if not cell.is_rate:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">: {}</span></a>',
+            c["href"],
+            f"{cell.numerator:,}",
+            about,
+        )
+    if cell.value is None:
+        figure = mark_safe('<span class="govuk-hint govuk-!-margin-0">None decided</span>')
+    else:
+        shown = (
+            f"{cell.value:.1f}%" if cell.scale == 100 else f"{cell.value:,.1f} per {cell.scale:,}"
+        )
+        figure = format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">: {}</span></a>',
+            c["href"],
+            shown,
+            about,
+        )
+    parts = format_html(
+        '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">{} of '
+        '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> (the list of '
+        "all): {}</span></a></span>",
+        f"{cell.numerator:,}",
+        c["denominator_href"],
+        f"{cell.denominator or 0:,}",
+        about,
+    )
+    return format_html("{}\n{}", figure, parts)
 
 
 def _page_context(

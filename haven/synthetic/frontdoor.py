@@ -315,6 +315,7 @@ def decisions(g: Generator) -> None:
             "source": row["source"],
             "decision_due": row["decision_due"],
         }
+        first = g.c_children[cid - 1][0]
         for cc in g.c_children[cid - 1]:
             person = g.cc_person[cc]
             decided = g.cc_decided[cc]
@@ -331,6 +332,7 @@ def decisions(g: Generator) -> None:
                     contact_id=cid,
                     person_id=person,
                     **copied,
+                    counts_contact=cc == first,
                     level_of_need=None,
                     outcome="",
                     rationale="",
@@ -346,6 +348,7 @@ def decisions(g: Generator) -> None:
                 contact_id=cid,
                 person_id=person,
                 **copied,
+                counts_contact=cc == first,
                 level_of_need=level,
                 outcome=outcome,
                 rationale=RATIONALE[outcome],
