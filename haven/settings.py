@@ -11,6 +11,7 @@ from haven.core.env import (
     envint,
     envlist,
     envnetworks,
+    envnumbers,
     envstr,
     var_dir,
 )
@@ -164,6 +165,9 @@ HAVEN_CORE_GROUP_MONTHS = envint("HAVEN_CORE_GROUP_MONTHS", 1)
 HAVEN_CP_VISIT_WD = envint("HAVEN_CP_VISIT_WD", 10)
 HAVEN_CIN_VISIT_WD = envint("HAVEN_CIN_VISIT_WD", 20)
 HAVEN_CIN_REVIEW_MONTHS = envint("HAVEN_CIN_REVIEW_MONTHS", 3)
+# Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.
+# "assessments_within_45wd_pct=90,decisions_within_1wd_pct=95".
+HAVEN_PERFORMANCE_TARGETS = envnumbers("HAVEN_PERFORMANCE_TARGETS")
 HAVEN_SERVICE_NAME = envstr("HAVEN_SERVICE_NAME", "Haven")
 HAVEN_COUNCIL_NAME = envstr("HAVEN_COUNCIL_NAME", "Demo County Council")
 OTP_TOTP_ISSUER = HAVEN_SERVICE_NAME

@@ -37,6 +37,18 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envnumbers(name: str) -> dict[str, float]:
+    """Named numbers, comma-separated: ``assessments_within_45wd_pct=90,re_referral_rate_pct=20``."""
+    numbers = {}
+    for item in envlist(name, []):
+        key, _, value = item.partition("=")
+        try:
+            numbers[key.strip()] = float(value)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {item!r} is not name=number") from exc
+    return numbers
+
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 

@@ -147,7 +147,14 @@ def contact_create(
     seen = set()
     for child in everyone:
         if child.pk not in seen:
-            ContactChild.objects.create(contact=contact, person=child)
+            ContactChild.objects.create(
+                contact=contact,
+                person=child,
+                # Copied for the figures (a trigger keeps them equal to the contact's).
+                received_at=contact.received_at,
+                source=contact.source,
+                decision_due=contact.decision_due,
+            )
             seen.add(child.pk)
     events.contact_received(contact, by=by)
     return contact

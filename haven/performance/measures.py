@@ -33,6 +33,15 @@ class Span:
     last: datetime.date
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A figure to compare with, drawn across a measure's chart: England's (the DfE's national
+    statistics) here, or a local target from the setting ``HAVEN_PERFORMANCE_TARGETS``."""
+
+    value: float
+    label: str  # "England, about 22.5%"
+
+
 # A filter on the records; a callable when it depends on the dates being counted.
 Where = Q | Callable[[Span], Q]
 
@@ -60,11 +69,14 @@ class Records:
     team: str = "team"
     worker: str | None = "worker"
     splits: tuple[Split, ...] = ()
+    # Rows that stand or fall together (a contact's children: "contact"): if one is about a
+    # child the user may not see, all are left out, so a contact is never half counted.
+    whole: str = ""
 
     @property
     def many_children(self) -> bool:
         """A row can be about several children (a contact): its list has a row per child."""
-        return "__" in self.person
+        return bool(self.whole) or "__" in self.person
 
     def split(self, key: str) -> Split | None:
         return next((s for s in self.splits if s.key == key), None)
@@ -79,7 +91,11 @@ class Count:
     # Count distinct values of this field rather than rows (e.g. "person_id": children, not
     # events). Costs a sort: prefer counting rows of the right table.
     distinct: str | None = None
+    # With ``distinct``: a filter that keeps exactly one row of each distinct value (a
+    # contact's first child), so the figure is a plain count; the list still shows every row.
+    once: Q | None = None
     hint: str = ""
+    england: Reference | None = None
 
     def q(self, span: Span) -> Q:
         return self.where(span) if callable(self.where) else self.where
@@ -94,6 +110,7 @@ class Rate:
     numerator: Count
     denominator: Count
     hint: str = ""
+    england: Reference | None = None
 
     @property
     def records(self) -> Records:
@@ -113,6 +130,7 @@ class Snapshot:
     end: str
     where: Where = field(default_factory=Q)
     hint: str = ""
+    england: Reference | None = None
 
     def q(self, span: Span) -> Q:
         return self.where(span) if callable(self.where) else self.where
@@ -148,6 +166,7 @@ class PerChildren:
     numerator: Snapshot
     scale: int = 10_000
     hint: str = ""
+    england: Reference | None = None
 
     @property
     def records(self) -> Records:

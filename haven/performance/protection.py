@@ -11,6 +11,9 @@ figures typed in. Choices made where the DfE leaves room, each said on the page 
   (``previous_plans``, the CIN census NumberOfPreviousCPP) or found in Haven's records.
 - A repeat plan within 2 years (a local variant) is one whose child had a plan that ended in
   the 2 calendar years before it started.
+
+England's figures, drawn on the charts for comparison, are the DfE's national statistics
+(statutory-framework.md section 5).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from haven.performance.measures import (
     PerChildren,
     Rate,
     Records,
+    Reference,
     Snapshot,
     Span,
     Split,
@@ -247,6 +251,7 @@ CHILD_PROTECTION = register_page(
                 "Children on a plan per 10,000 children",
                 on_plan,
                 hint="Per 10,000 children aged 0 to 17 recorded in Haven on the same day",
+                england=Reference(41, "England, about 41 per 10,000"),
             ),
             started,
             Rate(
@@ -271,6 +276,7 @@ CHILD_PROTECTION = register_page(
                 ended_long,
                 ended,
                 hint="Of plans ended, those that lasted 2 years or more",
+                england=Reference(4.4, "England, about 4.4%"),
             ),
             icpc_held,
             Rate(
@@ -281,6 +287,7 @@ CHILD_PROTECTION = register_page(
                 hint="Of initial and pre-birth conferences held, those within 15 working days "
                 "of the section 47 enquiry's start (a conference with no enquiry recorded is "
                 "not in time)",
+                england=Reference(81, "England, about 81%"),
             ),
             reviews_held,
             Rate(

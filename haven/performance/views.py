@@ -1,21 +1,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability, requires
 from haven.core.dates import long_date
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
-from haven.performance import annex_a, periods, selectors
+from haven.performance import annex_a, charts, periods, selectors
 from haven.performance.forms import AnnexAForm
 from haven.performance.front_door import FRONT_DOOR
 from haven.performance.measures import Measure, Page, PerChildren, Rate, Snapshot, Split, pages
@@ -58,7 +62,13 @@ def _list_href(
         query[split[0].key] = split[1]
     if denominator:
         query["of"] = "all"
-    return f"{reverse('performance:measure_list')}?{urlencode(query)}"
+    return f"{_measure_list_url()}?{urlencode(query)}"
+
+
+@cache
+def _measure_list_url() -> str:
+    # A page links every number (a few hundred): reverse once.
+    return reverse("performance:measure_list")
 
 
 def _cell(
@@ -72,7 +82,7 @@ def _cell(
     about = [measure.label, (month or year).label]
     if split is not None:
         about.append(f"{split[0].label.lower()} {split[1]}")
-    return {
+    shown = {
         "cell": cell,
         "about": ", ".join(about),
         "href": _list_href(measure.name, year, month, split),
@@ -80,6 +90,44 @@ def _cell(
             _list_href(measure.name, year, month, split, denominator=True) if cell.is_rate else ""
         ),
     }
+    shown["html"] = _cell_html(shown)
+    return shown
+
+
+def _cell_html(c: dict[str, Any]) -> SafeString:
+    """A number linked to its list (a rate with its parts, each linked): built here rather than
+    by an included template, as a page shows a few hundred."""
+    cell: selectors.Cell = c["cell"]
+    about = c["about"]
+    if not cell.is_rate:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">: {}</span></a>',
+            c["href"],
+            f"{cell.numerator:,}",
+            about,
+        )
+    if cell.value is None:
+        figure = mark_safe('<span class="govuk-hint govuk-!-margin-0">None decided</span>')
+    else:
+        shown = (
+            f"{cell.value:.1f}%" if cell.scale == 100 else f"{cell.value:,.1f} per {cell.scale:,}"
+        )
+        figure = format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">: {}</span></a>',
+            c["href"],
+            shown,
+            about,
+        )
+    parts = format_html(
+        '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">{} of '
+        '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> (the list of '
+        "all): {}</span></a></span>",
+        f"{cell.numerator:,}",
+        c["denominator_href"],
+        f"{cell.denominator or 0:,}",
+        about,
+    )
+    return format_html("{}\n{}", figure, parts)
 
 
 def _page_context(
@@ -113,7 +161,87 @@ def _page_context(
             for code, label in split.choices.choices
         ]
         split_tables.append({"split": split, "measures": measures, "rows": rows})
-    return {"summary": summary, "by_month": by_month, "split_tables": split_tables}
+    return {
+        "summary": summary,
+        "by_month": by_month,
+        "split_tables": split_tables,
+        "charts": _charts(page, by_month, year),
+    }
+
+
+def _shown(cell: selectors.Cell) -> str:
+    """A figure as the tables show it."""
+    if cell.value is None:
+        return "none to count"
+    if not cell.is_rate:
+        return f"{cell.value:,}"
+    if cell.scale == 100:
+        return f"{cell.value:.1f}%"
+    return f"{cell.value:,.1f} per {cell.scale:,}"
+
+
+def _references(measure: Measure) -> tuple[charts.Line, ...]:
+    """England's figure, and the local target if the setting gives one."""
+    lines = []
+    if measure.england is not None:
+        lines.append(charts.Line(measure.england.label, measure.england.value))
+    target = settings.HAVEN_PERFORMANCE_TARGETS.get(measure.name)
+    if target is not None:
+        lines.append(charts.Line(f"Target, {target:g}", target))
+    return tuple(lines)
+
+
+def _kind(measure: Measure) -> str:
+    if isinstance(measure, Rate):
+        return "percent"
+    return "rate" if isinstance(measure, PerChildren) else "count"
+
+
+def _charts(page: Page, by_month: list[dict[str, Any]], year: Period) -> list[dict[str, Any]]:
+    """Each measure's months as a line chart, every point linked to the children behind it;
+    the description says in words what the chart shows (the table below has every number)."""
+    drawn = []
+    for i, measure in enumerate(page.measures):
+        points = tuple(
+            charts.Point(
+                label=row["month"].first.strftime("%b"),
+                period=row["month"].label,
+                value=row["cells"][i]["cell"].value,
+                shown=_shown(row["cells"][i]["cell"]),
+                href=row["cells"][i]["href"],
+            )
+            for row in by_month
+        )
+        lines = _references(measure)
+        counted = [p for p in points if p.value is not None]
+        words = [f"{measure.label} by month, {year.label}."]
+        if counted:
+            high = max(counted, key=lambda p: p.value or 0)
+            low = min(counted, key=lambda p: p.value or 0)
+            words.append(
+                f"Highest {high.shown} in {high.period}; lowest {low.shown} in {low.period}."
+            )
+        else:
+            words.append("Nothing to count in any month.")
+        words += [f"Dashed line: {line.label}." for line in lines]
+        words.append("Each month's figure is in the table by month.")
+        description = " ".join(words)
+        drawn.append(
+            {
+                "measure": measure,
+                "description": description,
+                "svg": charts.line_chart(
+                    key=measure.name,
+                    title=measure.label,
+                    description=description,
+                    points=points,
+                    lines=lines,
+                    kind=_kind(measure),
+                ),
+                "references": lines,
+            }
+        )
+    return drawn
 
 
 def page_href(page: Page) -> str:

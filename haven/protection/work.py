@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 
 from haven.accounts.models import User
-from haven.childinneed.models import CINPlan
+from haven.childinneed.models import CINPlan, CINReview
 from haven.core.calendar import rule
 from haven.people.access import user_team_ids
+from haven.people.models import Allocation
 from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
@@ -18,6 +19,7 @@ from haven.protection.models import (
     CoreGroup,
     PlanAction,
     S47Enquiry,
+    Visit,
 )
 from haven.work.items import Scope, WorkItem, allocated_worker_name, url_maker
 
@@ -25,13 +27,14 @@ FIELDS = ("person_id", "person__given_names", "person__family_name", "owner")
 
 
 def _held_by(user: User, scope: Scope) -> Q:
-    """Records of children whose case the user (or their teams) holds."""
+    """Records of children whose case the user (or their teams) holds: a semi-join on the open
+    allocations (one a child), so the planner starts from the team's children, not a join."""
+    held = Allocation.objects.filter(end_date__isnull=True)
     if scope is Scope.MINE:
-        return Q(person__allocations__end_date__isnull=True, person__allocations__worker=user)
-    return Q(
-        person__allocations__end_date__isnull=True,
-        person__allocations__team_id__in=user_team_ids(user),
-    )
+        held = held.filter(worker=user)
+    else:
+        held = held.filter(team_id__in=user_team_ids(user))
+    return Q(person_id__in=held.values("person_id"))
 
 
 def _rows(
@@ -82,8 +85,8 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
     cin_rows = (
         CINPlan.objects.filter(_held_by(user, scope), end_date__isnull=True)
         .annotate(
-            last_visit=Max("visits__visited_on"),
-            last_review=Max("reviews__held_on"),
+            last_visit=Subquery(_latest(Visit, "cin_plan", "visited_on")),
+            last_review=Subquery(_latest(CINReview, "plan", "held_on")),
             owner=allocated_worker_name(),
         )
         .values(*FIELDS, "start_date", "last_visit", "last_review")
@@ -106,11 +109,16 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
                 r,
             )
         )
-    for model, key, label in ((ChildProtectionPlan, "cp_visit", "CP visit"),):
+    for model, plan_field, key, label in (
+        (ChildProtectionPlan, "cp_plan", "cp_visit", "CP visit"),
+    ):
         visit_rule = rule(key)
         rows = (
             model.objects.filter(_held_by(user, scope), end_date__isnull=True)  # type: ignore[attr-defined]
-            .annotate(last_visit=Max("visits__visited_on"), owner=allocated_worker_name())
+            .annotate(
+                last_visit=Subquery(_latest(Visit, plan_field, "visited_on")),
+                owner=allocated_worker_name(),
+            )
             .values(*FIELDS, "start_date", "last_visit")
         )
         items += [
@@ -123,3 +131,13 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
 def _short(text: str, length: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _latest(model: Any, plan_field: str, date_field: str) -> Any:
+    """The latest ``date_field`` of each plan's ``model`` rows, read through the plan's index
+    (a subquery, not a grouped join)."""
+    return (
+        model.objects.filter(**{plan_field: OuterRef("pk")})
+        .order_by(f"-{date_field}")
+        .values(date_field)[:1]
+    )

@@ -309,6 +309,13 @@ def decisions(g: Generator) -> None:
         complete = True
         latest: datetime.datetime | None = None
         local_day = received.astimezone(LONDON).date()
+        # The contact's own, copied onto each child's row for the figures.
+        copied = {
+            "received_at": received,
+            "source": row["source"],
+            "decision_due": row["decision_due"],
+        }
+        first = g.c_children[cid - 1][0]
         for cc in g.c_children[cid - 1]:
             person = g.cc_person[cc]
             decided = g.cc_decided[cc]
@@ -324,6 +331,8 @@ def decisions(g: Generator) -> None:
                     id=cc + 1,
                     contact_id=cid,
                     person_id=person,
+                    **copied,
+                    counts_contact=cc == first,
                     level_of_need=None,
                     outcome="",
                     rationale="",
@@ -338,6 +347,8 @@ def decisions(g: Generator) -> None:
                 id=cc + 1,
                 contact_id=cid,
                 person_id=person,
+                **copied,
+                counts_contact=cc == first,
                 level_of_need=level,
                 outcome=outcome,
                 rationale=RATIONALE[outcome],
