@@ -106,9 +106,7 @@ class CaseNoteChild(models.Model):
     """One child a note is about, with the parts that are theirs."""
 
     note = models.ForeignKey(CaseNote, on_delete=models.CASCADE, related_name="children")
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="case_notes"
-    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="case_notes")
     seen = models.BooleanField("Seen", default=False)
     seen_alone = models.BooleanField("Seen alone", default=False)
     child_said = models.TextField("What the child said", blank=True)

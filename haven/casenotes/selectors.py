@@ -69,9 +69,7 @@ class NoteFilters:
 
     @property
     def any(self) -> bool:
-        return bool(
-            self.q or self.note_type or self.author_id or self.date_from or self.date_to
-        )
+        return bool(self.q or self.note_type or self.author_id or self.date_from or self.date_to)
 
 
 def notes_for_child(*, user: Any, person: Person, filters: NoteFilters) -> QuerySet[CaseNoteChild]:
@@ -123,7 +121,7 @@ class NoteParts:
 
 
 def note_parts(*, user: Any, note: CaseNote) -> NoteParts:
-    parts = list(note.children.select_related("person").order_by("person__date_of_birth", "pk"))
+    parts = list(note.children.select_related("person", "visit").order_by("person__date_of_birth", "pk"))
     allowed = visible_ids(user, [p.person_id for p in parts])
     shown = [p for p in parts if p.person_id in allowed]
     return NoteParts(visible=shown, hidden=len(parts) - len(shown))

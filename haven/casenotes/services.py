@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,5 +255,3 @@ def note_for_visit(visit: Any, *, by: User) -> CaseNote:
         visit=visit,
     )
     return note
-
-

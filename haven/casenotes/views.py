@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-
 from typing import Any
 
 from django.contrib import messages
@@ -274,7 +273,9 @@ def note_detail(request: AuthenticatedRequest, person: Person, note_id: int) -> 
                     services.note_countersign_request(
                         note=note, by=request.user, manager=manager, person_id=person.pk
                     )
-                    messages.success(request, f"{manager.display_name} has been asked to countersign")
+                    messages.success(
+                        request, f"{manager.display_name} has been asked to countersign"
+                    )
                     return redirect(services.note_url(note, person.pk))
             elif "countersign" in request.POST:
                 services.note_countersign(note=note, by=request.user, person_id=person.pk)
@@ -309,5 +310,3 @@ def readability_check(request: AuthenticatedRequest) -> JsonResponse:
     except ValidationError as exc:
         return JsonResponse({"error": exc.messages[0]}, status=400)
     return JsonResponse(readability.assess(text).as_json())
-
-

@@ -8,95 +8,262 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_user_sign_in_steps_and_versions'),
-        ('people', '0003_restricted_index'),
-        ('protection', '0001_initial'),
+        ("accounts", "0002_user_sign_in_steps_and_versions"),
+        ("people", "0003_restricted_index"),
+        ("protection", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('note_type', models.CharField(choices=[('home_visit', 'Home visit'), ('office_visit', 'Office visit'), ('phone_call', 'Phone call'), ('meeting', 'Meeting'), ('direct_work', 'Direct work with the child'), ('correspondence', 'Email or letter received'), ('management_oversight', 'Management oversight'), ('other', 'Other')], max_length=30, verbose_name='Type')),
-                ('occurred_on', models.DateField(verbose_name='When it happened')),
-                ('present', models.TextField(blank=True, verbose_name='Who was present')),
-                ('summary', models.CharField(blank=True, max_length=200, verbose_name='Summary')),
-                ('narrative', models.TextField(blank=True, verbose_name='What happened')),
-                ('significant', models.BooleanField(default=False, verbose_name='Significant event')),
-                ('written_to_child', models.BooleanField(default=False, verbose_name='Written to the child')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('final', 'Final')], default='draft', max_length=5)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('countersign_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('countersigned_at', models.DateTimeField(blank=True, null=True)),
-                ('search', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('summary', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('narrative', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('present', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_notes', to=settings.AUTH_USER_MODEL)),
-                ('countersign_requested_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('countersigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "note_type",
+                    models.CharField(
+                        choices=[
+                            ("home_visit", "Home visit"),
+                            ("office_visit", "Office visit"),
+                            ("phone_call", "Phone call"),
+                            ("meeting", "Meeting"),
+                            ("direct_work", "Direct work with the child"),
+                            ("correspondence", "Email or letter received"),
+                            ("management_oversight", "Management oversight"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="Type",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="When it happened")),
+                ("present", models.TextField(blank=True, verbose_name="Who was present")),
+                ("summary", models.CharField(blank=True, max_length=200, verbose_name="Summary")),
+                ("narrative", models.TextField(blank=True, verbose_name="What happened")),
+                (
+                    "significant",
+                    models.BooleanField(default=False, verbose_name="Significant event"),
+                ),
+                (
+                    "written_to_child",
+                    models.BooleanField(default=False, verbose_name="Written to the child"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("final", "Final")],
+                        default="draft",
+                        max_length=5,
+                    ),
+                ),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                ("countersign_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("countersigned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "search",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.CombinedSearchVector(
+                                django.contrib.postgres.search.SearchVector(
+                                    "summary", config="english", weight="A"
+                                ),
+                                "||",
+                                django.contrib.postgres.search.SearchVector(
+                                    "narrative", config="english", weight="B"
+                                ),
+                                django.contrib.postgres.search.SearchConfig("english"),
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "present", config="english", weight="C"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_notes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "countersign_requested_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "countersigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Addendum',
+            name="Addendum",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_at', models.DateTimeField(auto_now_add=True)),
-                ('text', models.TextField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addenda', to='casenotes.casenote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("written_at", models.DateTimeField(auto_now_add=True)),
+                ("text", models.TextField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addenda",
+                        to="casenotes.casenote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['written_at', 'id'],
+                "ordering": ["written_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNoteChild',
+            name="CaseNoteChild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seen', models.BooleanField(default=False, verbose_name='Seen')),
-                ('seen_alone', models.BooleanField(default=False, verbose_name='Seen alone')),
-                ('child_said', models.TextField(blank=True, verbose_name='What the child said')),
-                ('own_text', models.TextField(blank=True, verbose_name='About this child only')),
-                ('search', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('child_said', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('own_text', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='casenotes.casenote')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_notes', to='people.person')),
-                ('visit', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='case_note', to='protection.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seen", models.BooleanField(default=False, verbose_name="Seen")),
+                ("seen_alone", models.BooleanField(default=False, verbose_name="Seen alone")),
+                ("child_said", models.TextField(blank=True, verbose_name="What the child said")),
+                ("own_text", models.TextField(blank=True, verbose_name="About this child only")),
+                (
+                    "search",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.SearchVector(
+                                "child_said", config="english", weight="A"
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "own_text", config="english", weight="B"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="casenotes.casenote",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_notes",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_note",
+                        to="protection.visit",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='casenote',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search'], name='casenote_search'),
+            model_name="casenote",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search"], name="casenote_search"
+            ),
         ),
         migrations.AddIndex(
-            model_name='casenote',
-            index=models.Index(fields=['author', 'occurred_on'], name='casenote_author_day'),
+            model_name="casenote",
+            index=models.Index(fields=["author", "occurred_on"], name="casenote_author_day"),
         ),
         migrations.AddConstraint(
-            model_name='casenote',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('finalised_at__isnull', False), _connector='OR'), name='casenote_final_has_finalised_at'),
+            model_name="casenote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"), ("finalised_at__isnull", False), _connector="OR"
+                ),
+                name="casenote_final_has_finalised_at",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casenotechild',
-            index=models.Index(fields=['person', 'note'], name='casenote_child_person'),
+            model_name="casenotechild",
+            index=models.Index(fields=["person", "note"], name="casenote_child_person"),
         ),
         migrations.AddIndex(
-            model_name='casenotechild',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search'], name='casenote_child_search'),
+            model_name="casenotechild",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search"], name="casenote_child_search"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casenotechild',
-            constraint=models.UniqueConstraint(fields=('note', 'person'), name='casenote_child_once'),
+            model_name="casenotechild",
+            constraint=models.UniqueConstraint(
+                fields=("note", "person"), name="casenote_child_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casenotechild',
-            constraint=models.CheckConstraint(condition=models.Q(('seen', True), ('seen_alone', False), _connector='OR'), name='casenote_seen_alone_only_if_seen'),
+            model_name="casenotechild",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("seen", True), ("seen_alone", False), _connector="OR"),
+                name="casenote_seen_alone_only_if_seen",
+            ),
         ),
     ]

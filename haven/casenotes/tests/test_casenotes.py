@@ -44,8 +44,9 @@ def write(by, about, children, *, finalise=True, **values):
         "narrative": "Visited the family at home. The children were playing.",
         **values,
     }
-    note = services.note_save_draft(by=by, about=about, offered=offered, children=children,
-                                    **values)
+    note = services.note_save_draft(
+        by=by, about=about, offered=offered, children=children, **values
+    )
     return services.note_finalise(note=note, by=by) if finalise else note
 
 
@@ -57,11 +58,18 @@ def test_one_note_for_three_siblings_is_on_each_record_and_significant_in_each_c
     worker, siblings
 ):
     a, b, c = siblings
-    note = write(worker, a, [
-        services.ChildPart(person_id=a.pk, seen=True, seen_alone=True, child_said="I like school"),
-        services.ChildPart(person_id=b.pk, seen=True),
-        services.ChildPart(person_id=c.pk),
-    ], significant=True)
+    note = write(
+        worker,
+        a,
+        [
+            services.ChildPart(
+                person_id=a.pk, seen=True, seen_alone=True, child_said="I like school"
+            ),
+            services.ChildPart(person_id=b.pk, seen=True),
+            services.ChildPart(person_id=c.pk),
+        ],
+        significant=True,
+    )
     for child in siblings:
         rows = selectors.notes_for_child(user=worker, person=child, filters=selectors.NoteFilters())
         assert [r.note_id for r in rows] == [note.pk]
@@ -81,8 +89,12 @@ def test_the_family_is_offered_but_never_a_restricted_child_and_a_posted_one_is_
     assert [p.pk for p in offered] == [a.pk, b.pk]
     with pytest.raises(ValidationError) as err:
         services.note_save_draft(
-            by=worker, about=a, offered={a.pk, b.pk, c.pk}, children=parts([a, c]),
-            note_type=NoteType.PHONE_CALL, occurred_on=D(2026, 11, 1),
+            by=worker,
+            about=a,
+            offered={a.pk, b.pk, c.pk},
+            children=parts([a, c]),
+            note_type=NoteType.PHONE_CALL,
+            occurred_on=D(2026, 11, 1),
         )
     assert "whose records you may see" in str(err.value)
     assert not CaseNote.objects.exists()
@@ -92,23 +104,36 @@ def test_a_draft_is_its_authors_alone_until_finalised(worker, make_user, sibling
     colleague = make_user(first_name="Colin")
     a = siblings[0]
     note = write(worker, a, parts([a]), finalise=False)
-    assert not selectors.notes_for_child(user=colleague, person=a,
-                                         filters=selectors.NoteFilters()).exists()
-    assert client_for(colleague).get(reverse("casenotes:note", args=[a.pk, note.pk])).status_code == 404
+    assert not selectors.notes_for_child(
+        user=colleague, person=a, filters=selectors.NoteFilters()
+    ).exists()
+    assert (
+        client_for(colleague).get(reverse("casenotes:note", args=[a.pk, note.pk])).status_code
+        == 404
+    )
     with pytest.raises(ValidationError):
         services.note_finalise(note=note, by=colleague)
     services.note_finalise(note=note, by=worker)
-    assert selectors.notes_for_child(user=colleague, person=a,
-                                     filters=selectors.NoteFilters()).count() == 1
+    assert (
+        selectors.notes_for_child(user=colleague, person=a, filters=selectors.NoteFilters()).count()
+        == 1
+    )
 
 
 def test_a_final_note_is_never_edited_by_the_service_nor_the_database(worker, siblings):
     a = siblings[0]
     note = write(worker, a, parts([a]))
     with pytest.raises(ConflictError):
-        services.note_save_draft(by=worker, about=a, offered={a.pk}, note=note, version=None,
-                                 children=parts([a]), note_type=NoteType.OTHER,
-                                 occurred_on=D(2026, 11, 1))
+        services.note_save_draft(
+            by=worker,
+            about=a,
+            offered={a.pk},
+            note=note,
+            version=None,
+            children=parts([a]),
+            note_type=NoteType.OTHER,
+            occurred_on=D(2026, 11, 1),
+        )
     with pytest.raises(DatabaseError), transaction.atomic():
         CaseNote.objects.filter(pk=note.pk).update(narrative="Changed afterwards")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -148,12 +173,19 @@ def test_addenda_and_a_countersignature_from_the_manager_who_is_told(worker, man
 def test_search_uses_english_stemming_and_the_childs_own_words(worker, siblings):
     a = siblings[0]
     write(worker, a, parts([a]), narrative="The children were visiting their grandmother.")
-    write(worker, a, [services.ChildPart(person_id=a.pk, child_said="I miss my dogs")],
-          note_type=NoteType.PHONE_CALL, summary="Call", narrative="Phone call with school.")
+    write(
+        worker,
+        a,
+        [services.ChildPart(person_id=a.pk, child_said="I miss my dogs")],
+        note_type=NoteType.PHONE_CALL,
+        summary="Call",
+        narrative="Phone call with school.",
+    )
 
     def found(**kw):
-        return selectors.notes_for_child(user=worker, person=a,
-                                         filters=selectors.NoteFilters(**kw)).count()
+        return selectors.notes_for_child(
+            user=worker, person=a, filters=selectors.NoteFilters(**kw)
+        ).count()
 
     assert found(q="visit") == 1
     assert found(q="dog") == 1
@@ -178,6 +210,24 @@ def test_the_tab_searches_filters_paginates_and_refuses_bad_filters_clearly(
     assert AccessLog.objects.filter(person_id=a.pk, action=AccessAction.VIEW).exists()
 
 
+def test_the_tab_runs_the_same_queries_however_many_notes(
+    as_worker, worker, siblings, django_assert_max_num_queries
+):
+    a = siblings[0]
+    url = reverse("casenotes:tab", args=[a.pk])
+    write(worker, a, parts([a]))
+    as_worker.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        as_worker.get(url)
+    for _ in range(20):
+        write(worker, a, parts([a]), significant=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        as_worker.get(url)
+
+
 def test_printing_is_logged_as_a_print(as_worker, worker, siblings):
     a = siblings[0]
     write(worker, a, parts([a]))
@@ -188,12 +238,21 @@ def test_printing_is_logged_as_a_print(as_worker, worker, siblings):
 
 def test_writing_a_note_through_the_page_for_two_siblings(as_worker, siblings):
     a, b, _ = siblings
-    response = as_worker.post(reverse("casenotes:new", args=[a.pk]), {
-        "note_type": "home_visit", "occurred_on": "2026-11-02", "summary": "Visit",
-        "narrative": "Saw both children.", f"child_{a.pk}": "on", f"seen_{a.pk}": "on",
-        f"alone_{a.pk}": "on", f"said_{a.pk}": "My room is nice", f"child_{b.pk}": "on",
-        "finalise": "1",
-    })
+    response = as_worker.post(
+        reverse("casenotes:new", args=[a.pk]),
+        {
+            "note_type": "home_visit",
+            "occurred_on": "2026-11-02",
+            "summary": "Visit",
+            "narrative": "Saw both children.",
+            f"child_{a.pk}": "on",
+            f"seen_{a.pk}": "on",
+            f"alone_{a.pk}": "on",
+            f"said_{a.pk}": "My room is nice",
+            f"child_{b.pk}": "on",
+            "finalise": "1",
+        },
+    )
     assert response.status_code == 302
     note = CaseNote.objects.get()
     assert note.is_final
@@ -202,10 +261,17 @@ def test_writing_a_note_through_the_page_for_two_siblings(as_worker, siblings):
 
 def test_a_refused_note_says_what_is_wrong_and_saves_nothing(as_worker, siblings):
     a = siblings[0]
-    response = as_worker.post(reverse("casenotes:new", args=[a.pk]), {
-        "note_type": "home_visit", "occurred_on": "2026-11-02", f"seen_{a.pk}": "",
-        f"alone_{a.pk}": "on", f"child_{a.pk}": "on", "save": "1",
-    })
+    response = as_worker.post(
+        reverse("casenotes:new", args=[a.pk]),
+        {
+            "note_type": "home_visit",
+            "occurred_on": "2026-11-02",
+            f"seen_{a.pk}": "",
+            f"alone_{a.pk}": "on",
+            f"child_{a.pk}": "on",
+            "save": "1",
+        },
+    )
     assert response.status_code == 400
     assert "A child not seen cannot have been seen alone" in response.content.decode()
     assert not CaseNote.objects.exists()
@@ -213,17 +279,30 @@ def test_a_refused_note_says_what_is_wrong_and_saves_nothing(as_worker, siblings
 
 def test_autosave_keeps_a_draft_and_returns_where_it_lives(as_worker, siblings):
     a = siblings[0]
-    response = as_worker.post(reverse("casenotes:new", args=[a.pk]), {
-        "note_type": "meeting", "occurred_on": "2026-11-02", "narrative": "Half wri",
-        f"child_{a.pk}": "on", "autosave": "1",
-    })
+    response = as_worker.post(
+        reverse("casenotes:new", args=[a.pk]),
+        {
+            "note_type": "meeting",
+            "occurred_on": "2026-11-02",
+            "narrative": "Half wri",
+            f"child_{a.pk}": "on",
+            "autosave": "1",
+        },
+    )
     answer = response.json()
     note = CaseNote.objects.get()
     assert answer["saved"] and answer["url"] == reverse("casenotes:note", args=[a.pk, note.pk])
-    again = as_worker.post(answer["url"], {
-        "note_type": "meeting", "occurred_on": "2026-11-02", "narrative": "Half written, now more",
-        f"child_{a.pk}": "on", "autosave": "1", "version": str(answer["version"]),
-    })
+    again = as_worker.post(
+        answer["url"],
+        {
+            "note_type": "meeting",
+            "occurred_on": "2026-11-02",
+            "narrative": "Half written, now more",
+            f"child_{a.pk}": "on",
+            "autosave": "1",
+            "version": str(answer["version"]),
+        },
+    )
     assert again.json()["saved"]
     note.refresh_from_db()
     assert note.narrative == "Half written, now more" and not note.is_final
@@ -245,21 +324,37 @@ def test_a_visit_is_written_once_its_note_becomes_a_case_note(worker, child, man
     from haven.frontdoor.services import referral_create
     from haven.protection.services import visit_record
 
-    referral = referral_create(person=child, by=manager, referral_date=D(2026, 3, 1), source="6",
-                               team=teams["assessment"])
+    referral = referral_create(
+        person=child, by=manager, referral_date=D(2026, 3, 1), source="6", team=teams["assessment"]
+    )
     plan = cin_plan_start(referral=referral, by=manager, start_date=D(2026, 3, 10))
-    visit = visit_record(kind="cin", plan=plan, by=worker, visited_on=D(2026, 4, 1),
-                         child_seen=True, seen_alone=True, notes="Saw Sam in his room.")
+    visit = visit_record(
+        kind="cin",
+        plan=plan,
+        by=worker,
+        visited_on=D(2026, 4, 1),
+        child_seen=True,
+        seen_alone=True,
+        notes="Saw Sam in his room.",
+    )
     part = CaseNoteChild.objects.get(visit=visit)
     assert part.person_id == child.pk and part.seen_alone
     assert part.note.narrative == "Saw Sam in his room." and part.note.is_final
     assert part.note.note_type == NoteType.HOME_VISIT
+    page = client_for(worker).get(reverse("casenotes:note", args=[child.pk, part.note_id]))
+    assert "Recorded with the child in need visit of 1 April 2026" in page.content.decode()
 
 
 def test_figures_seen_alone_share_and_notes_per_worker_per_week(worker, siblings):
     a, b, _ = siblings
-    write(worker, a, [services.ChildPart(person_id=a.pk, seen=True, seen_alone=True),
-                      services.ChildPart(person_id=b.pk, seen=True)])
+    write(
+        worker,
+        a,
+        [
+            services.ChildPart(person_id=a.pk, seen=True, seen_alone=True),
+            services.ChildPart(person_id=b.pk, seen=True),
+        ],
+    )
     write(worker, a, parts([a]), note_type=NoteType.PHONE_CALL)
     counts = {
         m.name: figures.NOTE_CHILDREN.queryset().filter(m.where).count()
