@@ -23,16 +23,16 @@ WEEKS = 8
 
 
 def _note_children() -> QuerySet[Any]:
-    return CaseNoteChild.objects.filter(note__status=NoteStatus.FINAL)
+    return CaseNoteChild.objects.filter(is_final=True)
 
 
 NOTE_CHILDREN = Records(
     key="case_note_children",
     queryset=_note_children,
-    date="note__occurred_on",
+    date="occurred_on",
     date_label="Note of",
     team="note__team",
-    worker="note__author",
+    worker="author",
 )
 VISITS = Count(
     "visit_notes",

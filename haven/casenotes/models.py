@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from haven.core.models import VersionedModel
 
@@ -119,15 +119,23 @@ class CaseNoteChild(models.Model):
         on_delete=models.PROTECT,
         related_name="case_note",
     )
-    search = models.GeneratedField(
-        expression=SearchVector("child_said", weight="A", config="english")
-        + SearchVector("own_text", weight="B", config="english"),
-        output_field=SearchVectorField(),
-        db_persist=True,
+    # Copied from the note by database triggers (migration 0003), so that a child's list and
+    # search read this table alone: newest first from one index, the words of the note and of
+    # this child's part in one tsvector.
+    occurred_on = models.DateField(null=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
+    is_final = models.BooleanField(default=False, editable=False)
+    search = SearchVectorField(null=True, editable=False)
 
     audit_person_field = "person"
-    audit_ignored_fields = ("search",)
+    audit_ignored_fields = ("search", "occurred_on", "author_id", "is_final")
 
     class Meta:
         constraints = [
@@ -139,6 +147,9 @@ class CaseNoteChild(models.Model):
         ]
         indexes = [
             models.Index(fields=["person", "note"], name="casenote_child_person"),
+            models.Index(
+                "person", F("occurred_on").desc(), F("note").desc(), name="casenote_child_newest"
+            ),
             GinIndex(fields=["search"], name="casenote_child_search"),
         ]
 

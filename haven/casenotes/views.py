@@ -94,7 +94,7 @@ def notes_print(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     filters, errors = _filters(request)
     rows = list(
         selectors.notes_for_child(user=request.user, person=person, filters=filters)
-        .filter(note__status="final")
+        .filter(is_final=True)
         .prefetch_related("note__addenda__author")[:PRINT_LIMIT]
     )
     return render_person_page(
