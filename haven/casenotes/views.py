@@ -131,7 +131,7 @@ def _save(
         )
     except ConcurrentEditError as exc:
         form.add_error(None, CONFLICT_MESSAGE)
-        data = form.data.copy()
+        data = request.POST.copy()
         data["version"] = str(exc.current.version)
         form.data = data
     except ValidationError as exc:

@@ -364,3 +364,22 @@ def test_figures_seen_alone_share_and_notes_per_worker_per_week(worker, siblings
     table = figures.notes_per_worker_week(today=D(2026, 11, 4))
     assert table["rows"][0]["worker"] == worker
     assert table["rows"][0]["counts"][-1] == 2
+
+
+def test_two_tabs_saving_the_same_draft_never_silently_overwrite(as_worker, worker, siblings):
+    a = siblings[0]
+    note = write(worker, a, parts([a]), finalise=False)
+    url = reverse("casenotes:note", args=[a.pk, note.pk])
+    posted = {
+        "note_type": "meeting",
+        "occurred_on": "2026-11-02",
+        f"child_{a.pk}": "on",
+        "version": str(note.version),
+        "save": "1",
+    }
+    assert as_worker.post(url, {**posted, "narrative": "First tab"}).status_code == 302
+    second = as_worker.post(url, {**posted, "narrative": "Second tab"})
+    assert second.status_code == 400
+    assert "Someone else saved changes" in second.content.decode()
+    note.refresh_from_db()
+    assert note.narrative == "First tab"
