@@ -145,6 +145,7 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
         kind="cp", plan=plan, by=manager, visited_on=D(2024, 4, 24), child_seen=True
     )
     rows["protection.Visit"] = Q(pk=visit.pk)
+    rows["casenotes.CaseNoteChild"] = Q(visit=visit)  # the visit's case note (a final one)
     cin_plan = childinneed.cin_plan_start(referral=referral, by=manager, start_date=D(2024, 3, 5))
     rows["childinneed.CINPlan"] = Q(pk=cin_plan.pk)
     from haven.assessments.models import NextStep
