@@ -383,3 +383,21 @@ def test_two_tabs_saving_the_same_draft_never_silently_overwrite(as_worker, work
     assert "Someone else saved changes" in second.content.decode()
     note.refresh_from_db()
     assert note.narrative == "First tab"
+
+
+def test_the_figures_pages_count_from_the_notes(as_manager, as_worker, worker, siblings):
+    a, b, _ = siblings
+    write(
+        worker,
+        a,
+        [
+            services.ChildPart(person_id=a.pk, seen=True, seen_alone=True),
+            services.ChildPart(person_id=b.pk, seen=True),
+        ],
+    )
+    page = as_manager.get(reverse("performance:page", args=["casenotes"]))
+    assert page.status_code == 200
+    assert "Visits with the child seen alone" in page.content.decode()
+    weekly = as_manager.get(reverse("casenotes:weekly"))
+    assert worker.display_name in weekly.content.decode()
+    assert as_worker.get(reverse("casenotes:weekly")).status_code == 403
