@@ -43,6 +43,9 @@ def test_one_home_visit_for_three_siblings(browser, live_server, make_child, wor
     page.get_by_label("Written to the child (check the reading age and jargon)").check()
     # The reading age and jargon, from the server, as the worker types.
     page.get_by_test_id("readability").get_by_text('"contact" (say family time)').wait_for()
+    # The draft saves itself as the worker types, seen by no one else yet.
+    page.get_by_test_id("autosave-status").get_by_text("Draft saved at").wait_for()
+    assert "/notes/" in page.url
     page.get_by_label("Significant event (appears in the chronology)").check()
     assert_accessible(page)
     page.get_by_role("button", name="Finalise the note").click()

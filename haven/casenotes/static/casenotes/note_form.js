@@ -8,6 +8,7 @@ if (form) {
   let dirty = false;
   let saving = false;
   let readTimer = null;
+  let saveTimer = null;
 
   const say = (element, text) => { if (element) element.textContent = text; };
 
@@ -22,6 +23,11 @@ if (form) {
         method: "POST", body: data, credentials: "same-origin",
         headers: { "X-Requested-With": "fetch" },
       });
+      if (!(response.headers.get("Content-Type") || "").includes("application/json")) {
+        // Signed out: what was posted is kept and given back after signing in again.
+        say(status, "You have been signed out. What you typed is kept: sign in again to carry on.");
+        return;
+      }
       const answer = await response.json();
       if (answer.saved) {
         form.action = answer.url;
@@ -66,13 +72,15 @@ if (form) {
 
   form.addEventListener("input", (event) => {
     dirty = true;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(autosave, 2000);
     if (event.target.matches("[data-readability]")) {
       clearTimeout(readTimer);
       readTimer = setTimeout(readingAge, 600);
     }
   });
   form.addEventListener("change", () => { dirty = true; });
-  form.addEventListener("submit", () => { dirty = false; });
+  form.addEventListener("submit", () => { dirty = false; clearTimeout(saveTimer); });
   setInterval(autosave, 15000);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") autosave();
