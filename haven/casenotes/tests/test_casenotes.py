@@ -140,6 +140,9 @@ def test_a_final_note_is_never_edited_by_the_service_nor_the_database(worker, si
         CaseNoteChild.objects.filter(note=note).update(child_said="Words put in her mouth")
     with pytest.raises(ConflictError):
         services.note_finalise(note=note, by=worker)
+    addendum = services.note_addendum_add(note=note, by=worker, text="Later detail")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(addendum).objects.filter(pk=addendum.pk).update(text="Rewritten")
     note.refresh_from_db()
     assert note.narrative.startswith("Visited the family")
 
