@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "haven.returns",
     "haven.jobs",
     "haven.administration",
+    "haven.casenotes",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",

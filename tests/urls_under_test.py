@@ -24,7 +24,7 @@ def named_patterns(
 
 # Every URL argument names a record about a child; the fixture below makes one of each.
 RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id",
-                    "feedback_id"}
+                    "feedback_id", "note_id"}
 # Other URL arguments, with a value to use.
 OTHER_ARGUMENTS = {
     "action": "strategy-discussion",
@@ -57,7 +57,21 @@ def records(child, manager, teams):
             "contact_child_id": decision.pk,
             "assessment_id": child.assessments.get().pk,
             "user_id": manager.pk, "team_id": teams["assessment"].pk,
-            "feedback_id": decision.feedback.pk}
+            "feedback_id": decision.feedback.pk,
+            "note_id": _case_note(manager, child).pk}
+
+
+def _case_note(by, child):
+    """A final case note about ``child`` (haven.casenotes)."""
+    import datetime
+
+    from haven.casenotes import services as case_notes
+
+    note = case_notes.note_save_draft(
+        by=by, about=child, offered={child.pk}, note_type="home_visit",
+        occurred_on=datetime.date(2026, 1, 5), summary="Visit", narrative="Saw the child.",
+        children=[case_notes.ChildPart(person_id=child.pk, seen=True)])
+    return case_notes.note_finalise(note=note, by=by)
 
 
 def url_for(route: str, ids: dict[str, int]) -> str:

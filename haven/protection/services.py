@@ -467,6 +467,17 @@ def core_group_hold(
     return core_group
 
 
+# What other parts of the service do when a visit is recorded (case notes: the worker's note
+# becomes a case note linked to the visit), registered from their app's ready().
+_visit_recorded_hooks: list[Any] = []
+
+
+def register_visit_recorded(hook: Any) -> None:
+    """``hook(visit, by=user)`` runs in the visit's transaction after it is recorded."""
+    if hook not in _visit_recorded_hooks:
+        _visit_recorded_hooks.append(hook)
+
+
 def visit_due(*, kind: str, plan: Any) -> tuple[datetime.date, str]:
     """When the next visit under ``plan`` is due: from the last visit, or the plan's start."""
     key = "cp_visit" if kind == VisitKind.CP else "cin_visit"
@@ -517,6 +528,8 @@ def visit_record(
         notes=notes.strip(),
     )
     events.visit_recorded(visit, by=by)
+    for hook in _visit_recorded_hooks:
+        hook(visit, by=by)
     return visit
 
 

@@ -157,6 +157,7 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
         kind="cp", plan=plan, by=manager, visited_on=D(2024, 4, 24), child_seen=True
     )
     rows["protection.Visit"] = Q(pk=visit.pk)
+    rows["casenotes.CaseNoteChild"] = Q(visit=visit)  # the visit's case note (a final one)
     from haven.assessments.models import NextStep
     from haven.childinneed.models import ClosureProposal
 
