@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "haven.returns",
     "haven.jobs",
     "haven.administration",
+    "haven.oversight",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,6 +164,8 @@ HAVEN_FIRST_CORE_GROUP_WD = envint("HAVEN_FIRST_CORE_GROUP_WD", 10)
 HAVEN_CORE_GROUP_MONTHS = envint("HAVEN_CORE_GROUP_MONTHS", 1)
 HAVEN_CP_VISIT_WD = envint("HAVEN_CP_VISIT_WD", 10)
 HAVEN_CIN_VISIT_WD = envint("HAVEN_CIN_VISIT_WD", 20)
+# Management oversight: every open case has a manager's direction within this many days.
+HAVEN_OVERSIGHT_INTERVAL_DAYS = envint("HAVEN_OVERSIGHT_INTERVAL_DAYS", 30)
 HAVEN_SERVICE_NAME = envstr("HAVEN_SERVICE_NAME", "Haven")
 HAVEN_COUNCIL_NAME = envstr("HAVEN_COUNCIL_NAME", "Demo County Council")
 OTP_TOTP_ISSUER = HAVEN_SERVICE_NAME

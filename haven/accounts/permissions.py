@@ -32,6 +32,7 @@ class Capability(StrEnum):
     ALLOCATE = "allocate"  # allocate or reallocate children and their work
     HOLD_CASES = "hold_cases"  # be the named worker of a child's case (chairs stay independent)
     AUTHORISE = "authorise"  # authorise or return decisions and assessments
+    RECORD_OVERSIGHT = "record_oversight"  # management oversight on cases; supervise workers
     MERGE_RECORDS = "merge_records"
     RESTRICT_RECORDS = "restrict_records"
     # Governance.
@@ -65,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.SEE_TEAM_WORK,
             C.ALLOCATE,
             C.AUTHORISE,
+            C.RECORD_OVERSIGHT,
             C.MERGE_RECORDS,
             C.RESTRICT_RECORDS,
             C.SEE_ACCESS_LOG,
@@ -127,6 +129,7 @@ CAPABILITY_REFUSALS = {
     C.ALLOCATE: "Only a team manager can allocate or reallocate work",
     C.HOLD_CASES: "Their role cannot hold cases",
     C.AUTHORISE: "Only a team manager can authorise or return work",
+    C.RECORD_OVERSIGHT: "Management oversight and supervision are recorded by team managers",
     C.MERGE_RECORDS: "Only a manager can merge records",
     C.RESTRICT_RECORDS: "Only a manager can restrict a record",
     C.SEE_ACCESS_LOG: "Your role does not include the access log",
