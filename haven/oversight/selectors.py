@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -257,15 +257,16 @@ def supervision_action_get(*, worker: User, action_id: Any) -> OversightAction:
 
 
 def case_discussion_children(*, worker: User, manager: User) -> list[Person]:
-    """Children a case discussion may be about: the worker's caseload that the manager may
-    see (one query)."""
+    """Children a case discussion may be about: the open cases of the manager's teams that the
+    manager may see, the worker's own first (one query)."""
+    held = Allocation.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
     return list(
         Person.objects.filter(
             visible_q(manager, break_glass=False),
-            Q(allocations__worker=worker, allocations__end_date__isnull=True),
+            Exists(held.filter(team_id__in=user_team_ids(manager))),
         )
-        .distinct()
-        .order_by("family_name", "given_names", "pk")
+        .annotate(workers_own=Exists(held.filter(worker=worker)))
+        .order_by("-workers_own", "family_name", "given_names", "pk")
     )
 
 
