@@ -71,7 +71,10 @@ class OversightForm(_Slots):
     def __init__(self, *args: Any, owners: list[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owners = {str(u.pk): u for u in owners or []}
-        choices = [("", "Choose who will do it"), *((k, u.display_name) for k, u in self.owners.items())]
+        choices = [
+            ("", "Choose who will do it"),
+            *((k, u.display_name) for k, u in self.owners.items()),
+        ]
         for n in range(1, ACTION_SLOTS + 1):
             self.fields[f"action_{n}_owner"].choices = choices  # type: ignore[attr-defined]
         default = schedule.oversight_rule().due_date(timezone.localdate())

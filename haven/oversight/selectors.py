@@ -20,7 +20,7 @@ from haven.accounts.models import Membership, User
 from haven.accounts.permissions import Capability, roles_with, user_can
 from haven.oversight import schedule
 from haven.oversight.models import Oversight, OversightAction, Supervision, SupervisionProfile
-from haven.people.access import user_team_ids, visible_q, visible_ids
+from haven.people.access import user_team_ids, visible_ids, visible_q
 from haven.people.models import Allocation, Person
 
 
@@ -149,9 +149,9 @@ def supervision_statuses(workers: QuerySet[User]) -> list[SupervisionStatus]:
                 SupervisionProfile.objects.filter(worker=OuterRef("pk")).values("asye")[:1]
             ),
             employment_start=Subquery(
-                SupervisionProfile.objects.filter(worker=OuterRef("pk")).values(
-                    "employment_start"
-                )[:1]
+                SupervisionProfile.objects.filter(worker=OuterRef("pk")).values("employment_start")[
+                    :1
+                ]
             ),
         )
         .only("first_name", "last_name", "username", "role", "is_active")
@@ -173,9 +173,7 @@ def supervision_statuses(workers: QuerySet[User]) -> list[SupervisionStatus]:
                     employment_start=start,
                     joined=worker.joined,  # type: ignore[attr-defined]
                 ),
-                frequency=schedule.supervision_frequency(
-                    today, asye=asye, employment_start=start
-                ),
+                frequency=schedule.supervision_frequency(today, asye=asye, employment_start=start),
                 asye=asye,
                 employment_start=start,
             )
@@ -273,7 +271,7 @@ def case_discussion_children(*, worker: User, manager: User) -> list[Person]:
 # -- open cases and their oversight --------------------------------------------------------------
 
 
-def open_cases_with_oversight(team_ids: list[int] | None = None) -> QuerySet[Allocation]:
+def open_cases_with_oversight(team_ids: list[int] | None = None) -> QuerySet[Any]:
     """Open cases (a team holds the child) with the date of their last oversight and the
     review date then set; one query. ``team_ids``: only those teams' cases."""
     latest = Oversight.objects.filter(person=OuterRef("person")).order_by("-recorded_on", "-pk")

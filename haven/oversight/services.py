@@ -189,19 +189,25 @@ def supervision_record(
 def oversight_action_complete(*, action: OversightAction, by: User) -> OversightAction:
     """The owner (or the manager who set it) marks an action done; a second click is told
     who did it first."""
-    action = OversightAction.objects.select_for_update(of=("self",)).select_related(
-        "oversight", "supervision"
-    ).get(pk=action.pk)
+    action = (
+        OversightAction.objects.select_for_update(of=("self",))
+        .select_related("oversight", "supervision")
+        .get(pk=action.pk)
+    )
     setter = (
         action.oversight.recorded_by_id if action.oversight else action.supervision.supervisor_id  # type: ignore[union-attr]
     )
     if by.pk not in (action.owner_id, setter):
-        raise ValidationError({"action": "Only the action's owner or the manager who set it can mark it done"})
+        raise ValidationError(
+            {"action": "Only the action's owner or the manager who set it can mark it done"}
+        )
     if action.done_at is not None:
         done_by = action.done_by.display_name if action.done_by else "someone"
         raise ConflictError(
-            {"action": f"This action was already marked done by {done_by} on "
-             f"{long_date(timezone.localtime(action.done_at).date())}"}
+            {
+                "action": f"This action was already marked done by {done_by} on "
+                f"{long_date(timezone.localtime(action.done_at).date())}"
+            }
         )
     update_with_version(OversightAction, action.pk, None, done_at=timezone.now(), done_by=by)
     action.refresh_from_db()

@@ -12,8 +12,8 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.permissions import Capability, user_can
 from haven.oversight import selectors
-from haven.oversight.schedule import oversight_review_due
 from haven.oversight.models import OversightAction
+from haven.oversight.schedule import oversight_review_due
 from haven.people.access import user_team_ids
 from haven.work.items import Scope, WorkItem, url_maker
 
@@ -23,7 +23,7 @@ def _title(text: str) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _action_items(rows: QuerySet[OversightAction, dict[str, Any]]) -> list[WorkItem]:
+def _action_items(rows: QuerySet[Any, Any]) -> list[WorkItem]:
     child_url = url_maker("oversight:person")
     worker_url = url_maker("oversight:supervision_worker")
     items = []
@@ -39,25 +39,25 @@ def _action_items(rows: QuerySet[OversightAction, dict[str, Any]]) -> list[WorkI
             url = worker_url(row["supervision__worker_id"]) + f"#action-{row['pk']}"
             kind = "Supervision action"
         items.append(
-            WorkItem(kind, _title(row["description"]), row["due_date"], url, people, row["owner_name"])
+            WorkItem(
+                kind, _title(row["description"]), row["due_date"], url, people, row["owner_name"]
+            )
         )
     return items
 
 
-def _open_actions() -> QuerySet[OversightAction, dict[str, Any]]:
-    return (
-        OversightAction.objects.filter(done_at__isnull=True).values(
-            "pk",
-            "person_id",
-            "person__given_names",
-            "person__family_name",
-            "supervision__worker_id",
-            "description",
-            "due_date",
-            owner_name=Concat(
-                "owner__first_name", Value(" "), "owner__last_name", output_field=CharField()
-            ),
-        )
+def _open_actions() -> QuerySet[Any, Any]:
+    return OversightAction.objects.filter(done_at__isnull=True).values(
+        "pk",
+        "person_id",
+        "person__given_names",
+        "person__family_name",
+        "supervision__worker_id",
+        "description",
+        "due_date",
+        owner_name=Concat(
+            "owner__first_name", Value(" "), "owner__last_name", output_field=CharField()
+        ),
     )
 
 
@@ -85,7 +85,9 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
     )
     for case in cases:
         due = oversight_review_due(
-            last_on=case["last_oversight"], next_review=case["next_review"], since=case["start_date"]
+            last_on=case["last_oversight"],
+            next_review=case["next_review"],
+            since=case["start_date"],
         )
         if due >= today:
             continue
@@ -95,7 +97,12 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
                 "Oversight review overdue",
                 due,
                 child_url(case["person_id"]),
-                ((case["person_id"], f"{case['person__given_names']} {case['person__family_name']}"),),
+                (
+                    (
+                        case["person_id"],
+                        f"{case['person__given_names']} {case['person__family_name']}",
+                    ),
+                ),
                 f"{case['worker__first_name'] or ''} {case['worker__last_name'] or ''}".strip(),
             )
         )

@@ -77,9 +77,10 @@ def test_oversight_action_on_my_work_and_supervision_with_a_private_reflection(
     # Another worker in the team sees the child's oversight but not the supervision.
     colleague = sign_in(browser, live_server, make_user(Role.PRACTITIONER, "assessment"))
     colleague.goto(f"/people/{child.pk}/oversight/")
-    assert "Prepare for an initial child protection conference." in colleague.locator(
-        "main"
-    ).inner_text()
+    assert (
+        "Prepare for an initial child protection conference."
+        in colleague.locator("main").inner_text()
+    )
     assert REFLECTION not in colleague.content()
     response = colleague.goto(f"/supervision/{worker.pk}/")
     assert response.status == 404

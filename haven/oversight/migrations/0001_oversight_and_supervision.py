@@ -6,121 +6,271 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0003_restricted_index'),
+        ("people", "0003_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Oversight',
+            name="Oversight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('recorded_on', models.DateField(verbose_name='Date of the oversight')),
-                ('direction', models.TextField(verbose_name='Decision and direction')),
-                ('next_review_date', models.DateField(verbose_name='Next oversight review')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='oversights', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("recorded_on", models.DateField(verbose_name="Date of the oversight")),
+                ("direction", models.TextField(verbose_name="Decision and direction")),
+                ("next_review_date", models.DateField(verbose_name="Next oversight review")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="oversights",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'management oversight',
+                "verbose_name": "management oversight",
             },
         ),
         migrations.CreateModel(
-            name='Supervision',
+            name="Supervision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('held_on', models.DateField(verbose_name='Date of supervision')),
-                ('reflection', models.TextField(blank=True, verbose_name='Reflective discussion')),
-                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervisions_given', to=settings.AUTH_USER_MODEL)),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervisions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("held_on", models.DateField(verbose_name="Date of supervision")),
+                ("reflection", models.TextField(blank=True, verbose_name="Reflective discussion")),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervisions_given",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OversightAction',
+            name="OversightAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('description', models.TextField(verbose_name='Action')),
-                ('due_date', models.DateField(verbose_name='Due by')),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('oversight', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='oversight.oversight')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='oversight_actions', to='people.person')),
-                ('supervision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='oversight.supervision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("description", models.TextField(verbose_name="Action")),
+                ("due_date", models.DateField(verbose_name="Due by")),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "oversight",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="oversight.oversight",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="oversight_actions",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "supervision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="oversight.supervision",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='oversight',
-            name='supervision',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='case_discussions', to='oversight.supervision'),
+            model_name="oversight",
+            name="supervision",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_discussions",
+                to="oversight.supervision",
+            ),
         ),
         migrations.CreateModel(
-            name='SupervisionProfile',
+            name="SupervisionProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('asye', models.BooleanField(verbose_name='Newly qualified (assessed and supported year in employment)')),
-                ('employment_start', models.DateField(blank=True, null=True, verbose_name='Employment start date')),
-                ('worker', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='supervision_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "asye",
+                    models.BooleanField(
+                        verbose_name="Newly qualified (assessed and supported year in employment)"
+                    ),
+                ),
+                (
+                    "employment_start",
+                    models.DateField(blank=True, null=True, verbose_name="Employment start date"),
+                ),
+                (
+                    "worker",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supervision_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='supervision',
-            index=models.Index(fields=['worker', '-held_on'], name='oversight_s_worker__37a38e_idx'),
+            model_name="supervision",
+            index=models.Index(
+                fields=["worker", "-held_on"], name="oversight_s_worker__37a38e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervision',
-            constraint=models.CheckConstraint(condition=models.Q(('worker', models.F('supervisor')), _negated=True), name='supervision_not_of_oneself'),
+            model_name="supervision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("worker", models.F("supervisor")), _negated=True),
+                name="supervision_not_of_oneself",
+            ),
         ),
         migrations.AddIndex(
-            model_name='oversightaction',
-            index=models.Index(condition=models.Q(('done_at__isnull', True)), fields=['owner', 'due_date'], name='oversight_action_open_by_owner'),
+            model_name="oversightaction",
+            index=models.Index(
+                condition=models.Q(("done_at__isnull", True)),
+                fields=["owner", "due_date"],
+                name="oversight_action_open_by_owner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oversightaction',
-            constraint=models.CheckConstraint(condition=models.Q(('oversight__isnull', False), ('supervision__isnull', False), _connector='OR'), name='oversight_action_has_a_source'),
+            model_name="oversightaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("oversight__isnull", False), ("supervision__isnull", False), _connector="OR"
+                ),
+                name="oversight_action_has_a_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oversightaction',
-            constraint=models.CheckConstraint(condition=models.Q(('oversight__isnull', True), ('person__isnull', False), _connector='OR'), name='oversight_action_names_the_child'),
+            model_name="oversightaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("oversight__isnull", True), ("person__isnull", False), _connector="OR"
+                ),
+                name="oversight_action_names_the_child",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oversightaction',
-            constraint=models.CheckConstraint(condition=models.Q(('done_at__isnull', True), ('done_by__isnull', False), _connector='OR'), name='oversight_action_done_by_someone'),
+            model_name="oversightaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("done_at__isnull", True), ("done_by__isnull", False), _connector="OR"
+                ),
+                name="oversight_action_done_by_someone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oversightaction',
-            constraint=models.CheckConstraint(condition=models.Q(('description', ''), _negated=True), name='oversight_action_says_what'),
+            model_name="oversightaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("description", ""), _negated=True),
+                name="oversight_action_says_what",
+            ),
         ),
         migrations.AddIndex(
-            model_name='oversight',
-            index=models.Index(fields=['person', '-recorded_on'], name='oversight_o_person__da82d8_idx'),
+            model_name="oversight",
+            index=models.Index(
+                fields=["person", "-recorded_on"], name="oversight_o_person__da82d8_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oversight',
-            constraint=models.CheckConstraint(condition=models.Q(('direction', ''), _negated=True), name='oversight_has_direction'),
+            model_name="oversight",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction", ""), _negated=True), name="oversight_has_direction"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oversight',
-            constraint=models.CheckConstraint(condition=models.Q(('next_review_date__gte', models.F('recorded_on'))), name='oversight_review_after_recorded'),
+            model_name="oversight",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("next_review_date__gte", models.F("recorded_on"))),
+                name="oversight_review_after_recorded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervisionprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('asye', False), ('employment_start__isnull', False), _connector='OR'), name='supervision_asye_has_start_date'),
+            model_name="supervisionprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("asye", False), ("employment_start__isnull", False), _connector="OR"
+                ),
+                name="supervision_asye_has_start_date",
+            ),
         ),
     ]

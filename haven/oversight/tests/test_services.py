@@ -114,7 +114,9 @@ def test_only_the_owner_or_the_manager_who_set_it_completes_an_action(
 
 def test_an_overdue_oversight_review_is_on_the_managers_view_until_oversight(child, manager):
     _open_case_since(child, 40)
-    overdue = [i for i in team_sections(user=manager)["overdue"] if i.kind == "Management oversight"]
+    overdue = [
+        i for i in team_sections(user=manager)["overdue"] if i.kind == "Management oversight"
+    ]
     assert [i.person_names for i in overdue] == ["John Smith"]
     services.oversight_record(person=child, by=manager, direction="Plan is working")
     assert not [
@@ -157,12 +159,9 @@ def test_a_newly_qualified_worker_is_supervised_weekly_then_fortnightly_then_mon
     assert due(datetime.date(2026, 2, 16)) == datetime.date(2026, 3, 2)  # week 6: fortnightly
     assert due(datetime.date(2026, 7, 1)) == datetime.date(2026, 7, 15)  # before 5 July
     assert due(datetime.date(2026, 7, 6)) == datetime.date(2026, 8, 6)  # after 6 months
-    assert (
-        schedule.next_supervision_due(
-            last=datetime.date(2026, 1, 31), asye=False, employment_start=None, joined=None
-        )
-        == datetime.date(2026, 2, 28)
-    )
+    assert schedule.next_supervision_due(
+        last=datetime.date(2026, 1, 31), asye=False, employment_start=None, joined=None
+    ) == datetime.date(2026, 2, 28)
 
 
 # -- supervision ---------------------------------------------------------------------------------
@@ -264,7 +263,9 @@ def test_a_profile_saved_by_someone_else_meanwhile_is_not_overwritten(manager, w
 
 def test_asye_needs_a_start_date(manager, worker):
     with pytest.raises(ValidationError, match="employment start date"):
-        services.supervision_profile_set(worker=worker, by=manager, asye=True, employment_start=None)
+        services.supervision_profile_set(
+            worker=worker, by=manager, asye=True, employment_start=None
+        )
 
 
 # -- figures -------------------------------------------------------------------------------------
@@ -283,9 +284,7 @@ def test_oversight_figure_counts_every_open_case_and_lists_only_visible_children
     assert [r["person_id"] for r in shown] == [other.pk]
 
 
-def test_supervision_figure_is_the_share_of_workers_not_overdue(
-    child, manager, worker, make_user
-):
+def test_supervision_figure_is_the_share_of_workers_not_overdue(child, manager, worker, make_user):
     _supervise(worker, manager, child)
     late = make_user(Role.PRACTITIONER, "assessment")
     services.supervision_profile_set(
@@ -297,4 +296,3 @@ def test_supervision_figure_is_the_share_of_workers_not_overdue(
     result = figures.supervision_in_time()
     assert (result["total"], result["in_time"], result["share"]) == (2, 1, 50)
     assert [s.worker for s in result["overdue"]] == [late]
-

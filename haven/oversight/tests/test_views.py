@@ -84,9 +84,7 @@ def test_a_practitioner_cannot_post_oversight(child, as_worker, worker):
         (_date("oversight-next_review_date", -1), "today or in the future"),
     ],
 )
-def test_bad_input_says_what_is_wrong_and_saves_nothing(
-    child, as_manager, worker, change, message
-):
+def test_bad_input_says_what_is_wrong_and_saves_nothing(child, as_manager, worker, change, message):
     response = as_manager.post(
         reverse("oversight:person", args=[child.pk]), _oversight_post(worker, **change)
     )
@@ -186,13 +184,16 @@ def test_a_worker_goes_to_their_own_supervision_and_a_manager_sees_the_team(
 
 def test_the_manager_sets_a_newly_qualified_schedule(as_manager, worker):
     url = reverse("oversight:supervision_worker", args=[worker.pk])
-    response = as_manager.post(
-        url, {"profile": "1", "profile-asye": "on", "profile-version": "0"}
-    )
+    response = as_manager.post(url, {"profile": "1", "profile-asye": "on", "profile-version": "0"})
     assert "Enter the employment start date" in response.content.decode()
     response = as_manager.post(
         url,
-        {"profile": "1", "profile-asye": "on", "profile-version": "0", **_date("profile-employment_start", -3)},
+        {
+            "profile": "1",
+            "profile-asye": "on",
+            "profile-version": "0",
+            **_date("profile-employment_start", -3),
+        },
     )
     assert response.status_code == 302
     assert "Weekly" in as_manager.get(url).content.decode()
@@ -211,4 +212,38 @@ def test_the_figures_page_counts_and_lists_only_children_the_user_may_open(
     analyst = client_for(make_user(Role.PERFORMANCE_ANALYST, None))
     page = analyst.get(reverse("oversight:figures")).content.decode()
     assert "(0 of 2)" in page and "Smith" not in page
-    assert client_for(make_user(Role.PRACTITIONER)).get(reverse("oversight:figures")).status_code == 403
+    assert (
+        client_for(make_user(Role.PRACTITIONER)).get(reverse("oversight:figures")).status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"supervision-reflection": "a\x00b"}, "Reflective discussion"),
+        ({"supervision-held_on_year": "99999999999999999999"}, "Date of supervision"),
+        ({"supervision-held_on_day": "²"}, "real date"),
+        ({"supervision-case_1_child": "-1"}, "Select a valid choice"),
+        (_date("supervision-held_on", 3), "today or in the past"),
+        ({"supervision-action_1_due_day": ""}, "must include a day"),
+        ({"supervision-case_1_what": ""}, "Say what the action of case discussion 1 is"),
+    ],
+)
+def test_bad_supervision_input_says_what_is_wrong_and_saves_nothing(
+    child, as_manager, worker, change, message
+):
+    response = as_manager.post(
+        reverse("oversight:supervision_worker", args=[worker.pk]),
+        _supervision_post(child, **change),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and message in page
+    assert not Supervision.objects.exists() and not Oversight.objects.exists()
+
+
+def test_a_manager_cannot_open_the_supervision_of_a_worker_in_another_team(as_manager, outsider):
+    url = reverse("oversight:supervision_worker", args=[outsider.pk])
+    assert as_manager.get(url).status_code == 404
+    assert as_manager.post(url, {"profile": "1", "profile-asye": "on"}).status_code == 404
