@@ -26,8 +26,8 @@ class OversightConfig(AppConfig):
         register_nav_link(
             label="Supervision",
             url_name="oversight:supervision_home",
-            order=30,
-            capability=Capability.WRITE_RECORDS,
+            order=36,
+            capability=Capability.HOLD_CASES,
             sections=("oversight:supervision_home", "oversight:supervision_worker"),
         )
         register_provider(work.oversight_items)

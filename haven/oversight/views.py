@@ -135,7 +135,7 @@ def person_oversight(request: AuthenticatedRequest, person: Person) -> HttpRespo
 # -- supervision -------------------------------------------------------------------------------
 
 
-@requires(Capability.WRITE_RECORDS)
+@requires(Capability.HOLD_CASES)
 def supervision_home(request: AuthenticatedRequest) -> HttpResponse:
     """A manager's workers and when each is next due supervision; a worker goes to their own."""
     if not user_can(request.user, Capability.RECORD_OVERSIGHT):
@@ -273,7 +273,7 @@ def _worker_page(request: AuthenticatedRequest, worker: User, bound: Bound | Non
     )
 
 
-@requires(Capability.WRITE_RECORDS)
+@requires(Capability.HOLD_CASES)
 def supervision_worker(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     """A worker's supervision: the schedule, the sessions (the reflective part only for the
     worker and the session's supervisor), and for their manager the forms to record one."""

@@ -160,6 +160,16 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
         summary="Services ceased", proposed_by=manager, proposed_at=timezone.now(),
     )
     rows["childinneed.ClosureProposal"] = Q(pk=proposal.pk)
+    from haven.oversight.services import ActionSpec, oversight_record
+
+    oversight = oversight_record(
+        person=dup,
+        by=manager,
+        direction="Merge-test direction",
+        actions=[ActionSpec(owner=manager, description="Check", due_date=timezone.localdate())],
+    )
+    rows["oversight.Oversight"] = Q(pk=oversight.pk)
+    rows["oversight.OversightAction"] = Q(oversight=oversight)
     ExternalIdentifier.objects.create(person=dup, system="cin:850", value="OLD-1")
     rows["returns.ExternalIdentifier"] = Q(value="OLD-1")
     return rows
