@@ -247,3 +247,51 @@ def test_a_manager_cannot_open_the_supervision_of_a_worker_in_another_team(as_ma
     url = reverse("oversight:supervision_worker", args=[outsider.pk])
     assert as_manager.get(url).status_code == 404
     assert as_manager.post(url, {"profile": "1", "profile-asye": "on"}).status_code == 404
+
+
+# The child's page frame (session, user, teams, the child and its access-log row, ...), the
+# oversight, their actions with owners, the open case: the same for one entry or many.
+TAB_QUERIES = 16
+
+
+@pytest.mark.parametrize("entries", [1, 4])
+def test_the_oversight_tab_runs_the_same_queries_whatever_the_number_of_entries(
+    child, manager, worker, as_worker, entries, django_assert_num_queries
+):
+    from haven.oversight import services
+
+    for n in range(entries):
+        services.oversight_record(
+            person=child,
+            by=manager,
+            direction=f"Direction {n}",
+            actions=[
+                services.ActionSpec(
+                    owner=worker, description=f"Action {n}", due_date=timezone.localdate()
+                )
+            ],
+        )
+    url = reverse("oversight:person", args=[child.pk])
+    as_worker.get(url)
+    with django_assert_num_queries(TAB_QUERIES):
+        page = as_worker.get(url).content.decode()
+    assert page.count("Mark as done") == entries
+
+
+def test_a_case_discussion_about_a_child_the_reader_cannot_see_is_counted_not_named(
+    manager, worker, make_child, teams, as_worker
+):
+    from haven.accounts.models import Membership
+    from haven.oversight import services
+
+    Membership.objects.create(user=manager, team=teams["other"])
+    other = make_child("other", given_names="Ottoline", family_name="Brackenbury")
+    services.supervision_record(
+        worker=worker,
+        by=manager,
+        held_on=timezone.localdate(),
+        case_discussions=[services.CaseDiscussion(person=other, direction="Secret direction")],
+    )
+    page = as_worker.get(reverse("oversight:supervision_worker", args=[worker.pk])).content.decode()
+    assert "Brackenbury" not in page and "Secret direction" not in page
+    assert "1 about children whose records you cannot open" in page
