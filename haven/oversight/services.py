@@ -67,12 +67,17 @@ def _check_action(spec: ActionSpec, *, person: Person | None, today: datetime.da
 def _create_actions(
     specs: Sequence[ActionSpec],
     *,
+    by: User,
     oversight: Oversight | None = None,
     supervision: Supervision | None = None,
     person: Person | None = None,
 ) -> list[OversightAction]:
-    return [
-        OversightAction.objects.create(
+    """The actions, each owner told (by case number only: an alert names no child)."""
+    from haven.accounts.notifications import notify
+
+    created = []
+    for spec in specs:
+        action = OversightAction.objects.create(
             oversight=oversight,
             supervision=supervision,
             person=person,
@@ -80,8 +85,20 @@ def _create_actions(
             description=spec.description.strip(),
             due_date=spec.due_date,
         )
-        for spec in specs
-    ]
+        where = f"on case {person.pk}" if person is not None else "from your supervision"
+        notify(
+            recipients=[spec.owner],
+            by=by,
+            message=f"{by.display_name} gave you an action {where}, due by "
+            f"{long_date(spec.due_date)}",
+            link=(
+                f"/people/{person.pk}/oversight/#action-{action.pk}"
+                if person is not None
+                else f"/supervision/{spec.owner.pk}/#action-{action.pk}"
+            ),
+        )
+        created.append(action)
+    return created
 
 
 def _oversight_create(
@@ -114,7 +131,7 @@ def _oversight_create(
         next_review_date=next_review_date,
         supervision=supervision,
     )
-    _create_actions(actions, oversight=oversight, person=person)
+    _create_actions(actions, by=by, oversight=oversight, person=person)
     events.oversight_recorded(oversight, by=by)
     return oversight
 
@@ -131,6 +148,16 @@ def oversight_record(
     """A manager's direction on a child's case, with its actions and the next review (the
     local interval from today unless the manager sets an earlier or later date)."""
     service_require(by, Capability.RECORD_OVERSIGHT, field="direction")
+    # A double click (or a second tab) must not record the same direction twice.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if Oversight.objects.filter(
+        person=person,
+        recorded_by=by,
+        recorded_on=timezone.localdate(),
+        supervision__isnull=True,
+        direction=direction.strip(),
+    ).exists():
+        raise ConflictError({"direction": "You have already recorded this oversight today"})
     return _oversight_create(
         person=person,
         by=by,
@@ -156,6 +183,13 @@ def supervision_record(
     if not may_supervise(by, worker):
         raise ValidationError({"held_on": f"{worker.display_name} is not in a team you manage"})
     not_future(held_on, "held_on", "date of supervision")
+    User.objects.select_for_update().filter(pk=worker.pk).first()
+    if Supervision.objects.filter(
+        worker=worker, supervisor=by, held_on=held_on, reflection=reflection.strip()
+    ).exists():
+        raise ConflictError(
+            {"held_on": f"This supervision on {long_date(held_on)} is already recorded"}
+        )
     if reflection and len(reflection) > TEXT_LIMIT:
         raise ValidationError({"reflection": f"Keep this under {TEXT_LIMIT:,} characters"})
     seen: set[int] = set()
@@ -181,7 +215,7 @@ def supervision_record(
             supervision=session,
             field=discussion.field,
         )
-    _create_actions(actions, supervision=session)
+    _create_actions(actions, by=by, supervision=session)
     return session
 
 

@@ -296,3 +296,23 @@ def test_supervision_figure_is_the_share_of_workers_not_overdue(child, manager, 
     result = figures.supervision_in_time()
     assert (result["total"], result["in_time"], result["share"]) == (2, 1, 50)
     assert [s.worker for s in result["overdue"]] == [late]
+
+
+def test_the_same_oversight_posted_twice_is_recorded_once(child, manager, worker):
+    services.oversight_record(person=child, by=manager, direction="Visit weekly")
+    with pytest.raises(ConflictError, match="already recorded"):
+        services.oversight_record(person=child, by=manager, direction="Visit weekly ")
+    assert Oversight.objects.count() == 1
+
+
+def test_the_same_supervision_posted_twice_is_recorded_once(child, manager, worker):
+    _supervise(worker, manager, child)
+    with pytest.raises(ConflictError, match="already recorded"):
+        _supervise(worker, manager, child)
+
+
+def test_the_owner_of_an_action_is_alerted_by_case_number_not_name(child, manager, worker):
+    services.oversight_record(person=child, by=manager, direction="Visit", actions=[_spec(worker)])
+    alert = worker.alerts.get()
+    assert f"on case {child.pk}" in alert.message and "Smith" not in alert.message
+    assert alert.link.startswith(f"/people/{child.pk}/oversight/")
