@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "haven.jobs",
     "haven.administration",
     "haven.casenotes",
+    "haven.oversight",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -169,6 +170,8 @@ HAVEN_CIN_REVIEW_MONTHS = envint("HAVEN_CIN_REVIEW_MONTHS", 3)
 # Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.
 # "assessments_within_45wd_pct=90,decisions_within_1wd_pct=95".
 HAVEN_PERFORMANCE_TARGETS = envnumbers("HAVEN_PERFORMANCE_TARGETS")
+# Management oversight: every open case has a manager's direction within this many days.
+HAVEN_OVERSIGHT_INTERVAL_DAYS = envint("HAVEN_OVERSIGHT_INTERVAL_DAYS", 30)
 HAVEN_SERVICE_NAME = envstr("HAVEN_SERVICE_NAME", "Haven")
 HAVEN_COUNCIL_NAME = envstr("HAVEN_COUNCIL_NAME", "Demo County Council")
 OTP_TOTP_ISSUER = HAVEN_SERVICE_NAME

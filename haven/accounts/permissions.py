@@ -34,6 +34,7 @@ class Capability(StrEnum):
     AUTHORISE = "authorise"  # authorise or return decisions and assessments
     # Conferences: chair them and record their decisions (a review may end a CP plan).
     CHAIR_CONFERENCES = "chair_conferences"
+    RECORD_OVERSIGHT = "record_oversight"  # management oversight on cases; supervise workers
     MERGE_RECORDS = "merge_records"
     RESTRICT_RECORDS = "restrict_records"
     # Governance.
@@ -67,6 +68,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.SEE_TEAM_WORK,
             C.ALLOCATE,
             C.AUTHORISE,
+            C.RECORD_OVERSIGHT,
             C.MERGE_RECORDS,
             C.RESTRICT_RECORDS,
             C.SEE_ACCESS_LOG,
@@ -130,6 +132,7 @@ CAPABILITY_REFUSALS = {
     C.HOLD_CASES: "Their role cannot hold cases",
     C.AUTHORISE: "Only a team manager can authorise or return work",
     C.CHAIR_CONFERENCES: "Only a conference chair can record this",
+    C.RECORD_OVERSIGHT: "Management oversight and supervision are recorded by team managers",
     C.MERGE_RECORDS: "Only a manager can merge records",
     C.RESTRICT_RECORDS: "Only a manager can restrict a record",
     C.SEE_ACCESS_LOG: "Your role does not include the access log",

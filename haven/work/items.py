@@ -90,12 +90,16 @@ def work_for(user: User, scope: Scope = Scope.MINE) -> list[WorkItem]:
 
 
 def _need_to_know(user: User, items: list[WorkItem]) -> list[WorkItem]:
-    """Each item with only the people ``user`` may see; items about none of them left out."""
+    """Each item with only the people ``user`` may see; items about none of them left out.
+    An item naming no one at all (a worker's supervision) is about no child, and is kept."""
     from haven.people.access import visible_ids
 
     visible = visible_ids(user, {pid for item in items for pid, _ in item.people})
     kept = []
     for item in items:
+        if not item.people:
+            kept.append(item)
+            continue
         people = tuple(p for p in item.people if p[0] in visible)
         if not people:
             continue

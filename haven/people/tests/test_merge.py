@@ -179,6 +179,16 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     rows["protection.PlanAction"] = Q(pk=action.pk)
     member = protection.plan_member_add(plan=plan, by=manager, name="Jo Bell", role="Nurse")
     rows["protection.PlanMember"] = Q(pk=member.pk)
+    from haven.oversight.services import ActionSpec, oversight_record
+
+    oversight = oversight_record(
+        person=dup,
+        by=manager,
+        direction="Merge-test direction",
+        actions=[ActionSpec(owner=manager, description="Check", due_date=timezone.localdate())],
+    )
+    rows["oversight.Oversight"] = Q(pk=oversight.pk)
+    rows["oversight.OversightAction"] = Q(oversight=oversight)
     ExternalIdentifier.objects.create(person=dup, system="cin:850", value="OLD-1")
     rows["returns.ExternalIdentifier"] = Q(value="OLD-1")
     return rows

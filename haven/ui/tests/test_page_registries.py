@@ -64,7 +64,7 @@ def _tabs(html: str) -> list[str]:
 @pytest.mark.django_db
 def test_a_worker_sees_the_tabs_registered_for_everyone_in_order(child, as_worker):
     page = as_worker.get(f"/people/{child.pk}/").content.decode()
-    assert _tabs(page) == ["Summary", "Chronology", "Child protection and CIN"]
+    assert _tabs(page) == ["Summary", "Chronology", "Child protection and CIN", "Oversight"]
 
 
 @pytest.mark.django_db
@@ -74,6 +74,7 @@ def test_a_manager_also_sees_the_access_tab_their_capability_shows(child, as_man
         "Summary",
         "Chronology",
         "Child protection and CIN",
+        "Oversight",
         "Access and changes",
     ]
 
@@ -106,17 +107,24 @@ def test_the_header_shows_each_role_the_links_its_capabilities_open(make_user, t
         page = client_for(make_user(role, team)).get("/alerts/").content.decode()
         return [label for label, _ in _nav(page)]
 
-    assert labels(Role.PRACTITIONER, "assessment") == ["Search", "My work", "Alerts (0)"]
+    assert labels(Role.PRACTITIONER, "assessment") == [
+        "Search",
+        "My work",
+        "Supervision",
+        "Alerts (0)",
+    ]
     assert labels(Role.MASH_PRACTITIONER, "front_door") == [
         "Search",
         "My work",
         "MASH inbox",
+        "Supervision",
         "Alerts (0)",
     ]
     assert labels(Role.TEAM_MANAGER, "front_door") == [
         "Search",
         "My work",
         "MASH inbox",
+        "Supervision",
         "Performance",
         "Annex A",
         "Returns",

@@ -1,0 +1,122 @@
+"""Oversight on "my work" and the manager's view: open actions for their owner; overdue
+oversight reviews and overdue supervision for the manager. Three queries at most."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import CharField, QuerySet, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from haven.accounts.models import User
+from haven.accounts.permissions import Capability, user_can
+from haven.oversight import selectors
+from haven.oversight.models import OversightAction
+from haven.oversight.schedule import oversight_review_due
+from haven.people.access import user_team_ids
+from haven.work.items import Scope, WorkItem, url_maker
+
+
+def _title(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _action_items(rows: QuerySet[Any, Any]) -> list[WorkItem]:
+    child_url = url_maker("oversight:person")
+    worker_url = url_maker("oversight:supervision_worker")
+    items = []
+    for row in rows:
+        if row["person_id"]:
+            people: tuple[tuple[int, str], ...] = (
+                (row["person_id"], f"{row['person__given_names']} {row['person__family_name']}"),
+            )
+            url = child_url(row["person_id"]) + f"#action-{row['pk']}"
+            kind = "Oversight action"
+        else:
+            people = ()
+            url = worker_url(row["supervision__worker_id"]) + f"#action-{row['pk']}"
+            kind = "Supervision action"
+        items.append(
+            WorkItem(
+                kind, _title(row["description"]), row["due_date"], url, people, row["owner_name"]
+            )
+        )
+    return items
+
+
+def _open_actions() -> QuerySet[Any, Any]:
+    return OversightAction.objects.filter(done_at__isnull=True).values(
+        "pk",
+        "person_id",
+        "person__given_names",
+        "person__family_name",
+        "supervision__worker_id",
+        "description",
+        "due_date",
+        owner_name=Concat(
+            "owner__first_name", Value(" "), "owner__last_name", output_field=CharField()
+        ),
+    )
+
+
+def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
+    if scope is Scope.MINE:
+        return _action_items(_open_actions().filter(owner=user))
+    if not user_can(user, Capability.RECORD_OVERSIGHT):
+        return []
+    today = timezone.localdate()
+    teams = user_team_ids(user)
+    # Actions owned by the manager's workers (the overdue ones show in "Overdue in your teams").
+    items = _action_items(
+        _open_actions().filter(owner__memberships__team_id__in=teams, due_date__lt=today).distinct()
+    )
+    child_url = url_maker("oversight:person")
+    cases = selectors.open_cases_with_oversight(teams).values(
+        "person_id",
+        "person__given_names",
+        "person__family_name",
+        "start_date",
+        "last_oversight",
+        "next_review",
+        "worker__first_name",
+        "worker__last_name",
+    )
+    for case in cases:
+        due = oversight_review_due(
+            last_on=case["last_oversight"],
+            next_review=case["next_review"],
+            since=case["start_date"],
+        )
+        if due >= today:
+            continue
+        items.append(
+            WorkItem(
+                "Management oversight",
+                "Oversight review overdue",
+                due,
+                child_url(case["person_id"]),
+                (
+                    (
+                        case["person_id"],
+                        f"{case['person__given_names']} {case['person__family_name']}",
+                    ),
+                ),
+                f"{case['worker__first_name'] or ''} {case['worker__last_name'] or ''}".strip(),
+            )
+        )
+    worker_url = url_maker("oversight:supervision_worker")
+    for status in selectors.supervision_statuses(selectors.supervisees(manager=user)):
+        if status.is_overdue and status.next_due is not None:
+            items.append(
+                WorkItem(
+                    "Supervision",
+                    f"Supervision with {status.worker.display_name} overdue",
+                    status.next_due,
+                    worker_url(status.worker.pk),
+                    (),
+                    status.worker.display_name,
+                )
+            )
+    return items
