@@ -21,6 +21,7 @@ from haven.people.models import (
 from haven.people.selectors import chronology_for_person
 
 SIBLING_TYPES = (RelationshipType.SIBLING, RelationshipType.HALF_SIBLING)
+PARENT_TYPES = (RelationshipType.PARENT, RelationshipType.STEP_PARENT, RelationshipType.CARER)
 FAMILY_TYPES = (
     RelationshipType.PARENT,
     RelationshipType.STEP_PARENT,
@@ -46,13 +47,29 @@ def document_get(*, person: Person, document_id: int) -> Document:
     return document
 
 
-def siblings_for_upload(*, person: Person, user: Any) -> list[Person]:
-    """The person's brothers and sisters the user may see (restricted ones never offered)."""
-    ids: set[int] = set()
+def _sibling_links(ids: set[int]) -> set[int]:
+    found: set[int] = set()
     for row in Relationship.objects.filter(
-        Q(person=person) | Q(relative_of=person), relationship_type__in=SIBLING_TYPES
+        Q(person_id__in=ids) | Q(relative_of_id__in=ids), relationship_type__in=SIBLING_TYPES
     ).values_list("person_id", "relative_of_id"):
-        ids |= set(row)
+        found |= set(row)
+    return found
+
+
+def siblings_for_upload(*, person: Person, user: Any) -> list[Person]:
+    """The person's brothers and sisters the user may see (restricted ones never offered):
+    children recorded as siblings (and their recorded siblings, since a family is often
+    linked through one child), and children who share a parent or carer with the person."""
+    ids = _sibling_links({person.pk})
+    ids |= _sibling_links(ids - {person.pk})
+    parents = Relationship.objects.filter(
+        relative_of=person, relationship_type__in=PARENT_TYPES
+    ).values("person_id")
+    ids |= set(
+        Relationship.objects.filter(
+            person_id__in=parents, relationship_type__in=PARENT_TYPES
+        ).values_list("relative_of_id", flat=True)
+    )
     ids.discard(person.pk)
     allowed = visible_ids(user, ids)
     return list(
