@@ -11,15 +11,8 @@ from haven.people.models import Relationship, RelationshipType
 
 
 @pytest.fixture(autouse=True)
-def _documents_in_tmp(settings: Any, tmp_path: Any) -> None:
-    """Each test's files go to its own folder, and no virus scanner unless a test sets one."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": None},
-        },
-    }
+def _no_virus_scanner(settings: Any) -> None:
+    """No scanner unless a test starts one (the root conftest keeps files in tmp_path)."""
     settings.HAVEN_CLAMD_SOCKET = ""
 
 
