@@ -135,7 +135,10 @@ def _check_office_zip(file: IO[bytes], ext: str) -> str:
             "Office document should: it looks like a zip bomb and was not stored"
         )
     for member in members:
-        if member.file_size > MAX_RATIO * max(member.compress_size, 1) and member.file_size > 1_000_000:
+        if (
+            member.file_size > MAX_RATIO * max(member.compress_size, 1)
+            and member.file_size > 1_000_000
+        ):
             raise _refuse(
                 f"The .{ext} file is compressed far more than an Office document can be: it "
                 "looks like a zip bomb and was not stored"
@@ -187,8 +190,7 @@ def check_file(file: IO[bytes], *, name: str, size: int, max_bytes: int) -> Acce
     wanted, content_type = ALLOWED[ext]
     if kind in {"svg", "html", "program", "script"}:
         raise _refuse(
-            f"The file is named .{ext} but it is {KIND_NAMES[kind]}, which Haven does not "
-            "accept"
+            f"The file is named .{ext} but it is {KIND_NAMES[kind]}, which Haven does not accept"
         )
     if kind != wanted:
         raise _refuse(

@@ -18,7 +18,7 @@ class UploadForm(GovukForm):
         },
     )
     category = forms.ChoiceField(
-        choices=[("", ""), *DocumentCategory.choices],
+        choices=[("", "Choose a category"), *DocumentCategory.choices],
         error_messages={"required": "Choose a category"},
     )
     document_date = GovukDateField(label="Date of the document", must_be_past=True)
@@ -37,10 +37,9 @@ class UploadForm(GovukForm):
     def __init__(self, *args: Any, siblings: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sibling_records = {str(p.pk): p for p in siblings or []}
-        self.fields["siblings"].choices = [
-            (pk, p.full_name) for pk, p in self.sibling_records.items()
-        ]
-        self.fields["category"].choices = [("", "Choose a category"), *DocumentCategory.choices]
+        field = self.fields["siblings"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(pk, p.full_name) for pk, p in self.sibling_records.items()]
 
     def chosen_siblings(self) -> list[Any]:
         return [self.sibling_records[pk] for pk in self.cleaned_data.get("siblings", [])]

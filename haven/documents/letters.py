@@ -134,7 +134,9 @@ def validate_template(body: str) -> None:
             name = found.group(1) if found else ""
             if name and name not in TOP_NAMES and name not in local_names:
                 raise ValidationError(
-                    {"body": f"Line {token.lineno}: {{{{ {name} }}}} is not something a letter can use"}
+                    {
+                        "body": f"Line {token.lineno}: {{{{ {name} }}}} is not something a letter can use"
+                    }
                 )
     try:
         template = ENGINE.from_string(body)

@@ -39,16 +39,16 @@ class StoredFile(models.Model):
 
 
 class Document(models.Model):
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="documents"
-    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="documents")
     file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="documents")
     category = models.CharField(max_length=20, choices=DocumentCategory.choices)
     document_date = models.DateField("Date of the document")
     description = models.CharField(max_length=500)
     # The letter template it was produced from, for generated documents.
     template_key = models.CharField(max_length=40, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     audit_person_field = "person"

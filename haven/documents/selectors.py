@@ -111,14 +111,19 @@ def _address(person: Person) -> str:
     address = person.addresses.filter(end_date__isnull=True).order_by("-start_date").first()
     if address is None:
         return ""
-    return ", ".join(p for p in (address.line_1, address.line_2, address.town, address.postcode) if p)
+    return ", ".join(
+        p for p in (address.line_1, address.line_2, address.town, address.postcode) if p
+    )
 
 
 def _conference(person: Person) -> dict[str, str]:
     from haven.protection.models import Conference
 
     conference = (
-        Conference.objects.filter(person=person).select_related("chair").order_by("-due_date").first()
+        Conference.objects.filter(person=person)
+        .select_related("chair")
+        .order_by("-due_date")
+        .first()
     )
     if conference is None:
         return {"kind": "", "date": "", "chair": ""}
@@ -174,7 +179,10 @@ def court_chronology_rows(*, person: Person) -> list[dict[str, str]]:
         recorder = event.recorded_by.display_name if event.recorded_by else ""
         source = " ".join(
             part
-            for part in (event.source_type.replace("_", " ").capitalize(), recorder and f"({recorder})")
+            for part in (
+                event.source_type.replace("_", " ").capitalize(),
+                recorder and f"({recorder})",
+            )
             if part
         )
         rows.append(
@@ -182,7 +190,9 @@ def court_chronology_rows(*, person: Person) -> list[dict[str, str]]:
                 "date": long_date(event.occurred_on),
                 "event": event.text,
                 "source": source or "Haven",
-                "significance": f"{event.kind_label}: {event.detail}" if event.detail else event.kind_label,
+                "significance": f"{event.kind_label}: {event.detail}"
+                if event.detail
+                else event.kind_label,
             }
         )
     return rows

@@ -87,9 +87,7 @@ def document_upload(
     if others and visible_ids(by, [s.pk for s in others]) != {s.pk for s in others}:
         raise ValidationError({"siblings": "You can add documents only to children you can see"})
     name = getattr(upload, "name", "") or ""
-    accepted = checks.check_file(
-        upload, name=name, size=upload.size, max_bytes=max_upload_bytes()
-    )
+    accepted = checks.check_file(upload, name=name, size=upload.size, max_bytes=max_upload_bytes())
     scanning.virus_scan(upload)
     stored = _store(content=upload, original_name=name, content_type=accepted.content_type, by=by)
     try:
@@ -128,7 +126,9 @@ def document_generate(*, person: Person, by: Any, kind: str, request: Any = None
         html = letters.render_html(body, context, title=f"{label}: {person.full_name}")
     except Exception as exc:
         raise ValidationError(
-            {"kind": f"The {label.lower()} template cannot be filled in: ask an administrator to correct it ({exc})"}
+            {
+                "kind": f"The {label.lower()} template cannot be filled in: ask an administrator to correct it ({exc})"
+            }
         ) from exc
     pdf = letters.html_to_pdf(html)
     today = datetime.date.today()
@@ -199,4 +199,3 @@ def letter_template_save(*, key: str, body: str, by: Any, version: int) -> Lette
             ) from exc
     update_with_version(LetterTemplate, existing.pk, version, body=body, updated_by=by)
     return LetterTemplate.objects.get(pk=existing.pk)
-

@@ -30,7 +30,7 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
         self.received += len(raw_data)
         if self.received > self.limit:
             if self.request is not None:
-                self.request.upload_too_large = True
+                self.request.upload_too_large = True  # type: ignore[attr-defined]
             self.file.close()
             raise SkipFile()
         return super().receive_data_chunk(raw_data, start)

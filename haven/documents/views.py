@@ -3,7 +3,7 @@ way a document's file leaves Haven (the download view). Letter templates for adm
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -66,7 +66,9 @@ def _upload(request: AuthenticatedRequest, person: Person) -> HttpResponse:
     if getattr(request, "upload_too_large", False):
         form.is_valid()
         form.errors.pop("file", None)
-        form.add_error("file", f"The file must be smaller than {max_upload_bytes() // (1024 * 1024)} MB")
+        form.add_error(
+            "file", f"The file must be smaller than {max_upload_bytes() // (1024 * 1024)} MB"
+        )
         return _page(request, person, upload=form, status=400)
     if form.is_valid():
         data = form.cleaned_data
@@ -134,7 +136,7 @@ def download(request: AuthenticatedRequest, person: Person, document_id: int) ->
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return cast(HttpResponse, response)  # streamed: the file is never read whole into memory
 
 
 BODY_HINT = (
@@ -184,7 +186,7 @@ def template_edit(request: AuthenticatedRequest, template_key: str) -> HttpRespo
                     "Someone else saved this template while you were editing. Your wording is "
                     "below; their version is now the saved one. Save again to replace it.",
                 )
-                data = form.data.copy()
+                data = request.POST.copy()
                 data["version"] = str(exc.current.version)
                 form.data = data
             else:
@@ -211,4 +213,3 @@ def template_edit(request: AuthenticatedRequest, template_key: str) -> HttpRespo
         },
         status=status,
     )
-

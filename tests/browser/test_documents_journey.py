@@ -24,7 +24,9 @@ def test_a_photo_for_two_siblings_and_the_court_chronology(
 ):
     amy = make_child(given_names="Amy", family_name="Rowe", date_of_birth=datetime.date(2016, 2, 1))
     ben = make_child(given_names="Ben", family_name="Rowe", date_of_birth=datetime.date(2019, 7, 9))
-    Relationship.objects.create(person=ben, relative_of=amy, relationship_type=RelationshipType.SIBLING)
+    Relationship.objects.create(
+        person=ben, relative_of=amy, relationship_type=RelationshipType.SIBLING
+    )
 
     me = sign_in(browser, live_server, worker)
     me.goto(f"/documents/{amy.pk}/")
@@ -43,18 +45,26 @@ def test_a_photo_for_two_siblings_and_the_court_chronology(
     # Both records show it.
     for child in (amy, ben):
         me.goto(f"/documents/{child.pk}/")
-        assert me.get_by_role("cell", name="Photo of the children's bedroom", exact=True).is_visible()
+        assert me.get_by_role(
+            "cell", name="Photo of the children's bedroom", exact=True
+        ).is_visible()
 
     # A refused upload says why, beside the field.
     me.get_by_label("File").set_input_files(
-        {"name": "drawing.svg", "mimeType": "image/svg+xml", "buffer": b"<svg><script>x</script></svg>"}
+        {
+            "name": "drawing.svg",
+            "mimeType": "image/svg+xml",
+            "buffer": b"<svg><script>x</script></svg>",
+        }
     )
     me.get_by_label("Category").select_option(label="Other")
     fill_date(me, "Date of the document", datetime.date(2026, 11, 2))
     me.get_by_label("Description").fill("A drawing")
     me.get_by_role("button", name="Add the document").click()
     assert "Error: " in me.title()
-    assert me.get_by_text("SVG images are not accepted because they can contain scripts").first.is_visible()
+    assert me.get_by_text(
+        "SVG images are not accepted because they can contain scripts"
+    ).first.is_visible()
     assert_accessible(me)
 
     # The court chronology, produced from Amy's chronology and read back from the PDF.
@@ -66,7 +76,7 @@ def test_a_photo_for_two_siblings_and_the_court_chronology(
     with me.expect_download() as download:
         me.get_by_role("link", name=f"Download {document.description}").click()
     text = "\n".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages
+        p.extract_text() for p in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages
     )
     first_event = amy.chronology_events.order_by("occurred_on", "id").first()
     assert "Significance" in text
@@ -79,7 +89,9 @@ def test_a_photo_for_two_siblings_and_the_court_chronology(
     admin.get_by_role("link", name="Outcome letter to a referrer").click()
     admin.get_by_label("Wording").fill("<p>Dear {{ referrer }}</p>")
     admin.get_by_role("button", name="Save the template").click()
-    assert admin.get_by_text("Line 1: {{ referrer }} is not something a letter can use").first.is_visible()
+    assert admin.get_by_text(
+        "Line 1: {{ referrer }} is not something a letter can use"
+    ).first.is_visible()
     assert_accessible(admin)
     admin.get_by_label("Wording").fill("<p>Dear {{ referral.referrer_name }}</p>")
     admin.get_by_role("button", name="Save the template").click()

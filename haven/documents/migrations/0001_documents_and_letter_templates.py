@@ -6,59 +6,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0003_restricted_index'),
+        ("people", "0003_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LetterTemplate',
+            name="LetterTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('key', models.CharField(choices=[('conference_invitation', 'Conference invitation'), ('plan_summary', 'Plan summary for the family'), ('outcome_letter', 'Outcome letter to a referrer'), ('court_chronology', 'Court chronology')], max_length=40, unique=True)),
-                ('body', models.TextField()),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "key",
+                    models.CharField(
+                        choices=[
+                            ("conference_invitation", "Conference invitation"),
+                            ("plan_summary", "Plan summary for the family"),
+                            ("outcome_letter", "Outcome letter to a referrer"),
+                            ("court_chronology", "Court chronology"),
+                        ],
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                ("body", models.TextField()),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='StoredFile',
+            name="StoredFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('storage_name', models.CharField(max_length=200, unique=True)),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('stored_at', models.DateTimeField(auto_now_add=True)),
-                ('stored_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("storage_name", models.CharField(max_length=200, unique=True)),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("stored_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "stored_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('assessment', 'Assessment'), ('plan', 'Plan'), ('court', 'Court'), ('police', 'Police'), ('health', 'Health'), ('education', 'Education'), ('letter', 'Letter'), ('photo', 'Photo'), ('other', 'Other')], max_length=20)),
-                ('document_date', models.DateField(verbose_name='Date of the document')),
-                ('description', models.CharField(max_length=500)),
-                ('template_key', models.CharField(blank=True, max_length=40)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='people.person')),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='documents.storedfile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "Assessment"),
+                            ("plan", "Plan"),
+                            ("court", "Court"),
+                            ("police", "Police"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("letter", "Letter"),
+                            ("photo", "Photo"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("document_date", models.DateField(verbose_name="Date of the document")),
+                ("description", models.CharField(max_length=500)),
+                ("template_key", models.CharField(blank=True, max_length=40)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="documents.storedfile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-document_date', '-id'],
-                'indexes': [models.Index(fields=['person', 'document_date'], name='documents_d_person__8119bd_idx')],
+                "ordering": ["-document_date", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "document_date"], name="documents_d_person__8119bd_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -87,4 +87,3 @@ def test_an_unreachable_scanner_refuses_the_file(as_worker, child, settings, tmp
     assert response.status_code == 400
     assert "the virus scanner is not answering, so it was not stored" in response.content.decode()
     assert not StoredFile.objects.exists()
-

@@ -48,7 +48,11 @@ def post(client: Any, person: Any, name: str, content: bytes, **extra: Any) -> A
     [
         ("report.pdf", EXECUTABLE, "The file is named .pdf but it is a program"),
         ("setup.exe", EXECUTABLE, ".exe files are not accepted"),
-        ("drawing.svg", SVG_WITH_SCRIPT, "SVG images are not accepted because they can contain scripts"),
+        (
+            "drawing.svg",
+            SVG_WITH_SCRIPT,
+            "SVG images are not accepted because they can contain scripts",
+        ),
         ("drawing.png", SVG_WITH_SCRIPT, "The file is named .png but it is an SVG image"),
         ("letter.docx", PDF, "The file is named .docx but its content is a PDF"),
         ("photo.jpg", PDF, "The file is named .jpg but its content is a PDF"),
@@ -82,7 +86,11 @@ def test_a_file_over_the_limit_is_refused_by_the_upload_handler(as_worker, child
     [
         ("scan.pdf", PDF, "application/pdf"),
         ("photo.png", PNG, "image/png"),
-        ("plan.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "plan.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         ("notes.txt", "Zoë said she was happy\n".encode(), "text/plain"),
     ],
 )

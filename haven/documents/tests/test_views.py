@@ -47,7 +47,9 @@ def test_an_outsider_gets_404_and_a_refused_access_row(as_outsider, outsider, wo
     document = _photo(child, worker)
     response = as_outsider.get(f"/documents/{child.pk}/{document.pk}/")
     assert response.status_code == 404
-    assert AccessLog.objects.filter(person_id=child.pk, user=outsider, action="refused").count() == 1
+    assert (
+        AccessLog.objects.filter(person_id=child.pk, user=outsider, action="refused").count() == 1
+    )
     assert not AccessLog.objects.filter(user=outsider, action="export").exists()
 
 
@@ -68,7 +70,7 @@ def test_a_restricted_childs_documents_follow_the_child(as_worker, worker, manag
 def test_the_tab_lists_siblings_documents_in_a_fixed_number_of_queries(
     as_worker, worker, siblings, django_assert_max_num_queries
 ):
-    child, brother, sister = siblings
+    child, brother, _sister = siblings
     _photo(child, worker, [brother])
     page = as_worker.get(f"/documents/{brother.pk}/").content.decode()
     assert "Photo of the bedroom" in page
@@ -85,7 +87,9 @@ def test_the_tab_lists_siblings_documents_in_a_fixed_number_of_queries(
 
 
 def test_producing_a_letter_from_the_tab(as_worker, child):
-    response = as_worker.post(f"/documents/{child.pk}/produce/", {"gen-kind": "conference_invitation"})
+    response = as_worker.post(
+        f"/documents/{child.pk}/produce/", {"gen-kind": "conference_invitation"}
+    )
     assert response.status_code == 302
     page = as_worker.get(f"/documents/{child.pk}/").content.decode()
     assert "Conference invitation" in page
@@ -103,14 +107,16 @@ def test_an_administrator_words_a_template_and_a_mistake_is_explained(make_user)
     assert "{{ child.name }}" in page.content.decode()
 
     refused = admin.post(
-        "/documents/templates/outcome_letter/", {"body": "{{ settings.SECRET_KEY }}", "version": "0"}
+        "/documents/templates/outcome_letter/",
+        {"body": "{{ settings.SECRET_KEY }}", "version": "0"},
     )
     assert refused.status_code == 400
     assert "Line 1: {{ settings }} is not something a letter can use" in refused.content.decode()
     assert not LetterTemplate.objects.exists()
 
     saved = admin.post(
-        "/documents/templates/outcome_letter/", {"body": "<p>Dear {{ referral.referrer_name }}</p>", "version": "0"}
+        "/documents/templates/outcome_letter/",
+        {"body": "<p>Dear {{ referral.referrer_name }}</p>", "version": "0"},
     )
     assert saved.status_code == 302
     assert LetterTemplate.objects.get().body == "<p>Dear {{ referral.referrer_name }}</p>"
@@ -118,4 +124,9 @@ def test_an_administrator_words_a_template_and_a_mistake_is_explained(make_user)
 
 def test_workers_cannot_edit_templates(as_worker):
     assert as_worker.get("/documents/templates/").status_code == 403
-    assert as_worker.post("/documents/templates/outcome_letter/", {"body": "x", "version": "0"}).status_code == 403
+    assert (
+        as_worker.post(
+            "/documents/templates/outcome_letter/", {"body": "x", "version": "0"}
+        ).status_code
+        == 403
+    )
