@@ -153,3 +153,18 @@ def test_two_administrators_saving_at_once_do_not_overwrite_each_other(make_user
             key=TemplateKind.OUTCOME_LETTER, body="<p>Four</p>", by=admin, version=first.version
         )
     assert services.template_body(TemplateKind.OUTCOME_LETTER) == "<p>Three</p>"
+
+
+def test_a_letter_names_only_family_the_worker_may_see(child, worker, manager):
+    from haven.documents.selectors import letter_context
+    from haven.people.models import Person, PersonKind, Relationship
+
+    mother = Person.objects.create(given_names="Mary", family_name="Smith", kind=PersonKind.ADULT)
+    hidden = Person.objects.create(
+        given_names="Hidden", family_name="Smith", kind=PersonKind.ADULT, is_restricted=True
+    )
+    for adult in (mother, hidden):
+        Relationship.objects.create(person=adult, relative_of=child, relationship_type="parent")
+    context = letter_context(person=child, user=worker, with_chronology=False)
+    assert [f["name"] for f in context["family"]] == ["Mary Smith"]
+    assert context["child"]["name"] == child.full_name
