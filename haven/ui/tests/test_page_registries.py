@@ -64,7 +64,7 @@ def _tabs(html: str) -> list[str]:
 @pytest.mark.django_db
 def test_a_worker_sees_the_tabs_registered_for_everyone_in_order(child, as_worker):
     page = as_worker.get(f"/people/{child.pk}/").content.decode()
-    assert _tabs(page) == ["Summary", "Chronology", "Child protection and CIN"]
+    assert _tabs(page) == ["Summary", "Chronology", "Child protection and CIN", "Documents"]
 
 
 @pytest.mark.django_db
@@ -74,6 +74,7 @@ def test_a_manager_also_sees_the_access_tab_their_capability_shows(child, as_man
         "Summary",
         "Chronology",
         "Child protection and CIN",
+        "Documents",
         "Access and changes",
     ]
 
