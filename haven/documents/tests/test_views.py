@@ -11,7 +11,7 @@ import pytest
 from conftest import client_for
 from haven.core.models import AccessLog
 from haven.documents import services
-from haven.documents.models import LetterTemplate
+from haven.documents.models import Document, LetterTemplate
 from haven.documents.tests.conftest import PNG, upload
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,39 @@ def test_workers_cannot_edit_templates(as_worker):
         ).status_code
         == 403
     )
+
+
+def test_the_upload_still_checks_the_csrf_token(worker, child):
+    """The upload view installs its size-limited handler before CSRF reads the body, so it is
+    exempt from the middleware and checks the token itself."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker)
+    response = client.post(
+        f"/documents/{child.pk}/upload/",
+        {
+            "up-file": upload("a.txt", b"hello"),
+            "up-category": "other",
+            "up-document_date": "2026-11-02",
+            "up-description": "A note",
+        },
+    )
+    assert response.status_code == 403
+    assert not Document.objects.exists()
+
+
+def test_an_administrator_saving_over_anothers_change_is_told(make_user):
+    first = client_for(make_user("administrator", team=None))
+    second = client_for(make_user("administrator", team=None))
+    url = "/documents/templates/plan_summary/"
+    assert first.post(url, {"body": "<p>First</p>", "version": "0"}).status_code == 302
+    response = second.post(url, {"body": "<p>Second</p>", "version": "0"})
+    assert response.status_code == 400
+    assert "Someone else saved this template while you were editing" in response.content.decode()
+    assert LetterTemplate.objects.get().body == "<p>First</p>"
+    # Saving again, having seen it, applies the second wording.
+    page = response.content.decode()
+    assert 'name="version" value="1"' in page
+    assert second.post(url, {"body": "<p>Second</p>", "version": "1"}).status_code == 302
+    assert LetterTemplate.objects.get().body == "<p>Second</p>"
