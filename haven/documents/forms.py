@@ -21,7 +21,7 @@ class UploadForm(GovukForm):
         choices=[("", "Choose a category"), *DocumentCategory.choices],
         error_messages={"required": "Choose a category"},
     )
-    document_date = GovukDateField(label="Date of the document", must_be_past=True)
+    document_date = GovukDateField(label="Date of the document", must_be_past=True, historic=True)
     description = forms.CharField(
         max_length=500,
         error_messages={"required": "Enter a description of the document"},
