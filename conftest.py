@@ -198,3 +198,15 @@ def as_manager(manager: User) -> Client:
 def _job_files(settings: Any, tmp_path: Any) -> None:
     """Jobs' uploads and results go to the test's own folder, not var/jobs."""
     settings.HAVEN_JOB_FILES_DIR = tmp_path / "jobs"
+
+
+@pytest.fixture(autouse=True)
+def _document_files(settings: Any, tmp_path: Any) -> None:
+    """Documents' files go to the test's own folder, not var/documents."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": None},
+        },
+    }

@@ -7,6 +7,7 @@ import secrets
 from haven.core import database
 from haven.core.env import (
     PROJECT_ROOT,
+    documents_storage,
     envbool,
     envint,
     envlist,
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "haven.administration",
     "haven.casenotes",
     "haven.oversight",
+    "haven.documents",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -194,7 +196,16 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from here af
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Documents on children's records (haven.documents): under var/documents, or in any
+    # S3-compatible object store when HAVEN_S3_BUCKET is set. Never served by URL: only
+    # through the download view, which checks need-to-know.
+    "documents": documents_storage(VAR_DIR),
 }
+# Uploads larger than this are refused (and not read into memory: see haven.documents.uploads).
+HAVEN_DOCUMENT_MAX_MB = envint("HAVEN_DOCUMENT_MAX_MB", 20)
+# ClamAV's daemon, e.g. /run/clamav/clamd.ctl (or host:port): every upload is scanned, and
+# refused if the scanner finds something or cannot be reached.
+HAVEN_CLAMD_SOCKET = envstr("HAVEN_CLAMD_SOCKET")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -24,7 +24,7 @@ def named_patterns(
 
 # Every URL argument names a record about a child; the fixture below makes one of each.
 RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id",
-                    "feedback_id", "note_id"}
+                    "feedback_id", "note_id", "document_id"}
 # Other URL arguments, with a value to use.
 OTHER_ARGUMENTS = {
     "action": "strategy-discussion",
@@ -38,6 +38,8 @@ OTHER_ARGUMENTS = {
     # Staff records (administration); ``records`` gives real ones, these are the fallbacks.
     "user_id": "1",
     "team_id": "1",
+    # Letter templates (haven.documents), edited by administrators.
+    "template_key": "court_chronology",
 }
 
 
@@ -50,6 +52,12 @@ def records(child, manager, teams):
     contact = record_contact(manager, teams["front_door"], [child])
     check = front_door.mash_check_request(contact=contact, by=manager, agency="police", rag="amber",
                                           justification="Risk of significant harm")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from haven.documents.services import document_upload
+
+    document = document_upload(person=child, by=manager, upload=SimpleUploadedFile("a.txt", b"A note"),
+                               category="other", document_date=child.date_of_birth, description="A note")[0]
     decision = contact.children.get()
     front_door.decision_record(contact_child=decision, by=manager, level_of_need=3, outcome="referral",
                                rationale="Needs assessment", referral_team=teams["assessment"])
@@ -58,7 +66,7 @@ def records(child, manager, teams):
             "assessment_id": child.assessments.get().pk,
             "user_id": manager.pk, "team_id": teams["assessment"].pk,
             "feedback_id": decision.feedback.pk,
-            "note_id": _case_note(manager, child).pk}
+            "note_id": _case_note(manager, child).pk, "document_id": document.pk}
 
 
 def _case_note(by, child):

@@ -48,6 +48,8 @@ class Capability(StrEnum):
     IMPORT_RETURNS = "import_returns"
     # Administration: users, their roles, teams and sign-in (haven.administration).
     MANAGE_USERS = "manage_users"
+    # The wording of letters Haven produces (haven.documents).
+    MANAGE_TEMPLATES = "manage_templates"
 
 
 C = Capability
@@ -81,7 +83,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.SEE_ACCESS_LOG, C.VIEW_FIGURES, C.PRODUCE_RETURNS}
     ),
     Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_FIGURES, C.PRODUCE_RETURNS, C.IMPORT_RETURNS}),
-    Role.ADMINISTRATOR: frozenset({C.IMPORT_RETURNS, C.MANAGE_USERS}),
+    Role.ADMINISTRATOR: frozenset({C.IMPORT_RETURNS, C.MANAGE_USERS, C.MANAGE_TEMPLATES}),
 }
 
 
@@ -141,6 +143,7 @@ CAPABILITY_REFUSALS = {
     C.PRODUCE_RETURNS: "Your role does not include statutory returns",
     C.IMPORT_RETURNS: "Your role does not include importing returns",
     C.MANAGE_USERS: "User administration is for administrators",
+    C.MANAGE_TEMPLATES: "Letter templates are edited by administrators",
 }
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -48,7 +49,7 @@ class NoteForm(GovukForm):
     )
     required_in_some_cases = ("summary", "narrative")
 
-    def __init__(self, *args: Any, offered: list[Person], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, offered: Sequence[Person] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.offered = offered
         first = offered[0].pk if offered else None
@@ -143,7 +144,7 @@ class CountersignRequestForm(GovukForm):
         error_messages={"required": "Choose a manager", "invalid_choice": "Choose a manager"},
     )
 
-    def __init__(self, *args: Any, managers: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, managers: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["manager"].choices = [  # type: ignore[attr-defined]
             ("", "Choose a manager"),

@@ -66,3 +66,34 @@ def envnetworks(name: str) -> tuple[IPNetwork, ...]:
 def var_dir() -> Path:
     """Where Haven keeps its own state (embedded database, secrets)."""
     return Path(envstr("HAVEN_VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
+
+
+def documents_storage(var: Path) -> dict[str, object]:
+    """Where documents' files go: an S3-compatible object store when ``HAVEN_S3_BUCKET`` is
+    set (``HAVEN_S3_ENDPOINT_URL``, ``HAVEN_S3_REGION``, ``HAVEN_S3_ACCESS_KEY_ID``,
+    ``HAVEN_S3_SECRET_ACCESS_KEY``, ``HAVEN_S3_PREFIX``), else ``var/documents``."""
+    bucket = envstr("HAVEN_S3_BUCKET")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(var / "documents"),
+                "base_url": None,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": envstr("HAVEN_S3_ENDPOINT_URL") or None,
+            "region_name": envstr("HAVEN_S3_REGION") or None,
+            "access_key": envstr("HAVEN_S3_ACCESS_KEY_ID") or None,
+            "secret_key": envstr("HAVEN_S3_SECRET_ACCESS_KEY") or None,
+            "location": envstr("HAVEN_S3_PREFIX", "documents"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }

@@ -191,6 +191,15 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     rows["oversight.OversightAction"] = Q(oversight=oversight)
     ExternalIdentifier.objects.create(person=dup, system="cin:850", value="OLD-1")
     rows["returns.ExternalIdentifier"] = Q(value="OLD-1")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from haven.documents.services import document_upload
+
+    (document,) = document_upload(
+        person=dup, by=manager, upload=SimpleUploadedFile("note.txt", b"A note"),
+        category="other", document_date=D(2024, 3, 2), description="School report",
+    )
+    rows["documents.Document"] = Q(pk=document.pk)
     return rows
 
 

@@ -64,7 +64,14 @@ def _tabs(html: str) -> list[str]:
 @pytest.mark.django_db
 def test_a_worker_sees_the_tabs_registered_for_everyone_in_order(child, as_worker):
     page = as_worker.get(f"/people/{child.pk}/").content.decode()
-    assert _tabs(page) == ["Summary", "Chronology", "Child protection and CIN", "Oversight"]
+    assert _tabs(page) == [
+        "Summary",
+        "Chronology",
+        "Case notes",
+        "Child protection and CIN",
+        "Documents",
+        "Oversight",
+    ]
 
 
 @pytest.mark.django_db
@@ -73,7 +80,9 @@ def test_a_manager_also_sees_the_access_tab_their_capability_shows(child, as_man
     assert _tabs(page) == [
         "Summary",
         "Chronology",
+        "Case notes",
         "Child protection and CIN",
+        "Documents",
         "Oversight",
         "Access and changes",
     ]
@@ -84,7 +93,7 @@ def test_a_package_adds_a_tab_by_registering_it(child, as_worker, as_manager):
     pages.register_tab(
         label="Everything on one page",
         url_name="people:person_print",
-        order=25,
+        order=22,
         capability=Capability.SEE_ACCESS_LOG,
     )
     try:

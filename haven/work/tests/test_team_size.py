@@ -42,9 +42,9 @@ SIZES = (1000, 150, 300, 40, 120, 250)
 VISITS_PER_PLAN = 12
 # Session, user, teams, alerts; each work provider's lists, once for the manager's own work
 # and once for the teams'; the need-to-know checks; caseloads; unallocated children; the
-# access log. (36: the assessment tasks, closures awaiting sign-off and plan actions are three
-# more lists, each read for the manager and for the teams.)
-MANAGERS_QUERIES = 36
+# access log. (40: assessment tasks, closures awaiting sign-off, plan actions, oversight actions
+# and supervision are more lists, read for the manager and for the teams.)
+MANAGERS_QUERIES = 40
 
 
 def _team_of(
