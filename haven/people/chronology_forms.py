@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -31,7 +32,7 @@ class AccessLogFilterForm(GovukForm):
     date_from = GovukDateField(label="From", required=False, historic=True)
     date_to = GovukDateField(label="To", required=False, historic=True)
 
-    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["user"]).choices = [("", "Anyone"), *people]
 

@@ -107,6 +107,7 @@ def test_a_police_contact_about_two_siblings_reaches_an_authorised_assessment(
     sw.get_by_label("Domestic abuse: a parent or carer is subject to it").check()
     sw.get_by_label("Analysis").fill("Mother wants support; the children are safe with a plan.")
     sw.get_by_label("Child in need plan").check()
+    sw.get_by_label("Primary need").select_option(label="Family in acute stress")
     assert_accessible(sw)
     sw.get_by_role("button", name="Save and submit to manager").click()
     assert sw.get_by_text("Awaiting authorisation").first.is_visible()

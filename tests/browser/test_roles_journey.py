@@ -26,22 +26,31 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # What each README login lands on (its h1) and the header links it must have, in order.
 EXPECTED = {
-    "social.worker": ("My work", ["Search", "My work", "Alerts"]),
-    "social.worker2": ("My work", ["Search", "My work", "Alerts"]),
-    "cp.worker": ("My work", ["Search", "My work", "Alerts"]),
+    "social.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
+    "social.worker2": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
+    "cp.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "team.manager": (
         "My work",
-        ["Search", "My work", "Performance", "Annex A", "Returns", "Alerts"],
+        ["Search", "My work", "Supervision", "Performance", "Annex A", "Returns", "Alerts"],
     ),
-    "mash": ("MASH inbox", ["Search", "My work", "MASH inbox", "Alerts"]),
+    "mash": ("MASH inbox", ["Search", "My work", "MASH inbox", "Supervision", "Alerts"]),
     "mash.manager": (
         "My work",
-        ["Search", "My work", "MASH inbox", "Performance", "Annex A", "Returns", "Alerts"],
+        [
+            "Search",
+            "My work",
+            "MASH inbox",
+            "Supervision",
+            "Performance",
+            "Annex A",
+            "Returns",
+            "Alerts",
+        ],
     ),
     "chair": ("Conferences", ["Search", "My work", "Conferences", "Alerts"]),
     "analyst": (None, ["Performance", "Annex A", "Returns", "Alerts"]),
     "auditor": ("Audit", ["Search", "Audit", "Performance", "Annex A", "Returns", "Alerts"]),
-    "admin": ("Users", ["Users and teams", "Alerts"]),
+    "admin": ("Users", ["Users and teams", "Letter templates", "Alerts"]),
 }
 
 
