@@ -9,11 +9,13 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from haven.accounts.models import User
 from haven.casenotes.models import CaseNote, CaseNoteChild, NoteStatus
 from haven.people.access import visible_ids, visible_q
 from haven.people.models import Person, PersonKind, Relationship
+from haven.protection.selectors import VisitNote
 
 
 def children_offered(*, user: Any, person: Person) -> list[Person]:
@@ -70,6 +72,24 @@ class NoteFilters:
     @property
     def any(self) -> bool:
         return bool(self.q or self.note_type or self.author_id or self.date_from or self.date_to)
+
+
+def visit_notes(*, user: Any, person: Person, visit_ids: list[int]) -> dict[int, VisitNote]:
+    """The case notes the child's visits were written in, by visit id, in one query
+    (registered with haven.protection's visit-notes lookup for its tab)."""
+    rows = (
+        CaseNoteChild.objects.filter(readable_q(user), person=person, visit_id__in=visit_ids)
+        .order_by()
+        .values_list("visit_id", "note_id", "note__narrative", "own_text", "child_said")
+    )
+    return {
+        visit_id: VisitNote(
+            text="\n\n".join(t for t in (narrative, own_text) if t),
+            child_said=child_said,
+            url=reverse("casenotes:note", args=[person.pk, note_id]),
+        )
+        for visit_id, note_id, narrative, own_text, child_said in rows
+    }
 
 
 def notes_for_child(*, user: Any, person: Person, filters: NoteFilters) -> QuerySet[CaseNoteChild]:

@@ -232,9 +232,10 @@ def note_countersign(*, note: CaseNote, by: User, person_id: int) -> CaseNote:
     return note
 
 
-def note_for_visit(visit: Any, *, by: User) -> CaseNote:
-    """A CP or CIN visit is written once: what the worker wrote becomes a final case note of
-    type home visit, linked to the visit (registered with haven.protection's visit hook)."""
+def note_for_visit(visit: Any, *, by: User, notes: str = "", child_said: str = "") -> CaseNote:
+    """A CP or CIN visit is written once: what the worker wrote (the notes, what the child said)
+    becomes a final case note of type home visit, linked to the visit (registered with
+    haven.protection's visit hook); the visit keeps no words of its own."""
     teams = user_team_ids(by)
     now = timezone.now()
     note = CaseNote.objects.create(
@@ -243,7 +244,7 @@ def note_for_visit(visit: Any, *, by: User) -> CaseNote:
         note_type=NoteType.HOME_VISIT,
         occurred_on=visit.visited_on,
         summary=visit.get_kind_display(),
-        narrative=visit.notes,
+        narrative=notes,
         status=NoteStatus.FINAL,
         finalised_at=now,
     )
@@ -252,6 +253,7 @@ def note_for_visit(visit: Any, *, by: User) -> CaseNote:
         person_id=visit.person_id,
         seen=visit.child_seen,
         seen_alone=visit.seen_alone,
+        child_said=child_said,
         visit=visit,
     )
     return note

@@ -141,7 +141,18 @@ class VisitForm(GovukForm):
         error_messages={"required": "Say whether the child was seen"},
     )
     seen_alone = forms.BooleanField(label="Seen alone", required=False)
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label="Notes",
+        help_text="Saved as the visit's case note on the child's record",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    child_said = forms.CharField(
+        label="What the child said",
+        help_text="In the child's own words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class StartForm(GovukForm):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
@@ -25,8 +27,38 @@ from haven.protection.models import (
 )
 
 
-def protection_record(*, person: Person) -> dict[str, Any]:
-    """Every CIN episode of the child with its CP and CIN work, newest first (fixed queries)."""
+@dataclass(frozen=True)
+class VisitNote:
+    """The case note a visit was written in: its words and where to read it."""
+
+    text: str
+    child_said: str
+    url: str
+
+
+# How a visit's words are read: ``lookup(user=..., person=..., visit_ids=[...])`` returns a
+# VisitNote by visit id in one query. Registered by the case notes part from its ready(), as
+# a visit is written once, in a case note.
+_visit_notes_lookups: list[Callable[..., dict[int, VisitNote]]] = []
+
+
+def register_visit_notes(lookup: Callable[..., dict[int, VisitNote]]) -> None:
+    if lookup not in _visit_notes_lookups:
+        _visit_notes_lookups.append(lookup)
+
+
+def visit_notes(*, user: Any, person: Person, visit_ids: list[int]) -> dict[int, VisitNote]:
+    """The notes of the child's visits that ``user`` may read, by visit id."""
+    found: dict[int, VisitNote] = {}
+    if visit_ids:
+        for lookup in _visit_notes_lookups:
+            found.update(lookup(user=user, person=person, visit_ids=visit_ids))
+    return found
+
+
+def protection_record(*, user: Any, person: Person) -> dict[str, Any]:
+    """Every CIN episode of the child with its CP and CIN work, newest first (fixed queries):
+    each visit carries ``note``, its case note (or None), read for all visits at once."""
     referrals = list(
         Referral.objects.filter(person=person)
         .order_by("-referral_date")
@@ -61,6 +93,13 @@ def protection_record(*, person: Person) -> dict[str, Any]:
         )
     )
     content = _plan_content(person)
+    every_plan: list[Any] = [
+        plan for r in referrals for plan in (*r.cp_plans.all(), *r.cin_plans.all())
+    ]
+    visits = [visit for plan in every_plan for visit in plan.visits.all()]
+    notes = visit_notes(user=user, person=person, visit_ids=[v.pk for v in visits])
+    for visit in visits:
+        visit.note = notes.get(visit.pk)
     episode: Any
     for episode in referrals:
         referral = episode

@@ -467,13 +467,15 @@ def core_group_hold(
     return core_group
 
 
-# What other parts of the service do when a visit is recorded (case notes: the worker's note
-# becomes a case note linked to the visit), registered from their app's ready().
+# What other parts of the service do when a visit is recorded (case notes: what the worker
+# wrote becomes a case note linked to the visit, so a visit is written once), registered from
+# their app's ready().
 _visit_recorded_hooks: list[Any] = []
 
 
 def register_visit_recorded(hook: Any) -> None:
-    """``hook(visit, by=user)`` runs in the visit's transaction after it is recorded."""
+    """``hook(visit, by=user, notes=..., child_said=...)`` runs in the visit's transaction after
+    it is recorded, with the words the worker wrote (the visit does not keep them)."""
     if hook not in _visit_recorded_hooks:
         _visit_recorded_hooks.append(hook)
 
@@ -495,7 +497,10 @@ def visit_record(
     child_seen: bool,
     seen_alone: bool = False,
     notes: str = "",
+    child_said: str = "",
 ) -> Visit:
+    """Record a visit. Its words (``notes``, what the child said) are the case note's, written
+    through the registered hooks; the visit keeps them itself only if no part takes them."""
     plan = locked(plan)
     if plan.end_date is not None and visited_on > plan.end_date:
         raise ValidationError(
@@ -525,11 +530,11 @@ def visit_record(
         next_due=rule(key).due_date(visited_on),
         due_rule=key,
         worker=by,
-        notes=notes.strip(),
+        notes="" if _visit_recorded_hooks else notes.strip(),
     )
     events.visit_recorded(visit, by=by)
     for hook in _visit_recorded_hooks:
-        hook(visit, by=by)
+        hook(visit, by=by, notes=notes.strip(), child_said=child_said.strip())
     return visit
 
 

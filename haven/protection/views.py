@@ -36,7 +36,7 @@ def _page(
     request: AuthenticatedRequest, person: Person, bound: Bound | None = None
 ) -> HttpResponse:
     """The tab, each record with its own form (the one posted, if it failed, with its errors)."""
-    context = protection_record(person=person)
+    context = protection_record(user=request.user, person=person)
     actions = _actions(request, person)
 
     def form_for(action: str, obj: Any = None) -> Any:

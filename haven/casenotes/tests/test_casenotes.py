@@ -339,10 +339,14 @@ def test_a_visit_is_written_once_its_note_becomes_a_case_note(worker, child, man
         child_seen=True,
         seen_alone=True,
         notes="Saw Sam in his room.",
+        child_said="I want my dog back",
     )
     part = CaseNoteChild.objects.get(visit=visit)
     assert part.person_id == child.pk and part.seen_alone
     assert part.note.narrative == "Saw Sam in his room." and part.note.is_final
+    assert part.child_said == "I want my dog back"
+    visit.refresh_from_db()
+    assert visit.notes == ""  # written once: in the case note, not on the visit
     assert part.note.note_type == NoteType.HOME_VISIT
     page = client_for(worker).get(reverse("casenotes:note", args=[child.pk, part.note_id]))
     assert "Recorded with the child in need visit of 1 April 2026" in page.content.decode()

@@ -95,9 +95,10 @@ def action(child, name):
 # prefetched), the alerts count (1), the chair list of the open review's form (1: a review has
 # no lead practitioner to choose), the plans' outcomes, actions and core group members (3, one
 # each for every plan of the child), saving the session (3) and the header asking whether the
-# user is in a front-door team (1). None of it is per plan or per visit.
+# user is in a front-door team (1) and the visits' case notes (1, for every visit of the child).
+# None of it is per plan or per visit.
 # (What blocks closing the case is shown on the closure page, childinneed:closure.)
-TAB_QUERIES = 27
+TAB_QUERIES = 28
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -205,6 +206,59 @@ def test_a_child_in_need_plan_is_started_visited_and_ended_from_the_tab(
     page = as_manager.get(tab(child)).content.decode()
     assert "Child in need plan from 2 April 2024 to 1 June 2024" in page
     assert "End the child in need plan" not in page
+
+
+def test_a_visit_is_written_once_its_words_are_its_case_note_shown_on_the_tab(
+    as_manager, child, referral, manager
+):
+    from haven.casenotes.models import CaseNoteChild
+
+    as_manager.post(action(child, "cin-plan-start"), date_fields("cin-start_date", D(2024, 4, 2)))
+    cin = CINPlan.objects.get(referral=referral)
+    response = as_manager.post(
+        action(child, "cin-visit"),
+        {
+            "object_id": str(cin.pk),
+            **date_fields(f"cinv{cin.pk}-visited_on", D(2024, 4, 20)),
+            f"cinv{cin.pk}-child_seen": "yes",
+            f"cinv{cin.pk}-seen_alone": "on",
+            f"cinv{cin.pk}-notes": "Sam showed me his new bedroom.",
+            f"cinv{cin.pk}-child_said": "I like my room now",
+        },
+    )
+    assert response.status_code == 302
+    (visit,) = cin.visits.all()
+    assert visit.notes == ""  # the words live in the case note only
+    part = CaseNoteChild.objects.select_related("note").get(visit=visit)
+    assert part.note.narrative == "Sam showed me his new bedroom."
+    assert part.child_said == "I like my room now" and part.seen_alone
+    page = as_manager.get(tab(child)).content.decode()
+    listed = page[page.index('data-testid="cin-visits"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert "Sam showed me his new bedroom." in listed
+    assert "What the child said: “I like my room now”" in listed
+    note_url = reverse("casenotes:note", args=[child.pk, part.note_id])
+    assert f'href="{note_url}"' in listed
+    assert as_manager.get(note_url).status_code == 200
+
+
+def test_an_older_visit_still_shows_the_notes_it_kept(
+    as_manager, child, referral, manager, chair, monkeypatch
+):
+    (plan,) = plans(referral, manager, chair, 1)
+    # A visit from before visits carried a case note: nothing took its words, so it kept them.
+    monkeypatch.setattr(services, "_visit_recorded_hooks", [])
+    services.visit_record(
+        kind="cp",
+        plan=plan,
+        by=manager,
+        visited_on=plan.start_date + datetime.timedelta(days=25),
+        child_seen=True,
+        notes="Written before visits carried a case note",
+    )
+    page = as_manager.get(tab(child)).content.decode()
+    listed = page[page.index('data-testid="cp-visits"') :]
+    assert "Written before visits carried a case note" in listed[: listed.index("</ul>")]
 
 
 def test_an_auditor_reads_the_tab_but_has_no_forms_and_cannot_post(
