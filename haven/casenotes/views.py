@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.models import User
 from haven.accounts.permissions import Capability, requires
-from haven.casenotes import readability, selectors, services
+from haven.casenotes import selectors, services
 from haven.casenotes.forms import AddendumForm, CountersignRequestForm, NoteForm
 from haven.casenotes.models import CaseNote, NoteType
 from haven.core.models import AccessAction
 from haven.core.versioning import ConcurrentEditError
 from haven.people.models import Person
-from haven.ui import parsing
+from haven.ui import parsing, readability
 from haven.ui.actions import CONFLICT_MESSAGE
 from haven.ui.forms import apply_errors, bound_form
 from haven.ui.pages import person_page, render_person_page

@@ -22,6 +22,8 @@ class CINPlan(VersionedModel):
     )
     # What happens if the plan is not working (edited with its version).
     contingency = models.TextField("Contingency plan", blank=True, default="")
+    # Written for the child who may one day read it (the text forms then show a reading age).
+    written_to_child = models.BooleanField("Written to the child", default=False)
 
     audit_person_field = "person"
 

@@ -237,6 +237,16 @@ class ContingencyForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class WrittenToChildForm(GovukForm):
+    written_to_child = forms.BooleanField(
+        label="Written to the child",
+        help_text="The outcomes, actions and contingency are written for the child to read one "
+        "day: the forms show a reading-age estimate and words a child may not know",
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class CINReviewForm(GovukForm):
     held_on = GovukDateField(label="Date of the review", must_be_past=True)
     attendees = forms.CharField(

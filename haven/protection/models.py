@@ -251,6 +251,8 @@ class ChildProtectionPlan(VersionedModel):
     )
     # What happens if the plan is not working or the child is at risk (edited with its version).
     contingency = models.TextField("Contingency plan", blank=True, default="")
+    # Written for the child who may one day read it (the text forms then show a reading age).
+    written_to_child = models.BooleanField("Written to the child", default=False)
     period = models.GeneratedField(
         expression=Func(F("start_date"), F("end_date"), models.Value("[)"), function="daterange"),
         output_field=DateRangeField(),

@@ -642,3 +642,16 @@ def plan_contingency_update(
     plan.refresh_from_db()
     events.plan_contingency_changed(plan, by=by)
     return plan
+
+
+@transaction.atomic
+def plan_written_to_child_set(
+    *, plan: AnyPlan, by: User, written_to_child: bool, version: int | None
+) -> AnyPlan:
+    """Mark the plan as written to the child (or not): its outcomes, actions and contingency
+    are then written for the child who may one day read them. A stale form raises
+    ``ConcurrentEditError``; the row's audit trail records who changed it."""
+    _open_plan(plan, "written_to_child")
+    update_with_version(type(plan), plan.pk, version, written_to_child=bool(written_to_child))
+    plan.refresh_from_db()
+    return plan

@@ -78,6 +78,15 @@ def _content_forms(form_for: Any, kind: str, plan: Any) -> None:
     plan.action_form = form_for(f"{kind}-action", plan)
     plan.member_form = form_for(f"{kind}-member", plan)
     plan.contingency_form = form_for(f"{kind}-contingency", plan)
+    plan.written_form = form_for(f"{kind}-written", plan)
+    if plan.written_to_child:
+        # The text a child may one day read: the note form's script shows its reading age.
+        for form, field in (
+            (plan.outcome_form, "text"),
+            (plan.action_form, "what"),
+            (plan.contingency_form, "contingency"),
+        ):
+            form.fields[field].widget.attrs["data-readability"] = field
     for action in plan.actions:
         if not action.is_done:
             action.form = form_for("action-done", action)
@@ -118,9 +127,12 @@ TARGETS: dict[str, Any] = {
     "cin-review": CINPlan,
     "action-done": PlanAction,
     **{
-        f"cp-{part}": ChildProtectionPlan for part in ("outcome", "action", "member", "contingency")
+        f"cp-{part}": ChildProtectionPlan
+        for part in ("outcome", "action", "member", "contingency", "written")
     },
-    **{f"cin-{part}": CINPlan for part in ("outcome", "action", "member", "contingency")},
+    **{
+        f"cin-{part}": CINPlan for part in ("outcome", "action", "member", "contingency", "written")
+    },
 }
 
 
@@ -174,6 +186,19 @@ def _content_actions(by: Any) -> dict[str, Action]:
                 },
                 do=lambda o, d: services.plan_contingency_update(plan=o, by=by, **d),
                 success="Contingency plan saved",
+            ),
+            f"{kind}-written": Action(
+                form=forms.WrittenToChildForm,
+                prefix=_prefix(kind, "w"),
+                form_kwargs=lambda o: {
+                    "initial": {"written_to_child": o.written_to_child, "version": o.version}
+                },
+                do=lambda o, d: services.plan_written_to_child_set(plan=o, by=by, **d),
+                success=lambda o: (
+                    "The plan is marked as written to the child"
+                    if o.written_to_child
+                    else "The plan is no longer marked as written to the child"
+                ),
             ),
         }
     actions["action-done"] = Action(

@@ -12,12 +12,13 @@ from django.urls import reverse
 
 from conftest import client_for
 from haven.accounts.models import Alert
-from haven.casenotes import figures, readability, selectors, services
+from haven.casenotes import figures, selectors, services
 from haven.casenotes.models import CaseNote, CaseNoteChild, NoteType
 from haven.chronology.models import ChronologyEvent
 from haven.core.errors import ConflictError
 from haven.core.models import AccessAction, AccessLog
 from haven.people.models import Relationship, RestrictedAccess
+from haven.ui import readability
 
 D = datetime.date
 

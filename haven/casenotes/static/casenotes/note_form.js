@@ -1,16 +1,53 @@
-// The case note form: keeps a draft saved on the server as the worker types, and shows the
-// reading age and jargon of what is written (asked of the server: Haven's one estimate).
+// The reading age and jargon of what is written (asked of the server: Haven's one estimate), for
+// every form with data-readability-url: its [data-readability] fields are read together and the
+// answer shown in its [data-readability-panel]. Case notes and plans written to the child use it.
+// The case note form ([data-casenote-form]) also keeps a draft saved on the server as the worker
+// types.
+const say = (element, text) => { if (element) element.textContent = text; };
+
+for (const form of document.querySelectorAll("form[data-readability-url]")) {
+  const panel = form.querySelector("[data-readability-panel]");
+  const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  let readTimer = null;
+
+  function text() {
+    return Array.from(form.querySelectorAll("[data-readability]"))
+      .map((area) => area.value).join("\n\n");
+  }
+
+  async function readingAge() {
+    const body = new FormData();
+    body.append("text", text());
+    body.append("csrfmiddlewaretoken", token);
+    try {
+      const response = await fetch(form.dataset.readabilityUrl, {
+        method: "POST", body, credentials: "same-origin",
+      });
+      const answer = await response.json();
+      if (answer.error) { say(panel, answer.error); return; }
+      let message = answer.message;
+      if (answer.jargon.length) {
+        message += " Words a child may not know: " + answer.jargon
+          .map((j) => `"${j.term}" (say ${j.instead})`).join("; ") + ".";
+      }
+      say(panel, message);
+    } catch (error) { /* the estimate is shown again after saving */ }
+  }
+
+  form.addEventListener("input", (event) => {
+    if (event.target.matches("[data-readability]")) {
+      clearTimeout(readTimer);
+      readTimer = setTimeout(readingAge, 600);
+    }
+  });
+}
+
 const form = document.querySelector("[data-casenote-form]");
 if (form) {
   const status = document.getElementById("autosave-status");
-  const panel = document.getElementById("readability");
-  const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   let dirty = false;
   let saving = false;
-  let readTimer = null;
   let saveTimer = null;
-
-  const say = (element, text) => { if (element) element.textContent = text; };
 
   async function autosave() {
     if (!dirty || saving) return;
@@ -46,38 +83,10 @@ if (form) {
     }
   }
 
-  function text() {
-    return Array.from(form.querySelectorAll("[data-readability]"))
-      .map((area) => area.value).join("\n\n");
-  }
-
-  async function readingAge() {
-    const body = new FormData();
-    body.append("text", text());
-    body.append("csrfmiddlewaretoken", token);
-    try {
-      const response = await fetch(form.dataset.readabilityUrl, {
-        method: "POST", body, credentials: "same-origin",
-      });
-      const answer = await response.json();
-      if (answer.error) { say(panel, answer.error); return; }
-      let message = answer.message;
-      if (answer.jargon.length) {
-        message += " Words a child may not know: " + answer.jargon
-          .map((j) => `"${j.term}" (say ${j.instead})`).join("; ") + ".";
-      }
-      say(panel, message);
-    } catch (error) { /* the estimate is shown again after saving */ }
-  }
-
-  form.addEventListener("input", (event) => {
+  form.addEventListener("input", () => {
     dirty = true;
     clearTimeout(saveTimer);
     saveTimer = setTimeout(autosave, 2000);
-    if (event.target.matches("[data-readability]")) {
-      clearTimeout(readTimer);
-      readTimer = setTimeout(readingAge, 600);
-    }
   });
   form.addEventListener("change", () => { dirty = true; });
   form.addEventListener("submit", () => { dirty = false; clearTimeout(saveTimer); });
