@@ -219,10 +219,6 @@ def alert_send(*, recipients: list[User], message: str, link: str = "") -> None:
     )
 
 
-def alerts_mark_read(*, user: User) -> None:
-    user.alerts.filter(read_at__isnull=True).update(read_at=timezone.now())
-
-
 def team_managers(team_ids: list[int]) -> list[User]:
     return list(
         User.objects.filter(

@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from haven.accounts.models import User
-from haven.accounts.permissions import Capability, roles_with
 from haven.oversight import schedule, selectors
 from haven.people.access import visible_q
 from haven.people.models import Person
@@ -64,11 +63,8 @@ def oversight_in_time(*, user: User, today: datetime.date | None = None) -> dict
 def supervised_workers() -> Any:
     """Every active worker who is supervised: holds cases, does not record oversight, and is in
     a team."""
-    supervised_roles = set(roles_with(Capability.HOLD_CASES)) - set(
-        roles_with(Capability.RECORD_OVERSIGHT)
-    )
     return User.objects.filter(
-        is_active=True, role__in=supervised_roles, memberships__isnull=False
+        is_active=True, role__in=selectors.supervised_roles(), memberships__isnull=False
     ).distinct()
 
 

@@ -85,16 +85,17 @@ def _int(value: Any) -> int:
 # -- supervision -------------------------------------------------------------------------------
 
 
+def supervised_roles() -> set[str]:
+    """The roles that are supervised: they hold cases and do not themselves record oversight."""
+    return set(roles_with(Capability.HOLD_CASES)) - set(roles_with(Capability.RECORD_OVERSIGHT))
+
+
 def supervisees(*, manager: User) -> QuerySet[User]:
-    """The workers a manager supervises: active members of their teams who hold cases and do
-    not themselves record oversight."""
-    supervised_roles = set(roles_with(Capability.HOLD_CASES)) - set(
-        roles_with(Capability.RECORD_OVERSIGHT)
-    )
+    """The workers a manager supervises: active members of their teams in a supervised role."""
     return (
         User.objects.filter(
             is_active=True,
-            role__in=supervised_roles,
+            role__in=supervised_roles(),
             memberships__team_id__in=user_team_ids(manager),
         )
         .exclude(pk=manager.pk)
