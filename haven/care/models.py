@@ -380,6 +380,9 @@ class HealthRecord(models.Model):
     )
     kind = models.CharField(max_length=20, choices=HealthKind.choices)
     on = models.DateField("Date")
+    # Health assessments and dental checks: when it was due (haven.care.health), so the
+    # figures can say whether it was in time.
+    due_date = models.DateField("Was due by", null=True, blank=True)
     # Immunisations: up to date when checked.
     up_to_date = models.BooleanField(null=True, blank=True)
     # SDQ: the score (0-40) or why there is none.

@@ -368,6 +368,37 @@ _RULE_DEFINITIONS: dict[str, tuple[str, float, Unit, str]] = {
         "calendar_months",
         "a referral within {n} calendar months of the previous one is a re-referral",
     ),
+    # Health and education of looked-after children (haven.care.health).
+    "care_initial_health_assessment": (
+        "HAVEN_CARE_INITIAL_HEALTH_ASSESSMENT_WD",
+        20,
+        "working_days",
+        "{n} working days from the day the child became looked after (before the first review)",
+    ),
+    "care_health_review_under_5": (
+        "HAVEN_CARE_HEALTH_REVIEW_UNDER_5_MONTHS",
+        6,
+        "calendar_months",
+        "{n} calendar months from the last health assessment of a child under 5",
+    ),
+    "care_health_review": (
+        "HAVEN_CARE_HEALTH_REVIEW_MONTHS",
+        12,
+        "calendar_months",
+        "{n} calendar months from the last health assessment of a child aged 5 or over",
+    ),
+    "care_dental_check": (
+        "HAVEN_CARE_DENTAL_CHECK_MONTHS",
+        12,
+        "calendar_months",
+        "{n} calendar months from the last dental check, or from becoming looked after",
+    ),
+    "care_first_pep": (
+        "HAVEN_CARE_FIRST_PEP_WD",
+        10,
+        "working_days",
+        "{n} working days from the day the child became looked after",
+    ),
 }
 
 
