@@ -419,6 +419,10 @@ class HealthRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} for {self.person_id} on {self.on}"
 
+    @property
+    def was_late(self) -> bool:
+        return self.due_date is not None and self.on > self.due_date
+
 
 class SchoolPlacement(models.Model):
     """The school or college the child attends, and from when."""
@@ -462,6 +466,10 @@ class PersonalEducationPlan(models.Model):
 
     def __str__(self) -> str:
         return f"PEP for {self.person_id} on {self.held_on}"
+
+    @property
+    def was_late(self) -> bool:
+        return self.held_on > self.due_date
 
 
 class RequestStatus(models.TextChoices):
