@@ -61,6 +61,12 @@ def records(child, manager, teams):
     decision = contact.children.get()
     front_door.decision_record(contact_child=decision, by=manager, level_of_need=3, outcome="referral",
                                rationale="Needs assessment", referral_team=teams["assessment"])
+    # Looked after, so the care pages draw their forms (haven.care).
+    import datetime
+
+    from haven.care.tests.health_helpers import look_after
+
+    look_after(child, datetime.date(2025, 1, 6))
     return {"person_id": child.pk, "contact_id": contact.pk, "check_id": check.pk,
             "contact_child_id": decision.pk,
             "assessment_id": child.assessments.get().pk,
