@@ -188,13 +188,13 @@ def open_periods_with_last_dates(periods: Any) -> Any:
 def due_for_row(row: Any) -> list[Due]:
     """``due_for`` of a period annotated by ``open_periods_with_last_dates`` (a model or a
     ``values()`` dict)."""
-    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    values: dict[str, Any] = row if isinstance(row, dict) else row.__dict__
     return due_for(
-        period_start=get("start_date"),
-        born=get("born"),
-        last_assessment=get("last_assessment"),
-        last_dental=get("last_dental"),
-        last_pep=get("last_pep"),
+        period_start=values["start_date"],
+        born=values["born"],
+        last_assessment=values["last_assessment"],
+        last_dental=values["last_dental"],
+        last_pep=values["last_pep"],
     )
 
 

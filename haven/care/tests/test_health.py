@@ -273,6 +273,12 @@ def test_a_new_school_ends_the_last_one(looked_after, worker):
 YEAR_END = D(2026, 3, 31)
 
 
+def _oc2(person):
+    row = health.oc2_row(person, YEAR_END)
+    assert row is not None, "not in the OC2 cohort"
+    return row
+
+
 def _record(person, kind, on, **kw):
     return HealthRecord.objects.create(person=person, kind=kind, on=on, **kw)
 
@@ -294,7 +300,7 @@ def test_oc2_for_a_12_year_old_with_everything_recorded(make_child):
         intervention_offered=True,
         intervention_received=False,
     )
-    row = health.oc2_row(child, YEAR_END)
+    row = _oc2(child)
     assert row.as_903("C1") == {
         "CHILD": "C1",
         "DOB": "01/06/2013",
@@ -316,7 +322,7 @@ def test_oc2_with_nothing_recorded_in_the_year_is_zeros(make_child):
     look_after(child, D(2024, 2, 1))
     _record(child, HealthKind.DENTAL_CHECK, D(2025, 3, 31))  # the year before
     _record(child, HealthKind.CONVICTION, D(2026, 4, 1))  # the year after
-    row = health.oc2_row(child, YEAR_END)
+    row = _oc2(child)
     assert (row.convicted, row.teeth_check, row.health_assessment, row.immunisations) == (
         0,
         0,
@@ -335,7 +341,7 @@ def test_oc2_intervention_received_leaves_offered_blank(make_child):
     child = make_child(date_of_birth=D(2010, 6, 1))
     look_after(child, D(2024, 2, 1))
     _record(child, HealthKind.SUBSTANCE_MISUSE, D(2025, 8, 1), intervention_received=True)
-    row = health.oc2_row(child, YEAR_END)
+    row = _oc2(child)
     assert (row.substance_misuse, row.intervention_received, row.intervention_offered) == (
         1,
         1,
@@ -348,12 +354,12 @@ def test_oc2_under_5_has_health_check_and_no_conviction_or_sdq(make_child):
     look_after(child, D(2024, 2, 1))
     _record(child, HealthKind.REVIEW_ASSESSMENT, D(2025, 10, 15))  # next due 15 April 2026
     _record(child, HealthKind.SDQ, D(2025, 6, 1), sdq_reason="SDQ1")
-    row = health.oc2_row(child, YEAR_END)
+    row = _oc2(child)
     assert (row.health_check, row.health_assessment, row.convicted) == (1, 1, None)
     # Aged 4 at 31 March: an SDQ score or reason is reported.
     assert (row.sdq_score, row.sdq_reason) == (None, "SDQ1")
     HealthRecord.objects.filter(kind=HealthKind.REVIEW_ASSESSMENT).update(on=D(2025, 9, 15))
-    assert health.oc2_row(child, YEAR_END).health_check == 0  # due 15 March: overdue
+    assert _oc2(child).health_check == 0  # due 15 March: overdue
 
 
 def test_oc2_sdq_is_blank_under_4_and_from_17(make_child):
