@@ -5,6 +5,7 @@ class CareConfig(AppConfig):
     name = "haven.care"
     label = "care"
     verbose_name = "Children looked after"
+    urls = (("", "haven.care.placement_urls"),)
 
     def ready(self) -> None:
         from haven.care import models
@@ -28,3 +29,10 @@ class CareConfig(AppConfig):
             models.PlacementRequest,
         ):
             register_person_owned(model)
+
+        # Carers, sufficiency and placement requests (haven/care/sufficiency.py,
+        # placement_requests.py): the carers' register counts its children from the placements.
+        from haven.care import sufficiency
+        from haven.carers.occupancy import register_occupancy
+
+        register_occupancy(sufficiency.occupancy)
