@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from haven.accounts.models import User
 from haven.accounts.permissions import Capability, service_require
@@ -20,6 +21,11 @@ from haven.core.versioning import update_with_version
 from haven.people.validators import normalise_postcode, postcode_is_valid
 
 MAX_PLACES_HOUSEHOLD = 6  # the usual fostering limit (three, or more with an exemption)
+
+
+def _taken(same: QuerySet[Any], exclude: int | None) -> bool:
+    """Another record already has the value (``exclude``: the one being edited)."""
+    return (same.exclude(pk=exclude) if exclude is not None else same).exists()
 
 
 def _postcode(value: str, errors: dict[str, str]) -> str:
@@ -47,7 +53,7 @@ def _household_fields(
     reference = reference.strip().upper()
     if not reference:
         errors["reference"] = "Enter the household's reference"
-    elif FosteringHousehold.objects.filter(reference=reference).exclude(pk=exclude).exists():
+    elif _taken(FosteringHousehold.objects.filter(reference=reference), exclude):
         errors["reference"] = f"Another household has the reference {reference}"
     if not name.strip():
         errors["name"] = "Enter the carers' names"
@@ -148,7 +154,7 @@ def _home_fields(
     urn = "".join(urn.split()).upper()
     if not (urn.isascii() and urn.isalnum() and 6 <= len(urn) <= 8):
         errors["urn"] = "Enter the home's Ofsted URN, for example SC123456"
-    elif ChildrensHome.objects.filter(urn=urn).exclude(pk=exclude).exists():
+    elif _taken(ChildrensHome.objects.filter(urn=urn), exclude):
         errors["urn"] = f"Another home has the URN {urn}"
     if not address.strip():
         errors["address"] = "Enter the home's address"

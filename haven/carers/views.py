@@ -3,6 +3,7 @@ editing (MANAGE_PLACEMENTS). Thin views over ``services`` and ``selectors``."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -187,7 +188,7 @@ def _record_page(
 
     page_forms = {
         name.replace("-", "_"): action_form(
-            actions, name, record, bound=bound, fresh=lambda name=name: fresh(name)
+            actions, name, record, bound=bound, fresh=partial(fresh, name)
         )
         for name in actions
     }

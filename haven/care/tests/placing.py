@@ -11,6 +11,7 @@ from haven.care.models import CarePeriod, LegalStatusChange, Placement
 from haven.carers.models import ChildrensHome, FosteringHousehold
 
 D = datetime.date
+APPROVED = D(2020, 1, 1)
 
 
 def household(
@@ -22,7 +23,7 @@ def household(
     age_to: int = 18,
     places: int = 2,
     connected: bool = False,
-    approved_on: datetime.date = D(2020, 1, 1),
+    approved_on: datetime.date = APPROVED,
     approval_ended_on: datetime.date | None = None,
 ) -> FosteringHousehold:
     return FosteringHousehold.objects.create(
@@ -80,6 +81,7 @@ def place(
             person=child, start_date=start, category_of_need="N1", home_postcode=home_postcode
         )
         LegalStatusChange.objects.create(period=period, person=child, code="C2", start_date=start)
+    carer = household or home
     return Placement.objects.create(
         period=period,
         person=child,
@@ -89,7 +91,7 @@ def place(
         provider=provider,
         household=household,
         home=home,
-        carer_name="" if household or home else "Agency carers",
-        postcode=(household or home).postcode if household or home else "PO1 3AX",
+        carer_name="" if carer else "Agency carers",
+        postcode=carer.postcode if carer else "PO1 3AX",
         weekly_cost=Decimal(weekly_cost) if weekly_cost is not None else None,
     )
