@@ -25,7 +25,7 @@ from haven.carers.models import ChildrensHome, FosteringHousehold
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
 from haven.core.versioning import update_with_version
-from haven.people.access import visible_q
+from haven.people.access import restriction_q, visible_q
 from haven.people.models import Person, PersonKind, Relationship, RelationshipType
 from haven.people.validators import normalise_postcode, postcode_is_valid
 
@@ -91,11 +91,13 @@ def request_get(*, person: Person, request_id: int) -> PlacementRequest:
     )
 
 
-def open_requests() -> QuerySet[PlacementRequest]:
-    """Every open request, soonest needed first (the placements team's list; the children in
-    it go through ``rows_for_user`` before anyone sees a name)."""
+def open_requests(*, user: Any) -> QuerySet[PlacementRequest]:
+    """Every open request, soonest needed first (the placements team's list): the children in
+    it go through ``rows_for_user`` before anyone sees a name, and a restricted child not named
+    to the user is not listed at all."""
     return (
         PlacementRequest.objects.filter(status=RequestStatus.OPEN)
+        .filter(restriction_q(user, "person__"))
         .select_related("person", "requested_by")
         .prefetch_related("keep_with_siblings")
         .order_by("needed_by", "requested_on", "pk")

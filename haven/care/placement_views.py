@@ -138,7 +138,7 @@ def child_request_action(
 
 @requires(Capability.MANAGE_PLACEMENTS)
 def open_requests(request: AuthenticatedRequest) -> HttpResponse:
-    found = list(requests.open_requests())
+    found = list(requests.open_requests(user=request.user))
     rows = list(
         rows_for_user(
             (
@@ -182,7 +182,7 @@ def sufficiency_page(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "care/sufficiency.html",
-        {"form": form, "figures": sufficiency.figures(on=on), "on": on},
+        {"form": form, "figures": sufficiency.figures(on=on, user=request.user), "on": on},
     )
 
 
@@ -193,7 +193,7 @@ def sufficiency_list(request: AuthenticatedRequest, measure: str) -> HttpRespons
         raise Http404("No such figure")
     form, on = _on(request)
     page = Paginator(
-        sufficiency.placements(measure=shows, on=on), 100
+        sufficiency.placements(measure=shows, on=on, user=request.user), 100
     ).get_page(request.GET.get("page"))
     rows: list[dict[str, Any]] = list(
         rows_for_user(

@@ -30,6 +30,7 @@ from haven.care.models import Placement
 from haven.carers import selectors as carers
 from haven.carers.models import HomeOperator
 from haven.carers.occupancy import Occupancy
+from haven.people.access import restriction_q
 
 WEEKS_A_YEAR = 52
 
@@ -139,9 +140,16 @@ class Figures:
         return self.weekly_spend * WEEKS_A_YEAR
 
 
-def figures(*, on: datetime.date) -> Figures:
-    """The sufficiency figures on ``on``: three queries whatever the numbers."""
-    counted = Placement.objects.filter(current_q(on)).aggregate(
+def _counted(user: Any) -> QuerySet[Placement]:
+    """Placements ``user`` may count: a restricted child not named to them is left out of the
+    numbers and the lists alike (as on the performance pages), so the two always agree."""
+    return Placement.objects.filter(restriction_q(user, "person__"))
+
+
+def figures(*, on: datetime.date, user: Any) -> Figures:
+    """The sufficiency figures on ``on``: a fixed number of queries whatever the numbers.
+    The places and vacancies of carers and homes count every child placed with them."""
+    counted = _counted(user).filter(current_q(on)).aggregate(
         spend=Sum("weekly_cost"),
         **{key: Count("pk", filter=m.where) for key, m in MEASURES.items()},
     )
@@ -158,9 +166,10 @@ def figures(*, on: datetime.date) -> Figures:
     )
 
 
-def placements(*, measure: Measure, on: datetime.date) -> QuerySet[Placement]:
+def placements(*, measure: Measure, on: datetime.date, user: Any) -> QuerySet[Placement]:
     return (
-        Placement.objects.filter(current_q(on) & measure.where)
+        _counted(user)
+        .filter(current_q(on) & measure.where)
         .select_related("person", "household", "home")
         .order_by("start_date", "pk")
     )

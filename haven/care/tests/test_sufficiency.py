@@ -41,8 +41,8 @@ def county(make_child):
     return {"h1": h1, "connected": connected, "own": own, "external": external, **kids}
 
 
-def test_figures_on_a_day_are_counted_from_the_placements(county):
-    f = sufficiency.figures(on=ON)
+def test_figures_on_a_day_are_counted_from_the_placements(county, manager):
+    f = sufficiency.figures(on=ON, user=manager)
     shares = {key: (s.count, s.percent) for key, s in f.shares.items()}
     # A, B, C, D, E and H live in placements on the day; F moved out that day, G comes after.
     assert shares["looked-after"] == (6, 100)
@@ -56,8 +56,8 @@ def test_figures_on_a_day_are_counted_from_the_placements(county):
     assert f.annual_spend == Decimal("598000.00")
 
 
-def test_vacancies_and_occupancy_leave_out_connected_carers_and_ended_approvals(county):
-    f = sufficiency.figures(on=ON)
+def test_vacancies_and_occupancy_leave_out_connected_carers_and_ended_approvals(county, manager):
+    f = sufficiency.figures(on=ON, user=manager)
     assert (f.carers.number, f.carers.places, f.carers.placed, f.carers.vacancies) == (1, 3, 1, 2)
     assert (f.connected.placed, f.connected.vacancies) == (1, 0)
     own = f.own_homes
@@ -65,7 +65,7 @@ def test_vacancies_and_occupancy_leave_out_connected_carers_and_ended_approvals(
         1, 4, 1, 3, 25,
     )
     # The day before, F was still with FH1, and E not yet in the external home.
-    before = sufficiency.figures(on=D(2026, 1, 14))
+    before = sufficiency.figures(on=D(2026, 1, 14), user=manager)
     assert (before.carers.placed, before.carers.vacancies) == (2, 1)
     assert before.looked_after == 6
 
@@ -134,3 +134,19 @@ def test_figures_are_for_those_who_may_see_figures(as_worker):
 
 def test_an_unknown_figure_is_not_found(as_manager):
     assert as_manager.get("/care/sufficiency/nonsense/").status_code == 404
+
+
+def test_a_restricted_child_is_counted_only_for_those_named_on_the_record(county, make_user):
+    from haven.people.models import RestrictedAccess
+
+    named, other = make_user(Role.TEAM_MANAGER), make_user(Role.PERFORMANCE_ANALYST, team=None)
+    d = county["D"]
+    d.is_restricted = True
+    d.save(update_fields=["is_restricted"])
+    RestrictedAccess.objects.create(person=d, user=named)
+    assert sufficiency.figures(on=ON, user=named).shares["own-homes"].count == 1
+    assert sufficiency.figures(on=ON, user=other).shares["own-homes"].count == 0
+    body = client_for(other).get("/care/sufficiency/own-homes/?on=2026-01-15").content.decode()
+    assert f">{d.pk}<" not in body
+    # The home's places still count every child living there.
+    assert sufficiency.figures(on=ON, user=other).own_homes.placed == 1
