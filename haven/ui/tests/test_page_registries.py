@@ -69,6 +69,7 @@ def test_a_worker_sees_the_tabs_registered_for_everyone_in_order(child, as_worke
         "Chronology",
         "Case notes",
         "Child protection and CIN",
+        "Care",
         "Documents",
         "Oversight",
     ]
@@ -82,6 +83,7 @@ def test_a_manager_also_sees_the_access_tab_their_capability_shows(child, as_man
         "Chronology",
         "Case notes",
         "Child protection and CIN",
+        "Care",
         "Documents",
         "Oversight",
         "Access and changes",
