@@ -491,7 +491,7 @@ def placement_correct(
             candidate.append(span)
     _check_shape(period.start_date, period.end_date, statuses, candidate)
     # Move the edge between the two placements in the order that never overlaps them.
-    previous_rows = Placement.objects.filter(pk=previous.key if previous else None)
+    previous_rows = Placement.objects.filter(pk__in=[previous.key] if previous else [])
     if start_date < placement.start_date:
         previous_rows.update(end_date=start_date)
     update_with_version(
