@@ -37,3 +37,8 @@ def periods(person: Any) -> list[CarePeriod]:
         )
         .order_by("-start_date")
     )
+
+
+def has_been_looked_after(person: Any) -> bool:
+    """Whether the child has ever been looked after: the looked-after tabs apply to them."""
+    return CarePeriod.objects.filter(person=person).exists()
