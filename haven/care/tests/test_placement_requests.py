@@ -4,6 +4,7 @@ first; own homes with vacancies; then external homes), the match and withdrawal,
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ def _soon() -> datetime.date:
 @pytest.fixture
 def register(make_child):
     """Carers and homes around Winchester (the child's home, SO23 8UJ)."""
-    r = {
+    r: dict[str, Any] = {
         "near": household("NEAR", postcode="SO23 8UJ", age_from=5, age_to=12, places=2),
         "far": household("FAR", postcode="PO1 3AX", places=1),  # Portsmouth, 20.7 miles
         "farnborough": household("GU", postcode="GU14 6AA", places=3),  # 28.7 miles
@@ -47,7 +48,7 @@ def register(make_child):
 
 
 def _request(child, by, **kw):
-    values = {"needed_by": _soon(), "needs": "A calm home near school", "placement_kind": "any",
+    values: dict[str, Any] = {"needed_by": _soon(), "needs": "A calm home near school", "placement_kind": "any",
               "near_postcode": "SO23 8UJ"}
     return requests.placement_request_create(person=child, by=by, **(values | kw))
 
