@@ -148,3 +148,11 @@ def test_mash_practitioners_do_not_see_the_register(make_user):
     mash = client_for(make_user(Role.MASH_PRACTITIONER, "front_door"))
     assert mash.get("/carers/").status_code == 403
     assert mash.get("/carers/homes/").status_code == 403
+
+
+def test_the_placements_section_is_highlighted_on_its_pages(as_manager):
+    from haven.ui.tests.test_page_registries import _nav
+
+    for url in ("/carers/", "/carers/homes/", "/care/requests/", "/care/sufficiency/"):
+        page = as_manager.get(url).content.decode()
+        assert [label for label, active in _nav(page) if active] == ["Placements"], url
