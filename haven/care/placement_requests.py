@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.accounts.permissions import Capability, service_require
+from haven.care import placement_events as events
 from haven.care.models import CarePeriod, PlacementRequest, RequestStatus
 from haven.carers import selectors as carers
 from haven.carers.geography import distance_miles
@@ -244,6 +245,7 @@ def placement_request_create(
         requested_by=by,
     )
     made.keep_with_siblings.set(chosen)
+    events.requested(made, by=by)
     return made
 
 
@@ -294,7 +296,11 @@ def placement_request_match(
         matched_external=external,
         matched_on=_today(),
     )
-    return PlacementRequest.objects.get(pk=request.pk)
+    done = PlacementRequest.objects.select_related("matched_household", "matched_home").get(
+        pk=request.pk
+    )
+    events.matched(done, by=by)
+    return done
 
 
 def _them(children: int) -> str:
@@ -307,4 +313,5 @@ def placement_request_withdraw(*, request: PlacementRequest, by: User) -> Placem
     service_require(by, Capability.WRITE_RECORDS, field="withdraw")
     request = _locked_open(request, "withdraw")
     update_with_version(PlacementRequest, request.pk, None, status=RequestStatus.WITHDRAWN)
+    events.withdrawn(request, by=by, on=_today())
     return PlacementRequest.objects.get(pk=request.pk)

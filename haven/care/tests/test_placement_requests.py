@@ -15,6 +15,7 @@ from haven.accounts.models import Role
 from haven.care import placement_requests as requests
 from haven.care.models import PlacementRequest, RequestStatus
 from haven.care.tests.placing import D, home, household, place
+from haven.core.dates import long_date
 from haven.core.errors import ConflictError
 from haven.people.models import Relationship
 
@@ -241,3 +242,20 @@ def test_the_placements_team_lists_open_requests_naming_only_children_they_may_o
 
 def test_workers_do_not_get_the_placements_teams_list(as_worker):
     assert as_worker.get("/care/requests/").status_code == 403
+
+
+def test_the_request_and_its_match_are_in_the_childs_chronology(register, child, worker):
+    from haven.chronology.models import ChronologyEvent
+
+    req = _request(child, worker, placement_kind="fostering")
+    requests.placement_request_match(request=req, by=worker, household=register["near"])
+    other = _request(child, worker)
+    requests.placement_request_withdraw(request=other, by=worker)
+    texts = [e.text for e in ChronologyEvent.objects.filter(person=child).order_by("pk")]
+    needed = long_date(_soon())
+    assert texts[-4:] == [
+        f"Placement requested (foster care), needed by {needed}",
+        "Placement request matched: Carers NEAR (NEAR)",
+        f"Placement requested (any kind), needed by {needed}",
+        "Placement request withdrawn",
+    ]
