@@ -44,10 +44,13 @@ class CareConfig(AppConfig):
         # Carers, sufficiency and placement requests (haven/care/sufficiency.py,
         # placement_requests.py): the carers' register counts its children from the placements.
         # Placements' distances from home come from the carers' postcode lookup.
-        from haven.care import distances, placement_events, sufficiency
+        from haven.care import (
+            distances,
+            placement_events,  # noqa: F401  (its chronology event types)
+            sufficiency,
+        )
         from haven.care.services import register_placement_hook
         from haven.carers.occupancy import register_occupancy
 
         register_occupancy(sufficiency.occupancy)
         register_placement_hook(distances.placement_distance)
-        assert placement_events.PLACEMENT_REQUESTED  # the request's chronology entries
