@@ -259,3 +259,29 @@ def test_the_request_and_its_match_are_in_the_childs_chronology(register, child,
         f"Placement requested (any kind), needed by {needed}",
         "Placement request withdrawn",
     ]
+
+
+def test_the_request_page_and_the_register_run_a_fixed_number_of_queries(
+    register, child, worker, as_worker, make_child
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    req = _request(child, worker)
+    urls = [f"/people/{child.pk}/care/requests/{req.pk}/", "/carers/", "/carers/homes/"]
+
+    def count() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as done:
+                assert as_worker.get(url).status_code == 200
+            found.append(len(done))
+        return found
+
+    count()
+    before = count()
+    for n in range(3):
+        h = household(f"MORE{n}", places=3)
+        home(f"SC40000{n}")
+        place(make_child(given_names=f"More{n}"), D(2025, 1, 1), household=h)
+    assert count() == before
