@@ -5,8 +5,11 @@ class CareConfig(AppConfig):
     name = "haven.care"
     label = "care"
     verbose_name = "Children looked after"
-    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
-    urls = (("people/", "haven.care.health_urls"),)
+    urls = (
+        ("people/", "haven.care.urls"),
+        ("", "haven.care.placement_urls"),
+        ("people/", "haven.care.health_urls"),
+    )
 
     def ready(self) -> None:
         from haven.care import models
@@ -31,12 +34,40 @@ class CareConfig(AppConfig):
         ):
             register_person_owned(model)
 
-        # Health and education (haven.care.health).
-        from haven.care import health_events, health_work
+        from haven.care import events, status
         from haven.chronology.models import register_event_kinds
+        from haven.frontdoor.history import OpenPlan, register_open_plan
+        from haven.people.selectors import register_record_status
         from haven.ui.pages import register_tab
+
+        register_tab(label="Care", url_name="care:tab", order=35)
+        register_event_kinds(events.CareEvent)
+        register_record_status(status.care_status)
+        register_open_plan(OpenPlan("Looked after", models.CarePeriod))
+
+        # Carers, sufficiency and placement requests (haven/care/sufficiency.py,
+        # placement_requests.py): the carers' register counts its children from the placements.
+        # Placements' distances from home come from the carers' postcode lookup.
+        from haven.care import (
+            distances,
+            placement_events,  # noqa: F401  (its chronology event types)
+            sufficiency,
+        )
+        from haven.care.services import register_placement_hook
+        from haven.carers.occupancy import register_occupancy
+
+        register_occupancy(sufficiency.occupancy)
+        register_placement_hook(distances.placement_distance)
+
+        # Health and education (haven.care.health).
+        from haven.care import health_events, health_work, selectors
         from haven.work.items import register_provider
 
         register_event_kinds(health_events.HealthEducationEvent)
         register_provider(health_work.health_education_items)
-        register_tab(label="Health and education", url_name="care_health:tab", order=36)
+        register_tab(
+            label="Health and education",
+            url_name="care_health:tab",
+            order=36,
+            applies=selectors.has_been_looked_after,
+        )
