@@ -4,14 +4,10 @@ manager's view shows them when overdue)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from haven.accounts.models import User
 from haven.care import health
 from haven.care.models import CarePeriod
-from haven.people.access import user_team_ids
-from haven.people.models import Allocation
-from haven.work.items import Scope, WorkItem, allocated_worker_name, url_maker
+from haven.work.items import Scope, WorkItem, allocated_worker_name, held_by, url_maker
 
 KINDS = {
     "initial_assessment": "Health assessment",
@@ -21,21 +17,12 @@ KINDS = {
 }
 
 
-def _held_by(user: User, scope: Scope) -> Q:
-    held = Allocation.objects.filter(end_date__isnull=True)
-    if scope is Scope.MINE:
-        held = held.filter(worker=user)
-    else:
-        held = held.filter(team_id__in=user_team_ids(user))
-    return Q(person_id__in=held.values("person_id"))
-
-
 def health_education_items(user: User, scope: Scope) -> list[WorkItem]:
     """One query, whatever the caseload."""
     url = url_maker("care_health:tab")
     rows = (
         health.open_periods_with_last_dates(
-            CarePeriod.objects.filter(_held_by(user, scope), end_date__isnull=True)
+            CarePeriod.objects.filter(held_by(user, scope), end_date__isnull=True)
         )
         .annotate(owner=allocated_worker_name())
         .values(

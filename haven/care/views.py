@@ -15,6 +15,7 @@ from haven.care import forms, selectors, services
 from haven.care.models import CarePeriod, LegalStatusChange, Placement
 from haven.core.errors import ConflictError
 from haven.people.models import Person
+from haven.ui import parsing
 from haven.ui.actions import Action, Bound, action_form, error_forms, run_action
 from haven.ui.pages import person_page, render_person_page
 
@@ -122,6 +123,9 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
 
 
 def _target(person: Person, action: str, object_id: str | None) -> Any:
+    # A posted id that is not a plain number names no record (and must not reach the query).
+    if not (object_id and parsing.is_ascii_number(object_id) and len(object_id) <= 18):
+        object_id = None
     if action in ("ls-correct", "ls-remove"):
         return get_object_or_404(LegalStatusChange, person=person, pk=object_id or 0)
     if action == "placement-correct":

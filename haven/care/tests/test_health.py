@@ -396,3 +396,8 @@ def test_oc2_rows_for_a_cohort_is_one_query(make_child, django_assert_num_querie
     with django_assert_num_queries(1):
         rows = health.oc2_rows(YEAR_END)
     assert [r.teeth_check for r in rows] == [1, 1, 1, 1]
+
+
+def test_a_council_setting_changes_the_dental_check_timescale(settings):
+    settings.HAVEN_CARE_DENTAL_CHECK_MONTHS = 6
+    assert health.dental_check_due(D(2025, 3, 2), D(2025, 1, 6)) == D(2025, 9, 2)

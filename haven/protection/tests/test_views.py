@@ -98,7 +98,7 @@ def action(child, name):
 # user is in a front-door team (1) and the visits' case notes (1, for every visit of the child).
 # None of it is per plan or per visit.
 # (What blocks closing the case is shown on the closure page, childinneed:closure.)
-TAB_QUERIES = 28
+TAB_QUERIES = 29  # with whether the child has been looked after (the care tabs apply)
 
 
 @pytest.mark.parametrize("count", [1, 3])
