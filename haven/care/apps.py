@@ -5,6 +5,8 @@ class CareConfig(AppConfig):
     name = "haven.care"
     label = "care"
     verbose_name = "Children looked after"
+    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
+    urls = (("", "haven.care.urls"),)
 
     def ready(self) -> None:
         from haven.care import models
@@ -28,3 +30,25 @@ class CareConfig(AppConfig):
             models.PlacementRequest,
         ):
             register_person_owned(model)
+
+        # The statutory work of a period: care and placement plans, visits, reviews (CPPCR
+        # regs 4, 9, 28 and 33), the IRO's need-to-know and their list of reviews.
+        from haven.accounts.permissions import Capability
+        from haven.care import access, events, work
+        from haven.chronology.models import register_event_kinds
+        from haven.people.access import register_rule
+        from haven.ui.navigation import register_nav_link
+        from haven.ui.pages import register_tab
+        from haven.work.items import register_provider
+
+        register_event_kinds(events.CareWorkEvent)
+        register_provider(work.care_items)
+        register_rule(access.iro_of_child)
+        register_tab(label="Care plan, visits and reviews", url_name="care:statutory", order=36)
+        register_nav_link(
+            label="Looked-after reviews",
+            url_name="care:iro_reviews",
+            order=36,
+            capability=Capability.CHAIR_CONFERENCES,
+            sections=("care:iro_reviews",),
+        )
