@@ -19,10 +19,13 @@ from haven.care.timescales import (
 pytestmark = pytest.mark.django_db  # the calendar reads the council's closure days
 
 D = date
+JAN_6 = D(2025, 1, 6)
 
 
-def _foster(start=D(2025, 1, 6), until_18=False, ls="C2", place="U6"):
-    return VisitPlacement(start_date=start, place=place, intended_until_18=until_18, legal_status=ls)
+def _foster(start=JAN_6, until_18=False, ls="C2", place="U6"):
+    return VisitPlacement(
+        start_date=start, place=place, intended_until_18=until_18, legal_status=ls
+    )
 
 
 # -- Visits (reg 28) --------------------------------------------------------------------------
@@ -70,9 +73,7 @@ def test_placed_with_parents_weekly_until_the_first_review_then_six_weekly():
     assert (after.date, after.rule) == (D(2025, 3, 19), "cla_visit")
 
 
-@pytest.mark.parametrize(
-    ("place", "ls"), [("U1", "C2"), ("U2", "V2"), ("U3", "C1"), ("P1", "C1")]
-)
+@pytest.mark.parametrize(("place", "ls"), [("U1", "C2"), ("U2", "V2"), ("U3", "C1"), ("P1", "C1")])
 def test_connected_person_or_home_on_an_interim_order_weekly_then_four_weekly(place, ls):
     placement = _foster(place=place, ls=ls)
     assert visit_due(placement, D(2025, 1, 10), None, D(2025, 1, 10)).date == D(2025, 1, 17)
