@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
+
+from haven.accounts.models import Role, Team, TeamKind
 from haven.care import episodes
 from haven.care.models import CarePeriod, LegalStatusChange, Placement
 
@@ -53,3 +56,22 @@ def move(
     )
     episodes.rederive(period)
     return placement
+
+
+@pytest.fixture
+def iro(make_user: Any) -> Any:
+    """A reviewing officer in the reviewing team."""
+    user = make_user(Role.REVIEWING_OFFICER, None, first_name="Ivy", last_name="Reviewer")
+    user.memberships.create(
+        team=Team.objects.create(name="Independent reviewing officers", kind=TeamKind.REVIEWING)
+    )
+    return user
+
+
+@pytest.fixture
+def period(child: Any, worker: Any, manager: Any, teams: Any, iro: Any) -> CarePeriod:
+    """``child``, held by ``worker``, looked after from START in foster care with ``iro``."""
+    from haven.people.services import case_allocate
+
+    case_allocate(person=child, by=manager, team=teams["assessment"], worker=worker)
+    return looked_after(child, iro=iro)

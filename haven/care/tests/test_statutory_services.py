@@ -9,33 +9,17 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from haven.accounts.models import Role, Team, TeamKind
+from haven.accounts.models import Role
 from haven.care import services
 from haven.care.models import CarePlan, CareReview, CareVisit, ReviewRecommendation
 from haven.care.tests.statutory_data import START, looked_after, move
 from haven.casenotes.models import CaseNoteChild
 from haven.chronology.models import ChronologyEvent
 from haven.core.errors import ConflictError
-from haven.people.services import case_allocate
 from haven.work.items import Scope, work_for
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def iro(make_user):
-    user = make_user(Role.REVIEWING_OFFICER, None, first_name="Ivy", last_name="Reviewer")
-    user.memberships.create(
-        team=Team.objects.create(name="Independent reviewing officers", kind=TeamKind.REVIEWING)
-    )
-    return user
-
-
-@pytest.fixture
-def period(child, worker, manager, teams, iro):
-    case_allocate(person=child, by=manager, team=teams["assessment"], worker=worker)
-    return looked_after(child, iro=iro)
 
 
 def _field_error(exc: pytest.ExceptionInfo) -> set[str]:
