@@ -106,9 +106,10 @@ def statutory_record(*, user: Any, person: Person) -> StatutoryRecord:
     if period is None:
         return StatutoryRecord(None, [], [], [], [], None, None, None, None)
     plans = sorted(period.care_plans.all(), key=lambda p: (p.agreed_on, p.pk), reverse=True)
-    placements = list(period.placements.all())
-    visits = list(period.visits.all())
-    reviews = list(period.reviews.all())
+    # Drawn with what the page needs beside each row (a due date, the visit's note).
+    placements: list[Any] = list(period.placements.all())
+    visits: list[Any] = list(period.visits.all())
+    reviews: list[Any] = list(period.reviews.all())
     for placement in placements:
         placement.plan_due = (
             timescales.placement_plan_due(placement.start_date)
@@ -167,7 +168,7 @@ def iro_children(*, user: Any) -> QuerySet[CarePeriod]:
 
 def with_next_review(periods: QuerySet[CarePeriod]) -> list[CarePeriod]:
     """The periods with ``next_review`` (a ``Due``), soonest first."""
-    rows = list(periods)
+    rows: list[Any] = list(periods)
     for period in rows:
         period.next_review = timescales.review_due(
             period.start_date, period.review_count, period.last_review

@@ -88,6 +88,9 @@ def _statutory_page(
             page_forms[name.replace("-", "_")] = action_form(actions, name, period, bound=bound)
         if period.iro_id == request.user.pk:
             page_forms["review"] = action_form(actions, "review", period, bound=bound)
+    placement: Any
+    review: Any
+    rec: Any
     for placement in record.placements:
         if placement.plan_agreed_on is None:
             placement.plan_form = action_form(actions, "placement-plan", placement, bound=bound)

@@ -119,7 +119,8 @@ def care_items(user: User, scope: Scope) -> list[WorkItem]:
         "owner__first_name",
         "owner__last_name",
     )
-    for row in recommendations:
-        row["owner"] = f"{row['owner__first_name'] or ''} {row['owner__last_name'] or ''}".strip()
-        items.append(item("Review recommendation", _short(row["text"]), row["due_date"], row))
+    for rec in recommendations:
+        named: dict[str, Any] = dict(rec)
+        named["owner"] = f"{rec['owner__first_name'] or ''} {rec['owner__last_name'] or ''}".strip()
+        items.append(item("Review recommendation", _short(rec["text"]), rec["due_date"], named))
     return items

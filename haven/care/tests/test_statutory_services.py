@@ -109,6 +109,7 @@ def test_a_visit_is_written_once_as_its_case_note(period, worker):
         child_said="I like my room",
     )
     visit.refresh_from_db()
+    assert visit.case_note_id is not None
     part = CaseNoteChild.objects.select_related("note").get(pk=visit.case_note_id)
     assert part.person_id == period.person_id and part.seen_alone and part.visit_id is None
     assert part.note.narrative == "Settling in well with the carers."
