@@ -61,12 +61,28 @@ def records(child, manager, teams):
     decision = contact.children.get()
     front_door.decision_record(contact_child=decision, by=manager, level_of_need=3, outcome="referral",
                                rationale="Needs assessment", referral_team=teams["assessment"])
+    _looked_after(manager, child)
     return {"person_id": child.pk, "contact_id": contact.pk, "check_id": check.pk,
             "contact_child_id": decision.pk,
             "assessment_id": child.assessments.get().pk,
             "user_id": manager.pk, "team_id": teams["assessment"].pk,
             "feedback_id": decision.feedback.pk,
             "note_id": _case_note(manager, child).pk, "document_id": document.pk}
+
+
+def _looked_after(by, child):
+    """``child`` looked after, ``by`` their IRO, with a review and a recommendation for ``by``:
+    every form of the statutory work's tab is on the page (haven.care)."""
+    import datetime
+
+    from haven.care import services as care
+    from haven.care.tests.statutory_data import looked_after
+
+    period = looked_after(child, iro=by)
+    review = care.care_review_record(period=period, by=by, held_on=datetime.date(2026, 1, 30),
+                                     participation="PN1")
+    care.review_recommendation_add(review=review, by=by, text="Refer to CAMHS", owner=by,
+                                   due_date=datetime.date(2026, 3, 1))
 
 
 def _case_note(by, child):

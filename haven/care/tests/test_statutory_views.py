@@ -210,3 +210,33 @@ def test_the_tab_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(TAB_QUERIES):
         response = as_worker.get(tab(child))
     assert response.content.decode().count("Read the case note") == visits
+
+
+def test_every_form_of_the_tab_refuses_hostile_input_and_saves_nothing_half(period, child, iro):
+    """The generated hostile-input test attacks one action of each URL pattern; this attacks
+    every form of the tab, as the IRO (who is offered them all)."""
+    from haven.care import services
+    from tests.test_hostile_input import _attack_form, _page_forms
+
+    review = services.care_review_record(
+        period=period, by=iro, held_on=D(2026, 1, 30), participation="PN1"
+    )
+    services.review_recommendation_add(
+        review=review, by=iro, text="Refer to CAMHS", owner=iro, due_date=D(2026, 3, 1)
+    )
+    client = client_for(iro)
+    forms = [
+        f
+        for f in _page_forms(client, tab(child))
+        if f["method"] == "post" and "/plan-visits-reviews/" in f["action"]
+    ]
+    assert {f["action"].rstrip("/").rsplit("/", 1)[1] for f in forms} == {
+        "care-plan",
+        "visit",
+        "review",
+        "placement-plan",
+        "recommendation",
+        "recommendation-done",
+    }
+    for form in forms:
+        _attack_form(client, form)
