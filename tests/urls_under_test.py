@@ -71,18 +71,12 @@ def records(child, manager, teams):
 
 
 def _looked_after(by, child):
-    """``child`` looked after, ``by`` their IRO, with a review and a recommendation for ``by``:
-    every form of the statutory work's tab is on the page (haven.care)."""
+    """``child`` looked after (haven.care): the looked-after tabs and their forms are on the page."""
     import datetime
 
-    from haven.care import services as care
-    from haven.care.tests.statutory_data import looked_after
+    from haven.care.tests.factories import looked_after_child
 
-    period = looked_after(child, iro=by)
-    review = care.care_review_record(period=period, by=by, held_on=datetime.date(2026, 1, 30),
-                                     participation="PN1")
-    care.review_recommendation_add(review=review, by=by, text="Refer to CAMHS", owner=by,
-                                   due_date=datetime.date(2026, 3, 1))
+    looked_after_child(child, by, start=datetime.date(2026, 1, 5))
 
 
 def _case_note(by, child):

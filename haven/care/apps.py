@@ -5,8 +5,7 @@ class CareConfig(AppConfig):
     name = "haven.care"
     label = "care"
     verbose_name = "Children looked after"
-    # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
-    urls = (("", "haven.care.urls"),)
+    urls = (("people/", "haven.care.urls"),)
 
     def ready(self) -> None:
         from haven.care import models
@@ -31,20 +30,34 @@ class CareConfig(AppConfig):
         ):
             register_person_owned(model)
 
+        from haven.care import events, status
+        from haven.chronology.models import register_event_kinds
+        from haven.frontdoor.history import OpenPlan, register_open_plan
+        from haven.people.selectors import register_record_status
+        from haven.ui.pages import register_tab
+
+        register_tab(label="Care", url_name="care:tab", order=35)
+        register_event_kinds(events.CareEvent)
+        register_record_status(status.care_status)
+        register_open_plan(OpenPlan("Looked after", models.CarePeriod))
+
         # The statutory work of a period: care and placement plans, visits, reviews (CPPCR
         # regs 4, 9, 28 and 33), the IRO's need-to-know and their list of reviews.
         from haven.accounts.permissions import Capability
-        from haven.care import access, events, work
-        from haven.chronology.models import register_event_kinds
+        from haven.care import access, selectors, work
         from haven.people.access import register_rule
         from haven.ui.navigation import register_nav_link
-        from haven.ui.pages import register_tab
         from haven.work.items import register_provider
 
         register_event_kinds(events.CareWorkEvent)
         register_provider(work.care_items)
         register_rule(access.iro_of_child)
-        register_tab(label="Care plan, visits and reviews", url_name="care:statutory", order=36)
+        register_tab(
+            label="Care plan, visits and reviews",
+            url_name="care:statutory",
+            order=36,
+            applies=selectors.has_been_looked_after,
+        )
         register_nav_link(
             label="Looked-after reviews",
             url_name="care:iro_reviews",

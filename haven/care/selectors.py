@@ -1,4 +1,4 @@
-"""Every read of a period of care, given the user."""
+"""Reading a child's periods of care (given a user who may already see the child)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,49 @@ from haven.care.models import (
     CarePlan,
     CareReview,
     CareVisit,
+    Episode,
     LegalStatusChange,
     Placement,
     ReviewRecommendation,
 )
 from haven.people.access import visible_q
 from haven.people.models import Person
+
+
+def open_period(person: Any) -> CarePeriod | None:
+    return CarePeriod.objects.filter(person=person, end_date__isnull=True).first()
+
+
+def current_placement(period: CarePeriod) -> Placement | None:
+    return (
+        period.placements.filter(end_date__isnull=True).select_related("household", "home").first()
+    )
+
+
+def periods(person: Any) -> list[CarePeriod]:
+    """The child's periods of care, newest first, each with its legal statuses, placements and
+    episodes (four queries whatever their number)."""
+    return list(
+        CarePeriod.objects.filter(person=person)
+        .select_related("iro", "referral")
+        .prefetch_related(
+            Prefetch("legal_statuses", queryset=LegalStatusChange.objects.order_by("start_date")),
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.select_related("household", "home").order_by(
+                    "start_date"
+                ),
+            ),
+            Prefetch("episodes", queryset=Episode.objects.order_by("decom")),
+        )
+        .order_by("-start_date")
+    )
+
+
+def has_been_looked_after(person: Any) -> bool:
+    """Whether the child has ever been looked after: the looked-after tabs apply to them."""
+    return CarePeriod.objects.filter(person=person).exists()
+
 
 # -- The statutory work of a period: care and placement plans, visits, reviews ------------------
 

@@ -1,5 +1,5 @@
-"""A looked-after child for the statutory work's tests, built from the models (a period, its
-legal status and placements, the episodes derived)."""
+"""A looked-after child for the statutory work's tests (through haven.care.tests.factories),
+with their IRO, and a move."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from haven.accounts.models import Role, Team, TeamKind
-from haven.care import episodes
-from haven.care.models import CarePeriod, LegalStatusChange, Placement
+from haven.care import services
+from haven.care.models import CarePeriod, Placement
+from haven.care.tests.factories import looked_after_child, placement
 
 START = datetime.date(2026, 1, 5)  # a Monday
 
@@ -18,44 +19,36 @@ START = datetime.date(2026, 1, 5)  # a Monday
 def looked_after(
     child: Any,
     *,
+    by: Any,
     start: datetime.date = START,
     ls: str = "C1",
     place: str = "U6",
     iro: Any = None,
     intended_until_18: bool = False,
 ) -> CarePeriod:
-    period = CarePeriod.objects.create(
-        person=child, start_date=start, category_of_need="N1", home_postcode="SO23 8UJ", iro=iro
-    )
-    LegalStatusChange.objects.create(period=period, person=child, code=ls, start_date=start)
-    Placement.objects.create(
-        period=period,
-        person=child,
-        start_date=start,
+    """``child`` looked after from ``start`` (recorded by ``by``, a manager), with ``iro``."""
+    period = looked_after_child(
+        child,
+        by,
+        start=start,
+        legal_status=ls,
         place=place,
-        provider="PR1",
-        carer_name="Carer A",
         intended_until_18=intended_until_18,
     )
-    episodes.rederive(period)
+    if iro is not None:
+        period = services.iro_allocate(period=period, by=by, iro=iro)
     return period
 
 
-def move(
-    period: CarePeriod, on: datetime.date, *, place: str = "U6", carer: str = "Carer B"
-) -> Placement:
-    current = Placement.objects.get(period=period, end_date__isnull=True)
-    Placement.objects.filter(pk=current.pk).update(end_date=on, change_reason="CREQB")
-    placement = Placement.objects.create(
+def move(period: CarePeriod, on: datetime.date, *, by: Any, carer: str = "Carer B") -> Placement:
+    """The child moves to another carer on ``on`` (at the carer's request)."""
+    return services.placement_move(
         period=period,
-        person=period.person,
+        by=by,
         start_date=on,
-        place=place,
-        provider="PR1",
-        carer_name=carer,
+        change_reason="CREQB",
+        placement=placement(carer_name=carer),
     )
-    episodes.rederive(period)
-    return placement
 
 
 @pytest.fixture
@@ -74,4 +67,4 @@ def period(child: Any, worker: Any, manager: Any, teams: Any, iro: Any) -> CareP
     from haven.people.services import case_allocate
 
     case_allocate(person=child, by=manager, team=teams["assessment"], worker=worker)
-    return looked_after(child, iro=iro)
+    return looked_after(child, by=manager, iro=iro)

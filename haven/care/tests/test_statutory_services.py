@@ -117,9 +117,9 @@ def test_a_visit_is_written_once_as_its_case_note(period, worker):
     assert part.note.summary == "Statutory visit to a looked-after child" and part.note.is_final
 
 
-def test_a_move_restarts_the_one_week_clock(period, worker):
+def test_a_move_restarts_the_one_week_clock(period, worker, manager):
     services.care_visit_record(period=period, by=worker, visited_on=D(2026, 1, 9), child_seen=True)
-    moved = move(period, D(2026, 2, 2))
+    moved = move(period, D(2026, 2, 2), by=manager)
     # Visited in the new placement on the 12th: it was due within a week of the move.
     visit = services.care_visit_record(
         period=period, by=worker, visited_on=D(2026, 2, 12), child_seen=True
@@ -129,8 +129,8 @@ def test_a_move_restarts_the_one_week_clock(period, worker):
     assert visit.visited_on > visit.due_date  # late
 
 
-def test_a_visit_on_the_day_of_a_move_is_to_the_new_placement(period, worker):
-    moved = move(period, D(2026, 2, 2))
+def test_a_visit_on_the_day_of_a_move_is_to_the_new_placement(period, worker, manager):
+    moved = move(period, D(2026, 2, 2), by=manager)
     visit = services.care_visit_record(
         period=period, by=worker, visited_on=D(2026, 2, 2), child_seen=True
     )
@@ -190,18 +190,18 @@ def test_only_the_childs_iro_records_their_review(period, worker, make_user):
     assert not CareReview.objects.exists()
 
 
-def test_a_child_without_an_iro_cannot_be_reviewed(child, worker):
-    period = looked_after(child)
+def test_a_child_without_an_iro_cannot_be_reviewed(child, worker, manager):
+    period = looked_after(child, by=manager)
     with pytest.raises(ValidationError) as exc:
         _review(period, worker, D(2026, 1, 30))
     assert "allocate one" in exc.value.message_dict["held_on"][0]
 
 
-def test_pn0_only_for_a_child_under_4(period, iro, make_child):
+def test_pn0_only_for_a_child_under_4(period, iro, make_child, manager):
     with pytest.raises(ValidationError) as exc:
         _review(period, iro, D(2026, 1, 30), participation="PN0")
     assert _field_error(exc) == {"participation"}
-    baby = looked_after(make_child(date_of_birth=D(2024, 6, 1)), iro=iro)
+    baby = looked_after(make_child(date_of_birth=D(2024, 6, 1)), by=manager, iro=iro)
     with pytest.raises(ValidationError):
         _review(baby, iro, D(2026, 1, 30), participation="PN1")
     assert _review(baby, iro, D(2026, 1, 30), participation="PN0").participation == "PN0"

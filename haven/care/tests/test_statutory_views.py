@@ -158,8 +158,10 @@ def test_a_reviewing_officer_who_is_not_the_childs_iro_gets_404(period, child, m
     assert other.get(tab(child)).status_code == 404
 
 
-def test_another_childs_record_cannot_be_posted_to(period, child, make_child, as_worker, iro):
-    other_period = looked_after(make_child(given_names="Amy"), iro=iro)
+def test_another_childs_record_cannot_be_posted_to(
+    period, child, make_child, as_worker, iro, manager
+):
+    other_period = looked_after(make_child(given_names="Amy"), by=manager, iro=iro)
     response = as_worker.post(
         action(child, "visit"),
         {
@@ -186,7 +188,7 @@ def test_a_child_never_looked_after_has_an_empty_tab(child, as_worker):
     assert "has not been looked after" in page
 
 
-TAB_QUERIES = 19
+TAB_QUERIES = 20
 
 
 @pytest.mark.parametrize("visits", [1, 5])
