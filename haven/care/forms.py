@@ -195,11 +195,20 @@ class CareReviewForm(GovukForm):
     )
 
 
-def _owners() -> Any:
-    """People a recommendation can be for: those who hold cases (workers and managers)."""
-    return User.objects.filter(
-        is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER]
-    ).order_by("first_name", "last_name")
+def _owners(person_id: int | None) -> Any:
+    """Whom a recommendation can be for: the workers and managers of the team holding the
+    child's case (the service checks again that its owner may see the child)."""
+    from django.db.models import Q
+
+    from haven.people.models import Allocation
+
+    held = Allocation.objects.filter(person_id=person_id, end_date__isnull=True)
+    return (
+        User.objects.filter(is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER])
+        .filter(Q(memberships__team__in=held.values("team")) | Q(pk__in=held.values("worker")))
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
 
 
 class _OwnerField(forms.ModelChoiceField):
@@ -216,11 +225,15 @@ class RecommendationForm(GovukForm):
     )
     owner = _OwnerField(
         label="Who will do it",
-        queryset=_owners(),
+        queryset=User.objects.none(),
         empty_label="Choose who will do it",
         error_messages={"required": "Choose who will do it"},
     )
     due_date = GovukDateField(label="By when")
+
+    def __init__(self, *args: Any, person_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _owners(person_id)  # type: ignore[attr-defined]
 
 
 class RecommendationDoneForm(GovukForm):

@@ -227,6 +227,7 @@ def _statutory_actions(request: AuthenticatedRequest) -> dict[str, Action]:
         "recommendation": Action(
             form=forms.RecommendationForm,
             prefix=lambda review: f"rec{review.pk}",
+            form_kwargs=lambda review: {"person_id": review.person_id},
             do=lambda review, d: services.review_recommendation_add(review=review, by=by, **d),
             success="Recommendation added",
         ),
@@ -269,7 +270,9 @@ def _statutory_page(
         if placement.plan_agreed_on is None:
             placement.plan_form = action_form(actions, "placement-plan", placement, bound=bound)
     for review in record.reviews:
-        if period is not None and request.user.pk in (review.chair_id, period.iro_id):
+        # Recommendations are added to the latest review (newest first), by its chair.
+        latest = review is record.reviews[0]
+        if latest and period is not None and request.user.pk in (review.chair_id, period.iro_id):
             review.recommendation_form = action_form(actions, "recommendation", review, bound=bound)
         for rec in review.recommendations.all():
             if rec.done_on is None:

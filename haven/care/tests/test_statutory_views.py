@@ -76,7 +76,7 @@ def test_a_bad_visit_is_shown_beside_its_field_and_nothing_is_saved(period, chil
 
 
 def test_the_iro_records_a_review_with_a_recommendation_on_the_owners_work(
-    period, child, iro, worker, as_worker
+    period, child, iro, worker, as_worker, outsider
 ):
     as_iro = client_for(iro)
     page = as_iro.get(tab(child)).content.decode()
@@ -92,6 +92,9 @@ def test_the_iro_records_a_review_with_a_recommendation_on_the_owners_work(
     )
     assert response.status_code == 302
     review = CareReview.objects.get()
+    # A recommendation is for someone in the team holding the child's case.
+    page = as_iro.get(tab(child)).content.decode()
+    assert "Sam Okafor" in page and outsider.display_name not in page
     response = as_iro.post(
         action(child, "recommendation"),
         {
