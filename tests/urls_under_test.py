@@ -120,7 +120,7 @@ def _case_note(by, child):
 def url_for(route: str, ids: dict[str, int]) -> str:
     for name, value in ids.items():
         route = route.replace(f"<id:{name}>", str(value))
-    for name, value in OTHER_ARGUMENTS.items():
+    for name, argument in OTHER_ARGUMENTS.items():
         for converter in ("slug", "id", "uuid"):
-            route = route.replace(f"<{converter}:{name}>", value)
+            route = route.replace(f"<{converter}:{name}>", argument)
     return route

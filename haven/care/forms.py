@@ -202,7 +202,7 @@ def _owners(person_id: int | None) -> Any:
 
     from haven.people.models import Allocation
 
-    held = Allocation.objects.filter(person_id=person_id, end_date__isnull=True)
+    held = Allocation.objects.filter(person_id=person_id or 0, end_date__isnull=True)
     return (
         User.objects.filter(is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER])
         .filter(Q(memberships__team__in=held.values("team")) | Q(pk__in=held.values("worker")))
