@@ -128,9 +128,9 @@ def allocated_worker_name(person_path: str = "person") -> Subquery:
 
 
 def held_by(user: User, scope: Scope) -> Q:
-    """Records of children whose case the user (``Scope.MINE``) or their teams (``TEAMS``)
-    hold: a semi-join on the open allocations (one a child), so the planner starts from the
-    team's children, not a join."""
+    """Records of children whose case the user (or, for a manager's view, their teams) holds:
+    a semi-join on the open allocations (one a child), so the planner starts from the team's
+    children, not a join. For any model with a ``person``."""
     from django.db.models import Q
 
     from haven.people.access import user_team_ids
