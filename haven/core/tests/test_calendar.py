@@ -367,8 +367,9 @@ def test_settings_override_changes_a_rule(settings: SettingsWrapper) -> None:
 
 def test_rules_mapping_lists_every_rule() -> None:
     assert set(RULES) == set(RULE_KEYS)
-    # contact_decision_immediate and cin_review among them, and ten for looked-after children
-    assert len(RULES) == 26
+    # contact_decision_immediate and cin_review among them, ten for looked-after children's
+    # statutory work and five for their health and education
+    assert len(RULES) == 31
     assert all(RULES[key].key == key for key in RULES)
 
 
