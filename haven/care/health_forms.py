@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from haven.care.codes import SDQReason
@@ -31,6 +33,11 @@ def _notes() -> forms.CharField:
 class _HealthForm(GovukForm):
     on = GovukDateField(label="Date", must_be_past=True)
     notes = _notes()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The notes come last, after what each kind of record adds.
+        self.order_fields([name for name in self.fields if name != "notes"] + ["notes"])
 
 
 class HealthAssessmentForm(_HealthForm):
