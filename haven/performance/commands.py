@@ -37,9 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     annex = sub.add_parser(
         "annex-a",
         help="an Ofsted Annex A list (1 contacts, 3 referrals, 4 assessments, 5 S47 enquiries "
-        "and ICPCs, 6 children in need, 7 child protection) as CSV",
+        "and ICPCs, 6 children in need, 7 child protection, 8 children looked after, and any "
+        "other a part of the service registers) as CSV",
     )
-    annex.add_argument("--list", required=True, dest="list_number", metavar="1|3|4|5|6|7")
+    annex.add_argument("--list", required=True, dest="list_number", metavar="NUMBER")
     annex.add_argument("--from", required=True, dest="date_from", metavar="YYYY-MM-DD")
     annex.add_argument("--to", required=True, dest="date_to", metavar="YYYY-MM-DD")
     annex.add_argument("--out", required=True, metavar="FILE.csv")
@@ -111,9 +112,9 @@ def cmd_annex_a(args: argparse.Namespace) -> int:
     from haven.performance import annex_a
 
     try:
-        chosen = annex_a.LISTS[int(args.list_number)]
+        chosen = annex_a.lists()[int(args.list_number)]
     except (ValueError, KeyError):
-        made = ", ".join(str(n) for n in annex_a.LISTS)
+        made = ", ".join(str(n) for n in annex_a.lists())
         raise CommandError(
             f"--list {args.list_number!r}: Haven makes Annex A lists {made}"
         ) from None

@@ -167,6 +167,8 @@ class PerChildren:
     scale: int = 10_000
     hint: str = ""
     england: Reference | None = None
+    # A line drawn on the chart other than England's (the National Transfer Scheme threshold).
+    threshold: Reference | None = None
 
     @property
     def records(self) -> Records:
@@ -177,7 +179,27 @@ class PerChildren:
         return CHILD_POPULATION
 
 
-Measure = Count | Rate | Snapshot | PerChildren
+@dataclass(frozen=True)
+class Share:
+    """``numerator`` as a percentage of ``denominator``, two snapshots of the same records on the
+    same day (of children looked after at 31 March, those placed more than 20 miles from home).
+    The numerator's rows must be some of the denominator's."""
+
+    name: str
+    label: str
+    numerator: Snapshot
+    denominator: Snapshot
+    hint: str = ""
+    england: Reference | None = None
+
+    @property
+    def records(self) -> Records:
+        return self.numerator.records
+
+
+Measure = Count | Rate | Snapshot | PerChildren | Share
+# Measures counted on a day (snapshots), rather than over a period.
+ON_A_DAY = (Snapshot, PerChildren, Share)
 
 
 @dataclass
@@ -203,7 +225,7 @@ class Page:
         """Every count the page needs (rates' parts included), each once, in order."""
         found: dict[str, Count] = {}
         for measure in self.measures:
-            if isinstance(measure, Snapshot | PerChildren):
+            if isinstance(measure, ON_A_DAY):
                 continue  # counted on days, not over periods: see ``snapshots``
             parts = (
                 [measure]
@@ -223,6 +245,9 @@ class Page:
                 found.setdefault(measure.name, measure)
             elif isinstance(measure, PerChildren):
                 found.setdefault(measure.numerator.name, measure.numerator)
+            elif isinstance(measure, Share):
+                found.setdefault(measure.numerator.name, measure.numerator)
+                found.setdefault(measure.denominator.name, measure.denominator)
         return list(found.values())
 
     @property

@@ -30,6 +30,7 @@ from haven.performance.measures import (
     PerChildren,
     Rate,
     Records,
+    Share,
     Snapshot,
     Span,
     Split,
@@ -111,7 +112,7 @@ class Cell:
 
     @property
     def is_rate(self) -> bool:
-        return isinstance(self.measure, Rate | PerChildren)
+        return isinstance(self.measure, Rate | PerChildren | Share)
 
     @property
     def scale(self) -> int:
@@ -147,25 +148,31 @@ class Figures:
         self._population = population or {}
         self._snapshot_days = frozenset(snapshot_days)
         self._summed: dict[str, dict[tuple[datetime.date, int, str], int]] = {}
+        self._summed_on: dict[str, dict[tuple[datetime.date, int, str], int]] = {}
         self._months = sorted({month for counted in counts.values() for month, _ in counted})
 
     def _on(
         self, snapshot: Snapshot, day: datetime.date, split: tuple[Split, str] | None = None
     ) -> int:
-        position = None
-        if split is not None:
-            position = snapshot.records.splits.index(split[0])
         if day not in self._snapshot_days:
             raise KeyError(f"{snapshot.name} was not counted on {day}")
-        counted = self._snapshots.get(snapshot.name, {})
-        total = 0
-        for (d, codes), n in counted.items():
-            if d != day:
-                continue
-            if position is not None and split is not None and codes[position] != split[1]:
-                continue
-            total += n
-        return total
+        key: tuple[int, str] = (-1, "")
+        if split is not None:
+            key = (snapshot.records.splits.index(split[0]), split[1])
+        return self._by_day(snapshot.name).get((day, *key), 0)
+
+    def _by_day(self, name: str) -> dict[tuple[datetime.date, int, str], int]:
+        """A snapshot's numbers summed by day, and by day and each split's code (position -1
+        for all), once, so each cell is a lookup (a page shows a few hundred)."""
+        summed = self._summed_on.get(name)
+        if summed is None:
+            summed = defaultdict(int)
+            for (day, codes), n in self._snapshots.get(name, {}).items():
+                summed[(day, -1, "")] += n
+                for position, code in enumerate(codes):
+                    summed[(day, position, code)] += n
+            self._summed_on[name] = summed
+        return summed
 
     def _by_month(self, name: str) -> dict[tuple[datetime.date, int, str], int]:
         """A count's numbers summed by month, and by month and each split's code (position,
@@ -201,6 +208,12 @@ class Figures:
                 measure,
                 self._on(measure.numerator, period.last, split),
                 self._population[period.last],
+            )
+        if isinstance(measure, Share):
+            return Cell(
+                measure,
+                self._on(measure.numerator, period.last, split),
+                self._on(measure.denominator, period.last, split),
             )
         if isinstance(measure, Rate):
             return Cell(
@@ -317,8 +330,10 @@ def _snapshots_compute(
         overlapping = Q(**{f"{records.date}__lte": span.last}) & (
             Q(**{f"{mine[0].end}__isnull": True}) | Q(**{f"{mine[0].end}__gt": span.first})
         )
+        # Open on the day first: a snapshot's own filter (a subquery, perhaps) is then
+        # evaluated only for the rows open that day. The filter sees the day as its span.
         aggregates = {
-            f"s{i}_{d}": CountOf("pk", filter=snapshot.q(span) & snapshot.open_on(day))
+            f"s{i}_{d}": CountOf("pk", filter=snapshot.open_on(day) & snapshot.q(Span(day, day)))
             for i, snapshot in enumerate(mine)
             for d, day in enumerate(days)
         }
@@ -395,7 +410,7 @@ def measure_rows(
     """The rows a number counts (a rate's numerator, or its denominator if asked), as dicts:
     child_id, given_names, family_name, date_of_birth, event, team; oldest event first.
     A snapshot lists the rows open on the period's last day."""
-    if isinstance(measure, Snapshot | PerChildren):
+    if isinstance(measure, Snapshot | PerChildren | Share):
         return snapshot_rows(
             measure=measure, day=period.last, user=user, split=split, denominator=denominator
         )
@@ -428,7 +443,7 @@ def _child_rows(qs: QuerySet[Any], records: Any) -> QuerySet[Any]:
 
 def snapshot_rows(
     *,
-    measure: Snapshot | PerChildren,
+    measure: Snapshot | PerChildren | Share,
     day: datetime.date,
     user: Any,
     split: tuple[Split, str] | None = None,
@@ -453,11 +468,16 @@ def snapshot_rows(
             )
             .order_by("event", "row_id")
         )
-    snapshot = measure.numerator if isinstance(measure, PerChildren) else measure
+    if isinstance(measure, Share):
+        snapshot = measure.denominator if denominator else measure.numerator
+    elif isinstance(measure, PerChildren):
+        snapshot = measure.numerator
+    else:
+        snapshot = measure
     records = snapshot.records
     span = Span(day, day)
     qs = _visible(records.queryset(), records, hidden).filter(
-        snapshot.q(span) & snapshot.open_on(day)
+        snapshot.open_on(day) & snapshot.q(span)
     )
     if split is not None:
         qs = qs.filter(**{split[0].field: split[1]})

@@ -22,7 +22,16 @@ from haven.core.services import access_log_record
 from haven.performance import annex_a, charts, periods, selectors
 from haven.performance.forms import AnnexAForm
 from haven.performance.front_door import FRONT_DOOR
-from haven.performance.measures import Measure, Page, PerChildren, Rate, Snapshot, Split, pages
+from haven.performance.measures import (
+    ON_A_DAY,
+    Measure,
+    Page,
+    PerChildren,
+    Rate,
+    Share,
+    Split,
+    pages,
+)
 from haven.performance.periods import Period
 from haven.performance.protection import CHILD_PROTECTION
 from haven.ui import parsing
@@ -185,6 +194,9 @@ def _references(measure: Measure) -> tuple[charts.Line, ...]:
     lines = []
     if measure.england is not None:
         lines.append(charts.Line(measure.england.label, measure.england.value))
+    threshold = getattr(measure, "threshold", None)
+    if threshold is not None:
+        lines.append(charts.Line(threshold.label, threshold.value))
     target = settings.HAVEN_PERFORMANCE_TARGETS.get(measure.name)
     if target is not None:
         lines.append(charts.Line(f"Target, {target:g}", target))
@@ -192,7 +204,7 @@ def _references(measure: Measure) -> tuple[charts.Line, ...]:
 
 
 def _kind(measure: Measure) -> str:
-    if isinstance(measure, Rate):
+    if isinstance(measure, Rate | Share):
         return "percent"
     return "rate" if isinstance(measure, PerChildren) else "count"
 
@@ -266,9 +278,19 @@ def figures_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
     compared = [
         periods.dfe_year(y) for y in range(chosen - YEARS_COMPARED + 1, chosen + 1) if y >= 1991
     ]
-    figures = selectors.figures_compute(page=page, periods=compared, user=request.user)
+    # A page with counts on a day (children looked after) can be counted on any day chosen.
+    snapshots = [m for m in page.measures if isinstance(m, ON_A_DAY)]
+    on = _on(request) if snapshots else None
+    figures = selectors.figures_compute(
+        page=page, periods=compared, user=request.user, days=[on.last] if on else []
+    )
     newest = periods.current_year()
     context = {
+        "on": on,
+        "has_snapshots": bool(snapshots),
+        "on_cells": [
+            {"measure": m, "c": _cell(figures, m, year, on)} for m in snapshots if on is not None
+        ],
         "page": page,
         "year": year,
         "compared": compared,
@@ -307,7 +329,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     period = year
     on = _on(request)
     if on is not None:
-        if not isinstance(measure, Snapshot | PerChildren):
+        if not isinstance(measure, ON_A_DAY):
             raise Http404("Only a count on a day can be listed for a day")
         period = on
     elif request.GET.get("month"):
@@ -322,7 +344,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
             if code not in candidate.choices.values:
                 raise Http404(f"No {candidate.label.lower()} {code}")
             split = (candidate, code)
-    denominator = isinstance(measure, Rate | PerChildren) and request.GET.get("of") == "all"
+    denominator = isinstance(measure, Rate | PerChildren | Share) and request.GET.get("of") == "all"
     rows = selectors.measure_rows(
         measure=measure, period=period, user=request.user, split=split, denominator=denominator
     )
@@ -365,8 +387,8 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     query["format"] = "csv"
     shows = (
         measure.denominator
-        if denominator and isinstance(measure, Rate | PerChildren)
-        else (measure.numerator if isinstance(measure, Rate | PerChildren) else measure)
+        if denominator and isinstance(measure, Rate | PerChildren | Share)
+        else (measure.numerator if isinstance(measure, Rate | PerChildren | Share) else measure)
     )
     day = period if period is on else None
     context = {
@@ -381,7 +403,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
         "paginator": paginator,
         "date_label": date_label,
         "csv_href": f"?{query.urlencode()}",
-        "is_rate": isinstance(measure, Rate | PerChildren),
+        "is_rate": isinstance(measure, Rate | PerChildren | Share),
         "denominator": denominator,
         "numerator_href": _list_href(
             measure.name, year, period if period is not year else None, split
@@ -399,7 +421,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
 def annex_a_download(request: AuthenticatedRequest) -> HttpResponseBase:
     form = AnnexAForm(request.GET if "list" in request.GET else None)
     if form.is_bound and form.is_valid():
-        chosen = annex_a.LISTS[int(form.cleaned_data["list"])]
+        chosen = annex_a.lists()[int(form.cleaned_data["list"])]
         first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         detail = f"Annex A list {chosen.number} {first:%d/%m/%Y} to {last:%d/%m/%Y}"
         access_log_record(
@@ -435,7 +457,7 @@ def child_protection(request: AuthenticatedRequest) -> HttpResponse:
         page=page, periods=compared, user=request.user, days=[on.last] if on else []
     )
     newest = periods.current_year()
-    snapshots = [m for m in page.measures if isinstance(m, Snapshot | PerChildren)]
+    snapshots = [m for m in page.measures if isinstance(m, ON_A_DAY)]
     context = {
         "page": page,
         "year": year,
