@@ -1,4 +1,4 @@
-"""The children looked after figures on hand-built children (figures_data.py says what each
+"""The children looked after figures on hand-built children (conftest.py says what each
 child shows), the command line's keys, and the page."""
 
 from __future__ import annotations
@@ -13,14 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import client_for
-from haven.care.tests.figures_data import (  # noqa: F401 (fixtures)
-    Cared,
-    Place,
-    analyst,
-    cared,
-    named_analyst,
-    period_of_care,
-)
+from haven.care.tests.figures.conftest import Cared, Place, period_of_care
 from haven.cli import main
 from haven.performance import measures, periods, selectors
 from haven.performance.commands import figures_output
@@ -140,16 +133,12 @@ def test_restricted_children_are_counted_only_for_users_named_on_them(
     cared: Cared, named_analyst: Any, make_user: Any
 ) -> None:
     assert figures(named_analyst).values(YEAR)["cla_at_year_end"] == 5
-    assert listed("cla_at_year_end", named_analyst) == ids(
-        cared, "amy", "dan", "eve", "fay", "rex"
-    )
+    assert listed("cla_at_year_end", named_analyst) == ids(cared, "amy", "dan", "eve", "fay", "rex")
     other = make_user("performance_analyst", None)
     assert figures(other).values(YEAR)["cla_at_year_end"] == 4
 
 
-def test_figures_care_on_the_command_line_has_the_required_keys(
-    cared: Cared, capsys: Any
-) -> None:
+def test_figures_care_on_the_command_line_has_the_required_keys(cared: Cared, capsys: Any) -> None:
     assert main(["figures", "care", "--year", "2020", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data["2020"]) >= CLI_KEYS
@@ -161,9 +150,7 @@ def test_figures_care_on_the_command_line_has_the_required_keys(
     assert row.startswith("2020,4,")
 
 
-def test_the_page_shows_the_figures_each_linked_to_its_children(
-    cared: Cared, analyst: Any
-) -> None:
+def test_the_page_shows_the_figures_each_linked_to_its_children(cared: Cared, analyst: Any) -> None:
     response = client_for(analyst).get(PAGE, {"year": "2020"})
     html = response.content.decode()
     assert response.status_code == 200
