@@ -90,7 +90,7 @@ HEALTH_ASSESSMENTS = (HealthKind.INITIAL_ASSESSMENT, HealthKind.REVIEW_ASSESSMEN
 ADOPTION_WITHIN_MONTHS = 14
 
 # Why a period of care ended (a split of "ceased"): X1 only ends an episode inside a period.
-ReasonCeased = models.TextChoices(  # type: ignore[misc]
+ReasonCeased = models.TextChoices(  # type: ignore[call-overload]
     "ReasonCeased",
     [(c.name, (c.value, c.label)) for c in codes.ReasonEpisodeCeased if c.value != "X1"],
 )

@@ -24,9 +24,9 @@ ANNEX_A = reverse("performance:annex_a")
 WINDOW = {"list": "8", "date_from": "2019-10-01", "date_to": "2020-03-31"}
 
 
-def by_child(rows: list[list[str]], cared: Cared) -> dict[str, list[str]]:
+def by_child(rows: list[list[str]], cared: Cared) -> dict[str, dict[str, str]]:
     keys = {str(child.pk): key for key, child in cared.children.items()}
-    return {keys[row[0]]: dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]}  # type: ignore[misc]
+    return {keys[row[0]]: dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]}
 
 
 def test_list_8_has_the_annex_a_template_columns(cared: Cared, tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_list_8_leaves_out_restricted_children_unless_named(
     rex = str(cared.children["rex"].pk)
 
     def downloaded(user: Any) -> list[list[str]]:
-        response = client_for(user).get(ANNEX_A, WINDOW)
+        response: Any = client_for(user).get(ANNEX_A, WINDOW)
         assert response.status_code == 200
         content = b"".join(response.streaming_content).decode()
         return list(csv.reader(io.StringIO(content)))
