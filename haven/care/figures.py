@@ -64,6 +64,7 @@ from haven.performance.measures import (
     Count as CountMeasure,
 )
 from haven.performance.measures import (
+    Mean,
     Page,
     PerChildren,
     Rate,
@@ -444,6 +445,18 @@ peps_in_time = CountMeasure(
     where=Q(held_on__lte=F("due_date")),
 )
 placed_for_adoption = CountMeasure("placed_for_adoption", "Children placed for adoption", ADOPTIONS)
+days_to_placed_for_adoption = CountMeasure(
+    "days_entering_care_to_placed_for_adoption",
+    "Days from entering care to being placed for adoption",
+    ADOPTIONS,
+    total=Func(
+        F("placed_on"),
+        F("period__start_date"),
+        template="(%(expressions)s)",
+        arg_joiner=" - ",
+        output_field=IntegerField(),
+    ),
+)
 placed_within_14_months = CountMeasure(
     "placed_for_adoption_within_14_months",
     "Placed for adoption within 14 months of entering care",
@@ -552,6 +565,14 @@ def care_page() -> Page:
                 hint="Of PEP meetings held, those held by their due date",
             ),
             placed_for_adoption,
+            Mean(
+                "adoption_days_entering_care_to_placed",
+                "Average days from entering care to being placed for adoption",
+                days_to_placed_for_adoption,
+                placed_for_adoption,
+                hint="From the start of the period of care to the day the child moved in with "
+                "their adopters, for the children placed in the period",
+            ),
             Rate(
                 "placed_for_adoption_within_14_months_pct",
                 "Placed for adoption within 14 months of entering care",

@@ -96,6 +96,9 @@ class Count:
     once: Q | None = None
     hint: str = ""
     england: Reference | None = None
+    # Total this expression over the rows rather than counting them (the days each child waited):
+    # the numerator of a ``Mean``.
+    total: Any = None
 
     def q(self, span: Span) -> Q:
         return self.where(span) if callable(self.where) else self.where
@@ -197,7 +200,25 @@ class Share:
         return self.numerator.records
 
 
-Measure = Count | Rate | Snapshot | PerChildren | Share
+@dataclass(frozen=True)
+class Mean:
+    """The average of ``numerator`` (a Count with a ``total``) over the rows ``denominator``
+    counts (the same rows): average days from entering care to being placed for adoption."""
+
+    name: str
+    label: str
+    numerator: Count
+    denominator: Count
+    unit: str = "days"
+    hint: str = ""
+    england: Reference | None = None
+
+    @property
+    def records(self) -> Records:
+        return self.numerator.records
+
+
+Measure = Count | Rate | Snapshot | PerChildren | Share | Mean
 # Measures counted on a day (snapshots), rather than over a period.
 ON_A_DAY = (Snapshot, PerChildren, Share)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import CharField, DateField, F, Q, QuerySet, Value
+from django.db.models import CharField, DateField, F, Q, QuerySet, Sum, Value
 from django.db.models import Count as CountOf
 from django.db.models.functions import TruncMonth
 
@@ -25,6 +25,7 @@ from haven.people.access import restriction_q, visible_ids
 from haven.people.models import Person, PersonKind
 from haven.performance.measures import (
     Count,
+    Mean,
     Measure,
     Page,
     PerChildren,
@@ -112,11 +113,13 @@ class Cell:
 
     @property
     def is_rate(self) -> bool:
-        return isinstance(self.measure, Rate | PerChildren | Share)
+        return isinstance(self.measure, Rate | PerChildren | Share | Mean)
 
     @property
     def scale(self) -> int:
-        """100 for a percentage; 10,000 for a rate per 10,000 children."""
+        """100 for a percentage; 10,000 for a rate per 10,000 children; 1 for an average."""
+        if isinstance(self.measure, Mean):
+            return 1
         return self.measure.scale if isinstance(self.measure, PerChildren) else 100
 
     @property
@@ -215,7 +218,7 @@ class Figures:
                 self._on(measure.numerator, period.last, split),
                 self._on(measure.denominator, period.last, split),
             )
-        if isinstance(measure, Rate):
+        if isinstance(measure, Rate | Mean):
             return Cell(
                 measure,
                 self._total(measure.numerator, period, split),
@@ -243,11 +246,14 @@ def figures_compute(
     page_counts = page.counts
     for records in page.records:
         mine = [c for c in page_counts if c.records.key == records.key]
-        aggregates = {}
+        aggregates: dict[str, Any] = {}
         for count in mine:
             q = count.q(span)
             # Rows are counted by their date (never null in the span) rather than their id, so
             # a covering index on the date (the front door's rows) answers on its own.
+            if count.total is not None:
+                aggregates[count.name] = Sum(count.total, filter=q if q else None)
+                continue
             if count.distinct and count.once is not None:
                 aggregates[count.name] = CountOf(records.date, filter=q & count.once)
                 continue
@@ -267,7 +273,7 @@ def figures_compute(
         for row in rows:
             key = (row["_month"], tuple(str(row[f] or "") for f in split_fields))
             for count in mine:
-                counts[count.name][key] = counts[count.name].get(key, 0) + row[count.name]
+                counts[count.name][key] = counts[count.name].get(key, 0) + (row[count.name] or 0)
     on_days = _snapshot_days(periods, days)
     snapshots, population = _snapshots_compute(page, on_days, hidden)
     return Figures(page, periods, counts, snapshots, population, on_days)
@@ -414,7 +420,7 @@ def measure_rows(
         return snapshot_rows(
             measure=measure, day=period.last, user=user, split=split, denominator=denominator
         )
-    if isinstance(measure, Rate):
+    if isinstance(measure, Rate | Mean):
         count = measure.denominator if denominator else measure.numerator
     else:
         count = measure

@@ -24,6 +24,7 @@ from haven.performance.forms import AnnexAForm
 from haven.performance.front_door import FRONT_DOOR
 from haven.performance.measures import (
     ON_A_DAY,
+    Mean,
     Measure,
     Page,
     PerChildren,
@@ -118,13 +119,20 @@ def _cell_html(c: dict[str, Any]) -> SafeString:
     if cell.value is None:
         figure = mark_safe('<span class="govuk-hint govuk-!-margin-0">None decided</span>')
     else:
-        shown = (
-            f"{cell.value:.1f}%" if cell.scale == 100 else f"{cell.value:,.1f} per {cell.scale:,}"
-        )
         figure = format_html(
             '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">: {}</span></a>',
             c["href"],
-            shown,
+            _shown(cell),
+            about,
+        )
+    if isinstance(cell.measure, Mean):
+        return format_html(
+            '{}\n<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">over '
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> (the list): '
+            "{}</span></a></span>",
+            figure,
+            c["denominator_href"],
+            f"{cell.denominator or 0:,}",
             about,
         )
     parts = format_html(
@@ -184,6 +192,8 @@ def _shown(cell: selectors.Cell) -> str:
         return "none to count"
     if not cell.is_rate:
         return f"{cell.value:,}"
+    if isinstance(cell.measure, Mean):
+        return f"{cell.value:,.0f} {cell.measure.unit}"
     if cell.scale == 100:
         return f"{cell.value:.1f}%"
     return f"{cell.value:,.1f} per {cell.scale:,}"
@@ -344,7 +354,9 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
             if code not in candidate.choices.values:
                 raise Http404(f"No {candidate.label.lower()} {code}")
             split = (candidate, code)
-    denominator = isinstance(measure, Rate | PerChildren | Share) and request.GET.get("of") == "all"
+    denominator = (
+        isinstance(measure, Rate | PerChildren | Share | Mean) and request.GET.get("of") == "all"
+    )
     rows = selectors.measure_rows(
         measure=measure, period=period, user=request.user, split=split, denominator=denominator
     )
@@ -387,8 +399,10 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     query["format"] = "csv"
     shows = (
         measure.denominator
-        if denominator and isinstance(measure, Rate | PerChildren | Share)
-        else (measure.numerator if isinstance(measure, Rate | PerChildren | Share) else measure)
+        if denominator and isinstance(measure, Rate | PerChildren | Share | Mean)
+        else (
+            measure.numerator if isinstance(measure, Rate | PerChildren | Share | Mean) else measure
+        )
     )
     day = period if period is on else None
     context = {

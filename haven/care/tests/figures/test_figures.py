@@ -82,6 +82,7 @@ def test_the_years_figures_as_the_dfe_defines_them(cared: Cared) -> None:
     assert values["health_assessments_in_time_pct"] == 33.3
     assert values["peps_in_time_pct"] == 100.0
     assert values["placed_for_adoption"] == 1
+    assert values["adoption_days_entering_care_to_placed"] == 226  # 3 June 2019 to 15 Jan 2020
     assert values["placed_for_adoption_within_14_months_pct"] == 100.0
 
 
@@ -160,6 +161,7 @@ def test_the_page_shows_the_figures_each_linked_to_its_children(cared: Cared, an
     assert f'href="{LIST}?measure=cla_ceased&amp;year=2020&amp;reason=E4A"' in html
     assert "National Transfer Scheme threshold, 0.1% (10 per 10,000)" in html
     assert "25.0%" in html and "50.0%" in html
+    assert "226 days" in html
 
 
 def test_the_page_counts_on_a_day_chosen(cared: Cared, analyst: Any) -> None:
