@@ -64,6 +64,7 @@ from haven.performance.measures import (
     Count as CountMeasure,
 )
 from haven.performance.measures import (
+    Derived,
     Mean,
     Page,
     PerChildren,
@@ -465,6 +466,22 @@ placed_within_14_months = CountMeasure(
 )
 
 
+def _nts_threshold_children(figures: Any, period: Any) -> int | None:
+    """The National Transfer Scheme threshold in children: the setting's percentage of the
+    children aged 0-17 on the period's last day (the per-10,000 rates' population)."""
+    cell = figures.cell(figures.page["uasc_per_10000"], period)
+    if not cell.denominator:
+        return None
+    return int(cell.denominator * float(settings.HAVEN_NTS_THRESHOLD_PCT) / 100)
+
+
+def _nts_headroom(figures: Any, period: Any) -> int | None:
+    threshold = _nts_threshold_children(figures, period)
+    if threshold is None:
+        return None
+    return threshold - figures.cell(figures.page["uasc_at_year_end"], period).numerator
+
+
 def nts_threshold() -> Reference:
     pct = float(settings.HAVEN_NTS_THRESHOLD_PCT)
     return Reference(
@@ -477,6 +494,22 @@ def care_page() -> Page:
     return Page(
         key="care",
         title="Children looked after",
+        derived=[
+            Derived(
+                "nts_threshold",
+                "National Transfer Scheme threshold (children)",
+                _nts_threshold_children,
+                hint=f"{float(settings.HAVEN_NTS_THRESHOLD_PCT):g}% of the children aged 0 to 17 "
+                "on the last day",
+            ),
+            Derived(
+                "nts_headroom",
+                "Unaccompanied asylum-seeking children the council may still take",
+                _nts_headroom,
+                hint="The threshold less the unaccompanied asylum-seeking children looked after; "
+                "below 0, arrivals are transferred to other councils",
+            ),
+        ],
         measures=[
             looked_after,
             PerChildren(

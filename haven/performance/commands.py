@@ -70,7 +70,7 @@ def figures_output(page_key: str, years: list[int], output_format: str) -> str:
         return json.dumps(table, indent=2) + "\n"
     buffer = io.StringIO()
     writer = csv_safe.writer(buffer, lineterminator="\n")
-    names = [m.name for m in page.measures]
+    names = [m.name for m in page.measures] + [d.name for d in page.derived]
     writer.writerow(["year", *names])
     for key, values in table.items():
         writer.writerow([key, *("" if values[n] is None else values[n] for n in names)])

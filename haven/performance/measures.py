@@ -223,6 +223,19 @@ Measure = Count | Rate | Snapshot | PerChildren | Share | Mean
 ON_A_DAY = (Snapshot, PerChildren, Share)
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A figure worked out from a page's other figures on a period's last day (the National
+    Transfer Scheme threshold from the child population), in the JSON and CSV figures and the
+    page's own table. It counts no children of its own: the figures it is made from link
+    to theirs."""
+
+    name: str
+    label: str
+    compute: Callable[[Any, Any], int | float | None]  # (Figures, Period) -> value
+    hint: str = ""
+
+
 @dataclass
 class Page:
     key: str  # "frontdoor": the CLI name, and /performance/figures/frontdoor/
@@ -231,6 +244,7 @@ class Page:
     # A page with a view of its own (child protection: counts on any day) names its URL; any
     # other registered page is shown by the generic figures page.
     url_name: str = ""
+    derived: list[Derived] = field(default_factory=list)
 
     def measure(self, name: str) -> Measure | None:
         return next((m for m in self.measures if m.name == name), None)

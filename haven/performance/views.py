@@ -307,6 +307,10 @@ def figures_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "measures": page.measures,
         "years": [periods.dfe_year(y) for y in range(newest, newest - YEARS_OFFERED, -1)],
         "other_pages": [(p.title, page_href(p)) for p in pages().values() if p.key != page.key],
+        "derived": [
+            {"derived": d, "values": [d.compute(figures, y) for y in compared]}
+            for d in page.derived
+        ],
         **_page_context(page, figures, year, compared),
     }
     return render(request, "performance/page.html", context)

@@ -70,6 +70,8 @@ def test_the_years_figures_as_the_dfe_defines_them(cared: Cared) -> None:
     assert values["cla_ceased"] == 1  # Ben, once, on his last ceasing
     assert values["uasc_at_year_end"] == 1
     assert values["uasc_per_10000"] == 1666.7
+    assert values["nts_threshold"] == 0  # 0.1% of 6 children
+    assert values["nts_headroom"] == -1
     assert values["placements_3_plus_pct"] == 25.0  # Dan
     assert values["long_term_stability_pct"] == 50.0  # Eve of Eve and Fay
     assert values["placed_within_20_miles"] == 2
@@ -142,7 +144,7 @@ def test_restricted_children_are_counted_only_for_users_named_on_them(
 def test_figures_care_on_the_command_line_has_the_required_keys(cared: Cared, capsys: Any) -> None:
     assert main(["figures", "care", "--year", "2020", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data["2020"]) >= CLI_KEYS
+    assert set(data["2020"]) >= CLI_KEYS | {"nts_threshold", "nts_headroom"}
     assert data["2020"]["cla_at_year_end"] == 4
     assert data["2020"]["long_term_stability_pct"] == 50.0
     text = figures_output("care", [2020], "csv")
@@ -162,6 +164,7 @@ def test_the_page_shows_the_figures_each_linked_to_its_children(cared: Cared, an
     assert "National Transfer Scheme threshold, 0.1% (10 per 10,000)" in html
     assert "25.0%" in html and "50.0%" in html
     assert "226 days" in html
+    assert 'data-derived="nts_headroom">-1<' in html
 
 
 def test_the_page_counts_on_a_day_chosen(cared: Cared, analyst: Any) -> None:
@@ -209,3 +212,10 @@ def test_the_page_runs_a_fixed_number_of_queries(
     # query for each of the 7 kinds of record counted over the year, one for all the counts on
     # a day, one for the child population.
     assert len(after) == len(before) <= 18
+
+
+def test_the_national_transfer_scheme_threshold_is_a_setting(cared: Cared, settings: Any) -> None:
+    settings.HAVEN_NTS_THRESHOLD_PCT = 50  # of the 6 children aged 0-17: 3
+    values = figures().values(YEAR)
+    assert values["nts_threshold"] == 3
+    assert values["nts_headroom"] == 2  # Dan is the one UASC looked after
