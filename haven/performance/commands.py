@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Figures counted from the records now. A year is named by the 31 March "
         "that ends it: 2020 is April 2019 to March 2020.",
     )
-    figures.add_argument("page", help="which figures: frontdoor or protection")
+    figures.add_argument(
+        "page", help="which figures: a registered page such as frontdoor, protection or care"
+    )
     figures.add_argument(
         "--year",
         action="append",
