@@ -96,6 +96,11 @@ ReasonCeased = models.TextChoices(  # type: ignore[call-overload]
     "ReasonCeased",
     [(c.name, (c.value, c.label)) for c in codes.ReasonEpisodeCeased if c.value != "X1"],
 )
+# Legal statuses counted among children looked after (a split of the counts on a day).
+LegalStatusCounted = models.TextChoices(  # type: ignore[call-overload]
+    "LegalStatusCounted",
+    [(c.name, (c.value, c.label)) for c in codes.LegalStatus if c not in codes.SHORT_BREAKS],
+)
 TEAM = "period__referral__team"
 
 
@@ -181,7 +186,7 @@ LOOKED_AFTER = Records(
     date_label="Episode start",
     team=TEAM,
     worker=None,
-    splits=(Split("legal_status", "Legal status", "ls", codes.LegalStatus), NEED),
+    splits=(Split("legal_status", "Legal status", "ls", LegalStatusCounted), NEED),
 )
 STARTED = Records(
     key="cla_started",
