@@ -44,7 +44,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
+from django.db.models.lookups import LessThan, LessThanOrEqual
 
 from haven.adoption.models import AdoptionPlan
 from haven.care import codes
@@ -78,7 +78,6 @@ from haven.performance.measures import (
 )
 from haven.performance.protection import years_after
 from haven.performance.selectors import years_before
-from haven.uasc.models import UASCStatus
 
 SHORT_BREAKS = sorted(codes.SHORT_BREAKS)
 # Episodes that start with a new carer (or a new period of care): a new placement.
@@ -162,6 +161,24 @@ def _looked_after() -> QuerySet[Any]:
     return Episode.objects.exclude(ls__in=SHORT_BREAKS)
 
 
+def _looked_after_with_placement_history() -> QuerySet[Any]:
+    """Episodes, each with the day the child's third-latest placement (up to the episode's
+    start) ended: with the one before it and the current one, that makes 3 placements in the
+    12 months to a day exactly when it ended after the first of those 12 months (the child
+    was in it on that day, or it started later). One subquery a row, not one a row a day."""
+    starts = Episode.objects.filter(
+        person=OuterRef("person"), rne__in=NEW_PLACEMENT, decom__lte=OuterRef("decom")
+    ).order_by("-decom")
+    before_second = Episode.objects.filter(
+        person=OuterRef("person"), decom__lt=OuterRef("second_placement_from")
+    ).order_by("-decom")
+    return (
+        _looked_after()
+        .alias(second_placement_from=Subquery(starts.values("decom")[1:2]))
+        .annotate(third_placement_ended=Subquery(before_second.values("dec")[:1]))
+    )
+
+
 def _started() -> QuerySet[Any]:
     return Episode.objects.filter(rne="S").exclude(ls__in=SHORT_BREAKS)
 
@@ -237,6 +254,15 @@ PEPS = Records(
     team=TEAM,
     worker=None,
 )
+# The same episodes, for the placement stability counts (no splits: counted once a row).
+PLACEMENT_HISTORY = Records(
+    key="cla_placement_history",
+    queryset=_looked_after_with_placement_history,
+    date="decom",
+    date_label="Episode start",
+    team=TEAM,
+    worker=None,
+)
 ADOPTIONS = Records(
     key="placed_for_adoption",
     queryset=_placed_for_adoption,
@@ -269,17 +295,16 @@ def _last_ceasing_in_year() -> Q:
 
 
 def _uasc_on(span: Span) -> Q:
+    # A join (a child has one UASC status), not a subquery a row a day.
     day = span.last
-    status = UASCStatus.objects.filter(
-        Q(ceased_on__isnull=True) | Q(ceased_on__gt=day),
-        person=OuterRef("person"),
-        arrived_on__lte=day,
+    return Q(person__uasc__arrived_on__lte=day) & (
+        Q(person__uasc__ceased_on__isnull=True) | Q(person__uasc__ceased_on__gt=day)
     )
-    return Q(Exists(status))
 
 
 def _three_or_more_placements(span: Span) -> Q:
-    return Q(GreaterThanOrEqual(placements_in_12_months(span.last), 3))
+    first = years_before(span.last, 1) + datetime.timedelta(days=1)
+    return Q(third_placement_ended__gt=first)
 
 
 def _long_term_cohort(span: Span) -> Q:
@@ -362,7 +387,7 @@ uasc = Snapshot(
 three_plus = Snapshot(
     "cla_3_plus_placements",
     "Children looked after with 3 or more placements in the 12 months",
-    LOOKED_AFTER,
+    PLACEMENT_HISTORY,
     end="dec",
     where=_three_or_more_placements,
     hint="The placement on the first day of the 12 months, and each new carer since",

@@ -66,7 +66,7 @@ def figures_output(page_key: str, years: list[int], output_format: str) -> str:
         known = ", ".join(sorted(measures.pages()))
         raise CommandError(f"no figures called {page_key!r}; known: {known}") from None
     chosen = [periods.dfe_year(y) for y in years]
-    figures = selectors.figures_compute(page=page, periods=chosen, user=None)
+    figures = selectors.figures_compute(page=page, periods=chosen, user=None, by_month=[])
     table = {period.key: figures.values(period) for period in chosen}
     if output_format == "json":
         return json.dumps(table, indent=2) + "\n"

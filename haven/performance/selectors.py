@@ -236,12 +236,19 @@ class Figures:
 
 
 def figures_compute(
-    *, page: Page, periods: list[Period], user: Any, days: Iterable[datetime.date] = ()
+    *,
+    page: Page,
+    periods: list[Period],
+    user: Any,
+    days: Iterable[datetime.date] = (),
+    by_month: list[Period] | None = None,
 ) -> Figures:
     """Every count of ``page`` over ``periods``: one query per kind of record, grouped by month
     (London dates) and split, plus one for the restricted records to leave out. Snapshots
-    (children on a plan) are counted on each period's and month's last day and on ``days``,
-    one query per kind of record, and the child population in one more."""
+    (children on a plan) are counted on each period's last day, each month's of the years in
+    ``by_month`` (all of ``periods`` unless given: the command line needs none, a page only
+    the year it shows by month) and on ``days``, one query per kind of record, and the child
+    population in one more."""
     counts: dict[str, dict[MonthKey, int]] = defaultdict(dict)
     if not periods:
         return Figures(page, periods, counts)
@@ -278,17 +285,19 @@ def figures_compute(
             key = (row["_month"], tuple(str(row[f] or "") for f in split_fields))
             for count in mine:
                 counts[count.name][key] = counts[count.name].get(key, 0) + (row[count.name] or 0)
-    on_days = _snapshot_days(periods, days)
+    on_days = _snapshot_days(periods if by_month is None else by_month, days, periods)
     snapshots, population = _snapshots_compute(page, on_days, hidden)
     return Figures(page, periods, counts, snapshots, population, on_days)
 
 
-def _snapshot_days(periods: list[Period], extra: Iterable[datetime.date]) -> list[datetime.date]:
+def _snapshot_days(
+    by_month: list[Period], extra: Iterable[datetime.date], periods: list[Period]
+) -> list[datetime.date]:
     """The days a page's snapshots are counted on: each period's last day, the last day of
-    each month of a year, and any day asked for (``?on=``)."""
+    each month of the years ``by_month``, and any day asked for (``?on=``)."""
     days = set(extra)
-    for period in periods:
-        days.add(period.last)
+    days.update(period.last for period in periods)
+    for period in by_month:
         if len(period.key) == 4:  # a DfE year
             days.update(month.last for month in months_of(period))
     return sorted(days)
@@ -348,12 +357,17 @@ def _snapshots_compute(
             for d, day in enumerate(days)
         }
         split_fields = [s.field for s in records.splits]
-        rows = (
-            _visible(records.queryset().filter(overlapping), records, hidden)
-            .values(*split_fields)
-            .annotate(**aggregates)
-            .order_by()
-        )
+        qs = _visible(records.queryset().filter(overlapping), records, hidden)
+        if split_fields:
+            rows: Iterable[dict[str, Any]] = (
+                qs.values(*split_fields).annotate(**aggregates).order_by()
+            )
+        else:
+            # One row: counted over the rows in a subquery, so an annotation of the records
+            # (a subquery of their own) is worked out once a row, not once a row a day.
+            # DISTINCT changes nothing (each row has its id) but stops PostgreSQL folding the
+            # subquery into the counts, which would work the annotation out once a count.
+            rows = [qs.distinct().aggregate(**aggregates)]
         for row in rows:
             codes = tuple(str(row[f] or "") for f in split_fields)
             for i, snapshot in enumerate(mine):

@@ -292,7 +292,11 @@ def figures_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
     snapshots = [m for m in page.measures if isinstance(m, ON_A_DAY)]
     on = _on(request) if snapshots else None
     figures = selectors.figures_compute(
-        page=page, periods=compared, user=request.user, days=[on.last] if on else []
+        page=page,
+        periods=compared,
+        user=request.user,
+        days=[on.last] if on else [],
+        by_month=[year],
     )
     newest = periods.current_year()
     context = {
@@ -472,7 +476,11 @@ def child_protection(request: AuthenticatedRequest) -> HttpResponse:
         periods.dfe_year(y) for y in range(chosen - YEARS_COMPARED + 1, chosen + 1) if y >= 1991
     ]
     figures = selectors.figures_compute(
-        page=page, periods=compared, user=request.user, days=[on.last] if on else []
+        page=page,
+        periods=compared,
+        user=request.user,
+        days=[on.last] if on else [],
+        by_month=[year],
     )
     newest = periods.current_year()
     snapshots = [m for m in page.measures if isinstance(m, ON_A_DAY)]
