@@ -115,17 +115,18 @@ def fill(periods: int, seed: int, log: Any = print) -> None:
         chosen = children[:periods]
         plans: list[tuple[CarePeriod, list[Any], list[Any]]] = []
         for person_id, born in chosen:
+            assert born is not None  # chosen by date of birth
             earliest = max(FIRST_START, born)
             start = _days(rng, earliest, D(2020, 6, 30))
             eighteen = D(born.year + 18, born.month, min(born.day, 28))
             if start >= eighteen:
                 continue
             length = datetime.timedelta(days=int(rng.expovariate(1 / (3.1 * 365))) + 1)
-            end = start + length
+            end: datetime.date | None = start + length
             end_reason = rng.choice(["E4A", "E4A", "E13", "E41", "E45", "E11", "E8", "E5"])
-            if end >= eighteen:
+            if end is not None and end >= eighteen:
                 end, end_reason = eighteen, "E8"
-            if end > LAST_DAY:
+            if end is not None and end > LAST_DAY:
                 end, end_reason = None, ""
             last = end or LAST_DAY
             short_breaks = rng.random() < 0.04
@@ -152,9 +153,9 @@ def fill(periods: int, seed: int, log: Any = print) -> None:
             places = []
             for i, place_start in enumerate(starts):
                 place_end = starts[i + 1] if i + 1 < len(starts) else end
-                kind = rng.random()
-                household = rng.choice(households) if kind < 0.4 else None
-                home = rng.choice(homes) if 0.4 <= kind < 0.5 else None
+                roll = rng.random()
+                household = rng.choice(households) if roll < 0.4 else None
+                home = rng.choice(homes) if 0.4 <= roll < 0.5 else None
                 places.append(
                     Placement(
                         person_id=person_id,
