@@ -220,3 +220,39 @@ def test_the_national_transfer_scheme_threshold_is_a_setting(cared: Cared, setti
     values = figures().values(YEAR)
     assert values["nts_threshold"] == 3
     assert values["nts_headroom"] == 2  # Dan is the one UASC looked after
+
+
+def test_three_placements_count_the_one_the_child_was_in_when_the_12_months_began(
+    cared: Cared, make_child: Any
+) -> None:
+    from haven.care.annex_a import list_8_children_looked_after
+
+    gus, hal = (make_child(given_names=n, date_of_birth=D(2010, 1, 1)) for n in ("Gus", "Hal"))
+    # Gus: in his first placement on 1 April 2019, then two more: 3.
+    period_of_care(
+        gus,
+        D(2019, 1, 7),
+        [(D(2019, 1, 7), "C2")],
+        [
+            Place(D(2019, 1, 7), D(2019, 6, 3), carer="A", reason="CREQB"),
+            Place(D(2019, 6, 3), D(2019, 9, 2), carer="B", reason="CREQB"),
+            Place(D(2019, 9, 2), carer="C"),
+        ],
+    )
+    # Hal: his first placement ended before the 12 months began: 2.
+    period_of_care(
+        hal,
+        D(2018, 1, 8),
+        [(D(2018, 1, 8), "C2")],
+        [
+            Place(D(2018, 1, 8), D(2018, 6, 4), carer="A", reason="CREQB"),
+            Place(D(2018, 6, 4), D(2019, 9, 2), carer="B", reason="CREQB"),
+            Place(D(2019, 9, 2), carer="C"),
+        ],
+    )
+    assert listed("placements_3_plus_pct") == ids(cared, "dan") | {gus.pk}
+    rows = list(list_8_children_looked_after(D(2020, 3, 1), D(2020, 3, 31), None))
+    placements = {
+        row[0]: row[rows[0].index("Number of Placements in the Last 12 months")] for row in rows
+    }
+    assert placements[str(gus.pk)] == "3" and placements[str(hal.pk)] == "2"
