@@ -5,7 +5,7 @@ class CareConfig(AppConfig):
     name = "haven.care"
     label = "care"
     verbose_name = "Children looked after"
-    urls = (("people/", "haven.care.urls"),)
+    urls = (("people/", "haven.care.urls"), ("", "haven.care.placement_urls"))
 
     def ready(self) -> None:
         from haven.care import models
@@ -40,6 +40,20 @@ class CareConfig(AppConfig):
         register_event_kinds(events.CareEvent)
         register_record_status(status.care_status)
         register_open_plan(OpenPlan("Looked after", models.CarePeriod))
+
+        # Carers, sufficiency and placement requests (haven/care/sufficiency.py,
+        # placement_requests.py): the carers' register counts its children from the placements.
+        # Placements' distances from home come from the carers' postcode lookup.
+        from haven.care import (
+            distances,
+            placement_events,  # noqa: F401  (its chronology event types)
+            sufficiency,
+        )
+        from haven.care.services import register_placement_hook
+        from haven.carers.occupancy import register_occupancy
+
+        register_occupancy(sufficiency.occupancy)
+        register_placement_hook(distances.placement_distance)
 
         # Figures (the "care" performance page, and Ofsted Annex A list 8).
         from haven.care import annex_a, figures
