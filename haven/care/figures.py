@@ -57,7 +57,7 @@ from haven.care.models import (
     PersonalEducationPlan,
     Placement,
 )
-from haven.carers.models import HomeOperator
+from haven.care.sufficiency import IN_HOUSE
 from haven.core.calendar import add_calendar_months
 from haven.performance.expressions import WorkingDaysBetween
 from haven.performance.measures import (
@@ -328,7 +328,8 @@ def _long_term_same_placement(span: Span) -> Q:
 
 
 def _in_house() -> Q:
-    return Q(placement__household__isnull=False) | Q(placement__home__operator=HomeOperator.OWN)
+    # The sufficiency view's definition (one for both): a hashed list of in-house placements.
+    return Q(placement__in=Placement.objects.filter(IN_HOUSE).values("pk"))
 
 
 def _health_assessment_in_time(span: Span) -> Q:
@@ -594,8 +595,8 @@ def care_page() -> Page:
                 "Placed in-house",
                 in_house,
                 looked_after,
-                hint="Of children looked after on the day, those with the council's own foster "
-                "carers or in its own children's homes",
+                hint="Of children looked after on the day, those in the council's own provision: "
+                "its foster carers, its own children's homes, or provided by it (PR1)",
             ),
             Rate(
                 "visits_in_time_pct",
