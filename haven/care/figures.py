@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import (
@@ -46,7 +47,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan, LessThanOrEqual
 
-from haven.adoption.models import AdoptionPlan
 from haven.care import codes
 from haven.care.models import (
     CareReview,
@@ -192,7 +192,9 @@ def _health_assessments() -> QuerySet[Any]:
 
 
 def _placed_for_adoption() -> QuerySet[Any]:
-    return AdoptionPlan.objects.filter(placed_on__isnull=False)
+    # By app label, as the care models name carers' models: haven.adoption builds on care.
+    plans = apps.get_model("adoption", "AdoptionPlan")
+    return plans.objects.filter(placed_on__isnull=False)
 
 
 NEED = Split("need", "Category of need", "cin", codes.CategoryOfNeed)
