@@ -45,7 +45,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.db.models.lookups import Exact, LessThan, LessThanOrEqual
 
 from haven.care import codes
 from haven.care.models import (
@@ -119,16 +119,6 @@ def dfe_year_start(expression: Any) -> Func:
     return Func(
         expression,
         template="make_date(extract(year from (%(expressions)s - interval '3 months'))::int, 4, 1)",
-        output_field=DateField(),
-    )
-
-
-def dfe_year_end(expression: Any) -> Func:
-    """31 March that ends the DfE year the date falls in."""
-    return Func(
-        expression,
-        template="make_date(extract(year from (%(expressions)s - interval '3 months'))::int + 1, "
-        "3, 31)",
         output_field=DateField(),
     )
 
@@ -279,19 +269,21 @@ ADOPTIONS = Records(
 
 
 def _first_start_in_year() -> Q:
+    # The same year compared as an expression, not a range of dates: PostgreSQL then finds the
+    # child's few episodes by the child, rather than every episode of the year by date.
     earlier = _started().filter(
+        Exact(dfe_year_start(F("decom")), dfe_year_start(OuterRef("decom"))),
         person=OuterRef("person"),
         decom__lt=OuterRef("decom"),
-        decom__gte=dfe_year_start(OuterRef("decom")),
     )
     return ~Q(Exists(earlier))
 
 
 def _last_ceasing_in_year() -> Q:
     later = _ceased().filter(
+        Exact(dfe_year_start(F("dec")), dfe_year_start(OuterRef("dec"))),
         person=OuterRef("person"),
         dec__gt=OuterRef("dec"),
-        dec__lte=dfe_year_end(OuterRef("dec")),
     )
     return ~Q(Exists(later))
 
