@@ -84,7 +84,14 @@ class CareConfig(AppConfig):
             sections=("care:iro_reviews",),
         )
 
-<<<<<<< HEAD
+        # Figures (the "care" performance page, and Ofsted Annex A list 8).
+        from haven.care import annex_a, figures
+        from haven.performance.annex_a import register_list
+        from haven.performance.measures import register_page
+
+        register_page(figures.care_page())
+        register_list(annex_a.LIST_8)
+
         # Health and education (haven.care.health).
         from haven.care import health_events, health_work
 
@@ -96,12 +103,3 @@ class CareConfig(AppConfig):
             order=37,
             applies=selectors.has_been_looked_after,
         )
-=======
-        # Figures (the "care" performance page, and Ofsted Annex A list 8).
-        from haven.care import annex_a, figures
-        from haven.performance.annex_a import register_list
-        from haven.performance.measures import register_page
-
-        register_page(figures.care_page())
-        register_list(annex_a.LIST_8)
->>>>>>> main

@@ -15,6 +15,8 @@ from haven.chronology.models import ChronologyEvent
 from haven.core.errors import ConflictError
 
 D = date
+# The working-day calendar reads the council's closure days from the database.
+pytestmark = pytest.mark.django_db
 
 
 # -- timescales ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("care", "0002_statutory"),
+        ("care", "0003_episode_person_index"),
     ]
 
     operations = [
