@@ -50,18 +50,40 @@ def hidden_person_ids(user: Any) -> list[int]:
     return list(restricted.values_list("pk", flat=True))
 
 
-def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
+def _visible_q(records: Records, hidden: list[int]) -> Q:
+    """The rows of ``records`` counted and listed when ``hidden`` children are left out (an
+    empty filter if none are)."""
     if not hidden:
-        return qs
+        return Q()
     if records.whole:
         # Rows of a group (a contact) with any hidden child are left out together.
-        about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})
-        return qs.exclude(**{f"{records.whole}__in": about_hidden.values(records.whole)})
+        about_hidden = records.queryset().model.objects.filter(
+            **{f"{records.person}_id__in": hidden}
+        )
+        return ~Q(**{f"{records.whole}__in": about_hidden.values(records.whole)})
     if "__" in records.person:
         # A row about several children (a contact): leave it out if any of them is hidden.
-        about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})
-        return qs.exclude(pk__in=about_hidden.values("pk"))
-    return qs.exclude(**{f"{records.person}_id__in": hidden})
+        about_hidden = records.queryset().model.objects.filter(
+            **{f"{records.person}_id__in": hidden}
+        )
+        return ~Q(pk__in=about_hidden.values("pk"))
+    return ~Q(**{f"{records.person}_id__in": hidden})
+
+
+def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
+    visible = _visible_q(records, hidden)
+    return qs.filter(visible) if visible else qs
+
+
+def _scans(page: Page) -> list[list[Records]]:
+    """A page's records grouped by the rows they read: records differing only in who is left
+    out (a contact's children counted as contacts, whole, and as children, one by one) are
+    counted in one pass over the rows, each count filtering out its own hidden children."""
+    scans: dict[tuple[Any, ...], list[Records]] = {}
+    for records in page.records:
+        key = (records.queryset, records.date, records.person, records.splits)
+        scans.setdefault(key, []).append(records)
+    return list(scans.values())
 
 
 # -- where a row falls ----------------------------------------------------------------------------
@@ -218,8 +240,8 @@ class Figures:
 def figures_compute(
     *, page: Page, periods: list[Period], user: Any, days: Iterable[datetime.date] = ()
 ) -> Figures:
-    """Every count of ``page`` over ``periods``: one query per kind of record, grouped by month
-    (London dates) and split, plus one for the restricted records to leave out. Snapshots
+    """Every count of ``page`` over ``periods``: one query per table of records (``_scans``),
+    grouped by month (London dates) and split, plus one for the restricted records to leave out. Snapshots
     (children on a plan) are counted on each period's and month's last day and on ``days``,
     one query per kind of record, and the child population in one more."""
     counts: dict[str, dict[MonthKey, int]] = defaultdict(dict)
@@ -228,25 +250,36 @@ def figures_compute(
     span = Span(min(p.first for p in periods), max(p.last for p in periods))
     hidden = hidden_person_ids(user)
     page_counts = page.counts
-    for records in page.records:
-        mine = [c for c in page_counts if c.records.key == records.key]
+    for scan in _scans(page):
+        records = scan[0]
+        # Who is left out: in the WHERE clause if every records of the scan leaves out the
+        # same rows, otherwise in each count's own FILTER.
+        shared = len({(r.whole, r.person) for r in scan}) == 1
         aggregates = {}
-        for count in mine:
-            q = count.q(span)
-            # Rows are counted by their date (never null in the span) rather than their id, so
-            # a covering index on the date (the front door's rows) answers on its own.
-            if count.distinct and count.once is not None:
-                aggregates[count.name] = CountOf(records.date, filter=q & count.once)
-                continue
-            aggregates[count.name] = CountOf(
-                count.distinct or records.date,
-                distinct=bool(count.distinct),
-                filter=q if q else None,
-            )
+        mine = []
+        for each in scan:
+            visible = Q() if shared else _visible_q(each, hidden)
+            for count in page_counts:
+                if count.records.key != each.key:
+                    continue
+                mine.append(count)
+                q = count.q(span) & visible
+                # Rows are counted by their date (never null in the span) rather than their
+                # id, so a covering index on the date (the front door's rows) answers alone.
+                if count.distinct and count.once is not None:
+                    aggregates[count.name] = CountOf(records.date, filter=q & count.once)
+                    continue
+                aggregates[count.name] = CountOf(
+                    count.distinct or records.date,
+                    distinct=bool(count.distinct),
+                    filter=q if q else None,
+                )
         split_fields = [s.field for s in records.splits]
+        rows = records.queryset().filter(_in_span(records, span))
+        if shared:
+            rows = _visible(rows, records, hidden)
         rows = (
-            _records_in(records, span, hidden)
-            .annotate(_month=_month_of(records))
+            rows.annotate(_month=_month_of(records))
             .values("_month", *split_fields)
             .annotate(**aggregates)
             .order_by()

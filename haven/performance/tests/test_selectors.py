@@ -9,7 +9,8 @@ from haven.core.calendar import calendar
 from haven.performance import periods, selectors
 from haven.performance.front_door import FRONT_DOOR
 from haven.performance.measures import Span
-from haven.performance.tests.conftest import FrontDoor
+from haven.people.models import RestrictedAccess
+from haven.performance.tests.conftest import FrontDoor, at
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,26 @@ def test_parse_years_accepts_ranges_and_repeats() -> None:
         periods.parse_years(["twenty"])
     with pytest.raises(ValueError):
         periods.parse_years(["2020-2016"])
+
+
+def test_contacts_and_their_children_are_counted_in_one_pass_each_leaving_out_its_own(
+    front_door: FrontDoor, analyst: Any, django_assert_num_queries: Any
+) -> None:
+    # Rex (restricted) and Dan on one contact: for the analyst, the contact is left out whole,
+    # but Dan is still a child contacted; a user named on Rex's record counts both.
+    front_door.contact(
+        "mixed", at(2019, 7, 1), "6", {"rex": ("nfa", at(2019, 7, 1, 12)), "dan": ("", None)}
+    )
+    year = periods.dfe_year(2020)
+    # The restricted records; contacts and their children in one scan; referrals; assessments.
+    with django_assert_num_queries(4):
+        figures = selectors.figures_compute(page=FRONT_DOOR, periods=[year], user=analyst)
+    seen = figures.values(year)
+    assert (seen["contacts"], seen["children_contacted"]) == (4, 6)
+    rows = selectors.measure_rows(measure=FRONT_DOOR["contacts"], period=year, user=analyst)
+    assert not {r["row_id"] for r in rows} & set(
+        front_door.contacts["mixed"].children.values_list("pk", flat=True)
+    )
+    RestrictedAccess.objects.create(person=front_door.children["rex"], user=analyst)
+    named = figures_2020(analyst)
+    assert (named["contacts"], named["children_contacted"]) == (6, 8)
