@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Exists, F, Lookup, OuterRef, Q
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from haven.accounts.models import Role
@@ -105,14 +105,25 @@ def visible_q(user: Any, *, break_glass: bool = True) -> Q:
 def visible_ids(user: Any, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` the user may see: for lists built from other records (work items,
     contact children, family, the rows behind a figure). One query, however long the list."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return set()
-    return set(
-        Person.objects.filter(visible_q(user), _AnyOf(F("pk"), sorted(wanted))).values_list(
-            "pk", flat=True
+    return set(_visible_among(user, ids).values_list("pk", flat=True))
+
+
+def visible_names(user: Any, ids: Iterable[int]) -> dict[int, str]:
+    """``visible_ids`` with each one's name as lists show it (``Person.full_name``), from the
+    same query: a list built from other records need not read the names itself."""
+    return {
+        pk: f"{given} {family}".strip()
+        for pk, given, family in _visible_among(user, ids).values_list(
+            "pk", "given_names", "family_name"
         )
-    )
+    }
+
+
+def _visible_among(user: Any, ids: Iterable[int]) -> QuerySet[Person]:
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return Person.objects.none()
+    return Person.objects.filter(visible_q(user), _AnyOf(F("pk"), wanted))
 
 
 class _AnyOf(Lookup):  # type: ignore[type-arg]

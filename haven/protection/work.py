@@ -23,7 +23,8 @@ from haven.protection.models import (
 )
 from haven.work.items import Scope, WorkItem, allocated_worker_name, url_maker
 
-FIELDS = ("person_id", "person__given_names", "person__family_name", "owner")
+# The child is named by ``work_for`` with need-to-know: no join to each row's person here.
+FIELDS = ("person_id", "owner")
 
 
 def _held_by(user: User, scope: Scope) -> Q:
@@ -57,7 +58,7 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
             title,
             due,
             url(row["person_id"]),
-            ((row["person_id"], f"{row['person__given_names']} {row['person__family_name']}"),),
+            ((row["person_id"], ""),),
             row["owner"] or "",
         )
 

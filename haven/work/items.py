@@ -5,7 +5,8 @@ view merge them. A provider must run a fixed number of queries, whatever the cas
 
 Every item names the people it is about (``people``: id and name); ``work_for`` passes them
 through the need-to-know rules, so an item shows only the children the user may see and is left
-out if there are none. A provider cannot show a name any other way.
+out if there are none, and names them (a provider may leave the names blank, and need not read
+them: a manager's teams have thousands of items). A provider cannot show a name any other way.
 """
 
 from __future__ import annotations
@@ -104,24 +105,28 @@ def work_for(user: User, scope: Scope = Scope.MINE) -> list[WorkItem]:
 
 
 def _need_to_know(user: User, items: list[WorkItem]) -> list[WorkItem]:
-    """Each item with only the people ``user`` may see; items about none of them left out.
-    An item naming no one at all (a worker's supervision) is about no child, and is kept."""
-    from haven.people.access import visible_ids
+    """Each item with only the people ``user`` may see, named as Haven names them (a provider
+    may leave the names blank: they are read here, with need-to-know, in one query); items
+    about none of them left out. An item naming no one at all (a worker's supervision) is
+    about no child, and is kept."""
+    from haven.people.access import visible_names
 
-    visible = visible_ids(user, {pid for item in items for pid, _ in item.people})
+    names = visible_names(user, {pid for item in items for pid, _ in item.people})
     kept = []
     for item in items:
         people = item.people
-        if len(people) == 1:  # the usual case: kept whole, or left out
-            if people[0][0] in visible:
-                kept.append(item)
+        if len(people) == 1:  # the usual case
+            pid, name = people[0]
+            seen = names.get(pid)
+            if seen is not None:
+                kept.append(item if seen == name else replace(item, people=((pid, seen),)))
             continue
-        if not people or all(pid in visible for pid, _ in people):
+        if not people:
             kept.append(item)
             continue
-        shown = tuple(p for p in people if p[0] in visible)
+        shown = tuple((pid, names[pid]) for pid, _ in people if pid in names)
         if shown:
-            kept.append(replace(item, people=shown))
+            kept.append(item if shown == people else replace(item, people=shown))
     return kept
 
 
