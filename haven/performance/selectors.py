@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from haven.core.calendar import LONDON
 from haven.core.services import access_log_listed
 from haven.people.access import restriction_q, visible_ids
 from haven.people.models import Person, PersonKind
+from haven.performance.expressions import MonthIndex
 from haven.performance.measures import (
     Count,
     Measure,
@@ -100,10 +101,22 @@ def _is_datetime(records: Records) -> bool:
     return isinstance(_field(records.queryset().model, records.date), models.DateTimeField)
 
 
-def _month_of(records: Records) -> TruncMonth:
-    """The first day of the row's month (London time for a datetime)."""
-    tzinfo = LONDON if _is_datetime(records) else None
-    return TruncMonth(records.date, output_field=DateField(), tzinfo=tzinfo)
+def _month_of(records: Records, span: Span) -> tuple[Any, Callable[[Any], datetime.date]]:
+    """The row's month, for grouping (London time for a datetime), and what turns the value
+    grouped on into the month's first day. A datetime is placed by comparisons with the span's
+    months' London midnights, not by converting every row to London time."""
+    if not _is_datetime(records):
+        return TruncMonth(records.date, output_field=DateField()), lambda month: month
+    months = [month.first for month in _months_between(span.first, span.last)]
+    return MonthIndex(records.date, months), lambda index: months[index - 1]
+
+
+def _months_between(first: datetime.date, last: datetime.date) -> Iterator[Span]:
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        yield Span(month, following - datetime.timedelta(days=1))
+        month = following
 
 
 def _in_span(records: Records, span: Span) -> Q:
@@ -278,14 +291,15 @@ def figures_compute(
         rows = records.queryset().filter(_in_span(records, span))
         if shared:
             rows = _visible(rows, records, hidden)
+        month_of, first_day = _month_of(records, span)
         rows = (
-            rows.annotate(_month=_month_of(records))
+            rows.annotate(_month=month_of)
             .values("_month", *split_fields)
             .annotate(**aggregates)
             .order_by()
         )
         for row in rows:
-            key = (row["_month"], tuple(str(row[f] or "") for f in split_fields))
+            key = (first_day(row["_month"]), tuple(str(row[f] or "") for f in split_fields))
             for count in mine:
                 counts[count.name][key] = counts[count.name].get(key, 0) + row[count.name]
     on_days = _snapshot_days(periods, days)
