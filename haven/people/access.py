@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from haven.accounts.models import Role
+from haven.core.lookups import AnyOf
 from haven.people.models import (
     Allocation,
     BreakGlassGrant,
@@ -123,19 +124,7 @@ def _visible_among(user: Any, ids: Iterable[int]) -> QuerySet[Person]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return Person.objects.none()
-    return Person.objects.filter(visible_q(user), _AnyOf(F("pk"), wanted))
-
-
-class _AnyOf(Lookup):  # type: ignore[type-arg]
-    """``id = ANY(array)``: the ids as one parameter, however many (a manager's lists name
-    thousands of children; an ``IN`` list that long is slow to send and to plan)."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", [*params, list(self.rhs)]
+    return Person.objects.filter(visible_q(user), AnyOf(F("pk"), wanted))
 
 
 def searchable_q(user: Any) -> Q:
