@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from haven.core.calendar import LONDON
 from haven.core.services import access_log_listed
 from haven.people.access import restriction_q, visible_ids
 from haven.people.models import Person, PersonKind
+from haven.performance.expressions import MonthIndex
 from haven.performance.measures import (
     Count,
     Mean,
@@ -52,18 +53,40 @@ def hidden_person_ids(user: Any) -> list[int]:
     return list(restricted.values_list("pk", flat=True))
 
 
-def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
+def _visible_q(records: Records, hidden: list[int]) -> Q:
+    """The rows of ``records`` counted and listed when ``hidden`` children are left out (an
+    empty filter if none are)."""
     if not hidden:
-        return qs
+        return Q()
     if records.whole:
         # Rows of a group (a contact) with any hidden child are left out together.
-        about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})
-        return qs.exclude(**{f"{records.whole}__in": about_hidden.values(records.whole)})
+        about_hidden = records.queryset().model.objects.filter(
+            **{f"{records.person}_id__in": hidden}
+        )
+        return ~Q(**{f"{records.whole}__in": about_hidden.values(records.whole)})
     if "__" in records.person:
         # A row about several children (a contact): leave it out if any of them is hidden.
-        about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})
-        return qs.exclude(pk__in=about_hidden.values("pk"))
-    return qs.exclude(**{f"{records.person}_id__in": hidden})
+        about_hidden = records.queryset().model.objects.filter(
+            **{f"{records.person}_id__in": hidden}
+        )
+        return ~Q(pk__in=about_hidden.values("pk"))
+    return ~Q(**{f"{records.person}_id__in": hidden})
+
+
+def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
+    visible = _visible_q(records, hidden)
+    return qs.filter(visible) if visible else qs
+
+
+def _scans(page: Page) -> list[list[Records]]:
+    """A page's records grouped by the rows they read: records differing only in who is left
+    out (a contact's children counted as contacts, whole, and as children, one by one) are
+    counted in one pass over the rows, each count filtering out its own hidden children."""
+    scans: dict[tuple[Any, ...], list[Records]] = {}
+    for records in page.records:
+        key = (records.queryset, records.date, records.person, records.splits)
+        scans.setdefault(key, []).append(records)
+    return list(scans.values())
 
 
 # -- where a row falls ----------------------------------------------------------------------------
@@ -80,10 +103,22 @@ def _is_datetime(records: Records) -> bool:
     return isinstance(_field(records.queryset().model, records.date), models.DateTimeField)
 
 
-def _month_of(records: Records) -> TruncMonth:
-    """The first day of the row's month (London time for a datetime)."""
-    tzinfo = LONDON if _is_datetime(records) else None
-    return TruncMonth(records.date, output_field=DateField(), tzinfo=tzinfo)
+def _month_of(records: Records, span: Span) -> tuple[Any, Callable[[Any], datetime.date]]:
+    """The row's month, for grouping (London time for a datetime), and what turns the value
+    grouped on into the month's first day. A datetime is placed by comparisons with the span's
+    months' London midnights, not by converting every row to London time."""
+    if not _is_datetime(records):
+        return TruncMonth(records.date, output_field=DateField()), lambda month: month
+    months = [month.first for month in _months_between(span.first, span.last)]
+    return MonthIndex(records.date, months), lambda index: months[index - 1]
+
+
+def _months_between(first: datetime.date, last: datetime.date) -> Iterator[Span]:
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        yield Span(month, following - datetime.timedelta(days=1))
+        month = following
 
 
 def _in_span(records: Records, span: Span) -> Q:
@@ -255,34 +290,46 @@ def figures_compute(
     span = Span(min(p.first for p in periods), max(p.last for p in periods))
     hidden = hidden_person_ids(user)
     page_counts = page.counts
-    for records in page.records:
-        mine = [c for c in page_counts if c.records.key == records.key]
+    for scan in _scans(page):
+        records = scan[0]
+        # Who is left out: in the WHERE clause if every records of the scan leaves out the
+        # same rows, otherwise in each count's own FILTER.
+        shared = len({(r.whole, r.person) for r in scan}) == 1
         aggregates: dict[str, Any] = {}
-        for count in mine:
-            q = count.q(span)
-            # Rows are counted by their date (never null in the span) rather than their id, so
-            # a covering index on the date (the front door's rows) answers on its own.
-            if count.total is not None:
-                aggregates[count.name] = Sum(count.total, filter=q if q else None)
-                continue
-            if count.distinct and count.once is not None:
-                aggregates[count.name] = CountOf(records.date, filter=q & count.once)
-                continue
-            aggregates[count.name] = CountOf(
-                count.distinct or records.date,
-                distinct=bool(count.distinct),
-                filter=q if q else None,
-            )
+        mine = []
+        for each in scan:
+            visible = Q() if shared else _visible_q(each, hidden)
+            for count in page_counts:
+                if count.records.key != each.key:
+                    continue
+                mine.append(count)
+                q = count.q(span) & visible
+                # Rows are counted by their date (never null in the span) rather than their
+                # id, so a covering index on the date (the front door's rows) answers alone.
+                if count.total is not None:
+                    aggregates[count.name] = Sum(count.total, filter=q if q else None)
+                    continue
+                if count.distinct and count.once is not None:
+                    aggregates[count.name] = CountOf(records.date, filter=q & count.once)
+                    continue
+                aggregates[count.name] = CountOf(
+                    count.distinct or records.date,
+                    distinct=bool(count.distinct),
+                    filter=q if q else None,
+                )
         split_fields = [s.field for s in records.splits]
+        rows = records.queryset().filter(_in_span(records, span))
+        if shared:
+            rows = _visible(rows, records, hidden)
+        month_of, first_day = _month_of(records, span)
         rows = (
-            _records_in(records, span, hidden)
-            .annotate(_month=_month_of(records))
+            rows.annotate(_month=month_of)
             .values("_month", *split_fields)
             .annotate(**aggregates)
             .order_by()
         )
         for row in rows:
-            key = (row["_month"], tuple(str(row[f] or "") for f in split_fields))
+            key = (first_day(row["_month"]), tuple(str(row[f] or "") for f in split_fields))
             for count in mine:
                 counts[count.name][key] = counts[count.name].get(key, 0) + (row[count.name] or 0)
     on_days = _snapshot_days(periods if by_month is None else by_month, days, periods)

@@ -97,8 +97,9 @@ def action(child, name):
 # each for every plan of the child), saving the session (3) and the header asking whether the
 # user is in a front-door team (1) and the visits' case notes (1, for every visit of the child).
 # None of it is per plan or per visit.
-# (What blocks closing the case is shown on the closure page, childinneed:closure.)
-TAB_QUERIES = 29  # with whether the child has been looked after (the care tabs apply)
+# (What blocks closing the case is shown on the closure page, childinneed:closure.) One more: whether
+# the child has been looked after, which the looked-after tabs apply to.
+TAB_QUERIES = 29
 
 
 @pytest.mark.parametrize("count", [1, 3])
