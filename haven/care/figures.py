@@ -16,9 +16,9 @@ hint:
 - Long-term stability: children under 16 looked after for 2 and a half years or more, living
   in the same placement for 2 years or more (placed for adoption: that placement and the one
   before it together).
-- A health assessment is in time if the initial one is within 20 working days of becoming
-  looked after (ready for the first review) and a review one within 6 months of the previous
-  assessment for a child under 5 at it, 12 months from 5.
+- A health assessment or a PEP meeting is in time if held by the date it was due, which is
+  recorded with it (haven.care.health: the initial assessment 20 working days from becoming
+  looked after, reviews 6-monthly under 5 and yearly from 5; PEPs termly).
 """
 
 from __future__ import annotations
@@ -45,9 +45,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import Exact, LessThan, LessThanOrEqual
+from django.db.models.lookups import Exact, LessThanOrEqual
 
 from haven.care import codes
+from haven.care.health_selectors import HEALTH_ASSESSMENT_IN_TIME, PEP_IN_TIME
 from haven.care.models import (
     CareReview,
     CareVisit,
@@ -59,7 +60,6 @@ from haven.care.models import (
 )
 from haven.care.sufficiency import IN_HOUSE
 from haven.core.calendar import add_calendar_months
-from haven.performance.expressions import WorkingDaysBetween
 from haven.performance.measures import (
     Count as CountMeasure,
 )
@@ -76,7 +76,6 @@ from haven.performance.measures import (
     Span,
     Split,
 )
-from haven.performance.protection import years_after
 from haven.performance.selectors import years_before
 
 SHORT_BREAKS = sorted(codes.SHORT_BREAKS)
@@ -86,7 +85,6 @@ LONG_TERM_UNDER_AGE = 16
 LONG_TERM_LOOKED_AFTER_MONTHS = 30
 LONG_TERM_SAME_PLACEMENT_YEARS = 2
 MILES_FROM_HOME = 20
-INITIAL_HEALTH_WORKING_DAYS = 20
 HEALTH_ASSESSMENTS = (HealthKind.INITIAL_ASSESSMENT, HealthKind.REVIEW_ASSESSMENT)
 ADOPTION_WITHIN_MONTHS = 14
 
@@ -326,33 +324,6 @@ def _in_house() -> Q:
     return Q(placement__in=Placement.objects.filter(IN_HOUSE).values("pk"))
 
 
-def _health_assessment_in_time(span: Span) -> Q:
-    initial = Q(kind=HealthKind.INITIAL_ASSESSMENT) & Q(
-        LessThanOrEqual(
-            WorkingDaysBetween("period__start_date", "on", first=span.first, last=span.last),
-            INITIAL_HEALTH_WORKING_DAYS,
-        )
-    )
-    previous = Subquery(
-        HealthRecord.objects.filter(
-            person=OuterRef("person"), kind__in=HEALTH_ASSESSMENTS, on__lt=OuterRef("on")
-        )
-        .order_by("-on")
-        .values("on")[:1],
-        output_field=DateField(),
-    )
-    due = Case(
-        When(
-            LessThan(previous, years_after(F("person__date_of_birth"), 5)),
-            then=months_after(previous, 6),
-        ),
-        default=months_after(previous, 12),
-        output_field=DateField(),
-    )
-    review = Q(kind=HealthKind.REVIEW_ASSESSMENT) & Q(LessThanOrEqual(F("on"), due))
-    return initial | review
-
-
 def _placed_within_14_months() -> Q:
     return Q(
         LessThanOrEqual(
@@ -461,14 +432,14 @@ health_in_time = CountMeasure(
     "health_assessments_in_time",
     "Health assessments in time",
     HEALTH,
-    where=_health_assessment_in_time,
+    where=HEALTH_ASSESSMENT_IN_TIME,
 )
 peps = CountMeasure("peps", "Personal education plan meetings", PEPS)
 peps_in_time = CountMeasure(
     "peps_in_time",
     "Personal education plan meetings in time",
     PEPS,
-    where=Q(held_on__lte=F("due_date")),
+    where=PEP_IN_TIME,
 )
 placed_for_adoption = CountMeasure("placed_for_adoption", "Children placed for adoption", ADOPTIONS)
 days_to_placed_for_adoption = CountMeasure(

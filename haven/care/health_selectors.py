@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import F, Q
 
 from haven.care import health
 from haven.care.models import (
     CarePeriod,
-    HealthKind,
     HealthRecord,
     PersonalEducationPlan,
     SchoolPlacement,
@@ -75,80 +73,7 @@ def health_education(*, person: Any, user: Any) -> HealthEducation:
 # -- figures -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Timeliness:
-    """Of the events held from ``first`` to ``last``: how many, how many by their due date, and
-    the children behind each number (ids, for ``rows_for_user``; a child appears once per
-    event)."""
-
-    held: int
-    in_time: int
-    children_in_time: list[int]
-    children_late: list[int]
-
-    @property
-    def in_time_pct(self) -> float | None:
-        return round(100 * self.in_time / self.held, 1) if self.held else None
-
-
-# For the measures registry (haven.performance.measures.Records and Count): the rows, the date
-# that places each in a year, and the filter for "in time", so a figure and its list agree.
-HEALTH_ASSESSMENT_DATE = "on"
+# The looked-after figures (haven.care.figures) count an assessment or a PEP meeting as in time
+# when held by the day it was due, which is recorded with it.
 HEALTH_ASSESSMENT_IN_TIME = Q(on__lte=F("due_date"))
-PEP_DATE = "held_on"
 PEP_IN_TIME = Q(held_on__lte=F("due_date"))
-
-
-def health_assessments() -> QuerySet[HealthRecord]:
-    """Every health assessment (initial and review) of a looked-after child, with the date it
-    was due: initial ones 20 working days from becoming looked after, reviews 6 or 12 months
-    from the last (haven.care.health)."""
-    return HealthRecord.objects.filter(
-        kind__in=health.ASSESSMENTS, period__isnull=False, due_date__isnull=False
-    )
-
-
-def personal_education_plans() -> QuerySet[PersonalEducationPlan]:
-    """Every PEP meeting, with the date it was due: the first 10 working days from becoming
-    looked after, later ones at the end of the term after the last (haven.care.health)."""
-    return PersonalEducationPlan.objects.all()
-
-
-def _timeliness(rows: QuerySet[Any], date: str, in_time: Q, first: Any, last: Any) -> Timeliness:
-    held = list(
-        rows.filter(**{f"{date}__gte": first, f"{date}__lte": last})
-        .annotate(is_in_time=_case(in_time))
-        .values_list("person_id", "is_in_time")
-    )
-    return Timeliness(
-        held=len(held),
-        in_time=sum(1 for _, ok in held if ok),
-        children_in_time=[pid for pid, ok in held if ok],
-        children_late=[pid for pid, ok in held if not ok],
-    )
-
-
-def _case(condition: Q) -> Any:
-    return Case(
-        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-    )
-
-
-def health_assessments_in_time(*, first: datetime.date, last: datetime.date) -> Timeliness:
-    """Health assessments held from ``first`` to ``last`` (inclusive), and those held by the
-    day they were due (one query). Assessments not held at all are not in it: the OC2's
-    HEALTH_ASSESSMENT (``health.oc2_rows``) counts the children with none in the year."""
-    return _timeliness(
-        health_assessments(), HEALTH_ASSESSMENT_DATE, HEALTH_ASSESSMENT_IN_TIME, first, last
-    )
-
-
-def peps_in_time(*, first: datetime.date, last: datetime.date) -> Timeliness:
-    """PEP meetings held from ``first`` to ``last`` (inclusive), and those held by the day they
-    were due (one query)."""
-    return _timeliness(personal_education_plans(), PEP_DATE, PEP_IN_TIME, first, last)
-
-
-def dental_checks() -> QuerySet[HealthRecord]:
-    """Every dental check of a looked-after child, with the date it was due."""
-    return HealthRecord.objects.filter(kind=HealthKind.DENTAL_CHECK, due_date__isnull=False)

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from haven.care import health_selectors
 from haven.care.models import HealthKind, HealthRecord, PersonalEducationPlan, SchoolPlacement
 from haven.care.tests.health_helpers import look_after
 from haven.people.services import case_allocate
@@ -155,33 +154,3 @@ def test_my_work_has_the_health_assessment_dental_check_and_pep_due(looked_after
 def test_the_manager_sees_the_overdue_items_of_the_team(looked_after, manager):
     titles = {i.title for i in work_for(manager, Scope.TEAMS) if i.is_overdue}
     assert "Initial health assessment due" in titles
-
-
-def test_timeliness_figures_count_the_assessments_and_peps_held_in_time(looked_after, make_child):
-    other = make_child(given_names="Amy")
-    look_after(other, D(2025, 1, 6))
-    period = looked_after.care_periods.get()
-    HealthRecord.objects.create(
-        person=looked_after,
-        period=period,
-        kind=HealthKind.INITIAL_ASSESSMENT,
-        on=D(2025, 2, 1),
-        due_date=D(2025, 2, 3),
-    )
-    HealthRecord.objects.create(
-        person=other,
-        period=other.care_periods.get(),
-        kind=HealthKind.INITIAL_ASSESSMENT,
-        on=D(2025, 2, 10),
-        due_date=D(2025, 2, 3),
-    )
-    got = health_selectors.health_assessments_in_time(first=D(2025, 1, 1), last=D(2025, 12, 31))
-    assert (got.held, got.in_time, got.in_time_pct) == (2, 1, 50.0)
-    assert (got.children_in_time, got.children_late) == ([looked_after.pk], [other.pk])
-    none = health_selectors.health_assessments_in_time(first=D(2024, 1, 1), last=D(2024, 12, 31))
-    assert (none.held, none.in_time_pct) == (0, None)
-    PersonalEducationPlan.objects.create(
-        period=period, person=looked_after, held_on=D(2025, 1, 17), due_date=D(2025, 1, 20)
-    )
-    peps = health_selectors.peps_in_time(first=D(2025, 1, 1), last=D(2025, 3, 31))
-    assert (peps.held, peps.in_time, peps.children_in_time) == (1, 1, [looked_after.pk])

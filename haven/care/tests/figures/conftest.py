@@ -178,7 +178,8 @@ def cared(make_child: Any, manager: User, teams: dict[str, Team]) -> Cared:
     )
     # 20 working days from Monday 3 June 2019 is Monday 1 July 2019.
     HealthRecord.objects.create(
-        person=ch["amy"], period=amy, kind=HealthKind.INITIAL_ASSESSMENT, on=D(2019, 7, 1)
+        person=ch["amy"], period=amy, kind=HealthKind.INITIAL_ASSESSMENT, on=D(2019, 7, 1),
+        due_date=D(2019, 7, 1),
     )
     HealthRecord.objects.create(
         person=ch["amy"], period=amy, kind=HealthKind.DENTAL_CHECK, on=D(2019, 9, 2)
@@ -238,6 +239,7 @@ def cared(make_child: Any, manager: User, teams: dict[str, Team]) -> Cared:
         period=c.periods["dan"],
         kind=HealthKind.INITIAL_ASSESSMENT,
         on=D(2019, 11, 1),
+        due_date=D(2019, 9, 27),
     )
     # Eve: looked after since 2016, in the council's own children's home since 2017: stable.
     # Her review health assessment came 13 months after the last (due within 12): late.
@@ -255,12 +257,14 @@ def cared(make_child: Any, manager: User, teams: dict[str, Team]) -> Cared:
         period=c.periods["eve"],
         kind=HealthKind.REVIEW_ASSESSMENT,
         on=D(2018, 5, 1),
+        due_date=D(2018, 5, 1),
     )
     HealthRecord.objects.create(
         person=ch["eve"],
         period=c.periods["eve"],
         kind=HealthKind.REVIEW_ASSESSMENT,
         on=D(2019, 6, 3),
+        due_date=D(2019, 5, 1),
     )
     # Fay: looked after since 2016 but moved in January 2019: not stable for 2 years.
     c.periods["fay"] = period_of_care(
