@@ -29,6 +29,7 @@ EXPECTED = {
     "social.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "social.worker2": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "cp.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
+    "cla.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "team.manager": (
         "My work",
         ["Search", "My work", "Supervision", "Performance", "Annex A", "Returns", "Alerts"],
