@@ -24,7 +24,7 @@ def named_patterns(
 
 # Every URL argument names a record about a child; the fixture below makes one of each.
 RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id",
-                    "feedback_id", "note_id", "document_id"}
+                    "feedback_id", "note_id", "document_id", "request_id"}
 # Other URL arguments, with a value to use.
 OTHER_ARGUMENTS = {
     "action": "strategy-discussion",
@@ -40,6 +40,11 @@ OTHER_ARGUMENTS = {
     "team_id": "1",
     # Letter templates (haven.documents), edited by administrators.
     "template_key": "court_chronology",
+    # The register of carers and homes (haven.carers); ``records`` gives real ones.
+    "household_id": "1",
+    "home_id": "1",
+    # A sufficiency figure (haven.care.sufficiency).
+    "measure": "looked-after",
 }
 
 
@@ -66,7 +71,27 @@ def records(child, manager, teams):
             "assessment_id": child.assessments.get().pk,
             "user_id": manager.pk, "team_id": teams["assessment"].pk,
             "feedback_id": decision.feedback.pk,
-            "note_id": _case_note(manager, child).pk, "document_id": document.pk}
+            "note_id": _case_note(manager, child).pk, "document_id": document.pk,
+            **_placements(manager, child)}
+
+
+def _placements(by, child):
+    """A fostering household, a children's home and a placement request for ``child``."""
+    import datetime
+
+    from haven.care.models import PlacementRequest
+    from haven.carers.models import ChildrensHome, FosteringHousehold
+
+    household = FosteringHousehold.objects.create(
+        reference="FH-T1", name="Test carers", address="1 High Street", postcode="SO23 8UJ",
+        approved_on=datetime.date(2020, 1, 1), age_from=0, age_to=18, places=2)
+    home = ChildrensHome.objects.create(
+        name="Test home", operator="PR1", urn="SC900001", address="2 High Street",
+        postcode="SO23 8UJ", places=4)
+    request = PlacementRequest.objects.create(
+        person=child, requested_on=datetime.date(2026, 1, 5), needed_by=datetime.date(2026, 2, 1),
+        needs="A calm home", placement_kind="any", requested_by=by)
+    return {"household_id": household.pk, "home_id": home.pk, "request_id": request.pk}
 
 
 def _case_note(by, child):

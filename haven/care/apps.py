@@ -5,6 +5,7 @@ class CareConfig(AppConfig):
     name = "haven.care"
     label = "care"
     verbose_name = "Children looked after"
+    urls = (("people/", "haven.care.urls"), ("", "haven.care.placement_urls"))
 
     def ready(self) -> None:
         from haven.care import models
@@ -28,3 +29,28 @@ class CareConfig(AppConfig):
             models.PlacementRequest,
         ):
             register_person_owned(model)
+
+        from haven.care import events, status
+        from haven.chronology.models import register_event_kinds
+        from haven.frontdoor.history import OpenPlan, register_open_plan
+        from haven.people.selectors import register_record_status
+        from haven.ui.pages import register_tab
+
+        register_tab(label="Care", url_name="care:tab", order=35)
+        register_event_kinds(events.CareEvent)
+        register_record_status(status.care_status)
+        register_open_plan(OpenPlan("Looked after", models.CarePeriod))
+
+        # Carers, sufficiency and placement requests (haven/care/sufficiency.py,
+        # placement_requests.py): the carers' register counts its children from the placements.
+        # Placements' distances from home come from the carers' postcode lookup.
+        from haven.care import (
+            distances,
+            placement_events,  # noqa: F401  (its chronology event types)
+            sufficiency,
+        )
+        from haven.care.services import register_placement_hook
+        from haven.carers.occupancy import register_occupancy
+
+        register_occupancy(sufficiency.occupancy)
+        register_placement_hook(distances.placement_distance)
