@@ -19,6 +19,7 @@ A random stream of its own, so the rest of the county is the same with or withou
 from __future__ import annotations
 
 import datetime
+import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from haven.care.models import (
     PersonalEducationPlan,
     Placement,
 )
+from haven.carers.geography import distance_miles
 from haven.carers.models import AdopterHousehold, ChildrensHome, FosteringHousehold
 from haven.childinneed.models import CINPlan
 from haven.chronology.models import ChronologyEvent
@@ -177,6 +179,8 @@ class Period:
     adoption: dict[str, Any] | None = None
     uasc: dict[str, Any] | None = None
     pid: int = 0
+    worker: int | None = None
+    status_ids: dict[datetime.date, int] = field(default_factory=dict)
 
 
 def _age_18(dob: datetime.date) -> datetime.date:
@@ -897,16 +901,8 @@ class _Carers:
                 f["postcode"] = care._postcode(away=away)
         if place == "P1":
             f["postcode"] = home_pc
-        in_county = f["postcode"].split(" ")[0] in care.outward
-        distance: Decimal | None = None
-        if f["postcode"] and home_pc:
-            miles = (
-                rng.uniform(0.5, 4)
-                if place == "P1"
-                else (rng.uniform(1, 22) if in_county else rng.uniform(18, 140))
-            )
-            distance = Decimal(f"{miles:.1f}")
-        f["distance_miles"] = distance
+        # As the service works it out (its placement hook), from the postcodes' grid references.
+        f["distance_miles"] = distance_miles(home_pc, f["postcode"]) if home_pc else None
         f["weekly_cost"] = cost
         if place in codes.NO_URN:
             f["urn"] = ""
@@ -955,11 +951,13 @@ def _rows(g: Generator, care: _Care) -> None:
             created_by_id=worker,
         )
         status_facts = []
+        period.worker = worker
         for day, code in period.statuses.items():
             if day > care.horizon:
                 continue
+            period.status_ids[day] = sid = care._id("status")
             statuses_t.add(
-                id=care._id("status"),
+                id=sid,
                 period_id=pid,
                 person_id=period.person,
                 code=code,
@@ -1016,12 +1014,12 @@ def _rows(g: Generator, care: _Care) -> None:
                 **f,
             )
             stay.fields["id"] = key
-            if f["household_id"]:
-                carer_key: tuple[Any, ...] = ("household", f["household_id"])
-            elif f["home_id"]:
-                carer_key = ("home", f["home_id"])
-            else:
-                carer_key = ("named", " ".join(f["carer_name"].lower().split()), stay.place)
+            carer_key = Placement(
+                household_id=f["household_id"],
+                home_id=f["home_id"],
+                carer_name=f["carer_name"],
+                place=stay.place,
+            ).carer_key
             placement_facts.append(
                 PlacementFacts(
                     start_date=stay.start,
@@ -1417,69 +1415,74 @@ def _peps(
 
 
 def chronology(g: Generator) -> None:
-    """The periods' chronology entries, worded by ``haven.care.events``."""
-    periods: list[Period] = getattr(g, "care_periods", [])
-    if not periods:
-        return
-    try:
-        from haven.care import events
-    except ImportError:  # the service's events are not there yet
-        return
-    add = g.table(ChronologyEvent).add
+    """The periods' chronology entries, worded and typed by ``haven.care.events`` as the
+    services record them (the type and parameters stored, so the page words them when read)."""
+    from haven.care import events
+
+    table = g.table(ChronologyEvent)
     horizon = g.horizon_date
-    for p in periods:
-        first = next(iter(p.statuses.values()))
-        add(
-            person_id=p.person,
-            occurred_on=p.start,
-            kind="care",
-            summary=events.CARE_STARTED.text(ls=first),
+
+    def add(
+        etype: Any, person: int, day: datetime.date, source: str, sid: int, by: int | None, **p: Any
+    ) -> None:
+        table.add(
+            person_id=person,
+            occurred_on=day,
+            kind=etype.kind,
+            summary=etype.text(**p),
             detail="",
-            source_type="care.careperiod",
-            source_id=p.pid,
-            recorded_by_id=None,
-            recorded_at=_at(p.start),
+            event=etype.name,
+            params=json.dumps(p),
+            source_type=source,
+            source_id=sid,
+            recorded_by_id=by,
+            recorded_at=_at(day),
         )
-        for day, code in list(p.statuses.items())[1:]:
+
+    for period in getattr(g, "care_periods", []):
+        person, by, pid = period.person, period.worker, period.pid
+        codes_by_day = list(period.statuses.items())
+        add(
+            events.CARE_STARTED,
+            person,
+            period.start,
+            "care.careperiod",
+            pid,
+            by,
+            ls=codes_by_day[0][1],
+        )
+        for day, code in codes_by_day[1:]:
             if day <= horizon:
+                sid = period.status_ids[day]
                 add(
-                    person_id=p.person,
-                    occurred_on=day,
-                    kind="legal_status",
-                    summary=events.LEGAL_STATUS_CHANGED.text(ls=code),
-                    detail="",
-                    source_type="care.careperiod",
-                    source_id=p.pid,
-                    recorded_by_id=None,
-                    recorded_at=_at(day),
+                    events.LEGAL_STATUS_CHANGED,
+                    person,
+                    day,
+                    "care.legalstatuschange",
+                    sid,
+                    by,
+                    ls=code,
                 )
-        for stay in p.stays:
-            if "id" not in stay.fields:
-                continue
-            add(
-                person_id=p.person,
-                occurred_on=stay.start,
-                kind="placement",
-                summary=events.PLACEMENT_STARTED.text(
+        for i, stay in enumerate(period.stays):
+            if "id" in stay.fields:
+                add(
+                    events.PLACEMENT_STARTED,
+                    person,
+                    stay.start,
+                    "care.placement",
+                    stay.fields["id"],
+                    by,
                     place=stay.place,
                     carer=stay.carer,
-                    reason=stay.reason if stay.start != p.start else "",
-                ),
-                detail="",
-                source_type="care.placement",
-                source_id=stay.fields["id"],
-                recorded_by_id=None,
-                recorded_at=_at(stay.start),
-            )
-        if p.end is not None:
+                    reason=stay.reason if i else "",
+                )
+        if period.end is not None:
             add(
-                person_id=p.person,
-                occurred_on=p.end,
-                kind="care",
-                summary=events.CARE_ENDED.text(reason=p.reason),
-                detail="",
-                source_type="care.careperiod",
-                source_id=p.pid,
-                recorded_by_id=None,
-                recorded_at=_at(p.end),
+                events.CARE_ENDED,
+                person,
+                period.end,
+                "care.careperiod",
+                pid,
+                by,
+                reason=period.reason,
             )
