@@ -66,6 +66,7 @@ def records(child, manager, teams):
     decision = contact.children.get()
     front_door.decision_record(contact_child=decision, by=manager, level_of_need=3, outcome="referral",
                                rationale="Needs assessment", referral_team=teams["assessment"])
+    _looked_after(manager, child)
     return {"person_id": child.pk, "contact_id": contact.pk, "check_id": check.pk,
             "contact_child_id": decision.pk,
             "assessment_id": child.assessments.get().pk,
@@ -94,6 +95,15 @@ def _placements(by, child):
     return {"household_id": household.pk, "home_id": home.pk, "request_id": request.pk}
 
 
+def _looked_after(by, child):
+    """``child`` looked after (haven.care): the looked-after tabs and their forms are on the page."""
+    import datetime
+
+    from haven.care.tests.factories import looked_after_child
+
+    looked_after_child(child, by, start=datetime.date(2026, 1, 5))
+
+
 def _case_note(by, child):
     """A final case note about ``child`` (haven.casenotes)."""
     import datetime
@@ -110,7 +120,7 @@ def _case_note(by, child):
 def url_for(route: str, ids: dict[str, int]) -> str:
     for name, value in ids.items():
         route = route.replace(f"<id:{name}>", str(value))
-    for name, value in OTHER_ARGUMENTS.items():
+    for name, argument in OTHER_ARGUMENTS.items():
         for converter in ("slug", "id", "uuid"):
-            route = route.replace(f"<{converter}:{name}>", value)
+            route = route.replace(f"<{converter}:{name}>", argument)
     return route

@@ -168,6 +168,7 @@ def test_the_header_shows_each_role_the_links_its_capabilities_open(make_user, t
         "Search",
         "My work",
         "Conferences",
+        "Looked-after reviews",
         "Alerts (0)",
     ]
     assert labels(Role.AUDITOR, None) == [
