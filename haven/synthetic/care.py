@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from haven.adoption.models import AdoptionPlan
 from haven.assessments.models import Assessment
-from haven.care import codes
+from haven.care import codes, timescales
 from haven.care.episodes import PeriodFacts, PlacementFacts, StatusFacts, episodes_for
 from haven.care.models import (
     CarePeriod,
@@ -181,6 +181,10 @@ class Period:
     pid: int = 0
     worker: int | None = None
     status_ids: dict[datetime.date, int] = field(default_factory=dict)
+    # Chronology entries of its statutory work: (event type, day, source, id, by, parameters).
+    entries: list[tuple[str, datetime.date, str, int, int | None, dict[str, Any]]] = field(
+        default_factory=list
+    )
 
 
 def _age_18(dob: datetime.date) -> datetime.date:
@@ -996,6 +1000,12 @@ def _rows(g: Generator, care: _Care) -> None:
             else:
                 stay.carer = f["carer_name"]
             key = care._id("placement")
+            # The placement plan, within 5 working days (the placement_plan rule).
+            agreed = g.cal.add_working_days(stay.start, rng.randint(0, 5))
+            plan_on = agreed if agreed <= care.horizon else None
+            if plan_on is not None:
+                entry = ("PLACEMENT_PLAN_AGREED", agreed, "care.placement", key, worker)
+                period.entries.append((*entry, {"place": stay.place}))
             change = stays[i + 1].reason if i + 1 < len(stays) else ""
             placements_t.add(
                 id=key,
@@ -1009,7 +1019,7 @@ def _rows(g: Generator, care: _Care) -> None:
                 place=stay.place,
                 change_reason=change,
                 intended_until_18=stay.intended,
-                plan_agreed_on=min(stay.start + DAY * rng.randint(0, 7), care.horizon),
+                plan_agreed_on=plan_on,
                 created_by_id=worker,
                 **f,
             )
@@ -1183,10 +1193,14 @@ def _uasc_rows(
         )
 
 
-def _near(care: _Care, due: datetime.date, on_time: float, late_days: int) -> datetime.date:
+def _near(
+    care: _Care, last: datetime.date, due: datetime.date, on_time: float, late_days: int
+) -> datetime.date:
+    """When something due on ``due`` (the one before on ``last``) is done: by then, up to a
+    quarter of the interval early (at most 10 days), or late."""
     rng = care.rng
     if rng.random() < on_time:
-        return due - DAY * rng.randint(0, 10)
+        return due - DAY * rng.randint(0, max(0, min(10, (due - last).days // 4)))
     return due + DAY * rng.randint(1, late_days)
 
 
@@ -1199,7 +1213,8 @@ def _statutory(
     worker: int | None,
     iro: int,
 ) -> None:
-    """Care plans, reviews, visits, health and education records in the generated window."""
+    """Reviews and visits over the whole period (the service works out when the next is due
+    from them); care plans, health and education records in the generated window."""
     rng, cal = care.rng, g.cal
     stop = min(period.end or datetime.date.max, care.horizon + DAY)
     window = g.window_start
@@ -1213,36 +1228,52 @@ def _statutory(
         "until_18": "long_term_fostering",
         "uasc": "supported_living",
     }.get(period.outcome, "other")
-    # Reviews: 20 working days, then 3 months, then 6-monthly.
+    # Reviews and visits are due as the service works them out (haven.care.timescales).
     reviews: list[datetime.date] = []
-    due = cal.add_working_days(period.start, 20)
-    last = period.start
-    n = 0
+    due = timescales.review_due(period.start, 0, None)
     while True:
-        held = max(_near(care, due, float(r["on_time_share"]), int(r["late_days"])), last + DAY)
+        last = reviews[-1] if reviews else period.start
+        held = max(
+            _near(care, last, due.date, float(r["on_time_share"]), int(r["late_days"])), last + DAY
+        )
         if held >= stop:
             break
-        n += 1
-        nxt = add_calendar_months(held, 3 if n == 1 else 6)
-        if held >= window:
-            age = _age(dob, held)
-            g.table(CareReview).add(
-                id=care._id("review"),
-                period_id=period.pid,
-                person_id=period.person,
-                held_on=held,
-                due_date=due,
-                participation="PN0" if age < 4 else care.participation.draw(rng),
-                chair_id=iro,
-                summary=REVIEW_SUMMARY,
-                next_due=nxt,
-                created_at=_at(held),
+        following = timescales.review_due(period.start, len(reviews) + 1, held)
+        # Every review: the service counts them to know when the next is due.
+        age = _age(dob, held)
+        rid = care._id("review")
+        participation = "PN0" if age < 4 else care.participation.draw(rng)
+        g.table(CareReview).add(
+            id=rid,
+            period_id=period.pid,
+            person_id=period.person,
+            held_on=held,
+            due_date=due.date,
+            participation=participation,
+            chair_id=iro,
+            summary=REVIEW_SUMMARY,
+            next_due=following.date,
+            created_at=_at(held),
+        )
+        period.entries.append(
+            (
+                "CARE_REVIEW_HELD",
+                held,
+                "care.carereview",
+                rid,
+                iro,
+                {"participation": participation},
             )
+        )
         reviews.append(held)
-        last, due = held, nxt
+        due = following
+    first_review = reviews[0] if reviews else None
     # Care plans: within 10 working days, then agreed again at every other review.
     plan_days = [
-        min(cal.add_working_days(period.start, rng.randint(0, 10)), max(period.start, stop - DAY))
+        min(
+            cal.add_working_days(period.start, rng.randint(0, 10)),
+            max(period.start, stop - DAY),
+        )
     ]
     plan_days += [d for i, d in enumerate(reviews) if i % 2 == 1]
     for day in plan_days:
@@ -1250,8 +1281,9 @@ def _statutory(
             kind = plan
             if plan == "long_term_fostering" and _age(dob, day) >= 16:
                 kind = "supported_living"
+            cid = care._id("plan")
             g.table(CarePlan).add(
-                id=care._id("plan"),
+                id=cid,
                 created_at=created,
                 updated_at=created,
                 version=1,
@@ -1262,37 +1294,53 @@ def _statutory(
                 summary=PLAN_SUMMARY[kind],
                 recorded_by_id=worker,
             )
-    # Visits: within a week of each placement, 6-weekly in its first year, then 3-monthly if
-    # it is meant to last until 18.
+            period.entries.append(
+                ("CARE_PLAN_AGREED", day, "care.careplan", cid, worker, {"permanence": kind})
+            )
     on_time = float(v["on_time_share"])
+    statuses = list(period.statuses.items())
     for stay in stays:
         end = min(stay.end or datetime.date.max, stop)
-        due, rule_name, last = stay.start + DAY * 7, "care_visit_first_week", stay.start
+        previous: datetime.date | None = None
+        target = timescales.visit_due(
+            timescales.VisitPlacement(stay.start, stay.place, stay.intended), None, None, stay.start
+        ).date
         while True:
-            visited = max(_near(care, due, on_time, int(v["late_days"])), last + DAY)
+            last = previous or stay.start - DAY
+            visited = max(_near(care, last, target, on_time, int(v["late_days"])), last + DAY)
             if visited >= end:
                 break
-            first_year = visited < stay.start + DAY * 365
-            next_rule = (
-                "care_visit_6_weeks" if first_year or not stay.intended else "care_visit_3_months"
+            status = next(code for day, code in reversed(statuses) if day <= visited)
+            facts = timescales.VisitPlacement(stay.start, stay.place, stay.intended, status)
+            due = timescales.visit_due(facts, previous, first_review, visited)
+            following = timescales.visit_due(facts, visited, first_review, visited)
+            seen = rng.random() < float(v["child_seen_share"])
+            alone = seen and _age(dob, visited) >= 5 and rng.random() < 0.6
+            vid = care._id("visit")
+            g.table(CareVisit).add(
+                id=vid,
+                period_id=period.pid,
+                placement_id=stay.fields["id"],
+                person_id=period.person,
+                visited_on=visited,
+                child_seen=seen,
+                seen_alone=alone,
+                due_date=due.date,
+                next_due=following.date,
+                due_rule=due.rule,
+                worker_id=worker,
             )
-            nxt = visited + DAY * (42 if next_rule == "care_visit_6_weeks" else 91)
-            if visited >= window:
-                seen = rng.random() < float(v["child_seen_share"])
-                g.table(CareVisit).add(
-                    id=care._id("visit"),
-                    period_id=period.pid,
-                    placement_id=stay.fields["id"],
-                    person_id=period.person,
-                    visited_on=visited,
-                    child_seen=seen,
-                    seen_alone=seen and _age(dob, visited) >= 5 and rng.random() < 0.6,
-                    due_date=due,
-                    next_due=nxt,
-                    due_rule=rule_name,
-                    worker_id=worker,
+            period.entries.append(
+                (
+                    "CARE_VISIT_RECORDED",
+                    visited,
+                    "care.carevisit",
+                    vid,
+                    worker,
+                    {"child_seen": seen, "seen_alone": alone},
                 )
-            last, due, rule_name = visited, nxt, next_rule
+            )
+            previous, target = visited, following.date
     _health(g, care, period, dob, stop, worker)
     _peps(g, care, period, dob, stop, worker)
 
@@ -1394,7 +1442,7 @@ def _peps(
     due = g.cal.add_working_days(day, 10)
     last: datetime.date | None = None
     while True:
-        held = _near(care, due, float(care.c["pep_on_time_share"]), 30)
+        held = _near(care, last or day, due, float(care.c["pep_on_time_share"]), 30)
         if last is not None:
             held = max(held, last + DAY)
         if held >= stop or held > school_to:
@@ -1486,3 +1534,5 @@ def chronology(g: Generator) -> None:
                 by,
                 reason=period.reason,
             )
+        for name, day, source, sid, who, params in period.entries:
+            add(getattr(events, name), person, day, source, sid, who, **params)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from haven.accounts.models import User
-from haven.care import codes
+from haven.care import codes, timescales
 from haven.care.episodes import episodes_for, period_facts
 from haven.care.models import CarePeriod, Episode
 from haven.synthetic.generator import GenerationReport
@@ -106,6 +106,13 @@ def test_the_care_tables_are_filled(small_county: GenerationReport) -> None:
         == _rows("SELECT count(*) FROM care_careperiod WHERE end_date IS NOT NULL")[0][0]
     )
     assert entries["legal_status_changed"] == counts["legalstatuschange"] - counts["careperiod"]
+    assert entries["care_visit_recorded"] == counts["carevisit"]
+    assert entries["care_review_held"] == counts["carereview"]
+    assert entries["care_plan_agreed"] == counts["careplan"]
+    assert (
+        entries["placement_plan_agreed"]
+        == _rows("SELECT count(*) FROM care_placement WHERE plan_agreed_on IS NOT NULL")[0][0]
+    )
 
 
 @pytest.mark.django_db
@@ -274,3 +281,32 @@ def test_cla_worker_opens_the_care_tab_of_a_child_they_hold(
     response = client.get(reverse("care:tab", args=[person]))
     assert response.status_code == 200
     assert escape(carer) in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_visits_and_reviews_are_due_as_the_service_works_them_out(
+    small_county: GenerationReport,
+) -> None:
+    reviews: dict[int, list[datetime.date]] = {}
+    for period_id, held, due, following in _rows(
+        "SELECT period_id, held_on, due_date, next_due FROM care_carereview ORDER BY held_on"
+    ):
+        start = _rows("SELECT start_date FROM care_careperiod WHERE id = %s", [period_id])[0][0]
+        before = reviews.setdefault(period_id, [])
+        assert due == timescales.review_due(start, len(before), max(before, default=None)).date
+        assert following == timescales.review_due(start, len(before) + 1, held).date
+        before.append(held)
+    visits = _rows(
+        "SELECT v.period_id, v.visited_on, v.due_date, v.due_rule, v.next_due, p.start_date, "
+        "p.place, p.intended_until_18, (SELECT s.code FROM care_legalstatuschange s WHERE "
+        "s.period_id = v.period_id AND s.start_date <= v.visited_on ORDER BY s.start_date DESC "
+        "LIMIT 1), (SELECT max(w.visited_on) FROM care_carevisit w WHERE w.placement_id = "
+        "v.placement_id AND w.visited_on < v.visited_on), (SELECT min(r.held_on) FROM "
+        "care_carereview r WHERE r.period_id = v.period_id) "
+        "FROM care_carevisit v JOIN care_placement p ON p.id = v.placement_id"
+    )
+    assert visits
+    for _, on, due, rule, following, start, place, until_18, ls, last, first in visits:
+        facts = timescales.VisitPlacement(start, place, until_18, ls)
+        assert (due, rule) == tuple(timescales.visit_due(facts, last, first, on).__dict__.values())
+        assert following == timescales.visit_due(facts, on, first, on).date
