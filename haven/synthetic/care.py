@@ -213,7 +213,6 @@ class _Care:
         self.c: dict[str, Any] = g.s.section("care")
         self.rng = random.Random(f"{g.report.seed}-care")
         self.horizon = g.horizon_date
-        self.window = g.window_start
         c = self.c
         what = f"{g.s.name}: care"
         self.route = Choice(c["route"], f"{what}.route")
@@ -599,7 +598,7 @@ def _uasc(g: Generator, care: _Care) -> None:
     nts_from = datetime.date.fromisoformat(str(u["nts_from"]))
     persons = g.table(Person)
     disabilities = g.table(PersonDisability)
-    la_share = float(u.get("male_share", 0.9))
+    male_share = float(u.get("male_share", 0.9))
     for year in [*range(first - min(burn, 3), first), *g.generated_years]:
         first_day = datetime.date(year - 1, 4, 1)
         last_day = min(datetime.date(year, 3, 31), care.horizon)
@@ -641,7 +640,7 @@ def _uasc(g: Generator, care: _Care) -> None:
             if year < first and end is not None and end < g.window_start:
                 continue
             pid = len(g.dob)
-            male = rng.random() < la_share
+            male = rng.random() < male_share
             persons.add(
                 id=pid,
                 created_at=g.created,
