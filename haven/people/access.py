@@ -51,9 +51,7 @@ def user_team_ids(user: Any) -> list[int]:
 
 def _allocated(user: Any) -> Q:
     open_allocations = Allocation.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
-    return Q(
-        Exists(open_allocations.filter(Q(worker=user) | Q(team_id__in=user_team_ids(user))))
-    )
+    return Q(Exists(open_allocations.filter(Q(worker=user) | Q(team_id__in=user_team_ids(user)))))
 
 
 def restriction_q(user: Any, path: str = "") -> Q:
@@ -103,9 +101,7 @@ def visible_ids(user: Any, ids: Iterable[int]) -> set[int]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return set()
-    return set(
-        Person.objects.filter(visible_q(user), pk__in=wanted).values_list("pk", flat=True)
-    )
+    return set(Person.objects.filter(visible_q(user), pk__in=wanted).values_list("pk", flat=True))
 
 
 def searchable_q(user: Any) -> Q:

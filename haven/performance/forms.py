@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from haven.core.calendar import add_calendar_months
-from haven.performance.annex_a import LISTS
+from haven.performance.annex_a import lists
 from haven.performance.periods import today
 from haven.ui.forms import GovukDateField, GovukForm
 
@@ -29,14 +29,8 @@ def annex_a_range_problem(first: datetime.date, last: datetime.date) -> tuple[st
 class AnnexAForm(GovukForm):
     list = forms.ChoiceField(
         label="Which list",
-        choices=[(str(n), item.title) for n, item in LISTS.items()],
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select which list to download",
-            "invalid_choice": "Select list "
-            + ", ".join(str(n) for n in list(LISTS)[:-1])
-            + f" or {list(LISTS)[-1]}",
-        },
+        error_messages={"required": "Select which list to download"},
     )
     date_from = GovukDateField(label="From", help_text="For example, 1 4 2024")
     date_to = GovukDateField(label="To", help_text="For example, 30 9 2024")
@@ -46,6 +40,14 @@ class AnnexAForm(GovukForm):
         now = today()
         kwargs.setdefault("initial", {"date_from": add_calendar_months(now, -6), "date_to": now})
         super().__init__(*args, **kwargs)
+        # The lists registered by the parts of the service (when the apps are ready).
+        made = lists()
+        numbers = [str(n) for n in made]
+        field = self.fields["list"]
+        field.choices = [(str(n), item.title) for n, item in made.items()]  # type: ignore[attr-defined]
+        field.error_messages["invalid_choice"] = (
+            f"Select list {', '.join(numbers[:-1])} or {numbers[-1]}"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
