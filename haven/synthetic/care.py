@@ -724,6 +724,7 @@ class _Carers:
         connected: bool = False,
         surname: str | None = None,
         age_from: int = 0,
+        near: str = "",
     ) -> int:
         rng = self.rng
         hid = self.care._id("household")
@@ -732,7 +733,7 @@ class _Carers:
             [f"Mr and Mrs {surname}", f"Ms {surname}", f"Mr and Mr {surname}", f"Mrs {surname}"]
         )
         address = f"{rng.randint(1, 120)} {rng.choice(N.STREETS)}"
-        postcode = self.care._postcode()
+        postcode = self.care._postcode(near.split(" ")[0] if near else None)
         self.g.table(FosteringHousehold).add(
             id=hid,
             created_at=self.g.created,
@@ -754,6 +755,18 @@ class _Carers:
         if adopters:
             self.adopters.append(hid)
         return hid
+
+    def nearest(self, pool: list[int], home_pc: str) -> int:
+        """A household for the child: the nearest to their home of a few with a place (the
+        matching a placements team does), or any when the home is not known."""
+        candidates = [self.rng.choice(pool) for _ in range(4)]
+        if not home_pc:
+            return candidates[0]
+
+        def miles(hid: int) -> Decimal:
+            return distance_miles(home_pc, self.household_info[hid][1]) or Decimal(999)
+
+        return min(candidates, key=miles)
 
     def home(self, *, own: bool, secure: bool) -> int:
         rng, care = self.rng, self.care
@@ -835,7 +848,12 @@ class _Carers:
             if same and previous is not None and previous.fields.get("household_id"):
                 hid = previous.fields["household_id"]
             else:
-                hid = self.household(approved=day, connected=True, age_from=max(0, _age(dob, day)))
+                hid = self.household(
+                    approved=day,
+                    connected=True,
+                    age_from=max(0, _age(dob, day)),
+                    near=home_pc if rng.random() < 0.7 else "",
+                )
             f.update(household_id=hid, provider="PR1", urn=self.council_urn)
             cost = Decimal(care.cost["connected"].draw_int(rng))
         elif place in codes.FOSTER_PLACEMENTS or place == "A5":
@@ -847,7 +865,9 @@ class _Carers:
                 )
             elif rng.random() < float(care.c["in_house_fostering_share"]):
                 pool = self.adopters if place in ("U5", "U2") and self.adopters else self.households
-                f.update(household_id=rng.choice(pool), provider="PR1", urn=self.council_urn)
+                f.update(
+                    household_id=self.nearest(pool, home_pc), provider="PR1", urn=self.council_urn
+                )
                 cost = Decimal(care.cost["in_house"].draw_int(rng))
             else:
                 agency = rng.choice(AGENCIES)
@@ -901,7 +921,8 @@ class _Carers:
             elif place == "P1":
                 f["postcode"] = ""
             else:
-                f["postcode"] = care._postcode(away=away)
+                near = not away and home_pc and rng.random() < 0.5
+                f["postcode"] = care._postcode(home_pc.split(" ")[0] if near else None, away=away)
         if place == "P1":
             f["postcode"] = home_pc
         # As the service works it out (its placement hook), from the postcodes' grid references.
