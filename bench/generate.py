@@ -62,6 +62,7 @@ def _figures(first_year: int, end_year: int) -> dict[int, dict[str, Any]]:
             referrals, re_referrals = cursor.fetchone()
             out[year] = {
                 **_protection(cursor, cal, start, end),
+                **_care(cursor, start, end),
                 "contacts": contacts,
                 "assessments_authorised": len(rows),
                 "within_45_percent": round(100 * timely / len(rows), 2) if rows else None,
@@ -131,6 +132,31 @@ def _protection(cursor: Any, cal: Any, start: datetime.date, end: datetime.date)
     }
 
 
+def _care(cursor: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Children looked after (SSDA903): at 31 March, an episode open at the end of the day,
+    short breaks (V3, V4) excluded; UASC among them; periods started and ended in the year."""
+    cursor.execute(
+        "SELECT count(DISTINCT e.person_id), count(DISTINCT e.person_id) FILTER (WHERE EXISTS "
+        "(SELECT 1 FROM uasc_uascstatus u WHERE u.person_id = e.person_id AND u.arrived_on <= %s "
+        "AND (u.ceased_on IS NULL OR u.ceased_on > %s))) FROM care_episode e "
+        "WHERE e.decom <= %s AND (e.dec IS NULL OR e.dec > %s) AND e.ls NOT IN ('V3', 'V4')",
+        [end, end, end, end],
+    )
+    looked_after, uasc = cursor.fetchone()
+    cursor.execute(
+        "SELECT count(*) FILTER (WHERE start_date BETWEEN %s AND %s), "
+        "count(*) FILTER (WHERE end_date BETWEEN %s AND %s) FROM care_careperiod",
+        [start, end, start, end],
+    )
+    started, ended = cursor.fetchone()
+    return {
+        "cla_at_31_march": looked_after,
+        "uasc_at_31_march": uasc,
+        "care_started": started,
+        "care_ended": ended,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", default="hampshire")
@@ -160,6 +186,7 @@ def main() -> int:
     print(f"{'year':<9}{'measure':<26}{'published':>11}{'computed':>11}{'diff %':>9}")
     worst = 0.0
     worst_cpp = 0.0
+    worst_cla = 0.0
     for year, got in figures.items():
         label = f"{year - 1}/{year % 100:02d}"
         for measure in (
@@ -167,6 +194,7 @@ def main() -> int:
             "assessments_authorised",
             "within_45_percent",
             "cpp_at_31_march",
+            "cla_at_31_march",
         ):
             published = calibration.get(measure, {}).get(str(year))
             computed = got[measure]
@@ -175,6 +203,8 @@ def main() -> int:
                 diff = round(100 * (computed - published) / published, 2)
                 if measure == "cpp_at_31_march":
                     worst_cpp = max(worst_cpp, abs(diff))
+                elif measure == "cla_at_31_march":
+                    worst_cla = max(worst_cla, abs(diff))
                 else:
                     worst = max(worst, abs(diff))
             rows.append(
@@ -204,8 +234,13 @@ def main() -> int:
             f"{got['repeat_within_2_years_percent']}%)"
         )
         print(f"{'':<9}(categories of plans started: {got['category_percent']})")
+        print(
+            f"{'':<9}(looked after: UASC at 31 March {got['uasc_at_31_march']:,}; periods "
+            f"started {got['care_started']:,}, ended {got['care_ended']:,})"
+        )
     print(f"\nLargest difference from a published figure: {worst:.2f}% (target 3%)")
     print(f"Largest difference in children on a plan at 31 March: {worst_cpp:.2f}% (target 5%)")
+    print(f"Largest difference in children looked after at 31 March: {worst_cla:.2f}% (target 5%)")
     print(f"Generation took {report.seconds:.1f}s (migrate {migrate_seconds:.1f}s)")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
@@ -221,12 +256,13 @@ def main() -> int:
                 "calibration": rows,
                 "largest_difference_percent": worst,
                 "largest_cpp_difference_percent": worst_cpp,
+                "largest_cla_difference_percent": worst_cla,
             },
             indent=2,
         )
     )
     print(f"Wrote {path.relative_to(ROOT)}")
-    return 0 if worst <= 3.0 and worst_cpp <= 5.0 else 1
+    return 0 if worst <= 3.0 and worst_cpp <= 5.0 and worst_cla <= 5.0 else 1
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "Generate a synthetic county from a scenario file with bulk loading: families, "
             "contacts, MASH checks, decisions, referrals, assessments, strategy discussions, S47 "
-            "enquiries, conferences, CP and CIN plans, core groups, visits, closures and their "
-            "chronology."
+            "enquiries, conferences, CP and CIN plans, core groups, visits, closures, children "
+            "looked after (periods of care, placements, episodes, reviews, health, UASC, "
+            "adoption) and their chronology."
         ),
     )
     p.add_argument(

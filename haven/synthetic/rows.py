@@ -78,7 +78,9 @@ class Table:
         return len(self.rows)
 
     def copy_statement(self) -> str:
-        return f"COPY {self.name} ({', '.join(self.columns)}) FROM STDIN"
+        # Quoted: a column may be a reserved word (a health record's "on").
+        columns = ", ".join(f'"{c}"' for c in self.columns)
+        return f'COPY "{self.name}" ({columns}) FROM STDIN'
 
 
 def copy_rows(cursor: Any, table: Table, rows: Iterable[tuple[Any, ...]] | None = None) -> int:

@@ -65,7 +65,7 @@ USERS = [
         "Tom",
         "Hughes",
         Role.TEAM_MANAGER,
-        ["Winchester district assessment", "Winchester child protection"],
+        ["Winchester district assessment", "Winchester child protection", "Children looked after"],
         "Team manager",
     ),
     (
@@ -109,6 +109,14 @@ USERS = [
         Role.PRACTITIONER,
         ["Winchester child protection"],
         "Child protection social worker",
+    ),
+    (
+        "cla.worker",
+        "Cara",
+        "Lindqvist",
+        Role.PRACTITIONER,
+        ["Children looked after"],
+        "Children looked after social worker",
     ),
 ]
 

@@ -29,9 +29,19 @@ EXPECTED = {
     "social.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "social.worker2": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "cp.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
+    "cla.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "team.manager": (
         "My work",
-        ["Search", "My work", "Supervision", "Performance", "Annex A", "Returns", "Alerts"],
+        [
+            "Search",
+            "My work",
+            "Supervision",
+            "Performance",
+            "Annex A",
+            "Returns",
+            "Placements",
+            "Alerts",
+        ],
     ),
     "mash": ("MASH inbox", ["Search", "My work", "MASH inbox", "Supervision", "Alerts"]),
     "mash.manager": (
@@ -44,6 +54,7 @@ EXPECTED = {
             "Performance",
             "Annex A",
             "Returns",
+            "Placements",
             "Alerts",
         ],
     ),
@@ -51,9 +62,12 @@ EXPECTED = {
         "Conferences",
         ["Search", "My work", "Conferences", "Looked-after reviews", "Alerts"],
     ),
-    "analyst": (None, ["Performance", "Annex A", "Returns", "Alerts"]),
-    "auditor": ("Audit", ["Search", "Audit", "Performance", "Annex A", "Returns", "Alerts"]),
-    "admin": ("Users", ["Users and teams", "Letter templates", "Alerts"]),
+    "analyst": (None, ["Performance", "Annex A", "Returns", "Placements", "Alerts"]),
+    "auditor": (
+        "Audit",
+        ["Search", "Audit", "Performance", "Annex A", "Returns", "Placements", "Alerts"],
+    ),
+    "admin": ("Users", ["Placements", "Users and teams", "Letter templates", "Alerts"]),
 }
 
 
@@ -108,8 +122,6 @@ def header_links(page, counts: bool = False) -> list[str]:
         if text.strip() and text.strip() != "Sign out"
     ]
     return texts if counts else [re.sub(r"^Alerts \(\d+\)$", "Alerts", t) for t in texts]
-
-
 
 
 def test_every_readme_login_lands_on_its_work_with_its_links(browser, live_server, live_work):
