@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from haven.adoption.models import AdoptionPlan
 from haven.assessments.models import Assessment
-from haven.care import codes, timescales
+from haven.care import codes, health, timescales
 from haven.care.episodes import PeriodFacts, PlacementFacts, StatusFacts, episodes_for
 from haven.care.models import (
     CarePeriod,
@@ -1380,6 +1380,7 @@ def _health(
     def add(kind: str, on: datetime.date, **extra: Any) -> None:
         if window <= on < stop:
             values = {
+                "due_date": None,
                 "up_to_date": None,
                 "sdq_score": None,
                 "sdq_reason": "",
@@ -1402,14 +1403,14 @@ def _health(
     first = g.cal.add_working_days(
         period.start, rng.randint(10, 20) if rng.random() < on_time else rng.randint(21, 60)
     )
-    add("initial_assessment", first)
+    # Each assessment and dental check carries the day it was due, by the service's rules.
+    add("initial_assessment", first, due_date=health.initial_health_assessment_due(period.start))
     day = first
     while day < stop:
-        months = 6 if _age(dob, day) < 5 else 12
-        day = add_calendar_months(day, months) + DAY * (
-            rng.randint(-20, 5) if rng.random() < on_time else rng.randint(6, 60)
-        )
-        add("review_assessment", day)
+        due = health.health_assessment_next_due(dob, day)
+        day = due + DAY * (rng.randint(-20, 0) if rng.random() < on_time else rng.randint(6, 60))
+        add("review_assessment", day, due_date=due)
+    last_dental: datetime.date | None = None
     year = 1
     while True:
         anniversary = add_calendar_months(period.start, 12 * year)
@@ -1417,7 +1418,13 @@ def _health(
             break
         age = _age(dob, anniversary)
         if rng.random() < float(h["dental_share"]):
-            add("dental_check", anniversary - DAY * rng.randint(0, 200))
+            checked = anniversary - DAY * rng.randint(0, 200)
+            add(
+                "dental_check",
+                checked,
+                due_date=health.dental_check_due(last_dental, period.start),
+            )
+            last_dental = checked
         add(
             "immunisations",
             anniversary - DAY * rng.randint(0, 60),
@@ -1459,7 +1466,7 @@ def _peps(
     school_from = datetime.date(dob.year + 4 + (dob.month >= 9), 9, 1)
     school_to = datetime.date(dob.year + 18 - (dob.month < 9), 7, 31)
     day = max(period.start, school_from)
-    due = g.cal.add_working_days(day, 10)
+    due = health.first_pep_due(day)
     last: datetime.date | None = None
     while True:
         held = _near(care, last or day, due, float(care.c["pep_on_time_share"]), 30)
@@ -1467,7 +1474,7 @@ def _peps(
             held = max(held, last + DAY)
         if held >= stop or held > school_to:
             break
-        nxt = add_calendar_months(held, 4)
+        nxt = health.pep_next_due(held)
         if held >= g.window_start and held >= period.start:
             g.table(PersonalEducationPlan).add(
                 id=care._id("pep"),

@@ -310,3 +310,23 @@ def test_visits_and_reviews_are_due_as_the_service_works_them_out(
         facts = timescales.VisitPlacement(start, place, until_18, ls)
         assert (due, rule) == tuple(timescales.visit_due(facts, last, first, on).__dict__.values())
         assert following == timescales.visit_due(facts, on, first, on).date
+
+
+@pytest.mark.django_db
+def test_health_assessments_and_peps_carry_the_day_they_were_due(
+    small_county: GenerationReport,
+) -> None:
+    from haven.care import health
+
+    initial = _rows(
+        "SELECT h.due_date, p.start_date FROM care_healthrecord h JOIN care_careperiod p "
+        "ON p.id = h.period_id WHERE h.kind = 'initial_assessment'"
+    )
+    assert initial
+    assert all(due == health.initial_health_assessment_due(start) for due, start in initial)
+    assert not _rows(
+        "SELECT 1 FROM care_healthrecord WHERE due_date IS NULL AND kind IN "
+        "('initial_assessment', 'review_assessment', 'dental_check')"
+    )
+    peps = _rows("SELECT held_on, next_due FROM care_personaleducationplan")
+    assert all(following == health.pep_next_due(held) for held, following in peps)
