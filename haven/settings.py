@@ -173,6 +173,11 @@ HAVEN_CORE_GROUP_MONTHS = envint("HAVEN_CORE_GROUP_MONTHS", 1)
 HAVEN_CP_VISIT_WD = envint("HAVEN_CP_VISIT_WD", 10)
 HAVEN_CIN_VISIT_WD = envint("HAVEN_CIN_VISIT_WD", 20)
 HAVEN_CIN_REVIEW_MONTHS = envint("HAVEN_CIN_REVIEW_MONTHS", 3)
+# UASC and adoption (haven.uasc, haven.adoption): the National Transfer Scheme's threshold as a
+# percentage of the child population (0.07 from 2016 to 2021; 0.1 now), and the months an
+# adoption plan may wait for a match before it is on the manager's view.
+HAVEN_NTS_THRESHOLD_PCT = float(envstr("HAVEN_NTS_THRESHOLD_PCT", "0.1"))
+HAVEN_ADOPTION_MATCH_MONTHS = envint("HAVEN_ADOPTION_MATCH_MONTHS", 6)
 # Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.
 # "assessments_within_45wd_pct=90,decisions_within_1wd_pct=95".
 HAVEN_PERFORMANCE_TARGETS = envnumbers("HAVEN_PERFORMANCE_TARGETS")
