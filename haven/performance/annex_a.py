@@ -580,6 +580,9 @@ class AnnexAList:
     number: int
     title: str
     rows: Callable[[datetime.date, datetime.date, Any], Iterator[list[str]]]
+    # Each row starts with a child's Haven ID, written to the access log as it is listed; list
+    # 11 (adopters) names no child.
+    names_children: bool = True
 
     def filename(self, first: datetime.date, last: datetime.date) -> str:
         return f"annex-a-list-{self.number}-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv"
@@ -614,3 +617,16 @@ def rows_logged(
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
     """The rows as CSV lines for a streamed download, formula-like cells neutralised."""
     return csv_safe.lines(rows)
+
+
+def register_list(item: AnnexAList) -> AnnexAList:
+    """Add a list made by another part of the service (lists 10 and 11: adoption), kept in
+    number order so the form and the command line offer them in order."""
+    existing = LISTS.get(item.number)
+    if existing is not None and existing.rows is not item.rows:
+        raise ValueError(f"Annex A list {item.number} is already registered")
+    LISTS[item.number] = item
+    ordered = sorted(LISTS.items())
+    LISTS.clear()
+    LISTS.update(ordered)
+    return item

@@ -27,16 +27,11 @@ def annex_a_range_problem(first: datetime.date, last: datetime.date) -> tuple[st
 
 
 class AnnexAForm(GovukForm):
+    # The lists' choices are read when the form is made: parts register lists (adoption's).
     list = forms.ChoiceField(
         label="Which list",
-        choices=[(str(n), item.title) for n, item in LISTS.items()],
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select which list to download",
-            "invalid_choice": "Select list "
-            + ", ".join(str(n) for n in list(LISTS)[:-1])
-            + f" or {list(LISTS)[-1]}",
-        },
+        error_messages={"required": "Select which list to download"},
     )
     date_from = GovukDateField(label="From", help_text="For example, 1 4 2024")
     date_to = GovukDateField(label="To", help_text="For example, 30 9 2024")
@@ -46,6 +41,12 @@ class AnnexAForm(GovukForm):
         now = today()
         kwargs.setdefault("initial", {"date_from": add_calendar_months(now, -6), "date_to": now})
         super().__init__(*args, **kwargs)
+        numbers = [str(n) for n in LISTS]
+        field = self.fields["list"]
+        field.choices = [(str(n), item.title) for n, item in LISTS.items()]  # type: ignore[attr-defined]
+        field.error_messages["invalid_choice"] = (
+            f"Select list {', '.join(numbers[:-1])} or {numbers[-1]}"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
