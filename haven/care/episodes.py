@@ -109,6 +109,7 @@ def episodes_for(
         if placement_changed:
             placement = placement_starts[day]
         assert placement is not None and ls
+        rne: str
         if i == 0:
             rne = ReasonNewEpisode.S
         else:

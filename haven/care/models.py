@@ -211,7 +211,7 @@ class Placement(VersionedModel):
             return ("household", self.household_id)
         if self.home_id:
             return ("home", self.home_id)
-        return ("named", " ".join(self.carer_name.lower().split()), self.place)
+        return ("named", " ".join(self.carer_name.lower().split()))
 
 
 class Episode(models.Model):

@@ -39,16 +39,27 @@ class Tab:
     url_name: str  # reversed with the person's id
     order: int
     capability: Capability | None = None  # shown only to users who have it
+    # Shown only for people it applies to (a looked-after child's health): ``applies(person)``.
+    # Tabs sharing one predicate share its answer, so a page asks once.
+    applies: Callable[[Any], bool] | None = None
 
 
 _tabs: dict[str, Tab] = {}
 
 
 def register_tab(
-    *, label: str, url_name: str, order: int, capability: Capability | None = None
+    *,
+    label: str,
+    url_name: str,
+    order: int,
+    capability: Capability | None = None,
+    applies: Callable[[Any], bool] | None = None,
 ) -> None:
-    """Add a tab to every person's page (registering the same URL name again replaces it)."""
-    _tabs[url_name] = Tab(label=label, url_name=url_name, order=order, capability=capability)
+    """Add a tab to every person's page, or to those ``applies(person)`` says (registering the
+    same URL name again replaces it)."""
+    _tabs[url_name] = Tab(
+        label=label, url_name=url_name, order=order, capability=capability, applies=applies
+    )
 
 
 def registered_tabs() -> list[Tab]:
@@ -57,10 +68,19 @@ def registered_tabs() -> list[Tab]:
 
 def person_tabs(person: Any, user: Any) -> list[tuple[str, str]]:
     """(label, URL) of the tabs ``user`` may see on ``person``'s page, in order."""
+    answers: dict[Callable[[Any], bool], bool] = {}
+
+    def applies(tab: Tab) -> bool:
+        if tab.applies is None:
+            return True
+        if tab.applies not in answers:
+            answers[tab.applies] = tab.applies(person)
+        return answers[tab.applies]
+
     return [
         (tab.label, reverse(tab.url_name, args=[person.pk]))
         for tab in registered_tabs()
-        if tab.capability is None or user_can(user, tab.capability)
+        if (tab.capability is None or user_can(user, tab.capability)) and applies(tab)
     ]
 
 

@@ -65,9 +65,7 @@ def clean_text(value: str, *, label: str, max_length: int = MAX_TEXT) -> str:
     return value
 
 
-def parse_int(
-    raw: str, *, label: str, minimum: int = INT_MIN, maximum: int = INT_MAX
-) -> int:
+def parse_int(raw: str, *, label: str, minimum: int = INT_MIN, maximum: int = INT_MAX) -> int:
     """An integer typed with the digits 0-9 (and an optional minus sign), within the bounds."""
     text = raw.strip()
     digits = text[1:] if text.startswith("-") else text

@@ -162,13 +162,22 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     from haven.childinneed.models import ClosureProposal
 
     step = NextStep.objects.create(
-        assessment=referral.assessments.get(), person=dup, kind="strategy_discussion",
-        team=teams["other"], due_date=D(2024, 3, 29), created_by=manager,
+        assessment=referral.assessments.get(),
+        person=dup,
+        kind="strategy_discussion",
+        team=teams["other"],
+        due_date=D(2024, 3, 29),
+        created_by=manager,
     )
     rows["assessments.NextStep"] = Q(pk=step.pk)
     proposal = ClosureProposal.objects.create(
-        referral=referral, person=dup, closure_date=D(2024, 5, 1), reason="RC7",
-        summary="Services ceased", proposed_by=manager, proposed_at=timezone.now(),
+        referral=referral,
+        person=dup,
+        closure_date=D(2024, 5, 1),
+        reason="RC7",
+        summary="Services ceased",
+        proposed_by=manager,
+        proposed_at=timezone.now(),
     )
     rows["childinneed.ClosureProposal"] = Q(pk=proposal.pk)
     outcome = protection.plan_outcome_add(plan=plan, by=manager, text="Safe at home")
@@ -196,11 +205,90 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     from haven.documents.services import document_upload
 
     (document,) = document_upload(
-        person=dup, by=manager, upload=SimpleUploadedFile("note.txt", b"A note"),
-        category="other", document_date=D(2024, 3, 2), description="School report",
+        person=dup,
+        by=manager,
+        upload=SimpleUploadedFile("note.txt", b"A note"),
+        category="other",
+        document_date=D(2024, 3, 2),
+        description="School report",
     )
     rows["documents.Document"] = Q(pk=document.pk)
+    _care_history(dup, manager, rows)
     return rows
+
+
+def _care_history(dup, manager, rows):
+    """A period of care and what hangs on it (children looked after, UASC, adoption)."""
+    from haven.adoption.models import AdoptionPlan
+    from haven.care import models as care
+    from haven.care.tests.factories import looked_after_child
+    from haven.uasc.models import NTSTransfer, UASCStatus
+
+    period = looked_after_child(dup, manager, start=D(2024, 6, 3))
+    placement = period.placements.get()
+    rows["care.CarePeriod"] = Q(pk=period.pk)
+    rows["care.LegalStatusChange"] = Q(period=period)
+    rows["care.Placement"] = Q(period=period)
+    rows["care.Episode"] = Q(period=period)
+    made = {
+        "CarePlan": care.CarePlan.objects.create(
+            period=period,
+            person=dup,
+            agreed_on=D(2024, 6, 10),
+            permanence_plan="adoption",
+            summary="Plan",
+        ),
+        "CareVisit": care.CareVisit.objects.create(
+            period=period,
+            placement=placement,
+            person=dup,
+            visited_on=D(2024, 6, 7),
+            child_seen=True,
+            due_date=D(2024, 6, 10),
+            next_due=D(2024, 7, 19),
+            due_rule="care_visit",
+        ),
+        "HealthRecord": care.HealthRecord.objects.create(
+            person=dup, period=period, kind="dental_check", on=D(2024, 7, 1)
+        ),
+        "SchoolPlacement": care.SchoolPlacement.objects.create(
+            person=dup, school_name="St Mary's", start_date=D(2023, 9, 1)
+        ),
+        "PersonalEducationPlan": care.PersonalEducationPlan.objects.create(
+            period=period, person=dup, held_on=D(2024, 6, 14), due_date=D(2024, 6, 17)
+        ),
+        "PlacementRequest": care.PlacementRequest.objects.create(
+            person=dup,
+            requested_on=D(2024, 6, 3),
+            needed_by=D(2024, 6, 10),
+            needs="Foster care",
+            placement_kind="fostering",
+        ),
+    }
+    review = care.CareReview.objects.create(
+        period=period,
+        person=dup,
+        held_on=D(2024, 7, 1),
+        due_date=D(2024, 7, 1),
+        participation="PN1",
+    )
+    made["CareReview"] = review
+    made["ReviewRecommendation"] = care.ReviewRecommendation.objects.create(
+        review=review, person=dup, text="Contact with brother", due_date=D(2024, 8, 1)
+    )
+    for name, row in made.items():
+        rows[f"care.{name}"] = Q(pk=row.pk)
+    rows["uasc.UASCStatus"] = Q(
+        pk=UASCStatus.objects.create(person=dup, arrived_on=D(2024, 5, 1)).pk
+    )
+    rows["uasc.NTSTransfer"] = Q(
+        pk=NTSTransfer.objects.create(
+            person=dup, direction="in", other_council="Kent", referred_on=D(2024, 5, 20)
+        ).pk
+    )
+    rows["adoption.AdoptionPlan"] = Q(
+        pk=AdoptionPlan.objects.create(person=dup, period=period, decided_on=D(2024, 7, 1)).pk
+    )
 
 
 @pytest.fixture

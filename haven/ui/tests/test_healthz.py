@@ -35,10 +35,19 @@ def test_healthz_answers_200_when_the_database_is_up():
 
 def test_healthz_answers_503_json_when_the_database_is_down():
     # Nothing listens on port 1: every connection is refused at once.
-    env = {**os.environ, "DATABASE_URL": "postgresql://haven@127.0.0.1:1/haven",
-           "DJANGO_SETTINGS_MODULE": "haven.settings"}
-    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql://haven@127.0.0.1:1/haven",
+        "DJANGO_SETTINGS_MODULE": "haven.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["status"] == 503

@@ -69,6 +69,7 @@ def test_a_worker_sees_the_tabs_registered_for_everyone_in_order(child, as_worke
         "Chronology",
         "Case notes",
         "Child protection and CIN",
+        "Care",
         "Documents",
         "Oversight",
     ]
@@ -82,6 +83,7 @@ def test_a_manager_also_sees_the_access_tab_their_capability_shows(child, as_man
         "Chronology",
         "Case notes",
         "Child protection and CIN",
+        "Care",
         "Documents",
         "Oversight",
         "Access and changes",
@@ -103,6 +105,28 @@ def test_a_package_adds_a_tab_by_registering_it(child, as_worker, as_manager):
             as_worker.get(f"/people/{child.pk}/").content.decode()
         )
     finally:
+        del pages._tabs["people:person_print"]
+
+
+@pytest.mark.django_db
+def test_a_tab_can_show_only_for_the_people_it_applies_to(make_child, as_worker):
+    asked: list[str] = []
+
+    def is_ann(person):
+        asked.append(person.given_names)
+        return person.given_names == "Ann"
+
+    pages.register_tab(label="For Ann", url_name="people:person_print", order=22, applies=is_ann)
+    pages.register_tab(
+        label="For Ann too", url_name="chronology:person_chronology", order=23, applies=is_ann
+    )
+    try:
+        ann, bob = make_child(given_names="Ann"), make_child(given_names="Bob")
+        assert "For Ann" in _tabs(as_worker.get(f"/people/{ann.pk}/").content.decode())
+        assert "For Ann" not in _tabs(as_worker.get(f"/people/{bob.pk}/").content.decode())
+        assert asked == ["Ann", "Bob"]  # once a page, however many tabs share the predicate
+    finally:
+        pages.register_tab(label="Chronology", url_name="chronology:person_chronology", order=20)
         del pages._tabs["people:person_print"]
 
 

@@ -269,9 +269,7 @@ def test_long_date_is_the_one_formatter_for_dates_in_words():
 
 
 def test_summary_row_renders_key_and_escaped_value():
-    html = render(
-        '{% summary_row "Name" %}{{ name }}{% endsummary_row %}', name="<b>Amy</b> & Jo"
-    )
+    html = render('{% summary_row "Name" %}{{ name }}{% endsummary_row %}', name="<b>Amy</b> & Jo")
     assert html == (
         '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Name</dt>'
         '<dd class="govuk-summary-list__value">&lt;b&gt;Amy&lt;/b&gt; &amp; Jo</dd></div>'
@@ -292,7 +290,10 @@ def test_summary_row_with_a_change_link_and_a_linked_key():
     linked = render(
         '{% summary_row "Child 7" key_href="/people/7/" role="status" %}x{% endsummary_row %}'
     )
-    assert '<dt class="govuk-summary-list__key"><a class="govuk-link" href="/people/7/">Child 7</a>' in linked
+    assert (
+        '<dt class="govuk-summary-list__key"><a class="govuk-link" href="/people/7/">Child 7</a>'
+        in linked
+    )
     assert '<dd class="govuk-summary-list__value" role="status">x</dd>' in linked
 
 
@@ -307,7 +308,9 @@ class _Errors:
 
 
 def test_details_open_only_when_its_form_has_errors():
-    source = '{% govuk_details "End the plan" form=form %}<form>{{ x }}</form>{% endgovuk_details %}'
+    source = (
+        '{% govuk_details "End the plan" form=form %}<form>{{ x }}</form>{% endgovuk_details %}'
+    )
     closed = render(source, form=_Errors({}), x="<i>")
     assert closed == (
         '<details class="govuk-details"><summary class="govuk-details__summary">'
@@ -341,7 +344,9 @@ def test_table_has_caption_headers_and_the_block_as_body():
         "{% endgovuk_table %}",
         h="<Year>",
     )
-    assert '<caption class="govuk-table__caption govuk-table__caption--m">Years</caption>' in visible
+    assert (
+        '<caption class="govuk-table__caption govuk-table__caption--m">Years</caption>' in visible
+    )
     assert '<th scope="col" class="govuk-table__header">&lt;Year&gt;</th>' in visible
 
 

@@ -1,0 +1,523 @@
+"""Recording a period of care as it happens: the child becomes looked after, their legal status
+changes, they move placement, they cease to be looked after; and correcting any of it later.
+
+Every change is checked as a whole: the period's legal statuses and placements as they would be
+after it must start on the period's first day, follow one another without gaps or overlaps and
+end with it. Only then is anything written, and the SSDA903 episodes are derived again
+(``haven.care.episodes``), so nobody types an episode and a corrected date re-derives them."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from haven.accounts.models import User
+from haven.accounts.permissions import Capability, service_require
+from haven.care import codes, events
+from haven.care.episodes import rederive
+from haven.care.models import CarePeriod, LegalStatusChange, Placement
+from haven.core.checks import locked, not_before, not_future
+from haven.core.dates import long_date
+from haven.core.errors import ConflictError
+from haven.core.versioning import update_with_version
+from haven.people.models import Person, PersonKind
+
+
+@dataclass
+class PlacementDetails:
+    """What the worker records about a placement (a form's cleaned data)."""
+
+    place: str
+    provider: str = ""
+    household: Any = None
+    home: Any = None
+    carer_name: str = ""
+    address: str = ""
+    postcode: str = ""
+    urn: str = ""
+    weekly_cost: Decimal | None = None
+    intended_until_18: bool = False
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> PlacementDetails:
+        """From a form's cleaned data (other fields in it are ignored)."""
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+def collection_year(day: datetime.date) -> int:
+    """The SSDA903 collection year a day falls in, named by the year of its 31 March."""
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+def _age_on(person: Person, day: datetime.date) -> int | None:
+    born = person.date_of_birth
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _clean_placement(
+    person: Person, start_date: datetime.date, d: PlacementDetails
+) -> dict[str, Any]:
+    """The placement's fields, checked; a ValidationError names each field that is wrong."""
+    errors: dict[str, str] = {}
+    place = d.place
+    year = collection_year(start_date)
+    if place not in codes.PlacementType.values:
+        errors["place"] = "Choose the placement type"
+    elif codes.RETIRED.get(place, 9999) <= year:
+        errors["place"] = (
+            f"{place} can no longer be used for a placement starting on {long_date(start_date)}"
+        )
+    elif codes.INTRODUCED.get(place, 0) > year:
+        errors["place"] = (
+            f"{place} cannot be used for a placement starting before April {codes.INTRODUCED[place] - 1}"
+        )
+    elif place == "K3" and (age := _age_on(person, start_date)) is not None and age < 16:
+        errors["place"] = (
+            f"Supported accommodation (K3) is for young people aged 16 or over: the child is {age}"
+        )
+    household, home = d.household, d.home
+    if household is not None and home is not None:
+        errors["home"] = "Choose the foster carers or the children's home, not both"
+    if household is not None and place not in codes.FOSTER_PLACEMENTS | codes.ADOPTION_PLACEMENTS:
+        errors["household"] = "In-house foster carers go with a foster placement type (U1 to U6)"
+    carer_name = d.carer_name.strip()
+    if household is None and home is None and not carer_name:
+        errors["carer_name"] = "Enter who the child lives with, or choose the carers or home"
+    provider = d.provider
+    if place in codes.NO_PROVIDER:
+        provider = ""
+    elif not provider:
+        if home is not None:
+            provider = home.operator
+        elif household is not None:
+            provider = codes.PlacementProvider.PR1
+        elif place in codes.PLACED_WITH_PARENTS:
+            provider = codes.PlacementProvider.PR0
+        else:
+            errors["provider"] = "Choose who provides the placement"
+    urn = d.urn.strip().upper()
+    if home is not None and not urn:
+        urn = home.urn
+    if urn and place in codes.NO_URN:
+        errors["urn"] = (
+            f"A {codes.PlacementType(place).label.lower()} placement has no Ofsted URN"
+            if place in codes.PlacementType.values
+            else "No URN is recorded for this placement type"
+        )
+    elif urn and not (urn == "XXXXXXX" or (urn.isalnum() and 6 <= len(urn) <= 8)):
+        errors["urn"] = (
+            "Enter the Ofsted URN (for example SC123456), or XXXXXXX if not regulated by Ofsted"
+        )
+    postcode = " ".join(d.postcode.upper().split())
+    address = d.address.strip()
+    for source in (household, home):
+        if source is not None:
+            postcode = postcode or source.postcode
+            address = address or source.address
+    if d.weekly_cost is not None and d.weekly_cost < 0:
+        errors["weekly_cost"] = "The weekly cost cannot be negative"
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "place": place,
+        "provider": provider,
+        "household": household,
+        "home": home,
+        "carer_name": carer_name,
+        "address": address,
+        "postcode": postcode,
+        "urn": urn,
+        "weekly_cost": d.weekly_cost,
+        "intended_until_18": d.intended_until_18,
+    }
+
+
+@dataclass(frozen=True)
+class _Span:
+    start_date: datetime.date
+    end_date: datetime.date | None
+    key: Any = None
+
+
+def _check_shape(
+    period_start: datetime.date,
+    period_end: datetime.date | None,
+    statuses: list[_Span],
+    placements: list[_Span],
+    *,
+    status_field: str = "start_date",
+    placement_field: str = "start_date",
+) -> None:
+    """The period as it would be: legal statuses and placements from its first day, placements
+    end to end, nothing after its end, every episode at least a day long."""
+    statuses = sorted(statuses, key=lambda s: s.start_date)
+    placements = sorted(placements, key=lambda p: p.start_date)
+    if not statuses or statuses[0].start_date != period_start:
+        raise ValidationError(
+            {
+                status_field: f"The first legal status must start the day the child became looked after ({long_date(period_start)})"
+            }
+        )
+    if not placements or placements[0].start_date != period_start:
+        raise ValidationError(
+            {
+                placement_field: f"The first placement must start the day the child became looked after ({long_date(period_start)})"
+            }
+        )
+    days = [s.start_date for s in statuses]
+    if len(set(days)) != len(days):
+        raise ValidationError({status_field: "Another legal status already starts that day"})
+    for earlier, later in itertools.pairwise(placements):
+        if later.start_date <= earlier.start_date:
+            raise ValidationError({placement_field: "Two placements cannot start the same day"})
+        if earlier.end_date != later.start_date:
+            raise ValidationError(
+                {
+                    placement_field: f"A placement must start the day the one before it ends ({long_date(earlier.end_date) if earlier.end_date else 'it has not ended'})"
+                }
+            )
+    last = placements[-1]
+    if period_end is None and last.end_date is not None:
+        raise ValidationError(
+            {
+                placement_field: "The child's current placement cannot have ended while they are looked after"
+            }
+        )
+    if period_end is not None:
+        if last.end_date != period_end:
+            raise ValidationError(
+                {
+                    placement_field: f"The last placement must end the day the period of care ended ({long_date(period_end)})"
+                }
+            )
+        latest = max(days[-1], last.start_date)
+        if latest >= period_end:
+            raise ValidationError(
+                {
+                    "end_date": f"The period cannot end on or before {long_date(latest)}, when the last change was recorded"
+                }
+            )
+
+
+def _spans(period: CarePeriod) -> tuple[list[_Span], list[_Span]]:
+    statuses = [_Span(s.start_date, None, s.pk) for s in period.legal_statuses.all()]
+    placements = [_Span(p.start_date, p.end_date, p.pk) for p in period.placements.all()]
+    return statuses, placements
+
+
+def _open_period(period: CarePeriod, field_name: str) -> CarePeriod:
+    period = locked(period)
+    if period.end_date is not None:
+        raise ConflictError(
+            {field_name: f"This period of care ended on {long_date(period.end_date)}"}
+        )
+    return period
+
+
+def _no_overlap(person: Person, start: datetime.date, end: datetime.date | None) -> None:
+    others = CarePeriod.objects.filter(person=person)
+    for other in others:
+        other_end = other.end_date or datetime.date.max
+        if start < other_end and (end is None or other.start_date < end):
+            when = f"from {long_date(other.start_date)}" + (
+                f" to {long_date(other.end_date)}" if other.end_date else " and still open"
+            )
+            raise ValidationError({"start_date": f"The child already has a period of care {when}"})
+
+
+@transaction.atomic
+def period_start(
+    *,
+    person: Person,
+    by: User,
+    start_date: datetime.date,
+    legal_status: str,
+    category_of_need: str,
+    placement: PlacementDetails,
+    referral: Any = None,
+    home_postcode: str = "",
+) -> CarePeriod:
+    """The child becomes looked after: legal status, category of need and first placement."""
+    service_require(by, Capability.WRITE_RECORDS, field="start_date")
+    person = locked(person)
+    if person.kind != PersonKind.CHILD:
+        raise ValidationError({"start_date": "Only a child can become looked after"})
+    not_future(start_date, "start_date", "date the child became looked after")
+    if person.date_of_birth:
+        not_before(
+            start_date,
+            person.date_of_birth,
+            "start_date",
+            "A child cannot be looked after before they were born",
+        )
+        age = _age_on(person, start_date)
+        if age is not None and age >= 18:
+            raise ValidationError(
+                {
+                    "start_date": f"The child was {age} on that day: only children under 18 become looked after"
+                }
+            )
+    if legal_status not in codes.LegalStatus.values:
+        raise ValidationError({"legal_status": "Choose the legal status"})
+    if category_of_need not in codes.CategoryOfNeed.values:
+        raise ValidationError({"category_of_need": "Choose the category of need"})
+    if CarePeriod.objects.filter(person=person, end_date__isnull=True).exists():
+        raise ConflictError({"start_date": "This child is already looked after"})
+    _no_overlap(person, start_date, None)
+    fields = _clean_placement(person, start_date, placement)
+    if referral is None:
+        referral = (
+            person.referrals.filter(closure_date__isnull=True).order_by("-referral_date").first()
+        )
+    if not home_postcode:
+        home = person.addresses.filter(end_date__isnull=True).order_by("-start_date").first()
+        home_postcode = home.postcode if home else ""
+    period = CarePeriod.objects.create(
+        person=person,
+        referral=referral,
+        start_date=start_date,
+        category_of_need=category_of_need,
+        home_postcode=" ".join(home_postcode.upper().split()),
+        created_by=by,
+    )
+    LegalStatusChange.objects.create(
+        period=period, person=person, code=legal_status, start_date=start_date, recorded_by=by
+    )
+    first = Placement.objects.create(
+        period=period, person=person, start_date=start_date, created_by=by, **fields
+    )
+    _placed(first)
+    rederive(period)
+    events.care_started(period, ls=legal_status, by=by)
+    events.placement_started(first, by=by)
+    return period
+
+
+def _placed(placement: Placement) -> None:
+    """Work out what follows from where the child is placed (the distance from home), through
+    the hooks other parts register."""
+    for hook in _placement_hooks:
+        hook(placement)
+
+
+_placement_hooks: list[Any] = []
+
+
+def register_placement_hook(hook: Any) -> None:
+    """``hook(placement)`` runs after a placement is recorded or corrected, in its transaction
+    (the distance from the child's home, from haven.carers' postcode lookup)."""
+    if hook not in _placement_hooks:
+        _placement_hooks.append(hook)
+
+
+@transaction.atomic
+def legal_status_record(
+    *, period: CarePeriod, by: User, code: str, start_date: datetime.date
+) -> LegalStatusChange:
+    """The child's legal status changes from ``start_date``."""
+    period = _open_period(period, "start_date")
+    not_future(start_date, "start_date", "date of the new legal status")
+    if code not in codes.LegalStatus.values:
+        raise ValidationError({"code": "Choose the legal status"})
+    current = period.legal_statuses.order_by("-start_date").first()
+    if current is not None:
+        if start_date <= current.start_date:
+            raise ValidationError(
+                {
+                    "start_date": f"The new legal status must start after the current one ({long_date(current.start_date)}); to change a past one, correct it"
+                }
+            )
+        if current.code == code:
+            raise ValidationError(
+                {
+                    "code": f"The child's legal status is already {codes.LegalStatus(code).label.lower()}"
+                }
+            )
+    status = LegalStatusChange.objects.create(
+        period=period, person_id=period.person_id, code=code, start_date=start_date, recorded_by=by
+    )
+    rederive(period)
+    events.legal_status_changed(status, by=by)
+    return status
+
+
+@transaction.atomic
+def placement_move(
+    *,
+    period: CarePeriod,
+    by: User,
+    start_date: datetime.date,
+    change_reason: str,
+    placement: PlacementDetails,
+) -> Placement:
+    """The child moves: the current placement ends with the reason and the new one starts the
+    same day. A new carer in the same setting is a move too (a new placement)."""
+    period = _open_period(period, "start_date")
+    not_future(start_date, "start_date", "date of the move")
+    current = period.placements.select_for_update().order_by("-start_date").first()
+    assert current is not None
+    if start_date <= current.start_date:
+        raise ValidationError(
+            {
+                "start_date": f"The move must be after the current placement started ({long_date(current.start_date)})"
+            }
+        )
+    if change_reason not in codes.ReasonPlaceChange.values:
+        raise ValidationError({"change_reason": "Choose the reason for the move"})
+    person = Person.objects.get(pk=period.person_id)
+    fields = _clean_placement(person, start_date, placement)
+    Placement.objects.filter(pk=current.pk).update(end_date=start_date, change_reason=change_reason)
+    new = Placement.objects.create(
+        period=period, person=person, start_date=start_date, created_by=by, **fields
+    )
+    _placed(new)
+    rederive(period)
+    events.placement_started(new, by=by, reason=change_reason)
+    return new
+
+
+@transaction.atomic
+def period_end(*, period: CarePeriod, by: User, end_date: datetime.date, reason: str) -> CarePeriod:
+    """The child ceases to be looked after: the placement ends with the period."""
+    period = _open_period(period, "end_date")
+    not_future(end_date, "end_date", "date the child ceased to be looked after")
+    if reason not in dict(codes.PERIOD_END_REASONS):
+        raise ValidationError({"reason": "Choose why the child ceased to be looked after"})
+    statuses, placements = _spans(period)
+    placements[-1] = replace(placements[-1], end_date=end_date)
+    _check_shape(period.start_date, end_date, statuses, placements, placement_field="end_date")
+    Placement.objects.filter(pk=placements[-1].key).update(end_date=end_date)
+    update_with_version(CarePeriod, period.pk, None, end_date=end_date, end_reason=reason)
+    period.refresh_from_db()
+    rederive(period)
+    events.care_ended(period, by=by)
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, period: CarePeriod, by: User) -> CarePeriod:
+    """Undo an ending recorded by mistake: the period and its last placement are open again."""
+    period = locked(period)
+    if period.end_date is None:
+        raise ConflictError({"end_date": "This period of care has not ended"})
+    if CarePeriod.objects.filter(
+        person_id=period.person_id, start_date__gt=period.start_date
+    ).exists():
+        raise ValidationError(
+            {"end_date": "A later period of care has started: correct that one first"}
+        )
+    last = period.placements.order_by("-start_date").first()
+    assert last is not None
+    Placement.objects.filter(pk=last.pk).update(end_date=None)
+    update_with_version(CarePeriod, period.pk, None, end_date=None, end_reason="")
+    period.refresh_from_db()
+    rederive(period)
+    return period
+
+
+@transaction.atomic
+def legal_status_correct(
+    *, status: LegalStatusChange, by: User, code: str, start_date: datetime.date
+) -> LegalStatusChange:
+    """Correct a legal status recorded with the wrong code or date; the episodes follow."""
+    status = locked(status)
+    period = locked(status.period)
+    not_future(start_date, "start_date", "date of the legal status")
+    if code not in codes.LegalStatus.values:
+        raise ValidationError({"code": "Choose the legal status"})
+    statuses, placements = _spans(period)
+    statuses = [replace(s, start_date=start_date) if s.key == status.pk else s for s in statuses]
+    _check_shape(period.start_date, period.end_date, statuses, placements)
+    LegalStatusChange.objects.filter(pk=status.pk).update(code=code, start_date=start_date)
+    rederive(period)
+    status.refresh_from_db()
+    return status
+
+
+@transaction.atomic
+def legal_status_remove(*, status: LegalStatusChange, by: User) -> None:
+    """Remove a legal status change recorded by mistake (never the first)."""
+    status = locked(status)
+    period = locked(status.period)
+    if status.start_date == period.start_date:
+        raise ValidationError(
+            {
+                "start_date": "The legal status the child became looked after with cannot be removed: correct it instead"
+            }
+        )
+    LegalStatusChange.objects.filter(pk=status.pk).delete()
+    rederive(period)
+
+
+@transaction.atomic
+def placement_correct(
+    *,
+    placement: Placement,
+    by: User,
+    version: int,
+    start_date: datetime.date,
+    details: PlacementDetails,
+    change_reason: str = "",
+) -> Placement:
+    """Correct a placement's details or start date. Moving the start moves the end of the
+    placement before it, so the placements still follow one another; the episodes follow."""
+    placement = locked(placement)
+    period = locked(placement.period)
+    not_future(start_date, "start_date", "placement start date")
+    if placement.end_date is not None and placement.end_date != period.end_date:
+        if change_reason not in codes.ReasonPlaceChange.values:
+            raise ValidationError({"change_reason": "Choose the reason for the move"})
+    else:
+        change_reason = ""
+    person = Person.objects.get(pk=period.person_id)
+    fields = _clean_placement(person, start_date, details)
+    statuses, placements = _spans(period)
+    previous = next((p for p in reversed(placements) if p.start_date < placement.start_date), None)
+    candidate = []
+    for span in placements:
+        if span.key == placement.pk:
+            candidate.append(replace(span, start_date=start_date))
+        elif previous is not None and span.key == previous.key:
+            candidate.append(replace(span, end_date=start_date))
+        else:
+            candidate.append(span)
+    _check_shape(period.start_date, period.end_date, statuses, candidate)
+    # Move the edge between the two placements in the order that never overlaps them.
+    previous_rows = Placement.objects.filter(pk__in=[previous.key] if previous else [])
+    if start_date < placement.start_date:
+        previous_rows.update(end_date=start_date)
+    update_with_version(
+        Placement,
+        placement.pk,
+        version,
+        start_date=start_date,
+        change_reason=change_reason,
+        **fields,
+    )
+    previous_rows.update(end_date=start_date)
+    placement.refresh_from_db()
+    _placed(placement)
+    rederive(period)
+    return placement
+
+
+@transaction.atomic
+def iro_allocate(*, period: CarePeriod, by: User, iro: User) -> CarePeriod:
+    """Name the child's independent reviewing officer, who chairs their reviews."""
+    service_require(by, Capability.ALLOCATE, field="iro")
+    period = _open_period(period, "iro")
+    from haven.accounts.models import Role
+
+    if iro.role != Role.REVIEWING_OFFICER or not iro.is_active:
+        raise ValidationError({"iro": "Choose a reviewing officer"})
+    update_with_version(CarePeriod, period.pk, None, iro=iro)
+    period.refresh_from_db()
+    return period
