@@ -29,9 +29,10 @@ class AdoptionConfig(AppConfig):
         register_event_kinds(events.AdoptionEvent)
         register_provider(work.adoption_items)
 
+        from haven.care.selectors import has_been_looked_after
         from haven.ui.pages import register_tab
 
-        register_tab(label="Adoption", url_name="adoption:adoption", order=46)
+        register_tab(label="Adoption", url_name="adoption:adoption", order=46, applies=has_been_looked_after)
 
         from haven.accounts.models import TeamKind
         from haven.accounts.permissions import Capability

@@ -162,7 +162,11 @@ def _end_care_adopted(plan: AdoptionPlan, by: User, on: datetime.date, reason: s
     period = _open_period(plan.person)
     if period is None:
         raise ValidationError({"end_care_reason": "This child has no open period of care to end"})
-    care_services.period_end(period=period, by=by, end_date=on, reason=reason)
+    try:
+        care_services.period_end(period=period, by=by, end_date=on, reason=reason)
+    except ValidationError as exc:
+        # The period's own checks (a placement starting after the day): beside the choice.
+        raise ValidationError({"end_care_reason": exc.messages}) from None
 
 
 @transaction.atomic

@@ -20,9 +20,10 @@ class UASCConfig(AppConfig):
 
         register_event_kinds(events.UASCEvent)
 
+        from haven.care.selectors import has_been_looked_after
         from haven.ui.pages import register_tab
 
-        register_tab(label="UASC", url_name="uasc:uasc", order=44)
+        register_tab(label="UASC", url_name="uasc:uasc", order=44, applies=has_been_looked_after)
 
         from haven.people.selectors import register_record_status
         from haven.uasc.status import uasc_status

@@ -1,4 +1,4 @@
-"""Children looked after, built from the models (the care services are the lead's)."""
+"""Children looked after, recorded through the care services (haven/care/tests/factories.py)."""
 
 from __future__ import annotations
 
@@ -6,31 +6,18 @@ import datetime
 
 import pytest
 
-from haven.care import episodes
-from haven.care.models import CarePeriod, LegalStatusChange, Placement
+from haven.care import services as care
+from haven.care.tests.factories import looked_after_child
 
 
-def put_in_care(child, start: datetime.date, end: datetime.date | None = None, reason: str = ""):
-    """A period of care from ``start`` (V2, foster care), ended on ``end`` if given."""
-    period = CarePeriod.objects.create(
-        person=child,
-        start_date=start,
-        end_date=end,
-        end_reason=reason if end else "",
-        category_of_need="N8",
-    )
-    LegalStatusChange.objects.create(period=period, person=child, code="V2", start_date=start)
-    Placement.objects.create(
-        period=period,
-        person=child,
-        start_date=start,
-        end_date=end,
-        place="U6",
-        provider="PR4",
-        carer_name="Agency carers",
-        urn="SC123456",
-    )
-    episodes.rederive(period)
+def put_in_care(child, start: datetime.date, end: datetime.date | None = None, reason: str = "E8"):
+    """A period of care from ``start`` (agency foster care), ended on ``end`` if given."""
+    from haven.accounts.models import User
+
+    by = User.objects.order_by("pk").first()
+    period = looked_after_child(child, by, start=start, legal_status="V2", category_of_need="N8")
+    if end is not None:
+        period = care.period_end(period=period, by=by, end_date=end, reason=reason)
     return period
 
 

@@ -184,3 +184,33 @@ def test_an_outcome_is_recorded_once(young_person, worker):
     with pytest.raises(ValidationError) as exc:
         services.nts_referral_decide(transfer=transfer, by=worker, status="declined")
     assert "already recorded" in errors(exc)["status"][0]
+
+
+def test_found_to_be_an_adult_can_end_the_period_of_care_with_e15(young_person, worker, in_care):
+    period = in_care(young_person, D(2025, 9, 3))
+    status = services.uasc_record(person=young_person, by=worker, arrived_on=D(2025, 9, 3))
+    services.uasc_age_assessment_record(
+        status=status,
+        by=worker,
+        age_assessed_on=D(2025, 10, 1),
+        age_assessment_outcome="adult",
+        end_care=True,
+    )
+    period.refresh_from_db()
+    assert (period.end_date, period.end_reason) == (D(2025, 10, 1), "E15")
+
+
+def test_ending_care_before_the_period_began_saves_nothing(young_person, worker, in_care):
+    period = in_care(young_person, D(2025, 10, 5))
+    status = services.uasc_record(person=young_person, by=worker, arrived_on=D(2025, 9, 3))
+    with pytest.raises(ValidationError) as exc:
+        services.uasc_age_assessment_record(
+            status=status,
+            by=worker,
+            age_assessed_on=D(2025, 10, 1),
+            age_assessment_outcome="adult",
+            end_care=True,
+        )
+    assert "end_care" in errors(exc)
+    period.refresh_from_db()
+    assert period.end_date is None
