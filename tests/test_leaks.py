@@ -60,7 +60,7 @@ EXCEPTIONS: list[tuple[set[str], Capability, set[str]]] = [
     # Finding a person to match or link (search, contact matching, duplicate checks).
     (FINDING, Capability.SEARCH_PEOPLE, {"name", "id", "dob"}),
     # The rows behind a figure: a child's Haven ID and the measure's own fields.
-    ({"performance:measure_list"}, Capability.VIEW_FIGURES, {"id"}),
+    ({"performance:measure_list", "performance:nts_children"}, Capability.VIEW_FIGURES, {"id"}),
     # Ofsted's Annex A lists: the child's ID and date of birth, as Ofsted specifies them.
     ({"performance:annex_a"}, Capability.PRODUCE_RETURNS, {"id", "dob"}),
 ]
@@ -126,6 +126,7 @@ def world(teams: dict[str, Team], make_user: Any, make_child: Any, manager: Any)
             rationale="Needs assessment",
             referral_team=team,
         )
+    _uasc_and_adoption(named, [vera, zeph, otto])
     records = {
         "person_id": vera.pk,
         "contact_id": contact.pk,
@@ -141,6 +142,25 @@ def world(teams: dict[str, Team], make_user: Any, make_child: Any, manager: Any)
         "adult": adult,
         "records": records,
     }
+
+
+def _uasc_and_adoption(by: Any, children: list[Person]) -> None:
+    """Each child looked after as a UASC, with a plan for adoption matched with adopters: the
+    UASC, adoption and National Transfer Scheme pages and Annex A lists 10 and 11 list them."""
+    from haven.adoption import services as adoption
+    from haven.care.tests.factories import looked_after_child
+    from haven.carers.models import AdopterHousehold
+    from haven.uasc import services as uasc
+
+    start = timezone.localdate() - datetime.timedelta(days=60)
+    adopters = AdopterHousehold.objects.create(
+        reference="AD-1", name="Ann Adopter", enquiry_on=start, approved_on=start
+    )
+    for child in children:
+        looked_after_child(child, by, start=start, legal_status="V2")
+        uasc.uasc_record(person=child, by=by, arrived_on=start, home_office_reference="HO1")
+        plan = adoption.adoption_plan_start(person=child, by=by, decided_on=start)
+        adoption.adoption_match_record(plan=plan, by=by, matched_on=start, adopters=adopters)
 
 
 def _urls(records: dict[str, int], adult_id: int) -> list[tuple[str, str]]:
@@ -163,7 +183,8 @@ def _urls(records: dict[str, int], adult_id: int) -> list[tuple[str, str]]:
                     )
                 )
     today = timezone.localdate()
-    for number in (1, 3, 4, 5, 6, 7):
+    urls.append(("performance:nts_children", "/performance/nts/children/"))
+    for number in (1, 3, 4, 5, 6, 7, 10, 11):
         urls.append(
             (
                 "performance:annex_a",
@@ -220,3 +241,15 @@ def test_the_world_is_seen_by_the_people_entitled_to_it(world: dict[str, Any]) -
     assert "Quillfeather" in contact.content.decode()
     search = client_for(world["users"]["worker"]).get("/people/search/?q=Brackenbury")
     assert "Brackenbury" in search.content.decode()  # found, to ask for access
+
+
+def test_the_uasc_and_adoption_world_is_seen(world: dict[str, Any]) -> None:
+    """The UASC, adoption and NTS pages above had something to leak."""
+    vera = world["vera"]
+    worker = client_for(world["users"]["worker"])
+    assert "HO1" in worker.get(f"/people/{vera.pk}/uasc/").content.decode()
+    assert "Ann Adopter" in worker.get(f"/people/{vera.pk}/adoption/").content.decode()
+    analyst = client_for(world["users"]["analyst"])
+    listed = analyst.get("/performance/nts/children/").content.decode()
+    assert f">{vera.pk}<" in listed and f">{world['otto'].pk}<" in listed
+    assert "Lindqvist" not in listed
