@@ -32,7 +32,9 @@ class AdoptionConfig(AppConfig):
         from haven.care.selectors import has_been_looked_after
         from haven.ui.pages import register_tab
 
-        register_tab(label="Adoption", url_name="adoption:adoption", order=46, applies=has_been_looked_after)
+        register_tab(
+            label="Adoption", url_name="adoption:adoption", order=46, applies=has_been_looked_after
+        )
 
         from haven.accounts.models import TeamKind
         from haven.accounts.permissions import Capability

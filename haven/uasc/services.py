@@ -92,9 +92,7 @@ def _end_care_found_adult(person: Person, by: User, on: datetime.date) -> bool:
     if period is None:
         return False
     try:
-        care_services.period_end(
-            period=period, by=by, end_date=on, reason=REC_FOUND_TO_BE_ADULT
-        )
+        care_services.period_end(period=period, by=by, end_date=on, reason=REC_FOUND_TO_BE_ADULT)
     except ValidationError as exc:
         # The period's own checks (a placement starting after the day): beside the choice.
         raise ValidationError({"end_care": exc.messages}) from None

@@ -6,15 +6,15 @@ import datetime
 
 import pytest
 
+from haven.care.tests.factories import looked_after_child
 from haven.carers.models import AdopterHousehold
-from haven.uasc.tests.conftest import put_in_care
 
 D = datetime.date
 
 
 @pytest.fixture
-def looked_after(child):
-    put_in_care(child, D(2024, 1, 10))
+def looked_after(child, manager):
+    looked_after_child(child, manager, start=D(2024, 1, 10), legal_status="C2")
     return child
 
 

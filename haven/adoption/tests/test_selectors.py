@@ -95,3 +95,13 @@ def test_a_plan_with_no_match_after_the_setting_is_on_the_managers_view(
         assert item.title == "No match with adopters yet"
         assert adoption_items(worker, Scope.MINE) == []
     assert CarePeriod.objects.filter(person=looked_after).exists()
+
+
+def test_the_printed_record_says_how_far_the_plan_has_come(placed, worker):
+    from haven.adoption.status import adoption_status
+
+    assert adoption_status(placed.person) == [
+        "Plan for adoption since 1 March 2024, placed for adoption 20 August 2024"
+    ]
+    services.adoption_order_record(plan=placed, by=worker, adoption_order_on=D(2025, 2, 3))
+    assert adoption_status(placed.person) == []

@@ -10,11 +10,10 @@ from haven.care import services as care
 from haven.care.tests.factories import looked_after_child
 
 
-def put_in_care(child, start: datetime.date, end: datetime.date | None = None, reason: str = "E8"):
+def put_in_care(
+    child, by, start: datetime.date, end: datetime.date | None = None, reason: str = "E8"
+):
     """A period of care from ``start`` (agency foster care), ended on ``end`` if given."""
-    from haven.accounts.models import User
-
-    by = User.objects.order_by("pk").first()
     period = looked_after_child(child, by, start=start, legal_status="V2", category_of_need="N8")
     if end is not None:
         period = care.period_end(period=period, by=by, end_date=end, reason=reason)
@@ -22,5 +21,5 @@ def put_in_care(child, start: datetime.date, end: datetime.date | None = None, r
 
 
 @pytest.fixture
-def in_care():
-    return put_in_care
+def in_care(manager):
+    return lambda child, *args, **kwargs: put_in_care(child, manager, *args, **kwargs)

@@ -28,11 +28,11 @@ def children(make_child, worker):
         made[name] = make_child(given_names=name, family_name="Test", date_of_birth=D(born, 5, 1))
     for name, arrived in (("Ana", D(2024, 6, 10)), ("Ben", D(2024, 6, 20)), ("Cal", D(2024, 7, 2))):
         services.uasc_record(person=made[name], by=worker, arrived_on=arrived)
-        put_in_care(made[name], arrived, end=D(2025, 1, 15) if name == "Cal" else None)
+        put_in_care(made[name], worker, arrived, end=D(2025, 1, 15) if name == "Cal" else None)
     services.uasc_cease(status=made["Ben"].uasc, by=worker, ceased_on=D(2025, 3, 1))
-    put_in_care(made["Dee"], D(2024, 5, 1))
+    put_in_care(made["Dee"], worker, D(2024, 5, 1))
     services.uasc_record(person=made["Eve"], by=worker, arrived_on=D(2025, 4, 2))
-    put_in_care(made["Eve"], D(2025, 4, 2))
+    put_in_care(made["Eve"], worker, D(2025, 4, 2))
     return made
 
 
