@@ -173,6 +173,18 @@ HAVEN_CORE_GROUP_MONTHS = envint("HAVEN_CORE_GROUP_MONTHS", 1)
 HAVEN_CP_VISIT_WD = envint("HAVEN_CP_VISIT_WD", 10)
 HAVEN_CIN_VISIT_WD = envint("HAVEN_CIN_VISIT_WD", 20)
 HAVEN_CIN_REVIEW_MONTHS = envint("HAVEN_CIN_REVIEW_MONTHS", 3)
+# Children looked after (CPPCR 2010 regs 4, 9, 28 and 33): the national timescales, settable
+# only so that a change in the regulations needs no release.
+HAVEN_CARE_PLAN_WD = envint("HAVEN_CARE_PLAN_WD", 10)
+HAVEN_PLACEMENT_PLAN_WD = envint("HAVEN_PLACEMENT_PLAN_WD", 5)
+HAVEN_CLA_FIRST_VISIT_DAYS = envint("HAVEN_CLA_FIRST_VISIT_DAYS", 7)
+HAVEN_CLA_VISIT_DAYS = envint("HAVEN_CLA_VISIT_DAYS", 42)
+HAVEN_CLA_LONG_TERM_VISIT_MONTHS = envint("HAVEN_CLA_LONG_TERM_VISIT_MONTHS", 3)
+HAVEN_CLA_WEEKLY_VISIT_DAYS = envint("HAVEN_CLA_WEEKLY_VISIT_DAYS", 7)
+HAVEN_CLA_CONNECTED_VISIT_DAYS = envint("HAVEN_CLA_CONNECTED_VISIT_DAYS", 28)
+HAVEN_CLA_FIRST_REVIEW_WD = envint("HAVEN_CLA_FIRST_REVIEW_WD", 20)
+HAVEN_CLA_SECOND_REVIEW_MONTHS = envint("HAVEN_CLA_SECOND_REVIEW_MONTHS", 3)
+HAVEN_CLA_LATER_REVIEW_MONTHS = envint("HAVEN_CLA_LATER_REVIEW_MONTHS", 6)
 # UASC and adoption (haven.uasc, haven.adoption): the National Transfer Scheme's threshold as a
 # percentage of the child population (0.07 from 2016 to 2021; 0.1 now), and the months an
 # adoption plan may wait for a match before it is on the manager's view.

@@ -80,7 +80,7 @@ def _forms(html: str, page_url: str) -> list[dict[str, Any]]:
         if urlsplit(action).netloc not in ("", "testserver"):
             continue
         fields: dict[str, list[str]] = {}
-        buttons: list[tuple[str, str]] = []
+        buttons: list[tuple[str, str] | None] = []
         for element in form.iter("input", "select", "textarea", "button"):
             name = element.get("name")
             if not name:
@@ -172,7 +172,7 @@ def test_hostile_input_is_refused_without_a_server_error(name, route, role, reco
         response = client.get(url, {n: value for n in sorted(query_names)})
         _no_server_error(response, f"GET {url} with {value[:20]!r}")
         if response.streaming:
-            b"".join(response.streaming_content)  # a download must not break half way
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]  # a download must not break half way
 
     # Each form is attacked in the test of the URL it posts to, so once per role; a URL that
     # only takes a POST (405 to a GET) finds its forms on the page above it.

@@ -63,6 +63,9 @@ EXCEPTIONS: list[tuple[set[str], Capability, set[str]]] = [
     ({"performance:measure_list", "performance:nts_children"}, Capability.VIEW_FIGURES, {"id"}),
     # Ofsted's Annex A lists: the child's ID and date of birth, as Ofsted specifies them.
     ({"performance:annex_a"}, Capability.PRODUCE_RETURNS, {"id", "dob"}),
+    # The children behind a sufficiency figure, and the placements team's open requests.
+    ({"placements:sufficiency_list"}, Capability.VIEW_FIGURES, {"id"}),
+    ({"placements:requests"}, Capability.MANAGE_PLACEMENTS, {"id"}),
 ]
 
 
@@ -126,14 +129,15 @@ def world(teams: dict[str, Team], make_user: Any, make_child: Any, manager: Any)
             rationale="Needs assessment",
             referral_team=team,
         )
-    _uasc_and_adoption(named, [vera, zeph, otto])
     records = {
         "person_id": vera.pk,
         "contact_id": contact.pk,
         "check_id": contact.checks.get().pk,
         "contact_child_id": contact.children.get(person=vera).pk,
         "assessment_id": vera.assessments.get().pk,
+        **_looked_after(named, [vera, zeph, otto]),
     }
+    _uasc_and_adoption(named, [vera, zeph, otto])
     return {
         "users": users,
         "vera": vera,
@@ -145,22 +149,49 @@ def world(teams: dict[str, Team], make_user: Any, make_child: Any, manager: Any)
 
 
 def _uasc_and_adoption(by: Any, children: list[Person]) -> None:
-    """Each child looked after as a UASC, with a plan for adoption matched with adopters: the
-    UASC, adoption and National Transfer Scheme pages and Annex A lists 10 and 11 list them."""
+    """Each child (looked after: ``_looked_after``) a UASC, with a plan for adoption matched
+    with adopters: the UASC, adoption and National Transfer Scheme pages and Annex A lists 10
+    and 11 list them."""
     from haven.adoption import services as adoption
-    from haven.care.tests.factories import looked_after_child
     from haven.carers.models import AdopterHousehold
     from haven.uasc import services as uasc
 
-    start = timezone.localdate() - datetime.timedelta(days=60)
+    start = timezone.localdate() - datetime.timedelta(days=10)
     adopters = AdopterHousehold.objects.create(
         reference="AD-1", name="Ann Adopter", enquiry_on=start, approved_on=start
     )
     for child in children:
-        looked_after_child(child, by, start=start, legal_status="V2")
         uasc.uasc_record(person=child, by=by, arrived_on=start, home_office_reference="HO1")
         plan = adoption.adoption_plan_start(person=child, by=by, decided_on=start)
         adoption.adoption_match_record(plan=plan, by=by, matched_on=start, adopters=adopters)
+
+
+def _looked_after(by: Any, children: list[Person]) -> dict[str, int]:
+    """Each child placed (with the council's carers, in its home, with an agency) and with an
+    open placement request: the register's pages, the sufficiency lists and the placements
+    team's list all have someone to leak."""
+    from haven.care.models import PlacementRequest
+    from haven.care.tests.placing import home, household, place
+
+    carers, own = household("FH-LEAK", places=3), home("SC999999")
+    start = timezone.localdate() - datetime.timedelta(days=30)
+    for child, where in zip(
+        children,
+        ({"household": carers}, {"home": own, "place": "K2"}, {"place": "U6", "provider": "PR4"}),
+        strict=True,
+    ):
+        place(child, start, **where)  # type: ignore[arg-type]
+        PlacementRequest.objects.create(
+            person=child,
+            requested_on=start,
+            needed_by=timezone.localdate(),
+            needs="A home",
+            placement_kind="any",
+            requested_by=by,
+        )
+    vera_request = PlacementRequest.objects.get(person=children[0])
+    vera_request.keep_with_siblings.set(children[1:])
+    return {"request_id": vera_request.pk, "household_id": carers.pk, "home_id": own.pk}
 
 
 def _urls(records: dict[str, int], adult_id: int) -> list[tuple[str, str]]:
@@ -182,6 +213,10 @@ def _urls(records: dict[str, int], adult_id: int) -> list[tuple[str, str]]:
                         f"/performance/front-door/list/?measure={measure.name}&year={year}{extra}",
                     )
                 )
+    from haven.care.sufficiency import MEASURES
+
+    for key in MEASURES:
+        urls.append(("placements:sufficiency_list", f"/care/sufficiency/{key}/"))
     today = timezone.localdate()
     urls.append(("performance:nts_children", "/performance/nts/children/"))
     for number in (1, 3, 4, 5, 6, 7, 10, 11):
@@ -239,6 +274,10 @@ def test_the_world_is_seen_by_the_people_entitled_to_it(world: dict[str, Any]) -
     named = RestrictedAccess.objects.get(person=world["zeph"]).user
     contact = client_for(named).get(f"/front-door/contacts/{world['records']['contact_id']}/")
     assert "Quillfeather" in contact.content.decode()
+    requests = manager.get("/care/requests/").content.decode()
+    assert "Lindqvist" in requests and f">{world['otto'].pk}<" in requests
+    sufficiency = client_for(world["users"]["analyst"]).get("/care/sufficiency/looked-after/")
+    assert f">{world['otto'].pk}<" in sufficiency.content.decode()
     search = client_for(world["users"]["worker"]).get("/people/search/?q=Brackenbury")
     assert "Brackenbury" in search.content.decode()  # found, to ask for access
 

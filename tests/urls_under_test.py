@@ -24,7 +24,7 @@ def named_patterns(
 
 # Every URL argument names a record about a child; the fixture below makes one of each.
 RECORD_ARGUMENTS = {"person_id", "contact_id", "check_id", "contact_child_id", "assessment_id",
-                    "feedback_id", "note_id", "document_id"}
+                    "feedback_id", "note_id", "document_id", "request_id"}
 # Other URL arguments, with a value to use.
 OTHER_ARGUMENTS = {
     "action": "strategy-discussion",
@@ -42,6 +42,11 @@ OTHER_ARGUMENTS = {
     "template_key": "court_chronology",
     # Adopter households (haven.adoption): adults, not a child's record.
     "adopters_id": "1",
+    # The register of carers and homes (haven.carers); ``records`` gives real ones.
+    "household_id": "1",
+    "home_id": "1",
+    # A sufficiency figure (haven.care.sufficiency).
+    "measure": "looked-after",
 }
 
 
@@ -63,12 +68,42 @@ def records(child, manager, teams):
     decision = contact.children.get()
     front_door.decision_record(contact_child=decision, by=manager, level_of_need=3, outcome="referral",
                                rationale="Needs assessment", referral_team=teams["assessment"])
+    _looked_after(manager, child)
     return {"person_id": child.pk, "contact_id": contact.pk, "check_id": check.pk,
             "contact_child_id": decision.pk,
             "assessment_id": child.assessments.get().pk,
             "user_id": manager.pk, "team_id": teams["assessment"].pk,
             "feedback_id": decision.feedback.pk,
-            "note_id": _case_note(manager, child).pk, "document_id": document.pk}
+            "note_id": _case_note(manager, child).pk, "document_id": document.pk,
+            **_placements(manager, child)}
+
+
+def _placements(by, child):
+    """A fostering household, a children's home and a placement request for ``child``."""
+    import datetime
+
+    from haven.care.models import PlacementRequest
+    from haven.carers.models import ChildrensHome, FosteringHousehold
+
+    household = FosteringHousehold.objects.create(
+        reference="FH-T1", name="Test carers", address="1 High Street", postcode="SO23 8UJ",
+        approved_on=datetime.date(2020, 1, 1), age_from=0, age_to=18, places=2)
+    home = ChildrensHome.objects.create(
+        name="Test home", operator="PR1", urn="SC900001", address="2 High Street",
+        postcode="SO23 8UJ", places=4)
+    request = PlacementRequest.objects.create(
+        person=child, requested_on=datetime.date(2026, 1, 5), needed_by=datetime.date(2026, 2, 1),
+        needs="A calm home", placement_kind="any", requested_by=by)
+    return {"household_id": household.pk, "home_id": home.pk, "request_id": request.pk}
+
+
+def _looked_after(by, child):
+    """``child`` looked after (haven.care): the looked-after tabs and their forms are on the page."""
+    import datetime
+
+    from haven.care.tests.factories import looked_after_child
+
+    looked_after_child(child, by, start=datetime.date(2026, 1, 5))
 
 
 def _case_note(by, child):
@@ -87,7 +122,7 @@ def _case_note(by, child):
 def url_for(route: str, ids: dict[str, int]) -> str:
     for name, value in ids.items():
         route = route.replace(f"<id:{name}>", str(value))
-    for name, value in OTHER_ARGUMENTS.items():
+    for name, argument in OTHER_ARGUMENTS.items():
         for converter in ("slug", "id", "uuid"):
-            route = route.replace(f"<{converter}:{name}>", value)
+            route = route.replace(f"<{converter}:{name}>", argument)
     return route

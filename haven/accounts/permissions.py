@@ -50,6 +50,12 @@ class Capability(StrEnum):
     MANAGE_USERS = "manage_users"
     # The wording of letters Haven produces (haven.documents).
     MANAGE_TEMPLATES = "manage_templates"
+    # The council's fostering households and children's homes (haven.carers): the register is
+    # read by those who place children, review placements or count them; it is kept, and the
+    # open placement requests are worked, by team managers (the placements team's managers) and
+    # administrators. Children named on those pages still go through need-to-know.
+    SEE_CARERS = "see_carers"
+    MANAGE_PLACEMENTS = "manage_placements"
 
 
 C = Capability
@@ -57,7 +63,9 @@ C = Capability
 _CASEWORK = {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.WRITE_RECORDS, C.EMERGENCY_ACCESS}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.PRACTITIONER: frozenset(_CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS, C.HOLD_CASES}),
+    Role.PRACTITIONER: frozenset(
+        _CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS, C.HOLD_CASES, C.SEE_CARERS}
+    ),
     Role.MASH_PRACTITIONER: frozenset(
         _CASEWORK | {C.CREATE_PEOPLE, C.RECORD_CONTACTS, C.HOLD_CASES}
     ),
@@ -76,14 +84,33 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.SEE_ACCESS_LOG,
             C.VIEW_FIGURES,
             C.PRODUCE_RETURNS,
+            C.SEE_CARERS,
+            C.MANAGE_PLACEMENTS,
         }
     ),
-    Role.REVIEWING_OFFICER: frozenset(_CASEWORK | {C.CHAIR_CONFERENCES}),
+    Role.REVIEWING_OFFICER: frozenset(_CASEWORK | {C.CHAIR_CONFERENCES, C.SEE_CARERS}),
     Role.AUDITOR: frozenset(
-        {C.VIEW_RECORDS, C.SEARCH_PEOPLE, C.SEE_ACCESS_LOG, C.VIEW_FIGURES, C.PRODUCE_RETURNS}
+        {
+            C.VIEW_RECORDS,
+            C.SEARCH_PEOPLE,
+            C.SEE_ACCESS_LOG,
+            C.VIEW_FIGURES,
+            C.PRODUCE_RETURNS,
+            C.SEE_CARERS,
+        }
     ),
-    Role.PERFORMANCE_ANALYST: frozenset({C.VIEW_FIGURES, C.PRODUCE_RETURNS, C.IMPORT_RETURNS}),
-    Role.ADMINISTRATOR: frozenset({C.IMPORT_RETURNS, C.MANAGE_USERS, C.MANAGE_TEMPLATES}),
+    Role.PERFORMANCE_ANALYST: frozenset(
+        {C.VIEW_FIGURES, C.PRODUCE_RETURNS, C.IMPORT_RETURNS, C.SEE_CARERS}
+    ),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            C.IMPORT_RETURNS,
+            C.MANAGE_USERS,
+            C.MANAGE_TEMPLATES,
+            C.SEE_CARERS,
+            C.MANAGE_PLACEMENTS,
+        }
+    ),
 }
 
 
@@ -144,6 +171,8 @@ CAPABILITY_REFUSALS = {
     C.IMPORT_RETURNS: "Your role does not include importing returns",
     C.MANAGE_USERS: "User administration is for administrators",
     C.MANAGE_TEMPLATES: "Letter templates are edited by administrators",
+    C.SEE_CARERS: "Your role does not include the register of carers and homes",
+    C.MANAGE_PLACEMENTS: "Carers, homes and placement requests are kept by the placements team",
 }
 
 

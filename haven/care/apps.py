@@ -5,7 +5,7 @@ class CareConfig(AppConfig):
     name = "haven.care"
     label = "care"
     verbose_name = "Children looked after"
-    urls = (("people/", "haven.care.urls"),)
+    urls = (("people/", "haven.care.urls"), ("", "haven.care.placement_urls"))
 
     def ready(self) -> None:
         from haven.care import models
@@ -40,3 +40,42 @@ class CareConfig(AppConfig):
         register_event_kinds(events.CareEvent)
         register_record_status(status.care_status)
         register_open_plan(OpenPlan("Looked after", models.CarePeriod))
+
+        # Carers, sufficiency and placement requests (haven/care/sufficiency.py,
+        # placement_requests.py): the carers' register counts its children from the placements.
+        # Placements' distances from home come from the carers' postcode lookup.
+        from haven.care import (
+            distances,
+            placement_events,  # noqa: F401  (its chronology event types)
+            sufficiency,
+        )
+        from haven.care.services import register_placement_hook
+        from haven.carers.occupancy import register_occupancy
+
+        register_occupancy(sufficiency.occupancy)
+        register_placement_hook(distances.placement_distance)
+
+        # The statutory work of a period: care and placement plans, visits, reviews (CPPCR
+        # regs 4, 9, 28 and 33), the IRO's need-to-know and their list of reviews.
+        from haven.accounts.permissions import Capability
+        from haven.care import access, selectors, work
+        from haven.people.access import register_rule
+        from haven.ui.navigation import register_nav_link
+        from haven.work.items import register_provider
+
+        register_event_kinds(events.CareWorkEvent)
+        register_provider(work.care_items)
+        register_rule(access.iro_of_child)
+        register_tab(
+            label="Care plan, visits and reviews",
+            url_name="care:statutory",
+            order=36,
+            applies=selectors.has_been_looked_after,
+        )
+        register_nav_link(
+            label="Looked-after reviews",
+            url_name="care:iro_reviews",
+            order=36,
+            capability=Capability.CHAIR_CONFERENCES,
+            sections=("care:iro_reviews",),
+        )

@@ -296,8 +296,19 @@ class CareVisit(models.Model):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The case note the visit was written in (haven.casenotes: a visit is written once, and
+    # keeps no words of its own).
+    case_note = models.OneToOneField(
+        "casenotes.CaseNoteChild",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="care_visit",
+    )
 
     audit_person_field = "person"
+    # What the visit's case note is called.
+    note_summary = "Statutory visit to a looked-after child"
 
     class Meta:
         indexes = [models.Index(fields=["person", "visited_on"])]

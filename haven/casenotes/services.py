@@ -29,6 +29,7 @@ from haven.core.errors import ConflictError
 from haven.core.versioning import update_with_version
 from haven.people.access import user_team_ids, visible_ids
 from haven.people.models import Person
+from haven.protection.models import Visit
 
 
 @dataclass(frozen=True)
@@ -233,9 +234,13 @@ def note_countersign(*, note: CaseNote, by: User, person_id: int) -> CaseNote:
 
 
 def note_for_visit(visit: Any, *, by: User, notes: str = "", child_said: str = "") -> CaseNote:
-    """A CP or CIN visit is written once: what the worker wrote (the notes, what the child said)
-    becomes a final case note of type home visit, linked to the visit (registered with
-    haven.protection's visit hook); the visit keeps no words of its own."""
+    """A visit is written once: what the worker wrote (the notes, what the child said) becomes
+    a final case note of type home visit, linked to the visit (registered with haven.protection's
+    visit hook); the visit keeps no words of its own. A CP or CIN visit is linked from the
+    child's part of the note (its ``visit``); any other part's visit (a looked-after child's
+    statutory visit) names its note with ``note_summary`` and keeps the link in its own
+    ``case_note``, so this package needs to know nothing of it."""
+    linked_here = isinstance(visit, Visit)
     teams = user_team_ids(by)
     now = timezone.now()
     note = CaseNote.objects.create(
@@ -243,17 +248,20 @@ def note_for_visit(visit: Any, *, by: User, notes: str = "", child_said: str = "
         team_id=teams[0] if teams else None,
         note_type=NoteType.HOME_VISIT,
         occurred_on=visit.visited_on,
-        summary=visit.get_kind_display(),
+        summary=visit.get_kind_display() if linked_here else visit.note_summary,
         narrative=notes,
         status=NoteStatus.FINAL,
         finalised_at=now,
     )
-    CaseNoteChild.objects.create(
+    part = CaseNoteChild.objects.create(
         note=note,
         person_id=visit.person_id,
         seen=visit.child_seen,
         seen_alone=visit.seen_alone,
         child_said=child_said,
-        visit=visit,
+        visit=visit if linked_here else None,
     )
+    if not linked_here:
+        type(visit).objects.filter(pk=visit.pk).update(case_note=part)
+        visit.case_note = part
     return note

@@ -362,6 +362,71 @@ _RULE_DEFINITIONS: dict[str, tuple[str, float, Unit, str]] = {
         "calendar_months",
         "{n} calendar months from the CIN plan's start or its last review",
     ),
+    # Children looked after (CPPCR 2010): care and placement plans, statutory visits (reg 28)
+    # and reviews chaired by the child's IRO (reg 33).
+    "care_plan": (
+        "HAVEN_CARE_PLAN_WD",
+        10,
+        "working_days",
+        "{n} working days from the day the child became looked after",
+    ),
+    "placement_plan": (
+        "HAVEN_PLACEMENT_PLAN_WD",
+        5,
+        "working_days",
+        "{n} working days from the start of the placement",
+    ),
+    "cla_first_visit": (
+        "HAVEN_CLA_FIRST_VISIT_DAYS",
+        7,
+        "days",
+        "{n} days from the start of each placement",
+    ),
+    "cla_visit": (
+        "HAVEN_CLA_VISIT_DAYS",
+        42,
+        "days",
+        "{n} days from the last visit (a placement's first year, or one not meant to last to 18)",
+    ),
+    "cla_visit_long_term": (
+        "HAVEN_CLA_LONG_TERM_VISIT_MONTHS",
+        3,
+        "calendar_months",
+        "{n} calendar months from the last visit, after the first year of a placement meant "
+        "to last until the child is 18",
+    ),
+    "cla_visit_until_review": (
+        "HAVEN_CLA_WEEKLY_VISIT_DAYS",
+        7,
+        "days",
+        "{n} days from the last visit until the first review, placed with parents or a "
+        "connected person",
+    ),
+    "cla_visit_connected": (
+        "HAVEN_CLA_CONNECTED_VISIT_DAYS",
+        28,
+        "days",
+        "{n} days from the last visit after the first review, placed with a connected person or "
+        "at home under an interim care order",
+    ),
+    "cla_first_review": (
+        "HAVEN_CLA_FIRST_REVIEW_WD",
+        20,
+        "working_days",
+        "{n} working days from the day the child became looked after",
+    ),
+    "cla_second_review": (
+        "HAVEN_CLA_SECOND_REVIEW_MONTHS",
+        3,
+        "calendar_months",
+        "{n} calendar months from the first review",
+    ),
+    "cla_later_review": (
+        "HAVEN_CLA_LATER_REVIEW_MONTHS",
+        6,
+        "calendar_months",
+        "{n} calendar months from the previous review",
+    ),
     "re_referral_window": (
         "HAVEN_RE_REFERRAL_MONTHS",
         12,

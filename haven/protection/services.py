@@ -480,6 +480,15 @@ def register_visit_recorded(hook: Any) -> None:
         _visit_recorded_hooks.append(hook)
 
 
+def visit_recorded_hooks_run(visit: Any, *, by: User, notes: str, child_said: str) -> bool:
+    """Run the hooks for a visit just recorded: a CP or CIN visit here, and the visits of
+    other parts of the service (a looked-after child's statutory visits, haven.care). False
+    when no part took the visit's words, so the visit must keep them itself."""
+    for hook in _visit_recorded_hooks:
+        hook(visit, by=by, notes=notes.strip(), child_said=child_said.strip())
+    return bool(_visit_recorded_hooks)
+
+
 def visit_due(*, kind: str, plan: Any) -> tuple[datetime.date, str]:
     """When the next visit under ``plan`` is due: from the last visit, or the plan's start."""
     key = "cp_visit" if kind == VisitKind.CP else "cin_visit"
@@ -533,8 +542,7 @@ def visit_record(
         notes="" if _visit_recorded_hooks else notes.strip(),
     )
     events.visit_recorded(visit, by=by)
-    for hook in _visit_recorded_hooks:
-        hook(visit, by=by, notes=notes.strip(), child_said=child_said.strip())
+    visit_recorded_hooks_run(visit, by=by, notes=notes, child_said=child_said)
     return visit
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
 from haven.accounts.models import User
 from haven.childinneed.models import CINPlan, CINReview
 from haven.core.calendar import rule
-from haven.people.access import user_team_ids
-from haven.people.models import Allocation
 from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
@@ -21,27 +19,16 @@ from haven.protection.models import (
     S47Enquiry,
     Visit,
 )
-from haven.work.items import Scope, WorkItem, allocated_worker_name, url_maker
+from haven.work.items import Scope, WorkItem, allocated_worker_name, held_by, url_maker
 
 FIELDS = ("person_id", "person__given_names", "person__family_name", "owner")
-
-
-def _held_by(user: User, scope: Scope) -> Q:
-    """Records of children whose case the user (or their teams) holds: a semi-join on the open
-    allocations (one a child), so the planner starts from the team's children, not a join."""
-    held = Allocation.objects.filter(end_date__isnull=True)
-    if scope is Scope.MINE:
-        held = held.filter(worker=user)
-    else:
-        held = held.filter(team_id__in=user_team_ids(user))
-    return Q(person_id__in=held.values("person_id"))
 
 
 def _rows(
     model: type, user: User, scope: Scope, *fields: str, **filters: object
 ) -> list[dict[str, Any]]:
     return list(
-        model.objects.filter(_held_by(user, scope), **filters)  # type: ignore[attr-defined]
+        model.objects.filter(held_by(user, scope), **filters)  # type: ignore[attr-defined]
         .annotate(owner=allocated_worker_name())
         .values(*FIELDS, *fields)
     )
@@ -83,7 +70,7 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
     # with its visits).
     review_rule = rule("cin_review")
     cin_rows = (
-        CINPlan.objects.filter(_held_by(user, scope), end_date__isnull=True)
+        CINPlan.objects.filter(held_by(user, scope), end_date__isnull=True)
         .annotate(
             last_visit=Subquery(_latest(Visit, "cin_plan", "visited_on")),
             last_review=Subquery(_latest(CINReview, "plan", "held_on")),
@@ -114,7 +101,7 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
     ):
         visit_rule = rule(key)
         rows = (
-            model.objects.filter(_held_by(user, scope), end_date__isnull=True)  # type: ignore[attr-defined]
+            model.objects.filter(held_by(user, scope), end_date__isnull=True)  # type: ignore[attr-defined]
             .annotate(
                 last_visit=Subquery(_latest(Visit, plan_field, "visited_on")),
                 owner=allocated_worker_name(),

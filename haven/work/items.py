@@ -21,7 +21,7 @@ from django.utils import timezone
 from haven.accounts.models import User
 
 if TYPE_CHECKING:
-    from django.db.models import Subquery
+    from django.db.models import Q, Subquery
 
 
 class Scope(Enum):
@@ -125,6 +125,23 @@ def allocated_worker_name(person_path: str = "person") -> Subquery:
         )
         .values("name")[:1]
     )
+
+
+def held_by(user: User, scope: Scope) -> Q:
+    """Records of children whose case the user (or, for a manager's view, their teams) holds:
+    a semi-join on the open allocations (one a child), so the planner starts from the team's
+    children, not a join. For any model with a ``person``."""
+    from django.db.models import Q
+
+    from haven.people.access import user_team_ids
+    from haven.people.models import Allocation
+
+    held = Allocation.objects.filter(end_date__isnull=True)
+    if scope is Scope.MINE:
+        held = held.filter(worker=user)
+    else:
+        held = held.filter(team_id__in=user_team_ids(user))
+    return Q(person_id__in=held.values("person_id"))
 
 
 def url_maker(name: str) -> Callable[[int], str]:

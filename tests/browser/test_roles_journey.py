@@ -47,7 +47,10 @@ EXPECTED = {
             "Alerts",
         ],
     ),
-    "chair": ("Conferences", ["Search", "My work", "Conferences", "Alerts"]),
+    "chair": (
+        "Conferences",
+        ["Search", "My work", "Conferences", "Looked-after reviews", "Alerts"],
+    ),
     "analyst": (None, ["Performance", "Annex A", "Returns", "Alerts"]),
     "auditor": ("Audit", ["Search", "Audit", "Performance", "Annex A", "Returns", "Alerts"]),
     "admin": ("Users", ["Users and teams", "Letter templates", "Alerts"]),

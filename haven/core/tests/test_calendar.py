@@ -367,7 +367,8 @@ def test_settings_override_changes_a_rule(settings: SettingsWrapper) -> None:
 
 def test_rules_mapping_lists_every_rule() -> None:
     assert set(RULES) == set(RULE_KEYS)
-    assert len(RULES) == 16  # contact_decision_immediate and cin_review among them
+    # contact_decision_immediate and cin_review among them, and ten for looked-after children
+    assert len(RULES) == 26
     assert all(RULES[key].key == key for key in RULES)
 
 

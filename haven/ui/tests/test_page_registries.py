@@ -161,12 +161,14 @@ def test_the_header_shows_each_role_the_links_its_capabilities_open(make_user, t
         "Performance",
         "Annex A",
         "Returns",
+        "Placements",
         "Alerts (0)",
     ]
     assert labels(Role.REVIEWING_OFFICER, "reviewing") == [
         "Search",
         "My work",
         "Conferences",
+        "Looked-after reviews",
         "Alerts (0)",
     ]
     assert labels(Role.AUDITOR, None) == [
@@ -175,12 +177,14 @@ def test_the_header_shows_each_role_the_links_its_capabilities_open(make_user, t
         "Performance",
         "Annex A",
         "Returns",
+        "Placements",
         "Alerts (0)",
     ]
     assert labels(Role.PERFORMANCE_ANALYST, None) == [
         "Performance",
         "Annex A",
         "Returns",
+        "Placements",
         "Alerts (0)",
     ]
 

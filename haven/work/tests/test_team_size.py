@@ -43,8 +43,9 @@ VISITS_PER_PLAN = 12
 # Session, user, teams, alerts; each work provider's lists, once for the manager's own work
 # and once for the teams'; the need-to-know checks; caseloads; unallocated children; the
 # access log. (40: assessment tasks, closures awaiting sign-off, plan actions, oversight actions
-# and supervision are more lists, read for the manager and for the teams.)
-MANAGERS_QUERIES = 40
+# and supervision are more lists, read for the manager and for the teams; 46: the statutory
+# work of looked-after children, three lists, twice.)
+MANAGERS_QUERIES = 46
 
 
 def _team_of(
