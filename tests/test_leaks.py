@@ -175,20 +175,12 @@ def _looked_after(by: Any, children: list[Person]) -> dict[str, int]:
 
     carers, own = household("FH-LEAK", places=3), home("SC999999")
     start = timezone.localdate() - datetime.timedelta(days=30)
-    for child, where in zip(
-        children,
-        ({"household": carers}, {"home": own, "place": "K2"}, {"place": "U6", "provider": "PR4"}),
-        strict=True,
-    ):
+    for child, where in zip(children, ({"household": carers}, {"home": own, "place": "K2"},
+                                       {"place": "U6", "provider": "PR4"}), strict=True):
         place(child, start, **where)  # type: ignore[arg-type]
         PlacementRequest.objects.create(
-            person=child,
-            requested_on=start,
-            needed_by=timezone.localdate(),
-            needs="A home",
-            placement_kind="any",
-            requested_by=by,
-        )
+            person=child, requested_on=start, needed_by=timezone.localdate(), needs="A home",
+            placement_kind="any", requested_by=by)
     vera_request = PlacementRequest.objects.get(person=children[0])
     vera_request.keep_with_siblings.set(children[1:])
     return {"request_id": vera_request.pk, "household_id": carers.pk, "home_id": own.pk}
