@@ -60,7 +60,7 @@ EXCEPTIONS: list[tuple[set[str], Capability, set[str]]] = [
     # Finding a person to match or link (search, contact matching, duplicate checks).
     (FINDING, Capability.SEARCH_PEOPLE, {"name", "id", "dob"}),
     # The rows behind a figure: a child's Haven ID and the measure's own fields.
-    ({"performance:measure_list", "performance:nts_children"}, Capability.VIEW_FIGURES, {"id"}),
+    ({"performance:measure_list", "nts:children"}, Capability.VIEW_FIGURES, {"id"}),
     # Ofsted's Annex A lists: the child's ID and date of birth, as Ofsted specifies them.
     ({"performance:annex_a"}, Capability.PRODUCE_RETURNS, {"id", "dob"}),
     # The children behind a sufficiency figure, and the placements team's open requests.
@@ -210,7 +210,7 @@ def _urls(records: dict[str, int], adult_id: int) -> list[tuple[str, str]]:
     for key in MEASURES:
         urls.append(("placements:sufficiency_list", f"/care/sufficiency/{key}/"))
     today = timezone.localdate()
-    urls.append(("performance:nts_children", "/performance/nts/children/"))
+    urls.append(("nts:children", "/uasc/children/"))
     for number in (1, 3, 4, 5, 6, 7, 10, 11):
         urls.append(
             (
@@ -281,6 +281,6 @@ def test_the_uasc_and_adoption_world_is_seen(world: dict[str, Any]) -> None:
     assert "HO1" in worker.get(f"/people/{vera.pk}/uasc/").content.decode()
     assert "Ann Adopter" in worker.get(f"/people/{vera.pk}/adoption/").content.decode()
     analyst = client_for(world["users"]["analyst"])
-    listed = analyst.get("/performance/nts/children/").content.decode()
+    listed = analyst.get("/uasc/children/").content.decode()
     assert f">{vera.pk}<" in listed and f">{world['otto'].pk}<" in listed
     assert "Lindqvist" not in listed

@@ -38,10 +38,16 @@ class AdoptionConfig(AppConfig):
 
         from haven.accounts.models import TeamKind
         from haven.accounts.permissions import Capability
+
+        # For the looked-after teams, who find and match adopters.
+        from haven.adoption.annex_a import LISTS
+        from haven.performance.annex_a import register_list
         from haven.ui.navigation import register_nav_link
         from haven.work.landing import in_team_of_kind
 
-        # For the looked-after teams, who find and match adopters.
+        for annex_a_list in LISTS:
+            register_list(annex_a_list)
+
         register_nav_link(
             label="Adopters",
             url_name="adopters:adopters",

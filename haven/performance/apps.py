@@ -10,9 +10,8 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Each page's measures register themselves on import.
-        # Annex A lists 10 and 11 (adoption) register themselves on import too.
         from haven.accounts.permissions import Capability
-        from haven.performance import adoption, front_door, protection  # noqa: F401
+        from haven.performance import front_door, protection  # noqa: F401
         from haven.ui.navigation import register_nav_link
 
         register_nav_link(

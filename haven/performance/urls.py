@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.performance import nts, views
+from haven.performance import views
 
 app_name = "performance"
 urlpatterns = [
@@ -9,9 +9,4 @@ urlpatterns = [
     path("front-door/list/", views.measure_list, name="measure_list"),
     path("annex-a/", views.annex_a_download, name="annex_a"),
     path("child-protection/", views.child_protection, name="child_protection"),
-]
-# The National Transfer Scheme (haven.uasc's figures).
-urlpatterns += [
-    path("nts/", nts.nts, name="nts"),
-    path("nts/children/", nts.nts_children, name="nts_children"),
 ]

@@ -6,7 +6,7 @@ class UASCConfig(AppConfig):
     label = "uasc"
     verbose_name = "Unaccompanied asylum-seeking children"
     # Where this app's pages live: (prefix, URLconf), included by haven/urls.py.
-    urls = (("people/", "haven.uasc.urls"),)
+    urls = (("people/", "haven.uasc.urls"), ("uasc/", "haven.uasc.nts_urls"))
 
     def ready(self) -> None:
         from haven.people.ownership import register_person_owned

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from haven.adoption import selectors, services
+from haven.adoption.annex_a import list_10_adoption, list_11_adopters
 from haven.adoption.work import adoption_items
 from haven.care.models import CarePeriod
-from haven.performance.adoption import list_10_adoption, list_11_adopters
 from haven.work.items import Scope
 
 pytestmark = pytest.mark.django_db

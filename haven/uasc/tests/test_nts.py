@@ -94,20 +94,20 @@ def test_the_page_shows_the_position_and_lists_children_only_to_those_who_may_se
     children, make_user, manager
 ):
     analyst = make_user(Role.PERFORMANCE_ANALYST, None)
-    page = client_for(analyst).get(reverse("performance:nts"), {"year": "2025"})
+    page = client_for(analyst).get(reverse("nts:position"), {"year": "2025"})
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="uasc-count">1<' in html
     # The population is the children recorded and aged 0-17 on 31 March 2025: all five.
     assert 'data-testid="threshold">0<' in html and 'data-testid="headroom">-1<' in html
     assert 'data-testid="month-2024-06"' in html
-    listing = client_for(analyst).get(reverse("performance:nts_children"), {"year": "2025"})
+    listing = client_for(analyst).get(reverse("nts:children"), {"year": "2025"})
     text = listing.content.decode()
     assert str(children["Ana"].pk) in text and "Ana Test" not in text
     assert AccessLog.objects.filter(person_id=children["Ana"].pk, action="listed").exists()
-    as_manager = client_for(manager).get(reverse("performance:nts_children"), {"year": "2025"})
+    as_manager = client_for(manager).get(reverse("nts:children"), {"year": "2025"})
     assert "Ana Test" in as_manager.content.decode()
 
 
 def test_the_page_is_for_figures_roles(as_worker):
-    assert as_worker.get(reverse("performance:nts")).status_code == 403
+    assert as_worker.get(reverse("nts:position")).status_code == 403

@@ -1,8 +1,8 @@
-"""The live National Transfer Scheme view: unaccompanied asylum-seeking children looked after
-today against the scheme's threshold (a share of the child population the rates per 10,000
-use), the headroom, and arrivals and transfers in and out by month. The numbers come from
-haven.uasc's selectors; the population and the restricted records left out come from here, as
-for every figure."""
+"""The live National Transfer Scheme view (/uasc/): unaccompanied asylum-seeking children looked
+after today against the scheme's threshold (a share of the child population the rates per
+10,000 use), the headroom, and arrivals and transfers in and out by month. The child
+population, the restricted records left out and the rows behind the count come from
+haven.performance, as for every figure."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def nts(request: AuthenticatedRequest) -> HttpResponse:
     query = f"?year={year.key}" if year else ""
     return render(
         request,
-        "performance/nts.html",
+        "uasc/nts.html",
         {
             "position": position,
             "year": year,
@@ -64,7 +64,7 @@ def nts(request: AuthenticatedRequest) -> HttpResponse:
                 "transfers_out": sum(m.transfers_out for m in months),
             },
             "years": [periods.dfe_year(y) for y in range(newest, newest - YEARS_OFFERED, -1)],
-            "children_href": reverse("performance:nts_children") + query,
+            "children_href": reverse("nts:children") + query,
         },
     )
 
@@ -88,12 +88,12 @@ def nts_children(request: AuthenticatedRequest) -> HttpResponse:
     )
     return render(
         request,
-        "performance/nts_children.html",
+        "uasc/nts_children.html",
         {
             "day": day,
             "year": year,
             "listing": listing,
             "paginator": paginator,
-            "back_href": reverse("performance:nts") + (f"?year={year.key}" if year else ""),
+            "back_href": reverse("nts:position") + (f"?year={year.key}" if year else ""),
         },
     )

@@ -1,6 +1,6 @@
-"""Ofsted Annex A lists 10 (adoption) and 11 (adopters), from haven.adoption's selectors, in the
-same shape as the other lists (statutory-framework.md section 3; looked-after.md "Ofsted
-Annex A"). Registered with the lists when this module is imported (performance's ready())."""
+"""Ofsted Annex A lists 10 (adoption) and 11 (adopters), in the same shape as the other lists
+(statutory-framework.md section 3; looked-after.md "Ofsted Annex A"), registered with
+haven.performance's lists from adoption's ready()."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from haven.performance.annex_a import (
     _child,
     _child_values,
     _visible,
-    register_list,
     uk_date,
 )
 from haven.performance.selectors import hidden_person_ids
@@ -124,5 +123,7 @@ def list_11_adopters(first: datetime.date, last: datetime.date, user: Any) -> It
         ]
 
 
-register_list(AnnexAList(10, "List 10: adoption", list_10_adoption))
-register_list(AnnexAList(11, "List 11: adopters", list_11_adopters, names_children=False))
+LISTS = (
+    AnnexAList(10, "List 10: adoption", list_10_adoption),
+    AnnexAList(11, "List 11: adopters", list_11_adopters, names_children=False),
+)
