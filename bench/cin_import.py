@@ -130,7 +130,10 @@ def main() -> int:
 
         profiler = cProfile.Profile()
         report = profiler.runcall(
-            cin_census_import, data=data, user=user, dry_run=True,
+            cin_census_import,
+            data=data,
+            user=user,
+            dry_run=True,
             progress=lambda done, total: progress.append((done, total)),
         )
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
@@ -143,7 +146,9 @@ def main() -> int:
         try:
             with transaction.atomic():
                 report = cin_census_import(
-                    data=data, user=user, dry_run=False,
+                    data=data,
+                    user=user,
+                    dry_run=False,
                     progress=lambda done, total: progress.append((done, total)),
                 )
                 seconds = time.perf_counter() - started
@@ -152,7 +157,9 @@ def main() -> int:
             pass
     else:
         report = cin_census_import(
-            data=data, user=user, dry_run=True,
+            data=data,
+            user=user,
+            dry_run=True,
             progress=lambda done, total: progress.append((done, total)),
         )
     if not args.commit:

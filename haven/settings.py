@@ -185,14 +185,15 @@ HAVEN_CLA_CONNECTED_VISIT_DAYS = envint("HAVEN_CLA_CONNECTED_VISIT_DAYS", 28)
 HAVEN_CLA_FIRST_REVIEW_WD = envint("HAVEN_CLA_FIRST_REVIEW_WD", 20)
 HAVEN_CLA_SECOND_REVIEW_MONTHS = envint("HAVEN_CLA_SECOND_REVIEW_MONTHS", 3)
 HAVEN_CLA_LATER_REVIEW_MONTHS = envint("HAVEN_CLA_LATER_REVIEW_MONTHS", 6)
-# UASC and adoption (haven.uasc, haven.adoption): the National Transfer Scheme's threshold as a
-# percentage of the child population (0.07 from 2016 to 2021; 0.1 now), and the months an
-# adoption plan may wait for a match before it is on the manager's view.
-HAVEN_NTS_THRESHOLD_PCT = float(envstr("HAVEN_NTS_THRESHOLD_PCT", "0.1"))
+# Adoption (haven.adoption): the months a plan for adoption may wait for a match before it is
+# on the manager's view.
 HAVEN_ADOPTION_MATCH_MONTHS = envint("HAVEN_ADOPTION_MATCH_MONTHS", 6)
 # Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.
 # "assessments_within_45wd_pct=90,decisions_within_1wd_pct=95".
 HAVEN_PERFORMANCE_TARGETS = envnumbers("HAVEN_PERFORMANCE_TARGETS")
+# The National Transfer Scheme's threshold for unaccompanied asylum-seeking children looked
+# after, as a percentage of the child population (0.07 from 2016 to 2021; 0.1 now).
+HAVEN_NTS_THRESHOLD_PCT = float(envstr("HAVEN_NTS_THRESHOLD_PCT", "0.1"))
 # Management oversight: every open case has a manager's direction within this many days.
 HAVEN_OVERSIGHT_INTERVAL_DAYS = envint("HAVEN_OVERSIGHT_INTERVAL_DAYS", 30)
 HAVEN_SERVICE_NAME = envstr("HAVEN_SERVICE_NAME", "Haven")

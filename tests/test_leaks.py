@@ -211,7 +211,7 @@ def _urls(records: dict[str, int], adult_id: int) -> list[tuple[str, str]]:
         urls.append(("placements:sufficiency_list", f"/care/sufficiency/{key}/"))
     today = timezone.localdate()
     urls.append(("nts:children", "/uasc/children/"))
-    for number in (1, 3, 4, 5, 6, 7, 10, 11):
+    for number in (1, 3, 4, 5, 6, 7, 8, 10, 11):
         urls.append(
             (
                 "performance:annex_a",

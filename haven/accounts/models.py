@@ -14,8 +14,6 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-
-
 class TeamKind(models.TextChoices):
     FRONT_DOOR = "front_door", "Front door (MASH)"
     ASSESSMENT = "assessment", "District assessment"
@@ -62,7 +60,6 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
-
 
 
 class Membership(models.Model):

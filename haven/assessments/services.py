@@ -139,8 +139,10 @@ def assessment_allocate(*, assessment: Assessment, worker: User, by: User) -> No
 def assessments_follow_allocation(change: AllocationChange) -> None:
     """A worker named for the child takes the open assessments that had no worker (or were
     the previous worker's)."""
-    open_ = Assessment.objects.select_for_update().filter(person=change.person).exclude(
-        status=AssessmentStatus.AUTHORISED
+    open_ = (
+        Assessment.objects.select_for_update()
+        .filter(person=change.person)
+        .exclude(status=AssessmentStatus.AUTHORISED)
     )
     for assessment in open_:
         if assessment.worker_id is None or assessment.worker_id == getattr(

@@ -96,10 +96,10 @@ def _page(
     )
     # Authorising and returning share one form.
     manager_action = bound.name if bound and bound.name in ("authorise", "return") else "authorise"
-    editable = (
-        assessment.status in (AssessmentStatus.IN_PROGRESS, AssessmentStatus.RETURNED)
-        and user_can(user, Capability.WRITE_RECORDS)
-    )
+    editable = assessment.status in (
+        AssessmentStatus.IN_PROGRESS,
+        AssessmentStatus.RETURNED,
+    ) and user_can(user, Capability.WRITE_RECORDS)
     return render(
         request,
         "assessments/detail.html",

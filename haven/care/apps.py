@@ -79,3 +79,11 @@ class CareConfig(AppConfig):
             capability=Capability.CHAIR_CONFERENCES,
             sections=("care:iro_reviews",),
         )
+
+        # Figures (the "care" performance page, and Ofsted Annex A list 8).
+        from haven.care import annex_a, figures
+        from haven.performance.annex_a import register_list
+        from haven.performance.measures import register_page
+
+        register_page(figures.care_page())
+        register_list(annex_a.LIST_8)

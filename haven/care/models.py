@@ -240,7 +240,11 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["decom"]
-        indexes = [models.Index(fields=["decom"]), models.Index(fields=["dec"])]
+        indexes = [
+            models.Index(fields=["decom"]),
+            models.Index(fields=["dec"]),
+            models.Index(fields=["person", "decom"]),
+        ]
         constraints = [
             _ends_after_start("episode_ends_after_start", "decom", "dec"),
             ExclusionConstraint(

@@ -107,9 +107,7 @@ def open_requests(*, user: Any) -> QuerySet[PlacementRequest]:
 
 def home_postcode(person: Person) -> str:
     """Where the child's placements are measured from: the home they came into care from."""
-    period = (
-        CarePeriod.objects.filter(person=person).order_by("end_date", "-start_date").first()
-    )
+    period = CarePeriod.objects.filter(person=person).order_by("end_date", "-start_date").first()
     return period.home_postcode if period else ""
 
 
@@ -252,7 +250,9 @@ def placement_request_create(
 def _locked_open(request: PlacementRequest, field: str) -> PlacementRequest:
     locked = PlacementRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != RequestStatus.OPEN:
-        raise ConflictError({field: f"This request is already {locked.get_status_display().lower()}"})
+        raise ConflictError(
+            {field: f"This request is already {locked.get_status_display().lower()}"}
+        )
     return locked
 
 

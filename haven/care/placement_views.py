@@ -108,9 +108,7 @@ def _request_page(
 
 
 @person_page()
-def child_request(
-    request: AuthenticatedRequest, person: Person, request_id: int
-) -> HttpResponse:
+def child_request(request: AuthenticatedRequest, person: Person, request_id: int) -> HttpResponse:
     req = requests.request_get(person=person, request_id=request_id)
     return _request_page(request, person, req, None)
 
@@ -192,9 +190,9 @@ def sufficiency_list(request: AuthenticatedRequest, measure: str) -> HttpRespons
     if shows is None:
         raise Http404("No such figure")
     form, on = _on(request)
-    page = Paginator(
-        sufficiency.placements(measure=shows, on=on, user=request.user), 100
-    ).get_page(request.GET.get("page"))
+    page = Paginator(sufficiency.placements(measure=shows, on=on, user=request.user), 100).get_page(
+        request.GET.get("page")
+    )
     rows: list[dict[str, Any]] = list(
         rows_for_user(
             sufficiency.rows_of(page.object_list),

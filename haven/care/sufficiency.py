@@ -149,9 +149,13 @@ def _counted(user: Any) -> QuerySet[Placement]:
 def figures(*, on: datetime.date, user: Any) -> Figures:
     """The sufficiency figures on ``on``: a fixed number of queries whatever the numbers.
     The places and vacancies of carers and homes count every child placed with them."""
-    counted = _counted(user).filter(current_q(on)).aggregate(
-        spend=Sum("weekly_cost"),
-        **{key: Count("pk", filter=m.where) for key, m in MEASURES.items()},
+    counted = (
+        _counted(user)
+        .filter(current_q(on))
+        .aggregate(
+            spend=Sum("weekly_cost"),
+            **{key: Count("pk", filter=m.where) for key, m in MEASURES.items()},
+        )
     )
     total = counted["looked-after"]
     households = carers.households(on=on)

@@ -69,9 +69,9 @@ _TYPES: dict[str, EventType] = {}
 def event_type(name: str, *, kind: str) -> Callable[[Renderer], EventType]:
     """Declare an event type, its kind and how it is worded::
 
-        @event_type("cp_plan_ended", kind=ProtectionEvent.CP_PLAN)
-        def cp_plan_ended(p: Params) -> str:
-            return f"Child protection plan ended: {PlanEndReason(p['reason']).label.lower()}"
+    @event_type("cp_plan_ended", kind=ProtectionEvent.CP_PLAN)
+    def cp_plan_ended(p: Params) -> str:
+        return f"Child protection plan ended: {PlanEndReason(p['reason']).label.lower()}"
     """
 
     def register(render: Renderer) -> EventType:

@@ -179,4 +179,3 @@ def jobs_mark_interrupted(*, task_ids: Iterable[Any], message: str) -> int:
 
 class WorkerStopped(Exception):
     """The worker stopped while the job was running."""
-

@@ -14,7 +14,9 @@ try:  # Django 6 has the tasks API; on 5.2 it is the django-tasks backport.
 except ImportError:
     from django_tasks import task  # type: ignore[no-redef,assignment,unused-ignore]
 
-STOPPED = "The job was stopped before it finished (the server or its worker was stopped). Start it again."
+STOPPED = (
+    "The job was stopped before it finished (the server or its worker was stopped). Start it again."
+)
 UNEXPECTED = "The job stopped with an unexpected error ({name}). Nothing it was doing was kept; tell your administrator if it happens again."
 
 

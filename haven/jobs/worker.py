@@ -97,7 +97,9 @@ class _Stop:
             raise KeyboardInterrupt  # interrupts the job, which is recorded as stopped
 
 
-def worker_run(*, interval: float = 1.0, stop: threading.Event | None = None, out: Any = None) -> int:
+def worker_run(
+    *, interval: float = 1.0, stop: threading.Event | None = None, out: Any = None
+) -> int:
     """Run jobs until told to stop (SIGINT or SIGTERM, or ``stop`` set); returns jobs run."""
     handler = _Stop()
     if stop is not None:

@@ -73,10 +73,9 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
         _open_actions().filter(owner__memberships__team_id__in=teams, due_date__lt=today).distinct()
     )
     child_url = url_maker("oversight:person")
+    # The children are named by ``work_for`` with need-to-know.
     cases = selectors.open_cases_with_oversight(teams).values(
         "person_id",
-        "person__given_names",
-        "person__family_name",
         "start_date",
         "last_oversight",
         "next_review",
@@ -97,12 +96,7 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
                 "Oversight review overdue",
                 due,
                 child_url(case["person_id"]),
-                (
-                    (
-                        case["person_id"],
-                        f"{case['person__given_names']} {case['person__family_name']}",
-                    ),
-                ),
+                ((case["person_id"], ""),),
                 f"{case['worker__first_name'] or ''} {case['worker__last_name'] or ''}".strip(),
             )
         )

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from haven.accounts.models import Role
+from haven.core.lookups import AnyOf
 from haven.people.models import (
     Allocation,
     BreakGlassGrant,
@@ -51,16 +52,21 @@ def user_team_ids(user: Any) -> list[int]:
 
 def _allocated(user: Any) -> Q:
     open_allocations = Allocation.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
-    return Q(
-        Exists(open_allocations.filter(Q(worker=user) | Q(team_id__in=user_team_ids(user))))
-    )
+    return Q(Exists(open_allocations.filter(Q(worker=user) | Q(team_id__in=user_team_ids(user)))))
 
 
-def restriction_q(user: Any, path: str = "") -> Q:
+def restriction_q(user: Any, path: str = "", *, by_id: bool = False) -> Q:
     """Records that are not restricted, or restricted with ``user`` named (``path`` leads from
     the model filtered to the person, e.g. ``"person__"``). Part of ``visible_q``; on its own
-    only where another rule already grants the rest (a team's own contacts and allocations)."""
+    only where another rule already grants the rest (a team's own contacts and allocations).
+
+    ``by_id``: the same rows, told from the person's id alone (none of the few restricted
+    records the user is not named on), so a long list that needs nothing else from the person
+    is not joined to each row's person (a team's allocations, read from their index)."""
     named = RestrictedAccess.objects.filter(user=user).values("person_id")
+    if by_id:
+        hidden = Person.objects.filter(is_restricted=True).exclude(pk__in=named)
+        return ~Q(**{f"{path}pk__in": hidden.values("pk")})
     return Q(**{f"{path}is_restricted": False}) | Q(**{f"{path}pk__in": named})
 
 
@@ -100,12 +106,25 @@ def visible_q(user: Any, *, break_glass: bool = True) -> Q:
 def visible_ids(user: Any, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` the user may see: for lists built from other records (work items,
     contact children, family, the rows behind a figure). One query, however long the list."""
-    wanted = {i for i in ids if i is not None}
+    return set(_visible_among(user, ids).values_list("pk", flat=True))
+
+
+def visible_names(user: Any, ids: Iterable[int]) -> dict[int, str]:
+    """``visible_ids`` with each one's name as lists show it (``Person.full_name``), from the
+    same query: a list built from other records need not read the names itself."""
+    return {
+        pk: f"{given} {family}".strip()
+        for pk, given, family in _visible_among(user, ids).values_list(
+            "pk", "given_names", "family_name"
+        )
+    }
+
+
+def _visible_among(user: Any, ids: Iterable[int]) -> QuerySet[Person]:
+    wanted = sorted({i for i in ids if i is not None})
     if not wanted:
-        return set()
-    return set(
-        Person.objects.filter(visible_q(user), pk__in=wanted).values_list("pk", flat=True)
-    )
+        return Person.objects.none()
+    return Person.objects.filter(visible_q(user), AnyOf(F("pk"), wanted))
 
 
 def searchable_q(user: Any) -> Q:

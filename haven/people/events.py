@@ -79,9 +79,7 @@ def relationship_recorded(relationship: Relationship, *, by: Any) -> None:
 
 
 def professional_recorded(person: Person, *, by: Any, description: str, source: Any) -> None:
-    PROFESSIONAL_RECORDED.record(
-        person.pk, on=None, by=by, source=source, description=description
-    )
+    PROFESSIONAL_RECORDED.record(person.pk, on=None, by=by, source=source, description=description)
 
 
 def allocated(allocation: Allocation, *, by: Any) -> None:

@@ -104,9 +104,15 @@ class PersonCreateForm(PersonDetailsForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("date_of_birth") and not data.get("expected_date_of_birth") \
-                and "date_of_birth" not in self.errors and "expected_date_of_birth" not in self.errors:
-            self.add_error("date_of_birth", "Enter the date of birth, or the expected date of birth if unborn")
+        if (
+            not data.get("date_of_birth")
+            and not data.get("expected_date_of_birth")
+            and "date_of_birth" not in self.errors
+            and "expected_date_of_birth" not in self.errors
+        ):
+            self.add_error(
+                "date_of_birth", "Enter the date of birth, or the expected date of birth if unborn"
+            )
         parts = [data.get("address_line_1"), data.get("address_postcode")]
         if any(parts) and not all(parts):
             if not data.get("address_line_1"):

@@ -56,9 +56,12 @@ def person_get_for_user(
     # would see the record anyway runs only when there is a grant.
     reason = ""
     grant = access.break_glass_active(user, person.pk)
-    if grant and not Person.objects.filter(
-        access.visible_q(user, break_glass=False), pk=person.pk
-    ).exists():
+    if (
+        grant
+        and not Person.objects.filter(
+            access.visible_q(user, break_glass=False), pk=person.pk
+        ).exists()
+    ):
         reason = grant.reason
     access_log_record(
         user=user,

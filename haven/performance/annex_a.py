@@ -1,6 +1,7 @@
 """Ofsted ILACS Annex A lists 1 (contacts), 3 (referrals), 4 (assessments), 5 (section 47
 enquiries and ICPCs), 6 (children in need) and 7 (child protection) as CSV, for any window of
-dates (statutory-framework.md section 3).
+dates (statutory-framework.md section 3); other parts of the service register their lists
+(``register_list``).
 
 Each list starts with the child's ID, gender, ethnicity, date of birth and age (list 4 adds
 disability). Headers are plain English, dates DD/MM/YYYY, codes as the DfE has them (ethnicity,
@@ -588,14 +589,33 @@ class AnnexAList:
         return f"annex-a-list-{self.number}-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv"
 
 
-LISTS: dict[int, AnnexAList] = {
-    1: AnnexAList(1, "List 1: contacts", list_1_contacts),
-    3: AnnexAList(3, "List 3: referrals", list_3_referrals),
-    4: AnnexAList(4, "List 4: assessments", list_4_assessments),
-    5: AnnexAList(5, "List 5: section 47 enquiries and initial conferences", list_5_s47_icpc),
-    6: AnnexAList(6, "List 6: children in need", list_6_children_in_need),
-    7: AnnexAList(7, "List 7: child protection plans", list_7_child_protection),
-}
+# The lists Haven makes, by number: this package's own here; other parts of the service (children
+# looked after: list 8) register theirs from their app's ``ready()``.
+_lists: dict[int, AnnexAList] = {}
+
+
+def register_list(item: AnnexAList) -> AnnexAList:
+    existing = _lists.get(item.number)
+    if existing is not None and existing is not item:
+        raise ValueError(f"Annex A list {item.number} is already registered")
+    _lists[item.number] = item
+    return item
+
+
+def lists() -> dict[int, AnnexAList]:
+    """The registered lists in Ofsted's order."""
+    return dict(sorted(_lists.items()))
+
+
+for _item in (
+    AnnexAList(1, "List 1: contacts", list_1_contacts),
+    AnnexAList(3, "List 3: referrals", list_3_referrals),
+    AnnexAList(4, "List 4: assessments", list_4_assessments),
+    AnnexAList(5, "List 5: section 47 enquiries and initial conferences", list_5_s47_icpc),
+    AnnexAList(6, "List 6: children in need", list_6_children_in_need),
+    AnnexAList(7, "List 7: child protection plans", list_7_child_protection),
+):
+    register_list(_item)
 
 
 def rows_logged(
@@ -617,16 +637,3 @@ def rows_logged(
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
     """The rows as CSV lines for a streamed download, formula-like cells neutralised."""
     return csv_safe.lines(rows)
-
-
-def register_list(item: AnnexAList) -> AnnexAList:
-    """Add a list made by another part of the service (lists 10 and 11: adoption), kept in
-    number order so the form and the command line offer them in order."""
-    existing = LISTS.get(item.number)
-    if existing is not None and existing.rows is not item.rows:
-        raise ValueError(f"Annex A list {item.number} is already registered")
-    LISTS[item.number] = item
-    ordered = sorted(LISTS.items())
-    LISTS.clear()
-    LISTS.update(ordered)
-    return item

@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Figures counted from the records now. A year is named by the 31 March "
         "that ends it: 2020 is April 2019 to March 2020.",
     )
-    figures.add_argument("page", help="which figures: frontdoor or protection")
+    figures.add_argument(
+        "page", help="which figures: a registered page such as frontdoor, protection or care"
+    )
     figures.add_argument(
         "--year",
         action="append",
@@ -37,9 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     annex = sub.add_parser(
         "annex-a",
         help="an Ofsted Annex A list (1 contacts, 3 referrals, 4 assessments, 5 S47 enquiries "
-        "and ICPCs, 6 children in need, 7 child protection) as CSV",
+        "and ICPCs, 6 children in need, 7 child protection, 8 children looked after, and any "
+        "other a part of the service registers) as CSV",
     )
-    annex.add_argument("--list", required=True, dest="list_number", metavar="1|3|4|5|6|7")
+    annex.add_argument("--list", required=True, dest="list_number", metavar="NUMBER")
     annex.add_argument("--from", required=True, dest="date_from", metavar="YYYY-MM-DD")
     annex.add_argument("--to", required=True, dest="date_to", metavar="YYYY-MM-DD")
     annex.add_argument("--out", required=True, metavar="FILE.csv")
@@ -63,13 +66,13 @@ def figures_output(page_key: str, years: list[int], output_format: str) -> str:
         known = ", ".join(sorted(measures.pages()))
         raise CommandError(f"no figures called {page_key!r}; known: {known}") from None
     chosen = [periods.dfe_year(y) for y in years]
-    figures = selectors.figures_compute(page=page, periods=chosen, user=None)
+    figures = selectors.figures_compute(page=page, periods=chosen, user=None, by_month=[])
     table = {period.key: figures.values(period) for period in chosen}
     if output_format == "json":
         return json.dumps(table, indent=2) + "\n"
     buffer = io.StringIO()
     writer = csv_safe.writer(buffer, lineterminator="\n")
-    names = [m.name for m in page.measures]
+    names = [m.name for m in page.measures] + [d.name for d in page.derived]
     writer.writerow(["year", *names])
     for key, values in table.items():
         writer.writerow([key, *("" if values[n] is None else values[n] for n in names)])
@@ -111,9 +114,9 @@ def cmd_annex_a(args: argparse.Namespace) -> int:
     from haven.performance import annex_a
 
     try:
-        chosen = annex_a.LISTS[int(args.list_number)]
+        chosen = annex_a.lists()[int(args.list_number)]
     except (ValueError, KeyError):
-        made = ", ".join(str(n) for n in annex_a.LISTS)
+        made = ", ".join(str(n) for n in annex_a.lists())
         raise CommandError(
             f"--list {args.list_number!r}: Haven makes Annex A lists {made}"
         ) from None

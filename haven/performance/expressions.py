@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Func, IntegerField
+from django.db.models import DateTimeField, Func, IntegerField
 
-from haven.core.calendar import calendar
+from haven.core.calendar import LONDON, calendar
 
 # How far before a span's first date the array starts. A start date earlier than this is more
 # than a year of working days before the end, so its count is NULL, which no "within N working
@@ -50,3 +50,54 @@ class WorkingDaysBetween(Func):
         )
         params = [self.counts, *end_params, self.first, self.counts, *start_params, self.first]
         return sql, params
+
+
+def london_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=LONDON)
+
+
+class MonthIndex(Func):
+    """Which of ``months`` (their first days, in order) a datetime falls in, by London time: 1
+    for the first, 0 before it. A binary search of the months' London midnights
+    (``width_bucket``) rather than a time-zone conversion of every row counted, which cost the
+    front-door figures about half their time."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, months: list[datetime.date]) -> None:
+        super().__init__(expression)
+        self.bounds = [london_midnight(month) for month in months]
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        (expression,) = self.get_source_expressions()
+        sql, params = compiler.compile(expression)
+        return f"width_bucket({sql}, %s::timestamptz[])", [*params, self.bounds]
+
+
+class LondonDayEnd(Func):
+    """The instant the London day ``day`` (a date expression) ends: the next London midnight.
+    Looked up in an array of the midnights around ``first``..``last`` (no time-zone conversion
+    per row), and computed by PostgreSQL only for a day outside it."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, day: Any, *, first: datetime.date, last: datetime.date) -> None:
+        super().__init__(day)
+        self.first = first - LOOKBACK
+        days = (last + LOOKBACK - self.first).days + 1
+        self.ends = [
+            london_midnight(self.first + datetime.timedelta(days=d + 1)) for d in range(days)
+        ]
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        (day,) = self.get_source_expressions()
+        sql, params = compiler.compile(day)
+        return (
+            f"COALESCE((%s::timestamptz[])[({sql}) - %s::date + 1], "
+            f"(({sql}) + 1)::timestamp AT TIME ZONE 'Europe/London')",
+            [self.ends, *params, self.first, *params],
+        )

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from haven.core.calendar import add_calendar_months
-from haven.performance.annex_a import LISTS
+from haven.performance.annex_a import lists
 from haven.performance.periods import today
 from haven.ui.forms import GovukDateField, GovukForm
 
@@ -27,7 +27,6 @@ def annex_a_range_problem(first: datetime.date, last: datetime.date) -> tuple[st
 
 
 class AnnexAForm(GovukForm):
-    # The lists' choices are read when the form is made: parts register lists (adoption's).
     list = forms.ChoiceField(
         label="Which list",
         widget=forms.RadioSelect,
@@ -41,9 +40,11 @@ class AnnexAForm(GovukForm):
         now = today()
         kwargs.setdefault("initial", {"date_from": add_calendar_months(now, -6), "date_to": now})
         super().__init__(*args, **kwargs)
-        numbers = [str(n) for n in LISTS]
+        # The lists registered by the parts of the service (when the apps are ready).
+        made = lists()
+        numbers = [str(n) for n in made]
         field = self.fields["list"]
-        field.choices = [(str(n), item.title) for n, item in LISTS.items()]  # type: ignore[attr-defined]
+        field.choices = [(str(n), item.title) for n, item in made.items()]  # type: ignore[attr-defined]
         field.error_messages["invalid_choice"] = (
             f"Select list {', '.join(numbers[:-1])} or {numbers[-1]}"
         )

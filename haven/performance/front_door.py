@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.lookups import LessThanOrEqual
 
 from haven.assessments.models import Assessment
@@ -15,7 +15,7 @@ from haven.frontdoor.models import (
     Referral,
     ReferralSource,
 )
-from haven.performance.expressions import WorkingDaysBetween
+from haven.performance.expressions import LondonDayEnd, WorkingDaysBetween
 from haven.performance.measures import (
     Count,
     Page,
@@ -115,11 +115,19 @@ referred = Count(
     where=Q(outcome__in=sorted(REFERRAL_OUTCOMES)),
     hint="Decision: referral to children's social care, or a strategy discussion now",
 )
+
+
+def _decided_by_due_date(span: Span) -> Q:
+    # Decided (London date) on or before the due date: before the due date's London day ends.
+    ends = LondonDayEnd("decision_due", first=span.first, last=span.last)
+    return ~Q(outcome="") & Q(decided_at__lt=ends)
+
+
 decided_in_time = Count(
     "decisions_within_1wd",
     "Decisions within 1 working day",
     CONTACT_CHILDREN,
-    where=~Q(outcome="") & Q(decided_at__date__lte=F("decision_due")),
+    where=_decided_by_due_date,
     hint="Decided (London date) on or before the contact's decision due date",
 )
 referrals = Count("referrals", "Referrals", REFERRALS)

@@ -96,6 +96,9 @@ class Count:
     once: Q | None = None
     hint: str = ""
     england: Reference | None = None
+    # Total this expression over the rows rather than counting them (the days each child waited):
+    # the numerator of a ``Mean``.
+    total: Any = None
 
     def q(self, span: Span) -> Q:
         return self.where(span) if callable(self.where) else self.where
@@ -167,6 +170,8 @@ class PerChildren:
     scale: int = 10_000
     hint: str = ""
     england: Reference | None = None
+    # A line drawn on the chart other than England's (the National Transfer Scheme threshold).
+    threshold: Reference | None = None
 
     @property
     def records(self) -> Records:
@@ -177,7 +182,58 @@ class PerChildren:
         return CHILD_POPULATION
 
 
-Measure = Count | Rate | Snapshot | PerChildren
+@dataclass(frozen=True)
+class Share:
+    """``numerator`` as a percentage of ``denominator``, two snapshots of the same records on the
+    same day (of children looked after at 31 March, those placed more than 20 miles from home).
+    The numerator's rows must be some of the denominator's."""
+
+    name: str
+    label: str
+    numerator: Snapshot
+    denominator: Snapshot
+    hint: str = ""
+    england: Reference | None = None
+
+    @property
+    def records(self) -> Records:
+        return self.numerator.records
+
+
+@dataclass(frozen=True)
+class Mean:
+    """The average of ``numerator`` (a Count with a ``total``) over the rows ``denominator``
+    counts (the same rows): average days from entering care to being placed for adoption."""
+
+    name: str
+    label: str
+    numerator: Count
+    denominator: Count
+    unit: str = "days"
+    hint: str = ""
+    england: Reference | None = None
+
+    @property
+    def records(self) -> Records:
+        return self.numerator.records
+
+
+Measure = Count | Rate | Snapshot | PerChildren | Share | Mean
+# Measures counted on a day (snapshots), rather than over a period.
+ON_A_DAY = (Snapshot, PerChildren, Share)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A figure worked out from a page's other figures on a period's last day (the National
+    Transfer Scheme threshold from the child population), in the JSON and CSV figures and the
+    page's own table. It counts no children of its own: the figures it is made from link
+    to theirs."""
+
+    name: str
+    label: str
+    compute: Callable[[Any, Any], int | float | None]  # (Figures, Period) -> value
+    hint: str = ""
 
 
 @dataclass
@@ -188,6 +244,7 @@ class Page:
     # A page with a view of its own (child protection: counts on any day) names its URL; any
     # other registered page is shown by the generic figures page.
     url_name: str = ""
+    derived: list[Derived] = field(default_factory=list)
 
     def measure(self, name: str) -> Measure | None:
         return next((m for m in self.measures if m.name == name), None)
@@ -203,7 +260,7 @@ class Page:
         """Every count the page needs (rates' parts included), each once, in order."""
         found: dict[str, Count] = {}
         for measure in self.measures:
-            if isinstance(measure, Snapshot | PerChildren):
+            if isinstance(measure, ON_A_DAY):
                 continue  # counted on days, not over periods: see ``snapshots``
             parts = (
                 [measure]
@@ -223,6 +280,9 @@ class Page:
                 found.setdefault(measure.name, measure)
             elif isinstance(measure, PerChildren):
                 found.setdefault(measure.numerator.name, measure.numerator)
+            elif isinstance(measure, Share):
+                found.setdefault(measure.numerator.name, measure.numerator)
+                found.setdefault(measure.denominator.name, measure.denominator)
         return list(found.values())
 
     @property

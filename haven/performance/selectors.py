@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import CharField, DateField, F, Q, QuerySet, Value
+from django.db.models import CharField, DateField, F, Q, QuerySet, Sum, Value
 from django.db.models import Count as CountOf
 from django.db.models.functions import TruncMonth
 
@@ -23,13 +23,16 @@ from haven.core.calendar import LONDON
 from haven.core.services import access_log_listed
 from haven.people.access import restriction_q, visible_ids
 from haven.people.models import Person, PersonKind
+from haven.performance.expressions import MonthIndex
 from haven.performance.measures import (
     Count,
+    Mean,
     Measure,
     Page,
     PerChildren,
     Rate,
     Records,
+    Share,
     Snapshot,
     Span,
     Split,
@@ -50,18 +53,40 @@ def hidden_person_ids(user: Any) -> list[int]:
     return list(restricted.values_list("pk", flat=True))
 
 
-def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
+def _visible_q(records: Records, hidden: list[int]) -> Q:
+    """The rows of ``records`` counted and listed when ``hidden`` children are left out (an
+    empty filter if none are)."""
     if not hidden:
-        return qs
+        return Q()
     if records.whole:
         # Rows of a group (a contact) with any hidden child are left out together.
-        about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})
-        return qs.exclude(**{f"{records.whole}__in": about_hidden.values(records.whole)})
+        about_hidden = records.queryset().model.objects.filter(
+            **{f"{records.person}_id__in": hidden}
+        )
+        return ~Q(**{f"{records.whole}__in": about_hidden.values(records.whole)})
     if "__" in records.person:
         # A row about several children (a contact): leave it out if any of them is hidden.
-        about_hidden = qs.model.objects.filter(**{f"{records.person}_id__in": hidden})
-        return qs.exclude(pk__in=about_hidden.values("pk"))
-    return qs.exclude(**{f"{records.person}_id__in": hidden})
+        about_hidden = records.queryset().model.objects.filter(
+            **{f"{records.person}_id__in": hidden}
+        )
+        return ~Q(pk__in=about_hidden.values("pk"))
+    return ~Q(**{f"{records.person}_id__in": hidden})
+
+
+def _visible(qs: QuerySet[Any], records: Records, hidden: list[int]) -> QuerySet[Any]:
+    visible = _visible_q(records, hidden)
+    return qs.filter(visible) if visible else qs
+
+
+def _scans(page: Page) -> list[list[Records]]:
+    """A page's records grouped by the rows they read: records differing only in who is left
+    out (a contact's children counted as contacts, whole, and as children, one by one) are
+    counted in one pass over the rows, each count filtering out its own hidden children."""
+    scans: dict[tuple[Any, ...], list[Records]] = {}
+    for records in page.records:
+        key = (records.queryset, records.date, records.person, records.splits)
+        scans.setdefault(key, []).append(records)
+    return list(scans.values())
 
 
 # -- where a row falls ----------------------------------------------------------------------------
@@ -78,10 +103,22 @@ def _is_datetime(records: Records) -> bool:
     return isinstance(_field(records.queryset().model, records.date), models.DateTimeField)
 
 
-def _month_of(records: Records) -> TruncMonth:
-    """The first day of the row's month (London time for a datetime)."""
-    tzinfo = LONDON if _is_datetime(records) else None
-    return TruncMonth(records.date, output_field=DateField(), tzinfo=tzinfo)
+def _month_of(records: Records, span: Span) -> tuple[Any, Callable[[Any], datetime.date]]:
+    """The row's month, for grouping (London time for a datetime), and what turns the value
+    grouped on into the month's first day. A datetime is placed by comparisons with the span's
+    months' London midnights, not by converting every row to London time."""
+    if not _is_datetime(records):
+        return TruncMonth(records.date, output_field=DateField()), lambda month: month
+    months = [month.first for month in _months_between(span.first, span.last)]
+    return MonthIndex(records.date, months), lambda index: months[index - 1]
+
+
+def _months_between(first: datetime.date, last: datetime.date) -> Iterator[Span]:
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        yield Span(month, following - datetime.timedelta(days=1))
+        month = following
 
 
 def _in_span(records: Records, span: Span) -> Q:
@@ -111,11 +148,13 @@ class Cell:
 
     @property
     def is_rate(self) -> bool:
-        return isinstance(self.measure, Rate | PerChildren)
+        return isinstance(self.measure, Rate | PerChildren | Share | Mean)
 
     @property
     def scale(self) -> int:
-        """100 for a percentage; 10,000 for a rate per 10,000 children."""
+        """100 for a percentage; 10,000 for a rate per 10,000 children; 1 for an average."""
+        if isinstance(self.measure, Mean):
+            return 1
         return self.measure.scale if isinstance(self.measure, PerChildren) else 100
 
     @property
@@ -147,25 +186,31 @@ class Figures:
         self._population = population or {}
         self._snapshot_days = frozenset(snapshot_days)
         self._summed: dict[str, dict[tuple[datetime.date, int, str], int]] = {}
+        self._summed_on: dict[str, dict[tuple[datetime.date, int, str], int]] = {}
         self._months = sorted({month for counted in counts.values() for month, _ in counted})
 
     def _on(
         self, snapshot: Snapshot, day: datetime.date, split: tuple[Split, str] | None = None
     ) -> int:
-        position = None
-        if split is not None:
-            position = snapshot.records.splits.index(split[0])
         if day not in self._snapshot_days:
             raise KeyError(f"{snapshot.name} was not counted on {day}")
-        counted = self._snapshots.get(snapshot.name, {})
-        total = 0
-        for (d, codes), n in counted.items():
-            if d != day:
-                continue
-            if position is not None and split is not None and codes[position] != split[1]:
-                continue
-            total += n
-        return total
+        key: tuple[int, str] = (-1, "")
+        if split is not None:
+            key = (snapshot.records.splits.index(split[0]), split[1])
+        return self._by_day(snapshot.name).get((day, *key), 0)
+
+    def _by_day(self, name: str) -> dict[tuple[datetime.date, int, str], int]:
+        """A snapshot's numbers summed by day, and by day and each split's code (position -1
+        for all), once, so each cell is a lookup (a page shows a few hundred)."""
+        summed = self._summed_on.get(name)
+        if summed is None:
+            summed = defaultdict(int)
+            for (day, codes), n in self._snapshots.get(name, {}).items():
+                summed[(day, -1, "")] += n
+                for position, code in enumerate(codes):
+                    summed[(day, position, code)] += n
+            self._summed_on[name] = summed
+        return summed
 
     def _by_month(self, name: str) -> dict[tuple[datetime.date, int, str], int]:
         """A count's numbers summed by month, and by month and each split's code (position,
@@ -202,7 +247,13 @@ class Figures:
                 self._on(measure.numerator, period.last, split),
                 self._population[period.last],
             )
-        if isinstance(measure, Rate):
+        if isinstance(measure, Share):
+            return Cell(
+                measure,
+                self._on(measure.numerator, period.last, split),
+                self._on(measure.denominator, period.last, split),
+            )
+        if isinstance(measure, Rate | Mean):
             return Cell(
                 measure,
                 self._total(measure.numerator, period, split),
@@ -211,61 +262,89 @@ class Figures:
         return Cell(measure, self._total(measure, period, split))
 
     def values(self, period: Period) -> dict[str, int | float | None]:
-        """The period's figures keyed by measure name (the JSON and CSV output)."""
-        return {m.name: self.cell(m, period).value for m in self.page.measures}
+        """The period's figures keyed by measure name (the JSON and CSV output), then the
+        page's derived figures."""
+        values = {m.name: self.cell(m, period).value for m in self.page.measures}
+        for derived in self.page.derived:
+            values[derived.name] = derived.compute(self, period)
+        return values
 
 
 def figures_compute(
-    *, page: Page, periods: list[Period], user: Any, days: Iterable[datetime.date] = ()
+    *,
+    page: Page,
+    periods: list[Period],
+    user: Any,
+    days: Iterable[datetime.date] = (),
+    by_month: list[Period] | None = None,
 ) -> Figures:
     """Every count of ``page`` over ``periods``: one query per kind of record, grouped by month
     (London dates) and split, plus one for the restricted records to leave out. Snapshots
-    (children on a plan) are counted on each period's and month's last day and on ``days``,
-    one query per kind of record, and the child population in one more."""
+    (children on a plan) are counted on each period's last day, each month's of the years in
+    ``by_month`` (all of ``periods`` unless given: the command line needs none, a page only
+    the year it shows by month) and on ``days``, one query per kind of record, and the child
+    population in one more."""
     counts: dict[str, dict[MonthKey, int]] = defaultdict(dict)
     if not periods:
         return Figures(page, periods, counts)
     span = Span(min(p.first for p in periods), max(p.last for p in periods))
     hidden = hidden_person_ids(user)
     page_counts = page.counts
-    for records in page.records:
-        mine = [c for c in page_counts if c.records.key == records.key]
-        aggregates = {}
-        for count in mine:
-            q = count.q(span)
-            # Rows are counted by their date (never null in the span) rather than their id, so
-            # a covering index on the date (the front door's rows) answers on its own.
-            if count.distinct and count.once is not None:
-                aggregates[count.name] = CountOf(records.date, filter=q & count.once)
-                continue
-            aggregates[count.name] = CountOf(
-                count.distinct or records.date,
-                distinct=bool(count.distinct),
-                filter=q if q else None,
-            )
+    for scan in _scans(page):
+        records = scan[0]
+        # Who is left out: in the WHERE clause if every records of the scan leaves out the
+        # same rows, otherwise in each count's own FILTER.
+        shared = len({(r.whole, r.person) for r in scan}) == 1
+        aggregates: dict[str, Any] = {}
+        mine = []
+        for each in scan:
+            visible = Q() if shared else _visible_q(each, hidden)
+            for count in page_counts:
+                if count.records.key != each.key:
+                    continue
+                mine.append(count)
+                q = count.q(span) & visible
+                # Rows are counted by their date (never null in the span) rather than their
+                # id, so a covering index on the date (the front door's rows) answers alone.
+                if count.total is not None:
+                    aggregates[count.name] = Sum(count.total, filter=q if q else None)
+                    continue
+                if count.distinct and count.once is not None:
+                    aggregates[count.name] = CountOf(records.date, filter=q & count.once)
+                    continue
+                aggregates[count.name] = CountOf(
+                    count.distinct or records.date,
+                    distinct=bool(count.distinct),
+                    filter=q if q else None,
+                )
         split_fields = [s.field for s in records.splits]
+        rows = records.queryset().filter(_in_span(records, span))
+        if shared:
+            rows = _visible(rows, records, hidden)
+        month_of, first_day = _month_of(records, span)
         rows = (
-            _records_in(records, span, hidden)
-            .annotate(_month=_month_of(records))
+            rows.annotate(_month=month_of)
             .values("_month", *split_fields)
             .annotate(**aggregates)
             .order_by()
         )
         for row in rows:
-            key = (row["_month"], tuple(str(row[f] or "") for f in split_fields))
+            key = (first_day(row["_month"]), tuple(str(row[f] or "") for f in split_fields))
             for count in mine:
-                counts[count.name][key] = counts[count.name].get(key, 0) + row[count.name]
-    on_days = _snapshot_days(periods, days)
+                counts[count.name][key] = counts[count.name].get(key, 0) + (row[count.name] or 0)
+    on_days = _snapshot_days(periods if by_month is None else by_month, days, periods)
     snapshots, population = _snapshots_compute(page, on_days, hidden)
     return Figures(page, periods, counts, snapshots, population, on_days)
 
 
-def _snapshot_days(periods: list[Period], extra: Iterable[datetime.date]) -> list[datetime.date]:
+def _snapshot_days(
+    by_month: list[Period], extra: Iterable[datetime.date], periods: list[Period]
+) -> list[datetime.date]:
     """The days a page's snapshots are counted on: each period's last day, the last day of
-    each month of a year, and any day asked for (``?on=``)."""
+    each month of the years ``by_month``, and any day asked for (``?on=``)."""
     days = set(extra)
-    for period in periods:
-        days.add(period.last)
+    days.update(period.last for period in periods)
+    for period in by_month:
         if len(period.key) == 4:  # a DfE year
             days.update(month.last for month in months_of(period))
     return sorted(days)
@@ -317,18 +396,25 @@ def _snapshots_compute(
         overlapping = Q(**{f"{records.date}__lte": span.last}) & (
             Q(**{f"{mine[0].end}__isnull": True}) | Q(**{f"{mine[0].end}__gt": span.first})
         )
+        # Open on the day first: a snapshot's own filter (a subquery, perhaps) is then
+        # evaluated only for the rows open that day. The filter sees the day as its span.
         aggregates = {
-            f"s{i}_{d}": CountOf("pk", filter=snapshot.q(span) & snapshot.open_on(day))
+            f"s{i}_{d}": CountOf("pk", filter=snapshot.open_on(day) & snapshot.q(Span(day, day)))
             for i, snapshot in enumerate(mine)
             for d, day in enumerate(days)
         }
         split_fields = [s.field for s in records.splits]
-        rows = (
-            _visible(records.queryset().filter(overlapping), records, hidden)
-            .values(*split_fields)
-            .annotate(**aggregates)
-            .order_by()
-        )
+        qs = _visible(records.queryset().filter(overlapping), records, hidden)
+        if split_fields:
+            rows: Iterable[dict[str, Any]] = (
+                qs.values(*split_fields).annotate(**aggregates).order_by()
+            )
+        else:
+            # One row: counted over the rows in a subquery, so an annotation of the records
+            # (a subquery of their own) is worked out once a row, not once a row a day.
+            # DISTINCT changes nothing (each row has its id) but stops PostgreSQL folding the
+            # subquery into the counts, which would work the annotation out once a count.
+            rows = [qs.distinct().aggregate(**aggregates)]
         for row in rows:
             codes = tuple(str(row[f] or "") for f in split_fields)
             for i, snapshot in enumerate(mine):
@@ -395,11 +481,11 @@ def measure_rows(
     """The rows a number counts (a rate's numerator, or its denominator if asked), as dicts:
     child_id, given_names, family_name, date_of_birth, event, team; oldest event first.
     A snapshot lists the rows open on the period's last day."""
-    if isinstance(measure, Snapshot | PerChildren):
+    if isinstance(measure, Snapshot | PerChildren | Share):
         return snapshot_rows(
             measure=measure, day=period.last, user=user, split=split, denominator=denominator
         )
-    if isinstance(measure, Rate):
+    if isinstance(measure, Rate | Mean):
         count = measure.denominator if denominator else measure.numerator
     else:
         count = measure
@@ -428,7 +514,7 @@ def _child_rows(qs: QuerySet[Any], records: Any) -> QuerySet[Any]:
 
 def snapshot_rows(
     *,
-    measure: Snapshot | PerChildren,
+    measure: Snapshot | PerChildren | Share,
     day: datetime.date,
     user: Any,
     split: tuple[Split, str] | None = None,
@@ -453,11 +539,16 @@ def snapshot_rows(
             )
             .order_by("event", "row_id")
         )
-    snapshot = measure.numerator if isinstance(measure, PerChildren) else measure
+    if isinstance(measure, Share):
+        snapshot = measure.denominator if denominator else measure.numerator
+    elif isinstance(measure, PerChildren):
+        snapshot = measure.numerator
+    else:
+        snapshot = measure
     records = snapshot.records
     span = Span(day, day)
     qs = _visible(records.queryset(), records, hidden).filter(
-        snapshot.q(span) & snapshot.open_on(day)
+        snapshot.open_on(day) & snapshot.q(span)
     )
     if split is not None:
         qs = qs.filter(**{split[0].field: split[1]})

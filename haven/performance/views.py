@@ -22,7 +22,17 @@ from haven.core.services import access_log_record
 from haven.performance import annex_a, charts, periods, selectors
 from haven.performance.forms import AnnexAForm
 from haven.performance.front_door import FRONT_DOOR
-from haven.performance.measures import Measure, Page, PerChildren, Rate, Snapshot, Split, pages
+from haven.performance.measures import (
+    ON_A_DAY,
+    Mean,
+    Measure,
+    Page,
+    PerChildren,
+    Rate,
+    Share,
+    Split,
+    pages,
+)
 from haven.performance.periods import Period
 from haven.performance.protection import CHILD_PROTECTION
 from haven.ui import parsing
@@ -109,13 +119,20 @@ def _cell_html(c: dict[str, Any]) -> SafeString:
     if cell.value is None:
         figure = mark_safe('<span class="govuk-hint govuk-!-margin-0">None decided</span>')
     else:
-        shown = (
-            f"{cell.value:.1f}%" if cell.scale == 100 else f"{cell.value:,.1f} per {cell.scale:,}"
-        )
         figure = format_html(
             '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">: {}</span></a>',
             c["href"],
-            shown,
+            _shown(cell),
+            about,
+        )
+    if isinstance(cell.measure, Mean):
+        return format_html(
+            '{}\n<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">over '
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> (the list): '
+            "{}</span></a></span>",
+            figure,
+            c["denominator_href"],
+            f"{cell.denominator or 0:,}",
             about,
         )
     parts = format_html(
@@ -175,6 +192,8 @@ def _shown(cell: selectors.Cell) -> str:
         return "none to count"
     if not cell.is_rate:
         return f"{cell.value:,}"
+    if isinstance(cell.measure, Mean):
+        return f"{cell.value:,.0f} {cell.measure.unit}"
     if cell.scale == 100:
         return f"{cell.value:.1f}%"
     return f"{cell.value:,.1f} per {cell.scale:,}"
@@ -185,6 +204,9 @@ def _references(measure: Measure) -> tuple[charts.Line, ...]:
     lines = []
     if measure.england is not None:
         lines.append(charts.Line(measure.england.label, measure.england.value))
+    threshold = getattr(measure, "threshold", None)
+    if threshold is not None:
+        lines.append(charts.Line(threshold.label, threshold.value))
     target = settings.HAVEN_PERFORMANCE_TARGETS.get(measure.name)
     if target is not None:
         lines.append(charts.Line(f"Target, {target:g}", target))
@@ -192,7 +214,7 @@ def _references(measure: Measure) -> tuple[charts.Line, ...]:
 
 
 def _kind(measure: Measure) -> str:
-    if isinstance(measure, Rate):
+    if isinstance(measure, Rate | Share):
         return "percent"
     return "rate" if isinstance(measure, PerChildren) else "count"
 
@@ -266,15 +288,33 @@ def figures_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
     compared = [
         periods.dfe_year(y) for y in range(chosen - YEARS_COMPARED + 1, chosen + 1) if y >= 1991
     ]
-    figures = selectors.figures_compute(page=page, periods=compared, user=request.user)
+    # A page with counts on a day (children looked after) can be counted on any day chosen.
+    snapshots = [m for m in page.measures if isinstance(m, ON_A_DAY)]
+    on = _on(request) if snapshots else None
+    figures = selectors.figures_compute(
+        page=page,
+        periods=compared,
+        user=request.user,
+        days=[on.last] if on else [],
+        by_month=[year],
+    )
     newest = periods.current_year()
     context = {
+        "on": on,
+        "has_snapshots": bool(snapshots),
+        "on_cells": [
+            {"measure": m, "c": _cell(figures, m, year, on)} for m in snapshots if on is not None
+        ],
         "page": page,
         "year": year,
         "compared": compared,
         "measures": page.measures,
         "years": [periods.dfe_year(y) for y in range(newest, newest - YEARS_OFFERED, -1)],
         "other_pages": [(p.title, page_href(p)) for p in pages().values() if p.key != page.key],
+        "derived": [
+            {"derived": d, "values": [d.compute(figures, y) for y in compared]}
+            for d in page.derived
+        ],
         **_page_context(page, figures, year, compared),
     }
     return render(request, "performance/page.html", context)
@@ -307,7 +347,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     period = year
     on = _on(request)
     if on is not None:
-        if not isinstance(measure, Snapshot | PerChildren):
+        if not isinstance(measure, ON_A_DAY):
             raise Http404("Only a count on a day can be listed for a day")
         period = on
     elif request.GET.get("month"):
@@ -322,7 +362,9 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
             if code not in candidate.choices.values:
                 raise Http404(f"No {candidate.label.lower()} {code}")
             split = (candidate, code)
-    denominator = isinstance(measure, Rate | PerChildren) and request.GET.get("of") == "all"
+    denominator = (
+        isinstance(measure, Rate | PerChildren | Share | Mean) and request.GET.get("of") == "all"
+    )
     rows = selectors.measure_rows(
         measure=measure, period=period, user=request.user, split=split, denominator=denominator
     )
@@ -365,8 +407,10 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
     query["format"] = "csv"
     shows = (
         measure.denominator
-        if denominator and isinstance(measure, Rate | PerChildren)
-        else (measure.numerator if isinstance(measure, Rate | PerChildren) else measure)
+        if denominator and isinstance(measure, Rate | PerChildren | Share | Mean)
+        else (
+            measure.numerator if isinstance(measure, Rate | PerChildren | Share | Mean) else measure
+        )
     )
     day = period if period is on else None
     context = {
@@ -381,7 +425,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
         "paginator": paginator,
         "date_label": date_label,
         "csv_href": f"?{query.urlencode()}",
-        "is_rate": isinstance(measure, Rate | PerChildren),
+        "is_rate": isinstance(measure, Rate | PerChildren | Share),
         "denominator": denominator,
         "numerator_href": _list_href(
             measure.name, year, period if period is not year else None, split
@@ -399,7 +443,7 @@ def measure_list(request: AuthenticatedRequest) -> HttpResponseBase:
 def annex_a_download(request: AuthenticatedRequest) -> HttpResponseBase:
     form = AnnexAForm(request.GET if "list" in request.GET else None)
     if form.is_bound and form.is_valid():
-        chosen = annex_a.LISTS[int(form.cleaned_data["list"])]
+        chosen = annex_a.lists()[int(form.cleaned_data["list"])]
         first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         detail = f"Annex A list {chosen.number} {first:%d/%m/%Y} to {last:%d/%m/%Y}"
         access_log_record(
@@ -429,10 +473,14 @@ def child_protection(request: AuthenticatedRequest) -> HttpResponse:
         periods.dfe_year(y) for y in range(chosen - YEARS_COMPARED + 1, chosen + 1) if y >= 1991
     ]
     figures = selectors.figures_compute(
-        page=page, periods=compared, user=request.user, days=[on.last] if on else []
+        page=page,
+        periods=compared,
+        user=request.user,
+        days=[on.last] if on else [],
+        by_month=[year],
     )
     newest = periods.current_year()
-    snapshots = [m for m in page.measures if isinstance(m, Snapshot | PerChildren)]
+    snapshots = [m for m in page.measures if isinstance(m, ON_A_DAY)]
     context = {
         "page": page,
         "year": year,

@@ -321,6 +321,15 @@ class CoreGroup(models.Model):
 
     audit_person_field = "person"
 
+    class Meta:
+        # The core groups still to hold, by child: my work's lists (a handful among years of
+        # held ones).
+        indexes = [
+            models.Index(
+                fields=["person"], condition=Q(held_on__isnull=True), name="core_group_to_hold"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"Core group for {self.person_id} due {self.due_date}"
 

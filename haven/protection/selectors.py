@@ -229,6 +229,8 @@ def chair_conferences(*, user: Any) -> dict[str, list[Conference]]:
         "to_hold": [c for c in to_hold if c.person_id in visible][:CHAIR_LIST_LENGTH],
         "held": [c for c in held if c.person_id in visible][:CHAIR_LIST_LENGTH],
     }
+
+
 def cp_plan_status(person: Any) -> list[str]:
     """The child's open child protection plan, for the printed record (one query)."""
     plan = (

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, F, OuterRef, Subquery, Value
 
 from haven.accounts.models import User
 from haven.childinneed.models import CINPlan, CINReview
 from haven.core.calendar import rule
+from haven.core.lookups import AnyOf
+from haven.people.access import user_team_ids
+from haven.people.models import Allocation
 from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
@@ -19,99 +22,106 @@ from haven.protection.models import (
     S47Enquiry,
     Visit,
 )
-from haven.work.items import Scope, WorkItem, allocated_worker_name, held_by, url_maker
-
-FIELDS = ("person_id", "person__given_names", "person__family_name", "owner")
+from haven.work.items import Scope, WorkItem, url_maker
 
 
-def _rows(
-    model: type, user: User, scope: Scope, *fields: str, **filters: object
-) -> list[dict[str, Any]]:
-    return list(
-        model.objects.filter(held_by(user, scope), **filters)  # type: ignore[attr-defined]
-        .annotate(owner=allocated_worker_name())
-        .values(*FIELDS, *fields)
+def _held(user: User, scope: Scope) -> dict[int, str]:
+    """The children whose case the user (or their teams) holds, by open allocation (one a
+    child), with the name of the worker holding it ("" if none): one query, then each list
+    reads only those children's rows."""
+    held = Allocation.objects.filter(end_date__isnull=True)
+    if scope is Scope.MINE:
+        held = held.filter(worker=user)
+    else:
+        held = held.filter(team_id__in=user_team_ids(user))
+    return {
+        person_id: f"{first} {last}" if first is not None else ""
+        for person_id, first, last in held.values_list(
+            "person_id", "worker__first_name", "worker__last_name"
+        )
+    }
+
+
+def _dated(model: Any, kind: str, due: str, open_: str, *text: str) -> Any:
+    """One kind of dated record still to do, as (person, kind, text, text, due) rows, so the
+    kinds are read in one query (UNION ALL)."""
+    blank = Value("", output_field=CharField())
+    columns = {f"t{n}": F(name) if name else blank for n, name in enumerate((*text, "", "")[:2])}
+    return (
+        model.objects.filter(**{f"{open_}__isnull": True})
+        .annotate(k=Value(kind, output_field=CharField()), d=F(due), **columns)
+        .values_list("person_id", "k", "t0", "t1", "d")
     )
 
 
 def protection_items(user: User, scope: Scope) -> list[WorkItem]:
+    held = _held(user, scope)
+    if not held:
+        return []
+    ids = sorted(held)
     url = url_maker("protection:child_protection")
     labels = dict(ConferenceKind.choices)
 
-    def item(kind: str, title: str, due: datetime.date, row: dict[str, Any]) -> WorkItem:
-        return WorkItem(
-            kind,
-            title,
-            due,
-            url(row["person_id"]),
-            ((row["person_id"], f"{row['person__given_names']} {row['person__family_name']}"),),
-            row["owner"] or "",
-        )
+    def item(kind: str, title: str, due: datetime.date, person_id: int) -> WorkItem:
+        # The child is named by ``work_for``, with need-to-know.
+        return WorkItem(kind, title, due, url(person_id), ((person_id, ""),), held[person_id])
 
-    items = [
-        item("Conference", labels[r["kind"]], r["due_date"], r)
-        for r in _rows(Conference, user, scope, "kind", "due_date", held_on__isnull=True)
+    # Conferences and core groups not yet held, section 47 enquiries not ended and every plan
+    # action not done yet, whoever it is for: the worker holding the case sees that it is due
+    # or overdue, and chases it.
+    parts = [
+        _dated(Conference, "conference", "due_date", "held_on", "kind"),
+        _dated(CoreGroup, "core_group", "due_date", "held_on"),
+        _dated(S47Enquiry, "s47", "icpc_target", "end_date"),
+        _dated(PlanAction, "action", "due_date", "done_on", "who", "what"),
     ]
-    items += [
-        item("Core group", "Core group", r["due_date"], r)
-        for r in _rows(CoreGroup, user, scope, "due_date", held_on__isnull=True)
-    ]
-    items += [
-        item("Section 47 enquiry", "Complete the section 47 enquiry", r["icpc_target"], r)
-        for r in _rows(S47Enquiry, user, scope, "icpc_target", end_date__isnull=True)
-    ]
-    # Every action under a plan that is not done yet, whoever it is for: the worker holding
-    # the case sees that it is due or overdue, and chases it.
-    items += [
-        item("Plan action", f"{r['who']}: {_short(r['what'])}", r["due_date"], r)
-        for r in _rows(PlanAction, user, scope, "who", "what", "due_date", done_on__isnull=True)
-    ]
+    dated = [part.filter(AnyOf(F("person_id"), ids)) for part in parts]
+    items = []
+    for person_id, kind, text, more, due in dated[0].union(*dated[1:], all=True):
+        if kind == "conference":
+            items.append(item("Conference", labels[text], due, person_id))
+        elif kind == "core_group":
+            items.append(item("Core group", "Core group", due, person_id))
+        elif kind == "s47":
+            items.append(
+                item("Section 47 enquiry", "Complete the section 47 enquiry", due, person_id)
+            )
+        else:
+            items.append(item("Plan action", f"{text}: {_short(more)}", due, person_id))
     # A CIN plan's next review: a timescale after its last review, or its start (one query
     # with its visits).
     review_rule = rule("cin_review")
+    cin_visit = rule("cin_visit")
     cin_rows = (
-        CINPlan.objects.filter(held_by(user, scope), end_date__isnull=True)
+        CINPlan.objects.filter(AnyOf(F("person_id"), ids), end_date__isnull=True)
         .annotate(
             last_visit=Subquery(_latest(Visit, "cin_plan", "visited_on")),
             last_review=Subquery(_latest(CINReview, "plan", "held_on")),
-            owner=allocated_worker_name(),
         )
-        .values(*FIELDS, "start_date", "last_visit", "last_review")
+        .values_list("person_id", "start_date", "last_visit", "last_review")
     )
-    cin_visit = rule("cin_visit")
-    for r in cin_rows:
+    for person_id, start, last_visit, last_review in cin_rows:
         items.append(
-            item(
-                "CIN visit",
-                "CIN visit due",
-                cin_visit.due_date(r["last_visit"] or r["start_date"]),
-                r,
-            )
+            item("CIN visit", "CIN visit due", cin_visit.due_date(last_visit or start), person_id)
         )
         items.append(
             item(
                 "CIN review",
                 "Child in need review due",
-                review_rule.due_date(r["last_review"] or r["start_date"]),
-                r,
+                review_rule.due_date(last_review or start),
+                person_id,
             )
         )
-    for model, plan_field, key, label in (
-        (ChildProtectionPlan, "cp_plan", "cp_visit", "CP visit"),
-    ):
-        visit_rule = rule(key)
-        rows = (
-            model.objects.filter(held_by(user, scope), end_date__isnull=True)  # type: ignore[attr-defined]
-            .annotate(
-                last_visit=Subquery(_latest(Visit, plan_field, "visited_on")),
-                owner=allocated_worker_name(),
-            )
-            .values(*FIELDS, "start_date", "last_visit")
-        )
-        items += [
-            item(label, f"{label} due", visit_rule.due_date(r["last_visit"] or r["start_date"]), r)
-            for r in rows
-        ]
+    cp_visit = rule("cp_visit")
+    cp_rows = (
+        ChildProtectionPlan.objects.filter(AnyOf(F("person_id"), ids), end_date__isnull=True)
+        .annotate(last_visit=Subquery(_latest(Visit, "cp_plan", "visited_on")))
+        .values_list("person_id", "start_date", "last_visit")
+    )
+    items += [
+        item("CP visit", "CP visit due", cp_visit.due_date(last_visit or start), person_id)
+        for person_id, start, last_visit in cp_rows
+    ]
     return items
 
 

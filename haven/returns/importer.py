@@ -702,7 +702,9 @@ class _Writer:
             if match is None and key is not None:
                 match = by_upn.get(key) or batch_upn.get(key)
                 if isinstance(match, Person):
-                    new_ids.append(ExternalIdentifier(person=match, system=self.system, value=c.la_id))
+                    new_ids.append(
+                        ExternalIdentifier(person=match, system=self.system, value=c.la_id)
+                    )
                 elif match is not None:
                     new_ids.append(
                         ExternalIdentifier(person_id=match, system=self.system, value=c.la_id)
@@ -756,8 +758,17 @@ class _Writer:
                     continue
                 episode_keys.add((person_key, ep.referral_date))
                 self._episode(
-                    whom, ep, counts, referrals, assessments, cin_plans, discussions, s47s,
-                    conferences, plans, reviews,
+                    whom,
+                    ep,
+                    counts,
+                    referrals,
+                    assessments,
+                    cin_plans,
+                    discussions,
+                    s47s,
+                    conferences,
+                    plans,
+                    reviews,
                 )
 
         # In the order the foreign keys need: bulk_create sets each row's id, and Django copies
@@ -824,7 +835,9 @@ class _Writer:
                     due_rule=due_rule.key,
                     factors=a["factors"],
                     internal_review_date=a["review"],
-                    status=AssessmentStatus.AUTHORISED if authorised else AssessmentStatus.IN_PROGRESS,
+                    status=AssessmentStatus.AUTHORISED
+                    if authorised
+                    else AssessmentStatus.IN_PROGRESS,
                     authorised_on=authorised,
                     authorised_by=user if authorised else None,
                     outcome=AssessmentOutcome.OTHER if authorised else "",
@@ -927,7 +940,6 @@ class _Writer:
                 counts["reviews"] += 1
 
 
-
 # -- checking without writing ------------------------------------------------------------------
 
 
@@ -948,7 +960,9 @@ class _Refused(Exception):
 
 
 def _overlaps(
-    start: datetime.date, end: datetime.date | None, other: tuple[datetime.date, datetime.date | None]
+    start: datetime.date,
+    end: datetime.date | None,
+    other: tuple[datetime.date, datetime.date | None],
 ) -> bool:
     # daterange(start, end, '[)') && daterange(other): an open end runs for ever.
     o_start, o_end = other
@@ -1030,13 +1044,13 @@ class _Checker:
             self.held[pid].referral_dates.add(referred)
             if closed is None:
                 self.held[pid].open_episode = True
-        for with_plan in CINPlan.objects.filter(
-            person_id__in=wanted, end_date=None
-        ).values_list("person_id", flat=True):
+        for with_plan in CINPlan.objects.filter(person_id__in=wanted, end_date=None).values_list(
+            "person_id", flat=True
+        ):
             self.held[with_plan].open_cin_plan = True
-        for pid, start, end in ChildProtectionPlan.objects.filter(
-            person_id__in=wanted
-        ).values_list("person_id", "start_date", "end_date"):
+        for pid, start, end in ChildProtectionPlan.objects.filter(person_id__in=wanted).values_list(
+            "person_id", "start_date", "end_date"
+        ):
             self.held[pid].plan_periods.append((start, end))
             if end is None:
                 self.held[pid].open_plan = True

@@ -115,7 +115,9 @@ def cin_import_commit(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpR
     result = dry_run.result or {}
     kept = job_file_path(dry_run.pk, returns_jobs.UPLOAD)
     if dry_run.kind != returns_jobs.IMPORT or not result.get("can_commit") or not kept.exists():
-        context = {"error": "That upload has expired or was imported already: choose the file again."}
+        context = {
+            "error": "That upload has expired or was imported already: choose the file again."
+        }
         return render(request, "returns/import.html", context, status=400)
     job = job_enqueue(
         kind=returns_jobs.IMPORT,

@@ -513,7 +513,13 @@ class Pathways:
             worker_id=worker,
         )
         self._event(
-            person, start, "s47", self.cp_events.S47_STARTED.text(), "protection.s47enquiry", qid, worker
+            person,
+            start,
+            "s47",
+            self.cp_events.S47_STARTED.text(),
+            "protection.s47enquiry",
+            qid,
+            worker,
         )
         if path.s47_end is None:
             return
@@ -702,7 +708,13 @@ class Pathways:
                 notes="",
             )
             self._event(
-                person, held, "core_group", self.cp_events.CORE_GROUP_HELD.text(), "protection.coregroup", gid, lead
+                person,
+                held,
+                "core_group",
+                self.cp_events.CORE_GROUP_HELD.text(),
+                "protection.coregroup",
+                gid,
+                lead,
             )
             due, key = (
                 add_calendar_months(held, self.months["later_core_group"]),

@@ -5,14 +5,15 @@ view merge them. A provider must run a fixed number of queries, whatever the cas
 
 Every item names the people it is about (``people``: id and name); ``work_for`` passes them
 through the need-to-know rules, so an item shows only the children the user may see and is left
-out if there are none. A provider cannot show a name any other way.
+out if there are none, and names them (a provider may leave the names blank, and need not read
+them: a manager's teams have thousands of items). A provider cannot show a name any other way.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -55,9 +56,13 @@ class WorkItem:
 
     @property
     def is_overdue(self) -> bool:
+        return self.overdue_at(timezone.now(), timezone.localdate())
+
+    def overdue_at(self, now: datetime.datetime, today: datetime.date) -> bool:
+        """``is_overdue`` with the time read once for a long list (``today``: London)."""
         if isinstance(self.due, datetime.datetime):
-            return self.due < timezone.now()
-        return self.due < timezone.localdate()
+            return self.due < now
+        return self.due < today
 
     @property
     def is_due_today(self) -> bool:
@@ -73,38 +78,61 @@ def register_provider(provider: Provider) -> None:
         _providers.append(provider)
 
 
-def _sort_key(item: WorkItem) -> tuple[bool, datetime.datetime, str]:
-    due = item.due
-    if not isinstance(due, datetime.datetime):
-        due = datetime.datetime.combine(
-            due, datetime.time(23, 59), tzinfo=timezone.get_current_timezone()
-        )
-    return not item.urgent, due, item.title
+def _sort_key() -> Callable[[WorkItem], tuple[bool, datetime.datetime, str]]:
+    """Urgent first, then by when due (a date counts as due at the end of its day), then by
+    title. The time zone is read once and each date converted once: a manager's teams have
+    thousands of items."""
+    tz = timezone.get_current_timezone()
+    end_of: dict[datetime.date, datetime.datetime] = {}
+
+    def key(item: WorkItem) -> tuple[bool, datetime.datetime, str]:
+        due = item.due
+        if not isinstance(due, datetime.datetime):
+            end = end_of.get(due)
+            if end is None:
+                end = end_of[due] = datetime.datetime.combine(due, datetime.time(23, 59), tzinfo=tz)
+            due = end
+        return not item.urgent, due, item.title
+
+    return key
 
 
 def work_for(user: User, scope: Scope = Scope.MINE) -> list[WorkItem]:
     items: list[WorkItem] = []
     for provider in _providers:
         items.extend(provider(user, scope))
-    return sorted(_need_to_know(user, items), key=_sort_key)
+    return sorted(_need_to_know(user, items), key=_sort_key())
 
 
 def _need_to_know(user: User, items: list[WorkItem]) -> list[WorkItem]:
-    """Each item with only the people ``user`` may see; items about none of them left out.
-    An item naming no one at all (a worker's supervision) is about no child, and is kept."""
-    from haven.people.access import visible_ids
+    """Each item with only the people ``user`` may see, named as Haven names them (a provider
+    may leave the names blank: they are read here, with need-to-know, in one query); items
+    about none of them left out. An item naming no one at all (a worker's supervision) is
+    about no child, and is kept."""
+    from haven.people.access import visible_names
 
-    visible = visible_ids(user, {pid for item in items for pid, _ in item.people})
+    names = visible_names(user, {pid for item in items for pid, _ in item.people})
     kept = []
     for item in items:
-        if not item.people:
+        people = item.people
+        if len(people) == 1:  # the usual case
+            pid, name = people[0]
+            seen = names.get(pid)
+            if seen is not None:
+                kept.append(item if seen == name else _with_people(item, ((pid, seen),)))
+            continue
+        if not people:
             kept.append(item)
             continue
-        people = tuple(p for p in item.people if p[0] in visible)
-        if not people:
-            continue
-        kept.append(item if len(people) == len(item.people) else replace(item, people=people))
+        shown = tuple((pid, names[pid]) for pid, _ in people if pid in names)
+        if shown:
+            kept.append(item if shown == people else _with_people(item, shown))
     return kept
+
+
+def _with_people(item: WorkItem, people: tuple[PersonRef, ...]) -> WorkItem:
+    # As ``dataclasses.replace``, at half the cost: thousands of items are named this way.
+    return WorkItem(**{**item.__dict__, "people": people})
 
 
 def allocated_worker_name(person_path: str = "person") -> Subquery:

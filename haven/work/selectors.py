@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.people.access import restriction_q, user_team_ids
@@ -25,7 +27,9 @@ def caseload_for_worker(*, user: User) -> QuerySet[Allocation]:
 
 def _team_open_allocations(user: User) -> QuerySet[Allocation]:
     return Allocation.objects.filter(
-        restriction_q(user, "person__"), team_id__in=user_team_ids(user), end_date__isnull=True
+        restriction_q(user, "person__", by_id=True),
+        team_id__in=user_team_ids(user),
+        end_date__isnull=True,
     )
 
 
@@ -51,17 +55,28 @@ def team_unallocated_children(*, user: User) -> QuerySet[Allocation]:
     )
 
 
-# The sections of a manager's view: (key, heading, which items).
-TEAM_SECTIONS: dict[str, tuple[str, Callable[[WorkItem], bool]]] = {
-    "to-authorise": ("Awaiting your authorisation", lambda i: i.awaiting_authorisation),
-    "overdue": ("Overdue in your teams", lambda i: i.is_overdue and not i.awaiting_authorisation),
-    "unallocated": ("Unallocated work", lambda i: not i.owner and not i.awaiting_authorisation),
+# The sections of a manager's view: (key, heading, which items, given the time and London
+# date read once for the whole list).
+SectionTest = Callable[[WorkItem, datetime.datetime, datetime.date], bool]
+TEAM_SECTIONS: dict[str, tuple[str, SectionTest]] = {
+    "to-authorise": ("Awaiting your authorisation", lambda i, now, today: i.awaiting_authorisation),
+    "overdue": (
+        "Overdue in your teams",
+        lambda i, now, today: not i.awaiting_authorisation and i.overdue_at(now, today),
+    ),
+    "unallocated": (
+        "Unallocated work",
+        lambda i, now, today: not i.owner and not i.awaiting_authorisation,
+    ),
 }
 
 
 def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
     items = work_for(user, Scope.TEAMS)
-    return {key: [i for i in items if keep(i)] for key, (_, keep) in TEAM_SECTIONS.items()}
+    now, today = timezone.now(), timezone.localdate()
+    return {
+        key: [i for i in items if keep(i, now, today)] for key, (_, keep) in TEAM_SECTIONS.items()
+    }
 
 
 # What an auditor looks at first: access outside the usual need-to-know, and refusals.

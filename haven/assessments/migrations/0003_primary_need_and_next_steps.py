@@ -6,35 +6,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('assessments', '0002_initial'),
-        ('people', '0003_restricted_index'),
+        ("accounts", "0001_initial"),
+        ("assessments", "0002_initial"),
+        ("people", "0003_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='primary_need',
-            field=models.CharField(blank=True, choices=[('N1', 'Abuse or neglect'), ('N2', "Child's disability"), ('N3', 'Parental disability or illness'), ('N4', 'Family in acute stress'), ('N5', 'Family dysfunction'), ('N6', 'Socially unacceptable behaviour'), ('N7', 'Low income'), ('N8', 'Absent parenting'), ('N9', 'Cases other than children in need'), ('N0', 'Not stated')], default='', max_length=2, verbose_name='Primary need'),
+            model_name="assessment",
+            name="primary_need",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("N1", "Abuse or neglect"),
+                    ("N2", "Child's disability"),
+                    ("N3", "Parental disability or illness"),
+                    ("N4", "Family in acute stress"),
+                    ("N5", "Family dysfunction"),
+                    ("N6", "Socially unacceptable behaviour"),
+                    ("N7", "Low income"),
+                    ("N8", "Absent parenting"),
+                    ("N9", "Cases other than children in need"),
+                    ("N0", "Not stated"),
+                ],
+                default="",
+                max_length=2,
+                verbose_name="Primary need",
+            ),
         ),
         migrations.CreateModel(
-            name='NextStep',
+            name="NextStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('strategy_discussion', 'Hold a strategy discussion')], max_length=30)),
-                ('due_date', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='next_steps', to='assessments.assessment')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('team', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("strategy_discussion", "Hold a strategy discussion")],
+                        max_length=30,
+                    ),
+                ),
+                ("due_date", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_steps",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'kind'), name='next_step_once_per_kind')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("assessment", "kind"), name="next_step_once_per_kind"
+                    )
+                ],
             },
         ),
     ]

@@ -49,8 +49,12 @@ def register(make_child):
 
 
 def _request(child, by, **kw):
-    values: dict[str, Any] = {"needed_by": _soon(), "needs": "A calm home near school", "placement_kind": "any",
-              "near_postcode": "SO23 8UJ"}
+    values: dict[str, Any] = {
+        "needed_by": _soon(),
+        "needs": "A calm home near school",
+        "placement_kind": "any",
+        "near_postcode": "SO23 8UJ",
+    }
     return requests.placement_request_create(person=child, by=by, **(values | kw))
 
 
@@ -112,9 +116,14 @@ def test_matching_a_household_closes_the_request(register, child, worker):
 
 def test_a_match_must_be_one_the_search_offers(register, child, worker):
     req = _request(child, worker)
-    for bad in ({"household": register["babies"]}, {"household": register["full"]},
-                {"home": register["own_full"]}, {}, {"external": "   "},
-                {"household": register["near"], "external": "Agency"}):
+    for bad in (
+        {"household": register["babies"]},
+        {"household": register["full"]},
+        {"home": register["own_full"]},
+        {},
+        {"external": "   "},
+        {"household": register["near"], "external": "Agency"},
+    ):
         with pytest.raises(ValidationError) as exc:
             requests.placement_request_match(request=req, by=worker, **bad)
         assert "match" in exc.value.message_dict
@@ -169,9 +178,15 @@ def test_only_the_childs_own_visible_siblings_can_be_kept_together(child, make_c
 
 def _post_request(client, child, **kw):
     soon = _soon()
-    data = {"req-needed_by_day": soon.day, "req-needed_by_month": soon.month,
-            "req-needed_by_year": soon.year, "req-placement_kind": "any",
-            "req-needs": "Somewhere near school", "req-near_postcode": "so23 8uj", "request": "1"}
+    data = {
+        "req-needed_by_day": soon.day,
+        "req-needed_by_month": soon.month,
+        "req-needed_by_year": soon.year,
+        "req-placement_kind": "any",
+        "req-needs": "Somewhere near school",
+        "req-near_postcode": "so23 8uj",
+        "request": "1",
+    }
     return client.post(f"/people/{child.pk}/care/requests/", data | kw)
 
 

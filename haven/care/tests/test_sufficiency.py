@@ -62,7 +62,11 @@ def test_vacancies_and_occupancy_leave_out_connected_carers_and_ended_approvals(
     assert (f.connected.placed, f.connected.vacancies) == (1, 0)
     own = f.own_homes
     assert (own.number, own.places, own.placed, own.vacancies, own.occupancy_percent) == (
-        1, 4, 1, 3, 25,
+        1,
+        4,
+        1,
+        3,
+        25,
     )
     # The day before, F was still with FH1, and E not yet in the external home.
     before = sufficiency.figures(on=D(2026, 1, 14), user=manager)

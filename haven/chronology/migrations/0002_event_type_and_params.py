@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chronology', '0001_initial'),
+        ("chronology", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='chronologyevent',
-            name='event',
-            field=models.CharField(blank=True, db_default='', max_length=60),
+            model_name="chronologyevent",
+            name="event",
+            field=models.CharField(blank=True, db_default="", max_length=60),
         ),
         migrations.AddField(
-            model_name='chronologyevent',
-            name='params',
+            model_name="chronologyevent",
+            name="params",
             field=models.JSONField(blank=True, null=True),
         ),
     ]

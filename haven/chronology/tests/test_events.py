@@ -27,9 +27,7 @@ def test_a_recorded_entry_keeps_its_type_and_parameters_and_is_worded_from_them(
 
 
 def test_the_words_are_rendered_when_the_chronology_is_read(child, worker, as_worker):
-    entry = frontdoor_events.DECISION_AUTHORISED.record(
-        child.pk, on=None, by=worker, outcome="nfa"
-    )
+    entry = frontdoor_events.DECISION_AUTHORISED.record(child.pk, on=None, by=worker, outcome="nfa")
     # The same entry with another outcome reads differently: its words come from the parameters.
     ChronologyEvent.objects.filter(pk=entry.pk).update(params={"outcome": "early_help"})
     page = as_worker.get(f"/people/{child.pk}/chronology/").content.decode()
@@ -40,9 +38,7 @@ def test_the_words_are_rendered_when_the_chronology_is_read(child, worker, as_wo
 def test_entries_without_a_type_show_the_words_stored_with_them(child, worker, as_worker):
     chronology_record(child.pk, "contact", "Contact from an older system", on=None, by=worker)
     # And an entry whose parameters no longer render (a withdrawn code) keeps its old words.
-    entry = frontdoor_events.DECISION_AUTHORISED.record(
-        child.pk, on=None, by=worker, outcome="nfa"
-    )
+    entry = frontdoor_events.DECISION_AUTHORISED.record(child.pk, on=None, by=worker, outcome="nfa")
     ChronologyEvent.objects.filter(pk=entry.pk).update(params={"outcome": "withdrawn"})
     page = as_worker.get(f"/people/{child.pk}/chronology/").content.decode()
     assert "Contact from an older system" in page

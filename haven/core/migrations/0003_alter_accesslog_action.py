@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_closureday'),
+        ("core", "0002_closureday"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('search', 'Searched'), ('print', 'Printed'), ('export', 'Exported'), ('refused', 'Refused access'), ('break_glass', 'Emergency access granted'), ('listed', 'Shown in a list'), ('linked', 'Linked from outside need-to-know')], max_length=20),
+            model_name="accesslog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("search", "Searched"),
+                    ("print", "Printed"),
+                    ("export", "Exported"),
+                    ("refused", "Refused access"),
+                    ("break_glass", "Emergency access granted"),
+                    ("listed", "Shown in a list"),
+                    ("linked", "Linked from outside need-to-know"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -8,10 +8,20 @@ from haven.core import csv_safe
 
 
 def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text():
-    rows = [["=HYPERLINK(\"http://x\")", "+44 7700", "-1+1", "@SUM(A1)", "\tx", "\rx", "Zoë", 12, -3]]
+    rows = [['=HYPERLINK("http://x")', "+44 7700", "-1+1", "@SUM(A1)", "\tx", "\rx", "Zoë", 12, -3]]
     written = list(csv.reader(io.StringIO("".join(csv_safe.lines(rows)))))
     assert written == [
-        ["'=HYPERLINK(\"http://x\")", "'+44 7700", "'-1+1", "'@SUM(A1)", "'\tx", "'\rx", "Zoë", "12", "-3"]
+        [
+            '\'=HYPERLINK("http://x")',
+            "'+44 7700",
+            "'-1+1",
+            "'@SUM(A1)",
+            "'\tx",
+            "'\rx",
+            "Zoë",
+            "12",
+            "-3",
+        ]
     ]
 
 

@@ -22,16 +22,22 @@ def test_parallel_authorisations_make_one_referral_and_tell_the_second_manager(
         worker, teams["front_door"], [child], summary="School worried about bruising"
     )
     decision = contact.children.get()
-    services.decision_record(contact_child=decision, by=worker, level_of_need=3,
-                             outcome="referral", rationale="Needs an assessment")
+    services.decision_record(
+        contact_child=decision,
+        by=worker,
+        level_of_need=3,
+        outcome="referral",
+        rationale="Needs an assessment",
+    )
     managers = iter([manager, other_manager])
     lock = threading.Lock()
 
     def authorise():
         with lock:
             by = next(managers)
-        return services.decision_authorise(contact_child=decision, by=by,
-                                           referral_team=teams["assessment"])
+        return services.decision_authorise(
+            contact_child=decision, by=by, referral_team=teams["assessment"]
+        )
 
     outcomes = at_once(authorise)
 

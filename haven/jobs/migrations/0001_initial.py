@@ -8,33 +8,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('django_tasks_database', '0021_conditional_partial_index_ordering'),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(max_length=60)),
-                ('title', models.CharField(max_length=200)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(blank=True, null=True)),
-                ('progress_unit', models.CharField(blank=True, max_length=40)),
-                ('progress_note', models.CharField(blank=True, max_length=200)),
-                ('error', models.TextField(blank=True)),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to=settings.AUTH_USER_MODEL)),
-                ('task', models.OneToOneField(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='haven_job', to='django_tasks_database.dbtaskresult')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60)),
+                ("title", models.CharField(max_length=200)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(blank=True, null=True)),
+                ("progress_unit", models.CharField(blank=True, max_length=40)),
+                ("progress_note", models.CharField(blank=True, max_length=200)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.OneToOneField(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="haven_job",
+                        to="django_tasks_database.dbtaskresult",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['started_by', '-created_at'], name='job_user_recent')],
+                "indexes": [
+                    models.Index(fields=["started_by", "-created_at"], name="job_user_recent")
+                ],
             },
         ),
     ]

@@ -140,7 +140,9 @@ def test_progress_inside_a_transaction_is_seen_from_outside_it(make_user: Any) -
         with transaction.atomic():  # as an import holds one transaction for the whole file
             progress(120, 500, "Checking each child")
             with observer.cursor() as cursor:
-                cursor.execute("SELECT progress_done, progress_total FROM jobs_job WHERE id = %s", [job.pk])
+                cursor.execute(
+                    "SELECT progress_done, progress_total FROM jobs_job WHERE id = %s", [job.pk]
+                )
                 assert cursor.fetchone() == (120, 500)
     finally:
         progress.close()

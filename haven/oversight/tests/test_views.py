@@ -250,8 +250,9 @@ def test_a_manager_cannot_open_the_supervision_of_a_worker_in_another_team(as_ma
 
 
 # The child's page frame (session, user, teams, the child and its access-log row, ...), the
-# oversight, their actions with owners, the open case: the same for one entry or many.
-TAB_QUERIES = 16
+# oversight, their actions with owners, the open case, whether the child has been looked after
+# (for the tabs): the same for one entry or many.
+TAB_QUERIES = 17
 
 
 @pytest.mark.parametrize("entries", [1, 4])

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_search_triggers'),
+        ("people", "0002_search_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('is_restricted', True)), fields=['id'], name='person_restricted'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("is_restricted", True)), fields=["id"], name="person_restricted"
+            ),
         ),
     ]

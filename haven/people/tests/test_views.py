@@ -228,15 +228,24 @@ def test_adding_a_child_directly_needs_a_date_of_birth(as_worker, teams):
 def test_an_overdue_assessment_is_flagged_on_the_childs_page(child, as_worker, manager, teams):
     from haven.frontdoor.services import referral_create
 
-    referral_create(person=child, by=manager, referral_date=datetime.date(2024, 3, 28), source="6",
-                    team=teams["assessment"])
+    referral_create(
+        person=child,
+        by=manager,
+        referral_date=datetime.date(2024, 3, 28),
+        source="6",
+        team=teams["assessment"],
+    )
     page = as_worker.get(f"/people/{child.pk}/").content.decode()
     assert "Open work" in page and "Overdue" in page
 
 
 # The child's page reads each of its lists (names, addresses, family both ways, professionals,
 # open work) once, so its queries are the same however long the lists are.
-CHILD_PAGE_QUERIES = 23  # with the header asking whether the user is in a front-door team, and the episodes
+CHILD_PAGE_QUERIES = (
+    # with the header asking whether the user is in a front-door team, the episodes, and
+    # whether the child has been looked after (the tabs that apply only then)
+    24
+)
 
 
 @pytest.mark.parametrize("each", [1, 3])
@@ -282,7 +291,9 @@ def test_the_childs_page_runs_the_same_queries_however_much_is_recorded(
     assert page.count('<strong class="govuk-tag govuk-tag--green">Current</strong>') == 1
 
 
-def test_only_someone_who_may_allocate_sees_the_change_allocation_link(child, as_worker, as_manager):
+def test_only_someone_who_may_allocate_sees_the_change_allocation_link(
+    child, as_worker, as_manager
+):
     link = (
         f'<dd class="govuk-summary-list__actions"><a class="govuk-link" href="/people/{child.pk}/allocation/">'
         'Change<span class="govuk-visually-hidden"> allocation</span></a></dd>'

@@ -393,7 +393,7 @@ def test_figures_on_the_command_line(cp: Protection, capsys: Any) -> None:
 
 
 def annex(number: int, first: datetime.date, last: datetime.date, user: Any = None) -> Any:
-    return list(annex_a.LISTS[number].rows(first, last, user))
+    return list(annex_a.lists()[number].rows(first, last, user))
 
 
 def test_annex_a_list_5(cp: Protection) -> None:

@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 
 from haven.core.calendar import calendar
+from haven.people.models import RestrictedAccess
 from haven.performance import periods, selectors
 from haven.performance.front_door import FRONT_DOOR
 from haven.performance.measures import Span
-from haven.performance.tests.conftest import FrontDoor
+from haven.performance.tests.conftest import FrontDoor, at
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,47 @@ def test_parse_years_accepts_ranges_and_repeats() -> None:
         periods.parse_years(["twenty"])
     with pytest.raises(ValueError):
         periods.parse_years(["2020-2016"])
+
+
+def test_contacts_and_their_children_are_counted_in_one_pass_each_leaving_out_its_own(
+    front_door: FrontDoor, analyst: Any, django_assert_num_queries: Any
+) -> None:
+    # Rex (restricted) and Dan on one contact: for the analyst, the contact is left out whole,
+    # but Dan is still a child contacted; a user named on Rex's record counts both.
+    front_door.contact(
+        "mixed", at(2019, 7, 1), "6", {"rex": ("nfa", at(2019, 7, 1, 12)), "dan": ("", None)}
+    )
+    year = periods.dfe_year(2020)
+    # The restricted records; contacts and their children in one scan; referrals; assessments.
+    with django_assert_num_queries(4):
+        figures = selectors.figures_compute(page=FRONT_DOOR, periods=[year], user=analyst)
+    seen = figures.values(year)
+    assert (seen["contacts"], seen["children_contacted"]) == (4, 6)
+    rows = selectors.measure_rows(measure=FRONT_DOOR["contacts"], period=year, user=analyst)
+    assert not {r["row_id"] for r in rows} & set(
+        front_door.contacts["mixed"].children.values_list("pk", flat=True)
+    )
+    RestrictedAccess.objects.create(person=front_door.children["rex"], user=analyst)
+    named = figures_2020(analyst)
+    assert (named["contacts"], named["children_contacted"]) == (6, 8)
+
+
+def test_months_and_decision_days_are_london_days(front_door: FrontDoor, analyst: Any) -> None:
+    # Received 00:30 on 1 May (BST: 23:30 on 30 April in UTC), due 2 May; one child decided
+    # 23:30 on 2 May (in time), one 00:30 on 3 May (late, though still 2 May in UTC).
+    front_door.contact(
+        "midnight",
+        at(2019, 5, 1, 0, 30),
+        "6",
+        {"amy": ("nfa", at(2019, 5, 2, 23, 30)), "ben": ("nfa", at(2019, 5, 3, 0, 30))},
+    )
+    year = periods.dfe_year(2020)
+    figures = selectors.figures_compute(page=FRONT_DOOR, periods=[year], user=analyst)
+    april, may = (periods.parse_month(m, year) for m in ("2019-04", "2019-05"))
+    assert figures.cell(FRONT_DOOR["children_contacted"], april).value == 2
+    assert figures.cell(FRONT_DOOR["children_contacted"], may).value == 2
+    assert figures.cell(FRONT_DOOR["decisions_within_1wd_pct"], may).value == 50.0
+    rows = selectors.measure_rows(
+        measure=FRONT_DOOR["decisions_within_1wd_pct"], period=may, user=analyst
+    )
+    assert [r["child_id"] for r in rows] == [front_door.children["amy"].pk]

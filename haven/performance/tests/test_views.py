@@ -194,7 +194,7 @@ def test_annex_a_form_says_what_is_wrong(analyst: Any) -> None:
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert "Select list 1, 3, 4, 5, 6, 7" in html  # and the lists parts register
+    assert "Select list 1, 3, 4, 5, 6, 7, 8" in html  # and the lists other parts register
     assert "The date to must be the same as or after the date from" in html
     assert client.get(ANNEX_A).status_code == 200
 

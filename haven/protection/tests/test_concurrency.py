@@ -23,8 +23,13 @@ def test_a_double_submitted_core_group_is_held_once_with_one_next_one(referral, 
     def hold():
         with lock:
             held_on = next(dates)
-        return services.core_group_hold(core_group=first, by=manager, held_on=held_on,
-                                        agencies_attended=["health"], notes=f"Held {held_on}")
+        return services.core_group_hold(
+            core_group=first,
+            by=manager,
+            held_on=held_on,
+            agencies_attended=["health"],
+            notes=f"Held {held_on}",
+        )
 
     outcomes = at_once(hold)
 

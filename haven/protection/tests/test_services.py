@@ -123,7 +123,9 @@ def test_a_second_plan_counts_the_previous_one(referral, manager, chair, teams, 
         authorised_by=manager,
         outcome="strategy_discussion",
     )
-    cin_services.episode_close(referral=referral, by=manager, closure_date=D(2024, 9, 2), reason="RC7")
+    cin_services.episode_close(
+        referral=referral, by=manager, closure_date=D(2024, 9, 2), reason="RC7"
+    )
     again = referral_create(
         person=child, by=manager, referral_date=D(2025, 1, 6), source="2A", team=teams["assessment"]
     )
@@ -301,12 +303,22 @@ def test_a_cp_plan_ends_the_child_in_need_plan(referral, manager, chair):
 def test_a_core_group_posted_twice_is_recorded_once(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair)
     first = plan.core_groups.get()
-    services.core_group_hold(core_group=first, by=manager, held_on=D(2024, 5, 1),
-                             agencies_attended=["health"], notes="First meeting")
+    services.core_group_hold(
+        core_group=first,
+        by=manager,
+        held_on=D(2024, 5, 1),
+        agencies_attended=["health"],
+        notes="First meeting",
+    )
     with pytest.raises(ConflictError) as error:
         # The same form posted again (a double click, or a second tab) with another date.
-        services.core_group_hold(core_group=first, by=manager, held_on=D(2024, 5, 2),
-                                 agencies_attended=["police"], notes="Typed again")
+        services.core_group_hold(
+            core_group=first,
+            by=manager,
+            held_on=D(2024, 5, 2),
+            agencies_attended=["police"],
+            notes="Typed again",
+        )
     assert "already recorded as held on 1 May 2024" in error.value.message_dict["held_on"][0]
     first.refresh_from_db()
     assert (first.held_on, first.notes) == (D(2024, 5, 1), "First meeting")
@@ -315,28 +327,39 @@ def test_a_core_group_posted_twice_is_recorded_once(referral, manager, chair):
 
 def test_a_second_core_group_on_the_same_day_is_refused(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair)
-    services.core_group_hold(core_group=plan.core_groups.get(), by=manager, held_on=D(2024, 5, 1),
-                             agencies_attended=["health"])
+    services.core_group_hold(
+        core_group=plan.core_groups.get(),
+        by=manager,
+        held_on=D(2024, 5, 1),
+        agencies_attended=["health"],
+    )
     with pytest.raises(ConflictError):
-        services.core_group_hold(core_group=plan.core_groups.get(held_on__isnull=True), by=manager,
-                                 held_on=D(2024, 5, 1), agencies_attended=["health"])
+        services.core_group_hold(
+            core_group=plan.core_groups.get(held_on__isnull=True),
+            by=manager,
+            held_on=D(2024, 5, 1),
+            agencies_attended=["health"],
+        )
     assert plan.core_groups.count() == 2
 
 
 def test_a_core_group_after_the_plan_ended_is_refused(referral, manager, chair):
     plan = plan_from_icpc(referral, manager, chair)
     held = plan.core_groups.get()
-    services.core_group_hold(core_group=held, by=manager, held_on=D(2024, 5, 1),
-                             agencies_attended=["health"])
+    services.core_group_hold(
+        core_group=held, by=manager, held_on=D(2024, 5, 1), agencies_attended=["health"]
+    )
     due = plan.core_groups.get(held_on__isnull=True)
     services.cp_plan_end(plan=plan, by=manager, end_date=D(2024, 6, 1), reason="no_longer_at_risk")
     assert not CoreGroup.objects.filter(pk=due.pk).exists()  # ending the plan cancelled it
     # A core group row left due after the end (imported, or made before the end was recorded).
-    due = CoreGroup.objects.create(plan=plan, person_id=plan.person_id, due_rule="later_core_group",
-                                   due_date=D(2024, 6, 10))
+    due = CoreGroup.objects.create(
+        plan=plan, person_id=plan.person_id, due_rule="later_core_group", due_date=D(2024, 6, 10)
+    )
     with pytest.raises(ValidationError) as error:
-        services.core_group_hold(core_group=due, by=manager, held_on=D(2024, 6, 5),
-                                 agencies_attended=["health"])
+        services.core_group_hold(
+            core_group=due, by=manager, held_on=D(2024, 6, 5), agencies_attended=["health"]
+        )
     assert "The plan ended on 1 June 2024" in error.value.message_dict["held_on"][0]
     assert not plan.core_groups.filter(held_on=D(2024, 6, 5)).exists()
 
@@ -346,7 +369,9 @@ def test_a_plan_cannot_end_twice_and_a_closed_episode_cannot_close_again(referra
     stale = ChildProtectionPlan.objects.get(pk=plan.pk)
     services.cp_plan_end(plan=plan, by=manager, end_date=D(2024, 6, 1), reason="no_longer_at_risk")
     with pytest.raises(ConflictError):
-        services.cp_plan_end(plan=stale, by=manager, end_date=D(2024, 7, 1), reason="no_longer_at_risk")
+        services.cp_plan_end(
+            plan=stale, by=manager, end_date=D(2024, 7, 1), reason="no_longer_at_risk"
+        )
     plan.refresh_from_db()
     assert plan.end_date == D(2024, 6, 1)
 
@@ -355,11 +380,19 @@ def test_nothing_is_recorded_in_an_episode_closed_meanwhile(referral, manager):
     from haven.frontdoor.models import Referral
 
     # Closed in another tab after this page was loaded: ``referral`` is the stale copy.
-    Referral.objects.filter(pk=referral.pk).update(closure_date=D(2024, 4, 20), closure_reason="RC7")
+    Referral.objects.filter(pk=referral.pk).update(
+        closure_date=D(2024, 4, 20), closure_reason="RC7"
+    )
     with pytest.raises(ConflictError):
-        services.strategy_discussion_record(referral=referral, by=manager, held_on=D(2024, 4, 2),
-                                            agencies=["police"], decision="start_s47")
+        services.strategy_discussion_record(
+            referral=referral,
+            by=manager,
+            held_on=D(2024, 4, 2),
+            agencies=["police"],
+            decision="start_s47",
+        )
     with pytest.raises(ConflictError):
-        cin_services.episode_close(referral=referral, by=manager, closure_date=D(2024, 4, 21),
-                               reason="RC7")
+        cin_services.episode_close(
+            referral=referral, by=manager, closure_date=D(2024, 4, 21), reason="RC7"
+        )
     assert not referral.strategy_discussions.exists()

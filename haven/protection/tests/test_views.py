@@ -97,8 +97,9 @@ def action(child, name):
 # each for every plan of the child), saving the session (3) and the header asking whether the
 # user is in a front-door team (1) and the visits' case notes (1, for every visit of the child).
 # None of it is per plan or per visit.
-# (What blocks closing the case is shown on the closure page, childinneed:closure.)
-TAB_QUERIES = 28
+# (What blocks closing the case is shown on the closure page, childinneed:closure.) One more: whether
+# the child has been looked after, which the looked-after tabs apply to.
+TAB_QUERIES = 29
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -115,8 +116,7 @@ def test_the_tab_runs_the_same_queries_whatever_the_number_of_plans_and_visits(
     due = services.visit_due(kind="cp", plan=open_plan)[0]
     assert (
         'Next visit due</dt><dd class="govuk-summary-list__value">'
-        f'<span class="haven-due">{long_date(due)}</span>'
-        in page
+        f'<span class="haven-due">{long_date(due)}</span>' in page
     )
 
 
@@ -180,8 +180,7 @@ def test_a_child_in_need_plan_is_started_visited_and_ended_from_the_tab(
     # 20 working days from Tuesday 2 April 2024.
     assert (
         "Next visit due "
-        f'<span class="haven-due">{long_date(services.visit_due(kind="cin", plan=cin)[0])}'
-        in page
+        f'<span class="haven-due">{long_date(services.visit_due(kind="cin", plan=cin)[0])}' in page
     )
 
     as_manager.post(

@@ -87,17 +87,34 @@ def test_issues_name_only_the_children_the_viewer_may_open(
     hidden = make_child(team="other", family_name="Hidden")
     row = {"table": "ChildIdentifiers", "fields": "UPN", "value": ""}
     result = {
-        "year": 2025, "label": "2024 to 2025", "children": 2, "episodes": 2,
-        "export_seconds": 0.1, "ruleset": "cin2024_25", "validate_seconds": 1.0,
-        "errors": 0, "queries": 2, "crashed_rules": [],
-        "groups": [{"code": "8770Q", "kind": "QUERY", "message": "UPN missing", "rows": [
-            {**row, "child_id": f"H{child.pk:08d}", "person_id": child.pk},
-            {**row, "child_id": f"H{hidden.pk:08d}", "person_id": hidden.pk},
-        ]}],
-        "record_checks": [{"person_id": hidden.pk, "issues": [{"rule_code": "8770Q", "message": "x"}]}],
+        "year": 2025,
+        "label": "2024 to 2025",
+        "children": 2,
+        "episodes": 2,
+        "export_seconds": 0.1,
+        "ruleset": "cin2024_25",
+        "validate_seconds": 1.0,
+        "errors": 0,
+        "queries": 2,
+        "crashed_rules": [],
+        "groups": [
+            {
+                "code": "8770Q",
+                "kind": "QUERY",
+                "message": "UPN missing",
+                "rows": [
+                    {**row, "child_id": f"H{child.pk:08d}", "person_id": child.pk},
+                    {**row, "child_id": f"H{hidden.pk:08d}", "person_id": hidden.pk},
+                ],
+            }
+        ],
+        "record_checks": [
+            {"person_id": hidden.pk, "issues": [{"rule_code": "8770Q", "message": "x"}]}
+        ],
     }
-    job = job_enqueue(kind=returns_jobs.VALIDATE, started_by=manager, title="Check",
-                      params={"year": 2025})
+    job = job_enqueue(
+        kind=returns_jobs.VALIDATE, started_by=manager, title="Check", params={"year": 2025}
+    )
     assert job.task is not None
     job.task.set_successful(result)
     page = client_for(manager).get(reverse("jobs:detail", args=[job.pk])).content.decode()
@@ -111,22 +128,37 @@ def test_issues_name_only_the_children_the_viewer_may_open(
     assert "1 of the children with issues are on records you cannot open" in page
 
 
-def test_an_analyst_sees_every_issue_by_haven_id_without_links(
-    make_user: Any, child: Any
-) -> None:
+def test_an_analyst_sees_every_issue_by_haven_id_without_links(make_user: Any, child: Any) -> None:
     analyst = make_user(Role.PERFORMANCE_ANALYST, None)
     row = {"table": "ChildIdentifiers", "fields": "UPN", "value": ""}
     result = {
-        "year": 2025, "label": "2024 to 2025", "children": 1, "episodes": 1,
-        "export_seconds": 0.1, "ruleset": "cin2024_25", "validate_seconds": 1.0,
-        "errors": 0, "queries": 1, "crashed_rules": [],
-        "groups": [{"code": "8770Q", "kind": "QUERY", "message": "UPN missing", "rows": [
-            {**row, "child_id": f"H{child.pk:08d}", "person_id": child.pk},
-        ]}],
-        "record_checks": [{"person_id": child.pk, "issues": [{"rule_code": "8770Q", "message": "Add the UPN"}]}],
+        "year": 2025,
+        "label": "2024 to 2025",
+        "children": 1,
+        "episodes": 1,
+        "export_seconds": 0.1,
+        "ruleset": "cin2024_25",
+        "validate_seconds": 1.0,
+        "errors": 0,
+        "queries": 1,
+        "crashed_rules": [],
+        "groups": [
+            {
+                "code": "8770Q",
+                "kind": "QUERY",
+                "message": "UPN missing",
+                "rows": [
+                    {**row, "child_id": f"H{child.pk:08d}", "person_id": child.pk},
+                ],
+            }
+        ],
+        "record_checks": [
+            {"person_id": child.pk, "issues": [{"rule_code": "8770Q", "message": "Add the UPN"}]}
+        ],
     }
-    job = job_enqueue(kind=returns_jobs.VALIDATE, started_by=analyst, title="Check",
-                      params={"year": 2025})
+    job = job_enqueue(
+        kind=returns_jobs.VALIDATE, started_by=analyst, title="Check", params={"year": 2025}
+    )
     assert job.task is not None
     job.task.set_successful(result)
     page = client_for(analyst).get(reverse("jobs:detail", args=[job.pk])).content.decode()
@@ -140,13 +172,22 @@ def test_a_rule_flagging_many_children_lists_the_first_hundred_and_counts_the_re
     row = {"table": "ChildIdentifiers", "fields": "UPN", "value": ""}
     rows = [{**row, "child_id": f"H{i:08d}", "person_id": child.pk} for i in range(150)]
     result = {
-        "year": 2025, "label": "2024 to 2025", "children": 150, "episodes": 150,
-        "export_seconds": 0.1, "ruleset": "cin2024_25", "validate_seconds": 1.0,
-        "errors": 0, "queries": 150, "crashed_rules": [], "record_checks": [],
+        "year": 2025,
+        "label": "2024 to 2025",
+        "children": 150,
+        "episodes": 150,
+        "export_seconds": 0.1,
+        "ruleset": "cin2024_25",
+        "validate_seconds": 1.0,
+        "errors": 0,
+        "queries": 150,
+        "crashed_rules": [],
+        "record_checks": [],
         "groups": [{"code": "8770Q", "kind": "QUERY", "message": "UPN missing", "rows": rows}],
     }
-    job = job_enqueue(kind=returns_jobs.VALIDATE, started_by=manager, title="Check",
-                      params={"year": 2025})
+    job = job_enqueue(
+        kind=returns_jobs.VALIDATE, started_by=manager, title="Check", params={"year": 2025}
+    )
     assert job.task is not None
     job.task.set_successful(result)
     page = client_for(manager).get(reverse("jobs:detail", args=[job.pk])).content.decode()

@@ -42,10 +42,12 @@ SIZES = (1000, 150, 300, 40, 120, 250)
 VISITS_PER_PLAN = 12
 # Session, user, teams, alerts; each work provider's lists, once for the manager's own work
 # and once for the teams'; the need-to-know checks; caseloads; unallocated children; the
-# access log. (40: assessment tasks, closures awaiting sign-off, plan actions, oversight actions
-# and supervision are more lists, read for the manager and for the teams; 46: the statutory
-# work of looked-after children, three lists, twice.)
-MANAGERS_QUERIES = 46
+# access log. (Assessment tasks, closures awaiting sign-off, oversight actions and supervision
+# are more lists, read for the manager and for the teams. Child protection reads the cases held,
+# then, if any, their conferences, core groups, enquiries and plan actions in one query, CIN and
+# CP plans in one each: the manager, holding none, reads no more. Six more: the statutory work
+# of looked-after children, three lists, twice.)
+MANAGERS_QUERIES = 39
 
 
 def _team_of(
