@@ -191,6 +191,9 @@ HAVEN_CARE_HEALTH_REVIEW_UNDER_5_MONTHS = envint("HAVEN_CARE_HEALTH_REVIEW_UNDER
 HAVEN_CARE_HEALTH_REVIEW_MONTHS = envint("HAVEN_CARE_HEALTH_REVIEW_MONTHS", 12)
 HAVEN_CARE_DENTAL_CHECK_MONTHS = envint("HAVEN_CARE_DENTAL_CHECK_MONTHS", 12)
 HAVEN_CARE_FIRST_PEP_WD = envint("HAVEN_CARE_FIRST_PEP_WD", 10)
+# Adoption (haven.adoption): the months a plan for adoption may wait for a match before it is
+# on the manager's view.
+HAVEN_ADOPTION_MATCH_MONTHS = envint("HAVEN_ADOPTION_MATCH_MONTHS", 6)
 # Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.
 # "assessments_within_45wd_pct=90,decisions_within_1wd_pct=95".
 HAVEN_PERFORMANCE_TARGETS = envnumbers("HAVEN_PERFORMANCE_TARGETS")

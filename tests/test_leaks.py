@@ -60,7 +60,7 @@ EXCEPTIONS: list[tuple[set[str], Capability, set[str]]] = [
     # Finding a person to match or link (search, contact matching, duplicate checks).
     (FINDING, Capability.SEARCH_PEOPLE, {"name", "id", "dob"}),
     # The rows behind a figure: a child's Haven ID and the measure's own fields.
-    ({"performance:measure_list"}, Capability.VIEW_FIGURES, {"id"}),
+    ({"performance:measure_list", "nts:children"}, Capability.VIEW_FIGURES, {"id"}),
     # Ofsted's Annex A lists: the child's ID and date of birth, as Ofsted specifies them.
     ({"performance:annex_a"}, Capability.PRODUCE_RETURNS, {"id", "dob"}),
     # The children behind a sufficiency figure, and the placements team's open requests.
@@ -137,6 +137,7 @@ def world(teams: dict[str, Team], make_user: Any, make_child: Any, manager: Any)
         "assessment_id": vera.assessments.get().pk,
         **_looked_after(named, [vera, zeph, otto]),
     }
+    _uasc_and_adoption(named, [vera, zeph, otto])
     return {
         "users": users,
         "vera": vera,
@@ -145,6 +146,24 @@ def world(teams: dict[str, Team], make_user: Any, make_child: Any, manager: Any)
         "adult": adult,
         "records": records,
     }
+
+
+def _uasc_and_adoption(by: Any, children: list[Person]) -> None:
+    """Each child (looked after: ``_looked_after``) a UASC, with a plan for adoption matched
+    with adopters: the UASC, adoption and National Transfer Scheme pages and Annex A lists 10
+    and 11 list them."""
+    from haven.adoption import services as adoption
+    from haven.carers.models import AdopterHousehold
+    from haven.uasc import services as uasc
+
+    start = timezone.localdate() - datetime.timedelta(days=10)
+    adopters = AdopterHousehold.objects.create(
+        reference="AD-1", name="Ann Adopter", enquiry_on=start, approved_on=start
+    )
+    for child in children:
+        uasc.uasc_record(person=child, by=by, arrived_on=start, home_office_reference="HO1")
+        plan = adoption.adoption_plan_start(person=child, by=by, decided_on=start)
+        adoption.adoption_match_record(plan=plan, by=by, matched_on=start, adopters=adopters)
 
 
 def _looked_after(by: Any, children: list[Person]) -> dict[str, int]:
@@ -191,7 +210,8 @@ def _urls(records: dict[str, int], adult_id: int) -> list[tuple[str, str]]:
     for key in MEASURES:
         urls.append(("placements:sufficiency_list", f"/care/sufficiency/{key}/"))
     today = timezone.localdate()
-    for number in (1, 3, 4, 5, 6, 7):
+    urls.append(("nts:children", "/uasc/children/"))
+    for number in (1, 3, 4, 5, 6, 7, 8, 10, 11):
         urls.append(
             (
                 "performance:annex_a",
@@ -252,3 +272,15 @@ def test_the_world_is_seen_by_the_people_entitled_to_it(world: dict[str, Any]) -
     assert f">{world['otto'].pk}<" in sufficiency.content.decode()
     search = client_for(world["users"]["worker"]).get("/people/search/?q=Brackenbury")
     assert "Brackenbury" in search.content.decode()  # found, to ask for access
+
+
+def test_the_uasc_and_adoption_world_is_seen(world: dict[str, Any]) -> None:
+    """The UASC, adoption and NTS pages above had something to leak."""
+    vera = world["vera"]
+    worker = client_for(world["users"]["worker"])
+    assert "HO1" in worker.get(f"/people/{vera.pk}/uasc/").content.decode()
+    assert "Ann Adopter" in worker.get(f"/people/{vera.pk}/adoption/").content.decode()
+    analyst = client_for(world["users"]["analyst"])
+    listed = analyst.get("/uasc/children/").content.decode()
+    assert f">{vera.pk}<" in listed and f">{world['otto'].pk}<" in listed
+    assert "Lindqvist" not in listed

@@ -40,6 +40,8 @@ OTHER_ARGUMENTS = {
     "team_id": "1",
     # Letter templates (haven.documents), edited by administrators.
     "template_key": "court_chronology",
+    # Adopter households (haven.adoption): adults, not a child's record.
+    "adopters_id": "1",
     # The register of carers and homes (haven.carers); ``records`` gives real ones.
     "household_id": "1",
     "home_id": "1",

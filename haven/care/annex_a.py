@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from haven.care import codes
@@ -44,7 +45,6 @@ from haven.performance.annex_a import (
     yes_no,
 )
 from haven.performance.selectors import hidden_person_ids, years_before
-from haven.uasc.models import UASCStatus
 
 COLUMNS = [
     "Child Unique ID",
@@ -121,8 +121,9 @@ def list_8_children_looked_after(
         .annotate(
             **_disability_annotations(),
             **_allocation(),
+            # By app label, as figures.py names adoption's: haven.uasc builds on care.
             uasc_12m=Exists(
-                UASCStatus.objects.filter(
+                apps.get_model("uasc", "UASCStatus").objects.filter(
                     Q(ceased_on__isnull=True) | Q(ceased_on__gte=twelve_months_ago),
                     person=person,
                     arrived_on__lte=last,

@@ -581,6 +581,9 @@ class AnnexAList:
     number: int
     title: str
     rows: Callable[[datetime.date, datetime.date, Any], Iterator[list[str]]]
+    # Each row starts with a child's Haven ID, written to the access log as it is listed; list
+    # 11 (adopters) names no child.
+    names_children: bool = True
 
     def filename(self, first: datetime.date, last: datetime.date) -> str:
         return f"annex-a-list-{self.number}-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv"

@@ -449,12 +449,9 @@ def annex_a_download(request: AuthenticatedRequest) -> HttpResponseBase:
         access_log_record(
             user=request.user, action=AccessAction.EXPORT, request=request, detail=detail
         )
-        rows = annex_a.rows_logged(
-            chosen.rows(first, last, request.user),
-            user=request.user,
-            request=request,
-            detail=detail,
-        )
+        rows = chosen.rows(first, last, request.user)
+        if chosen.names_children:
+            rows = annex_a.rows_logged(rows, user=request.user, request=request, detail=detail)
         response = StreamingHttpResponse(
             annex_a.csv_lines(rows),
             content_type="text/csv; charset=utf-8",
