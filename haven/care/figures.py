@@ -24,6 +24,7 @@ hint:
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from django.apps import apps
@@ -462,13 +463,19 @@ placed_within_14_months = CountMeasure(
 )
 
 
+def nts_threshold_children(population: int, pct: float | None = None) -> int:
+    """The National Transfer Scheme threshold in whole children: a percentage (the setting's
+    unless given) of the children aged 0-17 that the per-10,000 rates count, rounded down. The
+    NTS view (haven.uasc) uses it too."""
+    share = float(settings.HAVEN_NTS_THRESHOLD_PCT) if pct is None else pct
+    return math.floor(population * share / 100)
+
+
 def _nts_threshold_children(figures: Any, period: Any) -> int | None:
-    """The National Transfer Scheme threshold in children: the setting's percentage of the
-    children aged 0-17 on the period's last day (the per-10,000 rates' population)."""
     cell = figures.cell(figures.page["uasc_per_10000"], period)
     if not cell.denominator:
         return None
-    return int(cell.denominator * float(settings.HAVEN_NTS_THRESHOLD_PCT) / 100)
+    return nts_threshold_children(cell.denominator)
 
 
 def _nts_headroom(figures: Any, period: Any) -> int | None:

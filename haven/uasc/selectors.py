@@ -9,7 +9,6 @@ other rates."""
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 
+from haven.care.figures import nts_threshold_children
 from haven.care.models import CarePeriod
 from haven.people.models import Allocation, Person
 from haven.uasc.models import NTSTransfer, TransferDirection, TransferStatus, UASCStatus
@@ -60,7 +60,7 @@ class NTSPosition:
     @property
     def threshold(self) -> int:
         """Whole children: the scheme expects no council to go above this many."""
-        return math.floor(self.population * self.threshold_pct / 100)
+        return nts_threshold_children(self.population, self.threshold_pct)
 
     @property
     def headroom(self) -> int:
