@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.db.models import F, Q, QuerySet
 
 from haven.accounts.models import User
-from haven.assessments.models import URGENT_OUTCOMES, Assessment, AssessmentStatus, NextStep
+from haven.assessments.models import (
+    URGENT_OUTCOMES,
+    Assessment,
+    AssessmentStatus,
+    NextStep,
+    NextStepKind,
+)
 from haven.core.calendar import rule
 from haven.people.access import user_team_ids
 from haven.work.items import Scope, WorkItem, url_maker
@@ -80,6 +86,7 @@ def next_step_items(user: User, scope: Scope) -> list[WorkItem]:
     else:
         steps = steps.filter(team_id__in=user_team_ids(user))
     url = url_maker("protection:child_protection")
+    labels = dict(NextStepKind.choices)  # not a model instance an item to read its label
     items = []
     for s in steps.values(
         "kind",
@@ -97,7 +104,7 @@ def next_step_items(user: User, scope: Scope) -> list[WorkItem]:
         items.append(
             WorkItem(
                 "Task from an assessment",
-                NextStep(kind=s["kind"]).get_kind_display(),
+                labels.get(s["kind"], s["kind"]),
                 s["due_date"],
                 url(s["person_id"]),
                 people,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.urls import reverse
 
 from haven.accounts.models import User
 from haven.frontdoor.models import Contact, ContactChild, DecisionStatus, MashCheck
 from haven.people.access import user_team_ids
-from haven.work.items import Scope, WorkItem
+from haven.work.items import Scope, WorkItem, url_maker
 
 
 def _open_contacts(user: User, scope: Scope) -> list[Contact]:
@@ -26,10 +25,11 @@ def _open_contacts(user: User, scope: Scope) -> list[Contact]:
 
 
 def front_door_items(user: User, scope: Scope) -> list[WorkItem]:
+    contact_url = url_maker("frontdoor:contact_detail")
     items = []
     for contact in _open_contacts(user, scope):
         people = tuple((c.person_id, c.person.full_name) for c in contact.children.all())
-        url = reverse("frontdoor:contact_detail", args=[contact.pk])
+        url = contact_url(contact.pk)
         owner = contact.worker.display_name if contact.worker else ""
         # A returned decision is the worker's to make again, not the manager's to authorise.
         undecided = [c for c in contact.children.all() if c.needs_decision]

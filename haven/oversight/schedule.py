@@ -30,11 +30,16 @@ def oversight_rule() -> DeadlineRule:
 
 
 def oversight_review_due(
-    *, last_on: datetime.date | None, next_review: datetime.date | None, since: datetime.date
+    *,
+    last_on: datetime.date | None,
+    next_review: datetime.date | None,
+    since: datetime.date,
+    rule: DeadlineRule | None = None,
 ) -> datetime.date:
     """A case's next oversight: the review date the manager set, or the interval after the
-    last oversight if that comes first; with none yet, the interval after the case opened."""
-    rule = oversight_rule()
+    last oversight if that comes first; with none yet, the interval after the case opened.
+    ``rule``: ``oversight_rule()``, read once by a caller working out a long list."""
+    rule = rule or oversight_rule()
     if last_on is None:
         return rule.due_date(since)
     due = rule.due_date(last_on)

@@ -13,7 +13,7 @@ from haven.accounts.models import User
 from haven.accounts.permissions import Capability, user_can
 from haven.oversight import selectors
 from haven.oversight.models import OversightAction
-from haven.oversight.schedule import oversight_review_due
+from haven.oversight.schedule import oversight_review_due, oversight_rule
 from haven.people.access import user_team_ids
 from haven.work.items import Scope, WorkItem, url_maker
 
@@ -74,7 +74,8 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
     )
     child_url = url_maker("oversight:person")
     # The children are named by ``work_for`` with need-to-know.
-    cases = selectors.open_cases_with_oversight(teams).values(
+    rule = oversight_rule()
+    cases = selectors.open_cases_with_oversight(teams).values_list(
         "person_id",
         "start_date",
         "last_oversight",
@@ -82,12 +83,8 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
         "worker__first_name",
         "worker__last_name",
     )
-    for case in cases:
-        due = oversight_review_due(
-            last_on=case["last_oversight"],
-            next_review=case["next_review"],
-            since=case["start_date"],
-        )
+    for person_id, since, last_on, next_review, first, last in cases:
+        due = oversight_review_due(last_on=last_on, next_review=next_review, since=since, rule=rule)
         if due >= today:
             continue
         items.append(
@@ -95,9 +92,9 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
                 "Management oversight",
                 "Oversight review overdue",
                 due,
-                child_url(case["person_id"]),
-                ((case["person_id"], ""),),
-                f"{case['worker__first_name'] or ''} {case['worker__last_name'] or ''}".strip(),
+                child_url(person_id),
+                ((person_id, ""),),
+                f"{first or ''} {last or ''}".strip(),
             )
         )
     worker_url = url_maker("oversight:supervision_worker")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import cache
 from typing import Any
 
 from django.db.models import CharField, F, OuterRef, Subquery, Value
@@ -90,8 +91,9 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
             items.append(item("Plan action", f"{text}: {_short(more)}", due, person_id))
     # A CIN plan's next review: a timescale after its last review, or its start (one query
     # with its visits).
-    review_rule = rule("cin_review")
-    cin_visit = rule("cin_visit")
+    # Each date's due date worked out once: many plans share a start, visit or review day.
+    review_due = cache(rule("cin_review").due_date)
+    cin_visit_due = cache(rule("cin_visit").due_date)
     cin_rows = (
         CINPlan.objects.filter(AnyOf(F("person_id"), ids), end_date__isnull=True)
         .annotate(
@@ -102,24 +104,24 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
     )
     for person_id, start, last_visit, last_review in cin_rows:
         items.append(
-            item("CIN visit", "CIN visit due", cin_visit.due_date(last_visit or start), person_id)
+            item("CIN visit", "CIN visit due", cin_visit_due(last_visit or start), person_id)
         )
         items.append(
             item(
                 "CIN review",
                 "Child in need review due",
-                review_rule.due_date(last_review or start),
+                review_due(last_review or start),
                 person_id,
             )
         )
-    cp_visit = rule("cp_visit")
+    cp_visit_due = cache(rule("cp_visit").due_date)
     cp_rows = (
         ChildProtectionPlan.objects.filter(AnyOf(F("person_id"), ids), end_date__isnull=True)
         .annotate(last_visit=Subquery(_latest(Visit, "cp_plan", "visited_on")))
         .values_list("person_id", "start_date", "last_visit")
     )
     items += [
-        item("CP visit", "CP visit due", cp_visit.due_date(last_visit or start), person_id)
+        item("CP visit", "CP visit due", cp_visit_due(last_visit or start), person_id)
         for person_id, start, last_visit in cp_rows
     ]
     return items
