@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,10 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _every_form_class() -> list[type]:
+    """Every GOV.UK form of every Haven package, from its ``forms.py`` and any ``*_forms.py``."""
     for config in apps.get_app_configs():
         if config.name.startswith("haven."):
             with contextlib.suppress(ModuleNotFoundError):
                 importlib.import_module(f"{config.name}.forms")
+            for path in sorted(Path(config.path).glob("*_forms.py")):
+                importlib.import_module(f"{config.name}.{path.stem}")
     found: list[type] = []
     todo = list(GovukFormMixin.__subclasses__())
     while todo:
@@ -40,6 +45,16 @@ def _every_form_class() -> list[type]:
 
 
 FORMS = _every_form_class()
+
+
+def _build(form_class: type, *, worker: Any, make_child: Any, **kwargs: Any) -> Any:
+    """The form as a page builds it: forms about a child or for a user are given one."""
+    wanted = inspect.signature(form_class.__init__).parameters
+    if "person" in wanted:
+        kwargs["person"] = make_child()
+    if "user" in wanted:
+        kwargs["user"] = worker
+    return form_class(**kwargs)
 _FIELD = Template("{% govuk_field field %}")
 
 
@@ -58,8 +73,10 @@ def test_every_form_is_found():
 
 
 @pytest.mark.parametrize("form_class", FORMS, ids=[c.__qualname__ for c in FORMS])
-def test_menus_have_no_dashes_and_only_optional_fields_say_optional(form_class, teams, worker):
-    form: Any = form_class()
+def test_menus_have_no_dashes_and_only_optional_fields_say_optional(
+    form_class, teams, worker, make_child
+):
+    form: Any = _build(form_class, worker=worker, make_child=make_child)
     for name, field in form.fields.items():
         html = _FIELD.render(Context({"field": form[name]}))
         assert DJANGO_BLANK not in html, f"{form_class.__name__}.{name} offers {DJANGO_BLANK}"
@@ -73,9 +90,11 @@ def test_menus_have_no_dashes_and_only_optional_fields_say_optional(form_class, 
 
 
 @pytest.mark.parametrize("form_class", FORMS, ids=[c.__qualname__ for c in FORMS])
-def test_a_field_marked_optional_is_not_refused_when_left_empty(form_class, teams, worker):
+def test_a_field_marked_optional_is_not_refused_when_left_empty(
+    form_class, teams, worker, make_child
+):
     """A form posted empty: a field marked "(optional)" must not be the one asked for."""
-    form: Any = form_class(data={})
+    form: Any = _build(form_class, worker=worker, make_child=make_child, data={})
     form.is_valid()
     for name, field in form.fields.items():
         if getattr(field, "required_in_some_cases", False):
