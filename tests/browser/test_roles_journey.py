@@ -29,13 +29,14 @@ EXPECTED = {
     "social.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "social.worker2": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "cp.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
-    "cla.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
+    "cla.worker": ("My work", ["Search", "My work", "Supervision", "Adopters", "Alerts"]),
     "team.manager": (
         "My work",
         [
             "Search",
             "My work",
             "Supervision",
+            "Adopters",
             "Performance",
             "Annex A",
             "Returns",
