@@ -49,7 +49,7 @@ FORMS = _every_form_class()
 
 def _build(form_class: type, *, worker: Any, make_child: Any, **kwargs: Any) -> Any:
     """The form as a page builds it: forms about a child or for a user are given one."""
-    wanted = inspect.signature(form_class.__init__).parameters
+    wanted = inspect.signature(form_class).parameters
     if "person" in wanted:
         kwargs["person"] = make_child()
     if "user" in wanted:
