@@ -39,13 +39,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def age_on(person: Person, day: datetime.date) -> int | None:
-    born = person.date_of_birth
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 # --------------------------------------------------------------------------------------------
 # Selectors
 
@@ -148,7 +141,7 @@ def search(*, request: PlacementRequest) -> Search:
     the day (their vacancies are theirs to confirm), nearest first."""
     on = max(request.needed_by, _today())
     children = [request.person, *request.keep_with_siblings.all()]
-    ages = [age_on(child, request.needed_by) for child in children]
+    ages = [child.age_on(request.needed_by) for child in children]
     near = request.near_postcode or home_postcode(request.person)
 
     def offer(record: Any, places: carers.Places) -> Offer:

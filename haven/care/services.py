@@ -68,13 +68,6 @@ def collection_year(day: datetime.date) -> int:
     return day.year + 1 if day.month >= 4 else day.year
 
 
-def _age_on(person: Person, day: datetime.date) -> int | None:
-    born = person.date_of_birth
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _clean_placement(
     person: Person, start_date: datetime.date, d: PlacementDetails
 ) -> dict[str, Any]:
@@ -92,7 +85,7 @@ def _clean_placement(
         errors["place"] = (
             f"{place} cannot be used for a placement starting before April {codes.INTRODUCED[place] - 1}"
         )
-    elif place == "K3" and (age := _age_on(person, start_date)) is not None and age < 16:
+    elif place == "K3" and (age := person.age_on(start_date)) is not None and age < 16:
         errors["place"] = (
             f"Supported accommodation (K3) is for young people aged 16 or over: the child is {age}"
         )
@@ -271,7 +264,7 @@ def period_start(
             "start_date",
             "A child cannot be looked after before they were born",
         )
-        age = _age_on(person, start_date)
+        age = person.age_on(start_date)
         if age is not None and age >= 18:
             raise ValidationError(
                 {
@@ -412,27 +405,6 @@ def period_end(*, period: CarePeriod, by: User, end_date: datetime.date, reason:
     period.refresh_from_db()
     rederive(period)
     events.care_ended(period, by=by)
-    return period
-
-
-@transaction.atomic
-def period_reopen(*, period: CarePeriod, by: User) -> CarePeriod:
-    """Undo an ending recorded by mistake: the period and its last placement are open again."""
-    period = locked(period)
-    if period.end_date is None:
-        raise ConflictError({"end_date": "This period of care has not ended"})
-    if CarePeriod.objects.filter(
-        person_id=period.person_id, start_date__gt=period.start_date
-    ).exists():
-        raise ValidationError(
-            {"end_date": "A later period of care has started: correct that one first"}
-        )
-    last = period.placements.order_by("-start_date").first()
-    assert last is not None
-    Placement.objects.filter(pk=last.pk).update(end_date=None)
-    update_with_version(CarePeriod, period.pk, None, end_date=None, end_reason="")
-    period.refresh_from_db()
-    rederive(period)
     return period
 
 
@@ -718,7 +690,7 @@ def care_review_record(
     _within_period(period, held_on, "held_on", "A review")
     if participation not in codes.Participation.values:
         raise ValidationError({"participation": "Choose how the child took part"})
-    age = _age_on(period.person, held_on)
+    age = period.person.age_on(held_on)
     if age is not None and age < 4 and participation != codes.Participation.PN0:
         raise ValidationError({"participation": "The child was under 4 at the review: choose PN0"})
     if participation == codes.Participation.PN0 and (age is None or age >= 4):
