@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "haven.care",
     "haven.uasc",
     "haven.adoption",
+    "haven.missing",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
