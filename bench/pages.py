@@ -1,17 +1,24 @@
 """Time the pages people live in, against a generated county, with auditing on.
 
-    .venv/bin/python bench/pages.py --db haven_hampshire [--requests 200]
+    .venv/bin/python bench/pages.py --db haven_hampshire [--requests 200] [--on county|today]
 
 Uses a database made by ``haven generate`` (``bench/generate.py`` makes ``haven_hampshire``).
 Signs in (``force_login``) as real users of that county and requests each page repeatedly
 through ``django.test.Client``, as the restricted app role, so every view writes its access-log
 rows as in production. Reports p50/p95/max per page against its goal (the MASH inbox and my
 work 150 ms, the front-door figures 500 ms) and writes JSON to bench/results/.
+
+``--on county`` (the default) runs the pages on the county's last day (the day its latest
+contact was received), with the clock there: a team's work as it stood when its records end.
+``--on today`` runs them on the real date, years after a generated county's records end, when
+every statutory visit, review and health assessment of every open case is long overdue: the
+worst case for a manager's view (every item in "Overdue in your teams").
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 import time
@@ -86,19 +93,46 @@ def _figures_url() -> str:
     return f"{url}?year={periods.year_of(latest.astimezone(LONDON).date())}"
 
 
+def _county_last_day() -> datetime.datetime | None:
+    """Noon (London) on the day the county's latest contact was received."""
+    from django.db.models import Max
+
+    from haven.core.calendar import LONDON
+    from haven.frontdoor.models import Contact
+
+    latest = Contact.objects.aggregate(latest=Max("received_at"))["latest"]
+    if latest is None:
+        return None
+    return datetime.datetime.combine(
+        latest.astimezone(LONDON).date(), datetime.time(12), tzinfo=LONDON
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="haven_hampshire")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--on", choices=("county", "today"), default="county")
     args = parser.parse_args()
     _setup(args.db)
+    on = _county_last_day() if args.on == "county" else None
+    if on is not None:
+        import time_machine
+
+        time_machine.travel(on, tick=True).start()
+        print(f"on the county's last day: {on:%Y-%m-%d %H:%M} (London)")
     from django.test import Client
 
     from haven.people.models import Person
 
     people = Person.objects.count()
     print(f"database {args.db}: {people:,} people")
-    results: dict[str, Any] = {"db": args.db, "people": people, "pages": {}}
+    results: dict[str, Any] = {
+        "db": args.db,
+        "people": people,
+        "on": on.isoformat() if on else "today",
+        "pages": {},
+    }
     for label, (user, url) in _busiest_users().items():
         if user is None:
             print(f"{label}: no suitable user in this county; skipped")

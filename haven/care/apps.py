@@ -93,10 +93,9 @@ class CareConfig(AppConfig):
         register_list(annex_a.LIST_8)
 
         # Health and education (haven.care.health).
-        from haven.care import health_events, health_work
+        from haven.care import health_events
 
         register_event_kinds(health_events.HealthEducationEvent)
-        register_provider(health_work.health_education_items)
         register_tab(
             label="Health and education",
             url_name="care_health:tab",

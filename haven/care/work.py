@@ -4,21 +4,31 @@ each placement's plan, the next visit, the next review and the review's recommen
 A worker sees the work of the children whose case they hold; a manager that of their teams'
 children (the overdue items under "Overdue in your teams"); the child's IRO the next review
 of the children they are IRO for; a recommendation's owner the recommendation, whoever holds
-the case. Three queries, whatever the caseload."""
+the case; the health and education items of each period (``health_work``). Three
+queries, whatever the caseload."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from haven.accounts.models import User
-from haven.care import timescales
-from haven.care.models import CarePeriod, CarePlan, Placement, ReviewRecommendation
+from haven.care import health, health_work, timescales
+from haven.care.models import CarePeriod, CarePlan, CareReview, Placement, ReviewRecommendation
 from haven.care.selectors import first_review, legal_status_now, placement_last_visit
-from haven.work.items import Scope, WorkItem, allocated_worker_name, held_by, url_maker
+from haven.work.items import PersonRef, Scope, WorkItem, allocated_worker_name, held_by, url_maker
 
 NAMES = ("person_id", "person__given_names", "person__family_name", "owner")
 
@@ -31,33 +41,58 @@ def _short(text: str, length: int = 80) -> str:
 def care_items(user: User, scope: Scope) -> list[WorkItem]:
     url = url_maker("care:statutory")
     today = timezone.localdate()
+    health_items = health_work.item_maker()
+
+    def who(row: dict[str, Any]) -> tuple[tuple[PersonRef, ...], str]:
+        name = f"{row['person__given_names']} {row['person__family_name']}"
+        return ((row["person_id"], name),), row["owner"] or ""
 
     def item(kind: str, title: str, due: datetime.date, row: dict[str, Any]) -> WorkItem:
-        return WorkItem(
-            kind,
-            title,
-            due,
-            url(row["person_id"]),
-            ((row["person_id"], f"{row['person__given_names']} {row['person__family_name']}"),),
-            row["owner"] or "",
-        )
+        return WorkItem(kind, title, due, url(row["person_id"]), *who(row))
 
     held = held_by(user, scope)
     items: list[WorkItem] = []
-    # Care plans and reviews: one row an open period (the IRO's own children too).
+    # Care plans, reviews, health and education: one row an open period (the IRO's own
+    # children too, for their reviews only).
     reviewing = Q(iro=user) if scope is Scope.MINE else Q(pk__in=[])
     periods = (
-        CarePeriod.objects.filter(held | reviewing, end_date__isnull=True)
+        health.open_periods_with_last_dates(
+            CarePeriod.objects.filter(held | reviewing, end_date__isnull=True)
+        )
         .annotate(
             has_plan=Exists(CarePlan.objects.filter(period=OuterRef("pk"))),
             is_held=ExpressionWrapper(held, output_field=BooleanField()),
-            review_count=Count("reviews"),
-            last_review=Max("reviews__held_on"),
+            # Subqueries on the (period, held_on) index, not a join and a GROUP BY over the
+            # periods of a whole county team.
+            review_count=Coalesce(
+                Subquery(
+                    CareReview.objects.filter(period=OuterRef("pk"))
+                    .order_by()
+                    .values("period")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            last_review=Subquery(
+                CareReview.objects.filter(period=OuterRef("pk"))
+                .order_by("-held_on")
+                .values("held_on")[:1]
+            ),
             owner=allocated_worker_name(),
         )
-        .values(*NAMES, "start_date", "has_plan", "is_held", "review_count", "last_review")
+        .values(
+            *NAMES,
+            *health_work.COLUMNS,
+            "has_plan",
+            "is_held",
+            "review_count",
+            "last_review",
+        )
     )
     for row in periods:
+        if row["is_held"]:
+            items.extend(health_items(row, *who(row)))
         if row["is_held"] and not row["has_plan"]:
             items.append(
                 item(

@@ -69,6 +69,8 @@ class WorkingCalendar:
             count.append(total)
         self._working = working
         self._count = count
+        # (unit, amount, start) -> due date, filled by ``DeadlineRule.due``.
+        self.days_after: dict[tuple[str, float, date], date] = {}
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -243,11 +245,20 @@ class DeadlineRule:
                 raise TypeError(f"rule {self.key!r} counts working hours: give a datetime")
             return cal.add_working_hours(start, self.amount)
         day = _local_date(start)
-        if self.unit == "working_days":
-            return cal.add_working_days(day, self._whole())
-        if self.unit == "calendar_months":
-            return add_calendar_months(day, self._whole())
-        return day + timedelta(days=self._whole())
+        # Remembered by the calendar (made again when closure days change): "my work" asks for
+        # thousands of due dates a request, from a few hundred distinct days.
+        key = (self.unit, self.amount, day)
+        due = cal.days_after.get(key)
+        if due is None:
+            if self.unit == "working_days":
+                due = cal.add_working_days(day, self._whole())
+            elif self.unit == "calendar_months":
+                due = add_calendar_months(day, self._whole())
+            else:
+                due = day + timedelta(days=self._whole())
+            if len(cal.days_after) < 100_000:
+                cal.days_after[key] = due
+        return due
 
     def due_date(self, start: date | datetime, cal: WorkingCalendar | None = None) -> date:
         """``due`` for rules counted in days or months (typed for callers)."""
@@ -475,8 +486,18 @@ def rule(key: str) -> DeadlineRule:
         known = ", ".join(sorted(_RULE_DEFINITIONS))
         raise KeyError(f"no deadline rule {key!r}; known rules: {known}") from None
     amount = getattr(settings, setting, default)
-    shown = int(amount) if float(amount).is_integer() else amount
-    return DeadlineRule(key=key, description=description.format(n=shown), unit=unit, amount=amount)
+    made = _rules.get((key, amount))
+    if made is None:
+        shown = int(amount) if float(amount).is_integer() else amount
+        made = DeadlineRule(
+            key=key, description=description.format(n=shown), unit=unit, amount=amount
+        )
+        _rules[(key, amount)] = made
+    return made
+
+
+# Each rule made once for each amount its setting has had (settings change only in tests).
+_rules: dict[tuple[str, float], DeadlineRule] = {}
 
 
 class _Rules(Mapping[str, DeadlineRule]):

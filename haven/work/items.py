@@ -97,10 +97,17 @@ def _sort_key() -> Callable[[WorkItem], tuple[bool, datetime.datetime, str]]:
     return key
 
 
-def work_for(user: User, scope: Scope = Scope.MINE) -> list[WorkItem]:
+def work_for(
+    user: User, scope: Scope = Scope.MINE, *, keep: Callable[[WorkItem], bool] | None = None
+) -> list[WorkItem]:
+    """Everything due for ``user``, sorted. ``keep`` leaves items out before they are named
+    and sorted: a manager's teams have thousands of items, of which the manager's view shows
+    only the overdue, unallocated and awaiting ones."""
     items: list[WorkItem] = []
     for provider in _providers:
         items.extend(provider(user, scope))
+    if keep is not None:
+        items = [item for item in items if keep(item)]
     return sorted(_need_to_know(user, items), key=_sort_key())
 
 

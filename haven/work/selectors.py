@@ -75,7 +75,12 @@ def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
     now, today = timezone.now(), timezone.localdate()
     sections: dict[str, list[WorkItem]] = {key: [] for key in TEAM_SECTIONS}
     tests = [(sections[key], keep) for key, (_, keep) in TEAM_SECTIONS.items()]
-    for item in work_for(user, Scope.TEAMS):  # one pass: a manager's teams have thousands
+
+    def in_a_section(item: WorkItem) -> bool:
+        return any(keep(item, now, today) for _, keep in tests)
+
+    # One pass: a manager's teams have thousands of items, most in no section.
+    for item in work_for(user, Scope.TEAMS, keep=in_a_section):
         for section, keep in tests:
             if keep(item, now, today):
                 section.append(item)

@@ -298,6 +298,18 @@ def test_calendar_loads_closure_days_and_refreshes_when_they_change() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("fresh_calendar")
+def test_a_due_date_asked_again_after_a_closure_day_is_added_moves() -> None:
+    # Due dates are remembered by the calendar: a closure added later must not leave an old one.
+    assessment = rule("assessment")
+    before = assessment.due_date(date(2024, 12, 2))
+    assert assessment.due_date(date(2024, 12, 2)) == before
+    ClosureDay.objects.create(date=date(2024, 12, 9), reason="Council closure")
+    # The closure falls inside the clock: the due date is one working day later.
+    assert assessment.due_date(date(2024, 12, 2)) == calendar().add_working_days(before, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_calendar")
 def test_rules_use_the_las_closure_days() -> None:
     ClosureDay.objects.create(date=date(2024, 3, 4), reason="Office move")
     assert rule("contact_decision").due(date(2024, 3, 1)) == date(2024, 3, 5)

@@ -46,9 +46,9 @@ VISITS_PER_PLAN = 12
 # are more lists, read for the manager and for the teams. Child protection reads the cases held,
 # then, if any, their conferences, core groups, enquiries and plan actions in one query, CIN and
 # CP plans in one each: the manager, holding none, reads no more. Six more: the statutory work
-# of looked-after children, three lists, twice; two more: their health and education, once
-# for each.)
-MANAGERS_QUERIES = 42  # and adoption plans waiting for a match
+# of looked-after children (their health and education read with their periods), three
+# lists, twice.)
+MANAGERS_QUERIES = 40  # and adoption plans waiting for a match
 
 
 def _team_of(
