@@ -48,7 +48,9 @@ VISITS_PER_PLAN = 12
 # CP plans in one each: the manager, holding none, reads no more. Six more: the statutory work
 # of looked-after children, three lists, twice; two more: their health and education, once
 # for each.)
-MANAGERS_QUERIES = 42  # and adoption plans waiting for a match
+# and adoption plans waiting for a match; exploitation screenings due (twice) and the
+# manager's own MACE actions.
+MANAGERS_QUERIES = 45
 
 
 def _team_of(
