@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "haven.uasc",
     "haven.adoption",
     "haven.missing",
+    "haven.exploitation",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -214,7 +214,31 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     )
     rows["documents.Document"] = Q(pk=document.pk)
     _care_history(dup, manager, rows)
+    _exploitation_history(dup, manager, make_child, rows)
     return rows
+
+
+def _exploitation_history(dup, manager, make_child, rows):
+    """A screening, an adult-of-concern flag, a link and a MACE referral (haven.exploitation)."""
+    from haven.exploitation import models as ex
+    from haven.exploitation import services as exploitation
+
+    screening = exploitation.screening_record(
+        person=dup, by=manager, screened_on=D(2024, 6, 1), types=["online"], indicators=[],
+        judgement="Merge-test screening", risk="low", outcome="mace",
+    )
+    rows["exploitation.Screening"] = Q(pk=screening.pk)
+    rows["exploitation.MaceReferral"] = Q(screening=screening)
+    rows["exploitation.AdultOfConcern"] = Q(
+        pk=ex.AdultOfConcern.objects.create(person=dup, why="Test", flagged_on=D(2024, 6, 1)).pk
+    )
+    friend = make_child(given_names="Linked")
+    link = exploitation.link_create(
+        by=manager, person=dup, other_person_id=friend.pk, relationship="Friends",
+        source="school", known_on=D(2024, 6, 1), source_grade=2, information_grade=2,
+        handling="shared",
+    )
+    rows["exploitation.Link"] = Q(pk=link.pk)
 
 
 def _care_history(dup, manager, rows):

@@ -47,8 +47,9 @@ VISITS_PER_PLAN = 12
 # then, if any, their conferences, core groups, enquiries and plan actions in one query, CIN and
 # CP plans in one each: the manager, holding none, reads no more. Six more: the statutory work
 # of looked-after children (their health and education read with their periods), three
-# lists, twice.)
-MANAGERS_QUERIES = 40  # and adoption plans waiting for a match
+# lists, twice.) Adoption plans waiting for a match; exploitation screenings due (twice) and
+# the manager's own MACE actions.
+MANAGERS_QUERIES = 43
 
 
 def _team_of(
