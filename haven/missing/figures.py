@@ -177,6 +177,16 @@ def _first_repeat_in_year(span: Span) -> Q:
     return Q(in_window__gte=episodes) & ~Q(Exists(earlier))
 
 
+def _interview_due() -> Func:
+    # An interval in hours, so that PostgreSQL adds hours elapsed whatever the session's zone.
+    hours = int(RHI_OFFER_WITHIN.total_seconds() // 3600)
+    return Func(
+        F("ended_at"),
+        template=f"(%(expressions)s + interval '{hours} hours')",
+        output_field=DateTimeField(),
+    )
+
+
 LOOKED_AFTER = Q(looked_after=LookedAfter.YES)
 EACH_CHILD_ONCE = "Each child once a year, in the month of their first such episode in the year"
 M, A = codes.MissingKind.MISSING, codes.MissingKind.AWAY
@@ -210,7 +220,7 @@ offered_in_time = CountMeasure(
     "rhi_offered_within_72h",
     "Return home interviews offered within 72 hours",
     RETURNS,
-    where=Q(return_interview__offered_at__lte=F("ended_at") + Value(RHI_OFFER_WITHIN)),
+    where=Q(return_interview__offered_at__lte=_interview_due()),
 )
 accepted = CountMeasure(
     "rhi_accepted",

@@ -92,11 +92,16 @@ class MissingEpisode(VersionedModel):
     def interview_due_at(self) -> datetime.datetime | None:
         """When a return home interview must have been offered by: 72 hours after the return
         (hours elapsed, weekends included; across a clock change the wall clock moves by one)."""
-        return None if self.ended_at is None else self.ended_at + RHI_OFFER_WITHIN
+        if self.ended_at is None:
+            return None
+        # In UTC: Python adds to a London time on the wall clock, not in hours elapsed.
+        return self.ended_at.astimezone(datetime.UTC) + RHI_OFFER_WITHIN
 
     @property
     def duration(self) -> datetime.timedelta | None:
-        return None if self.ended_at is None else self.ended_at - self.started_at
+        if self.ended_at is None:
+            return None
+        return self.ended_at.astimezone(datetime.UTC) - self.started_at.astimezone(datetime.UTC)
 
     @property
     def duration_text(self) -> str:

@@ -60,7 +60,7 @@ def missing_items(user: User, scope: Scope) -> list[WorkItem]:
             what = "Missing" if row["kind"] == "M" else "Away without authorisation"
             items.append(item("Missing", f"{what} now", row["started_at"], row, urgent=True))
         else:
-            due = row["ended_at"] + RHI_OFFER_WITHIN
+            due = row["ended_at"].astimezone(datetime.UTC) + RHI_OFFER_WITHIN
             items.append(item("Return home interview", "Return home interview to offer", due, row))
     # Repeated episodes: the episodes of the last days (twice over, so the pattern's first
     # episodes are there), and the last discussion of each child.
