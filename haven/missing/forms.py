@@ -21,6 +21,7 @@ from haven.ui.forms import GovukDateField, GovukForm
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
 _WORDS = {"midday": datetime.time(12), "noon": datetime.time(12), "midnight": datetime.time(0)}
 TIME_HINT = "For example, 14:30 or 2:30pm"
+MAX_TIME_LENGTH = 20
 
 
 def parse_time(raw: str, label: str) -> datetime.time:
@@ -62,18 +63,34 @@ def time_text(value: datetime.datetime | None) -> str:
     return "" if value is None else f"{timezone.localtime(value):%H:%M}"
 
 
-class TimeField(forms.CharField):
-    """A time of day, cleaned to ``datetime.time``."""
+class TimeField(forms.Field):
+    """A time of day typed in one box, cleaned to ``datetime.time``."""
+
+    widget = forms.TextInput
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
         kwargs.setdefault("help_text", TIME_HINT)
         super().__init__(**kwargs)
+        label = str(self.label or "Time")
+        self.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}"
 
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {
+            **super().widget_attrs(widget),
+            "autocomplete": "off",
+            "class": "govuk-input--width-5",
+        }
+
+    def to_python(self, value: Any) -> datetime.time | None:
+        if isinstance(value, datetime.time):
+            return value
+        text = str(value or "").strip()
         if not text:
             return None
+        if len(text) > MAX_TIME_LENGTH:
+            raise ValidationError(
+                f"{self.label} must be a time such as 14:30 or 2:30pm", code="invalid"
+            )
         return parse_time(text, str(self.label))
 
 
