@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haven.missing import services
@@ -36,7 +36,7 @@ def tab(child):
 def test_any_child_has_the_missing_tab(as_worker, child):
     page = as_worker.get(tab(child)).content.decode()
     assert "No missing episodes recorded." in page
-    assert 'href="/people/%d/missing/"' % child.pk in page
+    assert f'href="/people/{child.pk}/missing/"' in page
 
 
 def test_a_worker_records_an_episode_the_return_and_the_interview(
