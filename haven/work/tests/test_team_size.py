@@ -47,8 +47,9 @@ VISITS_PER_PLAN = 12
 # then, if any, their conferences, core groups, enquiries and plan actions in one query, CIN and
 # CP plans in one each: the manager, holding none, reads no more. Six more: the statutory work
 # of looked-after children, three lists, twice; two more: their health and education, once
-# for each.)
-MANAGERS_QUERIES = 42  # and adoption plans waiting for a match
+# for each. Four more: missing children's open episodes and interviews to offer, and their
+# recent episodes, twice; the strategy discussions only if there are recent episodes.)
+MANAGERS_QUERIES = 46  # and adoption plans waiting for a match
 
 
 def _team_of(

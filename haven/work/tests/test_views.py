@@ -40,8 +40,9 @@ def assess(manager, teams):
 # + assessment tasks, + closures, + oversight actions; child protection: the cases held, then
 # their conferences, core groups, enquiries and plan actions in one query, CIN and CP plans;
 # + looked-after children's periods, placements and review recommendations, + their health and
-# education.
-MY_WORK_QUERIES = 26
+# education; + missing children's open episodes and interviews to offer, and their recent
+# episodes (the strategy discussions only when there are any).
+MY_WORK_QUERIES = 28
 
 
 @pytest.mark.parametrize("children", [1, 3])
