@@ -196,6 +196,10 @@ HAVEN_CARE_FIRST_PEP_WD = envint("HAVEN_CARE_FIRST_PEP_WD", 10)
 # Adoption (haven.adoption): the months a plan for adoption may wait for a match before it is
 # on the manager's view.
 HAVEN_ADOPTION_MATCH_MONTHS = envint("HAVEN_ADOPTION_MATCH_MONTHS", 6)
+# Missing children (haven.missing): this many episodes within this many days make a child a
+# repeat missing child, and prompt a strategy discussion.
+HAVEN_REPEAT_MISSING_EPISODES = envint("HAVEN_REPEAT_MISSING_EPISODES", 3)
+HAVEN_REPEAT_MISSING_DAYS = envint("HAVEN_REPEAT_MISSING_DAYS", 90)
 # Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.
 # "assessments_within_45wd_pct=90,decisions_within_1wd_pct=95".
 HAVEN_PERFORMANCE_TARGETS = envnumbers("HAVEN_PERFORMANCE_TARGETS")

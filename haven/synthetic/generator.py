@@ -46,6 +46,7 @@ from haven.synthetic import (
     exploitation,
     families,
     frontdoor,
+    missing,
     protection,
     referrals,
     staff,
@@ -73,6 +74,7 @@ PARTS: tuple[ModuleType, ...] = (
     referrals,
     protection,
     care,
+    missing,
     exploitation,
 )
 SHARED_TABLES: tuple[Any, ...] = ((ChronologyEvent, False),)
@@ -83,6 +85,7 @@ def _chronology(g: Generator) -> None:
     frontdoor.chronology(g)
     referrals.chronology(g)
     care.chronology(g)
+    missing.chronology(g)
     exploitation.chronology(g)
 
 
@@ -93,6 +96,7 @@ STAGES: tuple[tuple[str, Callable[[Generator], None]], ...] = (
     ("contacts and MASH checks", frontdoor.contacts),
     ("referrals and assessments", referrals.build),
     ("children looked after", care.build),
+    ("missing children", missing.build),
     ("exploitation", exploitation.build),
     ("decisions and feedback", frontdoor.decisions),
     ("chronology", _chronology),
@@ -229,6 +233,9 @@ class Generator:
     assessment_events: list[tuple[Any, ...]]
     # care
     care_periods: list[Any]
+    # missing
+    missing_episodes: list[Any]
+    # exploitation
     exploitation_events: list[tuple[Any, ...]]
 
     def __init__(

@@ -48,8 +48,10 @@ VISITS_PER_PLAN = 12
 # CP plans in one each: the manager, holding none, reads no more. Six more: the statutory work
 # of looked-after children (their health and education read with their periods), three
 # lists, twice.) Adoption plans waiting for a match; exploitation screenings due (twice) and
-# the manager's own MACE actions.
-MANAGERS_QUERIES = 43
+# the manager's own MACE actions. Four more: missing children's open episodes and interviews
+# to offer, and their recent episodes, twice; the strategy discussions only if there are
+# recent episodes.
+MANAGERS_QUERIES = 47
 
 
 def _team_of(
