@@ -37,7 +37,7 @@ YEARS = "2018-2020"
 
 
 def _pages() -> dict[str, tuple[Any, str]]:
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     from haven.accounts.models import TeamKind, User
     from haven.exploitation.models import Link, MaceMeeting
@@ -67,8 +67,8 @@ def _pages() -> dict[str, tuple[Any, str]]:
     if specialist and linked:
         pages["Exploitation tab"] = (specialist, f"/people/{linked['a_person_id']}/exploitation/")
     meeting = (
-        MaceMeeting.objects.annotate(items=Count("items", filter=Q(items__isnull=False)))
-        .order_by("-items", "-held_on")
+        MaceMeeting.objects.annotate(agenda=Count("items"))
+        .order_by("-agenda", "-held_on")
         .first()
     )
     if specialist and meeting:

@@ -21,8 +21,15 @@ class MissingConfig(AppConfig):
         from haven.ui.pages import register_tab
 
         register_event_kinds(events.MissingEvent)
-        # Every child's page, looked after or not.
-        register_tab(label="Missing", url_name="missing:tab", order=45)
+        # Every child's page, looked after or not (children go missing; adults are not recorded).
+        from haven.people.models import PersonKind
+
+        register_tab(
+            label="Missing",
+            url_name="missing:tab",
+            order=45,
+            applies=lambda person: person.kind == PersonKind.CHILD,
+        )
 
         from haven.missing import work
         from haven.work.items import register_provider

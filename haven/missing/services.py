@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from haven.accounts.models import User
+from haven.accounts.models import Membership, User
 from haven.chronology.models import ChronologyEvent
 from haven.core.checks import locked, not_future
 from haven.core.dates import long_date
@@ -24,7 +24,7 @@ from haven.core.errors import ConflictError
 from haven.core.versioning import update_with_version
 from haven.missing import codes, events
 from haven.missing.models import MissingEpisode, RepeatMissingDiscussion, ReturnInterview
-from haven.people.models import Allocation, Person
+from haven.people.models import Allocation, Person, PersonKind
 
 OVERLAP_CONSTRAINT = "missing_episode_no_overlap"
 REMOVAL_REASON_LENGTH = 200
@@ -192,6 +192,10 @@ def episode_record(
 ) -> MissingEpisode:
     """A missing (M) or away (A) episode: still open, or already over (``ended_at``)."""
     person = locked(person)
+    if person.kind != PersonKind.CHILD:
+        raise ValidationError(
+            {"kind": "Missing episodes are recorded for children: this is an adult"}
+        )
     details = _details(
         kind=kind,
         last_seen=last_seen,
@@ -390,12 +394,17 @@ def placing_council_notify(
 # -- return home interviews ----------------------------------------------------------------------
 
 
-def allocated_worker_id(person: Person) -> int | None:
-    return (
-        Allocation.objects.filter(person=person, end_date__isnull=True)
-        .values_list("worker_id", flat=True)
-        .first()
-    )
+def part_of_the_case(person: Person, user: User) -> str:
+    """Why ``user`` is not independent of the child's case ("" if they are): the allocated
+    worker, or anyone in the team holding the case (its manager too)."""
+    held = Allocation.objects.filter(person=person, end_date__isnull=True).first()
+    if held is None:
+        return ""
+    if held.worker_id == user.pk:
+        return "is the child's allocated worker"
+    if Membership.objects.filter(user=user, team_id=held.team_id).exists():
+        return f"is in {held.team}, the team holding the child's case"
+    return ""
 
 
 @transaction.atomic
@@ -442,11 +451,12 @@ def rhi_offer(
         raise ValidationError(
             {"interviewer_name": "Choose a colleague or enter an outside interviewer, not both"}
         )
-    if interviewer is not None and interviewer.pk == allocated_worker_id(episode.person):
+    why = part_of_the_case(episode.person, interviewer) if interviewer is not None else ""
+    if interviewer is not None and why:
         raise ValidationError(
             {
-                "interviewer": f"{interviewer.get_full_name()} is the child's allocated worker: "
-                "the interview must be held by someone independent of the case"
+                "interviewer": f"{interviewer.get_full_name()} {why}: the interview must be "
+                "held by someone independent of the case"
             }
         )
     interview = ReturnInterview.objects.create(

@@ -97,8 +97,12 @@ def test_annex_a_list_8_counts_missing_and_absent_episodes(county):
     )
     header, (row,) = rows[0], rows[1:]
     columns = dict(zip(header, row, strict=True))
-    missing = "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months"
-    absent = "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months"
+    missing = (
+        "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months"
+    )
+    absent = (
+        "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months"
+    )
     assert columns[missing] == "3"
     assert columns[absent] == "1"
     # The last episode (away, 1 December) had no interview offered.
