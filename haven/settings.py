@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "haven.care",
     "haven.uasc",
     "haven.adoption",
+    "haven.leavingcare",
     "haven.missing",
     "haven.ui",
     "django.contrib.auth",
@@ -195,6 +196,8 @@ HAVEN_CARE_FIRST_PEP_WD = envint("HAVEN_CARE_FIRST_PEP_WD", 10)
 # Adoption (haven.adoption): the months a plan for adoption may wait for a match before it is
 # on the manager's view.
 HAVEN_ADOPTION_MATCH_MONTHS = envint("HAVEN_ADOPTION_MATCH_MONTHS", 6)
+# Care leavers (haven.leavingcare): the most weeks between a personal adviser's contacts.
+HAVEN_PA_CONTACT_WEEKS = envint("HAVEN_PA_CONTACT_WEEKS", 8)
 # Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.
 # "assessments_within_45wd_pct=90,decisions_within_1wd_pct=95".
 HAVEN_PERFORMANCE_TARGETS = envnumbers("HAVEN_PERFORMANCE_TARGETS")
