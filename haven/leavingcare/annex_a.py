@@ -88,7 +88,7 @@ def list_9_care_leavers(
         .annotate(
             **_disability_annotations("pk"),
             **_allocation("pk"),
-            uasc=Exists(
+            was_uasc=Exists(
                 apps.get_model("uasc", "UASCStatus").objects.filter(
                     person=OuterRef("pk"), arrived_on__lte=last
                 )
@@ -116,7 +116,7 @@ def list_9_care_leavers(
             "disabled",
             "allocated_team",
             "allocated_worker",
-            "uasc",
+            "was_uasc",
             "adviser",
             "reviewed",
             "in_touch",
@@ -127,7 +127,7 @@ def list_9_care_leavers(
         )
         .order_by("pk")
     )
-    rows = list(people)
+    rows: list[dict[str, Any]] = list(people)  # type: ignore[arg-type]
     ids = [r["pk"] for r in rows]
     spans = selectors.spans_by_person(ids)
     supported = set(
@@ -154,7 +154,7 @@ def list_9_care_leavers(
         suitable = row["suitable"]
         yield [
             *_child(child, last),
-            "Y" if row["uasc"] else "N",
+            "Y" if row["was_uasc"] else "N",
             _disability(row),
             row["allocated_team"] or "",
             workers.get(row["allocated_worker"], "") if row["allocated_worker"] else "",

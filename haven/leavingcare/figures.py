@@ -76,6 +76,8 @@ def oc3_rows(
     )
     rows = []
     for pid, born in people:
+        if born is None:
+            continue
         for age in selectors.OC3_AGES:
             on = birthday(born, age)
             if first <= on <= last:

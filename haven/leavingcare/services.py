@@ -484,9 +484,13 @@ def support_to_25_record(
     born = person.date_of_birth
     if born is None:
         raise ValidationError({"requested_on": "Record the date of birth first"})
-    at_20 = birthday(born, 21) - datetime.timedelta(days=1)
-    if category_on(born, spans, at_20).category != Category.FORMER_RELEVANT:
-        raise ValidationError({"requested_on": "Support to 25 is for former relevant care leavers"})
+    if category_on(born, spans, day, support_to_25=True).category != Category.FORMER_RELEVANT:
+        raise ValidationError(
+            {
+                "requested_on": "Support to 25 is for former relevant care leavers (18 and over "
+                "who were in care, or relevant, at 18)"
+            }
+        )
     if day >= birthday(born, 25):
         raise ValidationError({"requested_on": "Support to 25 ends at the 25th birthday"})
     if SupportTo25.objects.filter(person=person).exists():

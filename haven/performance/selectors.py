@@ -264,7 +264,7 @@ class Figures:
     def values(self, period: Period) -> dict[str, Any]:
         """The period's figures keyed by measure name (the JSON and CSV output), then the
         page's derived figures."""
-        values = {m.name: self.cell(m, period).value for m in self.page.measures}
+        values: dict[str, Any] = {m.name: self.cell(m, period).value for m in self.page.measures}
         for derived in self.page.derived:
             values[derived.name] = derived.compute(self, period)
         return values

@@ -8,210 +8,700 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casenotes', '0003_each_child_reads_alone'),
-        ('people', '0003_restricted_index'),
+        ("casenotes", "0003_each_child_reads_alone"),
+        ("people", "0003_restricted_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HealthDetail',
+            name="HealthDetail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('gp', 'GP practice'), ('condition', 'Health condition'), ('medication', 'Medication'), ('allergy', 'Allergy'), ('identity', 'Birth or identity document held')], max_length=12, verbose_name='What it is')),
-                ('description', models.CharField(max_length=300, verbose_name='Details')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='Since')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("gp", "GP practice"),
+                            ("condition", "Health condition"),
+                            ("medication", "Medication"),
+                            ("allergy", "Allergy"),
+                            ("identity", "Birth or identity document held"),
+                        ],
+                        max_length=12,
+                        verbose_name="What it is",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="Details")),
+                ("since", models.DateField(blank=True, null=True, verbose_name="Since")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'pk'],
+                "ordering": ["kind", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NeedsAssessment',
+            name="NeedsAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('completed_on', models.DateField(verbose_name='Completed on')),
-                ('due_date', models.DateField(verbose_name='Was due by')),
-                ('summary', models.TextField(verbose_name='What the young person needs')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("completed_on", models.DateField(verbose_name="Completed on")),
+                ("due_date", models.DateField(verbose_name="Was due by")),
+                ("summary", models.TextField(verbose_name="What the young person needs")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['completed_on'],
+                "ordering": ["completed_on"],
             },
         ),
         migrations.CreateModel(
-            name='PathwayPlan',
+            name="PathwayPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('agreed_on', models.DateField(verbose_name='Plan agreed on')),
-                ('accommodation', models.TextField(verbose_name='Where you live')),
-                ('education_employment', models.TextField(verbose_name='Education, employment and training')),
-                ('health', models.TextField(verbose_name='Health and wellbeing')),
-                ('money', models.TextField(verbose_name='Money')),
-                ('relationships', models.TextField(verbose_name='Family and relationships')),
-                ('identity', models.TextField(verbose_name='Identity')),
-                ('practical_skills', models.TextField(verbose_name='Practical and life skills')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("agreed_on", models.DateField(verbose_name="Plan agreed on")),
+                ("accommodation", models.TextField(verbose_name="Where you live")),
+                (
+                    "education_employment",
+                    models.TextField(verbose_name="Education, employment and training"),
+                ),
+                ("health", models.TextField(verbose_name="Health and wellbeing")),
+                ("money", models.TextField(verbose_name="Money")),
+                ("relationships", models.TextField(verbose_name="Family and relationships")),
+                ("identity", models.TextField(verbose_name="Identity")),
+                ("practical_skills", models.TextField(verbose_name="Practical and life skills")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agreed_on', 'pk'],
+                "ordering": ["agreed_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanAction',
+            name="PlanAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('area', models.CharField(choices=[('accommodation', 'Where you live'), ('eet', 'Education, employment and training'), ('health', 'Health and wellbeing'), ('money', 'Money'), ('relationships', 'Family and relationships'), ('identity', 'Identity'), ('practical', 'Practical and life skills')], max_length=20, verbose_name='Area')),
-                ('text', models.TextField(verbose_name='What will be done')),
-                ('owner', models.CharField(max_length=120, verbose_name='Who will do it')),
-                ('due_date', models.DateField(verbose_name='By when')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='Done on')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='leavingcare.pathwayplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("accommodation", "Where you live"),
+                            ("eet", "Education, employment and training"),
+                            ("health", "Health and wellbeing"),
+                            ("money", "Money"),
+                            ("relationships", "Family and relationships"),
+                            ("identity", "Identity"),
+                            ("practical", "Practical and life skills"),
+                        ],
+                        max_length=20,
+                        verbose_name="Area",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="What will be done")),
+                ("owner", models.CharField(max_length=120, verbose_name="Who will do it")),
+                ("due_date", models.DateField(verbose_name="By when")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="Done on")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="leavingcare.pathwayplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'pk'],
+                "ordering": ["due_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SupportTo25',
+            name="SupportTo25",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_on', models.DateField(verbose_name='Asked on')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_on", models.DateField(verbose_name="Asked on")),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support to 25',
+                "verbose_name": "support to 25",
             },
         ),
         migrations.CreateModel(
-            name='AccommodationPeriod',
+            name="AccommodationPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='From')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='Until')),
-                ('accommodation', models.CharField(choices=[('B', 'With parents or relatives'), ('C', 'Community home or other residential care'), ('D', 'Semi-independent, transitional accommodation'), ('E', 'Supported lodgings'), ('G', 'Gone abroad'), ('H', 'Deported'), ('K', 'Ordinary lodgings, without formal support'), ('R', 'Residence not known'), ('S', 'No fixed abode or homeless'), ('T', 'Foyers and similar supported accommodation'), ('U', 'Independent living'), ('V', 'Emergency accommodation'), ('W', 'Bed and breakfast'), ('X', 'In custody'), ('Y', 'Other accommodation'), ('Z', 'With former foster carers')], max_length=1, verbose_name='Type of accommodation')),
-                ('suitable', models.BooleanField(verbose_name='Suitable')),
-                ('span', models.GeneratedField(db_persist=True, expression=models.Func(models.F('start_date'), models.F('end_date'), models.Value('[)'), function='daterange'), output_field=django.contrib.postgres.fields.ranges.DateRangeField())),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="From")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="Until")),
+                (
+                    "accommodation",
+                    models.CharField(
+                        choices=[
+                            ("B", "With parents or relatives"),
+                            ("C", "Community home or other residential care"),
+                            ("D", "Semi-independent, transitional accommodation"),
+                            ("E", "Supported lodgings"),
+                            ("G", "Gone abroad"),
+                            ("H", "Deported"),
+                            ("K", "Ordinary lodgings, without formal support"),
+                            ("R", "Residence not known"),
+                            ("S", "No fixed abode or homeless"),
+                            ("T", "Foyers and similar supported accommodation"),
+                            ("U", "Independent living"),
+                            ("V", "Emergency accommodation"),
+                            ("W", "Bed and breakfast"),
+                            ("X", "In custody"),
+                            ("Y", "Other accommodation"),
+                            ("Z", "With former foster carers"),
+                        ],
+                        max_length=1,
+                        verbose_name="Type of accommodation",
+                    ),
+                ),
+                ("suitable", models.BooleanField(verbose_name="Suitable")),
+                (
+                    "span",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Func(
+                            models.F("start_date"),
+                            models.F("end_date"),
+                            models.Value("[)"),
+                            function="daterange",
+                        ),
+                        output_field=django.contrib.postgres.fields.ranges.DateRangeField(),
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='accommodation_ends_after_start'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('person', '='), ('span', '&&')], name='accommodation_no_overlap'), models.CheckConstraint(condition=models.Q(('suitable', False), models.Q(('accommodation__in', ('S', 'X')), _negated=True), _connector='OR'), name='accommodation_homeless_or_custody_not_suitable')],
+                "ordering": ["start_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gt", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="accommodation_ends_after_start",
+                    ),
+                    django.contrib.postgres.constraints.ExclusionConstraint(
+                        expressions=[("person", "="), ("span", "&&")],
+                        name="accommodation_no_overlap",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("suitable", False),
+                            models.Q(("accommodation__in", ("S", "X")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="accommodation_homeless_or_custody_not_suitable",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ActivityPeriod',
+            name="ActivityPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='From')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='Until')),
-                ('activity', models.CharField(choices=[('F1', 'Higher education, full time'), ('P1', 'Higher education, part time'), ('F2', 'Other education, full time'), ('P2', 'Other education, part time'), ('F4', 'Apprenticeship, full time'), ('P4', 'Apprenticeship, part time'), ('F5', 'Training or employment, full time'), ('P5', 'Training or employment, part time'), ('G4', 'Not in education, employment or training: illness or disability'), ('G5', 'Not in education, employment or training: other'), ('G6', 'Not in education, employment or training: pregnancy or parenting')], max_length=2, verbose_name='Activity')),
-                ('span', models.GeneratedField(db_persist=True, expression=models.Func(models.F('start_date'), models.F('end_date'), models.Value('[)'), function='daterange'), output_field=django.contrib.postgres.fields.ranges.DateRangeField())),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="From")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="Until")),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            ("F1", "Higher education, full time"),
+                            ("P1", "Higher education, part time"),
+                            ("F2", "Other education, full time"),
+                            ("P2", "Other education, part time"),
+                            ("F4", "Apprenticeship, full time"),
+                            ("P4", "Apprenticeship, part time"),
+                            ("F5", "Training or employment, full time"),
+                            ("P5", "Training or employment, part time"),
+                            (
+                                "G4",
+                                "Not in education, employment or training: illness or disability",
+                            ),
+                            ("G5", "Not in education, employment or training: other"),
+                            (
+                                "G6",
+                                "Not in education, employment or training: pregnancy or parenting",
+                            ),
+                        ],
+                        max_length=2,
+                        verbose_name="Activity",
+                    ),
+                ),
+                (
+                    "span",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Func(
+                            models.F("start_date"),
+                            models.F("end_date"),
+                            models.Value("[)"),
+                            function="daterange",
+                        ),
+                        output_field=django.contrib.postgres.fields.ranges.DateRangeField(),
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='activity_ends_after_start'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('person', '='), ('span', '&&')], name='activity_no_overlap')],
+                "ordering": ["start_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gt", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="activity_ends_after_start",
+                    ),
+                    django.contrib.postgres.constraints.ExclusionConstraint(
+                        expressions=[("person", "="), ("span", "&&")], name="activity_no_overlap"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AdviserAllocation',
+            name="AdviserAllocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='Allocated from')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='Allocated until')),
-                ('span', models.GeneratedField(db_persist=True, expression=models.Func(models.F('start_date'), models.F('end_date'), models.Value('[)'), function='daterange'), output_field=django.contrib.postgres.fields.ranges.DateRangeField())),
-                ('adviser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='adviser_allocations', to=settings.AUTH_USER_MODEL, verbose_name='Personal adviser')),
-                ('allocated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="Allocated from")),
+                (
+                    "end_date",
+                    models.DateField(blank=True, null=True, verbose_name="Allocated until"),
+                ),
+                (
+                    "span",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Func(
+                            models.F("start_date"),
+                            models.F("end_date"),
+                            models.Value("[)"),
+                            function="daterange",
+                        ),
+                        output_field=django.contrib.postgres.fields.ranges.DateRangeField(),
+                    ),
+                ),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adviser_allocations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Personal adviser",
+                    ),
+                ),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date'],
-                'indexes': [models.Index(condition=models.Q(('end_date__isnull', True)), fields=['adviser'], name='pa_open')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='adviser_ends_after_start'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('person', '='), ('span', '&&')], name='adviser_no_overlap')],
+                "ordering": ["start_date"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("end_date__isnull", True)),
+                        fields=["adviser"],
+                        name="pa_open",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gt", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="adviser_ends_after_start",
+                    ),
+                    django.contrib.postgres.constraints.ExclusionConstraint(
+                        expressions=[("person", "="), ("span", "&&")], name="adviser_no_overlap"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AdviserContact',
+            name="AdviserContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='Date of contact')),
-                ('child_seen', models.BooleanField(verbose_name='Young person seen')),
-                ('seen_alone', models.BooleanField(default=False, verbose_name='Seen alone')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='Was due by')),
-                ('adviser', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case_note', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='adviser_contact', to='casenotes.casenotechild')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="Date of contact")),
+                ("child_seen", models.BooleanField(verbose_name="Young person seen")),
+                ("seen_alone", models.BooleanField(default=False, verbose_name="Seen alone")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="Was due by")),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case_note",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adviser_contact",
+                        to="casenotes.casenotechild",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['visited_on'],
-                'indexes': [models.Index(fields=['person', 'visited_on'], name='leavingcare_person__b98f8c_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('child_seen', True), ('seen_alone', False), _connector='OR'), name='adviser_contact_seen_alone_only_if_seen')],
+                "ordering": ["visited_on"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "visited_on"], name="leavingcare_person__b98f8c_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("child_seen", True), ("seen_alone", False), _connector="OR"
+                        ),
+                        name="adviser_contact_seen_alone_only_if_seen",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InTouchRecord',
+            name="InTouchRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='On')),
-                ('code', models.CharField(choices=[('YES', 'In touch'), ('NO', 'Not in touch'), ('DIED', 'Died'), ('REFU', 'Refuses contact'), ('NREQ', 'No longer requires services'), ('RHOM', 'Returned home to parents for 6 months or more')], max_length=4, verbose_name='In touch')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="On")),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("YES", "In touch"),
+                            ("NO", "Not in touch"),
+                            ("DIED", "Died"),
+                            ("REFU", "Refuses contact"),
+                            ("NREQ", "No longer requires services"),
+                            ("RHOM", "Returned home to parents for 6 months or more"),
+                        ],
+                        max_length=4,
+                        verbose_name="In touch",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['on'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'on'), name='in_touch_once_a_day')],
+                "ordering": ["on"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "on"), name="in_touch_once_a_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PlanReview',
+            name="PlanReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='Reviewed on')),
-                ('due_date', models.DateField(verbose_name='Was due by')),
-                ('summary', models.TextField(verbose_name='What the review found')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='leavingcare.pathwayplan')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="Reviewed on")),
+                ("due_date", models.DateField(verbose_name="Was due by")),
+                ("summary", models.TextField(verbose_name="What the review found")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="leavingcare.pathwayplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['held_on'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'held_on'), name='plan_review_once_a_day')],
+                "ordering": ["held_on"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "held_on"), name="plan_review_once_a_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StayingPut',
+            name="StayingPut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='From')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='Until')),
-                ('carer_name', models.CharField(max_length=160, verbose_name='Former foster carers')),
-                ('span', models.GeneratedField(db_persist=True, expression=models.Func(models.F('start_date'), models.F('end_date'), models.Value('[)'), function='daterange'), output_field=django.contrib.postgres.fields.ranges.DateRangeField())),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="From")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="Until")),
+                (
+                    "carer_name",
+                    models.CharField(max_length=160, verbose_name="Former foster carers"),
+                ),
+                (
+                    "span",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Func(
+                            models.F("start_date"),
+                            models.F("end_date"),
+                            models.Value("[)"),
+                            function="daterange",
+                        ),
+                        output_field=django.contrib.postgres.fields.ranges.DateRangeField(),
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staying put arrangement',
-                'ordering': ['start_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='staying_put_ends_after_start'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('person', '='), ('span', '&&')], name='staying_put_no_overlap')],
+                "verbose_name": "staying put arrangement",
+                "ordering": ["start_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gt", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="staying_put_ends_after_start",
+                    ),
+                    django.contrib.postgres.constraints.ExclusionConstraint(
+                        expressions=[("person", "="), ("span", "&&")], name="staying_put_no_overlap"
+                    ),
+                ],
             },
         ),
     ]
