@@ -33,6 +33,10 @@ from haven.performance.measures import Derived, Page
 from haven.performance.selectors import hidden_person_ids
 
 CARE_LEAVERS = (Category.RELEVANT, Category.FORMER_RELEVANT)
+# Former UASC "with care leaver status", as the county reports them to Cabinet: those entitled
+# to leaving care support (eligible while still looked after at 16 and 17, relevant, former
+# relevant, to 25 on request).
+UASC_COUNTED = (Category.ELIGIBLE, Category.RELEVANT, Category.FORMER_RELEVANT)
 GROUPS = {"17_18": (17, 18), "19_21": (19, 20, 21)}
 
 
@@ -88,8 +92,8 @@ def oc3_rows(
 
 
 def former_uasc_on(days: list[datetime.date], hidden: Iterable[int]) -> list[int]:
-    """Care leavers (relevant or former relevant) who came as unaccompanied asylum-seeking
-    children, on each day (three queries)."""
+    """Young people entitled to leaving care support (eligible, relevant, former relevant)
+    who came as unaccompanied asylum-seeking children, on each day (three queries)."""
     uasc = apps.get_model("uasc", "UASCStatus")
     ids = list(
         uasc.objects.exclude(person_id__in=list(hidden))
@@ -106,7 +110,7 @@ def former_uasc_on(days: list[datetime.date], hidden: Iterable[int]) -> list[int
         n = 0
         for pid, person_spans in spans.items():
             result = category_on(born[pid], person_spans, day, support_to_25=pid in supported)
-            n += result.category in CARE_LEAVERS
+            n += result.category in UASC_COUNTED
         counts.append(n)
     return counts
 

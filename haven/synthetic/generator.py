@@ -41,7 +41,15 @@ from django.utils import timezone
 
 from haven.chronology.models import ChronologyEvent
 from haven.core.calendar import FIRST_YEAR, LONDON, calendar
-from haven.synthetic import care, families, frontdoor, protection, referrals, staff
+from haven.synthetic import (
+    care,
+    families,
+    frontdoor,
+    leavingcare,
+    protection,
+    referrals,
+    staff,
+)
 from haven.synthetic.helpers import MONTH_INDEX, days_in_month, year_days
 from haven.synthetic.rows import Table, copy_rows
 from haven.synthetic.scenario import (
@@ -58,7 +66,15 @@ if TYPE_CHECKING:
 Log = Callable[[str], Any]
 
 # The parts whose tables are loaded, in COPY order; the chronology is everyone's.
-PARTS: tuple[ModuleType, ...] = (staff, families, frontdoor, referrals, protection, care)
+PARTS: tuple[ModuleType, ...] = (
+    staff,
+    families,
+    frontdoor,
+    referrals,
+    protection,
+    care,
+    leavingcare,
+)
 SHARED_TABLES: tuple[Any, ...] = ((ChronologyEvent, False),)
 
 
@@ -67,6 +83,7 @@ def _chronology(g: Generator) -> None:
     frontdoor.chronology(g)
     referrals.chronology(g)
     care.chronology(g)
+    leavingcare.chronology(g)
 
 
 # The order the parts build their rows in.
@@ -76,6 +93,7 @@ STAGES: tuple[tuple[str, Callable[[Generator], None]], ...] = (
     ("contacts and MASH checks", frontdoor.contacts),
     ("referrals and assessments", referrals.build),
     ("children looked after", care.build),
+    ("care leavers", leavingcare.build),
     ("decisions and feedback", frontdoor.decisions),
     ("chronology", _chronology),
 )
@@ -211,6 +229,8 @@ class Generator:
     assessment_events: list[tuple[Any, ...]]
     # care
     care_periods: list[Any]
+    # leavingcare
+    leaving_care_entries: list[Any]
 
     def __init__(
         self,

@@ -118,6 +118,7 @@ USERS = [
         ["Children looked after"],
         "Children looked after social worker",
     ),
+    ("pa", "Jess", "Okoro", Role.PRACTITIONER, ["Leaving care"], "Personal adviser"),
 ]
 
 
