@@ -84,17 +84,17 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
 
 # The forms offered on the tab, with their headings, in order.
 FORMS = (
-    ("adviser", "Allocate a personal adviser"),
-    ("contact", "Record a contact"),
-    ("assessment", "Record the needs assessment"),
-    ("plan", "Agree a pathway plan"),
-    ("review", "Record a pathway plan review"),
-    ("accommodation", "Record where they live"),
-    ("activity", "Record what they do"),
-    ("staying-put", "Record staying put"),
-    ("in-touch", "Record whether in touch"),
-    ("support-to-25", "Record a request for support to 25"),
-    ("health", "Add a health detail for the passport"),
+    ("adviser", "Allocate a personal adviser", "Allocate"),
+    ("contact", "Record a contact", "Record the contact"),
+    ("assessment", "Record the needs assessment", "Save the needs assessment"),
+    ("plan", "Agree a pathway plan", "Save the pathway plan"),
+    ("review", "Record a pathway plan review", "Save the review"),
+    ("accommodation", "Record where they live", "Save where they live"),
+    ("activity", "Record what they do", "Save what they do"),
+    ("staying-put", "Record staying put", "Save staying put"),
+    ("in-touch", "Record whether in touch", "Save whether in touch"),
+    ("support-to-25", "Record a request for support to 25", "Save the request"),
+    ("health", "Add a health detail for the passport", "Add the health detail"),
 )
 
 
@@ -102,8 +102,13 @@ def _page(request: AuthenticatedRequest, person: Person, bound: Bound | None) ->
     actions = _actions(request, person)
     record = selectors.leaving_care_record(person=person)
     offered = [
-        {"action": name, "title": title, "form": action_form(actions, name, bound=bound)}
-        for name, title in FORMS
+        {
+            "action": name,
+            "title": title,
+            "button": button,
+            "form": action_form(actions, name, bound=bound),
+        }
+        for name, title, button in FORMS
     ]
     for a in record.actions:
         if a.done_on is None:

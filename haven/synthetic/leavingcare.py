@@ -9,7 +9,9 @@ Eligibility is worked out by ``haven.leavingcare.eligibility`` from the same spa
 part wrote (short breaks left out), never drawn. A random stream of its own, so the rest of the
 county is the same with or without this part. Scenario parameters in ``[leavingcare]``:
 ``support_to_25_share`` and ``former_uasc_support_to_25_share`` (former relevant care leavers
-who ask for support after 21), ``in_touch_share``, ``eet_share``, ``suitable_share``."""
+who ask for support after 21), ``support_to_25_from`` (the first day anyone asks: the offer to
+all care leavers began on 1 April 2018, Children and Social Work Act 2017; those already 21 then
+ask in the weeks after), ``in_touch_share``, ``eet_share``, ``suitable_share``."""
 
 from __future__ import annotations
 
@@ -59,6 +61,7 @@ SHORT_BREAKS = ("V3", "V4")
 DEFAULTS = {
     "support_to_25_share": 0.3,
     "former_uasc_support_to_25_share": 0.6,
+    "support_to_25_from": "2018-04-01",
     "in_touch_share": 0.9,
     "eet_share": 0.55,
     "suitable_share": 0.85,
@@ -90,6 +93,7 @@ def build(g: Generator) -> None:
     rng = random.Random(f"{g.report.seed}-leavingcare")
     p = {**DEFAULTS, **g.s.data.get("leavingcare", {})}
     horizon = g.horizon_date
+    offered_from = datetime.date.fromisoformat(str(p["support_to_25_from"]))
     team = next((t for t in g.teams.values() if t["kind"] == "leaving_care"), None)
     advisers: list[int] = (team or {}).get("workers") or []
     if not advisers:
@@ -135,6 +139,8 @@ def build(g: Generator) -> None:
             left = None
         # Support to 25 is asked for before 21, and only by a former relevant care leaver.
         asked = at_21 - DAY * rng.randint(10, 120)
+        if asked < offered_from:
+            asked = offered_from + DAY * rng.randint(0, 20)
         if supported and (
             asked > horizon
             or category_on(born, spans, asked, support_to_25=True).category != "former_relevant"

@@ -200,3 +200,26 @@ def test_figures_count_a_care_leaver_at_19_from_the_histories(make_child, manage
     ]
     csv_text = figures_output("leaving-care", [2026], "csv")
     assert "quarter_end=2025-06-30 count=1" in csv_text
+
+
+def test_an_overdue_contact_is_on_the_leaving_care_managers_view(
+    young_person, worker, adviser, make_user
+):
+    from haven.accounts.models import Role, Team
+    from haven.work.items import Scope, work_for
+
+    services.adviser_allocate(
+        person=young_person, by=worker, adviser=adviser, start_date=D(2026, 5, 1)
+    )
+    boss = make_user(Role.TEAM_MANAGER, None, first_name="Lee", last_name="Manager")
+    boss.memberships.create(team=Team.objects.get(name="Leaving care"))
+    items = [i for i in work_for(boss, Scope.TEAMS) if i.title.startswith("Personal adviser")]
+    assert len(items) == 1
+    assert items[0].is_overdue and items[0].owner == "Priya Adviser"
+    assert items[0].people == ((young_person.pk, "Jade Brown"),)
+    # Another team's manager does not see it.
+    assert not [
+        i
+        for i in work_for(make_user(Role.TEAM_MANAGER, "other"), Scope.TEAMS)
+        if i.kind == "Leaving care"
+    ]
