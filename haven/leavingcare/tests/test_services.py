@@ -8,9 +8,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from haven.casenotes.models import CaseNoteChild
 from haven.care import services as care
 from haven.care.models import CarePeriod
+from haven.casenotes.models import CaseNoteChild
 from haven.leavingcare import selectors, services
 from haven.leavingcare.eligibility import Category
 from haven.leavingcare.models import (
