@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "haven.adoption",
     "haven.leavingcare",
     "haven.missing",
+    "haven.exploitation",
     "haven.ui",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +197,10 @@ HAVEN_CARE_FIRST_PEP_WD = envint("HAVEN_CARE_FIRST_PEP_WD", 10)
 # Adoption (haven.adoption): the months a plan for adoption may wait for a match before it is
 # on the manager's view.
 HAVEN_ADOPTION_MATCH_MONTHS = envint("HAVEN_ADOPTION_MATCH_MONTHS", 6)
+# Missing children (haven.missing): this many episodes within this many days make a child a
+# repeat missing child, and prompt a strategy discussion.
+HAVEN_REPEAT_MISSING_EPISODES = envint("HAVEN_REPEAT_MISSING_EPISODES", 3)
+HAVEN_REPEAT_MISSING_DAYS = envint("HAVEN_REPEAT_MISSING_DAYS", 90)
 # Care leavers (haven.leavingcare): the most weeks between a personal adviser's contacts.
 HAVEN_PA_CONTACT_WEEKS = envint("HAVEN_PA_CONTACT_WEEKS", 8)
 # Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.

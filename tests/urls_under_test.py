@@ -47,6 +47,11 @@ OTHER_ARGUMENTS = {
     "home_id": "1",
     # A sufficiency figure (haven.care.sufficiency).
     "measure": "looked-after",
+    # Places, peer groups and MACE meetings (haven.exploitation); ``records`` gives a place and
+    # a group, kept by the assessment team.
+    "place_id": "1",
+    "group_id": "1",
+    "meeting_id": "1",
 }
 
 
@@ -75,7 +80,7 @@ def records(child, manager, teams):
             "user_id": manager.pk, "team_id": teams["assessment"].pk,
             "feedback_id": decision.feedback.pk,
             "note_id": _case_note(manager, child).pk, "document_id": document.pk,
-            **_placements(manager, child)}
+            **_placements(manager, child), **_exploitation(manager)}
 
 
 def _placements(by, child):
@@ -95,6 +100,15 @@ def _placements(by, child):
         person=child, requested_on=datetime.date(2026, 1, 5), needed_by=datetime.date(2026, 2, 1),
         needs="A calm home", placement_kind="any", requested_by=by)
     return {"household_id": household.pk, "home_id": home.pk, "request_id": request.pk}
+
+
+def _exploitation(by):
+    """A place and a peer group kept by ``by``'s team (haven.exploitation): their pages and forms."""
+    from haven.exploitation import services as exploitation
+
+    place = exploitation.place_create(by=by, name="Test park", kind="park")
+    group = exploitation.group_create(by=by, name="Test group")
+    return {"place_id": place.pk, "group_id": group.pk}
 
 
 def _looked_after(by, child):

@@ -23,6 +23,7 @@ class TeamKind(models.TextChoices):
     EARLY_HELP = "early_help", "Early help"
     REVIEWING = "reviewing", "Reviewing officers"
     PERFORMANCE = "performance", "Performance"
+    EXPLOITATION = "exploitation", "Exploitation (specialist)"
 
 
 class Team(models.Model):

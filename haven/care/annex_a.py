@@ -3,9 +3,9 @@ now, and those who left in it), one row for each period of care, as CSV.
 
 The column names are those of the Annex A template as the regional data tools read it
 (SocialFinanceDigitalLabs/liia-tools, ``Annex_A_schema.yml``). What happened "last" or "in the
-last 12 months" is as at the window's end. Haven does not yet record missing episodes and return
-interviews (their own issue), IRO contacts other than reviews, or the council a placement
-postcode lies in: those columns are blank. Periods under short-break legal statuses (V3, V4)
+last 12 months" is as at the window's end. Haven does not yet record IRO contacts other than reviews, or the council a placement
+postcode lies in: those columns are blank. The missing columns come from haven.missing, which
+sits above care and fills them through ``register_missing_columns`` (blank without it). Periods under short-break legal statuses (V3, V4)
 only are left out, as for the figures. Restricted records are left out unless the user is
 named on them.
 """
@@ -13,7 +13,7 @@ named on them.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from django.apps import apps
@@ -94,6 +94,18 @@ PERMANENCE = {
     codes.PermanencePlan.LONG_TERM_FOSTERING: "Long-term fostering",
     codes.PermanencePlan.OTHER: "Other",
 }
+
+
+# (the list's children, the window's last day) -> each child's four missing columns: missing
+# and absent episodes in the 12 months, RHI offered and accepted after the last episode.
+MissingColumns = Callable[[Collection[int], datetime.date], dict[int, list[str]]]
+NO_MISSING = ["", "", "", ""]
+_missing_columns: list[MissingColumns] = []
+
+
+def register_missing_columns(source: MissingColumns) -> None:
+    """haven.missing fills the list's missing columns: one bulk read for a chunk of children."""
+    _missing_columns[:] = [source]
 
 
 def _latest(qs: Any, field: str) -> Subquery:
@@ -193,7 +205,25 @@ def list_8_children_looked_after(
         )
     )
     workers = _worker_names()
-    for row in rows.order_by("start", "pk").iterator(chunk_size=2000):
+    chunk: list[dict[str, Any]] = []
+    for row in rows.order_by("start", "pk").iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield from _list_8_rows(chunk, last, workers)
+            chunk = []
+    yield from _list_8_rows(chunk, last, workers)
+
+
+CHUNK = 2000
+
+
+def _list_8_rows(
+    chunk: list[dict[str, Any]], last: datetime.date, workers: dict[int, str]
+) -> Iterator[list[str]]:
+    missing: dict[int, list[str]] = {}
+    if chunk and _missing_columns:
+        missing = _missing_columns[0]({row["child_id"] for row in chunk}, last)
+    for row in chunk:
         ended = row["end"] if row["end"] and row["end"] <= last else None
         worker = row["allocated_worker"]
         yield [
@@ -221,10 +251,7 @@ def list_8_children_looked_after(
             row["placed_urn"] or "",
             "",  # placement location (in or out of the council's area): not recorded yet
             "",  # the council a placement is in: not recorded yet
-            "",  # missing episodes: not recorded yet
-            "",  # absences: not recorded yet
-            "",
-            "",
+            *missing.get(row["child_id"], NO_MISSING),
             row["allocated_team"] or row["team_name"] or "",
             workers.get(worker, "") if worker else "",
         ]

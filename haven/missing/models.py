@@ -52,6 +52,10 @@ class MissingEpisode(VersionedModel):
     placing_council_notified_at = models.DateTimeField(
         "Placing council told", null=True, blank=True
     )
+    # The team holding the child's case when the episode was recorded (the figures' lists).
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -86,8 +90,39 @@ class MissingEpisode(VersionedModel):
 
     @property
     def interview_due_at(self) -> datetime.datetime | None:
-        """When a return home interview must have been offered by: 72 hours after the return."""
-        return None if self.ended_at is None else self.ended_at + RHI_OFFER_WITHIN
+        """When a return home interview must have been offered by: 72 hours after the return
+        (hours elapsed, weekends included; across a clock change the wall clock moves by one)."""
+        if self.ended_at is None:
+            return None
+        # In UTC: Python adds to a London time on the wall clock, not in hours elapsed.
+        return self.ended_at.astimezone(datetime.UTC) + RHI_OFFER_WITHIN
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        if self.ended_at is None:
+            return None
+        return self.ended_at.astimezone(datetime.UTC) - self.started_at.astimezone(datetime.UTC)
+
+    @property
+    def duration_text(self) -> str:
+        """How long the child was away, as people say it: "45 minutes", "6 hours", "3 days"."""
+        span = self.duration
+        if span is None:
+            return ""
+        minutes = int(span.total_seconds() // 60)
+        if minutes < 60:
+            return f"{minutes} minute{'' if minutes == 1 else 's'}"
+        hours = minutes // 60
+        if hours < 48:
+            return f"{hours} hour{'' if hours == 1 else 's'}"
+        return f"{hours // 24} days"
+
+    def interview_offered_in_time(self, interview: ReturnInterview | None) -> bool | None:
+        """Whether ``interview`` (this episode's) was offered within 72 hours; None if none."""
+        due = self.interview_due_at
+        if interview is None or due is None:
+            return None
+        return interview.offered_at <= due
 
 
 class ReturnInterview(VersionedModel):
@@ -151,5 +186,36 @@ class ReturnInterview(VersionedModel):
         return f"Return home interview for episode {self.episode_id}"
 
     @property
+    def indicator_labels(self) -> list[str]:
+        labels = dict(codes.ExploitationIndicator.choices)
+        return [str(labels.get(code, code)) for code in self.indicators]
+
+    @property
     def found_exploitation(self) -> bool:
         return bool(self.indicators)
+
+
+class RepeatMissingDiscussion(VersionedModel):
+    """A strategy discussion held because a child went missing again and again (the setting's
+    count of episodes in its days). Kept here, not as a ``protection.StrategyDiscussion``: that
+    one belongs to a referral and is counted in the CIN census and Annex A list 5, and most of
+    these children are looked after or open on a plan, with no new referral."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="repeat_missing_discussions"
+    )
+    held_on = models.DateField("Held on")
+    agencies = models.TextField("Agencies taking part")
+    participants = models.TextField("Who took part", blank=True)
+    decision = models.TextField("Decision and actions")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    audit_person_field = "person"
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Repeat missing strategy discussion on {self.held_on} ({self.person_id})"

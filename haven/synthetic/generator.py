@@ -43,9 +43,11 @@ from haven.chronology.models import ChronologyEvent
 from haven.core.calendar import FIRST_YEAR, LONDON, calendar
 from haven.synthetic import (
     care,
+    exploitation,
     families,
     frontdoor,
     leavingcare,
+    missing,
     protection,
     referrals,
     staff,
@@ -73,6 +75,8 @@ PARTS: tuple[ModuleType, ...] = (
     referrals,
     protection,
     care,
+    missing,
+    exploitation,
     leavingcare,
 )
 SHARED_TABLES: tuple[Any, ...] = ((ChronologyEvent, False),)
@@ -83,6 +87,8 @@ def _chronology(g: Generator) -> None:
     frontdoor.chronology(g)
     referrals.chronology(g)
     care.chronology(g)
+    missing.chronology(g)
+    exploitation.chronology(g)
     leavingcare.chronology(g)
 
 
@@ -94,6 +100,8 @@ STAGES: tuple[tuple[str, Callable[[Generator], None]], ...] = (
     ("referrals and assessments", referrals.build),
     ("children looked after", care.build),
     ("care leavers", leavingcare.build),
+    ("missing children", missing.build),
+    ("exploitation", exploitation.build),
     ("decisions and feedback", frontdoor.decisions),
     ("chronology", _chronology),
 )
@@ -229,6 +237,10 @@ class Generator:
     assessment_events: list[tuple[Any, ...]]
     # care
     care_periods: list[Any]
+    # missing
+    missing_episodes: list[Any]
+    # exploitation
+    exploitation_events: list[tuple[Any, ...]]
     # leavingcare
     leaving_care_entries: list[Any]
 

@@ -34,6 +34,16 @@ TEAMS = [
     ("Performance and quality", TeamKind.PERFORMANCE, "County"),
 ]
 
+# The county's exploitation (specialist) team, Hampshire's Willow team: added to any scenario
+# that names none, after its own teams (so their ids and staff stay as they were).
+EXPLOITATION_TEAM = {
+    "name": "Willow (exploitation)",
+    "kind": str(TeamKind.EXPLOITATION),
+    "area": "County",
+    "workers": 1,
+    "managers": 1,
+}
+
 # username, first, last, role, team names, job title
 USERS = [
     (
@@ -118,6 +128,14 @@ USERS = [
         ["Children looked after"],
         "Children looked after social worker",
     ),
+    (
+        "exploitation.worker",
+        "Ellis",
+        "Hartley",
+        Role.PRACTITIONER,
+        ["Willow (exploitation)"],
+        "Exploitation practitioner (Willow team)",
+    ),
     ("pa", "Jess", "Okoro", Role.PRACTITIONER, ["Leaving care"], "Personal adviser"),
 ]
 
@@ -126,6 +144,8 @@ def build(g: Generator) -> None:
     """The scenario's teams and staff (and the demo staff if it has them)."""
     rng = g.rng
     team_defs = [dict(t) for t in g.s.data["teams"]]
+    if not any(t.get("kind") == TeamKind.EXPLOITATION for t in team_defs):
+        team_defs.append(dict(EXPLOITATION_TEAM))
     names = {t["name"] for t in team_defs}
     if g.s.demo_users:
         team_defs += [

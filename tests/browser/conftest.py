@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from haven.accounts.models import Membership, Team, User
-from haven.synthetic.staff import DEMO_PASSWORD, TEAMS, USERS
+from haven.synthetic.staff import DEMO_PASSWORD, EXPLOITATION_TEAM, TEAMS, USERS
 
 # Playwright's sync API runs an event loop in the test thread; the test's own database set-up
 # is still ordinary synchronous code, so Django's async guard does not apply.
@@ -75,8 +75,10 @@ def assert_accessible(page: Any) -> None:
 @pytest.fixture
 def demo_staff(db):
     """The README's logins, with their teams, made from the demo county's own table."""
+    willow = tuple(str(EXPLOITATION_TEAM[key]) for key in ("name", "kind", "area"))
     teams = {
-        name: Team.objects.create(name=name, kind=kind, area=area) for name, kind, area in TEAMS
+        name: Team.objects.create(name=name, kind=kind, area=area)
+        for name, kind, area in [*TEAMS, willow]
     }
     users = {}
     for username, first, last, role, team_names, title in USERS:

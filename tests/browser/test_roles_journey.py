@@ -30,6 +30,11 @@ EXPECTED = {
     "social.worker2": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "cp.worker": ("My work", ["Search", "My work", "Supervision", "Alerts"]),
     "cla.worker": ("My work", ["Search", "My work", "Supervision", "Adopters", "Alerts"]),
+    "exploitation.worker": (
+        "My work",
+        ["Search", "My work", "Supervision", "Exploitation", "Alerts"],
+    ),
+    "pa": ("My work", ["Search", "My work", "Supervision", "My care leavers", "Alerts"]),
     "team.manager": (
         "My work",
         [

@@ -214,7 +214,60 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     )
     rows["documents.Document"] = Q(pk=document.pk)
     _care_history(dup, manager, rows)
+    _missing_history(dup, manager, rows)
+    _exploitation_history(dup, manager, make_child, rows)
     return rows
+
+
+def _missing_history(dup, manager, rows):
+    """A missing episode, its return home interview and a repeat-missing strategy discussion."""
+    import datetime
+
+    from haven.core.calendar import LONDON
+    from haven.missing import services as missing
+
+    episode = missing.episode_record(
+        person=dup,
+        by=manager,
+        kind="M",
+        started_at=datetime.datetime(2024, 6, 1, 21, tzinfo=LONDON),
+        ended_at=datetime.datetime(2024, 6, 2, 9, tzinfo=LONDON),
+    )
+    rows["missing.MissingEpisode"] = Q(pk=episode.pk)
+    interview = missing.rhi_offer(
+        episode=episode,
+        by=manager,
+        offered_at=datetime.datetime(2024, 6, 2, 12, tzinfo=LONDON),
+        interviewer_name="Return home interview service",
+    )
+    rows["missing.ReturnInterview"] = Q(pk=interview.pk)
+    discussion = missing.repeat_discussion_record(
+        person=dup, by=manager, held_on=D(2024, 6, 3), agencies="Police", decision="A plan"
+    )
+    rows["missing.RepeatMissingDiscussion"] = Q(pk=discussion.pk)
+
+
+def _exploitation_history(dup, manager, make_child, rows):
+    """A screening, an adult-of-concern flag, a link and a MACE referral (haven.exploitation)."""
+    from haven.exploitation import models as ex
+    from haven.exploitation import services as exploitation
+
+    screening = exploitation.screening_record(
+        person=dup, by=manager, screened_on=D(2024, 6, 1), types=["online"], indicators=[],
+        judgement="Merge-test screening", risk="low", outcome="mace",
+    )
+    rows["exploitation.Screening"] = Q(pk=screening.pk)
+    rows["exploitation.MaceReferral"] = Q(screening=screening)
+    rows["exploitation.AdultOfConcern"] = Q(
+        pk=ex.AdultOfConcern.objects.create(person=dup, why="Test", flagged_on=D(2024, 6, 1)).pk
+    )
+    friend = make_child(given_names="Linked")
+    link = exploitation.link_create(
+        by=manager, person=dup, other_person_id=friend.pk, relationship="Friends",
+        source="school", known_on=D(2024, 6, 1), source_grade=2, information_grade=2,
+        handling="shared",
+    )
+    rows["exploitation.Link"] = Q(pk=link.pk)
 
 
 def _care_history(dup, manager, rows):

@@ -47,8 +47,11 @@ VISITS_PER_PLAN = 12
 # then, if any, their conferences, core groups, enquiries and plan actions in one query, CIN and
 # CP plans in one each: the manager, holding none, reads no more. Six more: the statutory work
 # of looked-after children (their health and education read with their periods), three
-# lists, twice.)
-MANAGERS_QUERIES = 42  # and adoption plans waiting for a match; care leavers (two)
+# lists, twice.) Adoption plans waiting for a match; exploitation screenings due (twice) and
+# the manager's own MACE actions. Four more: missing children's open episodes and interviews
+# to offer, and their recent episodes, twice; the strategy discussions only if there are
+# recent episodes.
+MANAGERS_QUERIES = 49  # care leavers: two more
 
 
 def _team_of(

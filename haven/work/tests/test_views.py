@@ -40,8 +40,11 @@ def assess(manager, teams):
 # + assessment tasks, + closures, + oversight actions; child protection: the cases held, then
 # their conferences, core groups, enquiries and plan actions in one query, CIN and CP plans;
 # + looked-after children's periods (with their health and education), placements and review
-# recommendations; + care leavers (the young people I hold or advise, with what is due).
-MY_WORK_QUERIES = 26
+# recommendations; + exploitation screenings due after return interviews, + MACE actions;
+# + missing children's open episodes and interviews to offer, and their recent episodes (the
+# strategy discussions only when there are any); + care leavers (the young people I hold or
+# advise, with what is due).
+MY_WORK_QUERIES = 30
 
 
 @pytest.mark.parametrize("children", [1, 3])
