@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "haven.care",
     "haven.uasc",
     "haven.adoption",
+    "haven.leavingcare",
     "haven.missing",
     "haven.exploitation",
     "haven.ui",
@@ -200,6 +201,8 @@ HAVEN_ADOPTION_MATCH_MONTHS = envint("HAVEN_ADOPTION_MATCH_MONTHS", 6)
 # repeat missing child, and prompt a strategy discussion.
 HAVEN_REPEAT_MISSING_EPISODES = envint("HAVEN_REPEAT_MISSING_EPISODES", 3)
 HAVEN_REPEAT_MISSING_DAYS = envint("HAVEN_REPEAT_MISSING_DAYS", 90)
+# Care leavers (haven.leavingcare): the most weeks between a personal adviser's contacts.
+HAVEN_PA_CONTACT_WEEKS = envint("HAVEN_PA_CONTACT_WEEKS", 8)
 # Local targets drawn on the performance charts, by measure name (the JSON/CSV key), e.g.
 # "assessments_within_45wd_pct=90,decisions_within_1wd_pct=95".
 HAVEN_PERFORMANCE_TARGETS = envnumbers("HAVEN_PERFORMANCE_TARGETS")

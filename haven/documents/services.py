@@ -34,6 +34,7 @@ __all__ = [
     "ConcurrentEditError",
     "document_generate",
     "document_open",
+    "document_save_generated",
     "document_upload",
     "letter_template_save",
 ]
@@ -154,6 +155,52 @@ def document_generate(*, person: Person, by: Any, kind: str, request: Any = None
             request=request,
             person_id=person.pk,
             detail=f"produced {label.lower()} (document {document.pk})",
+        )
+    except Exception:
+        storages["documents"].delete(stored.storage_name)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_save_generated(
+    *,
+    person: Person,
+    by: Any,
+    pdf: bytes,
+    description: str,
+    category: str,
+    template_key: str = "",
+    request: Any = None,
+) -> Document:
+    """A PDF another part of the service drew from the record (a care leaver's health
+    passport), saved to the child's documents; its production is logged as a print."""
+    service_require(by, Capability.WRITE_RECORDS, field="kind")
+    if category not in DocumentCategory.values:
+        raise ValidationError({"category": "Choose a category"})
+    today = datetime.date.today()
+    stored = _store(
+        content=ContentFile(pdf),
+        original_name=f"{description} - {person.full_name} - {today.isoformat()}.pdf",
+        content_type="application/pdf",
+        by=by,
+    )
+    try:
+        document = Document.objects.create(
+            person=person,
+            file=stored,
+            category=category,
+            document_date=today,
+            description=description,
+            template_key=template_key,
+            added_by=by,
+        )
+        access_log_record(
+            user=by,
+            action=AccessAction.PRINT,
+            request=request,
+            person_id=person.pk,
+            detail=f"produced {description.lower()} (document {document.pk})",
         )
     except Exception:
         storages["documents"].delete(stored.storage_name)

@@ -75,8 +75,17 @@ def figures_output(page_key: str, years: list[int], output_format: str) -> str:
     names = [m.name for m in page.measures] + [d.name for d in page.derived]
     writer.writerow(["year", *names])
     for key, values in table.items():
-        writer.writerow([key, *("" if values[n] is None else values[n] for n in names)])
+        writer.writerow([key, *(_csv_cell(values[n]) for n in names)])
     return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    """A figure for a CSV cell: a series (a list of dicts) as "a=1 b=2; a=3 b=4"."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(" ".join(f"{k}={v}" for k, v in item.items()) for item in value)
+    return value
 
 
 def cmd_figures(args: argparse.Namespace) -> int:

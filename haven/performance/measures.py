@@ -232,7 +232,9 @@ class Derived:
 
     name: str
     label: str
-    compute: Callable[[Any, Any], int | float | None]  # (Figures, Period) -> value
+    # (Figures, Period) -> value; a series is a list of dicts (former UASC care leavers at
+    # each quarter end), kept as a list in the JSON and written "key=value; ..." in the CSV.
+    compute: Callable[[Any, Any], int | float | list[dict[str, Any]] | None]
     hint: str = ""
 
 

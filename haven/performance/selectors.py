@@ -261,10 +261,10 @@ class Figures:
             )
         return Cell(measure, self._total(measure, period, split))
 
-    def values(self, period: Period) -> dict[str, int | float | None]:
+    def values(self, period: Period) -> dict[str, Any]:
         """The period's figures keyed by measure name (the JSON and CSV output), then the
         page's derived figures."""
-        values = {m.name: self.cell(m, period).value for m in self.page.measures}
+        values: dict[str, Any] = {m.name: self.cell(m, period).value for m in self.page.measures}
         for derived in self.page.derived:
             values[derived.name] = derived.compute(self, period)
         return values

@@ -46,6 +46,7 @@ from haven.synthetic import (
     exploitation,
     families,
     frontdoor,
+    leavingcare,
     missing,
     protection,
     referrals,
@@ -76,6 +77,7 @@ PARTS: tuple[ModuleType, ...] = (
     care,
     missing,
     exploitation,
+    leavingcare,
 )
 SHARED_TABLES: tuple[Any, ...] = ((ChronologyEvent, False),)
 
@@ -87,6 +89,7 @@ def _chronology(g: Generator) -> None:
     care.chronology(g)
     missing.chronology(g)
     exploitation.chronology(g)
+    leavingcare.chronology(g)
 
 
 # The order the parts build their rows in.
@@ -96,6 +99,7 @@ STAGES: tuple[tuple[str, Callable[[Generator], None]], ...] = (
     ("contacts and MASH checks", frontdoor.contacts),
     ("referrals and assessments", referrals.build),
     ("children looked after", care.build),
+    ("care leavers", leavingcare.build),
     ("missing children", missing.build),
     ("exploitation", exploitation.build),
     ("decisions and feedback", frontdoor.decisions),
@@ -237,6 +241,8 @@ class Generator:
     missing_episodes: list[Any]
     # exploitation
     exploitation_events: list[tuple[Any, ...]]
+    # leavingcare
+    leaving_care_entries: list[Any]
 
     def __init__(
         self,

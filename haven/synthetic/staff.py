@@ -136,6 +136,7 @@ USERS = [
         ["Willow (exploitation)"],
         "Exploitation practitioner (Willow team)",
     ),
+    ("pa", "Jess", "Okoro", Role.PRACTITIONER, ["Leaving care"], "Personal adviser"),
 ]
 
 

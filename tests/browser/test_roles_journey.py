@@ -34,6 +34,7 @@ EXPECTED = {
         "My work",
         ["Search", "My work", "Supervision", "Exploitation", "Alerts"],
     ),
+    "pa": ("My work", ["Search", "My work", "Supervision", "My care leavers", "Alerts"]),
     "team.manager": (
         "My work",
         [

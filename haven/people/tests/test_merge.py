@@ -216,7 +216,70 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     _care_history(dup, manager, rows)
     _missing_history(dup, manager, rows)
     _exploitation_history(dup, manager, make_child, rows)
+    _leaving_care_history(dup, manager, rows)
     return rows
+
+
+def _leaving_care_history(dup, manager, rows):
+    """A row of each leaving care model (made directly: the duplicate is too young for the
+    services, which work out who is a care leaver from the date of birth)."""
+    from haven.leavingcare import models as lc
+
+    plan = lc.PathwayPlan.objects.create(
+        person=dup,
+        agreed_on=D(2024, 7, 1),
+        **{
+            f: "Text"
+            for f in (
+                "accommodation",
+                "education_employment",
+                "health",
+                "money",
+                "relationships",
+                "identity",
+                "practical_skills",
+            )
+        },
+    )
+    made = {
+        "AdviserAllocation": lc.AdviserAllocation.objects.create(
+            person=dup, adviser=manager, start_date=D(2024, 7, 1)
+        ),
+        "NeedsAssessment": lc.NeedsAssessment.objects.create(
+            person=dup, completed_on=D(2024, 7, 1), due_date=D(2024, 8, 1), summary="Needs"
+        ),
+        "PathwayPlan": plan,
+        "PlanAction": lc.PlanAction.objects.create(
+            plan=plan,
+            person=dup,
+            area="money",
+            text="Budget",
+            owner="Adviser",
+            due_date=D(2024, 9, 1),
+        ),
+        "PlanReview": lc.PlanReview.objects.create(
+            plan=plan, person=dup, held_on=D(2024, 12, 1), due_date=D(2025, 1, 1), summary="Ok"
+        ),
+        "AccommodationPeriod": lc.AccommodationPeriod.objects.create(
+            person=dup, start_date=D(2024, 7, 1), accommodation="E", suitable=True
+        ),
+        "ActivityPeriod": lc.ActivityPeriod.objects.create(
+            person=dup, start_date=D(2024, 7, 1), activity="F2"
+        ),
+        "StayingPut": lc.StayingPut.objects.create(
+            person=dup, start_date=D(2024, 7, 1), carer_name="Carers"
+        ),
+        "InTouchRecord": lc.InTouchRecord.objects.create(person=dup, on=D(2024, 7, 1), code="YES"),
+        "SupportTo25": lc.SupportTo25.objects.create(person=dup, requested_on=D(2024, 7, 1)),
+        "AdviserContact": lc.AdviserContact.objects.create(
+            person=dup, adviser=manager, visited_on=D(2024, 7, 2), child_seen=True
+        ),
+        "HealthDetail": lc.HealthDetail.objects.create(
+            person=dup, kind="allergy", description="Penicillin"
+        ),
+    }
+    for name, row in made.items():
+        rows[f"leavingcare.{name}"] = Q(pk=row.pk)
 
 
 def _missing_history(dup, manager, rows):
@@ -253,8 +316,14 @@ def _exploitation_history(dup, manager, make_child, rows):
     from haven.exploitation import services as exploitation
 
     screening = exploitation.screening_record(
-        person=dup, by=manager, screened_on=D(2024, 6, 1), types=["online"], indicators=[],
-        judgement="Merge-test screening", risk="low", outcome="mace",
+        person=dup,
+        by=manager,
+        screened_on=D(2024, 6, 1),
+        types=["online"],
+        indicators=[],
+        judgement="Merge-test screening",
+        risk="low",
+        outcome="mace",
     )
     rows["exploitation.Screening"] = Q(pk=screening.pk)
     rows["exploitation.MaceReferral"] = Q(screening=screening)
@@ -263,8 +332,14 @@ def _exploitation_history(dup, manager, make_child, rows):
     )
     friend = make_child(given_names="Linked")
     link = exploitation.link_create(
-        by=manager, person=dup, other_person_id=friend.pk, relationship="Friends",
-        source="school", known_on=D(2024, 6, 1), source_grade=2, information_grade=2,
+        by=manager,
+        person=dup,
+        other_person_id=friend.pk,
+        relationship="Friends",
+        source="school",
+        known_on=D(2024, 6, 1),
+        source_grade=2,
+        information_grade=2,
         handling="shared",
     )
     rows["exploitation.Link"] = Q(pk=link.pk)

@@ -42,8 +42,9 @@ def assess(manager, teams):
 # + looked-after children's periods (with their health and education), placements and review
 # recommendations; + exploitation screenings due after return interviews, + MACE actions;
 # + missing children's open episodes and interviews to offer, and their recent episodes (the
-# strategy discussions only when there are any).
-MY_WORK_QUERIES = 29
+# strategy discussions only when there are any); + care leavers (the young people I hold or
+# advise, with what is due).
+MY_WORK_QUERIES = 30
 
 
 @pytest.mark.parametrize("children", [1, 3])

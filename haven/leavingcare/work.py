@@ -1,0 +1,81 @@
+"""Leaving-care items on "my work" and the manager's view: the needs assessment (within 3 months
+of the 16th birthday or of becoming eligible), a personal adviser by 16, the pathway plan
+review (at most 6 months apart) and the personal adviser's contact (``HAVEN_PA_CONTACT_WEEKS``,
+within 7 days of a move, before each review). Mine: the young people whose case I hold or whose
+adviser I am; a manager's: those of their teams' cases and advisers (five queries)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from haven.accounts.models import Membership, User
+from haven.leavingcare import selectors
+from haven.leavingcare.eligibility import birthday
+from haven.leavingcare.models import AdviserAllocation
+from haven.people.access import user_team_ids
+from haven.people.models import Allocation
+from haven.work.items import Scope, WorkItem, url_maker
+
+
+def _people(user: User, scope: Scope) -> Q:
+    """Mine: cases I hold, young people I advise; a manager's: their teams' (as ``held_by``)."""
+    advisers = AdviserAllocation.objects.filter(end_date__isnull=True)
+    held = Allocation.objects.filter(end_date__isnull=True)
+    if scope is Scope.MINE:
+        advisers = advisers.filter(adviser=user)
+        held = held.filter(worker=user)
+    else:
+        teams = user_team_ids(user)
+        members = Membership.objects.filter(team_id__in=teams).values("user_id")
+        advisers = advisers.filter(adviser_id__in=members)
+        held = held.filter(team_id__in=teams)
+    return Q(pk__in=advisers.values("person_id")) | Q(pk__in=held.values("person_id"))
+
+
+def leaving_care_items(user: User, scope: Scope) -> list[WorkItem]:
+    url = url_maker("leavingcare:tab")
+    items = []
+    for row in selectors.due_rows(_people(user, scope)):
+        people = ((row.person_id, row.name),)
+        if row.assessment_due is not None:
+            items.append(
+                WorkItem(
+                    "Leaving care",
+                    "Needs assessment",
+                    row.assessment_due,
+                    url(row.person_id),
+                    people,
+                )
+            )
+        if row.eligibility.entitled and row.adviser_from is None and row.born is not None:
+            items.append(
+                WorkItem(
+                    "Leaving care",
+                    "Allocate a personal adviser",
+                    birthday(row.born, 16),
+                    url(row.person_id),
+                    people,
+                )
+            )
+        if row.review_due is not None:
+            items.append(
+                WorkItem(
+                    "Leaving care",
+                    "Pathway plan review",
+                    row.review_due,
+                    url(row.person_id),
+                    people,
+                )
+            )
+        if row.contact_due is not None:
+            items.append(
+                WorkItem(
+                    "Leaving care",
+                    f"Personal adviser contact ({row.contact_due.rule})",
+                    row.contact_due.date,
+                    url(row.person_id),
+                    people,
+                    row.adviser_name,
+                )
+            )
+    return items
