@@ -70,6 +70,8 @@ def test_a_worker_sees_the_tabs_registered_for_everyone_in_order(child, as_worke
         "Case notes",
         "Child protection and CIN",
         "Care",
+        "Missing",
+        "Exploitation",
         "Documents",
         "Oversight",
     ]
@@ -84,6 +86,8 @@ def test_a_manager_also_sees_the_access_tab_their_capability_shows(child, as_man
         "Case notes",
         "Child protection and CIN",
         "Care",
+        "Missing",
+        "Exploitation",
         "Documents",
         "Oversight",
         "Access and changes",
