@@ -51,7 +51,7 @@ VISITS_PER_PLAN = 12
 # the manager's own MACE actions. Four more: missing children's open episodes and interviews
 # to offer, and their recent episodes, twice; the strategy discussions only if there are
 # recent episodes.
-MANAGERS_QUERIES = 49  # care leavers: two more
+MANAGERS_QUERIES = 50  # care leavers: the ids of their young people, then what is due
 
 
 def _team_of(

@@ -43,8 +43,8 @@ def assess(manager, teams):
 # recommendations; + exploitation screenings due after return interviews, + MACE actions;
 # + missing children's open episodes and interviews to offer, and their recent episodes (the
 # strategy discussions only when there are any); + care leavers (the young people I hold or
-# advise, with what is due).
-MY_WORK_QUERIES = 30
+# advise: their ids, then what is due).
+MY_WORK_QUERIES = 31
 
 
 @pytest.mark.parametrize("children", [1, 3])
