@@ -40,9 +40,11 @@ def _pages() -> dict[str, tuple[Any, str]]:
     from django.db.models import Count
 
     from haven.accounts.models import TeamKind, User
+    from haven.core.calendar import LONDON
     from haven.exploitation.models import Link, MaceMeeting
     from haven.missing.models import MissingEpisode
     from haven.people.models import Allocation
+    from haven.performance import periods
 
     pages: dict[str, tuple[Any, str]] = {}
     busiest = (
@@ -67,25 +69,15 @@ def _pages() -> dict[str, tuple[Any, str]]:
     if specialist and linked:
         pages["Exploitation tab"] = (specialist, f"/people/{linked['a_person_id']}/exploitation/")
     meeting = (
-        MaceMeeting.objects.annotate(agenda=Count("items"))
-        .order_by("-agenda", "-held_on")
-        .first()
+        MaceMeeting.objects.annotate(agenda=Count("items")).order_by("-agenda", "-held_on").first()
     )
     if specialist and meeting:
         pages["MACE meeting"] = (specialist, f"/exploitation/meetings/{meeting.pk}/")
     last = MissingEpisode.objects.order_by("-started_at").values_list("started_at", flat=True)
-    year = _collection_year(last.first())
+    latest = last.first()
+    year = periods.year_of(latest.astimezone(LONDON).date()) if latest else 2020
     pages["Figures"] = (_analyst(), f"/performance/figures/missing/?year={year}")
     return pages
-
-
-def _collection_year(at: Any) -> int:
-    from haven.core.calendar import LONDON
-
-    if at is None:
-        return 2020
-    day = at.astimezone(LONDON).date()
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def main() -> None:
