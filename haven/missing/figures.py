@@ -17,10 +17,8 @@ Choices made where the DfE leaves room, each said on the page as a hint:
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import (
     Case,
@@ -44,6 +42,7 @@ from django.db.models import (
 from haven.care.models import CarePeriod
 from haven.missing import codes
 from haven.missing.models import RHI_OFFER_WITHIN, MissingEpisode
+from haven.missing.selectors import repeat_rule
 from haven.performance.measures import Count as CountMeasure
 from haven.performance.measures import Page, Rate, Records, Reference, Span, Split
 
@@ -101,7 +100,7 @@ def _returns() -> QuerySet[Any]:
 def _in_window() -> Subquery:
     """How many of the child's episodes began in the setting's days up to this one's start
     (this one included)."""
-    days = datetime.timedelta(days=int(settings.HAVEN_REPEAT_MISSING_DAYS))
+    days = repeat_rule().window
     began = OuterRef("started_at")
     return Subquery(
         MissingEpisode.objects.filter(
@@ -167,7 +166,7 @@ def _first_in_year(kind: str) -> Q:
 
 
 def _first_repeat_in_year(span: Span) -> Q:
-    episodes = int(settings.HAVEN_REPEAT_MISSING_EPISODES)
+    episodes = repeat_rule().episodes
     earlier = _repeats().filter(
         in_window__gte=episodes,
         person=OuterRef("person"),
