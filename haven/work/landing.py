@@ -66,7 +66,7 @@ def in_team_of_kind(kind: str) -> Callable[[Any], bool]:
     """A test for ``applies`` or a header link's ``shown``: the user is in a team of ``kind``."""
 
     def test(user: Any) -> bool:
-        return kind in team_kinds(user)
+        return bool(getattr(user, "is_authenticated", False)) and kind in team_kinds(user)
 
     test.__name__ = f"in_{kind}_team"
     return test
