@@ -40,10 +40,11 @@ import datetime
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 from lxml import etree
 
 from haven.assessments.models import Assessment, AssessmentOutcome, AssessmentStatus
@@ -62,7 +63,7 @@ from haven.protection.models import (
     StrategyDiscussion,
 )
 from haven.returns import census
-from haven.returns.models import ExternalIdentifier
+from haven.returns.models import ExternalIdentifier, ImportedEpisode
 
 # Children written per batch: one savepoint and one INSERT per table for the batch. A batch that
 # breaks a constraint is written again child by child, to say which child and why.
@@ -95,6 +96,8 @@ class ChildOutcome:
     person_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
     index: int = 0  # the child's place in the file
+    # Where the file and Haven state different facts about one record (kept: the newer).
+    conflicts: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -126,6 +129,10 @@ class ImportReport:
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run or not self.committed else "were"
         out = [f"{k}: {v}" for k, v in self.summary().items()]
+        for child in self.children:
+            if child.conflicts:
+                out.append(f"conflicts for {child.la_child_id} ({child.path}):")
+                out.extend(f"  {p}" for p in child.conflicts)
         for child in self.rejected:
             out.append(f"rejected {child.la_child_id} ({child.path}):")
             out.extend(f"  {p}" for p in child.problems)
@@ -418,6 +425,7 @@ class _Child:
     ethnicity: str
     disabilities: list[str]
     episodes: list[_Episode]
+    el: Any = None
 
 
 def _child_path(index: int) -> str:
@@ -487,7 +495,18 @@ def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutc
     if problems:
         return ChildOutcome(la_id, path, "reject", problems=problems, index=index)
     return _Child(
-        index, path, la_id, upn, born, expected, died, sex, ethnicity, disabilities, episodes
+        index,
+        path,
+        la_id,
+        upn,
+        born,
+        expected,
+        died,
+        sex,
+        ethnicity,
+        disabilities,
+        episodes,
+        el=child_el,
     )
 
 
@@ -534,9 +553,23 @@ class _Episode:
     icpc: datetime.date | None
     nfa: bool | None
     assessments: list[dict[str, Any]]
-    cin_plans: list[tuple[Any, Any]]
+    cin_plans: list[dict[str, Any]]
     s47s: list[dict[str, Any]]
     plans: list[dict[str, Any]]
+    # An episode Haven holds (read by ``_load_held``, or written earlier in this import): its
+    # referral and records (``obj`` in each record's dict), its initial conferences with no
+    # plan by date, and the newest collection year it was imported from (``live``: Haven's own).
+    held: bool = False
+    obj: Any = None
+    conferences: dict[datetime.date, Any] = field(default_factory=dict)
+    # Its initial conferences with no S47 (transfer-in, pre-birth) by date, and whether a plan
+    # started at each: an older file's S47 may turn out to have led to one.
+    transfers: dict[datetime.date, tuple[Any, bool]] = field(default_factory=dict)
+    year: int | None = None
+    live: bool = False
+    # After a merge: the fields the file changed (on the episode, and ``changed`` in each
+    # record's dict; a record with no ``obj`` and not ``held`` is new).
+    changed: set[str] = field(default_factory=set)
 
 
 def _read_episode(r: _Reader, el: Any) -> _Episode:
@@ -555,10 +588,15 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
                 "review": r.date(a, "AssessmentInternalReviewDate"),
                 "authorised": r.date(a, "AssessmentAuthorisationDate"),
                 "factors": factors,
+                "el": a,
             }
         )
     cin_plans = [
-        (r.date(p, "CINPlanStartDate", required=True), r.date(p, "CINPlanEndDate"))
+        {
+            "start": r.date(p, "CINPlanStartDate", required=True),
+            "end": r.date(p, "CINPlanEndDate"),
+            "el": p,
+        }
         for p in el.findall("CINPlanDates")
     ]
     s47s = [
@@ -567,6 +605,7 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
             "target": r.date(s, "InitialCPCtarget"),
             "icpc": r.date(s, "DateOfInitialCPC"),
             "not_required": r.flag(s, "ICPCnotRequired"),
+            "el": s,
         }
         for s in el.findall("Section47")
     ]
@@ -587,6 +626,7 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
                     for d in (_review_date(r, rev) for rev in p.findall("Reviews/CPPreviewDate"))
                     if d is not None
                 ),
+                "el": p,
             }
         )
     return _Episode(
@@ -639,6 +679,631 @@ def _people_already_held(
     return known, by_upn
 
 
+# -- merging a file's episodes into what Haven holds -------------------------------------------
+
+# What a file states: a value, or nothing. ``False`` is not stated either: ReferralNFA and
+# ICPCnotRequired say "not (yet)", which a later year's file may turn true.
+_UNSTATED: tuple[Any, ...] = (None, "", False, [], ())
+
+
+def _stated(value: Any) -> bool:
+    return not any(value is u or (value == u and type(value) is type(u)) for u in _UNSTATED)
+
+
+class _Merge:
+    """One child's episodes after a file: those Haven holds, each taking what the file says
+    about it (a matched episode by referral date; within it, assessments, CIN plans, S47s and
+    plans by start date, reviews by date), then the file's new episodes in the file's order.
+
+    A fact the file states and Haven leaves blank is taken; Haven's facts the file does not
+    state are kept (an older year's file lacks the later closures, authorisations, plan ends
+    and reviews; a newer year's lacks what ended before it); where both state a fact and they
+    differ, that is a conflict, reported with its element's path, and the newer collection
+    year's value is kept (Haven's own records, not imported, are always kept). So two files
+    give the same records in either order."""
+
+    def __init__(self, c: _Child, year: int | None) -> None:
+        self.child = c
+        self.year = year
+        self.conflicts: list[Problem] = []
+        self.reader = _Reader(c.el, c.path, self.conflicts) if c.el is not None else None
+
+    def _path(self, el: Any, tag: str) -> str:
+        if self.reader is None or el is None:
+            return f"{self.child.path}/{tag}"
+        return f"{self.reader.path(el)}/{tag}"
+
+    def episodes(self, held: list[_Episode]) -> tuple[list[_Episode], int, int]:
+        """The merged episodes, how many of the file's matched one held, and how many were the
+        same referral date twice in the file (the second left out, as before)."""
+        merged = [replace(ep, changed=set()) for ep in held]
+        by_date: dict[datetime.date | None, int] = {}
+        for i, ep in enumerate(merged):
+            by_date.setdefault(ep.referral_date, i)
+        new: list[_Episode] = []
+        new_dates: set[datetime.date | None] = set()
+        repeated = matched = 0
+        for ep in self.child.episodes:
+            at = by_date.get(ep.referral_date)
+            if at is not None:
+                merged[at] = self._episode(merged[at], ep)
+                matched += 1
+            elif ep.referral_date in new_dates:
+                repeated += 1
+            else:
+                new_dates.add(ep.referral_date)
+                new.append(ep)
+        return [*merged, *new], matched, repeated
+
+    def _newer(self, held: _Episode) -> bool:
+        return not held.live and (self.year or 0) >= (held.year or 0)
+
+    def _pick(
+        self,
+        held_value: Any,
+        file_value: Any,
+        el: Any,
+        tag: str,
+        newer: bool,
+        changed: set[str],
+        name: str,
+    ) -> Any:
+        if not _stated(file_value) or held_value == file_value:
+            return held_value
+        if not _stated(held_value):
+            changed.add(name)
+            return file_value
+        kept = "the file's is taken (a newer year)" if newer else "Haven's is kept"
+        self.conflicts.append(
+            Problem(
+                self._path(el, tag),
+                _shown(file_value),
+                f"Haven holds {_shown(held_value)}: {kept}",
+            )
+        )
+        if newer:
+            changed.add(name)
+            return file_value
+        return held_value
+
+    def _episode(self, held: _Episode, ep: _Episode) -> _Episode:
+        newer = self._newer(held)
+        changed: set[str] = set()
+        el = ep.el
+
+        def pick(held_value: Any, file_value: Any, tag: str, name: str) -> Any:
+            return self._pick(held_value, file_value, el, tag, newer, changed, name)
+
+        closure = pick(
+            (held.closure_date, held.closure_reason) if held.closure_date else None,
+            (ep.closure_date, ep.closure_reason) if ep.closure_date else None,
+            "CINclosureDate",
+            "closure",
+        ) or (None, "")
+        merged = replace(
+            held,
+            source=pick(held.source, ep.source, "ReferralSource", "source"),
+            primary_need=pick(
+                held.primary_need, ep.primary_need, "PrimaryNeedCode", "primary_need"
+            ),
+            closure_date=closure[0],
+            closure_reason=closure[1],
+            nfa=pick(held.nfa, ep.nfa, "ReferralNFA", "nfa"),
+            icpc=held.icpc,
+            assessments=self._records(
+                held.assessments,
+                ep.assessments,
+                newer,
+                (
+                    ("review", "AssessmentInternalReviewDate"),
+                    ("authorised", "AssessmentAuthorisationDate"),
+                    ("factors", "FactorsIdentifiedAtAssessment"),
+                ),
+            ),
+            cin_plans=self._records(
+                held.cin_plans, ep.cin_plans, newer, (("end", "CINPlanEndDate"),)
+            ),
+            s47s=self._records(
+                held.s47s,
+                ep.s47s,
+                newer,
+                (
+                    ("target", "InitialCPCtarget"),
+                    ("icpc", "DateOfInitialCPC"),
+                    ("not_required", "ICPCnotRequired"),
+                ),
+            ),
+            plans=self._records(
+                held.plans,
+                ep.plans,
+                newer,
+                (
+                    ("end", "CPPendDate"),
+                    ("initial", "InitialCategoryOfAbuse"),
+                    ("latest", "LatestCategoryOfAbuse"),
+                    ("previous", "NumberOfPreviousCPP"),
+                ),
+            ),
+            changed=changed,
+        )
+        if ep.icpc and ep.icpc not in _initial_dates(held):
+            merged.changed.add("icpc")
+            merged.icpc = ep.icpc
+        if not held.live:
+            merged.year = max(held.year or 0, self.year or 0) or None
+        return merged
+
+    def _records(
+        self,
+        held: list[dict[str, Any]],
+        found: list[dict[str, Any]],
+        newer: bool,
+        fields: tuple[tuple[str, str], ...],
+    ) -> list[dict[str, Any]]:
+        out = [{**h, "changed": set()} for h in held]
+        by_start: dict[Any, int] = {}
+        for i, h in enumerate(out):
+            by_start.setdefault(h["start"], i)
+        for f in found:
+            at = by_start.get(f["start"])
+            if at is None:
+                by_start[f["start"]] = len(out)
+                out.append({**f, "changed": set(), "new": True})
+                continue
+            record = out[at]
+            if record.get("new"):
+                continue  # the same start twice in one episode of the file: the first is kept
+            for name, tag in fields:
+                record[name] = self._pick(
+                    record[name], f[name], f.get("el"), tag, newer, record["changed"], name
+                )
+            if "reviews" in record:
+                more = sorted(set(f["reviews"]) - set(record["reviews"]))
+                if more:
+                    record["reviews"] = sorted([*record["reviews"], *more])
+                    record["new_reviews"] = more
+        return out
+
+
+def _initial_dates(ep: _Episode) -> set[datetime.date | None]:
+    """The days of an episode's initial conferences (a plan starts at one)."""
+    return {ep.icpc, *(s["icpc"] for s in ep.s47s), *(p["start"] for p in ep.plans)}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value if v not in (None, ""))
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if value is True:
+        return "true"
+    return str(value)
+
+
+def _load_held(person_ids: list[int]) -> dict[int, list[_Episode]]:
+    """Every episode Haven holds for these children, as the importer reads a file's, with the
+    rows behind them: a fixed number of queries whatever the number of children."""
+    held: dict[int, list[_Episode]] = {pid: [] for pid in person_ids}
+    if not person_ids:
+        return held
+    referrals = list(
+        Referral.objects.filter(person_id__in=person_ids).order_by(
+            "person_id", "referral_date", "id"
+        )
+    )
+    ids = [r.pk for r in referrals]
+    years = dict(
+        ImportedEpisode.objects.filter(referral_id__in=ids).values_list(
+            "referral_id", "collection_year"
+        )
+    )
+    imported = set(
+        ImportedEpisode.objects.filter(referral_id__in=ids).values_list("referral_id", flat=True)
+    )
+    episodes: dict[int, _Episode] = {}
+    for ref in referrals:
+        ep = _Episode(
+            el=None,
+            referral_date=ref.referral_date,
+            source=ref.source,
+            primary_need=ref.primary_need,
+            closure_date=ref.closure_date,
+            closure_reason=ref.closure_reason,
+            icpc=None,
+            nfa=ref.no_further_action,
+            assessments=[],
+            cin_plans=[],
+            s47s=[],
+            plans=[],
+            held=True,
+            obj=ref,
+            year=years.get(ref.pk),
+            live=ref.pk not in imported,
+        )
+        episodes[ref.pk] = ep
+        held[ref.person_id].append(ep)
+    for a in Assessment.objects.filter(referral_id__in=ids).order_by("start_date", "id"):
+        episodes[a.referral_id].assessments.append(
+            {
+                "start": a.start_date,
+                "review": a.internal_review_date,
+                "authorised": a.authorised_on,
+                "factors": list(a.factors or []),
+                "obj": a,
+            }
+        )
+    for cin in CINPlan.objects.filter(referral_id__in=ids).order_by("start_date", "id"):
+        episodes[cin.referral_id].cin_plans.append(
+            {"start": cin.start_date, "end": cin.end_date, "obj": cin}
+        )
+    conferences = list(
+        Conference.objects.filter(referral_id__in=ids, held_on__isnull=False).order_by(
+            "held_on", "id"
+        )
+    )
+    with_plan = set(
+        ChildProtectionPlan.objects.filter(referral_id__in=ids).values_list(
+            "conference_id", flat=True
+        )
+    )
+    icpc_by_s47: dict[int, datetime.date] = {}
+    reviews: dict[int, list[datetime.date]] = {}
+    for conf in conferences:
+        assert conf.held_on is not None
+        if conf.kind == ConferenceKind.REVIEW:
+            if conf.plan_id is not None:
+                reviews.setdefault(conf.plan_id, []).append(conf.held_on)
+            continue
+        if conf.s47_id is not None:
+            icpc_by_s47.setdefault(conf.s47_id, conf.held_on)
+        else:
+            ep = episodes[conf.referral_id]
+            ep.icpc = ep.icpc or conf.held_on
+            ep.transfers.setdefault(conf.held_on, (conf, conf.pk in with_plan))
+        if conf.pk not in with_plan:
+            episodes[conf.referral_id].conferences.setdefault(conf.held_on, conf)
+    for s in S47Enquiry.objects.filter(referral_id__in=ids).order_by("start_date", "id"):
+        icpc = icpc_by_s47.get(s.pk)
+        episodes[s.referral_id].s47s.append(
+            {
+                "start": s.start_date,
+                "target": s.icpc_target,
+                "icpc": icpc,
+                "not_required": icpc is None
+                and s.end_date is not None
+                and s.outcome in (S47Outcome.NOT_SUBSTANTIATED, "substantiated_no_icpc"),
+                "obj": s,
+            }
+        )
+    for p in ChildProtectionPlan.objects.filter(referral_id__in=ids).order_by("start_date", "id"):
+        episodes[p.referral_id].plans.append(
+            {
+                "start": p.start_date,
+                "end": p.end_date,
+                "initial": p.initial_category,
+                "latest": p.latest_category,
+                "previous": p.previous_plans,
+                "reviews": sorted(reviews.get(p.pk, [])),
+                "obj": p,
+            }
+        )
+    return held
+
+
+@dataclass
+class _Rows:
+    """The rows a batch writes: new ones per table, and changed ones with their fields."""
+
+    referrals: list[Referral] = field(default_factory=list)
+    imported: list[ImportedEpisode] = field(default_factory=list)
+    imported_matched: list[Referral] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    cin_plans: list[CINPlan] = field(default_factory=list)
+    discussions: list[StrategyDiscussion] = field(default_factory=list)
+    s47s: list[S47Enquiry] = field(default_factory=list)
+    conferences: list[Conference] = field(default_factory=list)
+    plans: list[ChildProtectionPlan] = field(default_factory=list)
+    reviews: list[Conference] = field(default_factory=list)
+    changed: dict[Any, tuple[list[Any], set[str]]] = field(default_factory=dict)
+
+    def change(self, obj: Any, **values: Any) -> None:
+        if obj is None:
+            return  # a record written earlier in a dry run: nothing to change
+        for name, value in values.items():
+            setattr(obj, name, value)
+        objs, names = self.changed.setdefault(type(obj), ([], set()))
+        if not any(o is obj for o in objs):
+            objs.append(obj)
+        names.update(values)
+
+    def write_changes(self, model: Any) -> None:
+        objs, names = self.changed.get(model, ([], set()))
+        if not objs:
+            return
+        fields = set(names)
+        if any(f.name == "version" for f in model._meta.fields):
+            now = timezone.now()
+            for obj in objs:
+                obj.version += 1
+                obj.updated_at = now
+            fields |= {"version", "updated_at"}
+        model._default_manager.bulk_update(objs, sorted(fields))
+
+
+class _Builder:
+    """The rows for one child's merged episodes, and what they add to the report's counts:
+    the same for the check (which throws the rows away) and the writer."""
+
+    def __init__(self, user: Any, system: str, year: int | None) -> None:
+        self.user = user
+        self.system = system
+        self.year = year
+        self.source_note = f"Imported from a CIN census file ({system})."
+        self.assessment_rule = rule("assessment")
+        self.icpc_rule = rule("icpc")
+
+    def child(
+        self, person: int | Person, episodes: list[_Episode], counts: Counter[str], rows: _Rows
+    ) -> None:
+        for ep in episodes:
+            if ep.held:
+                self._held(person, ep, counts, rows)
+            else:
+                self._new(person, ep, counts, rows)
+
+    def _who(self, person: int | Person) -> dict[str, Any]:
+        return {"person_id": person} if isinstance(person, int) else {"person": person}
+
+    def _new(self, person: int | Person, ep: _Episode, counts: Counter[str], rows: _Rows) -> None:
+        who = self._who(person)
+        assert ep.referral_date is not None
+        referral = Referral(
+            referral_date=ep.referral_date,
+            source=ep.source,
+            primary_need=ep.primary_need or "N0",
+            no_further_action=bool(ep.nfa),
+            closure_date=ep.closure_date,
+            closure_reason=ep.closure_reason,
+            created_by=self.user,
+            **who,
+        )
+        rows.referrals.append(referral)
+        rows.imported.append(
+            ImportedEpisode(referral=referral, system=self.system, collection_year=self.year, **who)
+        )
+        counts["episodes"] += 1
+        self._records(person, referral, ep, {}, counts, rows, every=True)
+
+    def _held(self, person: int | Person, ep: _Episode, counts: Counter[str], rows: _Rows) -> None:
+        referral = ep.obj
+        new_here = any(
+            r.get("new") or r.get("changed") or r.get("new_reviews")
+            for r in (*ep.assessments, *ep.cin_plans, *ep.s47s, *ep.plans)
+        )
+        if not ep.changed and not new_here:
+            return
+        counts["episodes matched and changed"] += 1
+        if ep.changed - {"icpc"}:
+            counts["facts taken from the file"] += len(ep.changed - {"icpc"})
+            rows.change(
+                referral,
+                source=ep.source,
+                primary_need=ep.primary_need or "N0",
+                no_further_action=bool(ep.nfa),
+                closure_date=ep.closure_date,
+                closure_reason=ep.closure_reason,
+            )
+        if referral is not None and not ep.live:
+            rows.imported_matched.append(referral)  # its collection year moves on
+        if referral is None:
+            referral = Referral(**self._who(person))  # a dry run's: never written
+        self._records(person, referral, ep, dict(ep.conferences), counts, rows, every=False)
+
+    def _records(
+        self,
+        person: int | Person,
+        referral: Referral,
+        ep: _Episode,
+        conferences: dict[datetime.date, Any],
+        counts: Counter[str],
+        rows: _Rows,
+        every: bool,
+    ) -> None:
+        who = self._who(person)
+        user = self.user
+        due_rule = self.assessment_rule
+
+        def new(record: dict[str, Any]) -> bool:
+            return every or bool(record.get("new"))
+
+        def taken(record: dict[str, Any]) -> set[str]:
+            names: set[str] = record.get("changed") or set()
+            if names and not every and not record.get("new"):
+                counts["facts taken from the file"] += len(names)
+            return names
+
+        for a in ep.assessments:
+            authorised = a["authorised"]
+            if new(a):
+                rows.assessments.append(
+                    Assessment(
+                        referral=referral,
+                        start_date=a["start"],
+                        due_date=due_rule.due_date(a["start"]),
+                        due_rule=due_rule.key,
+                        factors=a["factors"],
+                        internal_review_date=a["review"],
+                        status=AssessmentStatus.AUTHORISED
+                        if authorised
+                        else AssessmentStatus.IN_PROGRESS,
+                        authorised_on=authorised,
+                        authorised_by=user if authorised else None,
+                        outcome=AssessmentOutcome.OTHER if authorised else "",
+                        manager_comments=self.source_note if authorised else "",
+                        **who,
+                    )
+                )
+                counts["assessments"] += 1
+                continue
+            names = taken(a)
+            if not names:
+                continue
+            values: dict[str, Any] = {
+                "internal_review_date": a["review"],
+                "factors": a["factors"],
+                "authorised_on": authorised,
+            }
+            obj = a.get("obj")
+            if (
+                "authorised" in names
+                and obj is not None
+                and obj.status != AssessmentStatus.AUTHORISED
+            ):
+                values.update(
+                    status=AssessmentStatus.AUTHORISED,
+                    authorised_by=user,
+                    outcome=obj.outcome or AssessmentOutcome.OTHER,
+                    manager_comments=obj.manager_comments or self.source_note,
+                )
+            rows.change(obj, **values)
+        for p in ep.cin_plans:
+            if new(p):
+                rows.cin_plans.append(
+                    CINPlan(referral=referral, start_date=p["start"], end_date=p["end"], **who)
+                )
+                counts["CIN plans"] += 1
+            elif taken(p):
+                rows.change(p.get("obj"), end_date=p["end"])
+
+        transfers = dict(ep.transfers)
+
+        def conference(
+            kind: str, held_on: datetime.date, s47: S47Enquiry | None = None
+        ) -> Conference:
+            due = s47.icpc_target if s47 is not None and s47.icpc_target else held_on
+            counts["initial conferences"] += 1
+            if s47 is not None and held_on in transfers:
+                # Haven holds it as a transfer-in (a newer file had the plan, not its S47).
+                held, with_plan = transfers.pop(held_on)
+                rows.change(held, kind=kind, s47=s47, due_date=due)
+                conferences.pop(held_on, None)
+                return held if not with_plan else Conference(held_on=held_on, **who)
+            made = Conference(
+                referral=referral,
+                kind=kind,
+                s47=s47,
+                due_date=due,
+                due_rule="icpc",
+                held_on=held_on,
+                decision=ConferenceDecision.NO_PLAN,
+                **who,
+            )
+            rows.conferences.append(made)
+            return made
+
+        for s in ep.s47s:
+            start = s["start"]
+            if new(s):
+                discussion = StrategyDiscussion(
+                    referral=referral,
+                    held_on=start,
+                    decision=StrategyDecision.START_S47,
+                    notes=self.source_note,
+                    recorded_by=user,
+                    **who,
+                )
+                rows.discussions.append(discussion)
+                outcome: str
+                if s["icpc"]:
+                    end, outcome = s["icpc"], S47Outcome.CONFERENCE
+                elif s["not_required"]:
+                    end, outcome = start, S47Outcome.NOT_SUBSTANTIATED
+                else:
+                    end, outcome = None, ""
+                s47 = S47Enquiry(
+                    referral=referral,
+                    strategy_discussion=discussion,
+                    start_date=start,
+                    icpc_target=s["target"] or self.icpc_rule.due_date(start),
+                    end_date=end,
+                    outcome=outcome,
+                    **who,
+                )
+                rows.s47s.append(s47)
+                counts["S47 enquiries"] += 1
+                if s["icpc"]:
+                    conferences[s["icpc"]] = conference(ConferenceKind.INITIAL, s["icpc"], s47=s47)
+                continue
+            names = taken(s)
+            if not names:
+                continue
+            obj = s.get("obj")
+            values = {"icpc_target": s["target"]} if "target" in names else {}
+            if "icpc" in names and s["icpc"]:
+                values.update(end_date=s["icpc"], outcome=S47Outcome.CONFERENCE)
+                conferences[s["icpc"]] = conference(ConferenceKind.INITIAL, s["icpc"], s47=obj)
+            elif "not_required" in names and s["not_required"] and not s["icpc"]:
+                values.update(end_date=start, outcome=S47Outcome.NOT_SUBSTANTIATED)
+            rows.change(obj, **values)
+        if ep.icpc and ep.icpc not in conferences and (every or "icpc" in ep.changed):
+            conferences[ep.icpc] = conference(ConferenceKind.TRANSFER_IN, ep.icpc)
+        plan: Any
+        for p in ep.plans:
+            if new(p):
+                initial = conferences.pop(p["start"], None)
+                if initial is None:
+                    initial = conference(ConferenceKind.TRANSFER_IN, p["start"])
+                    counts["initial conferences"] -= 1
+                    counts["transfer-in conferences for plans started elsewhere"] += 1
+                if initial.pk is None:
+                    initial.decision = ConferenceDecision.PLAN
+                    initial.category = p["initial"]
+                else:
+                    rows.change(initial, decision=ConferenceDecision.PLAN, category=p["initial"])
+                plan = ChildProtectionPlan(
+                    referral=referral,
+                    conference=initial,
+                    start_date=p["start"],
+                    end_date=p["end"],
+                    end_reason="other" if p["end"] else "",
+                    initial_category=p["initial"],
+                    latest_category=p["latest"] or p["initial"],
+                    previous_plans=p["previous"],
+                    **who,
+                )
+                rows.plans.append(plan)
+                counts["child protection plans"] += 1
+                review_dates = p["reviews"]
+            else:
+                names = taken(p)
+                plan = p.get("obj")
+                if names:
+                    values = {
+                        "end_date": p["end"],
+                        "initial_category": p["initial"],
+                        "latest_category": p["latest"] or p["initial"],
+                        "previous_plans": p["previous"],
+                    }
+                    if "end" in names and plan is not None and not plan.end_reason:
+                        values["end_reason"] = "other"
+                    rows.change(plan, **values)
+                review_dates = p.get("new_reviews") or []
+            for held_on in review_dates:
+                rows.reviews.append(
+                    Conference(
+                        referral=referral,
+                        kind=ConferenceKind.REVIEW,
+                        plan=plan,
+                        due_date=held_on,
+                        due_rule="later_cp_review",
+                        held_on=held_on,
+                        decision=ConferenceDecision.CONTINUE,
+                        **who,
+                    )
+                )
+                counts["reviews"] += 1
+
+
 class _Writer:
     """Writes children a batch at a time. What is already in Haven (children known by this
     system's LAchildID, or by UPN and date of birth, and their episodes) is read once per
@@ -651,11 +1316,35 @@ class _Writer:
         # Children created earlier in this import, by UPN and date of birth, as the database
         # would find them.
         self.created_by_upn: dict[tuple[str, datetime.date], int] = {}
-        self.source_note = f"Imported from a CIN census file ({report.system})."
-        self.assessment_rule = rule("assessment")
-        self.icpc_rule = rule("icpc")
+        self.builder = _Builder(user, report.system, report.collection_year)
 
     def write(self, children: list[_Child]) -> None:
+        """Write a batch; a child who is another in the same batch (the same child in Haven,
+        or the same UPN and date of birth) starts a new batch, so that every match is to a
+        child already written and the batch gives what writing one child at a time gives."""
+        if not children:
+            return
+        known, by_upn = _people_already_held(self.system, children)
+        part: list[_Child] = []
+        seen: set[Any] = set()
+        for c in children:
+            key = (c.upn, c.born) if c.upn and c.born else None
+            who: set[Any] = {key} if key is not None else set()
+            for pid in (
+                known.get(c.la_id),
+                by_upn.get(key) if key else None,
+                self.created_by_upn.get(key) if key else None,
+            ):
+                if pid is not None:
+                    who.add(pid)
+            if who & seen:
+                self._write_part(part)
+                part, seen = [], set()
+            part.append(c)
+            seen |= who
+        self._write_part(part)
+
+    def _write_part(self, children: list[_Child]) -> None:
         if not children:
             return
         try:
@@ -664,7 +1353,7 @@ class _Writer:
         except (IntegrityError, DataError, ValueError) as exc:
             if len(children) > 1:
                 for child in children:
-                    self.write([child])  # to find which child broke which rule
+                    self._write_part([child])  # to find which child broke which rule
                 return
             child = children[0]
             self.report.children.append(
@@ -695,17 +1384,12 @@ class _Writer:
         new_ids: list[ExternalIdentifier] = []
         disabilities: list[PersonDisability] = []
         created: dict[tuple[str, datetime.date], int] = {}
-        batch_upn: dict[tuple[str, datetime.date], Person] = {}
         for c in children:
             key = (c.upn, c.born) if c.upn and c.born else None
-            match: int | Person | None = known.get(c.la_id)
+            match: int | None = known.get(c.la_id)
             if match is None and key is not None:
-                match = by_upn.get(key) or batch_upn.get(key)
-                if isinstance(match, Person):
-                    new_ids.append(
-                        ExternalIdentifier(person=match, system=self.system, value=c.la_id)
-                    )
-                elif match is not None:
+                match = by_upn.get(key)
+                if match is not None:
                     new_ids.append(
                         ExternalIdentifier(person_id=match, system=self.system, value=c.la_id)
                     )
@@ -727,232 +1411,70 @@ class _Writer:
             new_people.append(person)
             new_ids.append(ExternalIdentifier(person=person, system=self.system, value=c.la_id))
             disabilities.extend(PersonDisability(person=person, code=d) for d in c.disabilities)
-            if key is not None:
-                batch_upn[key] = person
             people.append((c, person, False))
 
-        matched_ids = [p for _, p, _ in people if isinstance(p, int)]
-        existing_episodes = set(
-            Referral.objects.filter(person_id__in=matched_ids).values_list(
-                "person_id", "referral_date"
-            )
-        )
-        referrals: list[Referral] = []
-        assessments: list[Assessment] = []
-        cin_plans: list[CINPlan] = []
-        discussions: list[StrategyDiscussion] = []
-        s47s: list[S47Enquiry] = []
-        conferences: list[Conference] = []
-        plans: list[ChildProtectionPlan] = []
-        reviews: list[Conference] = []
-        episode_keys: set[tuple[int, datetime.date]] = set()
+        held = _load_held([p for _, p, _ in people if isinstance(p, int)])
+        rows = _Rows()
+        conflicts: dict[int, list[Problem]] = {}
         for c, whom, _ in people:
-            person_key = whom if isinstance(whom, int) else id(whom)
-            for ep in c.episodes:
-                assert ep.referral_date is not None
-                if isinstance(whom, int) and (whom, ep.referral_date) in existing_episodes:
-                    counts["episodes matched (left as they are)"] += 1
-                    continue
-                if (person_key, ep.referral_date) in episode_keys:
-                    counts["episodes matched (left as they are)"] += 1
-                    continue
-                episode_keys.add((person_key, ep.referral_date))
-                self._episode(
-                    whom,
-                    ep,
-                    counts,
-                    referrals,
-                    assessments,
-                    cin_plans,
-                    discussions,
-                    s47s,
-                    conferences,
-                    plans,
-                    reviews,
-                )
+            merge = _Merge(c, self.report.collection_year)
+            episodes, matched, repeated = merge.episodes(
+                held.get(whom, []) if isinstance(whom, int) else []
+            )
+            counts["episodes matched"] += matched
+            counts["episodes repeated in the file (left out)"] += repeated
+            self.builder.child(whom, episodes, counts, rows)
+            conflicts[c.index] = merge.conflicts
+            counts["conflicts"] += len(merge.conflicts)
 
         # In the order the foreign keys need: bulk_create sets each row's id, and Django copies
-        # it into the rows written after that point at it.
+        # it into the rows written after that point at it. Changes before new rows, so that an
+        # episode or plan closed by the file is closed before the next one opens.
         Person.objects.bulk_create(new_people)
         ExternalIdentifier.objects.bulk_create(new_ids)
         PersonDisability.objects.bulk_create(disabilities)
-        Referral.objects.bulk_create(referrals)
-        Assessment.objects.bulk_create(assessments)
-        CINPlan.objects.bulk_create(cin_plans)
-        StrategyDiscussion.objects.bulk_create(discussions)
-        S47Enquiry.objects.bulk_create(s47s)
-        Conference.objects.bulk_create(conferences)
-        ChildProtectionPlan.objects.bulk_create(plans)
-        Conference.objects.bulk_create(reviews)
+        rows.write_changes(Referral)
+        Referral.objects.bulk_create(rows.referrals)
+        ImportedEpisode.objects.bulk_create(rows.imported)
+        year = self.report.collection_year
+        if rows.imported_matched and year is not None:
+            ImportedEpisode.objects.filter(
+                referral__in=rows.imported_matched, collection_year__lt=year
+            ).update(collection_year=year)
+        rows.write_changes(Assessment)
+        Assessment.objects.bulk_create(rows.assessments)
+        rows.write_changes(CINPlan)
+        CINPlan.objects.bulk_create(rows.cin_plans)
+        StrategyDiscussion.objects.bulk_create(rows.discussions)
+        rows.write_changes(S47Enquiry)
+        S47Enquiry.objects.bulk_create(rows.s47s)
+        Conference.objects.bulk_create(rows.conferences)
+        rows.write_changes(Conference)
+        rows.write_changes(ChildProtectionPlan)
+        ChildProtectionPlan.objects.bulk_create(rows.plans)
+        Conference.objects.bulk_create(rows.reviews)
 
         outcomes = []
         for c, whom, matched in people:
             pid = whom if isinstance(whom, int) else whom.pk
             outcomes.append(
-                ChildOutcome(c.la_id, c.path, "match" if matched else "create", pid, index=c.index)
+                ChildOutcome(
+                    c.la_id,
+                    c.path,
+                    "match" if matched else "create",
+                    pid,
+                    index=c.index,
+                    conflicts=conflicts[c.index],
+                )
             )
             if not matched and c.upn and c.born:
                 created[(c.upn, c.born)] = pid
+        for name in [k for k in counts if not counts[k]]:
+            del counts[name]
         return outcomes, counts, created
-
-    def _episode(
-        self,
-        person: int | Person,
-        ep: _Episode,
-        counts: Counter[str],
-        referrals: list[Referral],
-        assessments: list[Assessment],
-        cin_plans: list[CINPlan],
-        discussions: list[StrategyDiscussion],
-        s47s: list[S47Enquiry],
-        conferences: list[Conference],
-        plans: list[ChildProtectionPlan],
-        reviews: list[Conference],
-    ) -> None:
-        user = self.user
-        who = {"person_id": person} if isinstance(person, int) else {"person": person}
-        assert ep.referral_date is not None
-        referral = Referral(
-            referral_date=ep.referral_date,
-            source=ep.source,
-            primary_need=ep.primary_need or "N0",
-            no_further_action=bool(ep.nfa),
-            closure_date=ep.closure_date,
-            closure_reason=ep.closure_reason,
-            created_by=user,
-            **who,
-        )
-        referrals.append(referral)
-        counts["episodes"] += 1
-        due_rule = self.assessment_rule
-        for a in ep.assessments:
-            authorised = a["authorised"]
-            assessments.append(
-                Assessment(
-                    referral=referral,
-                    start_date=a["start"],
-                    due_date=due_rule.due_date(a["start"]),
-                    due_rule=due_rule.key,
-                    factors=a["factors"],
-                    internal_review_date=a["review"],
-                    status=AssessmentStatus.AUTHORISED
-                    if authorised
-                    else AssessmentStatus.IN_PROGRESS,
-                    authorised_on=authorised,
-                    authorised_by=user if authorised else None,
-                    outcome=AssessmentOutcome.OTHER if authorised else "",
-                    manager_comments=self.source_note if authorised else "",
-                    **who,
-                )
-            )
-            counts["assessments"] += 1
-        for start, end in ep.cin_plans:
-            cin_plans.append(CINPlan(referral=referral, start_date=start, end_date=end, **who))
-            counts["CIN plans"] += 1
-
-        def conference(
-            kind: str, held_on: datetime.date, s47: S47Enquiry | None = None
-        ) -> Conference:
-            made = Conference(
-                referral=referral,
-                kind=kind,
-                s47=s47,
-                due_date=s47.icpc_target if s47 is not None else held_on,
-                due_rule="icpc",
-                held_on=held_on,
-                decision=ConferenceDecision.NO_PLAN,
-                **who,
-            )
-            conferences.append(made)
-            return made
-
-        conferences_by_date: dict[datetime.date, Conference] = {}
-        for s in ep.s47s:
-            start = s["start"]
-            discussion = StrategyDiscussion(
-                referral=referral,
-                held_on=start,
-                decision=StrategyDecision.START_S47,
-                notes=self.source_note,
-                recorded_by=user,
-                **who,
-            )
-            discussions.append(discussion)
-            outcome: str
-            if s["icpc"]:
-                end, outcome = s["icpc"], S47Outcome.CONFERENCE
-            elif s["not_required"]:
-                end, outcome = start, S47Outcome.NOT_SUBSTANTIATED
-            else:
-                end, outcome = None, ""
-            s47 = S47Enquiry(
-                referral=referral,
-                strategy_discussion=discussion,
-                start_date=start,
-                icpc_target=s["target"] or self.icpc_rule.due_date(start),
-                end_date=end,
-                outcome=outcome,
-                **who,
-            )
-            s47s.append(s47)
-            counts["S47 enquiries"] += 1
-            if s["icpc"]:
-                conferences_by_date[s["icpc"]] = conference(
-                    ConferenceKind.INITIAL, s["icpc"], s47=s47
-                )
-                counts["initial conferences"] += 1
-        if ep.icpc and ep.icpc not in conferences_by_date:
-            conferences_by_date[ep.icpc] = conference(ConferenceKind.TRANSFER_IN, ep.icpc)
-            counts["initial conferences"] += 1
-        for p in ep.plans:
-            initial = conferences_by_date.pop(p["start"], None)
-            if initial is None:
-                initial = conference(ConferenceKind.TRANSFER_IN, p["start"])
-                counts["transfer-in conferences for plans started elsewhere"] += 1
-            initial.decision = ConferenceDecision.PLAN
-            initial.category = p["initial"]
-            plan = ChildProtectionPlan(
-                referral=referral,
-                conference=initial,
-                start_date=p["start"],
-                end_date=p["end"],
-                end_reason="other" if p["end"] else "",
-                initial_category=p["initial"],
-                latest_category=p["latest"] or p["initial"],
-                previous_plans=p["previous"],
-                **who,
-            )
-            plans.append(plan)
-            counts["child protection plans"] += 1
-            for held in p["reviews"]:
-                reviews.append(
-                    Conference(
-                        referral=referral,
-                        kind=ConferenceKind.REVIEW,
-                        plan=plan,
-                        due_date=held,
-                        due_rule="later_cp_review",
-                        held_on=held,
-                        decision=ConferenceDecision.CONTINUE,
-                        **who,
-                    )
-                )
-                counts["reviews"] += 1
 
 
 # -- checking without writing ------------------------------------------------------------------
-
-
-@dataclass
-class _Held:
-    """What Haven holds for one child that the database's rules look at when more is added:
-    episodes by referral date, and which open episode, CIN plan and plan periods there are."""
-
-    referral_dates: set[datetime.date] = field(default_factory=set)
-    open_episode: bool = False
-    open_cin_plan: bool = False
-    open_plan: bool = False
-    plan_periods: list[tuple[datetime.date, datetime.date | None]] = field(default_factory=list)
 
 
 class _Refused(Exception):
@@ -971,36 +1493,37 @@ def _overlaps(
 
 class _Checker:
     """Decides for each child what ``_Writer`` would do, without writing: match or create, the
-    episodes to leave as they are, the counts, and the children the database would refuse
-    (the same reason, for the first rule broken in the order the writer inserts the rows).
+    merge with what Haven holds, the counts, and the children the database would refuse (the
+    same reason, for the first rule broken in the order the writer writes the rows).
 
     The writer's rules are the tables' constraints, checked by PostgreSQL row by row in the
-    order of the inserts: all of a child's referrals, then assessments, CIN plans, S47s and
-    plans; within a row the check constraints in the order of their names, then the unique
-    indexes, then the exclusion constraint. A batch the database refuses is written again
-    child by child, so what the writer reports is what writing the children one after the
-    other gives: that is what this does, with what Haven already holds read once per batch.
-    ``tests`` compare the two reports on sample files and on files built to break each rule."""
+    order of the writes: all of a child's referrals (changed ones, then new), then
+    assessments, CIN plans, S47s and plans; within a row the check constraints in the order of
+    their names, then the unique indexes, then the exclusion constraint. A batch the database
+    refuses is written again child by child, so what the writer reports is what writing the
+    children one after the other gives: that is what this does, with what Haven already holds
+    read once per batch. ``tests`` compare the two reports on sample files and on files built
+    to break each rule."""
 
     def __init__(self, report: ImportReport) -> None:
         self.report = report
         self.system = report.system
-        self.held: dict[int, _Held] = {}  # children already in Haven, read once
-        self.created_by_upn: dict[tuple[str, datetime.date], _Held] = {}
-        self.assessment_rule = rule("assessment")
-        self.icpc_rule = rule("icpc")
+        self.held: dict[int, list[_Episode]] = {}  # children already in Haven, read once
+        self.created_by_upn: dict[tuple[str, datetime.date], list[_Episode]] = {}
+        self.builder = _Builder(None, report.system, report.collection_year)
 
     def check(self, children: list[_Child]) -> list[_Child]:
         """Check a batch; add each child's outcome to the report; return those accepted."""
         if not children:
             return []
         known, by_upn = _people_already_held(self.system, children)
-        self._load([*known.values(), *by_upn.values()])
+        wanted = {*known.values(), *by_upn.values()} - set(self.held)
+        self.held.update(_load_held(sorted(wanted)))
         accepted = []
         for c in children:
             key = (c.upn, c.born) if c.upn and c.born else None
             pid: int | None = known.get(c.la_id)
-            held: _Held | None = None
+            held: list[_Episode] | None = None
             if pid is None and key is not None:
                 held = self.created_by_upn.get(key)
                 if held is None:
@@ -1008,10 +1531,9 @@ class _Checker:
             if pid is not None:
                 held = self.held[pid]
             matched = held is not None
-            if held is None:
-                held = _Held()
+            merge = _Merge(c, self.report.collection_year)
             try:
-                counts = self._child(c, held)
+                counts, episodes = self._child(c, merge, held or [])
             except _Refused as refused:
                 self.report.children.append(
                     ChildOutcome(
@@ -1023,137 +1545,112 @@ class _Checker:
                     )
                 )
                 continue
-            if not matched and key is not None:
-                self.created_by_upn[key] = held
+            # What Haven would hold for the child, for a later child matched to them.
+            episodes = [_as_held(ep) for ep in episodes]
+            if pid is not None:
+                self.held[pid] = episodes
+            elif key is not None:
+                self.created_by_upn[key] = episodes
             self.report.counts.update(counts)
             self.report.children.append(
-                ChildOutcome(c.la_id, c.path, "match" if matched else "create", pid, index=c.index)
+                ChildOutcome(
+                    c.la_id,
+                    c.path,
+                    "match" if matched else "create",
+                    pid,
+                    index=c.index,
+                    conflicts=merge.conflicts,
+                )
             )
             accepted.append(c)
         return accepted
 
-    def _load(self, person_ids: list[int]) -> None:
-        wanted = {pid for pid in person_ids if pid not in self.held}
-        if not wanted:
-            return
-        for pid in wanted:
-            self.held[pid] = _Held()
-        for pid, referred, closed in Referral.objects.filter(person_id__in=wanted).values_list(
-            "person_id", "referral_date", "closure_date"
-        ):
-            self.held[pid].referral_dates.add(referred)
-            if closed is None:
-                self.held[pid].open_episode = True
-        for with_plan in CINPlan.objects.filter(person_id__in=wanted, end_date=None).values_list(
-            "person_id", flat=True
-        ):
-            self.held[with_plan].open_cin_plan = True
-        for pid, start, end in ChildProtectionPlan.objects.filter(person_id__in=wanted).values_list(
-            "person_id", "start_date", "end_date"
-        ):
-            self.held[pid].plan_periods.append((start, end))
-            if end is None:
-                self.held[pid].open_plan = True
-
-    def _child(self, c: _Child, held: _Held) -> Counter[str]:
-        """The counts the child adds, or ``_Refused``; ``held`` takes the child's records only
-        if it is accepted."""
+    def _child(
+        self, c: _Child, merge: _Merge, held: list[_Episode]
+    ) -> tuple[Counter[str], list[_Episode]]:
+        """The counts the child adds and their episodes after the file, or ``_Refused``."""
         counts: Counter[str] = Counter()
-        dates = set(held.referral_dates)
-        episodes = []
-        for ep in c.episodes:
-            assert ep.referral_date is not None
-            if ep.referral_date in dates:
-                counts["episodes matched (left as they are)"] += 1
-                continue
-            dates.add(ep.referral_date)
-            episodes.append(ep)
-            _count_episode(ep, counts)
-        # The deadlines, worked out before anything is written.
-        for ep in episodes:
-            try:
-                for a in ep.assessments:
-                    self.assessment_rule.due_date(a["start"])
-                for s in ep.s47s:
-                    if not s["target"]:
-                        self.icpc_rule.due_date(s["start"])
-            except ValueError as exc:
-                raise _Refused(_explain(exc)) from None
-        reason = CONSTRAINT_REASONS
-        open_episode = held.open_episode
-        for ep in episodes:
-            assert ep.referral_date is not None
-            if ep.closure_date is not None and ep.closure_date < ep.referral_date:
-                raise _Refused(reason["referral_closes_after_it_opens"])
-            if (ep.closure_date is None) != (ep.closure_reason == ""):
-                raise _Refused(reason["referral_closure_has_reason"])
-            if ep.closure_date is None:
-                if open_episode:
-                    raise _Refused(reason["referral_one_open_episode_per_child"])
-                open_episode = True
-        for ep in episodes:
-            for a in ep.assessments:
-                if a["authorised"] is not None and a["authorised"] < a["start"]:
-                    raise _Refused(reason["assessment_authorised_after_start"])
-        open_cin_plan = held.open_cin_plan
-        for ep in episodes:
-            for start, end in ep.cin_plans:
-                if end is not None and end < start:
-                    raise _Refused(reason["cin_plan_ends_after_start"])
-                if end is None:
-                    if open_cin_plan:
-                        raise _Refused(reason["cin_plan_one_open_per_child"])
-                    open_cin_plan = True
-        for ep in episodes:
-            for s in ep.s47s:
-                if s["icpc"] and s["icpc"] < s["start"]:
-                    raise _Refused(reason["s47_ends_after_start"])
-        open_plan = held.open_plan
-        periods = list(held.plan_periods)
-        for ep in episodes:
-            for p in ep.plans:
-                start, end = p["start"], p["end"]
-                if end is not None and end <= start:
-                    raise _Refused(reason["cpp_ends_after_start"])
-                if end is None:
-                    if open_plan:
-                        raise _Refused(reason["cpp_one_open_per_child"])
-                    open_plan = True
-                if any(_overlaps(start, end, other) for other in periods):
-                    raise _Refused(reason["cpp_no_overlap"])
-                periods.append((start, end))
-        held.referral_dates = dates
-        held.open_episode = open_episode
-        held.open_cin_plan = open_cin_plan
-        held.open_plan = open_plan
-        held.plan_periods = periods
-        return counts
+        episodes, matched, repeated = merge.episodes(held)
+        counts["episodes matched"] += matched
+        counts["episodes repeated in the file (left out)"] += repeated
+        try:
+            # The rows (and the deadlines, worked out before anything is written).
+            self.builder.child(0, episodes, counts, _Rows())
+        except ValueError as exc:
+            raise _Refused(_explain(exc)) from None
+        counts["conflicts"] += len(merge.conflicts)
+        _check_rules(episodes)
+        for key in [k for k in counts if not counts[k]]:
+            del counts[key]
+        return counts, episodes
 
 
-def _count_episode(ep: _Episode, counts: Counter[str]) -> None:
-    """What ``_Writer._episode`` counts for one episode it writes."""
-    counts["episodes"] += 1
-    # Only what there is: the writer's report has no "assessments: 0".
-    for name, records in (
-        ("assessments", ep.assessments),
-        ("CIN plans", ep.cin_plans),
-        ("S47 enquiries", ep.s47s),
-    ):
-        if records:
-            counts[name] += len(records)
-    conference_dates: set[datetime.date] = set()
-    for s in ep.s47s:
-        if s["icpc"]:
-            conference_dates.add(s["icpc"])
-            counts["initial conferences"] += 1
-    if ep.icpc and ep.icpc not in conference_dates:
-        conference_dates.add(ep.icpc)
-        counts["initial conferences"] += 1
-    for p in ep.plans:
-        if p["start"] in conference_dates:
-            conference_dates.discard(p["start"])
-        else:
-            counts["transfer-in conferences for plans started elsewhere"] += 1
-        counts["child protection plans"] += 1
-        if p["reviews"]:
-            counts["reviews"] += len(p["reviews"])
+def _as_held(ep: _Episode) -> _Episode:
+    """An episode as Haven would hold it once written (a copy: the file's is written later)."""
+
+    def records(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = []
+        for r in found:
+            r = {k: v for k, v in r.items() if k not in ("new", "new_reviews")}
+            r["changed"] = set()
+            kept.append(r)
+        return kept
+
+    return replace(
+        ep,
+        held=True,
+        changed=set(),
+        assessments=records(ep.assessments),
+        cin_plans=records(ep.cin_plans),
+        s47s=records(ep.s47s),
+        plans=records(ep.plans),
+    )
+
+
+def _check_rules(episodes: list[_Episode]) -> None:
+    """The database's rules over a child's episodes after the merge, in the order it checks
+    them (Haven's, changed, first; then the file's new ones)."""
+    reason = CONSTRAINT_REASONS
+    open_episode = False
+    for ep in episodes:
+        assert ep.referral_date is not None
+        if ep.closure_date is not None and ep.closure_date < ep.referral_date:
+            raise _Refused(reason["referral_closes_after_it_opens"])
+        if (ep.closure_date is None) != (ep.closure_reason == ""):
+            raise _Refused(reason["referral_closure_has_reason"])
+        if ep.closure_date is None:
+            if open_episode:
+                raise _Refused(reason["referral_one_open_episode_per_child"])
+            open_episode = True
+    for ep in episodes:
+        for a in ep.assessments:
+            if a["authorised"] is not None and a["authorised"] < a["start"]:
+                raise _Refused(reason["assessment_authorised_after_start"])
+    open_cin_plan = False
+    for ep in episodes:
+        for p in ep.cin_plans:
+            start, end = p["start"], p["end"]
+            if end is not None and end < start:
+                raise _Refused(reason["cin_plan_ends_after_start"])
+            if end is None:
+                if open_cin_plan:
+                    raise _Refused(reason["cin_plan_one_open_per_child"])
+                open_cin_plan = True
+    for ep in episodes:
+        for s in ep.s47s:
+            if s["icpc"] and s["icpc"] < s["start"]:
+                raise _Refused(reason["s47_ends_after_start"])
+    open_plan = False
+    periods: list[tuple[datetime.date, datetime.date | None]] = []
+    for ep in episodes:
+        for p in ep.plans:
+            start, end = p["start"], p["end"]
+            if end is not None and end <= start:
+                raise _Refused(reason["cpp_ends_after_start"])
+            if end is None:
+                if open_plan:
+                    raise _Refused(reason["cpp_one_open_per_child"])
+                open_plan = True
+            if any(_overlaps(start, end, other) for other in periods):
+                raise _Refused(reason["cpp_no_overlap"])
+            periods.append((start, end))
