@@ -100,11 +100,15 @@ def _import_in_order(
         pass
 
     result: tuple[dict[str, Any], list[list[bytes]]] = ({}, [])
+    summaries: list[dict[str, int]] = []
     try:
         with transaction.atomic():
             for data in files:
                 report = cin_census_import(data=data, user=user, dry_run=False)
                 assert report.committed, report.lines()[-20:]
+                # Two clean years of one county never disagree about a fact.
+                assert "conflicts" not in report.summary(), report.lines()[-20:]
+                summaries.append(report.summary())
             records = _records("cin:977")
             old_id = dict(
                 ExternalIdentifier.objects.filter(system="cin:977").values_list(
@@ -116,6 +120,9 @@ def _import_in_order(
                 xml = cin_census_build(year=year, person_ids=list(old_id)).xml
                 exports.append(_comparable(xml, old_id))
             result = (records, exports)
+            # The second file's children are the first's, their shared episodes merged.
+            assert summaries[1]["children matched"] > 50, summaries
+            assert summaries[1]["episodes matched and changed"] > 10, summaries
             raise _Undo
     except _Undo:
         pass
