@@ -98,6 +98,7 @@ class ChildOutcome:
     index: int = 0  # the child's place in the file
     # Where the file and Haven state different facts about one record (kept: the newer).
     conflicts: list[Problem] = field(default_factory=list)
+    matched_by: str = ""  # how a matched child was found in Haven (BY_...)
 
 
 @dataclass
@@ -119,9 +120,11 @@ class ImportReport:
 
     def summary(self) -> dict[str, int]:
         actions = Counter(c.action for c in self.children)
+        how = Counter(c.matched_by for c in self.children if c.action == "match")
         return {
             "children to create": actions["create"],
             "children matched": actions["match"],
+            **{f"children matched by {k}": v for k, v in sorted(how.items())},
             "children rejected": actions["reject"],
             **{k: v for k, v in sorted(self.counts.items())},
         }
@@ -656,16 +659,40 @@ def _review_date(r: _Reader, el: Any) -> datetime.date | None:
         return None
 
 
+HAVEN_ID_RE = re.compile(r"^H(\d{8})$")
+
+# How a child in the file was found in Haven, for the report.
+BY_SYSTEM_ID = "their LAchildID from an earlier import"
+BY_HAVEN_ID = "Haven's own LAchildID"
+BY_UPN = "UPN and date of birth"
+
+
 def _people_already_held(
     system: str, children: list[_Child]
-) -> tuple[dict[str, int], dict[tuple[str, datetime.date], int]]:
-    """Who in a batch Haven already holds: by the file's child ID (this system's identifier),
-    and by UPN with date of birth (the lowest id wins, as ``.first()`` did). One query each."""
+) -> tuple[dict[str, int], dict[tuple[str, datetime.date], int], set[str]]:
+    """Who in a batch Haven already holds: by the file's child ID (this system's identifier,
+    or Haven's own, ``H`` and 8 digits, in a file from this LA whose date of birth agrees with
+    the record's), and by UPN with date of birth (the lowest id wins, as ``.first()`` did).
+    Returns the IDs found, the UPNs found, and which of the IDs were Haven's own."""
     known = dict(
         ExternalIdentifier.objects.filter(
             system=system, value__in=[c.la_id for c in children]
         ).values_list("value", "person_id")
     )
+    own: set[str] = set()
+    if system == f"cin:{census.la_number()}":
+        wanted = {}
+        for c in children:
+            haven_id = HAVEN_ID_RE.match(c.la_id)
+            if haven_id and c.la_id not in known:
+                wanted[int(haven_id.group(1))] = c
+        for pid, born, expected in Person.objects.filter(
+            pk__in=list(wanted), merged_into=None
+        ).values_list("id", "date_of_birth", "expected_date_of_birth"):
+            c = wanted[pid]
+            if (born, None if born else expected) == (c.born, None if c.born else c.expected):
+                known[c.la_id] = pid
+                own.add(c.la_id)
     by_upn: dict[tuple[str, datetime.date], int] = {}
     upns = [c.upn for c in children if c.upn and c.born]
     if upns:
@@ -676,7 +703,7 @@ def _people_already_held(
         ):
             if born is not None:
                 by_upn[(upn, born)] = found  # lowest id last, so it wins
-    return known, by_upn
+    return known, by_upn, own
 
 
 # -- merging a file's episodes into what Haven holds -------------------------------------------
@@ -1324,7 +1351,7 @@ class _Writer:
         child already written and the batch gives what writing one child at a time gives."""
         if not children:
             return
-        known, by_upn = _people_already_held(self.system, children)
+        known, by_upn, _ = _people_already_held(self.system, children)
         part: list[_Child] = []
         seen: set[Any] = set()
         for c in children:
@@ -1375,11 +1402,11 @@ class _Writer:
     ) -> tuple[list[ChildOutcome], Counter[str], dict[tuple[str, datetime.date], int]]:
         user = self.user
         counts: Counter[str] = Counter()
-        known, by_upn = _people_already_held(self.system, children)
+        known, by_upn, own = _people_already_held(self.system, children)
         by_upn.update(self.created_by_upn)
 
         # Each child's person: an id already in Haven, or a new Person written below.
-        people: list[tuple[_Child, int | Person, bool]] = []
+        people: list[tuple[_Child, int | Person, str]] = []
         new_people: list[Person] = []
         new_ids: list[ExternalIdentifier] = []
         disabilities: list[PersonDisability] = []
@@ -1394,7 +1421,10 @@ class _Writer:
                         ExternalIdentifier(person_id=match, system=self.system, value=c.la_id)
                     )
             if match is not None:
-                people.append((c, match, True))
+                how = BY_UPN
+                if c.la_id in known:
+                    how = BY_HAVEN_ID if c.la_id in own else BY_SYSTEM_ID
+                people.append((c, match, how))
                 continue
             person = Person(
                 kind=PersonKind.CHILD,
@@ -1411,7 +1441,7 @@ class _Writer:
             new_people.append(person)
             new_ids.append(ExternalIdentifier(person=person, system=self.system, value=c.la_id))
             disabilities.extend(PersonDisability(person=person, code=d) for d in c.disabilities)
-            people.append((c, person, False))
+            people.append((c, person, ""))
 
         held = _load_held([p for _, p, _ in people if isinstance(p, int)])
         rows = _Rows()
@@ -1455,19 +1485,20 @@ class _Writer:
         Conference.objects.bulk_create(rows.reviews)
 
         outcomes = []
-        for c, whom, matched in people:
+        for c, whom, how in people:
             pid = whom if isinstance(whom, int) else whom.pk
             outcomes.append(
                 ChildOutcome(
                     c.la_id,
                     c.path,
-                    "match" if matched else "create",
+                    "match" if how else "create",
                     pid,
                     index=c.index,
                     conflicts=conflicts[c.index],
+                    matched_by=how,
                 )
             )
-            if not matched and c.upn and c.born:
+            if not how and c.upn and c.born:
                 created[(c.upn, c.born)] = pid
         for name in [k for k in counts if not counts[k]]:
             del counts[name]
@@ -1516,7 +1547,7 @@ class _Checker:
         """Check a batch; add each child's outcome to the report; return those accepted."""
         if not children:
             return []
-        known, by_upn = _people_already_held(self.system, children)
+        known, by_upn, own = _people_already_held(self.system, children)
         wanted = {*known.values(), *by_upn.values()} - set(self.held)
         self.held.update(_load_held(sorted(wanted)))
         accepted = []
@@ -1524,6 +1555,7 @@ class _Checker:
             key = (c.upn, c.born) if c.upn and c.born else None
             pid: int | None = known.get(c.la_id)
             held: list[_Episode] | None = None
+            how = (BY_HAVEN_ID if c.la_id in own else BY_SYSTEM_ID) if pid is not None else BY_UPN
             if pid is None and key is not None:
                 held = self.created_by_upn.get(key)
                 if held is None:
@@ -1560,6 +1592,7 @@ class _Checker:
                     pid,
                     index=c.index,
                     conflicts=merge.conflicts,
+                    matched_by=how if matched else "",
                 )
             )
             accepted.append(c)

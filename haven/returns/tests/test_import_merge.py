@@ -157,3 +157,44 @@ def test_consecutive_years_in_either_order_give_the_same_records_and_returns() -
         assert len(exported) == len(original)
         assert [c for c in exported if c not in original] == []
     assert forward_exports == backward_exports
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("owner_db")
+def test_its_own_export_comes_back_matched_to_the_same_children_not_new_ones() -> None:
+    from haven.people.models import Person
+    from haven.synthetic.generator import generate
+
+    county = generate("small", now=NOW, seed=7, replace=True, stdout=lambda line: None)
+    year = county.end_year - 1
+    before = cin_census_build(year=year)
+    root = etree.fromstring(before.xml)
+    without_upn = sum(1 for ids in root.iter("ChildIdentifiers") if ids.find("UPN") is None)
+    assert without_upn > 10
+    user = User.objects.create_user(
+        username="census-importer", password=None, role=Role.PERFORMANCE_ANALYST
+    )
+    people = Person.objects.count()
+
+    report = cin_census_import(data=before.xml, user=user, dry_run=False)
+
+    assert report.committed, report.lines()[-20:]
+    summary = report.summary()
+    assert summary["children to create"] == 0
+    assert summary["children matched by Haven's own LAchildID"] == before.children
+    assert "conflicts" not in summary and "episodes" not in summary
+    assert Person.objects.count() == people
+    assert {c.person_id for c in report.children} == set(before.person_ids.values())
+    after = cin_census_build(year=year)
+    assert _comparable(after.xml) == _comparable(before.xml)
+
+    # Haven's ID with another date of birth is not that child: a new one, reported so.
+    child = root.find("Children/Child")
+    child.find("ChildIdentifiers/PersonBirthDate").text = "2001-01-01"
+    upn = child.find("ChildIdentifiers/UPN")
+    if upn is not None:
+        upn.getparent().remove(upn)
+    lone = etree.tostring(root)
+    dry = cin_census_import(data=lone, user=user, dry_run=True)
+    assert dry.children[0].action == "create"
+    assert dry.summary()["children to create"] == 1

@@ -88,7 +88,7 @@ def test_dry_run_of_the_small_scenario_census_gives_the_report_writing_gave() ->
     county = generate("small", now=now, seed=7, replace=True, stdout=lambda line: None)
     xml = cin_census_build(year=county.end_year - 1).xml
     user = User.objects.create_user(username="census-importer", password=None)
-    # Its own census again: every child is matched by UPN and date of birth, every episode is
+    # Its own census again: every child is matched by Haven's LAchildID, every episode is
     # already there, and the rules are checked against what Haven holds.
     again = _same_report(xml, user)
     assert again.summary()["children matched"] > 100
