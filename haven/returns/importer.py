@@ -7,11 +7,17 @@ Three steps, all by ``cin_census_import``:
    Every value is then checked against the DfE code lists and date format, and each problem is
    reported with its element path and value.
 2. Check it, child by child, without writing (``_Checker``): each child is created or matched
-   to an existing one (by the LAchildID this system gave them on an earlier import, then by UPN
-   and date of birth), with their episodes, assessments, CIN plans, S47s, conferences, plans and
-   reviews. A child whose records would break one of Haven's rules (a plan ending before it
-   starts, two plans at once) is rejected with the reason the database would give. A dry run
-   stops here (52 MB, 45,747 children: about 19 s, see bench/README.md).
+   to an existing one (by the LAchildID this system gave them on an earlier import, or by
+   Haven's own LAchildID in a file from this LA whose date of birth agrees, then by UPN and
+   date of birth; the report says which), with their episodes, assessments, CIN plans, S47s,
+   conferences, plans and reviews. A matched episode (same referral date) is merged with the
+   file (``_Merge``): what the file adds is taken, what it leaves out is kept, and a fact both
+   state differently is a conflict reported with its element path, the newer collection
+   year's value kept (``ImportedEpisode`` says which year an imported episode's facts are
+   from; Haven's own records are never overridden), so files of several years give the same
+   records in any order. A child whose records would break one of Haven's rules (a plan
+   ending before it starts, two plans at once) is rejected with the reason the database would
+   give. A dry run stops here (52 MB, 45,747 children: about 19 s, see bench/README.md).
 3. Only if nothing was rejected, and not a dry run: write it inside one transaction, a batch of
    children per INSERT per table (``_Writer``), every row with its audit row. If the database
    refuses a child after all, that is the report and the whole transaction is rolled back: a
@@ -22,6 +28,10 @@ dates are not in the future, that a manager authorises, and they schedule the ne
 work, all of which is right for live work and wrong for history. Each imported record's
 creator is the importing user; an assessment's authoriser is the importing user too (the
 constraint needs one), with the source named in the manager's comments.
+
+An element the census schema requires and the file lacks (Ethnicity, ReferralNFA,
+ICPCnotRequired, LatestCategoryOfAbuse, NumberOfPreviousCPP...) rejects the child, naming the
+element: nothing is made up for it. PrimaryNeedCode is optional and is left blank if absent.
 
 What the census cannot say is filled as plainly as possible and documented here:
 - names: the census has none; a new child is "Imported child" with their LAchildID;
@@ -475,8 +485,12 @@ def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutc
     traits = child_el.find("ChildCharacteristics")
     ethnicity = ""
     disabilities: list[str] = []
-    if traits is not None:
-        ethnicity = r.code(traits, "Ethnicity", census.ETHNICITY)
+    if traits is None:
+        problems.append(
+            Problem(f"{path}/ChildCharacteristics", "", "missing: it is required (with Ethnicity)")
+        )
+    else:
+        ethnicity = r.code(traits, "Ethnicity", census.ETHNICITY, required=True)
         for el in traits.findall("Disabilities/Disability"):
             value = (el.text or "").strip()
             if value not in census.DISABILITY:
@@ -607,7 +621,7 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
             "start": r.date(s, "S47ActualStartDate", required=True),
             "target": r.date(s, "InitialCPCtarget"),
             "icpc": r.date(s, "DateOfInitialCPC"),
-            "not_required": r.flag(s, "ICPCnotRequired"),
+            "not_required": r.flag(s, "ICPCnotRequired", required=True),
             "el": s,
         }
         for s in el.findall("Section47")
@@ -617,12 +631,16 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
         previous, prev_el = r.text(p, "NumberOfPreviousCPP")
         if previous and not previous.isdigit():
             r.problem(prev_el, previous, "not a whole number")
+        elif not previous:
+            r.problems.append(
+                Problem(f"{r.path(p)}/NumberOfPreviousCPP", "", "missing: it is required")
+            )
         plans.append(
             {
                 "start": r.date(p, "CPPstartDate", required=True),
                 "end": r.date(p, "CPPendDate"),
                 "initial": r.code(p, "InitialCategoryOfAbuse", census.CATEGORY_OF_ABUSE, True),
-                "latest": r.code(p, "LatestCategoryOfAbuse", census.CATEGORY_OF_ABUSE),
+                "latest": r.code(p, "LatestCategoryOfAbuse", census.CATEGORY_OF_ABUSE, True),
                 "previous": int(previous) if previous.isdigit() else 0,
                 "reviews": sorted(
                     d
@@ -640,7 +658,7 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
         closure_date=r.date(el, "CINclosureDate"),
         closure_reason=r.code(el, "ReasonForClosure", census.REASON_FOR_CLOSURE),
         icpc=r.date(el, "DateOfInitialCPC"),
-        nfa=r.flag(el, "ReferralNFA"),
+        nfa=r.flag(el, "ReferralNFA", required=True),
         assessments=assessments,
         cin_plans=cin_plans,
         s47s=s47s,
@@ -1087,7 +1105,8 @@ class _Builder:
         referral = Referral(
             referral_date=ep.referral_date,
             source=ep.source,
-            primary_need=ep.primary_need or "N0",
+            # Optional in the census: left blank if the file has none, not "not stated".
+            primary_need=ep.primary_need,
             no_further_action=bool(ep.nfa),
             closure_date=ep.closure_date,
             closure_reason=ep.closure_reason,
@@ -1115,7 +1134,7 @@ class _Builder:
             rows.change(
                 referral,
                 source=ep.source,
-                primary_need=ep.primary_need or "N0",
+                primary_need=ep.primary_need,
                 no_further_action=bool(ep.nfa),
                 closure_date=ep.closure_date,
                 closure_reason=ep.closure_reason,
@@ -1433,7 +1452,7 @@ class _Writer:
                 date_of_birth=c.born,
                 expected_date_of_birth=None if c.born else c.expected,
                 sex=c.sex or "U",
-                ethnicity=c.ethnicity or "NOBT",
+                ethnicity=c.ethnicity,
                 upn=c.upn,
                 date_of_death=c.died,
                 created_by=user,

@@ -144,6 +144,7 @@ def _episode(
         out.append(f"<Section47><S47ActualStartDate>{start}</S47ActualStartDate>")
         if conference:
             out.append(f"<DateOfInitialCPC>{conference}</DateOfInitialCPC>")
+            out.append("<ICPCnotRequired>false</ICPCnotRequired>")
         else:
             out.append("<ICPCnotRequired>true</ICPCnotRequired>")
         out.append("</Section47>")
@@ -152,7 +153,9 @@ def _episode(
         end_el = f"<CPPendDate>{end}</CPPendDate>" if end else ""
         out.append(
             f"<ChildProtectionPlans><CPPstartDate>{start}</CPPstartDate>{end_el}"
-            "<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse></ChildProtectionPlans>"
+            "<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>"
+            "<LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>"
+            "<NumberOfPreviousCPP>0</NumberOfPreviousCPP></ChildProtectionPlans>"
         )
     out.append("</CINdetails>")
     return "".join(out)
@@ -163,6 +166,7 @@ def _child(la_id: str, *episodes: str, upn: str = "", born: str = "2015-06-01") 
     return (
         f"<Child><ChildIdentifiers><LAchildID>{la_id}</LAchildID>{upn_el}"
         f"<PersonBirthDate>{born}</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>"
+        "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>"
         f"{''.join(episodes)}</Child>"
     )
 
@@ -288,3 +292,47 @@ def test_import_writes_what_the_dry_run_reported_with_audit_rows(analyst: User) 
     assert (
         AuditChange.objects.filter(table_name="people_person", person_id__in=created).count() == 3
     )
+
+
+def _without(xml: str, tag: str) -> str:
+    """The element (its first occurrence) taken out of the XML."""
+    start = xml.index(f"<{tag}>")
+    end = xml.index(f"</{tag}>", start) + len(f"</{tag}>")
+    return xml[:start] + xml[end:]
+
+
+@pytest.mark.django_db
+def test_a_required_element_missing_rejects_the_child_naming_it_nothing_is_invented(
+    analyst: User,
+) -> None:
+    plan = _episode("2024-05-01", s47s=(("2024-05-10", ""),), plans=(("2024-06-01", ""),))
+    whole = _child("whole", plan)
+    missing = {
+        "Ethnicity": "/ChildCharacteristics/Ethnicity",
+        "ReferralNFA": "/CINdetails/ReferralNFA",
+        "ICPCnotRequired": "/CINdetails/Section47/ICPCnotRequired",
+        "LatestCategoryOfAbuse": "/CINdetails/ChildProtectionPlans/LatestCategoryOfAbuse",
+        "NumberOfPreviousCPP": "/CINdetails/ChildProtectionPlans/NumberOfPreviousCPP",
+    }
+    children = [_without(whole, tag).replace("whole", tag) for tag in missing]
+    report = cin_census_import(data=_file(*children), user=analyst, dry_run=True)
+    for (tag, path), child in zip(missing.items(), report.children, strict=True):
+        assert child.action == "reject", tag
+        assert [(p.path, p.reason) for p in child.problems] == [
+            (f"{child.path}{path}", "missing: it is required")
+        ]
+
+    # PrimaryNeedCode may be left out (the schema says so): imported blank, not "not stated",
+    # and the return made from the record leaves it out too.
+    done = cin_census_import(
+        data=_file(_without(whole, "PrimaryNeedCode")), user=analyst, dry_run=False
+    )
+    assert done.committed, done.lines()
+    person = done.children[0].person_id or 0
+    assert Referral.objects.get(person_id=person).primary_need == ""
+    assert Person.objects.get(pk=person).ethnicity == "WBRI"
+    from haven.returns.export import cin_census_build
+
+    exported = etree.fromstring(cin_census_build(year=2025, person_ids=[person]).xml)
+    assert exported.find(".//CINdetails/PrimaryNeedCode") is None
+    assert exported.findtext(".//Section47/ICPCnotRequired") == "true"
