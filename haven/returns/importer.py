@@ -73,6 +73,7 @@ from haven.protection.models import (
     StrategyDiscussion,
 )
 from haven.returns import census
+from haven.returns.checks import upn_check_letter_ok
 from haven.returns.models import ExternalIdentifier, ImportedEpisode
 
 # Children written per batch: one savepoint and one INSERT per table for the batch. A batch that
@@ -109,6 +110,7 @@ class ChildOutcome:
     # Where the file and Haven state different facts about one record (kept: the newer).
     conflicts: list[Problem] = field(default_factory=list)
     matched_by: str = ""  # how a matched child was found in Haven (BY_...)
+    defects: list[Problem] = field(default_factory=list)  # imported anyway, to be fixed
 
 
 @dataclass
@@ -131,11 +133,13 @@ class ImportReport:
     def summary(self) -> dict[str, int]:
         actions = Counter(c.action for c in self.children)
         how = Counter(c.matched_by for c in self.children if c.action == "match")
+        defective = sum(1 for c in self.children if c.defects and c.action != "reject")
         return {
             "children to create": actions["create"],
             "children matched": actions["match"],
             **{f"children matched by {k}": v for k, v in sorted(how.items())},
             "children rejected": actions["reject"],
+            **({"children imported with defects listed": defective} if defective else {}),
             **{k: v for k, v in sorted(self.counts.items())},
         }
 
@@ -143,6 +147,9 @@ class ImportReport:
         verb = "would be" if self.dry_run or not self.committed else "were"
         out = [f"{k}: {v}" for k, v in self.summary().items()]
         for child in self.children:
+            if child.defects and child.action != "reject":
+                out.append(f"defects of {child.la_child_id} ({child.path}), to fix in Haven:")
+                out.extend(f"  {p}" for p in child.defects)
             if child.conflicts:
                 out.append(f"conflicts for {child.la_child_id} ({child.path}):")
                 out.extend(f"  {p}" for p in child.conflicts)
@@ -309,6 +316,7 @@ def cin_census_import(
     user: Any,
     dry_run: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    defects: str = "reject",
 ) -> ImportReport:
     """Import a census file as history; see the module docstring. Raises ``CensusFileError``
     for a file that is not a census; returns the report otherwise (committed only if not a dry
@@ -320,7 +328,7 @@ def cin_census_import(
     kept."""
     root = read_census(data)
     children = _children(root)
-    checked = _check_all(root, children, progress, keep=not dry_run)
+    checked = _check_all(root, children, progress, keep=not dry_run, defects=defects)
     if dry_run or not checked.report.ok:
         return checked.report
     return _write_all(root, checked.accepted, user, dry_run=False, progress=progress)
@@ -350,6 +358,7 @@ def _check_all(
     children: list[Any],
     progress: Callable[[int, int], None] | None,
     keep: bool,
+    defects: str = "reject",
 ) -> _Checked:
     """Read and check every child without writing: the report a dry run gives, and (with
     ``keep``) the children to write."""
@@ -362,7 +371,7 @@ def _check_all(
     for index, child_el in enumerate(children):
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress(index, total)
-        read = _read_child(child_el, index, seen)
+        read = _read_child(child_el, index, seen, defects)
         if isinstance(read, ChildOutcome):
             report.children.append(read)
             continue
@@ -383,6 +392,7 @@ def _write_all(
     user: Any,
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
+    defects: str = "reject",
 ) -> ImportReport:
     """Write the children (``<Child>`` elements to read, or children already read and checked)
     in one transaction, batch by batch; roll back if ``dry_run`` or if any child is rejected.
@@ -403,7 +413,7 @@ def _write_all(
             for index, item in enumerate(children):
                 if progress is not None and index % PROGRESS_EVERY == 0:
                     progress(index, total)
-                read = item if isinstance(item, _Child) else _read_child(item, index, seen)
+                read = item if isinstance(item, _Child) else _read_child(item, index, seen, defects)
                 if isinstance(read, ChildOutcome):
                     report.children.append(read)
                     continue
@@ -439,14 +449,20 @@ class _Child:
     disabilities: list[str]
     episodes: list[_Episode]
     el: Any = None
+    # DfE ERROR rules and Haven's own checks the child's records break, imported anyway.
+    defects: list[Problem] = field(default_factory=list)
 
 
 def _child_path(index: int) -> str:
     return f"/Message/Children/Child[{index + 1}]"
 
 
-def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutcome:
-    """Read and check one <Child>: the child ready to write, or its rejection."""
+def _read_child(
+    child_el: Any, index: int, seen: set[str], defects: str = "reject"
+) -> _Child | ChildOutcome:
+    """Read and check one <Child>: the child ready to write, or its rejection. A child whose
+    records break a DfE ERROR rule or one of Haven's own checks (``_defects``) is rejected, or
+    with ``defects="import"`` imported with each defect listed."""
     problems: list[Problem] = []
     path = _child_path(index)
     r = _Reader(child_el, path, problems)
@@ -511,6 +527,9 @@ def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutc
         problems.append(Problem(f"{path}/CINdetails", "", "missing: a child needs an episode"))
     if problems:
         return ChildOutcome(la_id, path, "reject", problems=problems, index=index)
+    found = _defects(r, upn, born, died, disabilities, episodes, traits)
+    if found and defects != "import":
+        return ChildOutcome(la_id, path, "reject", problems=found, index=index)
     return _Child(
         index,
         path,
@@ -524,7 +543,136 @@ def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutc
         disabilities,
         episodes,
         el=child_el,
+        defects=found,
     )
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _defects(
+    r: _Reader,
+    upn: str,
+    born: datetime.date | None,
+    died: datetime.date | None,
+    disabilities: list[str],
+    episodes: list[_Episode],
+    traits: Any,
+) -> list[Problem]:
+    """What Haven's own forms would refuse (a date in the future, an assessment before its
+    referral) and the DfE's ERROR rules that a single child's records can break, each with the
+    element it is about. Checked on the file as read, before any merge."""
+    out: list[Problem] = []
+    ids = r.child_el.find("ChildIdentifiers")
+
+    def at(el: Any, tag: str, value: Any, reason: str) -> None:
+        path = f"{r.path(el)}/{tag}" if tag else r.path(el)
+        out.append(Problem(path, "" if value is None else str(value), reason))
+
+    today = _today()
+    for tag, day in (("PersonBirthDate", born), ("PersonDeathDate", died)):
+        if day is not None and day > today:
+            at(ids, tag, day, "a date in the future: Haven's forms refuse it")
+    if upn and not upn_check_letter_ok(upn):
+        at(ids, "UPN", upn, "DfE rule 1510: the UPN's check letter is wrong")
+    if "NONE" in disabilities and len(disabilities) > 1:
+        at(traits, "Disabilities", " ".join(disabilities), "DfE rule 8790: NONE with other codes")
+
+    def future(el: Any, tag: str, day: datetime.date | None) -> None:
+        if day is not None and day > today:
+            at(el, tag, day, "a date in the future: Haven's forms refuse it")
+
+    for ep in episodes:
+        el, referred = ep.el, ep.referral_date
+        assert referred is not None
+        future(el, "CINreferralDate", referred)
+        future(el, "CINclosureDate", ep.closure_date)
+        future(el, "DateOfInitialCPC", ep.icpc)
+        if ep.icpc and ep.icpc < referred:
+            at(
+                el,
+                "DateOfInitialCPC",
+                ep.icpc,
+                "DfE rule 1104: the initial conference is before the referral",
+            )
+        for a in ep.assessments:
+            future(a["el"], "AssessmentActualStartDate", a["start"])
+            future(a["el"], "AssessmentAuthorisationDate", a["authorised"])
+            if a["start"] and a["start"] < referred:
+                at(
+                    a["el"],
+                    "AssessmentActualStartDate",
+                    a["start"],
+                    "the assessment starts before its referral: Haven's forms refuse it",
+                )
+            if ep.closure_date and not a["authorised"]:
+                at(
+                    a["el"],
+                    "AssessmentAuthorisationDate",
+                    None,
+                    "DfE rule 8867: the episode is closed but the assessment is not completed",
+                )
+        for p in ep.cin_plans:
+            future(p["el"], "CINPlanStartDate", p["start"])
+            future(p["el"], "CINPlanEndDate", p["end"])
+        for s47 in ep.s47s:
+            future(s47["el"], "S47ActualStartDate", s47["start"])
+            future(s47["el"], "DateOfInitialCPC", s47["icpc"])
+            if s47["start"] and s47["start"] < referred:
+                at(
+                    s47["el"],
+                    "S47ActualStartDate",
+                    s47["start"],
+                    "DfE rule 2889: the S47 starts before the referral",
+                )
+            if s47["icpc"] and s47["icpc"] < referred:
+                at(
+                    s47["el"],
+                    "DateOfInitialCPC",
+                    s47["icpc"],
+                    "DfE rule 1104: the initial conference is before the referral",
+                )
+        for p in ep.plans:
+            future(p["el"], "CPPstartDate", p["start"])
+            future(p["el"], "CPPendDate", p["end"])
+            for day in p["reviews"]:
+                future(p["el"], "Reviews/CPPreviewDate", day)
+            if p["start"] and p["start"] < referred:
+                at(
+                    p["el"],
+                    "CPPstartDate",
+                    p["start"],
+                    "DfE rule 1105: the plan starts before the referral",
+                )
+        if ep.closure_reason in ("RC8", "RC9") and (ep.s47s or ep.plans or ep.cin_plans):
+            at(
+                el,
+                "ReasonForClosure",
+                ep.closure_reason,
+                "DfE rule 2990: closed after assessment (RC8/RC9) with an S47, a CIN plan or a child protection plan",
+            )
+        if ep.nfa and (ep.s47s or ep.icpc or ep.assessments):
+            at(
+                el,
+                "ReferralNFA",
+                "true",
+                "DfE rule 8831: a referral with no further action has an assessment, S47 or conference",
+            )
+    plans = [p for ep in episodes for p in ep.plans if p["start"]]
+    for ep in episodes:
+        for cin in ep.cin_plans:
+            start = cin["start"]
+            if start and any(
+                p["start"] <= start and (p["end"] is None or start < p["end"]) for p in plans
+            ):
+                at(
+                    cin["el"],
+                    "CINPlanStartDate",
+                    start,
+                    "DfE rule 4016: a CIN plan starts while a child protection plan is open",
+                )
+    return out
 
 
 CONSTRAINT_REASONS = {
@@ -1515,6 +1663,7 @@ class _Writer:
                     index=c.index,
                     conflicts=conflicts[c.index],
                     matched_by=how,
+                    defects=c.defects,
                 )
             )
             if not how and c.upn and c.born:
@@ -1612,6 +1761,7 @@ class _Checker:
                     index=c.index,
                     conflicts=merge.conflicts,
                     matched_by=how if matched else "",
+                    defects=c.defects,
                 )
             )
             accepted.append(c)

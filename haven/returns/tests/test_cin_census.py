@@ -50,7 +50,7 @@ def analyst(db: None, people_before: int) -> User:
 
 
 def _import(path: Path, user: User) -> list[int]:
-    report = cin_census_import(data=path.read_bytes(), user=user, dry_run=False)
+    report = cin_census_import(data=path.read_bytes(), user=user, dry_run=False, defects="import")
     assert report.committed, report.lines()
     return [c.person_id for c in report.children if c.person_id is not None]
 
@@ -150,7 +150,9 @@ def test_dry_run_of_each_sample_reports_and_changes_nothing(
         "fake_CIN_data.xml": {"children to create": 332, "episodes": 402},
     }
     for name, counts in expected.items():
-        report = cin_census_import(data=(CIN / name).read_bytes(), user=analyst, dry_run=True)
+        report = cin_census_import(
+            data=(CIN / name).read_bytes(), user=analyst, dry_run=True, defects="import"
+        )
         summary = report.summary()
         for key, value in counts.items():
             assert summary[key] == value, (name, key, summary)
@@ -191,7 +193,9 @@ def test_import_twice_matches_the_children_by_their_old_identifier(
 def test_import_then_export_adds_no_validator_issue(analyst: User, name: str) -> None:
     _validators()
     path = CIN / name
-    report = cin_census_import(data=path.read_bytes(), user=analyst, dry_run=False)
+    report = cin_census_import(
+        data=path.read_bytes(), user=analyst, dry_run=False, defects="import"
+    )
     assert report.committed and report.collection_year
     cy = CollectionYear(report.collection_year)
     people = [c.person_id for c in report.children if c.person_id]

@@ -31,7 +31,7 @@ def analyst(db: None) -> User:
 
 def _by_writing(data: bytes, user: User) -> ImportReport:
     root = importer.read_census(data)
-    return importer._write_all(root, importer._children(root), user, dry_run=True)
+    return importer._write_all(root, importer._children(root), user, dry_run=True, defects="import")
 
 
 def _shape(report: ImportReport, held: set[int]) -> dict[str, Any]:
@@ -56,8 +56,10 @@ def _shape(report: ImportReport, held: set[int]) -> dict[str, Any]:
 
 
 def _same_report(data: bytes, user: User) -> ImportReport:
+    """The same report, child for child, with records that break a DfE rule imported (their
+    defects listed): what is compared here is the database's rules."""
     people, audit = Person.objects.count(), AuditChange.objects.count()
-    checked = cin_census_import(data=data, user=user, dry_run=True)
+    checked = cin_census_import(defects="import", data=data, user=user, dry_run=True)
     assert Person.objects.count() == people
     assert AuditChange.objects.count() == audit, "a dry run writes nothing, not even audit rows"
     written = _by_writing(data, user)
@@ -248,6 +250,7 @@ def test_dry_run_refuses_what_the_database_would_with_the_same_reason(analyst: U
 @pytest.mark.django_db
 def test_dry_run_checks_the_file_against_children_already_in_haven(analyst: User) -> None:
     first = cin_census_import(
+        defects="import",
         data=_file(
             _child(
                 "held-1", _episode("2024-05-01", plans=(("2024-06-01", ""),)), upn="C12345678901D"
@@ -281,9 +284,9 @@ def test_dry_run_checks_the_file_against_children_already_in_haven(analyst: User
 @pytest.mark.django_db
 def test_import_writes_what_the_dry_run_reported_with_audit_rows(analyst: User) -> None:
     data = _file(*BREAKS[:1], BREAKS[18], BREAKS[19], BREAKS[20])
-    dry = cin_census_import(data=data, user=analyst, dry_run=True)
+    dry = cin_census_import(defects="import", data=data, user=analyst, dry_run=True)
     audit = AuditChange.objects.count()
-    done = cin_census_import(data=data, user=analyst, dry_run=False)
+    done = cin_census_import(defects="import", data=data, user=analyst, dry_run=False)
     assert done.committed and done.summary() == dry.summary()
     created = [c.person_id or 0 for c in done.children if c.action == "create"]
     assert len(created) == 3 and all(created)
@@ -315,7 +318,7 @@ def test_a_required_element_missing_rejects_the_child_naming_it_nothing_is_inven
         "NumberOfPreviousCPP": "/CINdetails/ChildProtectionPlans/NumberOfPreviousCPP",
     }
     children = [_without(whole, tag).replace("whole", tag) for tag in missing]
-    report = cin_census_import(data=_file(*children), user=analyst, dry_run=True)
+    report = cin_census_import(defects="import", data=_file(*children), user=analyst, dry_run=True)
     for (tag, path), child in zip(missing.items(), report.children, strict=True):
         assert child.action == "reject", tag
         assert [(p.path, p.reason) for p in child.problems] == [
@@ -325,7 +328,10 @@ def test_a_required_element_missing_rejects_the_child_naming_it_nothing_is_inven
     # PrimaryNeedCode may be left out (the schema says so): imported blank, not "not stated",
     # and the return made from the record leaves it out too.
     done = cin_census_import(
-        data=_file(_without(whole, "PrimaryNeedCode")), user=analyst, dry_run=False
+        defects="import",
+        data=_file(_without(whole, "PrimaryNeedCode")),
+        user=analyst,
+        dry_run=False,
     )
     assert done.committed, done.lines()
     person = done.children[0].person_id or 0
@@ -336,3 +342,62 @@ def test_a_required_element_missing_rejects_the_child_naming_it_nothing_is_inven
     exported = etree.fromstring(cin_census_build(year=2025, person_ids=[person]).xml)
     assert exported.find(".//CINdetails/PrimaryNeedCode") is None
     assert exported.findtext(".//Section47/ICPCnotRequired") == "true"
+
+
+@pytest.mark.django_db
+def test_what_haven_refuses_is_rejected_with_the_rule_or_imported_with_it_listed(
+    analyst: User,
+) -> None:
+    data = _file(
+        _child("future", _episode("2030-05-01")),
+        _child("assessed-first", _episode("2024-05-01", assessments=(("2024-04-20", ""),))),
+        _child("s47-first", _episode("2024-05-01", s47s=(("2024-04-20", ""),))),
+        _child("plan-first", _episode("2024-05-01", plans=(("2024-04-20", ""),))),
+        _child("fine", _episode("2024-05-01")),
+    )
+    rejected = cin_census_import(data=data, user=analyst, dry_run=False)
+    assert not rejected.committed
+    reasons = {c.la_child_id: [(p.path, p.reason) for p in c.problems] for c in rejected.children}
+    child = "/Message/Children/Child[{}]/CINdetails/"
+    assert reasons["future"] == [
+        (child.format(1) + "CINreferralDate", "a date in the future: Haven's forms refuse it")
+    ]
+    assert reasons["assessed-first"] == [
+        (
+            child.format(2) + "Assessments/AssessmentActualStartDate",
+            "the assessment starts before its referral: Haven's forms refuse it",
+        )
+    ]
+    assert [r for _, r in reasons["s47-first"]] == [
+        "DfE rule 2889: the S47 starts before the referral"
+    ]
+    assert [r for _, r in reasons["plan-first"]] == [
+        "DfE rule 1105: the plan starts before the referral"
+    ]
+    assert reasons["fine"] == []
+
+    imported = cin_census_import(data=data, user=analyst, dry_run=False, defects="import")
+    assert imported.committed, imported.lines()
+    assert imported.summary()["children imported with defects listed"] == 4
+    listed = {c.la_child_id: [p.reason for p in c.defects] for c in imported.children}
+    assert listed["future"] == ["a date in the future: Haven's forms refuse it"]
+    assert listed["fine"] == []
+    assert any("DfE rule 2889" in line for line in imported.lines())
+
+
+@pytest.mark.django_db
+def test_the_dfe_fake_data_is_rejected_for_its_errors_or_imported_with_them_listed(
+    analyst: User,
+) -> None:
+    data = (CIN / "fake_CIN_data.xml").read_bytes()
+    rejected = cin_census_import(data=data, user=analyst, dry_run=True)
+    assert len(rejected.rejected) == 331
+    imported = cin_census_import(data=data, user=analyst, dry_run=True, defects="import")
+    assert imported.ok and imported.summary()["children imported with defects listed"] == 331
+    rules = {p.reason.split(":")[0] for c in imported.children for p in c.defects}
+    assert rules == {
+        "DfE rule 8831",
+        "DfE rule 1510",
+        "DfE rule 8790",
+        "a date in the future",
+    }
