@@ -165,6 +165,7 @@ def import_run(job: Job, progress: Progress) -> dict[str, Any]:
             user=job.started_by,
             dry_run=not commit,
             progress=lambda done, total: progress(done, total, "Checking each child"),
+            defects="import" if job.params.get("defects") == "import" else "reject",
         )
     except CensusFileError as exc:
         job_files_delete(job_id=job.pk)
@@ -189,6 +190,21 @@ def import_run(job: Job, progress: Progress) -> dict[str, Any]:
                 ],
             }
             for c in report.rejected
+        ],
+        # Imported anyway (the person importing chose so), and facts Haven and the file
+        # disagree on: by the file's identifier and element, for someone to fix or confirm.
+        "listed": [
+            {
+                "la_child_id": c.la_child_id,
+                "kind": kind,
+                "path": p.path,
+                "value": p.value,
+                "reason": p.reason,
+            }
+            for c in report.children
+            if c.action != "reject"
+            for kind, problems in (("defect", c.defects), ("conflict", c.conflicts))
+            for p in problems
         ],
     }
 

@@ -99,7 +99,12 @@ def cin_import(request: AuthenticatedRequest) -> HttpResponse:
             kind=returns_jobs.IMPORT,
             started_by=request.user,
             title=f"Import {upload.name}: dry run",
-            params={"filename": upload.name, "commit": False},
+            params={
+                "filename": upload.name,
+                "commit": False,
+                # Records breaking a DfE ERROR rule: rejected, or imported with them listed.
+                "defects": "import" if request.POST.get("defects") == "import" else "reject",
+            },
             files={returns_jobs.UPLOAD: upload},
             progress_unit="children",
         )
@@ -123,7 +128,12 @@ def cin_import_commit(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpR
         kind=returns_jobs.IMPORT,
         started_by=request.user,
         title=f"Import {result.get('filename', '')}",
-        params={"filename": result.get("filename", ""), "commit": True, "dry_run": str(dry_run.pk)},
+        params={
+            "filename": result.get("filename", ""),
+            "commit": True,
+            "dry_run": str(dry_run.pk),
+            "defects": dry_run.params.get("defects", "reject"),
+        },
         files={returns_jobs.UPLOAD: kept},
         progress_unit="children",
     )

@@ -72,6 +72,33 @@ def test_analyst_imports_after_a_dry_run_then_downloads_and_validates(make_user:
     assert "2887Q" in page  # fewer than 8 disability codes: a return query, about no child
 
 
+def test_records_with_dfe_errors_are_imported_from_the_page_only_if_chosen_and_listed(
+    make_user: Any,
+) -> None:
+    client = client_for(make_user(Role.PERFORMANCE_ANALYST))
+    fake = (MINIMAL.parent / "fake_CIN_data.xml").read_bytes()
+    before = Person.objects.count()
+
+    refused = client.post(IMPORT, {"file": SimpleUploadedFile("fake.xml", fake)})
+    _run_next()
+    page = client.get(refused["Location"]).content.decode()
+    assert "Nothing was imported" in page and "DfE rule 1510" in page
+
+    chosen = client.post(
+        IMPORT, {"file": SimpleUploadedFile("fake.xml", fake), "defects": "import"}
+    )
+    _run_next()
+    page = client.get(chosen["Location"]).content.decode()
+    assert "Dry run: nothing has changed yet" in page
+    assert "To check after importing" in page and "DfE rule 8831" in page
+    dry_job = Job.objects.get(pk=chosen["Location"].split("/")[-2])
+    committed = client.post(reverse("returns:cin_import_commit", args=[dry_job.pk]))
+    _run_next()
+    page = client.get(committed["Location"]).content.decode()
+    assert "Imported" in page and "DfE rule 1510" in page
+    assert Person.objects.count() == before + 332
+
+
 def test_a_file_of_another_format_is_refused_on_upload(make_user: Any) -> None:
     client = client_for(make_user(Role.PERFORMANCE_ANALYST))
     upload = SimpleUploadedFile("episodes.csv", b"CHILD,DECOM,RNE\n1,01/01/2020,S\n")
