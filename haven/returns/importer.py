@@ -170,6 +170,8 @@ def _localname(el: Any) -> str:
 def census_sniff(start: bytes) -> None:
     """Refuse at once, from its first bytes, a file that is plainly not XML (empty, an SSDA903
     CSV): the upload page says so without waiting for a job."""
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as some systems save XML
+        start = start[: len(start) // 2 * 2].decode("utf-16", "replace").encode("utf-8")
     head = start.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
     if not head:
         raise CensusFileError("The file is empty.")
@@ -246,11 +248,10 @@ class _Reader:
                     Problem(f"{self.path(parent)}/{tag}", "", "missing: it is required")
                 )
             return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
+        day = xsd_date(value)
+        if day is None:
             self.problem(el, value, "not a date in the form YYYY-MM-DD")
-            return None
+        return day
 
     def code(
         self,
@@ -274,9 +275,9 @@ class _Reader:
 
     def flag(self, parent: Any, tag: str, required: bool = False) -> bool | None:
         value, el = self.text(parent, tag)
-        if value in census.YES:
+        if value in XSD_TRUE:
             return True
-        if value in census.NO:
+        if value in XSD_FALSE:
             return False
         if value or required:
             self.problems.append(
@@ -290,6 +291,26 @@ class _Reader:
 
 
 UPN_RE = re.compile(r"^[A-Za-z]\d{11}[A-Za-z0-9]$")
+
+# xs:boolean: exactly these (not "True" or "TRUE").
+XSD_TRUE = frozenset({"true", "1"})
+XSD_FALSE = frozenset({"false", "0"})
+# xs:date: YYYY-MM-DD with an optional time zone; a midnight time as other systems write it
+# (the DfE's validator reads it as the date) is taken as the date, any other time is not.
+XSD_DATE_RE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2}|T00:00:00(?:\.0+)?(?:Z|[+-]\d{2}:\d{2})?)?$"
+)
+
+
+def xsd_date(value: str) -> datetime.date | None:
+    """The date an xs:date value gives, or None (``20190626`` is not one)."""
+    found = XSD_DATE_RE.match(value)
+    if found is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(found.group(1))
+    except ValueError:
+        return None
 
 
 def _system(root: Any) -> str:
@@ -692,6 +713,27 @@ CONSTRAINT_REASONS = {
 }
 
 
+class _OutsideCalendar(ValueError):
+    """A deadline Haven cannot work out for a date in the file: the record and element."""
+
+    def __init__(self, record: dict[str, Any], tag: str, day: datetime.date, text: str) -> None:
+        super().__init__(text)
+        self.el, self.tag, self.day = record.get("el"), tag, day
+
+    def problem(self, child: _Child) -> Problem:
+        path = child.path
+        if self.el is not None and child.el is not None:
+            path = _Reader(child.el, child.path, []).path(self.el)
+        return Problem(f"{path}/{self.tag}", self.day.isoformat(), _explain(self))
+
+
+def _due(calendar_rule: Any, day: datetime.date, record: dict[str, Any], tag: str) -> Any:
+    try:
+        return calendar_rule.due_date(day)
+    except ValueError as exc:
+        raise _OutsideCalendar(record, tag, day, str(exc)) from None
+
+
 def _explain(exc: Exception) -> str:
     text = str(exc)
     if "outside the working-day calendar" in text:
@@ -818,11 +860,10 @@ def _review_date(r: _Reader, el: Any) -> datetime.date | None:
     value = (el.text or "").strip()
     if not value:
         return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
+    day = xsd_date(value)
+    if day is None:
         r.problem(el, value, "not a date in the form YYYY-MM-DD")
-        return None
+    return day
 
 
 HAVEN_ID_RE = re.compile(r"^H(\d{8})$")
@@ -1323,7 +1364,7 @@ class _Builder:
                     Assessment(
                         referral=referral,
                         start_date=a["start"],
-                        due_date=due_rule.due_date(a["start"]),
+                        due_date=_due(due_rule, a["start"], a, "AssessmentActualStartDate"),
                         due_rule=due_rule.key,
                         factors=a["factors"],
                         internal_review_date=a["review"],
@@ -1418,7 +1459,7 @@ class _Builder:
                     referral=referral,
                     strategy_discussion=discussion,
                     start_date=start,
-                    icpc_target=s["target"] or self.icpc_rule.due_date(start),
+                    icpc_target=s["target"] or _due(self.icpc_rule, start, s, "S47ActualStartDate"),
                     end_date=end,
                     outcome=outcome,
                     **who,
@@ -1555,7 +1596,11 @@ class _Writer:
                     child.la_id,
                     child.path,
                     "reject",
-                    problems=[Problem(child.path, child.la_id, _explain(exc))],
+                    problems=[
+                        exc.problem(child)
+                        if isinstance(exc, _OutsideCalendar)
+                        else Problem(child.path, child.la_id, _explain(exc))
+                    ],
                     index=child.index,
                 )
             )
@@ -1677,7 +1722,12 @@ class _Writer:
 
 
 class _Refused(Exception):
-    """One child the writer would have had refused, with the reason it would have given."""
+    """One child the writer would have had refused, with the reason it would have given (and
+    the element it is about, where there is one)."""
+
+    def __init__(self, reason: str, outside: _OutsideCalendar | None = None) -> None:
+        super().__init__(reason)
+        self.outside = outside
 
 
 def _overlaps(
@@ -1735,14 +1785,13 @@ class _Checker:
             try:
                 counts, episodes = self._child(c, merge, held or [])
             except _Refused as refused:
+                problem = (
+                    refused.outside.problem(c)
+                    if refused.outside is not None
+                    else Problem(c.path, c.la_id, str(refused))
+                )
                 self.report.children.append(
-                    ChildOutcome(
-                        c.la_id,
-                        c.path,
-                        "reject",
-                        problems=[Problem(c.path, c.la_id, str(refused))],
-                        index=c.index,
-                    )
+                    ChildOutcome(c.la_id, c.path, "reject", problems=[problem], index=c.index)
                 )
                 continue
             # What Haven would hold for the child, for a later child matched to them.
@@ -1779,7 +1828,9 @@ class _Checker:
             # The rows (and the deadlines, worked out before anything is written).
             self.builder.child(0, episodes, counts, _Rows())
         except ValueError as exc:
-            raise _Refused(_explain(exc)) from None
+            raise _Refused(
+                _explain(exc), exc if isinstance(exc, _OutsideCalendar) else None
+            ) from None
         counts["conflicts"] += len(merge.conflicts)
         _check_rules(episodes)
         for key in [k for k in counts if not counts[k]]:

@@ -401,3 +401,42 @@ def test_the_dfe_fake_data_is_rejected_for_its_errors_or_imported_with_them_list
         "DfE rule 8790",
         "a date in the future",
     }
+
+
+@pytest.mark.django_db
+def test_dates_and_booleans_are_read_as_the_schema_says_and_utf16_files_are_read(
+    analyst: User,
+) -> None:
+    def problems(xml: str) -> list[tuple[str, str]]:
+        report = cin_census_import(data=_file(xml), user=analyst, dry_run=True)
+        return [(p.path.rsplit("/", 1)[-1], p.value) for c in report.children for p in c.problems]
+
+    fine = _child("dates", _episode("2024-05-01", s47s=(("2024-05-10", ""),)))
+    assert problems(fine) == []
+    # A midnight time (as other systems write dates) and a time zone are the date.
+    assert problems(fine.replace("2024-05-01<", "2024-05-01T00:00:00<")) == []
+    assert problems(fine.replace("2024-05-01<", "2024-05-01Z<")) == []
+    # Not xs:date, not xs:boolean.
+    assert problems(fine.replace("2024-05-01<", "20240501<")) == [("CINreferralDate", "20240501")]
+    assert problems(fine.replace("2024-05-01<", "2024-05-01T10:30:00<")) == [
+        ("CINreferralDate", "2024-05-01T10:30:00")
+    ]
+    assert problems(fine.replace(">true<", ">True<")) == [("ICPCnotRequired", "True")]
+
+    utf16 = _file(fine).decode().replace('encoding="utf-8"', 'encoding="utf-16"')
+    report = cin_census_import(data=utf16.encode("utf-16"), user=analyst, dry_run=True)
+    assert report.summary()["children to create"] == 1
+
+
+@pytest.mark.django_db
+def test_a_date_outside_the_calendar_names_its_element(analyst: User) -> None:
+    data = _file(
+        _child("early", _episode("1975-05-01", assessments=(("1975-05-02", "1975-06-01"),)))
+    )
+    report = _same_report(data, analyst)
+    (problem,) = report.children[0].problems
+    assert (
+        problem.path
+        == "/Message/Children/Child[1]/CINdetails/Assessments/AssessmentActualStartDate"
+    )
+    assert problem.value == "1975-05-02" and "outside the years" in problem.reason
