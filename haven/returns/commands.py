@@ -54,6 +54,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="import records that break a DfE ERROR rule or Haven's own checks, listing each "
         "defect to fix (default: reject them with the rule)",
     )
+    load.add_argument(
+        "--team",
+        help="the team the new children are allocated to (its managers then allocate workers); "
+        "without it they belong to no team and only an auditor can open them",
+    )
     load.set_defaults(handler=cmd_import)
 
 
@@ -157,6 +162,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(
             f"{args.user} may not import returns: name an active user whose role may ({allowed})"
         )
+    team = None
+    if args.team:
+        from haven.accounts.models import Team
+
+        team = Team.objects.filter(name=args.team).first()
+        if team is None:
+            raise CommandError(f"no team called {args.team!r}")
     data = _read(args.file)
     try:
         report = cin_census_import(
@@ -164,6 +176,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             user=user,
             dry_run=not args.commit,
             defects="import" if args.import_defects else "reject",
+            team=team,
+            source_name=Path(args.file).name,
         )
     except CensusFileError as exc:
         raise CommandError(f"{args.file}: {exc} Nothing was imported.") from None

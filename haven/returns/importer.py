@@ -59,9 +59,10 @@ from lxml import etree
 
 from haven.assessments.models import Assessment, AssessmentOutcome, AssessmentStatus
 from haven.childinneed.models import CINPlan
+from haven.chronology.models import ChronologyEvent
 from haven.core.calendar import rule
 from haven.frontdoor.models import Referral
-from haven.people.models import Person, PersonDisability, PersonKind
+from haven.people.models import Allocation, Person, PersonDisability, PersonKind
 from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
@@ -74,6 +75,7 @@ from haven.protection.models import (
 )
 from haven.returns import census
 from haven.returns.checks import upn_check_letter_ok
+from haven.returns.events import CENSUS_RECORD_IMPORTED, ReturnsEvent
 from haven.returns.models import ExternalIdentifier, ImportedEpisode
 
 # Children written per batch: one savepoint and one INSERT per table for the batch. A batch that
@@ -338,8 +340,12 @@ def cin_census_import(
     dry_run: bool = True,
     progress: Callable[[int, int], None] | None = None,
     defects: str = "reject",
+    team: Any = None,
+    source_name: str = "",
 ) -> ImportReport:
-    """Import a census file as history; see the module docstring. Raises ``CensusFileError``
+    """Import a census file as history; see the module docstring. New children are allocated
+    to ``team`` (no worker: its managers allocate them); every imported record is a chronology
+    entry marked as imported from ``source_name``. Raises ``CensusFileError``
     for a file that is not a census; returns the report otherwise (committed only if not a dry
     run and nothing was rejected). ``progress(done, total)`` hears how many children are done.
 
@@ -352,7 +358,15 @@ def cin_census_import(
     checked = _check_all(root, children, progress, keep=not dry_run, defects=defects)
     if dry_run or not checked.report.ok:
         return checked.report
-    return _write_all(root, checked.accepted, user, dry_run=False, progress=progress)
+    return _write_all(
+        root,
+        checked.accepted,
+        user,
+        dry_run=False,
+        progress=progress,
+        team=team,
+        source_name=source_name,
+    )
 
 
 def _children(root: Any) -> list[Any]:
@@ -414,6 +428,8 @@ def _write_all(
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
     defects: str = "reject",
+    team: Any = None,
+    source_name: str = "",
 ) -> ImportReport:
     """Write the children (``<Child>`` elements to read, or children already read and checked)
     in one transaction, batch by batch; roll back if ``dry_run`` or if any child is rejected.
@@ -428,7 +444,7 @@ def _write_all(
     total = len(children)
     try:
         with transaction.atomic():
-            writer = _Writer(report, user)
+            writer = _Writer(report, user, team=team, source_name=source_name)
             seen: set[str] = set()
             batch: list[_Child] = []
             for index, item in enumerate(children):
@@ -1239,6 +1255,8 @@ class _Rows:
     plans: list[ChildProtectionPlan] = field(default_factory=list)
     reviews: list[Conference] = field(default_factory=list)
     changed: dict[Any, tuple[list[Any], set[str]]] = field(default_factory=dict)
+    # Chronology entries, each with the record it is about (its id known once written).
+    events: list[tuple[ChronologyEvent, Any]] = field(default_factory=list)
 
     def change(self, obj: Any, **values: Any) -> None:
         if obj is None:
@@ -1268,10 +1286,11 @@ class _Builder:
     """The rows for one child's merged episodes, and what they add to the report's counts:
     the same for the check (which throws the rows away) and the writer."""
 
-    def __init__(self, user: Any, system: str, year: int | None) -> None:
+    def __init__(self, user: Any, system: str, year: int | None, source_name: str = "") -> None:
         self.user = user
         self.system = system
         self.year = year
+        self.source_name = source_name or "unnamed"
         self.source_note = f"Imported from a CIN census file ({system})."
         self.assessment_rule = rule("assessment")
         self.icpc_rule = rule("icpc")
@@ -1287,6 +1306,24 @@ class _Builder:
 
     def _who(self, person: int | Person) -> dict[str, Any]:
         return {"person_id": person} if isinstance(person, int) else {"person": person}
+
+    def _event(self, rows: _Rows, person: int | Person, day: Any, record: str, source: Any) -> None:
+        params = {"record": record, "file": self.source_name, "year": self.year}
+        rows.events.append(
+            (
+                ChronologyEvent(
+                    occurred_on=day,
+                    kind=ReturnsEvent.IMPORTED,
+                    summary=CENSUS_RECORD_IMPORTED.text(**params),
+                    event=CENSUS_RECORD_IMPORTED.name,
+                    params=params,
+                    source_type=source._meta.label_lower,
+                    recorded_by=self.user,
+                    **self._who(person),
+                ),
+                source,
+            )
+        )
 
     def _new(self, person: int | Person, ep: _Episode, counts: Counter[str], rows: _Rows) -> None:
         who = self._who(person)
@@ -1307,6 +1344,9 @@ class _Builder:
             ImportedEpisode(referral=referral, system=self.system, collection_year=self.year, **who)
         )
         counts["episodes"] += 1
+        self._event(rows, person, ep.referral_date, "referral", referral)
+        if ep.closure_date:
+            self._event(rows, person, ep.closure_date, "closure", referral)
         self._records(person, referral, ep, {}, counts, rows, every=True)
 
     def _held(self, person: int | Person, ep: _Episode, counts: Counter[str], rows: _Rows) -> None:
@@ -1318,6 +1358,8 @@ class _Builder:
         if not ep.changed and not new_here:
             return
         counts["episodes matched and changed"] += 1
+        if "closure" in ep.changed and referral is not None:
+            self._event(rows, person, ep.closure_date, "closure", referral)
         if ep.changed - {"icpc"}:
             counts["facts taken from the file"] += len(ep.changed - {"icpc"})
             rows.change(
@@ -1360,24 +1402,26 @@ class _Builder:
         for a in ep.assessments:
             authorised = a["authorised"]
             if new(a):
-                rows.assessments.append(
-                    Assessment(
-                        referral=referral,
-                        start_date=a["start"],
-                        due_date=_due(due_rule, a["start"], a, "AssessmentActualStartDate"),
-                        due_rule=due_rule.key,
-                        factors=a["factors"],
-                        internal_review_date=a["review"],
-                        status=AssessmentStatus.AUTHORISED
-                        if authorised
-                        else AssessmentStatus.IN_PROGRESS,
-                        authorised_on=authorised,
-                        authorised_by=user if authorised else None,
-                        outcome=AssessmentOutcome.OTHER if authorised else "",
-                        manager_comments=self.source_note if authorised else "",
-                        **who,
-                    )
+                made = Assessment(
+                    referral=referral,
+                    start_date=a["start"],
+                    due_date=_due(due_rule, a["start"], a, "AssessmentActualStartDate"),
+                    due_rule=due_rule.key,
+                    factors=a["factors"],
+                    internal_review_date=a["review"],
+                    status=AssessmentStatus.AUTHORISED
+                    if authorised
+                    else AssessmentStatus.IN_PROGRESS,
+                    authorised_on=authorised,
+                    authorised_by=user if authorised else None,
+                    outcome=AssessmentOutcome.OTHER if authorised else "",
+                    manager_comments=self.source_note if authorised else "",
+                    **who,
                 )
+                rows.assessments.append(made)
+                self._event(rows, person, a["start"], "assessment", made)
+                if authorised:
+                    self._event(rows, person, authorised, "assessment_authorised", made)
                 counts["assessments"] += 1
                 continue
             names = taken(a)
@@ -1400,15 +1444,20 @@ class _Builder:
                     outcome=obj.outcome or AssessmentOutcome.OTHER,
                     manager_comments=obj.manager_comments or self.source_note,
                 )
+                self._event(rows, person, authorised, "assessment_authorised", obj)
             rows.change(obj, **values)
         for p in ep.cin_plans:
             if new(p):
-                rows.cin_plans.append(
-                    CINPlan(referral=referral, start_date=p["start"], end_date=p["end"], **who)
-                )
+                cin = CINPlan(referral=referral, start_date=p["start"], end_date=p["end"], **who)
+                rows.cin_plans.append(cin)
+                self._event(rows, person, p["start"], "cin_plan", cin)
+                if p["end"]:
+                    self._event(rows, person, p["end"], "cin_plan_end", cin)
                 counts["CIN plans"] += 1
             elif taken(p):
                 rows.change(p.get("obj"), end_date=p["end"])
+                if p.get("obj") is not None and p["end"]:
+                    self._event(rows, person, p["end"], "cin_plan_end", p["obj"])
 
         transfers = dict(ep.transfers)
 
@@ -1434,6 +1483,7 @@ class _Builder:
                 **who,
             )
             rows.conferences.append(made)
+            self._event(rows, person, held_on, "conference", made)
             return made
 
         for s in ep.s47s:
@@ -1465,6 +1515,7 @@ class _Builder:
                     **who,
                 )
                 rows.s47s.append(s47)
+                self._event(rows, person, start, "s47", s47)
                 counts["S47 enquiries"] += 1
                 if s["icpc"]:
                     conferences[s["icpc"]] = conference(ConferenceKind.INITIAL, s["icpc"], s47=s47)
@@ -1507,6 +1558,9 @@ class _Builder:
                     **who,
                 )
                 rows.plans.append(plan)
+                self._event(rows, person, p["start"], "cp_plan", plan)
+                if p["end"]:
+                    self._event(rows, person, p["end"], "cp_plan_end", plan)
                 counts["child protection plans"] += 1
                 review_dates = p["reviews"]
             else:
@@ -1522,20 +1576,22 @@ class _Builder:
                     if "end" in names and plan is not None and not plan.end_reason:
                         values["end_reason"] = "other"
                     rows.change(plan, **values)
+                    if "end" in names and plan is not None and p["end"]:
+                        self._event(rows, person, p["end"], "cp_plan_end", plan)
                 review_dates = p.get("new_reviews") or []
             for held_on in review_dates:
-                rows.reviews.append(
-                    Conference(
-                        referral=referral,
-                        kind=ConferenceKind.REVIEW,
-                        plan=plan,
-                        due_date=held_on,
-                        due_rule="later_cp_review",
-                        held_on=held_on,
-                        decision=ConferenceDecision.CONTINUE,
-                        **who,
-                    )
+                review = Conference(
+                    referral=referral,
+                    kind=ConferenceKind.REVIEW,
+                    plan=plan,
+                    due_date=held_on,
+                    due_rule="later_cp_review",
+                    held_on=held_on,
+                    decision=ConferenceDecision.CONTINUE,
+                    **who,
                 )
+                rows.reviews.append(review)
+                self._event(rows, person, held_on, "review", review)
                 counts["reviews"] += 1
 
 
@@ -1544,14 +1600,17 @@ class _Writer:
     system's LAchildID, or by UPN and date of birth, and their episodes) is read once per
     batch, so the import runs a fixed number of queries per batch, not per record."""
 
-    def __init__(self, report: ImportReport, user: Any) -> None:
+    def __init__(
+        self, report: ImportReport, user: Any, team: Any = None, source_name: str = ""
+    ) -> None:
         self.report = report
         self.user = user
+        self.team = team
         self.system = report.system
         # Children created earlier in this import, by UPN and date of birth, as the database
         # would find them.
         self.created_by_upn: dict[tuple[str, datetime.date], int] = {}
-        self.builder = _Builder(user, report.system, report.collection_year)
+        self.builder = _Builder(user, report.system, report.collection_year, source_name)
 
     def write(self, children: list[_Child]) -> None:
         """Write a batch; a child who is another in the same batch (the same child in Haven,
@@ -1622,6 +1681,7 @@ class _Writer:
         new_people: list[Person] = []
         new_ids: list[ExternalIdentifier] = []
         disabilities: list[PersonDisability] = []
+        allocations: list[Allocation] = []
         created: dict[tuple[str, datetime.date], int] = {}
         for c in children:
             key = (c.upn, c.born) if c.upn and c.born else None
@@ -1653,6 +1713,16 @@ class _Writer:
             new_people.append(person)
             new_ids.append(ExternalIdentifier(person=person, system=self.system, value=c.la_id))
             disabilities.extend(PersonDisability(person=person, code=d) for d in c.disabilities)
+            if self.team is not None:
+                # The team's managers then allocate a worker, as for any unallocated child.
+                allocations.append(
+                    Allocation(
+                        person=person,
+                        team=self.team,
+                        start_date=timezone.localdate(),
+                        allocated_by=user,
+                    )
+                )
             people.append((c, person, ""))
 
         held = _load_held([p for _, p, _ in people if isinstance(p, int)])
@@ -1675,6 +1745,7 @@ class _Writer:
         Person.objects.bulk_create(new_people)
         ExternalIdentifier.objects.bulk_create(new_ids)
         PersonDisability.objects.bulk_create(disabilities)
+        Allocation.objects.bulk_create(allocations)
         rows.write_changes(Referral)
         Referral.objects.bulk_create(rows.referrals)
         ImportedEpisode.objects.bulk_create(rows.imported)
@@ -1695,6 +1766,9 @@ class _Writer:
         rows.write_changes(ChildProtectionPlan)
         ChildProtectionPlan.objects.bulk_create(rows.plans)
         Conference.objects.bulk_create(rows.reviews)
+        for event, source in rows.events:
+            event.source_id = source.pk
+        ChronologyEvent.objects.bulk_create([event for event, _ in rows.events])
 
         outcomes = []
         for c, whom, how in people:

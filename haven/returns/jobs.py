@@ -152,6 +152,12 @@ def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, A
 # -- a census file imported: a dry run, then the import ----------------------------------------
 
 
+def _team(team_id: Any) -> Any:
+    from haven.accounts.models import Team
+
+    return Team.objects.filter(pk=team_id).first() if team_id else None
+
+
 def import_run(job: Job, progress: Progress) -> dict[str, Any]:
     commit = bool(job.params.get("commit"))
     path = job_file_path(job.pk, UPLOAD)
@@ -166,6 +172,8 @@ def import_run(job: Job, progress: Progress) -> dict[str, Any]:
             dry_run=not commit,
             progress=lambda done, total: progress(done, total, "Checking each child"),
             defects="import" if job.params.get("defects") == "import" else "reject",
+            team=_team(job.params.get("team")),
+            source_name=str(job.params.get("filename", "")),
         )
     except CensusFileError as exc:
         job_files_delete(job_id=job.pk)

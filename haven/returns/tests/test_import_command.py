@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ CIN = Path(__file__).resolve().parent / "data" / "dfe-samples" / "cin"
 
 def _args(user: str, name: str, **extra: bool) -> argparse.Namespace:
     return argparse.Namespace(
-        file=str(CIN / name), user=user, commit=True, import_defects=False, **extra
+        file=str(CIN / name), user=user, commit=True, import_defects=False, team=None, **extra
     )
 
 
@@ -49,3 +50,47 @@ def test_records_with_dfe_errors_are_rejected_unless_imported_with_them_listed(
     out = capsys.readouterr().out
     assert "children imported with defects listed: 331" in out and "DfE rule 8831" in out
     assert Person.objects.count() == people + 332
+
+
+@pytest.mark.django_db
+def test_imported_children_go_to_the_team_chosen_with_an_imported_chronology(
+    teams: Any, make_user: Any
+) -> None:
+    from haven.chronology.models import ChronologyEvent
+    from haven.people.access import visible_ids
+    from haven.people.models import Allocation
+
+    User.objects.create_user(username="analyst", password=None, role=Role.PERFORMANCE_ANALYST)
+    manager = make_user(Role.TEAM_MANAGER, "assessment")
+    outsider = make_user(Role.PRACTITIONER, "other")
+    args = _args("analyst", "cin_2024_25_minimal.xml")
+    args.team = teams["assessment"].name
+    assert cmd_import(args) == 0
+
+    imported = list(Person.objects.filter(given_names="Imported child"))
+    assert len(imported) == 2
+    ids = {p.pk for p in imported}
+    held = Allocation.objects.filter(person_id__in=ids, end_date=None)
+    assert {(a.team_id, a.worker_id) for a in held} == {(teams["assessment"].pk, None)}
+    assert visible_ids(manager, ids) == ids
+    assert visible_ids(outsider, ids) == set()
+
+    events = ChronologyEvent.objects.filter(person_id__in=ids, kind="imported")
+    summaries = [e.summary for e in events]
+    assert summaries and all("cin_2024_25_minimal.xml" in s for s in summaries)
+    assert any(s.startswith("Referral (imported from the CIN census 2025 file") for s in summaries)
+    assert any(s.startswith("Child protection plan started") for s in summaries)
+    assert all(e.source_id for e in events)
+
+
+@pytest.mark.django_db
+def test_an_unknown_team_is_refused_before_anything_is_imported(teams: Any) -> None:
+    from haven.core.errors import CommandError
+
+    User.objects.create_user(username="analyst", password=None, role=Role.PERFORMANCE_ANALYST)
+    people = Person.objects.count()
+    args = _args("analyst", "cin_2024_25_minimal.xml")
+    args.team = "No such team"
+    with pytest.raises(CommandError, match="no team called"):
+        cmd_import(args)
+    assert Person.objects.count() == people
