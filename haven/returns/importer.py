@@ -717,7 +717,8 @@ CONSTRAINT_REASONS = {
     "referral_closure_has_reason": "an episode has a closure date without a reason, or a reason "
     "without a date",
     "referral_one_open_episode_per_child": "the child has two open episodes (no closure date) at "
-    "once, in this file or with an episode already in Haven",
+    "once, in this file or with an episode already in Haven (an episode open on one year's 31 "
+    "March and closed later is closed by the next year's file: import the years between too)",
     "assessment_authorised_after_start": "an assessment is authorised before it started",
     "cin_plan_ends_after_start": "a CIN plan ends before it starts",
     "cin_plan_one_open_per_child": "the child has two open CIN plans",

@@ -103,9 +103,23 @@ def _import_in_order(
     summaries: list[dict[str, int]] = []
     try:
         with transaction.atomic():
-            for data in files:
+            queue = list(files)
+            retried: set[int] = set()
+            while queue:
+                data = queue.pop(0)
                 report = cin_census_import(data=data, user=user, dry_run=False)
-                assert report.committed, report.lines()[-20:]
+                if not report.committed and id(data) not in retried:
+                    # An older year imported over a newer one with the year between missing
+                    # has episodes open on its 31 March that Haven holds a later one beside:
+                    # refused, saying so; it goes in once the year between is there.
+                    reasons = {p.reason for c in report.rejected for p in c.problems}
+                    assert all("import the years between" in r for r in reasons), reasons
+                    retried.add(id(data))
+                    queue.append(data)
+                    continue
+                assert report.committed, [
+                    line for line in report.lines() if line.startswith(("rejected", " "))
+                ][:12]
                 # Two clean years of one county never disagree about a fact.
                 assert "conflicts" not in report.summary(), report.lines()[-20:]
                 summaries.append(report.summary())
@@ -157,6 +171,32 @@ def test_consecutive_years_in_either_order_give_the_same_records_and_returns() -
         assert len(exported) == len(original)
         assert [c for c in exported if c not in original] == []
     assert forward_exports == backward_exports
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("owner_db")
+def test_three_consecutive_years_in_every_order_give_the_same_records_and_returns() -> None:
+    from itertools import permutations
+
+    from haven.synthetic.generator import generate
+
+    county = generate("small", now=NOW, seed=7, years=4, replace=True, stdout=lambda line: None)
+    last = county.end_year - 1
+    years = [last - 2, last - 1, last]
+    files = [_as_another_system(cin_census_build(year=y).xml) for y in years]
+    user = User.objects.create_user(
+        username="census-importer", password=None, role=Role.PERFORMANCE_ANALYST
+    )
+    results = [
+        _import_in_order([files[i] for i in order], years, user) for order in permutations(range(3))
+    ]
+    first_records, first_exports = results[0]
+    assert first_records
+    for records, exports in results[1:]:
+        assert records == first_records
+        assert exports == first_exports
+    for data, exported in zip(files, first_exports, strict=True):
+        assert exported == _comparable(data)
 
 
 @pytest.mark.django_db
