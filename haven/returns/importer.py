@@ -1295,6 +1295,7 @@ class _Builder:
         self.source_note = f"Imported from a CIN census file ({system})."
         self.assessment_rule = rule("assessment")
         self.icpc_rule = rule("icpc")
+        self.review_rules = {key: rule(key) for key in ("first_cp_review", "later_cp_review")}
 
     def child(
         self, person: int | Person, episodes: list[_Episode], counts: Counter[str], rows: _Rows
@@ -1581,12 +1582,16 @@ class _Builder:
                         self._event(rows, person, p["end"], "cp_plan_end", plan)
                 review_dates = p.get("new_reviews") or []
             for held_on in review_dates:
+                # Due as recorded work's: 3 months from the plan's start, then 6 from the last.
+                before = [d for d in p["reviews"] if d < held_on]
+                key = "later_cp_review" if before else "first_cp_review"
+                since = before[-1] if before else p["start"]
                 review = Conference(
                     referral=referral,
                     kind=ConferenceKind.REVIEW,
                     plan=plan,
-                    due_date=held_on,
-                    due_rule="later_cp_review",
+                    due_date=_due(self.review_rules[key], since, p, "CPPstartDate"),
+                    due_rule=key,
                     held_on=held_on,
                     decision=ConferenceDecision.CONTINUE,
                     **who,

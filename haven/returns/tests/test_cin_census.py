@@ -267,3 +267,20 @@ def test_the_linear_reader_gives_the_validator_the_same_issues_as_its_own(name: 
         ).stdout
 
     assert run() == run("--slow-ingress")
+
+
+@pytest.mark.django_db
+def test_imported_reviews_are_due_by_the_rules_recorded_work_follows(analyst: User) -> None:
+    from haven.protection.models import Conference, ConferenceKind
+
+    people = _import(MINIMAL, analyst)
+    reviews = list(
+        Conference.objects.filter(person_id__in=people, kind=ConferenceKind.REVIEW)
+        .order_by("held_on")
+        .values_list("held_on", "due_date", "due_rule")
+    )
+    # The plan started on 2 July 2024: first review 3 months on, then 6 from the last.
+    assert reviews == [
+        (datetime.date(2024, 9, 20), datetime.date(2024, 10, 2), "first_cp_review"),
+        (datetime.date(2025, 3, 10), datetime.date(2025, 3, 20), "later_cp_review"),
+    ]
