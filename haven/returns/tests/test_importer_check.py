@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from lxml import etree
 
 from haven.accounts.models import Role, User
@@ -440,3 +441,42 @@ def test_a_date_outside_the_calendar_names_its_element(analyst: User) -> None:
         == "/Message/Children/Child[1]/CINdetails/Assessments/AssessmentActualStartDate"
     )
     assert problem.value == "1975-05-02" and "outside the years" in problem.reason
+
+
+def _year(data: bytes, year: int) -> bytes:
+    return data.replace(b"<Year>2025</Year>", f"<Year>{year}</Year>".encode()).replace(
+        b"<ReferenceDate>2025-03-31</ReferenceDate>",
+        f"<ReferenceDate>{year}-03-31</ReferenceDate>".encode(),
+    )
+
+
+@pytest.mark.django_db
+def test_a_fact_two_years_state_differently_is_a_conflict_and_the_newer_year_wins(
+    analyst: User,
+) -> None:
+    older = _year(
+        _file(_child("c", _episode("2023-05-01", closed="2023-12-01", reason="RC1"))), 2024
+    )
+    newer = _year(
+        _file(_child("c", _episode("2023-05-01", closed="2023-12-05", reason="RC1"))), 2025
+    )
+    outcomes = []
+    for order in ((older, newer), (newer, older)):
+        with transaction.atomic():
+            sid = transaction.savepoint()
+            for data in order:
+                report = cin_census_import(data=data, user=analyst, dry_run=False)
+                assert report.committed, report.lines()
+            (conflict,) = report.children[0].conflicts
+            assert conflict.path == "/Message/Children/Child[1]/CINdetails/CINclosureDate"
+            assert "Haven holds 2023-12" in conflict.reason
+            assert any("conflicts for c" in line for line in report.lines())
+            outcomes.append(
+                list(
+                    Referral.objects.filter(
+                        person_id=report.children[0].person_id or 0
+                    ).values_list("referral_date", "closure_date")
+                )
+            )
+            transaction.savepoint_rollback(sid)
+    assert outcomes[0] == outcomes[1] == [(datetime.date(2023, 5, 1), datetime.date(2023, 12, 5))]
