@@ -60,7 +60,7 @@ from lxml import etree
 from haven.assessments.models import Assessment, AssessmentOutcome, AssessmentStatus
 from haven.childinneed.models import CINPlan
 from haven.chronology.models import ChronologyEvent
-from haven.core.calendar import rule
+from haven.core.calendar import add_calendar_months, rule
 from haven.frontdoor.models import Referral
 from haven.people.models import Allocation, Person, PersonDisability, PersonKind
 from haven.protection.models import (
@@ -1116,6 +1116,14 @@ class _Merge:
         return out
 
 
+def _is_re_referral(day: datetime.date | None, dates: list[datetime.date]) -> bool:
+    """Within 12 months of the child's previous referral (as ``frontdoor`` decides it)."""
+    if day is None:
+        return False
+    since = add_calendar_months(day, -12)
+    return any(since <= d < day for d in dates)
+
+
 def _initial_dates(ep: _Episode) -> set[datetime.date | None]:
     """The days of an episode's initial conferences (a plan starts at one)."""
     return {ep.icpc, *(s["icpc"] for s in ep.s47s), *(p["start"] for p in ep.plans)}
@@ -1300,11 +1308,17 @@ class _Builder:
     def child(
         self, person: int | Person, episodes: list[_Episode], counts: Counter[str], rows: _Rows
     ) -> None:
+        dates = sorted(ep.referral_date for ep in episodes if ep.referral_date)
         for ep in episodes:
+            re_referral = _is_re_referral(ep.referral_date, dates)
             if ep.held:
                 self._held(person, ep, counts, rows)
+                if ep.obj is not None and not ep.live and ep.obj.is_re_referral != re_referral:
+                    # An earlier year's file brought the referral before it.
+                    rows.change(ep.obj, is_re_referral=re_referral)
             else:
                 self._new(person, ep, counts, rows)
+                rows.referrals[-1].is_re_referral = re_referral
 
     def _who(self, person: int | Person) -> dict[str, Any]:
         return {"person_id": person} if isinstance(person, int) else {"person": person}

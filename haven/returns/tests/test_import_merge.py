@@ -47,7 +47,13 @@ def _records(system: str) -> dict[str, Any]:
     people = list(old_id)
     for ref in Referral.objects.filter(person_id__in=people).order_by("referral_date"):
         episode = {
-            "referral": (ref.referral_date, ref.source, ref.primary_need, ref.no_further_action),
+            "referral": (
+                ref.referral_date,
+                ref.source,
+                ref.primary_need,
+                ref.no_further_action,
+                ref.is_re_referral,
+            ),
             "closure": (ref.closure_date, ref.closure_reason),
             "assessments": sorted(
                 (a.start_date, a.authorised_on, a.internal_review_date, tuple(a.factors), a.status)

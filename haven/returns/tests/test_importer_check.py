@@ -480,3 +480,24 @@ def test_a_fact_two_years_state_differently_is_a_conflict_and_the_newer_year_win
             )
             transaction.savepoint_rollback(sid)
     assert outcomes[0] == outcomes[1] == [(datetime.date(2023, 5, 1), datetime.date(2023, 12, 5))]
+
+
+@pytest.mark.django_db
+def test_a_referral_within_12_months_of_the_last_is_a_re_referral_whatever_the_file_order(
+    analyst: User,
+) -> None:
+    first = _year(_file(_child("r", _episode("2023-05-01", closed="2023-08-01"))), 2024)
+    second = _year(_file(_child("r", _episode("2024-03-01"))), 2025)
+    for order in ((first, second), (second, first)):
+        with transaction.atomic():
+            sid = transaction.savepoint()
+            for data in order:
+                report = cin_census_import(data=data, user=analyst, dry_run=False)
+                assert report.committed, report.lines()
+            flags = list(
+                Referral.objects.filter(person_id=report.children[0].person_id or 0)
+                .order_by("referral_date")
+                .values_list("is_re_referral", flat=True)
+            )
+            assert flags == [False, True]
+            transaction.savepoint_rollback(sid)
