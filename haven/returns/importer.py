@@ -588,6 +588,23 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def _la_codes(spec: str) -> frozenset[str]:
+    codes: set[str] = set()
+    for part in spec.split(","):
+        first, _, last = part.strip().partition("-")
+        codes.update(f"{n:03d}" for n in range(int(first), int(last or first) + 1))
+    return frozenset(codes)
+
+
+# Characters 2-4 of a UPN: an LA code since April 1998, or a "pseudo LA" (DfE rule 1530).
+UPN_LA_CODES = _la_codes(
+    "1-5, 201-213, 301-320, 330-336, 340-344, 350-359, 370-373, 380-384, 390-394, 420, "
+    "660-681, 701-708, 800-803, 805-808, 810-813, 815, 816, 820-823, 825, 826, 830, 831, "
+    "835-839, 840, 841, 845, 846, 850-852, 855-857, 860, 861, 865-896, 908, 909, 916, 919, "
+    "921, 925, 926, 928, 929, 931, 933, 935-938, 940, 941"
+)
+
+
 def _defects(
     r: _Reader,
     upn: str,
@@ -613,6 +630,8 @@ def _defects(
             at(ids, tag, day, "a date in the future: Haven's forms refuse it")
     if upn and not upn_check_letter_ok(upn):
         at(ids, "UPN", upn, "DfE rule 1510: the UPN's check letter is wrong")
+    if upn and upn[1:4] not in UPN_LA_CODES:
+        at(ids, "UPN", upn, "DfE rule 1530: characters 2-4 of the UPN are not an LA code")
     if "NONE" in disabilities and len(disabilities) > 1:
         at(traits, "Disabilities", " ".join(disabilities), "DfE rule 8790: NONE with other codes")
 
@@ -682,7 +701,7 @@ def _defects(
                     p["start"],
                     "DfE rule 1105: the plan starts before the referral",
                 )
-        if ep.closure_reason in ("RC8", "RC9") and (ep.s47s or ep.plans or ep.cin_plans):
+        if ep.closure_reason in ("RC8", "RC9") and (ep.s47s or ep.plans or ep.cin_plans or ep.icpc):
             at(
                 el,
                 "ReasonForClosure",

@@ -284,3 +284,33 @@ def test_imported_reviews_are_due_by_the_rules_recorded_work_follows(analyst: Us
         (datetime.date(2024, 9, 20), datetime.date(2024, 10, 2), "first_cp_review"),
         (datetime.date(2025, 3, 10), datetime.date(2025, 3, 20), "later_cp_review"),
     ]
+
+
+@pytest.mark.django_db
+# (CIN_Census_2021.xml has its dates in 1965-1980, before Haven's calendar: it is rejected.)
+@pytest.mark.parametrize("name", ["fake_CIN_data.xml"])
+def test_dfe_samples_import_with_every_dfe_error_of_their_return_listed(
+    analyst: User, name: str
+) -> None:
+    """Nothing silently: each DfE ERROR the return made from the imported records has, on its
+    child, was listed as a defect when importing."""
+    _validators()
+    report = cin_census_import(
+        data=(CIN / name).read_bytes(), user=analyst, dry_run=False, defects="import"
+    )
+    assert report.committed, report.lines()[-10:]
+    assert report.collection_year
+    cy = CollectionYear(report.collection_year)
+    people = [c.person_id for c in report.children if c.person_id]
+    export = cin_census_build(year=cy.year, person_ids=people)
+    old_id = {e.person_id: e.value for e in ExternalIdentifier.objects.filter(person_id__in=people)}
+    listed = {
+        (c.la_child_id, p.reason.split(":")[0].removeprefix("DfE rule "))
+        for c in report.children
+        for p in c.defects
+    }
+    errors = {
+        (old_id.get(export.person_ids.get(i.child_id, -1), i.child_id), i.rule_code)
+        for i in validate_cin_bytes(export.xml, ruleset=cy.ruleset).errors
+    }
+    assert sorted(errors - listed) == []

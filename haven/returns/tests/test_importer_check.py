@@ -399,6 +399,8 @@ def test_the_dfe_fake_data_is_rejected_for_its_errors_or_imported_with_them_list
     assert rules == {
         "DfE rule 8831",
         "DfE rule 1510",
+        "DfE rule 1530",
+        "DfE rule 2990",
         "DfE rule 8790",
         "a date in the future",
     }
