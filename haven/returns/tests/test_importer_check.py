@@ -503,3 +503,48 @@ def test_a_referral_within_12_months_of_the_last_is_a_re_referral_whatever_the_f
             )
             assert flags == [False, True]
             transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.django_db
+def test_dry_run_of_a_later_year_merging_into_held_episodes_gives_the_report_writing_gave(
+    analyst: User,
+) -> None:
+    older = _year(
+        _file(
+            _child(
+                "m",
+                _episode(
+                    "2023-05-01",
+                    reason="",
+                    assessments=(("2023-05-02", ""),),
+                    s47s=(("2023-05-03", "2023-05-20"),),
+                    plans=(("2023-05-20", ""),),
+                ),
+            )
+        ),
+        2024,
+    )
+    done = cin_census_import(data=older, user=analyst, dry_run=False)
+    assert done.committed, done.lines()
+    newer = _year(
+        _file(
+            _child(
+                "m",
+                _episode(
+                    "2023-05-01",
+                    closed="2024-06-01",
+                    reason="RC1",
+                    assessments=(("2023-05-02", "2023-06-10"),),
+                    s47s=(("2023-05-03", "2023-05-20"),),
+                    plans=(("2023-05-20", "2024-05-01"),),
+                ),
+                _episode("2024-09-01", plans=(("2024-09-10", ""),)),
+            )
+        ),
+        2025,
+    )
+    report = _same_report(newer, analyst)
+    summary = report.summary()
+    assert summary["episodes matched"] == 1 and summary["episodes"] == 1
+    assert summary["facts taken from the file"] == 3  # closure, authorisation, plan end
+    assert "conflicts" not in summary
