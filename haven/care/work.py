@@ -10,16 +10,16 @@ queries, whatever the caseload."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db.models import (
-    BooleanField,
+    CharField,
     Count,
     Exists,
-    ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -28,9 +28,16 @@ from haven.accounts.models import User
 from haven.care import health, health_work, timescales
 from haven.care.models import CarePeriod, CarePlan, CareReview, Placement, ReviewRecommendation
 from haven.care.selectors import first_review, legal_status_now, placement_last_visit
-from haven.work.items import PersonRef, Scope, WorkItem, allocated_worker_name, held_by, url_maker
-
-NAMES = ("person_id", "person__given_names", "person__family_name", "owner")
+from haven.core.lookups import AnyOf
+from haven.work.items import (
+    PersonRef,
+    Scope,
+    Wanted,
+    WorkItem,
+    allocated_worker_name,
+    held_cases,
+    url_maker,
+)
 
 
 def _short(text: str, length: int = 80) -> str:
@@ -38,30 +45,33 @@ def _short(text: str, length: int = 80) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def care_items(user: User, scope: Scope) -> list[WorkItem]:
+def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[WorkItem]:
     url = url_maker("care:statutory")
     today = timezone.localdate()
     health_items = health_work.item_maker()
+    # The cases held, with their owners: one query, not a subquery a row (the children are
+    # named by ``work_for``, with need-to-know).
+    held = held_cases(user, scope)
+    in_held = AnyOf(F("person_id"), held)
 
-    def who(row: dict[str, Any]) -> tuple[tuple[PersonRef, ...], str]:
-        name = f"{row['person__given_names']} {row['person__family_name']}"
-        return ((row["person_id"], name),), row["owner"] or ""
+    def who(person_id: int, owner: str | None) -> tuple[tuple[PersonRef, ...], str]:
+        return ((person_id, ""),), held.get(person_id, owner or "")
 
-    def item(kind: str, title: str, due: datetime.date, row: dict[str, Any]) -> WorkItem:
-        return WorkItem(kind, title, due, url(row["person_id"]), *who(row))
+    def wants(due: datetime.date, owner: str) -> bool:
+        # The manager's view keeps only what is overdue or has no owner (``Wanted``).
+        return wanted is None or not owner or due < today
 
-    held = held_by(user, scope)
     items: list[WorkItem] = []
     # Care plans, reviews, health and education: one row an open period (the IRO's own
-    # children too, for their reviews only).
+    # children too, for their reviews only, with the worker holding their case).
     reviewing = Q(iro=user) if scope is Scope.MINE else Q(pk__in=[])
+    owner = allocated_worker_name() if scope is Scope.MINE else Value(None, CharField())
     periods = (
         health.open_periods_with_last_dates(
-            CarePeriod.objects.filter(held | reviewing, end_date__isnull=True)
+            CarePeriod.objects.filter(Q(in_held) | reviewing, end_date__isnull=True)
         )
         .annotate(
             has_plan=Exists(CarePlan.objects.filter(period=OuterRef("pk"))),
-            is_held=ExpressionWrapper(held, output_field=BooleanField()),
             # Subqueries on the (period, held_on) index, not a join and a GROUP BY over the
             # periods of a whole county team.
             review_count=Coalesce(
@@ -79,43 +89,49 @@ def care_items(user: User, scope: Scope) -> list[WorkItem]:
                 .order_by("-held_on")
                 .values("held_on")[:1]
             ),
-            owner=allocated_worker_name(),
+            owner=owner,
         )
         .values(
-            *NAMES,
+            "person_id",
+            "owner",
             *health_work.COLUMNS,
             "has_plan",
-            "is_held",
             "review_count",
             "last_review",
         )
     )
     for row in periods:
-        if row["is_held"]:
-            items.extend(health_items(row, *who(row)))
-        if row["is_held"] and not row["has_plan"]:
-            items.append(
-                item(
-                    "Care plan",
-                    "Agree the care plan",
-                    timescales.care_plan_due(row["start_date"]),
-                    row,
-                )
+        person_id = row["person_id"]
+        people, owned_by = who(person_id, row["owner"])
+        link = url(person_id)
+        if person_id in held:
+            items.extend(
+                i for i in health_items(row, people, owned_by) if wants(i.due_date, owned_by)
             )
-        due = timescales.review_due(row["start_date"], row["review_count"], row["last_review"])
-        title = "First looked-after review" if not row["review_count"] else "Looked-after review"
-        items.append(item("Looked-after review", title, due.date, row))
+            if not row["has_plan"]:
+                due = timescales.care_plan_due(row["start_date"])
+                if wants(due, owned_by):
+                    items.append(
+                        WorkItem("Care plan", "Agree the care plan", due, link, people, owned_by)
+                    )
+        review = timescales.review_due(row["start_date"], row["review_count"], row["last_review"])
+        if wants(review.date, owned_by):
+            title = (
+                "First looked-after review" if not row["review_count"] else "Looked-after review"
+            )
+            items.append(
+                WorkItem("Looked-after review", title, review.date, link, people, owned_by)
+            )
     # Placement plans and visits: one row an open placement of an open period.
     placements = (
-        Placement.objects.filter(held, end_date__isnull=True, period__end_date__isnull=True)
+        Placement.objects.filter(in_held, end_date__isnull=True, period__end_date__isnull=True)
         .annotate(
             last_visit=placement_last_visit(),
             first_review=first_review(),
             status_now=legal_status_now(today=today),
-            owner=allocated_worker_name(),
         )
-        .values(
-            *NAMES,
+        .values_list(
+            "person_id",
             "start_date",
             "place",
             "intended_until_18",
@@ -125,37 +141,66 @@ def care_items(user: User, scope: Scope) -> list[WorkItem]:
             "status_now",
         )
     )
-    for row in placements:
-        if row["plan_agreed_on"] is None:
+    for (
+        person_id,
+        start,
+        place,
+        until_18,
+        plan_agreed_on,
+        last_visit,
+        reviewed,
+        status,
+    ) in placements:
+        people, owned_by = who(person_id, None)
+        if plan_agreed_on is None:
+            due = timescales.placement_plan_due(start)
+            if wants(due, owned_by):
+                items.append(
+                    WorkItem(
+                        "Placement plan",
+                        "Agree the placement plan",
+                        due,
+                        url(person_id),
+                        people,
+                        owned_by,
+                    )
+                )
+        facts = timescales.VisitPlacement(
+            start_date=start, place=place, intended_until_18=until_18, legal_status=status or ""
+        )
+        visit = timescales.visit_due(facts, last_visit, reviewed, today)
+        if wants(visit.date, owned_by):
             items.append(
-                item(
-                    "Placement plan",
-                    "Agree the placement plan",
-                    timescales.placement_plan_due(row["start_date"]),
-                    row,
+                WorkItem(
+                    "Statutory visit",
+                    "Statutory visit due",
+                    visit.date,
+                    url(person_id),
+                    people,
+                    owned_by,
                 )
             )
-        facts = timescales.VisitPlacement(
-            start_date=row["start_date"],
-            place=row["place"],
-            intended_until_18=row["intended_until_18"],
-            legal_status=row["status_now"] or "",
-        )
-        due = timescales.visit_due(facts, row["last_visit"], row["first_review"], today)
-        items.append(item("Statutory visit", "Statutory visit due", due.date, row))
     # Recommendations of reviews: on their owner's work, and the team's when overdue.
-    mine = Q(owner=user) if scope is Scope.MINE else held
-    recommendations = ReviewRecommendation.objects.filter(mine, done_on__isnull=True).values(
-        "person_id",
-        "person__given_names",
-        "person__family_name",
-        "text",
-        "due_date",
-        "owner__first_name",
-        "owner__last_name",
-    )
-    for rec in recommendations:
-        named: dict[str, Any] = dict(rec)
-        named["owner"] = f"{rec['owner__first_name'] or ''} {rec['owner__last_name'] or ''}".strip()
-        items.append(item("Review recommendation", _short(rec["text"]), rec["due_date"], named))
+    mine = Q(owner=user) if scope is Scope.MINE else Q(in_held)
+    recommendations = ReviewRecommendation.objects.filter(mine, done_on__isnull=True)
+    if wanted is not None:
+        # Overdue, or with no owner named (``wants``, in SQL).
+        recommendations = recommendations.filter(
+            Q(due_date__lt=today)
+            | Q(owner__isnull=True)
+            | Q(owner__first_name="", owner__last_name="")
+        )
+    for person_id, text, due_date, first, last in recommendations.values_list(
+        "person_id", "text", "due_date", "owner__first_name", "owner__last_name"
+    ):
+        items.append(
+            WorkItem(
+                "Review recommendation",
+                _short(text),
+                due_date,
+                url(person_id),
+                ((person_id, ""),),
+                f"{first or ''} {last or ''}".strip(),
+            )
+        )
     return items

@@ -71,6 +71,9 @@ class WorkingCalendar:
         self._count = count
         # (unit, amount, start) -> due date, filled by ``DeadlineRule.due``.
         self.days_after: dict[tuple[str, float, date], date] = {}
+        # ("before", unit, amount, day) -> latest start, filled by
+        # ``DeadlineRule.latest_start_due_before``.
+        self.latest_start: dict[tuple[str, str, float, date], date] = {}
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -273,6 +276,33 @@ class DeadlineRule:
         if not isinstance(result, datetime):
             raise TypeError(f"rule {self.key!r} gives a date: use due_date")
         return result
+
+    def latest_start_due_before(self, day: date, cal: WorkingCalendar | None = None) -> date:
+        """The latest clock start whose due date is before ``day``: ``due_date`` never goes
+        back as the start moves on, so an item counted from a later start is not due before
+        ``day``, and one from this start or earlier is. For filtering stored starts in SQL (a
+        few lookups, remembered per day)."""
+        cal = cal or calendar()
+        key = ("before", self.unit, self.amount, day)
+        found = cal.latest_start.get(key)
+        if found is not None:
+            return found
+        # A start due before ``day`` lies before it (no rule counts backwards); step back until
+        # one is, then halve the gap between it and ``day``.
+        low, step = day - timedelta(days=1), 1
+        while self.due_date(low, cal) >= day:
+            step *= 2
+            low = day - timedelta(days=step)
+        high = day  # due_date(high) >= day
+        while (high - low).days > 1:
+            middle = low + timedelta(days=(high - low).days // 2)
+            if self.due_date(middle, cal) < day:
+                low = middle
+            else:
+                high = middle
+        if len(cal.latest_start) < 10_000:
+            cal.latest_start[key] = low
+        return low
 
     def _whole(self) -> int:
         if self.amount != int(self.amount):
