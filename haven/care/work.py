@@ -10,6 +10,7 @@ queries, whatever the caseload."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import (
     CharField,
@@ -25,9 +26,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from haven.accounts.models import User
-from haven.care import health, health_work, timescales
+from haven.care import codes, health, health_work, timescales
 from haven.care.models import CarePeriod, CarePlan, CareReview, Placement, ReviewRecommendation
 from haven.care.selectors import first_review, legal_status_now, placement_last_visit
+from haven.core.calendar import latest_start_before
 from haven.core.lookups import AnyOf
 from haven.work.items import (
     PersonRef,
@@ -45,6 +47,61 @@ def _short(text: str, length: int = 80) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+class _Overdue:
+    """Whether a period or placement row may have an overdue item, from its stored dates alone:
+    each rule inverted once (``Wanted.before``), so the manager's view works out the due dates
+    of those rows only. Never "no" for a row with one (``timescales`` and ``health.due_for``
+    have the rules; where the rule depends on more, the latest start of any it may be)."""
+
+    def __init__(self, wanted: Wanted) -> None:
+        before = wanted.before
+        self.care_plan = before("care_plan")
+        self.placement_plan = before("placement_plan")
+        self.first_review = before("cla_first_review")
+        self.second_review = before("cla_second_review")
+        self.later_review = before("cla_later_review")
+        self.initial_health = before("care_initial_health_assessment")
+        self.health_review = max(before("care_health_review_under_5"), before("care_health_review"))
+        self.dental = before("care_dental_check")
+        self.first_pep = before("care_first_pep")
+        self.pep = latest_start_before(health.pep_next_due, wanted.today)
+        self.first_visit = before("cla_first_visit")
+        self.weekly_visit = max(
+            before(key) for key in ("cla_visit_until_review", "cla_visit_connected", "cla_visit")
+        )
+        self.visit = max(before("cla_visit"), before("cla_visit_long_term"))
+
+    def period(self, row: dict[str, Any]) -> bool:
+        start, count, last = row["start_date"], row["review_count"], row["last_review"]
+        if not row["has_plan"] and start <= self.care_plan:
+            return True
+        if count == 0 or last is None:
+            if start <= self.first_review:
+                return True
+        elif last <= (self.second_review if count == 1 else self.later_review):
+            return True
+        assessed, pep = row["last_assessment"], row["last_pep"]
+        return (
+            (start <= self.initial_health if assessed is None else assessed <= self.health_review)
+            or (row["last_dental"] or start) <= self.dental
+            or (start <= self.first_pep if pep is None else pep <= self.pep)
+        )
+
+    def placement(
+        self,
+        start: datetime.date,
+        place: str,
+        plan_agreed_on: datetime.date | None,
+        last_visit: datetime.date | None,
+    ) -> bool:
+        if plan_agreed_on is None and start <= self.placement_plan:
+            return True
+        if last_visit is None or last_visit < start:
+            return start <= self.first_visit
+        weekly = place in codes.PLACED_WITH_PARENTS or place in codes.CONNECTED_PERSON_PLACEMENTS
+        return last_visit <= (self.weekly_visit if weekly else self.visit)
+
+
 def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[WorkItem]:
     url = url_maker("care:statutory")
     today = timezone.localdate()
@@ -60,6 +117,8 @@ def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[W
     def wants(due: datetime.date, owner: str) -> bool:
         # The manager's view keeps only what is overdue or has no owner (``Wanted``).
         return wanted is None or not owner or due < today
+
+    overdue = _Overdue(wanted) if wanted is not None else None
 
     items: list[WorkItem] = []
     # Care plans, reviews, health and education: one row an open period (the IRO's own
@@ -103,6 +162,8 @@ def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[W
     for row in periods:
         person_id = row["person_id"]
         people, owned_by = who(person_id, row["owner"])
+        if overdue is not None and owned_by and not overdue.period(row):
+            continue
         link = url(person_id)
         if person_id in held:
             items.extend(
@@ -152,6 +213,12 @@ def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[W
         status,
     ) in placements:
         people, owned_by = who(person_id, None)
+        if (
+            overdue is not None
+            and owned_by
+            and not overdue.placement(start, place, plan_agreed_on, last_visit)
+        ):
+            continue
         if plan_agreed_on is None:
             due = timescales.placement_plan_due(start)
             if wants(due, owned_by):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -287,19 +287,7 @@ class DeadlineRule:
         found = cal.latest_start.get(key)
         if found is not None:
             return found
-        # A start due before ``day`` lies before it (no rule counts backwards); step back until
-        # one is, then halve the gap between it and ``day``.
-        low, step = day - timedelta(days=1), 1
-        while self.due_date(low, cal) >= day:
-            step *= 2
-            low = day - timedelta(days=step)
-        high = day  # due_date(high) >= day
-        while (high - low).days > 1:
-            middle = low + timedelta(days=(high - low).days // 2)
-            if self.due_date(middle, cal) < day:
-                low = middle
-            else:
-                high = middle
+        low = latest_start_before(lambda start: self.due_date(start, cal), day)
         if len(cal.latest_start) < 10_000:
             cal.latest_start[key] = low
         return low
@@ -308,6 +296,25 @@ class DeadlineRule:
         if self.amount != int(self.amount):
             raise ValueError(f"rule {self.key!r} needs a whole number of {self.unit}")
         return int(self.amount)
+
+
+def latest_start_before(due: Callable[[date], date], day: date) -> date:
+    """The latest start whose ``due`` date is before ``day``, for a ``due`` that never goes
+    back as the start moves on and is never before the start (every rule here, and the term
+    rule of personal education plans): a start due before ``day`` lies before it, so step back
+    until one is, then halve the gap between it and ``day``."""
+    low, step = day - timedelta(days=1), 1
+    while due(low) >= day:
+        step *= 2
+        low = day - timedelta(days=step)
+    high = day  # due(high) >= day
+    while (high - low).days > 1:
+        middle = low + timedelta(days=(high - low).days // 2)
+        if due(middle) < day:
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _local_date(start: date | datetime) -> date:
