@@ -92,6 +92,8 @@ def test_the_managers_lists_are_the_full_list_filtered_for_every_manager_and_day
                 assert team_sections(user=manager) == expected, (manager.username, clock)
                 for key, items in expected.items():
                     shown.update((key, item.kind) for item in items)
+                if clock not in CLOCKS:
+                    continue
                 for provider in _filtering:
                     every = provider(manager, Scope.TEAMS)
                     some = provider(manager, Scope.TEAMS, wanted=wanted)  # type: ignore[call-arg]
