@@ -159,14 +159,14 @@ def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[W
     items: list[WorkItem] = []
     # Care plans, reviews, health and education: one row an open period (the IRO's own
     # children too, for their reviews only, with the worker holding their case).
+    # (Holding no case, only the IRO's: an empty list ORed with them reads every period.)
     reviewing = Q(iro=user) if scope is Scope.MINE else Q(pk__in=[])
+    cases = (Q(in_held) | reviewing) if held else reviewing
     owner = allocated_worker_name() if scope is Scope.MINE else Value(None, CharField())
     # (Not filtered in SQL as the placements are: "no dental check, PEP, ... since" a day, a
     # probe a row for each, cost more than they saved, most periods having one of them due.)
     periods = (
-        health.open_periods_with_last_dates(
-            CarePeriod.objects.filter(Q(in_held) | reviewing, end_date__isnull=True)
-        )
+        health.open_periods_with_last_dates(CarePeriod.objects.filter(cases, end_date__isnull=True))
         .annotate(
             has_plan=Exists(CarePlan.objects.filter(period=OuterRef("pk"))),
             # Subqueries on the (period, held_on) index, not a join and a GROUP BY over the
@@ -225,6 +225,8 @@ def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[W
     open_placements = Placement.objects.filter(
         in_held, end_date__isnull=True, period__end_date__isnull=True
     )
+    if not held:
+        open_placements = open_placements.none()
     if overdue is not None:
         # In SQL, so the placements with nothing overdue (most) are not read further.
         open_placements = open_placements.filter(overdue.placements_q(held))
