@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from haven.care.codes import LegalStatus
 from haven.care.models import Episode
 from haven.core.calendar import add_calendar_months
+from haven.core.lookups import AnyOf
 from haven.leavingcare import codes, timescales
 from haven.leavingcare.eligibility import (
     Category,
@@ -48,7 +49,8 @@ OC3_AGES = (17, 18, 19, 20, 21)
 def _episodes(person_ids: Iterable[int] | None = None) -> Any:
     rows = Episode.objects.exclude(ls__in=SHORT_BREAKS)
     if person_ids is not None:
-        rows = rows.filter(person_id__in=list(person_ids))
+        # One array parameter, however many: a manager's teams have thousands of young people.
+        rows = rows.filter(AnyOf(F("person_id"), person_ids))
     return rows
 
 
@@ -72,7 +74,7 @@ def supported_from(person_ids: Iterable[int]) -> dict[int, datetime.date]:
     """The day each of these young people asked for support to 25 (one query): they are
     entitled to it from then on, not before (``supported_from(ids).get(pid, NEVER) <= day``)."""
     return dict(
-        SupportTo25.objects.filter(person_id__in=list(person_ids)).values_list(
+        SupportTo25.objects.filter(AnyOf(F("person_id"), list(person_ids))).values_list(
             "person_id", "requested_on"
         )
     )
@@ -440,12 +442,14 @@ def due_rows(people: Q, today: datetime.date | None = None) -> list[DueRow]:
         )
         .order_by("family_name", "given_names", "pk")
     )
+    if not rows:
+        return []
     ids = [r["pk"] for r in rows]
     spans = spans_by_person(ids)
     supported = supported_from(ids)
     moves: dict[int, list[datetime.date]] = defaultdict(list)
     for pid, start in (
-        AccommodationPeriod.objects.filter(person_id__in=ids, start_date__lte=today)
+        AccommodationPeriod.objects.filter(AnyOf(F("person_id"), ids), start_date__lte=today)
         .order_by("person_id", "start_date")
         .values_list("person_id", "start_date")
     ):

@@ -7,9 +7,10 @@ then five)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from haven.accounts.models import Membership, User
+from haven.core.lookups import AnyOf
 from haven.leavingcare import selectors
 from haven.leavingcare.eligibility import birthday
 from haven.leavingcare.models import AdviserAllocation
@@ -35,7 +36,9 @@ def _people(user: User, scope: Scope) -> Q:
     ids = held.values_list("person_id", flat=True).union(
         advisers.values_list("person_id", flat=True)
     )
-    return Q(pk__in=list(ids))
+    found = list(ids)
+    # None: an empty list, which Django answers without a query.
+    return Q(AnyOf(F("pk"), found)) if found else Q(pk__in=[])
 
 
 def leaving_care_items(user: User, scope: Scope) -> list[WorkItem]:

@@ -6,14 +6,13 @@ import datetime
 from functools import cache
 from typing import Any
 
-from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.childinneed.models import CINPlan, CINReview
 from haven.core.calendar import rule
 from haven.core.lookups import AnyOf
-from haven.people.access import user_team_ids
-from haven.people.models import Allocation
 from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
@@ -23,24 +22,7 @@ from haven.protection.models import (
     S47Enquiry,
     Visit,
 )
-from haven.work.items import Scope, WorkItem, url_maker
-
-
-def _held(user: User, scope: Scope) -> dict[int, str]:
-    """The children whose case the user (or their teams) holds, by open allocation (one a
-    child), with the name of the worker holding it ("" if none): one query, then each list
-    reads only those children's rows."""
-    held = Allocation.objects.filter(end_date__isnull=True)
-    if scope is Scope.MINE:
-        held = held.filter(worker=user)
-    else:
-        held = held.filter(team_id__in=user_team_ids(user))
-    return {
-        person_id: f"{first} {last}" if first is not None else ""
-        for person_id, first, last in held.values_list(
-            "person_id", "worker__first_name", "worker__last_name"
-        )
-    }
+from haven.work.items import Scope, Wanted, WorkItem, held_cases, url_maker
 
 
 def _dated(model: Any, kind: str, due: str, open_: str, *text: str) -> Any:
@@ -55,11 +37,25 @@ def _dated(model: Any, kind: str, due: str, open_: str, *text: str) -> Any:
     )
 
 
-def protection_items(user: User, scope: Scope) -> list[WorkItem]:
-    held = _held(user, scope)
+def protection_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[WorkItem]:
+    held = held_cases(user, scope)
     if not held:
         return []
     ids = sorted(held)
+    # The manager's view wants only what is overdue, and everything of an unallocated case
+    # (``Wanted``): the dated records' due dates compared in SQL, the plans' next visits and
+    # reviews once worked out (a few hundred plans, their dates cached).
+    unallocated = [person_id for person_id, owner in held.items() if not owner]
+    today = timezone.localdate()
+
+    def only_wanted(rows: Any, overdue: Q) -> Any:
+        if wanted is None:
+            return rows
+        return rows.filter(overdue | Q(AnyOf(F("person_id"), unallocated)))
+
+    def wants(due: datetime.date, person_id: int) -> bool:
+        return wanted is None or not held[person_id] or due < today
+
     url = url_maker("protection:child_protection")
     labels = dict(ConferenceKind.choices)
 
@@ -76,7 +72,7 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
         _dated(S47Enquiry, "s47", "icpc_target", "end_date"),
         _dated(PlanAction, "action", "due_date", "done_on", "who", "what"),
     ]
-    dated = [part.filter(AnyOf(F("person_id"), ids)) for part in parts]
+    dated = [only_wanted(part.filter(AnyOf(F("person_id"), ids)), Q(d__lt=today)) for part in parts]
     items = []
     for person_id, kind, text, more, due in dated[0].union(*dated[1:], all=True):
         if kind == "conference":
@@ -103,27 +99,22 @@ def protection_items(user: User, scope: Scope) -> list[WorkItem]:
         .values_list("person_id", "start_date", "last_visit", "last_review")
     )
     for person_id, start, last_visit, last_review in cin_rows:
-        items.append(
-            item("CIN visit", "CIN visit due", cin_visit_due(last_visit or start), person_id)
-        )
-        items.append(
-            item(
-                "CIN review",
-                "Child in need review due",
-                review_due(last_review or start),
-                person_id,
-            )
-        )
+        due = cin_visit_due(last_visit or start)
+        if wants(due, person_id):
+            items.append(item("CIN visit", "CIN visit due", due, person_id))
+        due = review_due(last_review or start)
+        if wants(due, person_id):
+            items.append(item("CIN review", "Child in need review due", due, person_id))
     cp_visit_due = cache(rule("cp_visit").due_date)
     cp_rows = (
         ChildProtectionPlan.objects.filter(AnyOf(F("person_id"), ids), end_date__isnull=True)
         .annotate(last_visit=Subquery(_latest(Visit, "cp_plan", "visited_on")))
         .values_list("person_id", "start_date", "last_visit")
     )
-    items += [
-        item("CP visit", "CP visit due", cp_visit_due(last_visit or start), person_id)
-        for person_id, start, last_visit in cp_rows
-    ]
+    for person_id, start, last_visit in cp_rows:
+        due = cp_visit_due(last_visit or start)
+        if wants(due, person_id):
+            items.append(item("CP visit", "CP visit due", due, person_id))
     return items
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.people.access import restriction_q, user_team_ids
 from haven.people.models import Allocation
-from haven.work.items import Scope, WorkItem, work_for
+from haven.work.items import Scope, Wanted, WorkItem, work_for
 
 
 def caseload_for_worker(*, user: User) -> QuerySet[Allocation]:
@@ -79,8 +79,12 @@ def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
     def in_a_section(item: WorkItem) -> bool:
         return any(keep(item, now, today) for _, keep in tests)
 
+    # The items in a section are those ``Wanted`` describes (awaiting, unallocated or
+    # overdue): the providers that can leave the others out in SQL; the sections' own tests
+    # have the last word, before the items are named and sorted.
+    wanted = Wanted(now=now, today=today)
     # One pass: a manager's teams have thousands of items, most in no section.
-    for item in work_for(user, Scope.TEAMS, keep=in_a_section):
+    for item in work_for(user, Scope.TEAMS, keep=in_a_section, wanted=wanted):
         for section, keep in tests:
             if keep(item, now, today):
                 section.append(item)

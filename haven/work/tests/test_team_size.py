@@ -45,13 +45,15 @@ VISITS_PER_PLAN = 12
 # access log. (Assessment tasks, closures awaiting sign-off, oversight actions and supervision
 # are more lists, read for the manager and for the teams. Child protection reads the cases held,
 # then, if any, their conferences, core groups, enquiries and plan actions in one query, CIN and
-# CP plans in one each: the manager, holding none, reads no more. Six more: the statutory work
-# of looked-after children (their health and education read with their periods), three
-# lists, twice.) Adoption plans waiting for a match; exploitation screenings due (twice) and
-# the manager's own MACE actions. Four more: missing children's open episodes and interviews
+# CP plans in one each: the manager, holding none, reads no more. Seven more: the statutory work
+# of looked-after children, the cases held with their workers, then (their health and
+# education read with their periods) three lists for the teams, and the periods and
+# recommendations for the manager, who holds no case and so has no placements to read.)
+# Adoption plans waiting for a match; exploitation screenings due (twice) and the manager's own
+# MACE actions. Four more: missing children's open episodes and interviews
 # to offer, and their recent episodes, twice; the strategy discussions only if there are
 # recent episodes.
-MANAGERS_QUERIES = 50  # care leavers: the ids of their young people, then what is due
+MANAGERS_QUERIES = 51  # care leavers: the ids of their young people, then what is due
 
 
 def _team_of(
