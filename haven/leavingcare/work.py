@@ -3,7 +3,8 @@ of the 16th birthday or of becoming eligible), a personal adviser by 16, the pat
 review (at most 6 months apart) and the personal adviser's contact (``HAVEN_PA_CONTACT_WEEKS``,
 within 7 days of a move, before each review). Mine: the young people whose case I hold or whose
 adviser I am; a manager's: those of their teams' cases and advisers (six queries: their ids,
-then five)."""
+then five). The personal adviser owns the assessment, the plan's review and the contacts;
+with no adviser yet they are unallocated work on the manager's view."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def leaving_care_items(user: User, scope: Scope) -> list[WorkItem]:
                     row.assessment_due,
                     url(row.person_id),
                     people,
+                    row.adviser_name,
                 )
             )
         if row.eligibility.entitled and row.adviser_from is None and row.born is not None:
@@ -74,6 +76,7 @@ def leaving_care_items(user: User, scope: Scope) -> list[WorkItem]:
                     row.review_due,
                     url(row.person_id),
                     people,
+                    row.adviser_name,
                 )
             )
         if row.contact_due is not None:

@@ -283,3 +283,22 @@ def test_support_to_25_counts_from_the_day_it_was_asked_for(make_child, manager,
     assert former_uasc_on(days, []) == [1, 0, 0]
     services.support_to_25_record(person=person, by=worker, requested_on=D(2026, 2, 1))
     assert former_uasc_on(days, []) == [1, 0, 1]
+
+
+def test_the_personal_adviser_owns_the_young_persons_leaving_care_work(
+    young_person, worker, adviser, make_user
+):
+    """Once an adviser is allocated, the needs assessment is theirs, not unallocated work."""
+    from haven.accounts.models import Role, Team
+    from haven.work.items import Scope, work_for
+
+    boss = make_user(Role.TEAM_MANAGER, None)
+    boss.memberships.create(team=Team.objects.get(name="Leaving care"))
+
+    def owners() -> dict[str, str]:
+        return {i.title: i.owner for i in work_for(boss, Scope.TEAMS) if i.kind == "Leaving care"}
+
+    services.adviser_allocate(
+        person=young_person, by=worker, adviser=adviser, start_date=D(2026, 5, 1)
+    )
+    assert owners()["Needs assessment"] == "Priya Adviser"
