@@ -1,0 +1,647 @@
+"""The SSDA903 return (children looked after), produced from the records.
+
+A collection year is named by the 31 March that ends it, as the CIN census's is: 2025 is
+1 April 2024 to 31 March 2025 (the validator's ruleset ``lac2024_25``). The return is a set of
+CSV files, one per table; the DfE's validator recognises a table by its exact columns, not its
+file name (``COLUMNS``, checked against the validator's own list by a test).
+
+Every row is derived from what was recorded, never typed for the return:
+
+- Header: every child in Episodes or OC3; MOTHER from a parent relationship to a child born
+  before the year's end (females only), MC_DOB the child's date of birth.
+- Episodes: ``care.Episode`` (derived from legal statuses and placements) open at any time in
+  the year, as they stood on 31 March (an episode that ended later is open in the return).
+- Reviews: the IRO's reviews held in the year; UASC: ``uasc.UASCStatus``; OC2:
+  ``care.health.oc2_rows``; OC3: ``leavingcare.figures.oc3_rows``; AD1, PlacedAdoption:
+  ``adoption.AdoptionPlan``; PrevPerm: the period of care's previous permanence; Missing:
+  ``missing.MissingEpisode``; SWEpisodes: the allocations of a named worker; DoLo (2026/27):
+  Haven records no deprivation of liberty orders yet, so the table is its header alone.
+
+One query set per table, none per child (a county's year in a few seconds).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+import time
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Q
+
+from haven.returns.census import CollectionYear, la_child_id
+
+# The validator's column sets (lac_validator.config.column_names), in its order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "Episodes": (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ),
+    "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "UASC": ("CHILD", "SEX", "DOB", "DUC"),
+    "OC2": (
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ),
+    "OC3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "AD1": (
+        "CHILD",
+        "DOB",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ),
+    "PlacedAdoption": (
+        "CHILD",
+        "DOB",
+        "DATE_PLACED",
+        "DATE_PLACED_CEASED",
+        "REASON_PLACED_CEASED",
+    ),
+    "PrevPerm": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "Missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}
+
+# File names, as the DfE's sample sets name them.
+FILE_NAMES = {
+    "Header": "header.csv",
+    "Episodes": "episodes.csv",
+    "Reviews": "reviews.csv",
+    "UASC": "uasc.csv",
+    "OC2": "oc2.csv",
+    "OC3": "oc3.csv",
+    "AD1": "ad1.csv",
+    "PlacedAdoption": "placed_for_adoption.csv",
+    "PrevPerm": "previous_permanence.csv",
+    "Missing": "missing.csv",
+    "SWEpisodes": "sw_episodes.csv",
+    "DoLo": "dolo.csv",
+}
+PREVIOUS_DIR = "previous_year"
+
+FIRST_SWEPISODES_YEAR = 2024
+FIRST_DOLO_YEAR = 2027
+FIRST_903_RULESET_YEAR = 2023
+LAST_903_RULESET_YEAR = 2027
+
+# Sex before 2024/25: 1 male, 2 female.
+SEX_BEFORE_2025 = {"M": "1", "F": "2"}
+
+
+def la_code() -> str:
+    """The LA's nine-character ONS code (Hampshire: E10000014): the validator works out which
+    placements are outside the authority from it."""
+    value = os.environ.get("HAVEN_LA_CODE", "E10000014").strip()
+    if not (len(value) == 9 and value[0] in "EWSN" and value[1:].isdigit()):
+        raise ValueError(f"HAVEN_LA_CODE must be an ONS code such as E10000014, not {value!r}")
+    return value
+
+
+def ruleset_year(year: int) -> int:
+    """The collection year whose rules check ``year`` (older years: the oldest published)."""
+    return min(max(year, FIRST_903_RULESET_YEAR), LAST_903_RULESET_YEAR)
+
+
+def tables_for(year: int) -> list[str]:
+    """The tables a collection year asks for."""
+    names = [n for n in COLUMNS if n not in ("SWEpisodes", "DoLo")]
+    if year >= FIRST_SWEPISODES_YEAR:
+        names.append("SWEpisodes")
+    if year >= FIRST_DOLO_YEAR:
+        names.append("DoLo")
+    return names
+
+
+def place_code(code: str, year: int) -> str:
+    """A placement type in the codes of the collection year: K3 (supported accommodation) was
+    H5 before 2024/25; Z11-Z14 were Z1 before 2025/26; P2 went in October 2023 and H5 in
+    2025/26, both to K3 (supported accommodation)."""
+    if code == "K3" and year < 2025:
+        return "H5"
+    if code in ("Z11", "Z12", "Z13", "Z14") and year < 2026:
+        return "Z1"
+    if code == "P2" and year >= 2024:
+        return "H5" if year < 2025 else "K3"
+    if code == "H5" and year >= 2026:
+        return "K3"
+    return code
+
+
+def _d(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _age(born: datetime.date | None, day: datetime.date) -> int | None:
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@dataclass
+class SSDA903Export:
+    year: CollectionYear
+    tables: dict[str, list[dict[str, str]]]
+    seconds: float
+    # Haven person id for each CHILD in the return, for linking issues to records.
+    person_ids: dict[str, int] = field(default_factory=dict)
+    previous: SSDA903Export | None = None
+
+    @property
+    def children(self) -> int:
+        return len(self.tables.get("Header", []))
+
+    @property
+    def episodes(self) -> int:
+        return len(self.tables.get("Episodes", []))
+
+    def csv(self, table: str) -> bytes:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(COLUMNS[table]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(self.tables[table])
+        return out.getvalue().encode("utf-8")
+
+    def files(self) -> dict[str, bytes]:
+        """File name -> content, this year's tables then the previous year's in a folder."""
+        out = {FILE_NAMES[t]: self.csv(t) for t in self.tables}
+        if self.previous is not None:
+            for name, content in self.previous.files().items():
+                out[f"{PREVIOUS_DIR}/{name}"] = content
+        return out
+
+    def write(self, folder: str | Path) -> list[Path]:
+        base = Path(folder)
+        written = []
+        for name, content in self.files().items():
+            path = base / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            written.append(path)
+        return written
+
+    def zip_bytes(self) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in self.files().items():
+                archive.writestr(f"SSDA903_{self.year.year}/{name}", content)
+        return out.getvalue()
+
+
+def ssda903_build(
+    *,
+    year: int,
+    person_ids: Iterable[int] | None = None,
+    with_previous: bool = True,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> SSDA903Export:
+    """Every table of the return for a collection year (and, by default, the previous year's,
+    which the DfE rules compare against). ``person_ids`` limits it to some children (tests)."""
+    previous = None
+    if with_previous:
+        if progress:
+            progress(0, None, f"Making the {year - 1} return (the DfE rules compare with it)")
+        previous = ssda903_build(year=year - 1, person_ids=person_ids, with_previous=False)
+    if progress:
+        progress(0, None, f"Making the {year} return")
+    started = time.perf_counter()
+    export = _Builder(CollectionYear(year), None if person_ids is None else list(person_ids))
+    tables = export.build()
+    return SSDA903Export(
+        year=export.cy,
+        tables=tables,
+        seconds=time.perf_counter() - started,
+        person_ids={la_child_id(pid): pid for pid in export.children},
+        previous=previous,
+    )
+
+
+class _Builder:
+    def __init__(self, cy: CollectionYear, only: list[int] | None) -> None:
+        self.cy = cy
+        self.start, self.end = cy.start, cy.reference_date
+        self.only = only
+        self.children: list[int] = []
+        self.people: dict[int, dict[str, Any]] = {}
+
+    def _limit(self, qs: Any, field_name: str = "person_id") -> Any:
+        if self.only is not None:
+            return qs.filter(**{f"{field_name}__in": self.only})
+        return qs
+
+    def _child(self, pid: int) -> str:
+        return la_child_id(pid)
+
+    def _dob(self, pid: int) -> str:
+        return _d(self.people[pid]["date_of_birth"])
+
+    def build(self) -> dict[str, list[dict[str, str]]]:
+        year = self.cy.year
+        episodes = self._episodes()
+        looked_after = sorted({e["person_id"] for e in episodes})
+        oc3 = self._oc3_rows()
+        self.children = sorted(set(looked_after) | {pid for pid, _ in oc3})
+        self._load_people()
+        tables: dict[str, list[dict[str, str]]] = {}
+        tables["Header"] = self._header()
+        tables["Episodes"] = [self._episode_row(e) for e in episodes]
+        tables["Reviews"] = self._reviews(looked_after)
+        tables["UASC"] = self._uasc()
+        tables["OC2"] = self._oc2()
+        tables["OC3"] = [
+            {
+                "CHILD": self._child(pid),
+                "DOB": self._dob(pid),
+                "IN_TOUCH": row.in_touch,
+                "ACTIV": row.activity,
+                "ACCOM": row.accommodation,
+            }
+            for pid, row in oc3
+        ]
+        tables["AD1"] = self._ad1(looked_after)
+        tables["PlacedAdoption"] = self._placed_adoption(looked_after)
+        tables["PrevPerm"] = self._prev_perm(looked_after)
+        tables["Missing"] = self._missing(looked_after)
+        if year >= FIRST_SWEPISODES_YEAR:
+            tables["SWEpisodes"] = self._sw_episodes(looked_after)
+        if year >= FIRST_DOLO_YEAR:
+            tables["DoLo"] = []
+        return {name: tables[name] for name in tables_for(year)}
+
+    # -- the children ------------------------------------------------------------------------
+
+    def _episodes(self) -> list[dict[str, Any]]:
+        from haven.care.models import Episode
+
+        qs = self._limit(
+            Episode.objects.filter(decom__lte=self.end).filter(
+                Q(dec__isnull=True) | Q(dec__gte=self.start)
+            )
+        )
+        return list(
+            qs.order_by("person_id", "decom", "id").values(
+                "person_id",
+                "decom",
+                "rne",
+                "ls",
+                "cin",
+                "place",
+                "place_provider",
+                "dec",
+                "rec",
+                "reason_place_change",
+                "home_post",
+                "pl_post",
+                "urn",
+            )
+        )
+
+    def _load_people(self) -> None:
+        from haven.people.models import Person
+
+        self.people = {
+            p["id"]: p
+            for p in Person.objects.filter(id__in=self.children).values(
+                "id", "date_of_birth", "sex", "ethnicity", "upn"
+            )
+        }
+
+    def _header(self) -> list[dict[str, str]]:
+        from haven.people.models import Relationship, RelationshipType
+
+        mothers: dict[int, datetime.date] = {}
+        births = (
+            Relationship.objects.filter(
+                person_id__in=self.children,
+                person__sex="F",
+                relationship_type=RelationshipType.PARENT,
+                relative_of__date_of_birth__lte=self.end,
+            )
+            .order_by("relative_of__date_of_birth")
+            .values_list("person_id", "relative_of__date_of_birth")
+        )
+        for pid, born in births:
+            mothers.setdefault(pid, born)
+        uasc = self._uasc_people()
+        rows = []
+        for pid in self.children:
+            p = self.people[pid]
+            sex = p["sex"] if self.cy.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
+            mother = ""
+            if p["sex"] == "F":
+                mother = "1" if pid in mothers else "0"
+            rows.append(
+                {
+                    "CHILD": self._child(pid),
+                    "SEX": sex,
+                    "DOB": _d(p["date_of_birth"]),
+                    "ETHNIC": p["ethnicity"] or "NOBT",
+                    "UPN": p["upn"] or self._upn_unknown(p, pid in uasc),
+                    "MOTHER": mother,
+                    "MC_DOB": _d(mothers.get(pid)),
+                }
+            )
+        return rows
+
+    def _upn_unknown(self, person: dict[str, Any], uasc: bool) -> str:
+        """UN1: under school age (under 6 at the year's end, or looked after only before
+        school age); UN2: an unaccompanied asylum-seeking child newly in England; else UN5
+        (sources exhausted, a pupil number not found)."""
+        age = _age(person["date_of_birth"], self.end)
+        if age is not None and age < 6:
+            return "UN1"
+        if uasc:
+            return "UN2"
+        return "UN5"
+
+    def _uasc_people(self) -> dict[int, datetime.date | None]:
+        from haven.uasc.models import UASCStatus
+
+        if not hasattr(self, "_uasc_cache"):
+            self._uasc_cache = dict(
+                UASCStatus.objects.filter(person_id__in=self.children).values_list(
+                    "person_id", "ceased_on"
+                )
+            )
+        return self._uasc_cache
+
+    def _episode_row(self, e: dict[str, Any]) -> dict[str, str]:
+        ended = e["dec"] if e["dec"] is not None and e["dec"] <= self.end else None
+        place = place_code(e["place"], self.cy.year)
+        return {
+            "CHILD": self._child(e["person_id"]),
+            "DECOM": _d(e["decom"]),
+            "RNE": e["rne"],
+            "LS": e["ls"],
+            "CIN": e["cin"],
+            "PLACE": place,
+            "PLACE_PROVIDER": e["place_provider"],
+            "DEC": _d(ended),
+            "REC": e["rec"] if ended else "",
+            "REASON_PLACE_CHANGE": e["reason_place_change"] if ended else "",
+            "HOME_POST": e["home_post"],
+            "PL_POST": e["pl_post"],
+            "URN": e["urn"],
+        }
+
+    # -- the other tables --------------------------------------------------------------------
+
+    def _reviews(self, looked_after: list[int]) -> list[dict[str, str]]:
+        from haven.care.models import CareReview
+
+        rows = CareReview.objects.filter(
+            person_id__in=looked_after, held_on__gte=self.start, held_on__lte=self.end
+        ).order_by("person_id", "held_on", "id")
+        return [
+            {
+                "CHILD": self._child(pid),
+                "DOB": self._dob(pid),
+                "REVIEW": _d(held),
+                "REVIEW_CODE": code,
+            }
+            for pid, held, code in rows.values_list("person_id", "held_on", "participation")
+        ]
+
+    def _uasc(self) -> list[dict[str, str]]:
+        rows = []
+        for pid, ceased in sorted(self._uasc_people().items()):
+            p = self.people[pid]
+            sex = p["sex"] if self.cy.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
+            rows.append(
+                {
+                    "CHILD": self._child(pid),
+                    "SEX": sex,
+                    "DOB": self._dob(pid),
+                    "DUC": _d(ceased if ceased is not None and ceased <= self.end else None),
+                }
+            )
+        return rows
+
+    def _oc2(self) -> list[dict[str, str]]:
+        from haven.care.health import oc2_rows
+
+        return [
+            row.as_903(self._child(row.person_id))
+            for row in oc2_rows(self.end, person_ids=self.only)
+        ]
+
+    def _oc3_rows(self) -> list[tuple[int, Any]]:
+        from haven.leavingcare.figures import oc3_rows
+
+        rows = oc3_rows(self.start, self.end, hidden=(), include_excluded=True)
+        if self.only is not None:
+            rows = [r for r in rows if r[0] in self.only]
+        return rows
+
+    def _adoption_plans(self, looked_after: list[int]) -> list[Any]:
+        from haven.adoption.models import AdoptionPlan
+
+        return list(
+            AdoptionPlan.objects.filter(person_id__in=looked_after)
+            .select_related("adopters")
+            .order_by("person_id", "decided_on", "id")
+        )
+
+    def _ad1(self, looked_after: list[int]) -> list[dict[str, str]]:
+        rows = []
+        for plan in self._adoption_plans(looked_after):
+            order = plan.adoption_order_on
+            if order is None or not (self.start <= order <= self.end):
+                continue
+            adopters = plan.adopters
+            rows.append(
+                {
+                    "CHILD": self._child(plan.person_id),
+                    "DOB": self._dob(plan.person_id),
+                    "DATE_INT": _d(plan.decided_on),
+                    "DATE_MATCH": _d(plan.matched_on),
+                    "FOSTER_CARE": "1" if plan.fostering_for_adoption_on else "0",
+                    "NB_ADOPTR": str(adopters.number_of_adopters) if adopters else "",
+                    "SEX_ADOPTR": getattr(adopters, "sex_of_adopters", "") if adopters else "",
+                    "LS_ADOPTR": getattr(adopters, "legal_status_of_adopters", "")
+                    if adopters
+                    else "",
+                }
+            )
+        return rows
+
+    def _placed_adoption(self, looked_after: list[int]) -> list[dict[str, str]]:
+        rows = []
+        for plan in self._adoption_plans(looked_after):
+            if plan.decided_on > self.end:
+                continue
+            reversed_on = (
+                plan.reversed_on
+                if plan.reversed_on is not None and plan.reversed_on <= self.end
+                else None
+            )
+            rows.append(
+                {
+                    "CHILD": self._child(plan.person_id),
+                    "DOB": self._dob(plan.person_id),
+                    "DATE_PLACED": _d(plan.decided_on),
+                    "DATE_PLACED_CEASED": _d(reversed_on),
+                    "REASON_PLACED_CEASED": plan.reversal_reason if reversed_on else "",
+                }
+            )
+        return rows
+
+    def _prev_perm(self, looked_after: list[int]) -> list[dict[str, str]]:
+        """The previous permanence recorded on the period of care open in the year (the latest
+        one, for a child with two)."""
+        from haven.care.models import CarePeriod
+
+        latest: dict[int, tuple[str, str, str]] = {}
+        periods = (
+            CarePeriod.objects.filter(person_id__in=looked_after, start_date__lte=self.end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start))
+            .order_by("person_id", "start_date", "id")
+            .values_list(
+                "person_id", "previous_permanence", "previous_permanence_la", "previous_permanence_on"
+            )
+        )
+        for pid, code, la, on in periods:
+            latest[pid] = (code, la, on)
+        return [
+            {
+                "CHILD": self._child(pid),
+                "DOB": self._dob(pid),
+                "PREV_PERM": code,
+                "LA_PERM": la,
+                "DATE_PERM": on,
+            }
+            for pid, (code, la, on) in sorted(latest.items())
+            if code
+        ]
+
+    def _missing(self, looked_after: list[int]) -> list[dict[str, str]]:
+        from haven.core.calendar import LONDON
+        from haven.missing.models import MissingEpisode
+
+        def day(at: datetime.datetime | None) -> datetime.date | None:
+            return at.astimezone(LONDON).date() if at is not None else None
+
+        first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=LONDON)
+        after = datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=LONDON
+        )
+        rows = []
+        episodes = (
+            MissingEpisode.objects.filter(
+                person_id__in=looked_after, started_at__gte=first, started_at__lt=after
+            )
+            .order_by("person_id", "started_at", "id")
+            .values_list("person_id", "kind", "started_at", "ended_at")
+        )
+        for pid, kind, started, ended in episodes:
+            back = day(ended)
+            rows.append(
+                {
+                    "CHILD": self._child(pid),
+                    "DOB": self._dob(pid),
+                    "MISSING": kind,
+                    "MIS_START": _d(day(started)),
+                    "MIS_END": _d(back if back is not None and back <= self.end else None),
+                }
+            )
+        return rows
+
+    def _sw_episodes(self, looked_after: list[int]) -> list[dict[str, str]]:
+        """The social workers allocated to each child over the year (a change of team with the
+        same worker is not a new episode). Haven records no reason for a change of worker, so
+        an episode that ends says OTHERS."""
+        from haven.people.models import Allocation
+
+        by_child: dict[int, list[list[Any]]] = defaultdict(list)
+        allocations = (
+            Allocation.objects.filter(
+                person_id__in=looked_after, worker__isnull=False, start_date__lte=self.end
+            )
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start))
+            .order_by("person_id", "start_date", "id")
+            .values_list("person_id", "worker_id", "start_date", "end_date")
+        )
+        for pid, worker, start, end in allocations:
+            spans = by_child[pid]
+            if spans and spans[-1][0] == worker and spans[-1][2] == start:
+                spans[-1][2] = end
+                continue
+            spans.append([worker, start, end])
+        rows = []
+        for pid in sorted(by_child):
+            for worker, start, end in by_child[pid]:
+                ended = end if end is not None and end <= self.end else None
+                rows.append(
+                    {
+                        "CHILD": self._child(pid),
+                        "DOB": self._dob(pid),
+                        "SW_ID": sw_id(worker),
+                        "SW_DECOM": _d(start),
+                        "SW_DEC": _d(ended),
+                        "SW_REASON": "OTHERS" if ended else "",
+                    }
+                )
+        return rows
+
+
+def sw_id(user_id: int) -> str:
+    """A worker's SW_ID: "SW" and Haven's account number (Haven does not hold Social Work
+    England registration numbers; the DfE asks only that the ID be stable and start SW)."""
+    return f"SW{user_id:06d}"
+
+
+def ssda903_export(
+    *,
+    year: int,
+    user: Any,
+    request: Any = None,
+    person_ids: Iterable[int] | None = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> SSDA903Export:
+    """Build the return and record the export in the access log (no person: the files cover
+    every child looked after in the year; the detail says which year and how many)."""
+    from haven.core.models import AccessAction
+    from haven.core.services import access_log_record
+
+    export = ssda903_build(year=year, person_ids=person_ids, progress=progress)
+    access_log_record(
+        user=user,
+        action=AccessAction.EXPORT,
+        request=request,
+        person_id=None,
+        detail=f"SSDA903 {year}: {export.children} children, {export.episodes} episodes",
+    )
+    return export
