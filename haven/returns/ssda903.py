@@ -276,27 +276,18 @@ class _Builder:
         self.children = sorted(set(looked_after) | {pid for pid, _ in oc3})
         self._load_people()
         tables: dict[str, list[dict[str, str]]] = {}
-        tables["Header"] = self._header()
+        tables["Header"] = self._header(set(looked_after))
         tables["Episodes"] = [self._episode_row(e) for e in episodes]
         tables["Reviews"] = self._reviews(looked_after)
         tables["UASC"] = self._uasc()
         tables["OC2"] = self._oc2()
-        tables["OC3"] = [
-            {
-                "CHILD": self._child(pid),
-                "DOB": self._dob(pid),
-                "IN_TOUCH": row.in_touch,
-                "ACTIV": row.activity,
-                "ACCOM": row.accommodation,
-            }
-            for pid, row in oc3
-        ]
+        tables["OC3"] = self._oc3(oc3, episodes)
         tables["AD1"] = self._ad1(looked_after)
         tables["PlacedAdoption"] = self._placed_adoption(looked_after)
         tables["PrevPerm"] = self._prev_perm(looked_after)
         tables["Missing"] = self._missing(looked_after)
         if year >= FIRST_SWEPISODES_YEAR:
-            tables["SWEpisodes"] = self._sw_episodes(looked_after)
+            tables["SWEpisodes"] = self._sw_episodes(episodes)
         if year >= FIRST_DOLO_YEAR:
             tables["DoLo"] = []
         return {name: tables[name] for name in tables_for(year)}
@@ -339,7 +330,7 @@ class _Builder:
             )
         }
 
-    def _header(self) -> list[dict[str, str]]:
+    def _header(self, looked_after: set[int]) -> list[dict[str, str]]:
         from haven.people.models import Relationship, RelationshipType
 
         mothers: dict[int, datetime.date] = {}
@@ -361,7 +352,8 @@ class _Builder:
             p = self.people[pid]
             sex = p["sex"] if self.cy.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
             mother = ""
-            if p["sex"] == "F":
+            # Motherhood is asked of girls looked after in the year, not of care leavers (628).
+            if p["sex"] == "F" and pid in looked_after:
                 mother = "1" if pid in mothers else "0"
             rows.append(
                 {
@@ -371,7 +363,7 @@ class _Builder:
                     "ETHNIC": p["ethnicity"] or "NOBT",
                     "UPN": p["upn"] or self._upn_unknown(p, pid in uasc),
                     "MOTHER": mother,
-                    "MC_DOB": _d(mothers.get(pid)),
+                    "MC_DOB": _d(mothers.get(pid)) if mother else "",
                 }
             )
         return rows
@@ -438,6 +430,8 @@ class _Builder:
     def _uasc(self) -> list[dict[str, str]]:
         rows = []
         for pid, ceased in sorted(self._uasc_people().items()):
+            if ceased is not None and ceased < self.start:
+                continue  # no longer unaccompanied in the year (rule 104)
             p = self.people[pid]
             sex = p["sex"] if self.cy.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
             rows.append(
@@ -464,6 +458,35 @@ class _Builder:
         rows = oc3_rows(self.start, self.end, hidden=(), include_excluded=True)
         if self.only is not None:
             rows = [r for r in rows if r[0] in self.only]
+        return rows
+
+    def _oc3(
+        self, oc3: list[tuple[int, Any]], episodes: list[dict[str, Any]]
+    ) -> list[dict[str, str]]:
+        """A care leaver's position at their birthday in the year. Activity and accommodation
+        are 0 unless the council is in touch (the DfE's rules 344, 345). At 17 and 18, nothing
+        is reported for a young person who was still looked after on their birthday (1016)."""
+        last_care_end: dict[int, datetime.date] = {}
+        for e in episodes:
+            if e["dec"] is not None:
+                last_care_end[e["person_id"]] = max(e["dec"], last_care_end.get(e["person_id"], e["dec"]))
+        rows = []
+        for pid, row in oc3:
+            in_touch, activity, accom = row.in_touch, row.activity or "0", row.accommodation or "0"
+            if in_touch != "YES":
+                activity = accom = "0"
+            ended = last_care_end.get(pid)
+            if row.age in (17, 18) and ended is not None and ended >= row.on:
+                in_touch = activity = accom = ""
+            rows.append(
+                {
+                    "CHILD": self._child(pid),
+                    "DOB": self._dob(pid),
+                    "IN_TOUCH": in_touch,
+                    "ACTIV": activity,
+                    "ACCOM": accom,
+                }
+            )
         return rows
 
     def _adoption_plans(self, looked_after: list[int]) -> list[Any]:
@@ -579,31 +602,50 @@ class _Builder:
             )
         return rows
 
-    def _sw_episodes(self, looked_after: list[int]) -> list[dict[str, str]]:
-        """The social workers allocated to each child over the year (a change of team with the
-        same worker is not a new episode). Haven records no reason for a change of worker, so
-        an episode that ends says OTHERS."""
+    def _sw_episodes(self, episodes: list[dict[str, Any]]) -> list[dict[str, str]]:
+        """The social workers of each child looked after at 31 March, since their period of
+        care began (the DfE's rule SW12 refuses an episode from before it). Consecutive
+        allocations of the same worker are one episode; a day's allocation is none (SW09).
+        Haven records no reason for a change of worker: the first episode, or one after more
+        than 7 days with no worker, is FCONTA (first contact, as SW10a asks); any other change
+        is OTHERS."""
         from haven.people.models import Allocation
 
+        care_from: dict[int, datetime.date] = {}
+        for e in episodes:  # ordered by child and start: the last S is the period's start
+            if e["rne"] == "S":
+                care_from[e["person_id"]] = e["decom"]
+            if e["dec"] is None or e["dec"] > self.end:
+                care_from.setdefault(e["person_id"], e["decom"])
+        open_at_end = {
+            e["person_id"] for e in episodes if e["dec"] is None or e["dec"] > self.end
+        }
         by_child: dict[int, list[list[Any]]] = defaultdict(list)
         allocations = (
             Allocation.objects.filter(
-                person_id__in=looked_after, worker__isnull=False, start_date__lte=self.end
+                person_id__in=sorted(open_at_end), worker__isnull=False, start_date__lte=self.end
             )
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start))
             .order_by("person_id", "start_date", "id")
             .values_list("person_id", "worker_id", "start_date", "end_date")
         )
         for pid, worker, start, end in allocations:
+            start = max(start, care_from[pid])
+            if end is not None and end <= start:
+                continue
             spans = by_child[pid]
-            if spans and spans[-1][0] == worker and spans[-1][2] == start:
+            if spans and spans[-1][0] == worker and spans[-1][2] is not None and (
+                start - spans[-1][2]
+            ).days <= 7:
                 spans[-1][2] = end
                 continue
             spans.append([worker, start, end])
         rows = []
         for pid in sorted(by_child):
-            for worker, start, end in by_child[pid]:
+            previous_end: datetime.date | None = None
+            for i, (worker, start, end) in enumerate(by_child[pid]):
                 ended = end if end is not None and end <= self.end else None
+                first = i == 0 or previous_end is None or (start - previous_end).days > 7
                 rows.append(
                     {
                         "CHILD": self._child(pid),
@@ -611,9 +653,10 @@ class _Builder:
                         "SW_ID": sw_id(worker),
                         "SW_DECOM": _d(start),
                         "SW_DEC": _d(ended),
-                        "SW_REASON": "OTHERS" if ended else "",
+                        "SW_REASON": "FCONTA" if first else "OTHERS",
                     }
                 )
+                previous_end = end
         return rows
 
 

@@ -50,6 +50,7 @@ from haven.people.models import Address, Allocation, Person, PersonDisability
 from haven.protection.models import ChildProtectionPlan
 from haven.synthetic import names as N
 from haven.synthetic.helpers import DAY, YEAR_DAYS
+from haven.synthetic.postcodes import real as real_postcode
 from haven.synthetic.scenario import Buckets, Choice, current_collection_year
 from haven.uasc.models import NTSTransfer, UASCStatus
 
@@ -268,7 +269,7 @@ class _Care:
         rng = self.rng
         if outward is None:
             outward = rng.choice(self.away if away else self.outward)
-        return (
+        return real_postcode(
             f"{outward} {rng.randint(0, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
         )
 
@@ -817,6 +818,8 @@ class _Carers:
             reference=f"AD{aid:05d}",
             name=name,
             number_of_adopters=2 if two else 1,
+            sex_of_adopters="MF" if two else "F1",
+            legal_status_of_adopters="L11" if two else "L0",
             enquiry_on=enquiry,
             stage1_on=stage1,
             stage2_on=stage2,
@@ -971,6 +974,11 @@ def _rows(g: Generator, care: _Care) -> None:
             end_reason=period.reason,
             category_of_need=period.cin,
             home_postcode=home_pc,
+            # Most children come into care with no previous permanence order; the generated
+            # histories hold none (adoptions and SGOs here end a period, never precede one).
+            previous_permanence="Z1",
+            previous_permanence_la="",
+            previous_permanence_on="",
             iro_id=iro,
             created_by_id=worker,
         )
