@@ -287,7 +287,7 @@ class _Builder:
         tables["PrevPerm"] = self._prev_perm(looked_after)
         tables["Missing"] = self._missing(looked_after)
         if year >= FIRST_SWEPISODES_YEAR:
-            tables["SWEpisodes"] = self._sw_episodes(episodes)
+            tables["SWEpisodes"] = self._sw_episodes(looked_after)
         if year >= FIRST_DOLO_YEAR:
             tables["DoLo"] = []
         return {name: tables[name] for name in tables_for(year)}
@@ -464,20 +464,26 @@ class _Builder:
         self, oc3: list[tuple[int, Any]], episodes: list[dict[str, Any]]
     ) -> list[dict[str, str]]:
         """A care leaver's position at their birthday in the year. Activity and accommodation
-        are 0 unless the council is in touch (the DfE's rules 344, 345). At 17 and 18, nothing
-        is reported for a young person who was still looked after on their birthday (1016)."""
-        last_care_end: dict[int, datetime.date] = {}
+        are 0 unless the council is in touch (the DfE's rules 344, 345). At 17 and 18, no row
+        for a young person who was still looked after on their birthday (1016: their care
+        leaver information is not asked for)."""
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        care_end: dict[int, datetime.date] = {}
         for e in episodes:
-            if e["dec"] is not None:
-                last_care_end[e["person_id"]] = max(e["dec"], last_care_end.get(e["person_id"], e["dec"]))
+            ended = e["dec"] if e["dec"] is not None else datetime.date.max
+            care_end[e["person_id"]] = max(ended, care_end.get(e["person_id"], ended))
         rows = []
         for pid, row in oc3:
+            if row.on > today:
+                continue  # a birthday still to come, in the year under way
             in_touch, activity, accom = row.in_touch, row.activity or "0", row.accommodation or "0"
             if in_touch != "YES":
                 activity = accom = "0"
-            ended = last_care_end.get(pid)
+            ended = care_end.get(pid)
             if row.age in (17, 18) and ended is not None and ended >= row.on:
-                in_touch = activity = accom = ""
+                continue
             rows.append(
                 {
                     "CHILD": self._child(pid),
@@ -543,14 +549,16 @@ class _Builder:
         return rows
 
     def _prev_perm(self, looked_after: list[int]) -> list[dict[str, str]]:
-        """The previous permanence recorded on the period of care open in the year (the latest
-        one, for a child with two)."""
+        """The previous permanence recorded on a period of care that began in the year (the
+        latest, for a child with two): the DfE asks it of children who started to be looked
+        after (rules 630, 634)."""
         from haven.care.models import CarePeriod
 
         latest: dict[int, tuple[str, str, str]] = {}
         periods = (
-            CarePeriod.objects.filter(person_id__in=looked_after, start_date__lte=self.end)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start))
+            CarePeriod.objects.filter(
+                person_id__in=looked_after, start_date__gte=self.start, start_date__lte=self.end
+            )
             .order_by("person_id", "start_date", "id")
             .values_list(
                 "person_id", "previous_permanence", "previous_permanence_la", "previous_permanence_on"
@@ -602,62 +610,93 @@ class _Builder:
             )
         return rows
 
-    def _sw_episodes(self, episodes: list[dict[str, Any]]) -> list[dict[str, str]]:
-        """The social workers of each child looked after at 31 March, since their period of
-        care began (the DfE's rule SW12 refuses an episode from before it). Consecutive
-        allocations of the same worker are one episode; a day's allocation is none (SW09).
-        Haven records no reason for a change of worker: the first episode, or one after more
-        than 7 days with no worker, is FCONTA (first contact, as SW10a asks); any other change
-        is OTHERS."""
+    def _sw_episodes(self, looked_after: list[int]) -> list[dict[str, str]]:
+        """Each child's social workers while looked after in the year. The DfE's rule SW12
+        refuses a social worker episode that starts before the period of care or after it
+        ended, so each allocation is cut to the periods of care; SW17 wants the last episode
+        open, so the one open when care ended (or at 31 March) has no end date. Consecutive
+        allocations of the same worker are one episode; one of a day or less is none (SW09).
+        Haven records no reason for a change of worker: the first episode in a period, or one
+        after more than 7 days with no worker, is FCONTA (first contact, as SW10a asks); any
+        other change is OTHERS."""
+        from haven.care.models import CarePeriod
         from haven.people.models import Allocation
 
-        care_from: dict[int, datetime.date] = {}
-        for e in episodes:  # ordered by child and start: the last S is the period's start
-            if e["rne"] == "S":
-                care_from[e["person_id"]] = e["decom"]
-            if e["dec"] is None or e["dec"] > self.end:
-                care_from.setdefault(e["person_id"], e["decom"])
-        open_at_end = {
-            e["person_id"] for e in episodes if e["dec"] is None or e["dec"] > self.end
-        }
-        by_child: dict[int, list[list[Any]]] = defaultdict(list)
-        allocations = (
-            Allocation.objects.filter(
-                person_id__in=sorted(open_at_end), worker__isnull=False, start_date__lte=self.end
-            )
+        periods: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+        for pid, began, ended in (
+            CarePeriod.objects.filter(person_id__in=looked_after, start_date__lte=self.end)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start))
+            .order_by("person_id", "start_date")
+            .values_list("person_id", "start_date", "end_date")
+        ):
+            periods[pid].append((began, ended if ended is not None and ended <= self.end else None))
+        allocations: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = (
+            defaultdict(list)
+        )
+        for pid, worker, start, end in (
+            Allocation.objects.filter(
+                person_id__in=looked_after, worker__isnull=False, start_date__lte=self.end
+            )
             .order_by("person_id", "start_date", "id")
             .values_list("person_id", "worker_id", "start_date", "end_date")
-        )
-        for pid, worker, start, end in allocations:
-            start = max(start, care_from[pid])
-            if end is not None and end <= start:
-                continue
-            spans = by_child[pid]
-            if spans and spans[-1][0] == worker and spans[-1][2] is not None and (
-                start - spans[-1][2]
-            ).days <= 7:
-                spans[-1][2] = end
-                continue
-            spans.append([worker, start, end])
+        ):
+            allocations[pid].append((worker, start, end))
         rows = []
-        for pid in sorted(by_child):
-            previous_end: datetime.date | None = None
-            for i, (worker, start, end) in enumerate(by_child[pid]):
-                ended = end if end is not None and end <= self.end else None
-                first = i == 0 or previous_end is None or (start - previous_end).days > 7
-                rows.append(
-                    {
-                        "CHILD": self._child(pid),
-                        "DOB": self._dob(pid),
-                        "SW_ID": sw_id(worker),
-                        "SW_DECOM": _d(start),
-                        "SW_DEC": _d(ended),
-                        "SW_REASON": "FCONTA" if first else "OTHERS",
-                    }
-                )
-                previous_end = end
+        for pid in looked_after:
+            timeline = _worker_timeline(allocations.get(pid, []))
+            spells = periods.get(pid, [])
+            for n, (began, ended) in enumerate(spells):
+                last_period = n == len(spells) - 1
+                spans: list[list[Any]] = []
+                for worker, start, end in timeline:
+                    start = max(start, began)
+                    if ended is not None:
+                        if start >= ended:
+                            continue
+                        if end is None or end >= ended:
+                            # Their worker when care ended: the episode stays open in the
+                            # child's last period (SW17), and ends with an earlier one (SW08).
+                            end = None if last_period else ended
+                    if end is not None and end <= start:
+                        continue
+                    spans.append([worker, start, end])
+                for i, (worker, start, end) in enumerate(spans):
+                    if end is not None and end < self.start:
+                        continue  # before the year (SW07)
+                    shown_end = end if end is not None and end <= self.end else None
+                    gap = i > 0 and (start - spans[i - 1][2]).days > 7
+                    rows.append(
+                        {
+                            "CHILD": self._child(pid),
+                            "DOB": self._dob(pid),
+                            "SW_ID": sw_id(worker),
+                            "SW_DECOM": _d(start),
+                            "SW_DEC": _d(shown_end),
+                            "SW_REASON": "FCONTA" if i == 0 or gap else "OTHERS",
+                        }
+                    )
         return rows
+
+
+def _worker_timeline(
+    allocations: list[tuple[int, datetime.date, datetime.date | None]],
+) -> list[tuple[int, datetime.date, datetime.date | None]]:
+    """Who was the child's worker from when to when: where allocations overlap (a team
+    holding the case for a while beside the looked-after team), the latest to start. Spans
+    end to end; consecutive spans of one worker are one; a worker's day or less is none."""
+    bounds = sorted({a[1] for a in allocations} | {a[2] for a in allocations if a[2] is not None})
+    spans: list[list[Any]] = []
+    for i, day in enumerate(bounds):
+        active = [a for a in allocations if a[1] <= day and (a[2] is None or a[2] > day)]
+        nxt = bounds[i + 1] if i + 1 < len(bounds) else None
+        if not active:
+            continue
+        worker = max(active, key=lambda a: a[1])[0]
+        if spans and spans[-1][0] == worker and spans[-1][2] == day:
+            spans[-1][2] = nxt
+            continue
+        spans.append([worker, day, nxt])
+    return [(w, s, e) for w, s, e in spans if e is None or e > s]
 
 
 def sw_id(user_id: int) -> str:

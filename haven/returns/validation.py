@@ -159,7 +159,15 @@ def validate_cin_bytes(xml: bytes, *, ruleset: str) -> ValidationResult:
 
 # The SSDA903 validator does not say which rules are queries: every rule it flags is an ERROR
 # for Haven unless listed here, with why (haven/returns/README.md explains each).
-QUERY_RULES_903: dict[str, str] = {}
+QUERY_RULES_903: dict[str, str] = {
+    "1001": "The validator sees only this year's and last year's episodes, so a care leaver who "
+    "left care before then looks as if they were never looked after long enough; Haven's OC3 "
+    "rows come from the whole care history (leavingcare.eligibility).",
+    "1002": "As 1001: a care leaver aged 19 to 21 left care more than a year ago, so the "
+    "validator, which sees two years, finds no episode for them.",
+    "241": "Without Ofsted's provider list the validator compares a K3 placement's council with "
+    "the council's own, so every supported accommodation outside the county is flagged.",
+}
 
 
 def validate_903_dir(

@@ -5,7 +5,7 @@ This script runs inside Haven's separate validators virtualenv (.venv-validators
 pandas<2), never in the application's: it imports nothing from Haven or Django. Haven calls it
 through ``haven.returns.validation.validate_903_dir``.
 
-Usage: validator_runner_903.py DIR COLLECTION_YEAR LA_CODE [PREV_DIR]
+Usage: validator_runner_903.py DIR COLLECTION_YEAR LA_CODE [PREV_DIR] [--as-published]
 
 Every ``*.csv`` in DIR is "This year" (the validator recognises each table by its columns, not
 its name); every ``*.csv`` in PREV_DIR is "Prev year", which some rules compare against.
@@ -34,9 +34,20 @@ def _clean(value: object) -> str:
     return "" if text in ("nan", "NaT", "<NA>", "None") else text
 
 
+RERUN_ON_UPLOADED = ("575", "577")
+
+
+def _deep_copy(data_store: dict[str, object]) -> dict[str, object]:
+    return {
+        k: v.copy(deep=True) if k != "metadata" else dict(v)  # type: ignore[attr-defined,call-overload]
+        for k, v in data_store.items()
+    }
+
+
 def main(argv: list[str]) -> int:
-    folder, year, la = Path(argv[1]), argv[2], argv[3]
-    previous = Path(argv[4]) if len(argv) > 4 and argv[4] else None
+    positional = [a for a in argv[1:] if not a.startswith("--")]
+    folder, year, la = Path(positional[0]), positional[1], positional[2]
+    previous = Path(positional[3]) if len(positional) > 3 else None
     # The validator logs a line per rule at INFO, and a traceback for each rule that crashes,
     # to stderr; Haven reports the crashed rules from the validator's own list instead.
     logging.disable(logging.CRITICAL)
@@ -44,6 +55,21 @@ def main(argv: list[str]) -> int:
     from lac_validator.rules.ruleset_utils import get_year_ruleset
     from lac_validator.utils import process_uploaded_files
 
+    # Each rule is given a shallow copy of the tables, and rule 365 writes into them: it sets
+    # every open episode's DEC to 31 March, so every rule run after it sees the children looked
+    # after at 31 March as having left care that day. Some later rules rely on that (SW12 flags
+    # every open episode without it); 575 and 577 then flag a child missing on 31 March as
+    # missing when they left care. Those two are run again on the tables as uploaded, and their
+    # results replace the first run's (``--as-published`` keeps the published behaviour).
+    clean: dict[str, object] = {}
+    create = lac_validator.create_datastore
+
+    def _keep_clean(data: dict[str, object], metadata: dict[str, object]) -> object:
+        made = create(data, metadata)
+        clean.update(_deep_copy(made))
+        return made
+
+    lac_validator.create_datastore = _keep_clean  # type: ignore[attr-defined]
     files = {"This year": [str(p) for p in sorted(folder.glob("*.csv"))]}
     if previous is not None:
         files["Prev year"] = [str(p) for p in sorted(previous.glob("*.csv"))]
@@ -55,6 +81,22 @@ def main(argv: list[str]) -> int:
             files=process_uploaded_files(files),
             registry=registry,
         )
+    if "--as-published" not in argv:
+        for code in RERUN_ON_UPLOADED:
+            rule = registry.get(code)
+            if rule is None:
+                continue
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    found = rule.func(_deep_copy(clean))
+            except Exception:  # noqa: BLE001 (the validator skips a rule that crashes, too)
+                continue
+            for table, frame in validator.ds_results.items():
+                if table != "metadata" and f"ERR_{code}" in frame.columns:
+                    frame[f"ERR_{code}"] = float("nan")
+            for table, rows in found.items():
+                if rows:
+                    validator.ds_results[table].loc[rows, f"ERR_{code}"] = True
     issues = []
     for table, frame in validator.ds_results.items():
         if table == "metadata" or table.endswith("_last"):
