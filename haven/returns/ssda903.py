@@ -272,7 +272,7 @@ class _Builder:
         year = self.cy.year
         episodes = self._episodes()
         looked_after = sorted({e["person_id"] for e in episodes})
-        oc3 = self._oc3_rows()
+        oc3 = self._oc3_asked(self._oc3_rows(), episodes)
         self.children = sorted(set(looked_after) | {pid for pid, _ in oc3})
         self._load_people()
         tables: dict[str, list[dict[str, str]]] = {}
@@ -281,7 +281,7 @@ class _Builder:
         tables["Reviews"] = self._reviews(looked_after)
         tables["UASC"] = self._uasc()
         tables["OC2"] = self._oc2()
-        tables["OC3"] = self._oc3(oc3, episodes)
+        tables["OC3"] = self._oc3(oc3)
         tables["AD1"] = self._ad1(looked_after)
         tables["PlacedAdoption"] = self._placed_adoption(looked_after)
         tables["PrevPerm"] = self._prev_perm(looked_after)
@@ -460,13 +460,12 @@ class _Builder:
             rows = [r for r in rows if r[0] in self.only]
         return rows
 
-    def _oc3(
+    def _oc3_asked(
         self, oc3: list[tuple[int, Any]], episodes: list[dict[str, Any]]
-    ) -> list[dict[str, str]]:
-        """A care leaver's position at their birthday in the year. Activity and accommodation
-        are 0 unless the council is in touch (the DfE's rules 344, 345). At 17 and 18, no row
-        for a young person who was still looked after on their birthday (1016: their care
-        leaver information is not asked for)."""
+    ) -> list[tuple[int, Any]]:
+        """The care leavers' birthdays the DfE asks about: not one still to come (in the year
+        under way), and at 17 and 18 not one on which the young person was still looked after
+        (rule 1016: their care leaver information is not asked for)."""
         from django.utils import timezone
 
         today = timezone.localdate()
@@ -474,16 +473,24 @@ class _Builder:
         for e in episodes:
             ended = e["dec"] if e["dec"] is not None else datetime.date.max
             care_end[e["person_id"]] = max(ended, care_end.get(e["person_id"], ended))
-        rows = []
+        asked = []
         for pid, row in oc3:
             if row.on > today:
-                continue  # a birthday still to come, in the year under way
-            in_touch, activity, accom = row.in_touch, row.activity or "0", row.accommodation or "0"
-            if in_touch != "YES":
-                activity = accom = "0"
+                continue
             ended = care_end.get(pid)
             if row.age in (17, 18) and ended is not None and ended >= row.on:
                 continue
+            asked.append((pid, row))
+        return asked
+
+    def _oc3(self, oc3: list[tuple[int, Any]]) -> list[dict[str, str]]:
+        """A care leaver's position at their birthday in the year. Activity and accommodation
+        are 0 unless the council is in touch (the DfE's rules 344, 345)."""
+        rows = []
+        for pid, row in oc3:
+            in_touch, activity, accom = row.in_touch, row.activity or "0", row.accommodation or "0"
+            if in_touch != "YES":
+                activity = accom = "0"
             rows.append(
                 {
                     "CHILD": self._child(pid),

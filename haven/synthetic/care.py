@@ -50,6 +50,7 @@ from haven.people.models import Address, Allocation, Person, PersonDisability
 from haven.protection.models import ChildProtectionPlan
 from haven.synthetic import names as N
 from haven.synthetic.helpers import DAY, YEAR_DAYS
+from haven.synthetic.postcodes import following as next_postcode
 from haven.synthetic.postcodes import real as real_postcode
 from haven.synthetic.scenario import Buckets, Choice, current_collection_year
 from haven.uasc.models import NTSTransfer, UASCStatus
@@ -328,7 +329,7 @@ class _Care:
             end, reason = adult, self.at_18.draw(rng)
         cin = "N6" if route == "remand" else self.category.draw(rng)
         statuses = self._statuses(route, start, end, adoption)
-        stays = self._stays(route, outcome, dob, start, end, adoption)
+        stays = _lawful_stays(self._stays(route, outcome, dob, start, end, adoption), statuses)
         if not reason:
             reason = self._reason(outcome, stays)
         ended: datetime.date | None = end
@@ -928,12 +929,38 @@ class _Carers:
                 f["postcode"] = care._postcode(home_pc.split(" ")[0] if near else None, away=away)
         if place == "P1":
             f["postcode"] = home_pc
+        elif f["postcode"] and f["postcode"] == home_pc:
+            # Only a child placed with parents is placed at home (the DfE's rule 392d).
+            f["postcode"] = next_postcode(home_pc)
         # As the service works it out (its placement hook), from the postcodes' grid references.
         f["distance_miles"] = distance_miles(home_pc, f["postcode"]) if home_pc else None
         f["weekly_cost"] = cost
         if place in codes.NO_URN:
             f["urn"] = ""
         return f
+
+
+def _same_placement(before: Any, after: Any) -> bool:
+    a, b = before.fields, after.fields
+    return (
+        before.place == after.place
+        and before.carer == after.carer
+        and all(a.get(k) == b.get(k) for k in ("postcode", "urn", "provider", "household_id", "home_id"))
+    )
+
+
+def _lawful_stays(stays: list[Any], statuses: dict[datetime.date, str]) -> list[Any]:
+    """A child is placed with parents (P1) only under a care order (C1, C2) or a placement
+    order (E1): not while accommodated under section 20 (the DfE's rule 378), so such a move
+    home does not happen (the first placement is never dropped: a period needs one)."""
+    out = stays[:1]
+    for stay in stays[1:]:
+        if stay.place == "P1":
+            in_force = [code for day, code in sorted(statuses.items()) if day <= stay.start]
+            if not in_force or in_force[-1] not in ("C1", "C2", "E1"):
+                continue
+        out.append(stay)
+    return out
 
 
 def _rows(g: Generator, care: _Care) -> None:
@@ -1027,6 +1054,29 @@ def _rows(g: Generator, care: _Care) -> None:
                 stay.carer = carers.home_info[f["home_id"]][0]
             else:
                 stay.carer = f["carer_name"]
+            if previous is not None and _same_placement(previous, stay):
+                # A "move" to the same carer, type, address and provider is no move (the DfE's
+                # rule 435): the placement before it carries on.
+                row = list(placements_t.rows[-1])
+                row[_col(placements_t, "end_date")] = stay.end
+                row[_col(placements_t, "change_reason")] = (
+                    stays[i + 1].reason if i + 1 < len(stays) else ""
+                )
+                placements_t.rows[-1] = tuple(row)
+                last = placement_facts[-1]
+                placement_facts[-1] = PlacementFacts(
+                    start_date=last.start_date,
+                    end_date=stay.end,
+                    place=last.place,
+                    provider=last.provider,
+                    carer_key=last.carer_key,
+                    postcode=last.postcode,
+                    urn=last.urn,
+                    change_reason=row[_col(placements_t, "change_reason")],
+                    key=last.key,
+                )
+                previous.end = stay.end
+                continue
             key = care._id("placement")
             # The placement plan, within 5 working days (the placement_plan rule).
             agreed = g.cal.add_working_days(stay.start, rng.randint(0, 5))
@@ -1072,6 +1122,7 @@ def _rows(g: Generator, care: _Care) -> None:
                 )
             )
             previous = stay
+        stays = [s for s in stays if "id" in s.fields]  # less the moves that were none
         facts = PeriodFacts(period.start, period.end, period.reason, period.cin, home_pc)
         for e in episodes_for(facts, status_facts, placement_facts):
             episodes_t.add(

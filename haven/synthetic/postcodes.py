@@ -51,3 +51,12 @@ def real(postcode: str) -> str:
     if not codes:
         return postcode
     return codes[bisect.bisect_left(codes, postcode) % len(codes)]
+
+
+def following(postcode: str) -> str:
+    """The next real postcode after ``postcode`` in its district (a neighbour's)."""
+    outward = postcode.split(" ")[0]
+    codes = _districts().get(outward)
+    if not codes:
+        return postcode
+    return codes[bisect.bisect_right(codes, postcode) % len(codes)]
