@@ -324,7 +324,7 @@ class _Builder:
         from haven.people.models import Person
 
         self.people = {
-            p["id"]: p
+            p["id"]: dict(p)
             for p in Person.objects.filter(id__in=self.children).values(
                 "id", "date_of_birth", "sex", "ethnicity", "upn"
             )
@@ -345,7 +345,8 @@ class _Builder:
             .values_list("person_id", "relative_of__date_of_birth")
         )
         for pid, born in births:
-            mothers.setdefault(pid, born)
+            if born is not None:
+                mothers.setdefault(pid, born)
         uasc = self._uasc_people()
         rows = []
         for pid in self.children:
@@ -568,7 +569,10 @@ class _Builder:
             )
             .order_by("person_id", "start_date", "id")
             .values_list(
-                "person_id", "previous_permanence", "previous_permanence_la", "previous_permanence_on"
+                "person_id",
+                "previous_permanence",
+                "previous_permanence_la",
+                "previous_permanence_on",
             )
         )
         for pid, code, la, on in periods:
@@ -637,8 +641,8 @@ class _Builder:
             .values_list("person_id", "start_date", "end_date")
         ):
             periods[pid].append((began, ended if ended is not None and ended <= self.end else None))
-        allocations: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = (
-            defaultdict(list)
+        allocations: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = defaultdict(
+            list
         )
         for pid, worker, start, end in (
             Allocation.objects.filter(

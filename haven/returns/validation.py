@@ -196,7 +196,9 @@ def validate_903_dir(
         ruleset=data["ruleset"],
         issues=issues,
         seconds=time.perf_counter() - started,
-        crashed_rules=[f"rule {code} (the validator crashed on it)" for code in data["crashed_rules"]],
+        crashed_rules=[
+            f"rule {code} (the validator crashed on it)" for code in data["crashed_rules"]
+        ],
     )
 
 

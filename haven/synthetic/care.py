@@ -945,7 +945,9 @@ def _same_placement(before: Any, after: Any) -> bool:
     return (
         before.place == after.place
         and before.carer == after.carer
-        and all(a.get(k) == b.get(k) for k in ("postcode", "urn", "provider", "household_id", "home_id"))
+        and all(
+            a.get(k) == b.get(k) for k in ("postcode", "urn", "provider", "household_id", "home_id")
+        )
     )
 
 
@@ -1035,7 +1037,7 @@ def _rows(g: Generator, care: _Care) -> None:
             for s in period.stays
             if s.start <= care.horizon and (period.end is None or s.start < period.end)
         ]
-        placement_facts = []
+        placement_facts: list[PlacementFacts] = []
         previous: Stay | None = None
         for i, stay in enumerate(stays):
             stay.end = stays[i + 1].start if i + 1 < len(stays) else period.end

@@ -4,25 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0004_health_due_date'),
+        ("care", "0004_health_due_date"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='careperiod',
-            name='previous_permanence',
-            field=models.CharField(blank=True, choices=[('P1', 'Adoption'), ('P2', 'Special guardianship order'), ('P3', 'Residence order or child arrangements order'), ('P4', 'Previous permanence order: which is not known'), ('Z1', 'None: the child had no previous permanence order')], max_length=2, verbose_name='Previous permanence order'),
+            model_name="careperiod",
+            name="previous_permanence",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("P1", "Adoption"),
+                    ("P2", "Special guardianship order"),
+                    ("P3", "Residence order or child arrangements order"),
+                    ("P4", "Previous permanence order: which is not known"),
+                    ("Z1", "None: the child had no previous permanence order"),
+                ],
+                max_length=2,
+                verbose_name="Previous permanence order",
+            ),
         ),
         migrations.AddField(
-            model_name='careperiod',
-            name='previous_permanence_la',
-            field=models.CharField(blank=True, max_length=80, verbose_name='Council that made the order'),
+            model_name="careperiod",
+            name="previous_permanence_la",
+            field=models.CharField(
+                blank=True, max_length=80, verbose_name="Council that made the order"
+            ),
         ),
         migrations.AddField(
-            model_name='careperiod',
-            name='previous_permanence_on',
-            field=models.CharField(blank=True, max_length=10, verbose_name='Date of the order'),
+            model_name="careperiod",
+            name="previous_permanence_on",
+            field=models.CharField(blank=True, max_length=10, verbose_name="Date of the order"),
         ),
     ]

@@ -4,20 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('carers', '0001_initial'),
+        ("carers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='adopterhousehold',
-            name='legal_status_of_adopters',
-            field=models.CharField(blank=True, choices=[('L0', 'Single adopter'), ('L11', 'Married couple'), ('L12', 'Civil partners'), ('L2', 'Couple, neither married nor civil partners'), ('L3', 'Married or civil partner adopting alone'), ('L4', 'Other')], max_length=3, verbose_name="Adopters' legal status"),
+            model_name="adopterhousehold",
+            name="legal_status_of_adopters",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("L0", "Single adopter"),
+                    ("L11", "Married couple"),
+                    ("L12", "Civil partners"),
+                    ("L2", "Couple, neither married nor civil partners"),
+                    ("L3", "Married or civil partner adopting alone"),
+                    ("L4", "Other"),
+                ],
+                max_length=3,
+                verbose_name="Adopters' legal status",
+            ),
         ),
         migrations.AddField(
-            model_name='adopterhousehold',
-            name='sex_of_adopters',
-            field=models.CharField(blank=True, choices=[('M1', 'One male adopter'), ('F1', 'One female adopter'), ('MM', 'Two male adopters'), ('FF', 'Two female adopters'), ('MF', 'A male and a female adopter')], max_length=2, verbose_name="Adopters' sex"),
+            model_name="adopterhousehold",
+            name="sex_of_adopters",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("M1", "One male adopter"),
+                    ("F1", "One female adopter"),
+                    ("MM", "Two male adopters"),
+                    ("FF", "Two female adopters"),
+                    ("MF", "A male and a female adopter"),
+                ],
+                max_length=2,
+                verbose_name="Adopters' sex",
+            ),
         ),
     ]
