@@ -203,7 +203,7 @@ def cmd_ssda903(args: argparse.Namespace) -> int:
 
 
 def cmd_validate_903(args: argparse.Namespace) -> int:
-    from haven.returns.ssda903 import PREVIOUS_DIR, la_code, ruleset_year
+    from haven.returns.ssda903 import PREVIOUS_DIR, la_code
     from haven.returns.validation import ValidatorUnavailable, validate_903_dir
 
     folder = Path(args.folder)
@@ -213,9 +213,7 @@ def cmd_validate_903(args: argparse.Namespace) -> int:
     if args.previous and not previous.is_dir():
         raise CommandError(f"{args.previous} is not a folder")
     try:
-        result = validate_903_dir(
-            folder, year=ruleset_year(args.year), la=la_code(), previous=previous
-        )
+        result = validate_903_dir(folder, year=args.year, la=la_code(), previous=previous)
     except (ValidatorUnavailable, ValueError) as exc:
         raise CommandError(str(exc)) from None
     print_issues(result)

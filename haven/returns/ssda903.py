@@ -115,8 +115,6 @@ PREVIOUS_DIR = "previous_year"
 
 FIRST_SWEPISODES_YEAR = 2024
 FIRST_DOLO_YEAR = 2027
-FIRST_903_RULESET_YEAR = 2023
-LAST_903_RULESET_YEAR = 2027
 
 # Sex before 2024/25: 1 male, 2 female.
 SEX_BEFORE_2025 = {"M": "1", "F": "2"}
@@ -129,11 +127,6 @@ def la_code() -> str:
     if not (len(value) == 9 and value[0] in "EWSN" and value[1:].isdigit()):
         raise ValueError(f"HAVEN_LA_CODE must be an ONS code such as E10000014, not {value!r}")
     return value
-
-
-def ruleset_year(year: int) -> int:
-    """The collection year whose rules check ``year`` (older years: the oldest published)."""
-    return min(max(year, FIRST_903_RULESET_YEAR), LAST_903_RULESET_YEAR)
 
 
 def tables_for(year: int) -> list[str]:

@@ -204,13 +204,13 @@ def validate_903_dir(
 
 def validate_903_export(export: Any) -> ValidationResult:
     """Write an ``SSDA903Export`` to a scratch folder and run the DfE rules on it."""
-    from haven.returns.ssda903 import PREVIOUS_DIR, la_code, ruleset_year
+    from haven.returns.ssda903 import PREVIOUS_DIR, la_code
 
     with tempfile.TemporaryDirectory(prefix="ssda903-") as folder:
         export.write(folder)
         return validate_903_dir(
             folder,
-            year=ruleset_year(export.year.year),
+            year=export.year.year,
             la=la_code(),
             previous=Path(folder) / PREVIOUS_DIR,
         )

@@ -35,6 +35,7 @@ def _clean(value: object) -> str:
 
 
 RERUN_ON_UPLOADED = ("575", "577")
+FIRST_RULESET, LAST_RULESET = 2023, 2027
 
 
 def _deep_copy(data_store: dict[str, object]) -> dict[str, object]:
@@ -42,6 +43,29 @@ def _deep_copy(data_store: dict[str, object]) -> dict[str, object]:
         k: v.copy(deep=True) if k != "metadata" else dict(v)  # type: ignore[attr-defined,call-overload]
         for k, v in data_store.items()
     }
+
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
+UASC = "CHILD,SEX,DOB,DUC"
+
+
+def _readable(folder: Path) -> list[str]:
+    """The folder's CSVs, less a UASC table beside a Header with no rows: the reader marks each
+    Header row from UASC and crashes on an empty Header (a year with no child looked after,
+    such as the year before a county's first)."""
+    paths = sorted(folder.glob("*.csv"))
+    lines = {p: p.read_text(encoding="utf-8-sig").strip().splitlines() for p in paths}
+    empty_header = any(
+        rows and rows[0].strip() == HEADER and len(rows) == 1 for rows in lines.values()
+    )
+    return [
+        str(p) for p in paths if not (empty_header and lines[p] and lines[p][0].strip() == UASC)
+    ]
+
+
+def _ruleset_name(year: int) -> str:
+    y = min(max(year, FIRST_RULESET), LAST_RULESET)
+    return f"lac{y - 1}_{y % 100:02d}"
 
 
 def main(argv: list[str]) -> int:
@@ -70,10 +94,12 @@ def main(argv: list[str]) -> int:
         return made
 
     lac_validator.create_datastore = _keep_clean  # type: ignore[attr-defined]
-    files = {"This year": [str(p) for p in sorted(folder.glob("*.csv"))]}
+    files = {"This year": _readable(folder)}
     if previous is not None:
-        files["Prev year"] = [str(p) for p in sorted(previous.glob("*.csv"))]
-    registry = get_year_ruleset(year)
+        files["Prev year"] = _readable(previous)
+    # The oldest and newest rulesets check the years before and after them; the metadata keeps
+    # the file's own year, which sets the collection's dates.
+    registry = get_year_ruleset(str(min(max(int(year), FIRST_RULESET), LAST_RULESET)))
     # Some rules print what they found (to stdout, where Haven reads the JSON): keep it aside.
     with contextlib.redirect_stdout(io.StringIO()):
         validator = lac_validator.LacValidator(
@@ -124,7 +150,7 @@ def main(argv: list[str]) -> int:
                 )
     json.dump(
         {
-            "ruleset": f"lac{int(year) - 1}_{year[2:4]}",
+            "ruleset": _ruleset_name(int(year)),
             "issues": issues,
             "crashed_rules": [str(c) for c in validator.fails],
             "skipped_rules": [str(c) for c in validator.skips],
