@@ -91,6 +91,27 @@ def test_a_fault_in_the_sample_is_found_and_named(tmp_path: Path) -> None:
     assert ("378", "1001") in {(i.rule_code, i.child_id) for i in result.errors}
 
 
+def test_k3_in_2024_25_is_a_query_not_an_error(tmp_path: Path) -> None:
+    """Rule 146's 2024/25 list has "k3" in lower case: the validator flags every supported
+    accommodation placement, so Haven reports it as a query, with why; any other invalid
+    placement type is still an ERROR."""
+    _validators()
+    for source in MINIMAL_903.glob("*.csv"):
+        text = source.read_text()
+        if source.name == "episodes.csv":
+            text += "1002,01/05/2024,S,V2,N1,K3,PR4,,,,E8 2BB,E8 2LA,XXXXXXX\n"
+            text += "1003,01/05/2024,S,V2,N1,Q9,PR4,,,,E8 2BB,E8 2LA,XXXXXXX\n"
+        if source.name == "header.csv":
+            text += (
+                "1002,M,15/06/2007,WBRI,U206010200002,,\n1003,M,15/06/2007,WBRI,U206010200003,,\n"
+            )
+        (tmp_path / source.name).write_text(text)
+    result = validate_903_dir(tmp_path, year=2025, la="E10000014")
+    kinds = {(i.child_id, i.rule_type) for i in result.issues if i.rule_code == "146"}
+    assert kinds == {("1002", "QUERY"), ("1003", "ERROR")}
+    assert [kind for code, kind, _, _ in result.by_rule() if code == "146"] == ["ERROR", "QUERY"]
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("owner_db")
 def test_small_county_ssda903_has_no_dfe_errors(tmp_path: Path) -> None:
