@@ -158,6 +158,15 @@ def _d(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+def _birthday(born: datetime.date | None, age: int) -> datetime.date | None:
+    if born is None:
+        return None
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:  # 29 February
+        return born.replace(year=born.year + age, day=28)
+
+
 def _age(born: datetime.date | None, day: datetime.date) -> int | None:
     if born is None:
         return None
@@ -275,7 +284,7 @@ class _Builder:
         tables["UASC"] = self._uasc()
         tables["OC2"] = self._oc2()
         tables["OC3"] = self._oc3(oc3)
-        tables["AD1"] = self._ad1(looked_after)
+        tables["AD1"] = self._ad1(looked_after, episodes)
         tables["PlacedAdoption"] = self._placed_adoption(looked_after)
         tables["PrevPerm"] = self._prev_perm(looked_after)
         tables["Missing"] = self._missing(looked_after)
@@ -363,11 +372,12 @@ class _Builder:
         return rows
 
     def _upn_unknown(self, person: dict[str, Any], uasc: bool) -> str:
-        """UN1: under school age (under 6 at the year's end, or looked after only before
-        school age); UN2: an unaccompanied asylum-seeking child newly in England; else UN5
-        (sources exhausted, a pupil number not found)."""
-        age = _age(person["date_of_birth"], self.end)
-        if age is not None and age < 6:
+        """UN1: not yet of school age (under 4 on the 31 August before the year began, as
+        the DfE's rule 209 reads it); UN2: an unaccompanied asylum-seeking child newly in
+        England; else UN5 (sources exhausted, a pupil number not found)."""
+        cutoff = datetime.date(self.start.year - 1, 8, 31)
+        fourth = _birthday(person["date_of_birth"], 4)
+        if fourth is not None and fourth > cutoff:
             return "UN1"
         if uasc:
             return "UN2"
@@ -422,6 +432,9 @@ class _Builder:
         ]
 
     def _uasc(self) -> list[dict[str, str]]:
+        """Children unaccompanied in the year. DUC is the date their status ceased or will
+        cease: as recorded, else their 18th birthday, the same in every year's return (the
+        DfE's rule 205B compares the two years)."""
         rows = []
         for pid, ceased in sorted(self._uasc_people().items()):
             if ceased is not None and ceased < self.start:
@@ -433,7 +446,7 @@ class _Builder:
                     "CHILD": self._child(pid),
                     "SEX": sex,
                     "DOB": self._dob(pid),
-                    "DUC": _d(ceased if ceased is not None and ceased <= self.end else None),
+                    "DUC": _d(ceased or _birthday(p["date_of_birth"], 18)),
                 }
             )
         return rows
@@ -505,7 +518,11 @@ class _Builder:
             .order_by("person_id", "decided_on", "id")
         )
 
-    def _ad1(self, looked_after: list[int]) -> list[dict[str, str]]:
+    def _ad1(self, looked_after: list[int], episodes: list[dict[str, Any]]) -> list[dict[str, str]]:
+        """Children adopted in the year. FOSTER_CARE: adopted by their foster carers, as the
+        placement for adoption says (A3, A5: with the current foster carer; the DfE's rule
+        335), else from a fostering for adoption placement."""
+        adopted_from = {e["person_id"]: e["place"] for e in episodes if e["rec"] in ("E11", "E12")}
         rows = []
         for plan in self._adoption_plans(looked_after):
             order = plan.adoption_order_on
@@ -518,7 +535,9 @@ class _Builder:
                     "DOB": self._dob(plan.person_id),
                     "DATE_INT": _d(plan.decided_on),
                     "DATE_MATCH": _d(plan.matched_on),
-                    "FOSTER_CARE": "1" if plan.fostering_for_adoption_on else "0",
+                    "FOSTER_CARE": _by_foster_carers(
+                        adopted_from.get(plan.person_id, ""), plan.fostering_for_adoption_on
+                    ),
                     "NB_ADOPTR": str(adopters.number_of_adopters) if adopters else "",
                     "SEX_ADOPTR": getattr(adopters, "sex_of_adopters", "") if adopters else "",
                     "LS_ADOPTR": getattr(adopters, "legal_status_of_adopters", "")
@@ -529,10 +548,18 @@ class _Builder:
         return rows
 
     def _placed_adoption(self, looked_after: list[int]) -> list[dict[str, str]]:
-        rows = []
+        """A child's latest decision that they should be placed for adoption, made by the
+        year's end and not reversed before it began; its reversal if in the year. A decision
+        reversed in an earlier year is not reported again (the DfE's rules 118, 561, 584)."""
+        latest: dict[int, Any] = {}
         for plan in self._adoption_plans(looked_after):
             if plan.decided_on > self.end:
                 continue
+            if plan.reversed_on is not None and plan.reversed_on < self.start:
+                continue
+            latest[plan.person_id] = plan
+        rows = []
+        for pid, plan in sorted(latest.items()):
             reversed_on = (
                 plan.reversed_on
                 if plan.reversed_on is not None and plan.reversed_on <= self.end
@@ -540,8 +567,8 @@ class _Builder:
             )
             rows.append(
                 {
-                    "CHILD": self._child(plan.person_id),
-                    "DOB": self._dob(plan.person_id),
+                    "CHILD": self._child(pid),
+                    "DOB": self._dob(pid),
                     "DATE_PLACED": _d(plan.decided_on),
                     "DATE_PLACED_CEASED": _d(reversed_on),
                     "REASON_PLACED_CEASED": plan.reversal_reason if reversed_on else "",
@@ -701,6 +728,14 @@ def _worker_timeline(
             continue
         spans.append([worker, day, nxt])
     return [(w, s, e) for w, s, e in spans if e is None or e > s]
+
+
+def _by_foster_carers(place: str, fostering_for_adoption: datetime.date | None) -> str:
+    if place in ("A3", "A5"):
+        return "1"
+    if place in ("A4", "A6"):
+        return "0"
+    return "1" if fostering_for_adoption else "0"
 
 
 def sw_id(user_id: int) -> str:

@@ -383,7 +383,8 @@ class _Care:
             out[start] = first
             day, code = start, first
             if code in ("L1", "L2"):
-                day = start + DAY * rng.randint(1, 8)
+                # Police protection lasts at most 72 hours (the DfE's rule 361).
+                day = start + DAY * rng.randint(1, 8 if code == "L2" else 3)
                 code = "C1" if rng.random() < 0.65 else "V2"
                 out[day] = code
             if code == "V2" and rng.random() < float(c["section20_to_court_share"]):
@@ -954,8 +955,11 @@ def _same_placement(before: Any, after: Any) -> bool:
 def _lawful_stays(stays: list[Any], statuses: dict[datetime.date, str]) -> list[Any]:
     """A child is placed with parents (P1) only under a care order (C1, C2) or a placement
     order (E1): not while accommodated under section 20 (the DfE's rule 378), so such a move
-    home does not happen (the first placement is never dropped: a period needs one)."""
-    out = stays[:1]
+    home does not happen, and a first placement there is with foster carers instead."""
+    first = stays[0]
+    if first.place == "P1" and statuses.get(first.start) not in ("C1", "C2", "E1"):
+        first = Stay(first.start, "U6", first.reason, first.intended)
+    out = [first]
     for stay in stays[1:]:
         if stay.place == "P1":
             in_force = [code for day, code in sorted(statuses.items()) if day <= stay.start]
