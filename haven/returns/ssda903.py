@@ -471,18 +471,29 @@ class _Builder:
         self, oc3: list[tuple[int, Any]], episodes: list[dict[str, Any]]
     ) -> list[tuple[int, Any]]:
         """The care leavers' birthdays the DfE asks about: not one still to come (in the year
-        under way), and at 17 and 18 not one on which the young person was still looked after
+        under way), none of a young person whose care another council took over, and at 17
+        and 18 not one on which the young person was still looked after
         (rule 1016: their care leaver information is not asked for)."""
         from django.utils import timezone
 
+        from haven.care.models import CarePeriod
+
         today = timezone.localdate()
+        # Care taken over by another council (E3): that council reports them (rule 1011).
+        last_reason: dict[int, str] = {}
+        for pid, reason in (
+            CarePeriod.objects.filter(person_id__in=[pid for pid, _ in oc3])
+            .order_by("person_id", "start_date")
+            .values_list("person_id", "end_reason")
+        ):
+            last_reason[pid] = reason
         care_end: dict[int, datetime.date] = {}
         for e in episodes:
             ended = e["dec"] if e["dec"] is not None else datetime.date.max
             care_end[e["person_id"]] = max(ended, care_end.get(e["person_id"], ended))
         asked = []
         for pid, row in oc3:
-            if row.on > today:
+            if row.on > today or last_reason.get(pid) == "E3":
                 continue
             ended = care_end.get(pid)
             if row.age in (17, 18) and ended is not None and ended >= row.on:

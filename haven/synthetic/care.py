@@ -398,6 +398,10 @@ class _Care:
                 for d in [d for d in out if d >= po]:
                     del out[d]
                 out[po] = "E1"
+                if adoption["reversed_on"] is not None and adoption["reversed_on"] > po:
+                    # The plan reversed, the placement order is revoked: a care order again
+                    # (the DfE's rule 553 expects a decision to place beside any E1).
+                    out[adoption["reversed_on"]] = "C2"
         return {d: code for d, code in sorted(out.items()) if d == start or d < end}
 
     def _stays(
@@ -669,7 +673,9 @@ def _uasc(g: Generator, care: _Care) -> None:
             disabilities.add(person_id=pid, code="NONE")
             g.dob.append(dob)
             g.child_name.append("")
-            stays = care._stays("uasc", "until_18", dob, day, end or adult, None)
+            stays = _lawful_stays(
+                care._stays("uasc", "until_18", dob, day, end or adult, None), {day: "V2"}
+            )
             if end is not None and end > care.horizon:
                 end, reason = None, ""
             period = Period(
@@ -1496,13 +1502,16 @@ def _health(
             up_to_date=rng.random() < float(h["immunised_share"]),
         )
         if 4 <= age <= 16:
+            # In the collection year of the anniversary, where the DfE's OC2 looks for it.
+            year_began = datetime.date(anniversary.year - (anniversary.month < 4), 4, 1)
             if rng.random() < float(h["sdq_share"]):
                 score = max(0, min(40, round(rng.gauss(14, 6))))
-                add("sdq", anniversary - DAY * rng.randint(0, 60), sdq_score=score)
+                on = max(anniversary - DAY * rng.randint(0, 60), year_began)
+                add("sdq", on, sdq_score=score)
             else:
                 add(
                     "sdq",
-                    anniversary - DAY * rng.randint(0, 60),
+                    max(anniversary - DAY * rng.randint(0, 60), year_began),
                     sdq_reason=rng.choice(["SDQ2", "SDQ4", "SDQ5", "SDQ4"]),
                 )
         if age >= 11 and rng.random() < float(h["substance_misuse_share"]):
