@@ -356,7 +356,9 @@ class _Care:
             )
         return {
             "decided": decided,
-            "po": order if why != "RD2" else None,
+            # No placement order after the plan was reversed (rule 553 would find an E1 with
+            # no decision to place).
+            "po": order if why != "RD2" and (reversed_on is None or reversed_on > order) else None,
             "matched": matched if why in ("", "RD1") else None,
             "placed": placed if why in ("", "RD1") else None,
             "order": adopted if not why else None,
