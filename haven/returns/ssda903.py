@@ -229,18 +229,27 @@ def ssda903_build(
     person_ids: Iterable[int] | None = None,
     with_previous: bool = True,
     progress: Callable[[int, int | None, str], None] | None = None,
+    sex_codes_of: int | None = None,
 ) -> SSDA903Export:
     """Every table of the return for a collection year (and, by default, the previous year's,
-    which the DfE rules compare against). ``person_ids`` limits it to some children (tests)."""
+    which the DfE rules compare against). ``person_ids`` limits it to some children (tests).
+    The previous year's files give SEX in this year's codes: rule 202 compares the two years'
+    codes as they stand, so 2023/24's 1 and 2 against 2024/25's M and F would all differ."""
     previous = None
     if with_previous:
         if progress:
             progress(0, None, f"Making the {year - 1} return (the DfE rules compare with it)")
-        previous = ssda903_build(year=year - 1, person_ids=person_ids, with_previous=False)
+        previous = ssda903_build(
+            year=year - 1, person_ids=person_ids, with_previous=False, sex_codes_of=year
+        )
     if progress:
         progress(0, None, f"Making the {year} return")
     started = time.perf_counter()
-    export = _Builder(CollectionYear(year), None if person_ids is None else list(person_ids))
+    export = _Builder(
+        CollectionYear(year),
+        None if person_ids is None else list(person_ids),
+        uses_sex=CollectionYear(sex_codes_of or year).uses_sex,
+    )
     tables = export.build()
     return SSDA903Export(
         year=export.cy,
@@ -252,8 +261,9 @@ def ssda903_build(
 
 
 class _Builder:
-    def __init__(self, cy: CollectionYear, only: list[int] | None) -> None:
+    def __init__(self, cy: CollectionYear, only: list[int] | None, *, uses_sex: bool) -> None:
         self.cy = cy
+        self.uses_sex = uses_sex
         self.start, self.end = cy.start, cy.reference_date
         self.only = only
         self.children: list[int] = []
@@ -353,7 +363,7 @@ class _Builder:
         rows = []
         for pid in self.children:
             p = self.people[pid]
-            sex = p["sex"] if self.cy.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
+            sex = p["sex"] if self.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
             mother = ""
             # Motherhood is asked of girls looked after in the year, not of care leavers (628).
             if p["sex"] == "F" and pid in looked_after:
@@ -440,7 +450,7 @@ class _Builder:
             if ceased is not None and ceased < self.start:
                 continue  # no longer unaccompanied in the year (rule 104)
             p = self.people[pid]
-            sex = p["sex"] if self.cy.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
+            sex = p["sex"] if self.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
             rows.append(
                 {
                     "CHILD": self._child(pid),
