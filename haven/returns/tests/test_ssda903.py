@@ -166,3 +166,25 @@ def test_files_have_each_tables_columns_and_the_export_is_logged(tmp_path: Path)
     assert f"SSDA903_{year}/{PREVIOUS_DIR}/episodes.csv" in names
     logged = AccessLog.objects.get(action=AccessAction.EXPORT, detail__startswith="SSDA903")
     assert f"{export.children} children" in logged.detail
+
+
+def test_validate_903_prints_issues_by_rule_and_fails_on_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _validators()
+    from haven.cli import main
+
+    assert main(["returns", "validate-903", str(MINIMAL_903), "--year", "2025"]) == 0
+    assert "0 errors, 0 queries" in capsys.readouterr().out
+    for source in MINIMAL_903.glob("*.csv"):
+        text = source.read_text()
+        if source.name == "episodes.csv":
+            text = text.replace(",C2,N1,U1,PR1,", ",V2,N1,P1,PR0,").replace(
+                "E8 2LA,XXXXXXX", "E8 2BB,"
+            )
+        (tmp_path / source.name).write_text(text)
+    assert main(["returns", "validate-903", str(tmp_path), "--year", "2025"]) == 1
+    out = capsys.readouterr().out
+    assert "378 ERROR (1)" in out and "1001  Episodes" in out
+    assert main(["returns", "validate-903", str(tmp_path / "nothing"), "--year", "2025"]) == 2
+    assert "is not a folder of CSV files" in capsys.readouterr().err
