@@ -157,6 +157,31 @@ def _care(cursor: Any, start: datetime.date, end: datetime.date) -> dict[str, An
     }
 
 
+def _former_uasc(published: dict[str, int], rows: list[dict[str, Any]]) -> float:
+    """Former UASC care leavers at each published quarter end, as the care leavers page
+    counts them; appends to ``rows`` and returns the largest difference in %."""
+    from haven.leavingcare.figures import former_uasc_on
+
+    days = sorted(datetime.date.fromisoformat(str(day)) for day in published)
+    worst = 0.0
+    print(f"\n{'quarter end':<14}{'former UASC care leavers':<26}{'published':>11}{'computed':>11}")
+    for day, computed in zip(days, former_uasc_on(days, ()), strict=True):
+        expected = published[day.isoformat()]
+        diff = round(100 * (computed - expected) / expected, 2)
+        worst = max(worst, abs(diff))
+        rows.append(
+            {
+                "quarter_end": day.isoformat(),
+                "measure": "former_uasc_care_leavers",
+                "published": expected,
+                "computed": computed,
+                "diff_percent": diff,
+            }
+        )
+        print(f"{day.isoformat():<40}{expected:>11,}{computed:>11,}{diff:>+9.2f}")
+    return worst
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", default="hampshire")
@@ -238,9 +263,14 @@ def main() -> int:
             f"{'':<9}(looked after: UASC at 31 March {got['uasc_at_31_march']:,}; periods "
             f"started {got['care_started']:,}, ended {got['care_ended']:,})"
         )
+    worst_uasc = _former_uasc(calibration.get("former_uasc_care_leavers", {}), rows)
     print(f"\nLargest difference from a published figure: {worst:.2f}% (target 3%)")
     print(f"Largest difference in children on a plan at 31 March: {worst_cpp:.2f}% (target 5%)")
     print(f"Largest difference in children looked after at 31 March: {worst_cla:.2f}% (target 5%)")
+    print(
+        f"Largest difference in former UASC care leavers at a quarter end: {worst_uasc:.2f}% "
+        "(target 10%)"
+    )
     print(f"Generation took {report.seconds:.1f}s (migrate {migrate_seconds:.1f}s)")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
@@ -257,12 +287,14 @@ def main() -> int:
                 "largest_difference_percent": worst,
                 "largest_cpp_difference_percent": worst_cpp,
                 "largest_cla_difference_percent": worst_cla,
+                "largest_former_uasc_difference_percent": worst_uasc,
             },
             indent=2,
         )
     )
     print(f"Wrote {path.relative_to(ROOT)}")
-    return 0 if worst <= 3.0 and worst_cpp <= 5.0 and worst_cla <= 5.0 else 1
+    met = worst <= 3.0 and worst_cpp <= 5.0 and worst_cla <= 5.0 and worst_uasc <= 10.0
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -209,6 +209,10 @@ def _urls(records: dict[str, int], adult_id: int) -> list[tuple[str, str]]:
 
     for key in MEASURES:
         urls.append(("placements:sufficiency_list", f"/care/sufficiency/{key}/"))
+    from haven.leavingcare.figures import LISTS
+
+    for key in LISTS:
+        urls.append(("leaving_care:figures_list", f"/leaving-care/figures/{key}/?year={year}"))
     today = timezone.localdate()
     urls.append(("nts:children", "/uasc/children/"))
     for number in (1, 3, 4, 5, 6, 7, 8, 10, 11):

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from haven.accounts.http import AuthenticatedRequest
 from haven.accounts.permissions import Capability, requires
@@ -26,7 +28,7 @@ from haven.care.models import CarePeriod
 from haven.core.calendar import add_calendar_months
 from haven.leavingcare import selectors
 from haven.leavingcare.eligibility import Category, birthday, category_on
-from haven.leavingcare.models import StayingPut, SupportTo25
+from haven.leavingcare.models import StayingPut
 from haven.people.models import Person
 from haven.performance import periods
 from haven.performance.measures import Derived, Page
@@ -80,9 +82,7 @@ def oc3_rows(
     ids = [pid for pid, _ in people]
     spans = selectors.spans_by_person(ids)
     histories = selectors.histories_by_person(ids)
-    supported = set(
-        SupportTo25.objects.filter(person_id__in=ids).values_list("person_id", flat=True)
-    )
+    supported = selectors.supported_from(ids)
     rows = []
     for pid, born in people:
         if born is None:
@@ -90,7 +90,8 @@ def oc3_rows(
         for age in selectors.OC3_AGES:
             on = birthday(born, age)
             if first <= on <= last:
-                row = _at_birthday(born, spans.get(pid, []), age, histories[pid], pid in supported)
+                support = supported.get(pid, selectors.NEVER) <= on
+                row = _at_birthday(born, spans.get(pid, []), age, histories[pid], support)
                 if row.counted and (include_excluded or not row.excluded):
                     rows.append((pid, row))
     return rows
@@ -99,6 +100,13 @@ def oc3_rows(
 def former_uasc_on(days: list[datetime.date], hidden: Iterable[int]) -> list[int]:
     """Young people entitled to leaving care support (eligible, relevant, former relevant)
     who came as unaccompanied asylum-seeking children, on each day (three queries)."""
+    return [len(found) for found in former_uasc_ids_on(days, hidden)]
+
+
+def former_uasc_ids_on(
+    days: list[datetime.date], hidden: Iterable[int]
+) -> list[list[tuple[int, Category]]]:
+    """The young people ``former_uasc_on`` counts on each day, with their category then."""
     uasc = apps.get_model("uasc", "UASCStatus")
     ids = list(
         uasc.objects.exclude(person_id__in=list(hidden))
@@ -107,17 +115,17 @@ def former_uasc_on(days: list[datetime.date], hidden: Iterable[int]) -> list[int
     )
     born = dict(Person.objects.filter(pk__in=ids).values_list("pk", "date_of_birth"))
     spans = selectors.spans_by_person(ids)
-    supported = set(
-        SupportTo25.objects.filter(person_id__in=ids).values_list("person_id", flat=True)
-    )
-    counts = []
+    supported = selectors.supported_from(ids)
+    found: list[list[tuple[int, Category]]] = []
     for day in days:
-        n = 0
+        on_day = []
         for pid, person_spans in spans.items():
-            result = category_on(born[pid], person_spans, day, support_to_25=pid in supported)
-            n += result.category in UASC_COUNTED
-        counts.append(n)
-    return counts
+            asked = supported.get(pid, selectors.NEVER) <= day
+            result = category_on(born[pid], person_spans, day, support_to_25=asked)
+            if result.category in UASC_COUNTED:
+                on_day.append((pid, result.category))
+        found.append(on_day)
+    return found
 
 
 def quarter_ends(first: datetime.date, last: datetime.date) -> list[datetime.date]:
@@ -130,19 +138,96 @@ def quarter_ends(first: datetime.date, last: datetime.date) -> list[datetime.dat
     return ends
 
 
+@dataclass(frozen=True)
+class ChildList:
+    """The children behind one or more of the page's figures: who is counted, the date that
+    counts (``date_label``) and the columns that say how they were counted."""
+
+    title: str
+    date_label: str
+    columns: tuple[str, ...]
+
+
+LISTS = {
+    "17_18": ChildList(
+        "Care leavers at their 17th or 18th birthday",
+        "Birthday",
+        ("Age", "In touch", "Activity", "Accommodation"),
+    ),
+    "19_21": ChildList(
+        "Care leavers at their 19th, 20th or 21st birthday",
+        "Birthday",
+        ("Age", "In touch", "Activity", "Accommodation"),
+    ),
+    "plans": ChildList("Care leavers with a pathway plan", "Review due", ("Reviewed in time",)),
+    "advisers": ChildList(
+        "Care leavers with a personal adviser", "Contact due", ("Contact in time", "Why due")
+    ),
+    "staying_put_at_end": ChildList("Staying put at the year's end", "Started", ("Carers",)),
+    "staying_put_started": ChildList(
+        "Staying put arrangements started in the year", "Started", ("Carers",)
+    ),
+    "former_uasc": ChildList("Former UASC care leavers", "Date of birth", ("Status",)),
+}
+# Which list each figure links to (the percentages list everyone they are out of).
+FIGURE_LISTS = {
+    **{
+        f"{kind}_{key}{suffix}": key
+        for key in GROUPS
+        for kind, suffix in (
+            ("care_leavers", ""),
+            ("in_touch", "_pct"),
+            ("eet", "_pct"),
+            ("suitable_accommodation", "_pct"),
+        )
+    },
+    "pathway_plans": "plans",
+    "pathway_plans_in_time_pct": "plans",
+    "with_adviser": "advisers",
+    "adviser_contacts_in_time_pct": "advisers",
+    "staying_put_at_end": "staying_put_at_end",
+    "staying_put_started": "staying_put_started",
+}
+ListRow = tuple[int, datetime.date | None, tuple[str, ...]]  # (child, date, cells)
+
+
+def _yes(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
 def compute(first: datetime.date, last: datetime.date, hidden: Iterable[int]) -> dict[str, Any]:
     """Every figure of the page for the window ``first`` to ``last``."""
+    return compute_with_lists(first, last, hidden)[0]
+
+
+def compute_with_lists(
+    first: datetime.date,
+    last: datetime.date,
+    hidden: Iterable[int],
+    quarter_end: datetime.date | None = None,
+) -> tuple[dict[str, Any], dict[str, list[ListRow]]]:
+    """The figures and, for each of ``LISTS``, the children behind them (former UASC care
+    leavers on ``quarter_end``, by default the window's last)."""
     hidden = list(hidden)
     values: dict[str, Any] = {}
+    lists: dict[str, list[ListRow]] = {}
     rows = oc3_rows(first, last, hidden)
     for key, ages in GROUPS.items():
-        group = [r for _, r in rows if r.age in ages]
+        group = [(pid, r) for pid, r in rows if r.age in ages]
         values[f"care_leavers_{key}"] = len(group)
-        values[f"in_touch_{key}_pct"] = _pct(sum(r.is_in_touch for r in group), len(group))
-        values[f"eet_{key}_pct"] = _pct(sum(r.is_eet for r in group), len(group))
+        values[f"in_touch_{key}_pct"] = _pct(sum(r.is_in_touch for _, r in group), len(group))
+        values[f"eet_{key}_pct"] = _pct(sum(r.is_eet for _, r in group), len(group))
         values[f"suitable_accommodation_{key}_pct"] = _pct(
-            sum(r.is_suitable for r in group), len(group)
+            sum(r.is_suitable for _, r in group), len(group)
         )
+        lists[key] = [
+            (
+                pid,
+                r.on,
+                (str(r.age), r.in_touch_label, r.activity_label, r.accommodation_label),
+            )
+            for pid, r in group
+        ]
     # Pathway plans and adviser contacts in time on the last day, for the entitled.
     due = [r for r in selectors.due_rows(~Q(pk__in=hidden), today=last) if r.eligibility.entitled]
     with_plan = [r for r in due if r.review_due is not None]
@@ -150,23 +235,47 @@ def compute(first: datetime.date, last: datetime.date, hidden: Iterable[int]) ->
     values["pathway_plans_in_time_pct"] = _pct(
         sum(r.review_due >= last for r in with_plan if r.review_due), len(with_plan)
     )
+    lists["plans"] = [
+        (r.person_id, r.review_due, (_yes(r.review_due >= last),))
+        for r in with_plan
+        if r.review_due
+    ]
     with_adviser = [r for r in due if r.contact_due is not None]
     values["with_adviser"] = len(with_adviser)
     values["adviser_contacts_in_time_pct"] = _pct(
         sum(r.contact_due.date >= last for r in with_adviser if r.contact_due),
         len(with_adviser),
     )
-    staying = StayingPut.objects.exclude(person_id__in=hidden)
-    values["staying_put_at_end"] = staying.filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=last), start_date__lte=last
-    ).count()
-    values["staying_put_started"] = staying.filter(start_date__range=(first, last)).count()
-    ends = quarter_ends(first, last)
-    values["former_uasc_at_quarter_end"] = [
-        {"quarter_end": end.isoformat(), "count": n}
-        for end, n in zip(ends, former_uasc_on(ends, hidden), strict=True)
+    lists["advisers"] = [
+        (r.person_id, r.contact_due.date, (_yes(r.contact_due.date >= last), r.contact_due.rule))
+        for r in with_adviser
+        if r.contact_due
     ]
-    return values
+    staying = StayingPut.objects.exclude(person_id__in=hidden)
+    for key, rows_of in (
+        (
+            "staying_put_at_end",
+            staying.filter(Q(end_date__isnull=True) | Q(end_date__gt=last), start_date__lte=last),
+        ),
+        ("staying_put_started", staying.filter(start_date__range=(first, last))),
+    ):
+        lists[key] = [
+            (pid, start, (carers,))
+            for pid, start, carers in rows_of.values_list("person_id", "start_date", "carer_name")
+        ]
+        values[key] = len(lists[key])
+    ends = quarter_ends(first, last)
+    wanted = quarter_end or (ends[-1] if ends else last)
+    days = ends if wanted in ends else [*ends, wanted]
+    found = former_uasc_ids_on(days, hidden)
+    values["former_uasc_at_quarter_end"] = [
+        {"quarter_end": end.isoformat(), "count": len(people)}
+        for end, people in zip(ends, found, strict=False)
+    ]
+    lists["former_uasc"] = [
+        (pid, None, (category.label,)) for pid, category in found[days.index(wanted)]
+    ]
+    return values, lists
 
 
 # The figures, in order, with their labels (the CLI's JSON keys).
@@ -213,13 +322,17 @@ def leaving_care_page() -> Page:
     )
 
 
-@requires(Capability.VIEW_FIGURES)
-def figures_view(request: AuthenticatedRequest) -> HttpResponse:
+def _year_of(request: AuthenticatedRequest) -> periods.Period:
     from haven.performance.views import _year
 
-    year = periods.dfe_year(_year(request)) if request.GET.get("year") else None
-    if year is None:
-        year = periods.dfe_year(periods.current_year())
+    if request.GET.get("year"):
+        return periods.dfe_year(_year(request))
+    return periods.dfe_year(periods.current_year())
+
+
+@requires(Capability.VIEW_FIGURES)
+def figures_view(request: AuthenticatedRequest) -> HttpResponse:
+    year = _year_of(request)
     values = compute(year.first, year.last, hidden_person_ids(request.user))
     newest = periods.current_year()
     return render(
@@ -228,11 +341,75 @@ def figures_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "year": year,
             "rows": [
-                (name, LABELS[name], values[name])
+                (name, LABELS[name], values[name], FIGURE_LISTS.get(name))
                 for name in LABELS
                 if name != "former_uasc_at_quarter_end"
             ],
             "series": values["former_uasc_at_quarter_end"],
             "years": [periods.dfe_year(y) for y in range(newest, newest - 10, -1)],
+        },
+    )
+
+
+@requires(Capability.VIEW_FIGURES)
+def figures_list(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """The children behind a figure of the care leavers page: Haven ID always, name and date
+    of birth only for those the user may open (``rows_for_user``, which logs each listed)."""
+    from django.core.paginator import Paginator
+
+    from haven.performance.selectors import rows_for_user
+    from haven.performance.views import LIST_PAGE_SIZE, _on
+
+    shows = LISTS.get(key)
+    if shows is None:
+        raise Http404("There is no such list of care leavers")
+    year = _year_of(request)
+    quarter_end = None
+    day = _on(request) if key == "former_uasc" else None
+    if day is not None:
+        quarter_end = day.first
+        if not year.first <= quarter_end <= year.last:
+            raise Http404("That day is not in the year shown")
+    _, lists = compute_with_lists(
+        year.first, year.last, hidden_person_ids(request.user), quarter_end
+    )
+    found = lists[key]
+    people = {
+        row["pk"]: row
+        for row in Person.objects.filter(pk__in=[pid for pid, _, _ in found]).values(
+            "pk", "given_names", "family_name", "date_of_birth"
+        )
+    }
+    rows = [
+        {
+            "child_id": pid,
+            "given_names": people[pid]["given_names"],
+            "family_name": people[pid]["family_name"],
+            "date_of_birth": people[pid]["date_of_birth"],
+            "event": day if day is not None else people[pid]["date_of_birth"],
+            "event_is_birth": day is None,
+            "cells": cells,
+        }
+        for pid, day, cells in sorted(found, key=lambda row: (row[1] or datetime.date.min, row[0]))
+    ]
+    listing = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    listing.object_list = list(
+        rows_for_user(
+            listing.object_list,
+            user=request.user,
+            request=request,
+            detail=f"care leavers list {key}",
+        )
+    )
+    on = quarter_end or year.last
+    return render(
+        request,
+        "leavingcare/figures_list.html",
+        {
+            "shows": shows,
+            "year": year,
+            "on": on,
+            "listing": listing,
+            "back_href": f"{reverse('leaving_care:figures')}?year={year.key}",
         },
     )

@@ -65,6 +65,19 @@ def spans_by_person(person_ids: Iterable[int] | None = None) -> dict[int, list[S
     return {pid: merge(spans) for pid, spans in found.items()}
 
 
+NEVER = datetime.date.max
+
+
+def supported_from(person_ids: Iterable[int]) -> dict[int, datetime.date]:
+    """The day each of these young people asked for support to 25 (one query): they are
+    entitled to it from then on, not before (``supported_from(ids).get(pid, NEVER) <= day``)."""
+    return dict(
+        SupportTo25.objects.filter(person_id__in=list(person_ids)).values_list(
+            "person_id", "requested_on"
+        )
+    )
+
+
 def support_to_25(person: Any) -> SupportTo25 | None:
     return SupportTo25.objects.filter(person=person).first()
 
@@ -429,9 +442,7 @@ def due_rows(people: Q, today: datetime.date | None = None) -> list[DueRow]:
     )
     ids = [r["pk"] for r in rows]
     spans = spans_by_person(ids)
-    supported = set(
-        SupportTo25.objects.filter(person_id__in=ids).values_list("person_id", flat=True)
-    )
+    supported = supported_from(ids)
     moves: dict[int, list[datetime.date]] = defaultdict(list)
     for pid, start in (
         AccommodationPeriod.objects.filter(person_id__in=ids, start_date__lte=today)
@@ -442,7 +453,9 @@ def due_rows(people: Q, today: datetime.date | None = None) -> list[DueRow]:
     found = []
     for r in rows:
         pid, born = r["pk"], r["date_of_birth"]
-        result = category_on(born, spans.get(pid, []), today, support_to_25=pid in supported)
+        result = category_on(
+            born, spans.get(pid, []), today, support_to_25=supported.get(pid, NEVER) <= today
+        )
         assessment_due = review_due = contact = None
         if result.entitled:
             if not r["assessed"] and result.category != Category.FORMER_RELEVANT:

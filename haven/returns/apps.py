@@ -11,10 +11,16 @@ class ReturnsConfig(AppConfig):
     def ready(self) -> None:
         from haven.people.ownership import register_person_owned
         from haven.returns import jobs
-        from haven.returns.models import ExternalIdentifier
+        from haven.returns.models import ExternalIdentifier, ImportedEpisode
 
         register_person_owned(ExternalIdentifier)
+        register_person_owned(ImportedEpisode)
         jobs.register()
+
+        from haven.chronology.models import register_event_kinds
+        from haven.returns import events
+
+        register_event_kinds(events.ReturnsEvent)
 
         from haven.accounts.permissions import Capability
         from haven.ui.navigation import register_nav_link

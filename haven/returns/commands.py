@@ -78,7 +78,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--commit", action="store_true", help="import (default: a dry run that changes nothing)"
     )
     load.add_argument(
-        "--user", required=True, help="the Haven username recorded as importing the records"
+        "--user",
+        required=True,
+        help="the Haven username recorded as importing the records (a role that may import)",
+    )
+    load.add_argument(
+        "--import-defects",
+        action="store_true",
+        help="import records that break a DfE ERROR rule or Haven's own checks, listing each "
+        "defect to fix (default: reject them with the rule)",
+    )
+    load.add_argument(
+        "--team",
+        help="the team the new children are allocated to (its managers then allocate workers); "
+        "without it they belong to no team and only an auditor can open them",
     )
     load.set_defaults(handler=cmd_import)
 
@@ -223,14 +236,35 @@ def cmd_validate_903(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
 
+    from haven.accounts.models import Role
+    from haven.accounts.permissions import Capability, roles_with, user_can
     from haven.returns.importer import CensusFileError, cin_census_import
 
     user = get_user_model().objects.filter(username=args.user).first()
     if user is None:
         raise CommandError(f"no Haven user called {args.user!r}")
+    if not user_can(user, Capability.IMPORT_RETURNS):
+        allowed = ", ".join(Role(r).label.lower() for r in roles_with(Capability.IMPORT_RETURNS))
+        raise CommandError(
+            f"{args.user} may not import returns: name an active user whose role may ({allowed})"
+        )
+    team = None
+    if args.team:
+        from haven.accounts.models import Team
+
+        team = Team.objects.filter(name=args.team).first()
+        if team is None:
+            raise CommandError(f"no team called {args.team!r}")
     data = _read(args.file)
     try:
-        report = cin_census_import(data=data, user=user, dry_run=not args.commit)
+        report = cin_census_import(
+            data=data,
+            user=user,
+            dry_run=not args.commit,
+            defects="import" if args.import_defects else "reject",
+            team=team,
+            source_name=Path(args.file).name,
+        )
     except CensusFileError as exc:
         raise CommandError(f"{args.file}: {exc} Nothing was imported.") from None
     heading = "Dry run (nothing changed)" if not args.commit else "Import"

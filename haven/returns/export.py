@@ -311,7 +311,8 @@ def _episode(
     el = _sub(child, "CINdetails")
     _sub(el, "CINreferralDate", _d(episode["referral_date"]))
     _sub(el, "ReferralSource", episode["source"])
-    _sub(el, "PrimaryNeedCode", episode["primary_need"] or "N0")
+    if episode["primary_need"]:  # blank only if imported from a file that had none
+        _sub(el, "PrimaryNeedCode", episode["primary_need"])
     closed = as_at(episode["closure_date"])
     if closed:
         _sub(el, "CINclosureDate", _d(closed))

@@ -7,11 +7,17 @@ Three steps, all by ``cin_census_import``:
    Every value is then checked against the DfE code lists and date format, and each problem is
    reported with its element path and value.
 2. Check it, child by child, without writing (``_Checker``): each child is created or matched
-   to an existing one (by the LAchildID this system gave them on an earlier import, then by UPN
-   and date of birth), with their episodes, assessments, CIN plans, S47s, conferences, plans and
-   reviews. A child whose records would break one of Haven's rules (a plan ending before it
-   starts, two plans at once) is rejected with the reason the database would give. A dry run
-   stops here (52 MB, 45,747 children: about 19 s, see bench/README.md).
+   to an existing one (by the LAchildID this system gave them on an earlier import, or by
+   Haven's own LAchildID in a file from this LA whose date of birth agrees, then by UPN and
+   date of birth; the report says which), with their episodes, assessments, CIN plans, S47s,
+   conferences, plans and reviews. A matched episode (same referral date) is merged with the
+   file (``_Merge``): what the file adds is taken, what it leaves out is kept, and a fact both
+   state differently is a conflict reported with its element path, the newer collection
+   year's value kept (``ImportedEpisode`` says which year an imported episode's facts are
+   from; Haven's own records are never overridden), so files of several years give the same
+   records in any order. A child whose records would break one of Haven's rules (a plan
+   ending before it starts, two plans at once) is rejected with the reason the database would
+   give. A dry run stops here (52 MB, 45,747 children: about 19 s, see bench/README.md).
 3. Only if nothing was rejected, and not a dry run: write it inside one transaction, a batch of
    children per INSERT per table (``_Writer``), every row with its audit row. If the database
    refuses a child after all, that is the report and the whole transaction is rolled back: a
@@ -22,6 +28,10 @@ dates are not in the future, that a manager authorises, and they schedule the ne
 work, all of which is right for live work and wrong for history. Each imported record's
 creator is the importing user; an assessment's authoriser is the importing user too (the
 constraint needs one), with the source named in the manager's comments.
+
+An element the census schema requires and the file lacks (Ethnicity, ReferralNFA,
+ICPCnotRequired, LatestCategoryOfAbuse, NumberOfPreviousCPP...) rejects the child, naming the
+element: nothing is made up for it. PrimaryNeedCode is optional and is left blank if absent.
 
 What the census cannot say is filled as plainly as possible and documented here:
 - names: the census has none; a new child is "Imported child" with their LAchildID;
@@ -40,17 +50,19 @@ import datetime
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 from lxml import etree
 
 from haven.assessments.models import Assessment, AssessmentOutcome, AssessmentStatus
 from haven.childinneed.models import CINPlan
-from haven.core.calendar import rule
+from haven.chronology.models import ChronologyEvent
+from haven.core.calendar import add_calendar_months, rule
 from haven.frontdoor.models import Referral
-from haven.people.models import Person, PersonDisability, PersonKind
+from haven.people.models import Allocation, Person, PersonDisability, PersonKind
 from haven.protection.models import (
     ChildProtectionPlan,
     Conference,
@@ -62,7 +74,9 @@ from haven.protection.models import (
     StrategyDiscussion,
 )
 from haven.returns import census
-from haven.returns.models import ExternalIdentifier
+from haven.returns.checks import upn_check_letter_ok
+from haven.returns.events import CENSUS_RECORD_IMPORTED, ReturnsEvent
+from haven.returns.models import ExternalIdentifier, ImportedEpisode
 
 # Children written per batch: one savepoint and one INSERT per table for the batch. A batch that
 # breaks a constraint is written again child by child, to say which child and why.
@@ -95,6 +109,10 @@ class ChildOutcome:
     person_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
     index: int = 0  # the child's place in the file
+    # Where the file and Haven state different facts about one record (kept: the newer).
+    conflicts: list[Problem] = field(default_factory=list)
+    matched_by: str = ""  # how a matched child was found in Haven (BY_...)
+    defects: list[Problem] = field(default_factory=list)  # imported anyway, to be fixed
 
 
 @dataclass
@@ -116,16 +134,27 @@ class ImportReport:
 
     def summary(self) -> dict[str, int]:
         actions = Counter(c.action for c in self.children)
+        how = Counter(c.matched_by for c in self.children if c.action == "match")
+        defective = sum(1 for c in self.children if c.defects and c.action != "reject")
         return {
             "children to create": actions["create"],
             "children matched": actions["match"],
+            **{f"children matched by {k}": v for k, v in sorted(how.items())},
             "children rejected": actions["reject"],
+            **({"children imported with defects listed": defective} if defective else {}),
             **{k: v for k, v in sorted(self.counts.items())},
         }
 
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run or not self.committed else "were"
         out = [f"{k}: {v}" for k, v in self.summary().items()]
+        for child in self.children:
+            if child.defects and child.action != "reject":
+                out.append(f"defects of {child.la_child_id} ({child.path}), to fix in Haven:")
+                out.extend(f"  {p}" for p in child.defects)
+            if child.conflicts:
+                out.append(f"conflicts for {child.la_child_id} ({child.path}):")
+                out.extend(f"  {p}" for p in child.conflicts)
         for child in self.rejected:
             out.append(f"rejected {child.la_child_id} ({child.path}):")
             out.extend(f"  {p}" for p in child.problems)
@@ -143,6 +172,8 @@ def _localname(el: Any) -> str:
 def census_sniff(start: bytes) -> None:
     """Refuse at once, from its first bytes, a file that is plainly not XML (empty, an SSDA903
     CSV): the upload page says so without waiting for a job."""
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as some systems save XML
+        start = start[: len(start) // 2 * 2].decode("utf-16", "replace").encode("utf-8")
     head = start.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
     if not head:
         raise CensusFileError("The file is empty.")
@@ -219,11 +250,10 @@ class _Reader:
                     Problem(f"{self.path(parent)}/{tag}", "", "missing: it is required")
                 )
             return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
+        day = xsd_date(value)
+        if day is None:
             self.problem(el, value, "not a date in the form YYYY-MM-DD")
-            return None
+        return day
 
     def code(
         self,
@@ -247,9 +277,9 @@ class _Reader:
 
     def flag(self, parent: Any, tag: str, required: bool = False) -> bool | None:
         value, el = self.text(parent, tag)
-        if value in census.YES:
+        if value in XSD_TRUE:
             return True
-        if value in census.NO:
+        if value in XSD_FALSE:
             return False
         if value or required:
             self.problems.append(
@@ -263,6 +293,26 @@ class _Reader:
 
 
 UPN_RE = re.compile(r"^[A-Za-z]\d{11}[A-Za-z0-9]$")
+
+# xs:boolean: exactly these (not "True" or "TRUE").
+XSD_TRUE = frozenset({"true", "1"})
+XSD_FALSE = frozenset({"false", "0"})
+# xs:date: YYYY-MM-DD with an optional time zone; a midnight time as other systems write it
+# (the DfE's validator reads it as the date) is taken as the date, any other time is not.
+XSD_DATE_RE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2}|T00:00:00(?:\.0+)?(?:Z|[+-]\d{2}:\d{2})?)?$"
+)
+
+
+def xsd_date(value: str) -> datetime.date | None:
+    """The date an xs:date value gives, or None (``20190626`` is not one)."""
+    found = XSD_DATE_RE.match(value)
+    if found is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(found.group(1))
+    except ValueError:
+        return None
 
 
 def _system(root: Any) -> str:
@@ -289,8 +339,13 @@ def cin_census_import(
     user: Any,
     dry_run: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    defects: str = "reject",
+    team: Any = None,
+    source_name: str = "",
 ) -> ImportReport:
-    """Import a census file as history; see the module docstring. Raises ``CensusFileError``
+    """Import a census file as history; see the module docstring. New children are allocated
+    to ``team`` (no worker: its managers allocate them); every imported record is a chronology
+    entry marked as imported from ``source_name``. Raises ``CensusFileError``
     for a file that is not a census; returns the report otherwise (committed only if not a dry
     run and nothing was rejected). ``progress(done, total)`` hears how many children are done.
 
@@ -300,10 +355,18 @@ def cin_census_import(
     kept."""
     root = read_census(data)
     children = _children(root)
-    checked = _check_all(root, children, progress, keep=not dry_run)
+    checked = _check_all(root, children, progress, keep=not dry_run, defects=defects)
     if dry_run or not checked.report.ok:
         return checked.report
-    return _write_all(root, checked.accepted, user, dry_run=False, progress=progress)
+    return _write_all(
+        root,
+        checked.accepted,
+        user,
+        dry_run=False,
+        progress=progress,
+        team=team,
+        source_name=source_name,
+    )
 
 
 def _children(root: Any) -> list[Any]:
@@ -330,6 +393,7 @@ def _check_all(
     children: list[Any],
     progress: Callable[[int, int], None] | None,
     keep: bool,
+    defects: str = "reject",
 ) -> _Checked:
     """Read and check every child without writing: the report a dry run gives, and (with
     ``keep``) the children to write."""
@@ -342,7 +406,7 @@ def _check_all(
     for index, child_el in enumerate(children):
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress(index, total)
-        read = _read_child(child_el, index, seen)
+        read = _read_child(child_el, index, seen, defects)
         if isinstance(read, ChildOutcome):
             report.children.append(read)
             continue
@@ -363,6 +427,9 @@ def _write_all(
     user: Any,
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
+    defects: str = "reject",
+    team: Any = None,
+    source_name: str = "",
 ) -> ImportReport:
     """Write the children (``<Child>`` elements to read, or children already read and checked)
     in one transaction, batch by batch; roll back if ``dry_run`` or if any child is rejected.
@@ -377,13 +444,13 @@ def _write_all(
     total = len(children)
     try:
         with transaction.atomic():
-            writer = _Writer(report, user)
+            writer = _Writer(report, user, team=team, source_name=source_name)
             seen: set[str] = set()
             batch: list[_Child] = []
             for index, item in enumerate(children):
                 if progress is not None and index % PROGRESS_EVERY == 0:
                     progress(index, total)
-                read = item if isinstance(item, _Child) else _read_child(item, index, seen)
+                read = item if isinstance(item, _Child) else _read_child(item, index, seen, defects)
                 if isinstance(read, ChildOutcome):
                     report.children.append(read)
                     continue
@@ -418,14 +485,21 @@ class _Child:
     ethnicity: str
     disabilities: list[str]
     episodes: list[_Episode]
+    el: Any = None
+    # DfE ERROR rules and Haven's own checks the child's records break, imported anyway.
+    defects: list[Problem] = field(default_factory=list)
 
 
 def _child_path(index: int) -> str:
     return f"/Message/Children/Child[{index + 1}]"
 
 
-def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutcome:
-    """Read and check one <Child>: the child ready to write, or its rejection."""
+def _read_child(
+    child_el: Any, index: int, seen: set[str], defects: str = "reject"
+) -> _Child | ChildOutcome:
+    """Read and check one <Child>: the child ready to write, or its rejection. A child whose
+    records break a DfE ERROR rule or one of Haven's own checks (``_defects``) is rejected, or
+    with ``defects="import"`` imported with each defect listed."""
     problems: list[Problem] = []
     path = _child_path(index)
     r = _Reader(child_el, path, problems)
@@ -464,8 +538,12 @@ def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutc
     traits = child_el.find("ChildCharacteristics")
     ethnicity = ""
     disabilities: list[str] = []
-    if traits is not None:
-        ethnicity = r.code(traits, "Ethnicity", census.ETHNICITY)
+    if traits is None:
+        problems.append(
+            Problem(f"{path}/ChildCharacteristics", "", "missing: it is required (with Ethnicity)")
+        )
+    else:
+        ethnicity = r.code(traits, "Ethnicity", census.ETHNICITY, required=True)
         for el in traits.findall("Disabilities/Disability"):
             value = (el.text or "").strip()
             if value not in census.DISABILITY:
@@ -486,9 +564,171 @@ def _read_child(child_el: Any, index: int, seen: set[str]) -> _Child | ChildOutc
         problems.append(Problem(f"{path}/CINdetails", "", "missing: a child needs an episode"))
     if problems:
         return ChildOutcome(la_id, path, "reject", problems=problems, index=index)
+    found = _defects(r, upn, born, died, disabilities, episodes, traits)
+    if found and defects != "import":
+        return ChildOutcome(la_id, path, "reject", problems=found, index=index)
     return _Child(
-        index, path, la_id, upn, born, expected, died, sex, ethnicity, disabilities, episodes
+        index,
+        path,
+        la_id,
+        upn,
+        born,
+        expected,
+        died,
+        sex,
+        ethnicity,
+        disabilities,
+        episodes,
+        el=child_el,
+        defects=found,
     )
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _la_codes(spec: str) -> frozenset[str]:
+    codes: set[str] = set()
+    for part in spec.split(","):
+        first, _, last = part.strip().partition("-")
+        codes.update(f"{n:03d}" for n in range(int(first), int(last or first) + 1))
+    return frozenset(codes)
+
+
+# Characters 2-4 of a UPN: an LA code since April 1998, or a "pseudo LA" (DfE rule 1530).
+UPN_LA_CODES = _la_codes(
+    "1-5, 201-213, 301-320, 330-336, 340-344, 350-359, 370-373, 380-384, 390-394, 420, "
+    "660-681, 701-708, 800-803, 805-808, 810-813, 815, 816, 820-823, 825, 826, 830, 831, "
+    "835-839, 840, 841, 845, 846, 850-852, 855-857, 860, 861, 865-896, 908, 909, 916, 919, "
+    "921, 925, 926, 928, 929, 931, 933, 935-938, 940, 941"
+)
+
+
+def _defects(
+    r: _Reader,
+    upn: str,
+    born: datetime.date | None,
+    died: datetime.date | None,
+    disabilities: list[str],
+    episodes: list[_Episode],
+    traits: Any,
+) -> list[Problem]:
+    """What Haven's own forms would refuse (a date in the future, an assessment before its
+    referral) and the DfE's ERROR rules that a single child's records can break, each with the
+    element it is about. Checked on the file as read, before any merge."""
+    out: list[Problem] = []
+    ids = r.child_el.find("ChildIdentifiers")
+
+    def at(el: Any, tag: str, value: Any, reason: str) -> None:
+        path = f"{r.path(el)}/{tag}" if tag else r.path(el)
+        out.append(Problem(path, "" if value is None else str(value), reason))
+
+    today = _today()
+    for tag, day in (("PersonBirthDate", born), ("PersonDeathDate", died)):
+        if day is not None and day > today:
+            at(ids, tag, day, "a date in the future: Haven's forms refuse it")
+    if upn and not upn_check_letter_ok(upn):
+        at(ids, "UPN", upn, "DfE rule 1510: the UPN's check letter is wrong")
+    if upn and upn[1:4] not in UPN_LA_CODES:
+        at(ids, "UPN", upn, "DfE rule 1530: characters 2-4 of the UPN are not an LA code")
+    if "NONE" in disabilities and len(disabilities) > 1:
+        at(traits, "Disabilities", " ".join(disabilities), "DfE rule 8790: NONE with other codes")
+
+    def future(el: Any, tag: str, day: datetime.date | None) -> None:
+        if day is not None and day > today:
+            at(el, tag, day, "a date in the future: Haven's forms refuse it")
+
+    for ep in episodes:
+        el, referred = ep.el, ep.referral_date
+        assert referred is not None
+        future(el, "CINreferralDate", referred)
+        future(el, "CINclosureDate", ep.closure_date)
+        future(el, "DateOfInitialCPC", ep.icpc)
+        if ep.icpc and ep.icpc < referred:
+            at(
+                el,
+                "DateOfInitialCPC",
+                ep.icpc,
+                "DfE rule 1104: the initial conference is before the referral",
+            )
+        for a in ep.assessments:
+            future(a["el"], "AssessmentActualStartDate", a["start"])
+            future(a["el"], "AssessmentAuthorisationDate", a["authorised"])
+            if a["start"] and a["start"] < referred:
+                at(
+                    a["el"],
+                    "AssessmentActualStartDate",
+                    a["start"],
+                    "the assessment starts before its referral: Haven's forms refuse it",
+                )
+            if ep.closure_date and not a["authorised"]:
+                at(
+                    a["el"],
+                    "AssessmentAuthorisationDate",
+                    None,
+                    "DfE rule 8867: the episode is closed but the assessment is not completed",
+                )
+        for p in ep.cin_plans:
+            future(p["el"], "CINPlanStartDate", p["start"])
+            future(p["el"], "CINPlanEndDate", p["end"])
+        for s47 in ep.s47s:
+            future(s47["el"], "S47ActualStartDate", s47["start"])
+            future(s47["el"], "DateOfInitialCPC", s47["icpc"])
+            if s47["start"] and s47["start"] < referred:
+                at(
+                    s47["el"],
+                    "S47ActualStartDate",
+                    s47["start"],
+                    "DfE rule 2889: the S47 starts before the referral",
+                )
+            if s47["icpc"] and s47["icpc"] < referred:
+                at(
+                    s47["el"],
+                    "DateOfInitialCPC",
+                    s47["icpc"],
+                    "DfE rule 1104: the initial conference is before the referral",
+                )
+        for p in ep.plans:
+            future(p["el"], "CPPstartDate", p["start"])
+            future(p["el"], "CPPendDate", p["end"])
+            for day in p["reviews"]:
+                future(p["el"], "Reviews/CPPreviewDate", day)
+            if p["start"] and p["start"] < referred:
+                at(
+                    p["el"],
+                    "CPPstartDate",
+                    p["start"],
+                    "DfE rule 1105: the plan starts before the referral",
+                )
+        if ep.closure_reason in ("RC8", "RC9") and (ep.s47s or ep.plans or ep.cin_plans or ep.icpc):
+            at(
+                el,
+                "ReasonForClosure",
+                ep.closure_reason,
+                "DfE rule 2990: closed after assessment (RC8/RC9) with an S47, a CIN plan or a child protection plan",
+            )
+        if ep.nfa and (ep.s47s or ep.icpc or ep.assessments):
+            at(
+                el,
+                "ReferralNFA",
+                "true",
+                "DfE rule 8831: a referral with no further action has an assessment, S47 or conference",
+            )
+    plans = [p for ep in episodes for p in ep.plans if p["start"]]
+    for ep in episodes:
+        for cin in ep.cin_plans:
+            start = cin["start"]
+            if start and any(
+                p["start"] <= start and (p["end"] is None or start < p["end"]) for p in plans
+            ):
+                at(
+                    cin["el"],
+                    "CINPlanStartDate",
+                    start,
+                    "DfE rule 4016: a CIN plan starts while a child protection plan is open",
+                )
+    return out
 
 
 CONSTRAINT_REASONS = {
@@ -496,7 +736,8 @@ CONSTRAINT_REASONS = {
     "referral_closure_has_reason": "an episode has a closure date without a reason, or a reason "
     "without a date",
     "referral_one_open_episode_per_child": "the child has two open episodes (no closure date) at "
-    "once, in this file or with an episode already in Haven",
+    "once, in this file or with an episode already in Haven (an episode open on one year's 31 "
+    "March and closed later is closed by the next year's file: import the years between too)",
     "assessment_authorised_after_start": "an assessment is authorised before it started",
     "cin_plan_ends_after_start": "a CIN plan ends before it starts",
     "cin_plan_one_open_per_child": "the child has two open CIN plans",
@@ -506,6 +747,27 @@ CONSTRAINT_REASONS = {
     "s47_ends_after_start": "an S47 initial conference is before the S47 started",
     "person_death_after_birth": "the date of death is before the date of birth",
 }
+
+
+class _OutsideCalendar(ValueError):
+    """A deadline Haven cannot work out for a date in the file: the record and element."""
+
+    def __init__(self, record: dict[str, Any], tag: str, day: datetime.date, text: str) -> None:
+        super().__init__(text)
+        self.el, self.tag, self.day = record.get("el"), tag, day
+
+    def problem(self, child: _Child) -> Problem:
+        path = child.path
+        if self.el is not None and child.el is not None:
+            path = _Reader(child.el, child.path, []).path(self.el)
+        return Problem(f"{path}/{self.tag}", self.day.isoformat(), _explain(self))
+
+
+def _due(calendar_rule: Any, day: datetime.date, record: dict[str, Any], tag: str) -> Any:
+    try:
+        return calendar_rule.due_date(day)
+    except ValueError as exc:
+        raise _OutsideCalendar(record, tag, day, str(exc)) from None
 
 
 def _explain(exc: Exception) -> str:
@@ -534,9 +796,23 @@ class _Episode:
     icpc: datetime.date | None
     nfa: bool | None
     assessments: list[dict[str, Any]]
-    cin_plans: list[tuple[Any, Any]]
+    cin_plans: list[dict[str, Any]]
     s47s: list[dict[str, Any]]
     plans: list[dict[str, Any]]
+    # An episode Haven holds (read by ``_load_held``, or written earlier in this import): its
+    # referral and records (``obj`` in each record's dict), its initial conferences with no
+    # plan by date, and the newest collection year it was imported from (``live``: Haven's own).
+    held: bool = False
+    obj: Any = None
+    conferences: dict[datetime.date, Any] = field(default_factory=dict)
+    # Its initial conferences with no S47 (transfer-in, pre-birth) by date, and whether a plan
+    # started at each: an older file's S47 may turn out to have led to one.
+    transfers: dict[datetime.date, tuple[Any, bool]] = field(default_factory=dict)
+    year: int | None = None
+    live: bool = False
+    # After a merge: the fields the file changed (on the episode, and ``changed`` in each
+    # record's dict; a record with no ``obj`` and not ``held`` is new).
+    changed: set[str] = field(default_factory=set)
 
 
 def _read_episode(r: _Reader, el: Any) -> _Episode:
@@ -555,10 +831,15 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
                 "review": r.date(a, "AssessmentInternalReviewDate"),
                 "authorised": r.date(a, "AssessmentAuthorisationDate"),
                 "factors": factors,
+                "el": a,
             }
         )
     cin_plans = [
-        (r.date(p, "CINPlanStartDate", required=True), r.date(p, "CINPlanEndDate"))
+        {
+            "start": r.date(p, "CINPlanStartDate", required=True),
+            "end": r.date(p, "CINPlanEndDate"),
+            "el": p,
+        }
         for p in el.findall("CINPlanDates")
     ]
     s47s = [
@@ -566,7 +847,8 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
             "start": r.date(s, "S47ActualStartDate", required=True),
             "target": r.date(s, "InitialCPCtarget"),
             "icpc": r.date(s, "DateOfInitialCPC"),
-            "not_required": r.flag(s, "ICPCnotRequired"),
+            "not_required": r.flag(s, "ICPCnotRequired", required=True),
+            "el": s,
         }
         for s in el.findall("Section47")
     ]
@@ -575,18 +857,23 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
         previous, prev_el = r.text(p, "NumberOfPreviousCPP")
         if previous and not previous.isdigit():
             r.problem(prev_el, previous, "not a whole number")
+        elif not previous:
+            r.problems.append(
+                Problem(f"{r.path(p)}/NumberOfPreviousCPP", "", "missing: it is required")
+            )
         plans.append(
             {
                 "start": r.date(p, "CPPstartDate", required=True),
                 "end": r.date(p, "CPPendDate"),
                 "initial": r.code(p, "InitialCategoryOfAbuse", census.CATEGORY_OF_ABUSE, True),
-                "latest": r.code(p, "LatestCategoryOfAbuse", census.CATEGORY_OF_ABUSE),
+                "latest": r.code(p, "LatestCategoryOfAbuse", census.CATEGORY_OF_ABUSE, True),
                 "previous": int(previous) if previous.isdigit() else 0,
                 "reviews": sorted(
                     d
                     for d in (_review_date(r, rev) for rev in p.findall("Reviews/CPPreviewDate"))
                     if d is not None
                 ),
+                "el": p,
             }
         )
     return _Episode(
@@ -597,7 +884,7 @@ def _read_episode(r: _Reader, el: Any) -> _Episode:
         closure_date=r.date(el, "CINclosureDate"),
         closure_reason=r.code(el, "ReasonForClosure", census.REASON_FOR_CLOSURE),
         icpc=r.date(el, "DateOfInitialCPC"),
-        nfa=r.flag(el, "ReferralNFA"),
+        nfa=r.flag(el, "ReferralNFA", required=True),
         assessments=assessments,
         cin_plans=cin_plans,
         s47s=s47s,
@@ -609,23 +896,46 @@ def _review_date(r: _Reader, el: Any) -> datetime.date | None:
     value = (el.text or "").strip()
     if not value:
         return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
+    day = xsd_date(value)
+    if day is None:
         r.problem(el, value, "not a date in the form YYYY-MM-DD")
-        return None
+    return day
+
+
+HAVEN_ID_RE = re.compile(r"^H(\d{8})$")
+
+# How a child in the file was found in Haven, for the report.
+BY_SYSTEM_ID = "their LAchildID from an earlier import"
+BY_HAVEN_ID = "Haven's own LAchildID"
+BY_UPN = "UPN and date of birth"
 
 
 def _people_already_held(
     system: str, children: list[_Child]
-) -> tuple[dict[str, int], dict[tuple[str, datetime.date], int]]:
-    """Who in a batch Haven already holds: by the file's child ID (this system's identifier),
-    and by UPN with date of birth (the lowest id wins, as ``.first()`` did). One query each."""
+) -> tuple[dict[str, int], dict[tuple[str, datetime.date], int], set[str]]:
+    """Who in a batch Haven already holds: by the file's child ID (this system's identifier,
+    or Haven's own, ``H`` and 8 digits, in a file from this LA whose date of birth agrees with
+    the record's), and by UPN with date of birth (the lowest id wins, as ``.first()`` did).
+    Returns the IDs found, the UPNs found, and which of the IDs were Haven's own."""
     known = dict(
         ExternalIdentifier.objects.filter(
             system=system, value__in=[c.la_id for c in children]
         ).values_list("value", "person_id")
     )
+    own: set[str] = set()
+    if system == f"cin:{census.la_number()}":
+        wanted = {}
+        for c in children:
+            haven_id = HAVEN_ID_RE.match(c.la_id)
+            if haven_id and c.la_id not in known:
+                wanted[int(haven_id.group(1))] = c
+        for pid, born, expected in Person.objects.filter(
+            pk__in=list(wanted), merged_into=None
+        ).values_list("id", "date_of_birth", "expected_date_of_birth"):
+            c = wanted[pid]
+            if (born, None if born else expected) == (c.born, None if c.born else c.expected):
+                known[c.la_id] = pid
+                own.add(c.la_id)
     by_upn: dict[tuple[str, datetime.date], int] = {}
     upns = [c.upn for c in children if c.upn and c.born]
     if upns:
@@ -636,7 +946,692 @@ def _people_already_held(
         ):
             if born is not None:
                 by_upn[(upn, born)] = found  # lowest id last, so it wins
-    return known, by_upn
+    return known, by_upn, own
+
+
+# -- merging a file's episodes into what Haven holds -------------------------------------------
+
+# What a file states: a value, or nothing. ``False`` is not stated either: ReferralNFA and
+# ICPCnotRequired say "not (yet)", which a later year's file may turn true.
+_UNSTATED: tuple[Any, ...] = (None, "", False, [], ())
+
+
+def _stated(value: Any) -> bool:
+    return not any(value is u or (value == u and type(value) is type(u)) for u in _UNSTATED)
+
+
+class _Merge:
+    """One child's episodes after a file: those Haven holds, each taking what the file says
+    about it (a matched episode by referral date; within it, assessments, CIN plans, S47s and
+    plans by start date, reviews by date), then the file's new episodes in the file's order.
+
+    A fact the file states and Haven leaves blank is taken; Haven's facts the file does not
+    state are kept (an older year's file lacks the later closures, authorisations, plan ends
+    and reviews; a newer year's lacks what ended before it); where both state a fact and they
+    differ, that is a conflict, reported with its element's path, and the newer collection
+    year's value is kept (Haven's own records, not imported, are always kept). So two files
+    give the same records in either order."""
+
+    def __init__(self, c: _Child, year: int | None) -> None:
+        self.child = c
+        self.year = year
+        self.conflicts: list[Problem] = []
+        self.reader = _Reader(c.el, c.path, self.conflicts) if c.el is not None else None
+
+    def _path(self, el: Any, tag: str) -> str:
+        if self.reader is None or el is None:
+            return f"{self.child.path}/{tag}"
+        return f"{self.reader.path(el)}/{tag}"
+
+    def episodes(self, held: list[_Episode]) -> tuple[list[_Episode], int, int]:
+        """The merged episodes, how many of the file's matched one held, and how many were the
+        same referral date twice in the file (the second left out, as before)."""
+        merged = [replace(ep, changed=set()) for ep in held]
+        by_date: dict[datetime.date | None, int] = {}
+        for i, ep in enumerate(merged):
+            by_date.setdefault(ep.referral_date, i)
+        new: list[_Episode] = []
+        new_dates: set[datetime.date | None] = set()
+        repeated = matched = 0
+        for ep in self.child.episodes:
+            at = by_date.get(ep.referral_date)
+            if at is not None:
+                merged[at] = self._episode(merged[at], ep)
+                matched += 1
+            elif ep.referral_date in new_dates:
+                repeated += 1
+            else:
+                new_dates.add(ep.referral_date)
+                new.append(ep)
+        return [*merged, *new], matched, repeated
+
+    def _newer(self, held: _Episode) -> bool:
+        return not held.live and (self.year or 0) >= (held.year or 0)
+
+    def _pick(
+        self,
+        held_value: Any,
+        file_value: Any,
+        el: Any,
+        tag: str,
+        newer: bool,
+        changed: set[str],
+        name: str,
+    ) -> Any:
+        if not _stated(file_value) or held_value == file_value:
+            return held_value
+        if not _stated(held_value):
+            changed.add(name)
+            return file_value
+        kept = "the file's is taken (a newer year)" if newer else "Haven's is kept"
+        self.conflicts.append(
+            Problem(
+                self._path(el, tag),
+                _shown(file_value),
+                f"Haven holds {_shown(held_value)}: {kept}",
+            )
+        )
+        if newer:
+            changed.add(name)
+            return file_value
+        return held_value
+
+    def _episode(self, held: _Episode, ep: _Episode) -> _Episode:
+        newer = self._newer(held)
+        changed: set[str] = set()
+        el = ep.el
+
+        def pick(held_value: Any, file_value: Any, tag: str, name: str) -> Any:
+            return self._pick(held_value, file_value, el, tag, newer, changed, name)
+
+        closure = pick(
+            (held.closure_date, held.closure_reason) if held.closure_date else None,
+            (ep.closure_date, ep.closure_reason) if ep.closure_date else None,
+            "CINclosureDate",
+            "closure",
+        ) or (None, "")
+        merged = replace(
+            held,
+            source=pick(held.source, ep.source, "ReferralSource", "source"),
+            primary_need=pick(
+                held.primary_need, ep.primary_need, "PrimaryNeedCode", "primary_need"
+            ),
+            closure_date=closure[0],
+            closure_reason=closure[1],
+            nfa=pick(held.nfa, ep.nfa, "ReferralNFA", "nfa"),
+            icpc=held.icpc,
+            assessments=self._records(
+                held.assessments,
+                ep.assessments,
+                newer,
+                (
+                    ("review", "AssessmentInternalReviewDate"),
+                    ("authorised", "AssessmentAuthorisationDate"),
+                    ("factors", "FactorsIdentifiedAtAssessment"),
+                ),
+            ),
+            cin_plans=self._records(
+                held.cin_plans, ep.cin_plans, newer, (("end", "CINPlanEndDate"),)
+            ),
+            s47s=self._records(
+                held.s47s,
+                ep.s47s,
+                newer,
+                (
+                    ("target", "InitialCPCtarget"),
+                    ("icpc", "DateOfInitialCPC"),
+                    ("not_required", "ICPCnotRequired"),
+                ),
+            ),
+            plans=self._records(
+                held.plans,
+                ep.plans,
+                newer,
+                (
+                    ("end", "CPPendDate"),
+                    ("initial", "InitialCategoryOfAbuse"),
+                    ("latest", "LatestCategoryOfAbuse"),
+                    ("previous", "NumberOfPreviousCPP"),
+                ),
+            ),
+            changed=changed,
+        )
+        if ep.icpc and ep.icpc not in _initial_dates(held):
+            merged.changed.add("icpc")
+            merged.icpc = ep.icpc
+        if not held.live:
+            merged.year = max(held.year or 0, self.year or 0) or None
+        return merged
+
+    def _records(
+        self,
+        held: list[dict[str, Any]],
+        found: list[dict[str, Any]],
+        newer: bool,
+        fields: tuple[tuple[str, str], ...],
+    ) -> list[dict[str, Any]]:
+        out = [{**h, "changed": set()} for h in held]
+        by_start: dict[Any, int] = {}
+        for i, h in enumerate(out):
+            by_start.setdefault(h["start"], i)
+        for f in found:
+            at = by_start.get(f["start"])
+            if at is None:
+                by_start[f["start"]] = len(out)
+                out.append({**f, "changed": set(), "new": True})
+                continue
+            record = out[at]
+            if record.get("new"):
+                continue  # the same start twice in one episode of the file: the first is kept
+            for name, tag in fields:
+                record[name] = self._pick(
+                    record[name], f[name], f.get("el"), tag, newer, record["changed"], name
+                )
+            if "reviews" in record:
+                more = sorted(set(f["reviews"]) - set(record["reviews"]))
+                if more:
+                    record["reviews"] = sorted([*record["reviews"], *more])
+                    record["new_reviews"] = more
+        return out
+
+
+def _is_re_referral(day: datetime.date | None, dates: list[datetime.date]) -> bool:
+    """Within 12 months of the child's previous referral (as ``frontdoor`` decides it)."""
+    if day is None:
+        return False
+    since = add_calendar_months(day, -12)
+    return any(since <= d < day for d in dates)
+
+
+def _initial_dates(ep: _Episode) -> set[datetime.date | None]:
+    """The days of an episode's initial conferences (a plan starts at one)."""
+    return {ep.icpc, *(s["icpc"] for s in ep.s47s), *(p["start"] for p in ep.plans)}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value if v not in (None, ""))
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if value is True:
+        return "true"
+    return str(value)
+
+
+def _load_held(person_ids: list[int]) -> dict[int, list[_Episode]]:
+    """Every episode Haven holds for these children, as the importer reads a file's, with the
+    rows behind them: a fixed number of queries whatever the number of children."""
+    held: dict[int, list[_Episode]] = {pid: [] for pid in person_ids}
+    if not person_ids:
+        return held
+    referrals = list(
+        Referral.objects.filter(person_id__in=person_ids).order_by(
+            "person_id", "referral_date", "id"
+        )
+    )
+    ids = [r.pk for r in referrals]
+    years = dict(
+        ImportedEpisode.objects.filter(referral_id__in=ids).values_list(
+            "referral_id", "collection_year"
+        )
+    )
+    imported = set(
+        ImportedEpisode.objects.filter(referral_id__in=ids).values_list("referral_id", flat=True)
+    )
+    episodes: dict[int, _Episode] = {}
+    for ref in referrals:
+        ep = _Episode(
+            el=None,
+            referral_date=ref.referral_date,
+            source=ref.source,
+            primary_need=ref.primary_need,
+            closure_date=ref.closure_date,
+            closure_reason=ref.closure_reason,
+            icpc=None,
+            nfa=ref.no_further_action,
+            assessments=[],
+            cin_plans=[],
+            s47s=[],
+            plans=[],
+            held=True,
+            obj=ref,
+            year=years.get(ref.pk),
+            live=ref.pk not in imported,
+        )
+        episodes[ref.pk] = ep
+        held[ref.person_id].append(ep)
+    for a in Assessment.objects.filter(referral_id__in=ids).order_by("start_date", "id"):
+        episodes[a.referral_id].assessments.append(
+            {
+                "start": a.start_date,
+                "review": a.internal_review_date,
+                "authorised": a.authorised_on,
+                "factors": list(a.factors or []),
+                "obj": a,
+            }
+        )
+    for cin in CINPlan.objects.filter(referral_id__in=ids).order_by("start_date", "id"):
+        episodes[cin.referral_id].cin_plans.append(
+            {"start": cin.start_date, "end": cin.end_date, "obj": cin}
+        )
+    conferences = list(
+        Conference.objects.filter(referral_id__in=ids, held_on__isnull=False).order_by(
+            "held_on", "id"
+        )
+    )
+    with_plan = set(
+        ChildProtectionPlan.objects.filter(referral_id__in=ids).values_list(
+            "conference_id", flat=True
+        )
+    )
+    icpc_by_s47: dict[int, datetime.date] = {}
+    reviews: dict[int, list[datetime.date]] = {}
+    for conf in conferences:
+        assert conf.held_on is not None
+        if conf.kind == ConferenceKind.REVIEW:
+            if conf.plan_id is not None:
+                reviews.setdefault(conf.plan_id, []).append(conf.held_on)
+            continue
+        if conf.s47_id is not None:
+            icpc_by_s47.setdefault(conf.s47_id, conf.held_on)
+        else:
+            ep = episodes[conf.referral_id]
+            ep.icpc = ep.icpc or conf.held_on
+            ep.transfers.setdefault(conf.held_on, (conf, conf.pk in with_plan))
+        if conf.pk not in with_plan:
+            episodes[conf.referral_id].conferences.setdefault(conf.held_on, conf)
+    for s in S47Enquiry.objects.filter(referral_id__in=ids).order_by("start_date", "id"):
+        icpc = icpc_by_s47.get(s.pk)
+        episodes[s.referral_id].s47s.append(
+            {
+                "start": s.start_date,
+                "target": s.icpc_target,
+                "icpc": icpc,
+                "not_required": icpc is None
+                and s.end_date is not None
+                and s.outcome in (S47Outcome.NOT_SUBSTANTIATED, "substantiated_no_icpc"),
+                "obj": s,
+            }
+        )
+    for p in ChildProtectionPlan.objects.filter(referral_id__in=ids).order_by("start_date", "id"):
+        episodes[p.referral_id].plans.append(
+            {
+                "start": p.start_date,
+                "end": p.end_date,
+                "initial": p.initial_category,
+                "latest": p.latest_category,
+                "previous": p.previous_plans,
+                "reviews": sorted(reviews.get(p.pk, [])),
+                "obj": p,
+            }
+        )
+    return held
+
+
+@dataclass
+class _Rows:
+    """The rows a batch writes: new ones per table, and changed ones with their fields."""
+
+    referrals: list[Referral] = field(default_factory=list)
+    imported: list[ImportedEpisode] = field(default_factory=list)
+    imported_matched: list[Referral] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    cin_plans: list[CINPlan] = field(default_factory=list)
+    discussions: list[StrategyDiscussion] = field(default_factory=list)
+    s47s: list[S47Enquiry] = field(default_factory=list)
+    conferences: list[Conference] = field(default_factory=list)
+    plans: list[ChildProtectionPlan] = field(default_factory=list)
+    reviews: list[Conference] = field(default_factory=list)
+    changed: dict[Any, tuple[list[Any], set[str]]] = field(default_factory=dict)
+    # Chronology entries, each with the record it is about (its id known once written).
+    events: list[tuple[ChronologyEvent, Any]] = field(default_factory=list)
+
+    def change(self, obj: Any, **values: Any) -> None:
+        if obj is None:
+            return  # a record written earlier in a dry run: nothing to change
+        for name, value in values.items():
+            setattr(obj, name, value)
+        objs, names = self.changed.setdefault(type(obj), ([], set()))
+        if not any(o is obj for o in objs):
+            objs.append(obj)
+        names.update(values)
+
+    def write_changes(self, model: Any) -> None:
+        objs, names = self.changed.get(model, ([], set()))
+        if not objs:
+            return
+        fields = set(names)
+        if any(f.name == "version" for f in model._meta.fields):
+            now = timezone.now()
+            for obj in objs:
+                obj.version += 1
+                obj.updated_at = now
+            fields |= {"version", "updated_at"}
+        model._default_manager.bulk_update(objs, sorted(fields))
+
+
+class _Builder:
+    """The rows for one child's merged episodes, and what they add to the report's counts:
+    the same for the check (which throws the rows away) and the writer."""
+
+    def __init__(self, user: Any, system: str, year: int | None, source_name: str = "") -> None:
+        self.user = user
+        self.system = system
+        self.year = year
+        self.source_name = source_name or "unnamed"
+        self.source_note = f"Imported from a CIN census file ({system})."
+        self.assessment_rule = rule("assessment")
+        self.icpc_rule = rule("icpc")
+        self.review_rules = {key: rule(key) for key in ("first_cp_review", "later_cp_review")}
+
+    def child(
+        self, person: int | Person, episodes: list[_Episode], counts: Counter[str], rows: _Rows
+    ) -> None:
+        dates = sorted(ep.referral_date for ep in episodes if ep.referral_date)
+        for ep in episodes:
+            re_referral = _is_re_referral(ep.referral_date, dates)
+            if ep.held:
+                self._held(person, ep, counts, rows)
+                if ep.obj is not None and not ep.live and ep.obj.is_re_referral != re_referral:
+                    # An earlier year's file brought the referral before it.
+                    rows.change(ep.obj, is_re_referral=re_referral)
+            else:
+                self._new(person, ep, counts, rows)
+                rows.referrals[-1].is_re_referral = re_referral
+
+    def _who(self, person: int | Person) -> dict[str, Any]:
+        return {"person_id": person} if isinstance(person, int) else {"person": person}
+
+    def _event(self, rows: _Rows, person: int | Person, day: Any, record: str, source: Any) -> None:
+        params = {"record": record, "file": self.source_name, "year": self.year}
+        rows.events.append(
+            (
+                ChronologyEvent(
+                    occurred_on=day,
+                    kind=ReturnsEvent.IMPORTED,
+                    summary=CENSUS_RECORD_IMPORTED.text(**params),
+                    event=CENSUS_RECORD_IMPORTED.name,
+                    params=params,
+                    source_type=source._meta.label_lower,
+                    recorded_by=self.user,
+                    **self._who(person),
+                ),
+                source,
+            )
+        )
+
+    def _new(self, person: int | Person, ep: _Episode, counts: Counter[str], rows: _Rows) -> None:
+        who = self._who(person)
+        assert ep.referral_date is not None
+        referral = Referral(
+            referral_date=ep.referral_date,
+            source=ep.source,
+            # Optional in the census: left blank if the file has none, not "not stated".
+            primary_need=ep.primary_need,
+            no_further_action=bool(ep.nfa),
+            closure_date=ep.closure_date,
+            closure_reason=ep.closure_reason,
+            created_by=self.user,
+            **who,
+        )
+        rows.referrals.append(referral)
+        rows.imported.append(
+            ImportedEpisode(referral=referral, system=self.system, collection_year=self.year, **who)
+        )
+        counts["episodes"] += 1
+        self._event(rows, person, ep.referral_date, "referral", referral)
+        if ep.closure_date:
+            self._event(rows, person, ep.closure_date, "closure", referral)
+        self._records(person, referral, ep, {}, counts, rows, every=True)
+
+    def _held(self, person: int | Person, ep: _Episode, counts: Counter[str], rows: _Rows) -> None:
+        referral = ep.obj
+        new_here = any(
+            r.get("new") or r.get("changed") or r.get("new_reviews")
+            for r in (*ep.assessments, *ep.cin_plans, *ep.s47s, *ep.plans)
+        )
+        if not ep.changed and not new_here:
+            return
+        counts["episodes matched and changed"] += 1
+        if "closure" in ep.changed and referral is not None:
+            self._event(rows, person, ep.closure_date, "closure", referral)
+        if ep.changed - {"icpc"}:
+            counts["facts taken from the file"] += len(ep.changed - {"icpc"})
+            rows.change(
+                referral,
+                source=ep.source,
+                primary_need=ep.primary_need,
+                no_further_action=bool(ep.nfa),
+                closure_date=ep.closure_date,
+                closure_reason=ep.closure_reason,
+            )
+        if referral is not None and not ep.live:
+            rows.imported_matched.append(referral)  # its collection year moves on
+        if referral is None:
+            referral = Referral(**self._who(person))  # a dry run's: never written
+        self._records(person, referral, ep, dict(ep.conferences), counts, rows, every=False)
+
+    def _records(
+        self,
+        person: int | Person,
+        referral: Referral,
+        ep: _Episode,
+        conferences: dict[datetime.date, Any],
+        counts: Counter[str],
+        rows: _Rows,
+        every: bool,
+    ) -> None:
+        who = self._who(person)
+        user = self.user
+        due_rule = self.assessment_rule
+
+        def new(record: dict[str, Any]) -> bool:
+            return every or bool(record.get("new"))
+
+        def taken(record: dict[str, Any]) -> set[str]:
+            names: set[str] = record.get("changed") or set()
+            if names and not every and not record.get("new"):
+                counts["facts taken from the file"] += len(names)
+            return names
+
+        for a in ep.assessments:
+            authorised = a["authorised"]
+            if new(a):
+                made = Assessment(
+                    referral=referral,
+                    start_date=a["start"],
+                    due_date=_due(due_rule, a["start"], a, "AssessmentActualStartDate"),
+                    due_rule=due_rule.key,
+                    factors=a["factors"],
+                    internal_review_date=a["review"],
+                    status=AssessmentStatus.AUTHORISED
+                    if authorised
+                    else AssessmentStatus.IN_PROGRESS,
+                    authorised_on=authorised,
+                    authorised_by=user if authorised else None,
+                    outcome=AssessmentOutcome.OTHER if authorised else "",
+                    manager_comments=self.source_note if authorised else "",
+                    **who,
+                )
+                rows.assessments.append(made)
+                self._event(rows, person, a["start"], "assessment", made)
+                if authorised:
+                    self._event(rows, person, authorised, "assessment_authorised", made)
+                counts["assessments"] += 1
+                continue
+            names = taken(a)
+            if not names:
+                continue
+            values: dict[str, Any] = {
+                "internal_review_date": a["review"],
+                "factors": a["factors"],
+                "authorised_on": authorised,
+            }
+            obj = a.get("obj")
+            if (
+                "authorised" in names
+                and obj is not None
+                and obj.status != AssessmentStatus.AUTHORISED
+            ):
+                values.update(
+                    status=AssessmentStatus.AUTHORISED,
+                    authorised_by=user,
+                    outcome=obj.outcome or AssessmentOutcome.OTHER,
+                    manager_comments=obj.manager_comments or self.source_note,
+                )
+                self._event(rows, person, authorised, "assessment_authorised", obj)
+            rows.change(obj, **values)
+        for p in ep.cin_plans:
+            if new(p):
+                cin = CINPlan(referral=referral, start_date=p["start"], end_date=p["end"], **who)
+                rows.cin_plans.append(cin)
+                self._event(rows, person, p["start"], "cin_plan", cin)
+                if p["end"]:
+                    self._event(rows, person, p["end"], "cin_plan_end", cin)
+                counts["CIN plans"] += 1
+            elif taken(p):
+                rows.change(p.get("obj"), end_date=p["end"])
+                if p.get("obj") is not None and p["end"]:
+                    self._event(rows, person, p["end"], "cin_plan_end", p["obj"])
+
+        transfers = dict(ep.transfers)
+
+        def conference(
+            kind: str, held_on: datetime.date, s47: S47Enquiry | None = None
+        ) -> Conference:
+            due = s47.icpc_target if s47 is not None and s47.icpc_target else held_on
+            counts["initial conferences"] += 1
+            if s47 is not None and held_on in transfers:
+                # Haven holds it as a transfer-in (a newer file had the plan, not its S47).
+                held, with_plan = transfers.pop(held_on)
+                rows.change(held, kind=kind, s47=s47, due_date=due)
+                conferences.pop(held_on, None)
+                return held if not with_plan else Conference(held_on=held_on, **who)
+            made = Conference(
+                referral=referral,
+                kind=kind,
+                s47=s47,
+                due_date=due,
+                due_rule="icpc",
+                held_on=held_on,
+                decision=ConferenceDecision.NO_PLAN,
+                **who,
+            )
+            rows.conferences.append(made)
+            self._event(rows, person, held_on, "conference", made)
+            return made
+
+        for s in ep.s47s:
+            start = s["start"]
+            if new(s):
+                discussion = StrategyDiscussion(
+                    referral=referral,
+                    held_on=start,
+                    decision=StrategyDecision.START_S47,
+                    notes=self.source_note,
+                    recorded_by=user,
+                    **who,
+                )
+                rows.discussions.append(discussion)
+                outcome: str
+                if s["icpc"]:
+                    end, outcome = s["icpc"], S47Outcome.CONFERENCE
+                elif s["not_required"]:
+                    end, outcome = start, S47Outcome.NOT_SUBSTANTIATED
+                else:
+                    end, outcome = None, ""
+                s47 = S47Enquiry(
+                    referral=referral,
+                    strategy_discussion=discussion,
+                    start_date=start,
+                    icpc_target=s["target"] or _due(self.icpc_rule, start, s, "S47ActualStartDate"),
+                    end_date=end,
+                    outcome=outcome,
+                    **who,
+                )
+                rows.s47s.append(s47)
+                self._event(rows, person, start, "s47", s47)
+                counts["S47 enquiries"] += 1
+                if s["icpc"]:
+                    conferences[s["icpc"]] = conference(ConferenceKind.INITIAL, s["icpc"], s47=s47)
+                continue
+            names = taken(s)
+            if not names:
+                continue
+            obj = s.get("obj")
+            values = {"icpc_target": s["target"]} if "target" in names else {}
+            if "icpc" in names and s["icpc"]:
+                values.update(end_date=s["icpc"], outcome=S47Outcome.CONFERENCE)
+                conferences[s["icpc"]] = conference(ConferenceKind.INITIAL, s["icpc"], s47=obj)
+            elif "not_required" in names and s["not_required"] and not s["icpc"]:
+                values.update(end_date=start, outcome=S47Outcome.NOT_SUBSTANTIATED)
+            rows.change(obj, **values)
+        if ep.icpc and ep.icpc not in conferences and (every or "icpc" in ep.changed):
+            conferences[ep.icpc] = conference(ConferenceKind.TRANSFER_IN, ep.icpc)
+        plan: Any
+        for p in ep.plans:
+            if new(p):
+                initial = conferences.pop(p["start"], None)
+                if initial is None:
+                    initial = conference(ConferenceKind.TRANSFER_IN, p["start"])
+                    counts["initial conferences"] -= 1
+                    counts["transfer-in conferences for plans started elsewhere"] += 1
+                if initial.pk is None:
+                    initial.decision = ConferenceDecision.PLAN
+                    initial.category = p["initial"]
+                else:
+                    rows.change(initial, decision=ConferenceDecision.PLAN, category=p["initial"])
+                plan = ChildProtectionPlan(
+                    referral=referral,
+                    conference=initial,
+                    start_date=p["start"],
+                    end_date=p["end"],
+                    end_reason="other" if p["end"] else "",
+                    initial_category=p["initial"],
+                    latest_category=p["latest"] or p["initial"],
+                    previous_plans=p["previous"],
+                    **who,
+                )
+                rows.plans.append(plan)
+                self._event(rows, person, p["start"], "cp_plan", plan)
+                if p["end"]:
+                    self._event(rows, person, p["end"], "cp_plan_end", plan)
+                counts["child protection plans"] += 1
+                review_dates = p["reviews"]
+            else:
+                names = taken(p)
+                plan = p.get("obj")
+                if names:
+                    values = {
+                        "end_date": p["end"],
+                        "initial_category": p["initial"],
+                        "latest_category": p["latest"] or p["initial"],
+                        "previous_plans": p["previous"],
+                    }
+                    if "end" in names and plan is not None and not plan.end_reason:
+                        values["end_reason"] = "other"
+                    rows.change(plan, **values)
+                    if "end" in names and plan is not None and p["end"]:
+                        self._event(rows, person, p["end"], "cp_plan_end", plan)
+                review_dates = p.get("new_reviews") or []
+            for held_on in review_dates:
+                # Due as recorded work's: 3 months from the plan's start, then 6 from the last.
+                before = [d for d in p["reviews"] if d < held_on]
+                key = "later_cp_review" if before else "first_cp_review"
+                since = before[-1] if before else p["start"]
+                review = Conference(
+                    referral=referral,
+                    kind=ConferenceKind.REVIEW,
+                    plan=plan,
+                    due_date=_due(self.review_rules[key], since, p, "CPPstartDate"),
+                    due_rule=key,
+                    held_on=held_on,
+                    decision=ConferenceDecision.CONTINUE,
+                    **who,
+                )
+                rows.reviews.append(review)
+                self._event(rows, person, held_on, "review", review)
+                counts["reviews"] += 1
 
 
 class _Writer:
@@ -644,18 +1639,45 @@ class _Writer:
     system's LAchildID, or by UPN and date of birth, and their episodes) is read once per
     batch, so the import runs a fixed number of queries per batch, not per record."""
 
-    def __init__(self, report: ImportReport, user: Any) -> None:
+    def __init__(
+        self, report: ImportReport, user: Any, team: Any = None, source_name: str = ""
+    ) -> None:
         self.report = report
         self.user = user
+        self.team = team
         self.system = report.system
         # Children created earlier in this import, by UPN and date of birth, as the database
         # would find them.
         self.created_by_upn: dict[tuple[str, datetime.date], int] = {}
-        self.source_note = f"Imported from a CIN census file ({report.system})."
-        self.assessment_rule = rule("assessment")
-        self.icpc_rule = rule("icpc")
+        self.builder = _Builder(user, report.system, report.collection_year, source_name)
 
     def write(self, children: list[_Child]) -> None:
+        """Write a batch; a child who is another in the same batch (the same child in Haven,
+        or the same UPN and date of birth) starts a new batch, so that every match is to a
+        child already written and the batch gives what writing one child at a time gives."""
+        if not children:
+            return
+        known, by_upn, _ = _people_already_held(self.system, children)
+        part: list[_Child] = []
+        seen: set[Any] = set()
+        for c in children:
+            key = (c.upn, c.born) if c.upn and c.born else None
+            who: set[Any] = {key} if key is not None else set()
+            for pid in (
+                known.get(c.la_id),
+                by_upn.get(key) if key else None,
+                self.created_by_upn.get(key) if key else None,
+            ):
+                if pid is not None:
+                    who.add(pid)
+            if who & seen:
+                self._write_part(part)
+                part, seen = [], set()
+            part.append(c)
+            seen |= who
+        self._write_part(part)
+
+    def _write_part(self, children: list[_Child]) -> None:
         if not children:
             return
         try:
@@ -664,7 +1686,7 @@ class _Writer:
         except (IntegrityError, DataError, ValueError) as exc:
             if len(children) > 1:
                 for child in children:
-                    self.write([child])  # to find which child broke which rule
+                    self._write_part([child])  # to find which child broke which rule
                 return
             child = children[0]
             self.report.children.append(
@@ -672,7 +1694,11 @@ class _Writer:
                     child.la_id,
                     child.path,
                     "reject",
-                    problems=[Problem(child.path, child.la_id, _explain(exc))],
+                    problems=[
+                        exc.problem(child)
+                        if isinstance(exc, _OutsideCalendar)
+                        else Problem(child.path, child.la_id, _explain(exc))
+                    ],
                     index=child.index,
                 )
             )
@@ -686,31 +1712,30 @@ class _Writer:
     ) -> tuple[list[ChildOutcome], Counter[str], dict[tuple[str, datetime.date], int]]:
         user = self.user
         counts: Counter[str] = Counter()
-        known, by_upn = _people_already_held(self.system, children)
+        known, by_upn, own = _people_already_held(self.system, children)
         by_upn.update(self.created_by_upn)
 
         # Each child's person: an id already in Haven, or a new Person written below.
-        people: list[tuple[_Child, int | Person, bool]] = []
+        people: list[tuple[_Child, int | Person, str]] = []
         new_people: list[Person] = []
         new_ids: list[ExternalIdentifier] = []
         disabilities: list[PersonDisability] = []
+        allocations: list[Allocation] = []
         created: dict[tuple[str, datetime.date], int] = {}
-        batch_upn: dict[tuple[str, datetime.date], Person] = {}
         for c in children:
             key = (c.upn, c.born) if c.upn and c.born else None
-            match: int | Person | None = known.get(c.la_id)
+            match: int | None = known.get(c.la_id)
             if match is None and key is not None:
-                match = by_upn.get(key) or batch_upn.get(key)
-                if isinstance(match, Person):
-                    new_ids.append(
-                        ExternalIdentifier(person=match, system=self.system, value=c.la_id)
-                    )
-                elif match is not None:
+                match = by_upn.get(key)
+                if match is not None:
                     new_ids.append(
                         ExternalIdentifier(person_id=match, system=self.system, value=c.la_id)
                     )
             if match is not None:
-                people.append((c, match, True))
+                how = BY_UPN
+                if c.la_id in known:
+                    how = BY_HAVEN_ID if c.la_id in own else BY_SYSTEM_ID
+                people.append((c, match, how))
                 continue
             person = Person(
                 kind=PersonKind.CHILD,
@@ -719,7 +1744,7 @@ class _Writer:
                 date_of_birth=c.born,
                 expected_date_of_birth=None if c.born else c.expected,
                 sex=c.sex or "U",
-                ethnicity=c.ethnicity or "NOBT",
+                ethnicity=c.ethnicity,
                 upn=c.upn,
                 date_of_death=c.died,
                 created_by=user,
@@ -727,236 +1752,95 @@ class _Writer:
             new_people.append(person)
             new_ids.append(ExternalIdentifier(person=person, system=self.system, value=c.la_id))
             disabilities.extend(PersonDisability(person=person, code=d) for d in c.disabilities)
-            if key is not None:
-                batch_upn[key] = person
-            people.append((c, person, False))
-
-        matched_ids = [p for _, p, _ in people if isinstance(p, int)]
-        existing_episodes = set(
-            Referral.objects.filter(person_id__in=matched_ids).values_list(
-                "person_id", "referral_date"
-            )
-        )
-        referrals: list[Referral] = []
-        assessments: list[Assessment] = []
-        cin_plans: list[CINPlan] = []
-        discussions: list[StrategyDiscussion] = []
-        s47s: list[S47Enquiry] = []
-        conferences: list[Conference] = []
-        plans: list[ChildProtectionPlan] = []
-        reviews: list[Conference] = []
-        episode_keys: set[tuple[int, datetime.date]] = set()
-        for c, whom, _ in people:
-            person_key = whom if isinstance(whom, int) else id(whom)
-            for ep in c.episodes:
-                assert ep.referral_date is not None
-                if isinstance(whom, int) and (whom, ep.referral_date) in existing_episodes:
-                    counts["episodes matched (left as they are)"] += 1
-                    continue
-                if (person_key, ep.referral_date) in episode_keys:
-                    counts["episodes matched (left as they are)"] += 1
-                    continue
-                episode_keys.add((person_key, ep.referral_date))
-                self._episode(
-                    whom,
-                    ep,
-                    counts,
-                    referrals,
-                    assessments,
-                    cin_plans,
-                    discussions,
-                    s47s,
-                    conferences,
-                    plans,
-                    reviews,
+            if self.team is not None:
+                # The team's managers then allocate a worker, as for any unallocated child.
+                allocations.append(
+                    Allocation(
+                        person=person,
+                        team=self.team,
+                        start_date=timezone.localdate(),
+                        allocated_by=user,
+                    )
                 )
+            people.append((c, person, ""))
+
+        held = _load_held([p for _, p, _ in people if isinstance(p, int)])
+        rows = _Rows()
+        conflicts: dict[int, list[Problem]] = {}
+        for c, whom, _ in people:
+            merge = _Merge(c, self.report.collection_year)
+            episodes, matched, repeated = merge.episodes(
+                held.get(whom, []) if isinstance(whom, int) else []
+            )
+            counts["episodes matched"] += matched
+            counts["episodes repeated in the file (left out)"] += repeated
+            self.builder.child(whom, episodes, counts, rows)
+            conflicts[c.index] = merge.conflicts
+            counts["conflicts"] += len(merge.conflicts)
 
         # In the order the foreign keys need: bulk_create sets each row's id, and Django copies
-        # it into the rows written after that point at it.
+        # it into the rows written after that point at it. Changes before new rows, so that an
+        # episode or plan closed by the file is closed before the next one opens.
         Person.objects.bulk_create(new_people)
         ExternalIdentifier.objects.bulk_create(new_ids)
         PersonDisability.objects.bulk_create(disabilities)
-        Referral.objects.bulk_create(referrals)
-        Assessment.objects.bulk_create(assessments)
-        CINPlan.objects.bulk_create(cin_plans)
-        StrategyDiscussion.objects.bulk_create(discussions)
-        S47Enquiry.objects.bulk_create(s47s)
-        Conference.objects.bulk_create(conferences)
-        ChildProtectionPlan.objects.bulk_create(plans)
-        Conference.objects.bulk_create(reviews)
+        Allocation.objects.bulk_create(allocations)
+        rows.write_changes(Referral)
+        Referral.objects.bulk_create(rows.referrals)
+        ImportedEpisode.objects.bulk_create(rows.imported)
+        year = self.report.collection_year
+        if rows.imported_matched and year is not None:
+            ImportedEpisode.objects.filter(
+                referral__in=rows.imported_matched, collection_year__lt=year
+            ).update(collection_year=year)
+        rows.write_changes(Assessment)
+        Assessment.objects.bulk_create(rows.assessments)
+        rows.write_changes(CINPlan)
+        CINPlan.objects.bulk_create(rows.cin_plans)
+        StrategyDiscussion.objects.bulk_create(rows.discussions)
+        rows.write_changes(S47Enquiry)
+        S47Enquiry.objects.bulk_create(rows.s47s)
+        Conference.objects.bulk_create(rows.conferences)
+        rows.write_changes(Conference)
+        rows.write_changes(ChildProtectionPlan)
+        ChildProtectionPlan.objects.bulk_create(rows.plans)
+        Conference.objects.bulk_create(rows.reviews)
+        for event, source in rows.events:
+            event.source_id = source.pk
+        ChronologyEvent.objects.bulk_create([event for event, _ in rows.events])
 
         outcomes = []
-        for c, whom, matched in people:
+        for c, whom, how in people:
             pid = whom if isinstance(whom, int) else whom.pk
             outcomes.append(
-                ChildOutcome(c.la_id, c.path, "match" if matched else "create", pid, index=c.index)
+                ChildOutcome(
+                    c.la_id,
+                    c.path,
+                    "match" if how else "create",
+                    pid,
+                    index=c.index,
+                    conflicts=conflicts[c.index],
+                    matched_by=how,
+                    defects=c.defects,
+                )
             )
-            if not matched and c.upn and c.born:
+            if not how and c.upn and c.born:
                 created[(c.upn, c.born)] = pid
+        for name in [k for k in counts if not counts[k]]:
+            del counts[name]
         return outcomes, counts, created
-
-    def _episode(
-        self,
-        person: int | Person,
-        ep: _Episode,
-        counts: Counter[str],
-        referrals: list[Referral],
-        assessments: list[Assessment],
-        cin_plans: list[CINPlan],
-        discussions: list[StrategyDiscussion],
-        s47s: list[S47Enquiry],
-        conferences: list[Conference],
-        plans: list[ChildProtectionPlan],
-        reviews: list[Conference],
-    ) -> None:
-        user = self.user
-        who = {"person_id": person} if isinstance(person, int) else {"person": person}
-        assert ep.referral_date is not None
-        referral = Referral(
-            referral_date=ep.referral_date,
-            source=ep.source,
-            primary_need=ep.primary_need or "N0",
-            no_further_action=bool(ep.nfa),
-            closure_date=ep.closure_date,
-            closure_reason=ep.closure_reason,
-            created_by=user,
-            **who,
-        )
-        referrals.append(referral)
-        counts["episodes"] += 1
-        due_rule = self.assessment_rule
-        for a in ep.assessments:
-            authorised = a["authorised"]
-            assessments.append(
-                Assessment(
-                    referral=referral,
-                    start_date=a["start"],
-                    due_date=due_rule.due_date(a["start"]),
-                    due_rule=due_rule.key,
-                    factors=a["factors"],
-                    internal_review_date=a["review"],
-                    status=AssessmentStatus.AUTHORISED
-                    if authorised
-                    else AssessmentStatus.IN_PROGRESS,
-                    authorised_on=authorised,
-                    authorised_by=user if authorised else None,
-                    outcome=AssessmentOutcome.OTHER if authorised else "",
-                    manager_comments=self.source_note if authorised else "",
-                    **who,
-                )
-            )
-            counts["assessments"] += 1
-        for start, end in ep.cin_plans:
-            cin_plans.append(CINPlan(referral=referral, start_date=start, end_date=end, **who))
-            counts["CIN plans"] += 1
-
-        def conference(
-            kind: str, held_on: datetime.date, s47: S47Enquiry | None = None
-        ) -> Conference:
-            made = Conference(
-                referral=referral,
-                kind=kind,
-                s47=s47,
-                due_date=s47.icpc_target if s47 is not None else held_on,
-                due_rule="icpc",
-                held_on=held_on,
-                decision=ConferenceDecision.NO_PLAN,
-                **who,
-            )
-            conferences.append(made)
-            return made
-
-        conferences_by_date: dict[datetime.date, Conference] = {}
-        for s in ep.s47s:
-            start = s["start"]
-            discussion = StrategyDiscussion(
-                referral=referral,
-                held_on=start,
-                decision=StrategyDecision.START_S47,
-                notes=self.source_note,
-                recorded_by=user,
-                **who,
-            )
-            discussions.append(discussion)
-            outcome: str
-            if s["icpc"]:
-                end, outcome = s["icpc"], S47Outcome.CONFERENCE
-            elif s["not_required"]:
-                end, outcome = start, S47Outcome.NOT_SUBSTANTIATED
-            else:
-                end, outcome = None, ""
-            s47 = S47Enquiry(
-                referral=referral,
-                strategy_discussion=discussion,
-                start_date=start,
-                icpc_target=s["target"] or self.icpc_rule.due_date(start),
-                end_date=end,
-                outcome=outcome,
-                **who,
-            )
-            s47s.append(s47)
-            counts["S47 enquiries"] += 1
-            if s["icpc"]:
-                conferences_by_date[s["icpc"]] = conference(
-                    ConferenceKind.INITIAL, s["icpc"], s47=s47
-                )
-                counts["initial conferences"] += 1
-        if ep.icpc and ep.icpc not in conferences_by_date:
-            conferences_by_date[ep.icpc] = conference(ConferenceKind.TRANSFER_IN, ep.icpc)
-            counts["initial conferences"] += 1
-        for p in ep.plans:
-            initial = conferences_by_date.pop(p["start"], None)
-            if initial is None:
-                initial = conference(ConferenceKind.TRANSFER_IN, p["start"])
-                counts["transfer-in conferences for plans started elsewhere"] += 1
-            initial.decision = ConferenceDecision.PLAN
-            initial.category = p["initial"]
-            plan = ChildProtectionPlan(
-                referral=referral,
-                conference=initial,
-                start_date=p["start"],
-                end_date=p["end"],
-                end_reason="other" if p["end"] else "",
-                initial_category=p["initial"],
-                latest_category=p["latest"] or p["initial"],
-                previous_plans=p["previous"],
-                **who,
-            )
-            plans.append(plan)
-            counts["child protection plans"] += 1
-            for held in p["reviews"]:
-                reviews.append(
-                    Conference(
-                        referral=referral,
-                        kind=ConferenceKind.REVIEW,
-                        plan=plan,
-                        due_date=held,
-                        due_rule="later_cp_review",
-                        held_on=held,
-                        decision=ConferenceDecision.CONTINUE,
-                        **who,
-                    )
-                )
-                counts["reviews"] += 1
 
 
 # -- checking without writing ------------------------------------------------------------------
 
 
-@dataclass
-class _Held:
-    """What Haven holds for one child that the database's rules look at when more is added:
-    episodes by referral date, and which open episode, CIN plan and plan periods there are."""
-
-    referral_dates: set[datetime.date] = field(default_factory=set)
-    open_episode: bool = False
-    open_cin_plan: bool = False
-    open_plan: bool = False
-    plan_periods: list[tuple[datetime.date, datetime.date | None]] = field(default_factory=list)
-
-
 class _Refused(Exception):
-    """One child the writer would have had refused, with the reason it would have given."""
+    """One child the writer would have had refused, with the reason it would have given (and
+    the element it is about, where there is one)."""
+
+    def __init__(self, reason: str, outside: _OutsideCalendar | None = None) -> None:
+        super().__init__(reason)
+        self.outside = outside
 
 
 def _overlaps(
@@ -971,36 +1855,38 @@ def _overlaps(
 
 class _Checker:
     """Decides for each child what ``_Writer`` would do, without writing: match or create, the
-    episodes to leave as they are, the counts, and the children the database would refuse
-    (the same reason, for the first rule broken in the order the writer inserts the rows).
+    merge with what Haven holds, the counts, and the children the database would refuse (the
+    same reason, for the first rule broken in the order the writer writes the rows).
 
     The writer's rules are the tables' constraints, checked by PostgreSQL row by row in the
-    order of the inserts: all of a child's referrals, then assessments, CIN plans, S47s and
-    plans; within a row the check constraints in the order of their names, then the unique
-    indexes, then the exclusion constraint. A batch the database refuses is written again
-    child by child, so what the writer reports is what writing the children one after the
-    other gives: that is what this does, with what Haven already holds read once per batch.
-    ``tests`` compare the two reports on sample files and on files built to break each rule."""
+    order of the writes: all of a child's referrals (changed ones, then new), then
+    assessments, CIN plans, S47s and plans; within a row the check constraints in the order of
+    their names, then the unique indexes, then the exclusion constraint. A batch the database
+    refuses is written again child by child, so what the writer reports is what writing the
+    children one after the other gives: that is what this does, with what Haven already holds
+    read once per batch. ``tests`` compare the two reports on sample files and on files built
+    to break each rule."""
 
     def __init__(self, report: ImportReport) -> None:
         self.report = report
         self.system = report.system
-        self.held: dict[int, _Held] = {}  # children already in Haven, read once
-        self.created_by_upn: dict[tuple[str, datetime.date], _Held] = {}
-        self.assessment_rule = rule("assessment")
-        self.icpc_rule = rule("icpc")
+        self.held: dict[int, list[_Episode]] = {}  # children already in Haven, read once
+        self.created_by_upn: dict[tuple[str, datetime.date], list[_Episode]] = {}
+        self.builder = _Builder(None, report.system, report.collection_year)
 
     def check(self, children: list[_Child]) -> list[_Child]:
         """Check a batch; add each child's outcome to the report; return those accepted."""
         if not children:
             return []
-        known, by_upn = _people_already_held(self.system, children)
-        self._load([*known.values(), *by_upn.values()])
+        known, by_upn, own = _people_already_held(self.system, children)
+        wanted = {*known.values(), *by_upn.values()} - set(self.held)
+        self.held.update(_load_held(sorted(wanted)))
         accepted = []
         for c in children:
             key = (c.upn, c.born) if c.upn and c.born else None
             pid: int | None = known.get(c.la_id)
-            held: _Held | None = None
+            held: list[_Episode] | None = None
+            how = (BY_HAVEN_ID if c.la_id in own else BY_SYSTEM_ID) if pid is not None else BY_UPN
             if pid is None and key is not None:
                 held = self.created_by_upn.get(key)
                 if held is None:
@@ -1008,152 +1894,129 @@ class _Checker:
             if pid is not None:
                 held = self.held[pid]
             matched = held is not None
-            if held is None:
-                held = _Held()
+            merge = _Merge(c, self.report.collection_year)
             try:
-                counts = self._child(c, held)
+                counts, episodes = self._child(c, merge, held or [])
             except _Refused as refused:
+                problem = (
+                    refused.outside.problem(c)
+                    if refused.outside is not None
+                    else Problem(c.path, c.la_id, str(refused))
+                )
                 self.report.children.append(
-                    ChildOutcome(
-                        c.la_id,
-                        c.path,
-                        "reject",
-                        problems=[Problem(c.path, c.la_id, str(refused))],
-                        index=c.index,
-                    )
+                    ChildOutcome(c.la_id, c.path, "reject", problems=[problem], index=c.index)
                 )
                 continue
-            if not matched and key is not None:
-                self.created_by_upn[key] = held
+            # What Haven would hold for the child, for a later child matched to them.
+            episodes = [_as_held(ep) for ep in episodes]
+            if pid is not None:
+                self.held[pid] = episodes
+            elif key is not None:
+                self.created_by_upn[key] = episodes
             self.report.counts.update(counts)
             self.report.children.append(
-                ChildOutcome(c.la_id, c.path, "match" if matched else "create", pid, index=c.index)
+                ChildOutcome(
+                    c.la_id,
+                    c.path,
+                    "match" if matched else "create",
+                    pid,
+                    index=c.index,
+                    conflicts=merge.conflicts,
+                    matched_by=how if matched else "",
+                    defects=c.defects,
+                )
             )
             accepted.append(c)
         return accepted
 
-    def _load(self, person_ids: list[int]) -> None:
-        wanted = {pid for pid in person_ids if pid not in self.held}
-        if not wanted:
-            return
-        for pid in wanted:
-            self.held[pid] = _Held()
-        for pid, referred, closed in Referral.objects.filter(person_id__in=wanted).values_list(
-            "person_id", "referral_date", "closure_date"
-        ):
-            self.held[pid].referral_dates.add(referred)
-            if closed is None:
-                self.held[pid].open_episode = True
-        for with_plan in CINPlan.objects.filter(person_id__in=wanted, end_date=None).values_list(
-            "person_id", flat=True
-        ):
-            self.held[with_plan].open_cin_plan = True
-        for pid, start, end in ChildProtectionPlan.objects.filter(person_id__in=wanted).values_list(
-            "person_id", "start_date", "end_date"
-        ):
-            self.held[pid].plan_periods.append((start, end))
-            if end is None:
-                self.held[pid].open_plan = True
-
-    def _child(self, c: _Child, held: _Held) -> Counter[str]:
-        """The counts the child adds, or ``_Refused``; ``held`` takes the child's records only
-        if it is accepted."""
+    def _child(
+        self, c: _Child, merge: _Merge, held: list[_Episode]
+    ) -> tuple[Counter[str], list[_Episode]]:
+        """The counts the child adds and their episodes after the file, or ``_Refused``."""
         counts: Counter[str] = Counter()
-        dates = set(held.referral_dates)
-        episodes = []
-        for ep in c.episodes:
-            assert ep.referral_date is not None
-            if ep.referral_date in dates:
-                counts["episodes matched (left as they are)"] += 1
-                continue
-            dates.add(ep.referral_date)
-            episodes.append(ep)
-            _count_episode(ep, counts)
-        # The deadlines, worked out before anything is written.
-        for ep in episodes:
-            try:
-                for a in ep.assessments:
-                    self.assessment_rule.due_date(a["start"])
-                for s in ep.s47s:
-                    if not s["target"]:
-                        self.icpc_rule.due_date(s["start"])
-            except ValueError as exc:
-                raise _Refused(_explain(exc)) from None
-        reason = CONSTRAINT_REASONS
-        open_episode = held.open_episode
-        for ep in episodes:
-            assert ep.referral_date is not None
-            if ep.closure_date is not None and ep.closure_date < ep.referral_date:
-                raise _Refused(reason["referral_closes_after_it_opens"])
-            if (ep.closure_date is None) != (ep.closure_reason == ""):
-                raise _Refused(reason["referral_closure_has_reason"])
-            if ep.closure_date is None:
-                if open_episode:
-                    raise _Refused(reason["referral_one_open_episode_per_child"])
-                open_episode = True
-        for ep in episodes:
-            for a in ep.assessments:
-                if a["authorised"] is not None and a["authorised"] < a["start"]:
-                    raise _Refused(reason["assessment_authorised_after_start"])
-        open_cin_plan = held.open_cin_plan
-        for ep in episodes:
-            for start, end in ep.cin_plans:
-                if end is not None and end < start:
-                    raise _Refused(reason["cin_plan_ends_after_start"])
-                if end is None:
-                    if open_cin_plan:
-                        raise _Refused(reason["cin_plan_one_open_per_child"])
-                    open_cin_plan = True
-        for ep in episodes:
-            for s in ep.s47s:
-                if s["icpc"] and s["icpc"] < s["start"]:
-                    raise _Refused(reason["s47_ends_after_start"])
-        open_plan = held.open_plan
-        periods = list(held.plan_periods)
-        for ep in episodes:
-            for p in ep.plans:
-                start, end = p["start"], p["end"]
-                if end is not None and end <= start:
-                    raise _Refused(reason["cpp_ends_after_start"])
-                if end is None:
-                    if open_plan:
-                        raise _Refused(reason["cpp_one_open_per_child"])
-                    open_plan = True
-                if any(_overlaps(start, end, other) for other in periods):
-                    raise _Refused(reason["cpp_no_overlap"])
-                periods.append((start, end))
-        held.referral_dates = dates
-        held.open_episode = open_episode
-        held.open_cin_plan = open_cin_plan
-        held.open_plan = open_plan
-        held.plan_periods = periods
-        return counts
+        episodes, matched, repeated = merge.episodes(held)
+        counts["episodes matched"] += matched
+        counts["episodes repeated in the file (left out)"] += repeated
+        try:
+            # The rows (and the deadlines, worked out before anything is written).
+            self.builder.child(0, episodes, counts, _Rows())
+        except ValueError as exc:
+            raise _Refused(
+                _explain(exc), exc if isinstance(exc, _OutsideCalendar) else None
+            ) from None
+        counts["conflicts"] += len(merge.conflicts)
+        _check_rules(episodes)
+        for key in [k for k in counts if not counts[k]]:
+            del counts[key]
+        return counts, episodes
 
 
-def _count_episode(ep: _Episode, counts: Counter[str]) -> None:
-    """What ``_Writer._episode`` counts for one episode it writes."""
-    counts["episodes"] += 1
-    # Only what there is: the writer's report has no "assessments: 0".
-    for name, records in (
-        ("assessments", ep.assessments),
-        ("CIN plans", ep.cin_plans),
-        ("S47 enquiries", ep.s47s),
-    ):
-        if records:
-            counts[name] += len(records)
-    conference_dates: set[datetime.date] = set()
-    for s in ep.s47s:
-        if s["icpc"]:
-            conference_dates.add(s["icpc"])
-            counts["initial conferences"] += 1
-    if ep.icpc and ep.icpc not in conference_dates:
-        conference_dates.add(ep.icpc)
-        counts["initial conferences"] += 1
-    for p in ep.plans:
-        if p["start"] in conference_dates:
-            conference_dates.discard(p["start"])
-        else:
-            counts["transfer-in conferences for plans started elsewhere"] += 1
-        counts["child protection plans"] += 1
-        if p["reviews"]:
-            counts["reviews"] += len(p["reviews"])
+def _as_held(ep: _Episode) -> _Episode:
+    """An episode as Haven would hold it once written (a copy: the file's is written later)."""
+
+    def records(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = []
+        for r in found:
+            r = {k: v for k, v in r.items() if k not in ("new", "new_reviews")}
+            r["changed"] = set()
+            kept.append(r)
+        return kept
+
+    return replace(
+        ep,
+        held=True,
+        changed=set(),
+        assessments=records(ep.assessments),
+        cin_plans=records(ep.cin_plans),
+        s47s=records(ep.s47s),
+        plans=records(ep.plans),
+    )
+
+
+def _check_rules(episodes: list[_Episode]) -> None:
+    """The database's rules over a child's episodes after the merge, in the order it checks
+    them (Haven's, changed, first; then the file's new ones)."""
+    reason = CONSTRAINT_REASONS
+    open_episode = False
+    for ep in episodes:
+        assert ep.referral_date is not None
+        if ep.closure_date is not None and ep.closure_date < ep.referral_date:
+            raise _Refused(reason["referral_closes_after_it_opens"])
+        if (ep.closure_date is None) != (ep.closure_reason == ""):
+            raise _Refused(reason["referral_closure_has_reason"])
+        if ep.closure_date is None:
+            if open_episode:
+                raise _Refused(reason["referral_one_open_episode_per_child"])
+            open_episode = True
+    for ep in episodes:
+        for a in ep.assessments:
+            if a["authorised"] is not None and a["authorised"] < a["start"]:
+                raise _Refused(reason["assessment_authorised_after_start"])
+    open_cin_plan = False
+    for ep in episodes:
+        for p in ep.cin_plans:
+            start, end = p["start"], p["end"]
+            if end is not None and end < start:
+                raise _Refused(reason["cin_plan_ends_after_start"])
+            if end is None:
+                if open_cin_plan:
+                    raise _Refused(reason["cin_plan_one_open_per_child"])
+                open_cin_plan = True
+    for ep in episodes:
+        for s in ep.s47s:
+            if s["icpc"] and s["icpc"] < s["start"]:
+                raise _Refused(reason["s47_ends_after_start"])
+    open_plan = False
+    periods: list[tuple[datetime.date, datetime.date | None]] = []
+    for ep in episodes:
+        for p in ep.plans:
+            start, end = p["start"], p["end"]
+            if end is not None and end <= start:
+                raise _Refused(reason["cpp_ends_after_start"])
+            if end is None:
+                if open_plan:
+                    raise _Refused(reason["cpp_one_open_per_child"])
+                open_plan = True
+            if any(_overlaps(start, end, other) for other in periods):
+                raise _Refused(reason["cpp_no_overlap"])
+            periods.append((start, end))

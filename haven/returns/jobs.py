@@ -207,6 +207,12 @@ def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, A
 # -- a census file imported: a dry run, then the import ----------------------------------------
 
 
+def _team(team_id: Any) -> Any:
+    from haven.accounts.models import Team
+
+    return Team.objects.filter(pk=team_id).first() if team_id else None
+
+
 def import_run(job: Job, progress: Progress) -> dict[str, Any]:
     commit = bool(job.params.get("commit"))
     path = job_file_path(job.pk, UPLOAD)
@@ -220,6 +226,9 @@ def import_run(job: Job, progress: Progress) -> dict[str, Any]:
             user=job.started_by,
             dry_run=not commit,
             progress=lambda done, total: progress(done, total, "Checking each child"),
+            defects="import" if job.params.get("defects") == "import" else "reject",
+            team=_team(job.params.get("team")),
+            source_name=str(job.params.get("filename", "")),
         )
     except CensusFileError as exc:
         job_files_delete(job_id=job.pk)
@@ -244,6 +253,21 @@ def import_run(job: Job, progress: Progress) -> dict[str, Any]:
                 ],
             }
             for c in report.rejected
+        ],
+        # Imported anyway (the person importing chose so), and facts Haven and the file
+        # disagree on: by the file's identifier and element, for someone to fix or confirm.
+        "listed": [
+            {
+                "la_child_id": c.la_child_id,
+                "kind": kind,
+                "path": p.path,
+                "value": p.value,
+                "reason": p.reason,
+            }
+            for c in report.children
+            if c.action != "reject"
+            for kind, problems in (("defect", c.defects), ("conflict", c.conflicts))
+            for p in problems
         ],
     }
 

@@ -28,3 +28,22 @@ class ExternalIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} {self.value}"
+
+
+class ImportedEpisode(models.Model):
+    """A CIN episode that came from another system's census files: the newest collection year
+    whose file it was read from, so that importing an older year after a newer one keeps the
+    newer facts (and importing them in any order gives the same records). An episode with no
+    row is Haven's own: a file never overrides it, it only fills what Haven leaves blank."""
+
+    referral = models.OneToOneField(
+        "frontdoor.Referral", on_delete=models.CASCADE, related_name="imported_from"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    system = models.CharField(max_length=40)
+    collection_year = models.PositiveSmallIntegerField(null=True)
+
+    audit_person_field = "person"
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.collection_year}"

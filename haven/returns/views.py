@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -94,8 +95,20 @@ def _year_job(request: AuthenticatedRequest, year: int, kind: Any, title: str) -
 def cin_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload: the file is kept and a dry-run job queued; its page shows what would be created,
     matched or rejected, with a button to import the same file (never taken back from a form)."""
-    context: dict[str, Any] = {}
+    from haven.accounts.models import Team
+    from haven.ui.parsing import parse_int
+
+    context: dict[str, Any] = {"teams": list(Team.objects.order_by("name").values("id", "name"))}
     if request.method == "POST":
+        team_id = None
+        if request.POST.get("team"):
+            try:
+                team_id = parse_int(request.POST["team"], label="Team", minimum=1)
+            except ValidationError:
+                team_id = 0
+            if not Team.objects.filter(pk=team_id).exists():
+                context["error"] = "Choose a team from the list"
+                return render(request, "returns/import.html", context, status=400)
         upload = request.FILES.get("file")
         if upload is None:
             context["error"] = "Choose a CIN census XML file"
@@ -113,7 +126,14 @@ def cin_import(request: AuthenticatedRequest) -> HttpResponse:
             kind=returns_jobs.IMPORT,
             started_by=request.user,
             title=f"Import {upload.name}: dry run",
-            params={"filename": upload.name, "commit": False},
+            params={
+                "filename": upload.name,
+                "commit": False,
+                # Records breaking a DfE ERROR rule: rejected, or imported with them listed.
+                "defects": "import" if request.POST.get("defects") == "import" else "reject",
+                # New children are allocated to it (its managers then allocate workers).
+                "team": team_id,
+            },
             files={returns_jobs.UPLOAD: upload},
             progress_unit="children",
         )
@@ -137,7 +157,13 @@ def cin_import_commit(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpR
         kind=returns_jobs.IMPORT,
         started_by=request.user,
         title=f"Import {result.get('filename', '')}",
-        params={"filename": result.get("filename", ""), "commit": True, "dry_run": str(dry_run.pk)},
+        params={
+            "filename": result.get("filename", ""),
+            "commit": True,
+            "dry_run": str(dry_run.pk),
+            "defects": dry_run.params.get("defects", "reject"),
+            "team": dry_run.params.get("team"),
+        },
         files={returns_jobs.UPLOAD: kept},
         progress_unit="children",
     )

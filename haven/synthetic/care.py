@@ -46,6 +46,7 @@ from haven.carers.models import AdopterHousehold, ChildrensHome, FosteringHouseh
 from haven.childinneed.models import CINPlan
 from haven.chronology.models import ChronologyEvent
 from haven.core.calendar import LONDON, add_calendar_months
+from haven.leavingcare.eligibility import birthday
 from haven.people.models import Address, Allocation, Person, PersonDisability
 from haven.protection.models import ChildProtectionPlan
 from haven.synthetic import names as N
@@ -608,7 +609,10 @@ def _uasc(g: Generator, care: _Care) -> None:
     persons = g.table(Person)
     disabilities = g.table(PersonDisability)
     male_share = float(u.get("male_share", 0.9))
-    for year in [*range(first - min(burn, 3), first), *g.generated_years]:
+    # Arrivals before the county starts: those who left care before it are kept while they
+    # can still be care leavers in it (under 25 when it starts); the rest are not.
+    before = min(burn, int(u.get("arrivals_before_years", 3)))
+    for year in [*range(first - before, first), *g.generated_years]:
         first_day = datetime.date(year - 1, 4, 1)
         last_day = min(datetime.date(year, 3, 31), care.horizon)
         if last_day < first_day:
@@ -646,7 +650,12 @@ def _uasc(g: Generator, care: _Care) -> None:
                         info["nts"] = ("out", referred, "declined", None)
                 elif r < float(u["nts_out_share"]) + float(u["nts_in_share"]):
                     info["nts"] = ("in", day - DAY * rng.randint(5, 25), "transferred", day)
-            if year < first and end is not None and end < g.window_start:
+            if (
+                year < first
+                and end is not None
+                and end < g.window_start
+                and birthday(dob, 25) <= g.window_start
+            ):
                 continue
             pid = len(g.dob)
             male = rng.random() < male_share

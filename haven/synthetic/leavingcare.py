@@ -10,8 +10,11 @@ part wrote (short breaks left out), never drawn. A random stream of its own, so 
 county is the same with or without this part. Scenario parameters in ``[leavingcare]``:
 ``support_to_25_share`` and ``former_uasc_support_to_25_share`` (former relevant care leavers
 who ask for support after 21), ``support_to_25_from`` (the first day anyone asks: the offer to
-all care leavers began on 1 April 2018, Children and Social Work Act 2017; those already 21 then
-ask in the weeks after), ``in_touch_share``, ``eet_share``, ``suitable_share``."""
+all care leavers began on 1 April 2018, Children and Social Work Act 2017; of those already 21
+then, ``support_to_25_at_once_share`` ask in the weeks after and the rest within
+``support_to_25_later_days``), ``in_touch_share``, ``eet_share``, ``suitable_share``, and the personal adviser's contacts:
+``contact_on_time_share`` (made by the day the next is due: 8 weeks, or 7 days after a move)
+and ``contact_seen_share``."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from haven.chronology.models import ChronologyEvent
 from haven.core.calendar import LONDON, add_calendar_months
-from haven.leavingcare import codes
+from haven.leavingcare import codes, timescales
 from haven.leavingcare.eligibility import (
     ENTITLED,
     became_eligible_on,
@@ -33,6 +36,7 @@ from haven.leavingcare.models import (
     AccommodationPeriod,
     ActivityPeriod,
     AdviserAllocation,
+    AdviserContact,
     InTouchRecord,
     NeedsAssessment,
     PathwayPlan,
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
 
 TABLES = (
     AdviserAllocation,
+    AdviserContact,
     NeedsAssessment,
     PathwayPlan,
     PlanReview,
@@ -62,9 +67,13 @@ DEFAULTS = {
     "support_to_25_share": 0.3,
     "former_uasc_support_to_25_share": 0.6,
     "support_to_25_from": "2018-04-01",
+    "support_to_25_at_once_share": 1.0,
+    "support_to_25_later_days": 450,
     "in_touch_share": 0.9,
     "eet_share": 0.55,
     "suitable_share": 0.85,
+    "contact_on_time_share": 0.85,
+    "contact_seen_share": 0.85,
 }
 PLAN_TEXT = {
     "accommodation": "Stay where you are until you are ready to move on; look at supported "
@@ -91,6 +100,8 @@ def build(g: Generator) -> None:
     if not periods:
         return
     rng = random.Random(f"{g.report.seed}-leavingcare")
+    # The contacts draw from a stream of their own: the rest of leaving care stays as it was.
+    contact_rng = random.Random(f"{g.report.seed}-leavingcare-contacts")
     p = {**DEFAULTS, **g.s.data.get("leavingcare", {})}
     horizon = g.horizon_date
     offered_from = datetime.date.fromisoformat(str(p["support_to_25_from"]))
@@ -129,7 +140,7 @@ def build(g: Generator) -> None:
             continue
         uasc = any(pd.uasc for pd in mine)
         adviser = advisers[rng.randrange(len(advisers))]
-        at_16, at_18, at_21 = birthday(born, 16), birthday(born, 18), birthday(born, 21)
+        at_16, at_21 = birthday(born, 16), birthday(born, 21)
         supported = rng.random() < float(
             p["former_uasc_support_to_25_share"] if uasc else p["support_to_25_share"]
         )
@@ -139,8 +150,12 @@ def build(g: Generator) -> None:
             left = None
         # Support to 25 is asked for before 21, and only by a former relevant care leaver.
         asked = at_21 - DAY * rng.randint(10, 120)
-        if asked < offered_from:
-            asked = offered_from + DAY * rng.randint(0, 20)
+        if asked < offered_from:  # already 21 when the offer began: most ask at once
+            at_once = float(p["support_to_25_at_once_share"])
+            later = at_once < 1 and rng.random() >= at_once
+            asked = offered_from + DAY * (
+                rng.randint(21, int(p["support_to_25_later_days"])) if later else rng.randint(0, 20)
+            )
         if supported and (
             asked > horizon
             or category_on(born, spans, asked, support_to_25=True).category != "former_relevant"
@@ -220,82 +235,145 @@ def build(g: Generator) -> None:
                     recorded_by_id=adviser,
                 )
                 last = held
-        if left is None or left > horizon:
-            continue
-        # After care: where they live and what they do, changing now and then.
-        staying = next((pd for pd in mine if pd.end == left and pd.reason == "E17"), None)
-        day = left
-        if staying is not None and left >= at_18:
-            until = min(at_21, left + DAY * rng.randint(200, 900))
-            staying_id = add(
-                StayingPut,
-                person_id=person,
-                start_date=left,
-                end_date=until if until <= horizon else None,
-                carer_name="Former foster carers",
-                recorded_by_id=adviser,
+        moves: list[datetime.date] = []
+        if left is not None and left <= horizon:
+            moves = _after_care(
+                add, entries, rng, p, person, born, adviser, mine, left, ends_on, horizon
             )
-            entries.append(
-                (
-                    "STAYING_PUT_STARTED",
-                    person,
-                    left,
-                    "leavingcare.stayingput",
-                    staying_id,
-                    adviser,
-                    {"carer": "Former foster carers"},
-                )
-            )
-        stop = min(ends_on, horizon)
-        first = True
-        while day < stop:
-            length = DAY * rng.randint(150, 700)
-            upto = day + length
-            closed = upto if upto <= horizon and upto < ends_on else None
-            if first and staying is not None:
-                kind, ok = "Z", True
-            elif rng.random() < float(p["suitable_share"]):
-                kind, ok = rng.choice(SUITABLE), True
-                if kind == "Z" and day < at_18:
-                    # Living with former foster carers is staying put, from 18 (the DfE's
-                    # rule 3001): before then, supported accommodation.
-                    kind = "D"
-            else:
-                kind, ok = rng.choice(UNSUITABLE), False
-            add(
-                AccommodationPeriod,
-                person_id=person,
-                start_date=max(day, at_16),
-                end_date=closed,
-                accommodation=kind,
-                suitable=ok,
-                recorded_by_id=adviser,
-            )
-            activity = rng.choice(EET) if rng.random() < float(p["eet_share"]) else rng.choice(NEET)
-            add(
-                ActivityPeriod,
-                person_id=person,
-                start_date=max(day, at_16),
-                end_date=closed,
-                activity=activity,
-                recorded_by_id=adviser,
-            )
-            first = False
-            if closed is None:
-                break
-            day = closed
-        for age in (17, 18, 19, 20, 21):
-            on = birthday(born, age)
-            if on < left or on > horizon:
-                continue
-            seen = on - DAY * rng.randint(0, 80)
-            code = (
-                "YES"
-                if rng.random() < float(p["in_touch_share"])
-                else rng.choice(["NO", "REFU", "NO"])
-            )
-            add(InTouchRecord, person_id=person, on=seen, code=code, recorded_by_id=adviser)
+        _contacts(add, contact_rng, p, person, adviser, start, min(end or horizon, horizon), moves)
     g.report.counts["care leavers"] = ids[AdviserAllocation]
+
+
+def _after_care(
+    add: Any,
+    entries: list[Any],
+    rng: random.Random,
+    p: dict[str, Any],
+    person: int,
+    born: datetime.date,
+    adviser: int,
+    mine: list[Any],
+    left: datetime.date,
+    ends_on: datetime.date,
+    horizon: datetime.date,
+) -> list[datetime.date]:
+    """Where a care leaver lives and what they do after care, staying put and in touch around
+    each birthday; returns the days they moved (each wants a contact within 7 days)."""
+    at_16, at_18, at_21 = birthday(born, 16), birthday(born, 18), birthday(born, 21)
+    moves: list[datetime.date] = []
+    # After care: where they live and what they do, changing now and then.
+    staying = next((pd for pd in mine if pd.end == left and pd.reason == "E17"), None)
+    day = left
+    if staying is not None and left >= at_18:
+        until = min(at_21, left + DAY * rng.randint(200, 900))
+        staying_id = add(
+            StayingPut,
+            person_id=person,
+            start_date=left,
+            end_date=until if until <= horizon else None,
+            carer_name="Former foster carers",
+            recorded_by_id=adviser,
+        )
+        entries.append(
+            (
+                "STAYING_PUT_STARTED",
+                person,
+                left,
+                "leavingcare.stayingput",
+                staying_id,
+                adviser,
+                {"carer": "Former foster carers"},
+            )
+        )
+    stop = min(ends_on, horizon)
+    first = True
+    while day < stop:
+        length = DAY * rng.randint(150, 700)
+        upto = day + length
+        closed = upto if upto <= horizon and upto < ends_on else None
+        if first and staying is not None:
+            kind, ok = "Z", True
+        elif rng.random() < float(p["suitable_share"]):
+            kind, ok = rng.choice(SUITABLE), True
+            if kind == "Z" and day < at_18:
+                # Living with former foster carers is staying put, from 18 (the DfE's rule
+                # 3001): before then, supported accommodation.
+                kind = "D"
+        else:
+            kind, ok = rng.choice(UNSUITABLE), False
+        if not first:
+            moves.append(max(day, at_16))
+        add(
+            AccommodationPeriod,
+            person_id=person,
+            start_date=max(day, at_16),
+            end_date=closed,
+            accommodation=kind,
+            suitable=ok,
+            recorded_by_id=adviser,
+        )
+        activity = rng.choice(EET) if rng.random() < float(p["eet_share"]) else rng.choice(NEET)
+        add(
+            ActivityPeriod,
+            person_id=person,
+            start_date=max(day, at_16),
+            end_date=closed,
+            activity=activity,
+            recorded_by_id=adviser,
+        )
+        first = False
+        if closed is None:
+            break
+        day = closed
+    for age in (17, 18, 19, 20, 21):
+        on = birthday(born, age)
+        if on < left or on > horizon:
+            continue
+        seen = on - DAY * rng.randint(0, 80)
+        code = (
+            "YES" if rng.random() < float(p["in_touch_share"]) else rng.choice(["NO", "REFU", "NO"])
+        )
+        add(InTouchRecord, person_id=person, on=seen, code=code, recorded_by_id=adviser)
+    return moves
+
+
+def _contacts(
+    add: Any,
+    rng: random.Random,
+    p: dict[str, Any],
+    person: int,
+    adviser: int,
+    allocated: datetime.date,
+    until: datetime.date,
+    moves: list[datetime.date],
+) -> None:
+    """The personal adviser's contacts from the allocation to ``until``: most by the day the
+    next is due (``timescales.contact_due``: the weeks a setting gives, or 7 days after a
+    move), the rest late; most see the young person."""
+    on_time, seen_share = float(p["contact_on_time_share"]), float(p["contact_seen_share"])
+    last: datetime.date | None = None
+    while True:
+        since = last or allocated
+        due = timescales.contact_due(allocated_on=allocated, last_contact=last, moves=moves).date
+        gap = max((due - since).days, 1)
+        if rng.random() < on_time:
+            day = since + DAY * rng.randint(max(gap // 2, 1), gap)
+        else:
+            day = due + DAY * rng.randint(1, 35)
+        if day > until:
+            return
+        seen = rng.random() < seen_share
+        add(
+            AdviserContact,
+            person_id=person,
+            adviser_id=adviser,
+            visited_on=day,
+            child_seen=seen,
+            seen_alone=seen and rng.random() < 0.7,
+            due_date=due,
+            case_note_id=None,
+        )
+        last = day
 
 
 def chronology(g: Generator) -> None:

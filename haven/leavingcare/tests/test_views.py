@@ -223,3 +223,63 @@ def test_an_overdue_contact_is_on_the_leaving_care_managers_view(
         for i in work_for(make_user(Role.TEAM_MANAGER, "other"), Scope.TEAMS)
         if i.kind == "Leaving care"
     ]
+
+
+def test_each_figure_links_to_the_young_people_it_counts(make_child, manager, worker, make_user):
+    """The 19-21 figures and the former UASC quarter list name the young person to a manager
+    who holds the case; an analyst who does not hold it sees the Haven ID only; a restricted
+    record is not counted for someone not named on it."""
+    from haven.accounts.models import Role
+    from haven.care import services as care
+    from haven.care.tests.factories import looked_after_child
+    from haven.uasc.models import UASCStatus
+
+    person = make_child(given_names="Ali", family_name="Karimi", date_of_birth=D(2006, 10, 1))
+    period = looked_after_child(person, manager, start=D(2021, 1, 4), legal_status="C2")
+    care.period_end(period=period, by=manager, end_date=D(2024, 10, 1), reason="E17")
+    UASCStatus.objects.create(person=person, arrived_on=D(2020, 12, 20))
+    services.in_touch_record(person=person, by=worker, on=D(2025, 9, 20), code="YES")
+
+    as_manager = client_for(manager)
+    page = as_manager.get(reverse("leaving_care:figures"), {"year": "2026"}).content.decode()
+    link = reverse("leaving_care:figures_list", args=["19_21"]) + "?year=2026"
+    assert link in page
+    listed = as_manager.get(link).content.decode()
+    assert "Ali Karimi" in listed and "1 October 2025" in listed and "In touch" in listed
+    quarter = as_manager.get(
+        reverse("leaving_care:figures_list", args=["former_uasc"]),
+        {"year": "2026", "on": "2025-09-30"},
+    ).content.decode()
+    assert "Ali Karimi" in quarter and "Former relevant" in quarter
+
+    analyst = client_for(make_user(Role.PERFORMANCE_ANALYST, None))
+    shown = analyst.get(link).content.decode()
+    assert "Ali Karimi" not in shown and str(person.pk) in shown and "Not shown" in shown
+
+    person.is_restricted = True
+    person.save(update_fields=["is_restricted"])
+    assert "No young people are counted here" in analyst.get(link).content.decode()
+    outside_year = analyst.get(
+        reverse("leaving_care:figures_list", args=["former_uasc"]),
+        {"year": "2026", "on": "2024-09-30"},
+    )
+    assert outside_year.status_code == 404
+    assert analyst.get(reverse("leaving_care:figures_list", args=["nonsense"])).status_code == 404
+
+
+def test_support_to_25_counts_from_the_day_it_was_asked_for(make_child, manager, worker):
+    """A former UASC care leaver who turned 21 on 1 October 2025 and asked for support to 25
+    on 1 February 2026 is not counted at the December quarter end, and is at March's."""
+    from haven.care import services as care
+    from haven.care.tests.factories import looked_after_child
+    from haven.leavingcare.figures import former_uasc_on
+    from haven.uasc.models import UASCStatus
+
+    person = make_child(given_names="Ali", date_of_birth=D(2004, 10, 1))
+    period = looked_after_child(person, manager, start=D(2020, 1, 6), legal_status="V2")
+    care.period_end(period=period, by=manager, end_date=D(2022, 10, 1), reason="E5")
+    UASCStatus.objects.create(person=person, arrived_on=D(2020, 1, 2))
+    days = [D(2025, 9, 30), D(2025, 12, 31), D(2026, 3, 31)]
+    assert former_uasc_on(days, []) == [1, 0, 0]
+    services.support_to_25_record(person=person, by=worker, requested_on=D(2026, 2, 1))
+    assert former_uasc_on(days, []) == [1, 0, 1]

@@ -18,7 +18,7 @@ from haven.people.models import Address, BreakGlassGrant, Person, PersonDisabili
 from haven.people.ownership import owned_models, person_fields, stays_with_merged
 from haven.protection import services as protection
 from haven.protection.models import ChildProtectionPlan, Conference, S47Enquiry
-from haven.returns.models import ExternalIdentifier
+from haven.returns.models import ExternalIdentifier, ImportedEpisode
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -200,6 +200,10 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
     rows["oversight.OversightAction"] = Q(oversight=oversight)
     ExternalIdentifier.objects.create(person=dup, system="cin:850", value="OLD-1")
     rows["returns.ExternalIdentifier"] = Q(value="OLD-1")
+    ImportedEpisode.objects.create(
+        person=dup, referral=referral, system="cin:850", collection_year=2024
+    )
+    rows["returns.ImportedEpisode"] = Q(referral=referral)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from haven.documents.services import document_upload

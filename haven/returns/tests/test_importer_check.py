@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from lxml import etree
 
 from haven.accounts.models import Role, User
@@ -31,7 +32,7 @@ def analyst(db: None) -> User:
 
 def _by_writing(data: bytes, user: User) -> ImportReport:
     root = importer.read_census(data)
-    return importer._write_all(root, importer._children(root), user, dry_run=True)
+    return importer._write_all(root, importer._children(root), user, dry_run=True, defects="import")
 
 
 def _shape(report: ImportReport, held: set[int]) -> dict[str, Any]:
@@ -56,8 +57,10 @@ def _shape(report: ImportReport, held: set[int]) -> dict[str, Any]:
 
 
 def _same_report(data: bytes, user: User) -> ImportReport:
+    """The same report, child for child, with records that break a DfE rule imported (their
+    defects listed): what is compared here is the database's rules."""
     people, audit = Person.objects.count(), AuditChange.objects.count()
-    checked = cin_census_import(data=data, user=user, dry_run=True)
+    checked = cin_census_import(defects="import", data=data, user=user, dry_run=True)
     assert Person.objects.count() == people
     assert AuditChange.objects.count() == audit, "a dry run writes nothing, not even audit rows"
     written = _by_writing(data, user)
@@ -88,11 +91,11 @@ def test_dry_run_of_the_small_scenario_census_gives_the_report_writing_gave() ->
     county = generate("small", now=now, seed=7, replace=True, stdout=lambda line: None)
     xml = cin_census_build(year=county.end_year - 1).xml
     user = User.objects.create_user(username="census-importer", password=None)
-    # Its own census again: every child is matched by UPN and date of birth, every episode is
+    # Its own census again: every child is matched by Haven's LAchildID, every episode is
     # already there, and the rules are checked against what Haven holds.
     again = _same_report(xml, user)
     assert again.summary()["children matched"] > 100
-    assert again.summary()["episodes matched (left as they are)"] > 100
+    assert again.summary()["episodes matched"] > 100
     # Under other identifiers and without UPNs: every child is created.
     root = etree.fromstring(xml)
     for ids in root.iter("ChildIdentifiers"):
@@ -144,6 +147,7 @@ def _episode(
         out.append(f"<Section47><S47ActualStartDate>{start}</S47ActualStartDate>")
         if conference:
             out.append(f"<DateOfInitialCPC>{conference}</DateOfInitialCPC>")
+            out.append("<ICPCnotRequired>false</ICPCnotRequired>")
         else:
             out.append("<ICPCnotRequired>true</ICPCnotRequired>")
         out.append("</Section47>")
@@ -152,7 +156,9 @@ def _episode(
         end_el = f"<CPPendDate>{end}</CPPendDate>" if end else ""
         out.append(
             f"<ChildProtectionPlans><CPPstartDate>{start}</CPPstartDate>{end_el}"
-            "<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse></ChildProtectionPlans>"
+            "<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>"
+            "<LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>"
+            "<NumberOfPreviousCPP>0</NumberOfPreviousCPP></ChildProtectionPlans>"
         )
     out.append("</CINdetails>")
     return "".join(out)
@@ -163,6 +169,7 @@ def _child(la_id: str, *episodes: str, upn: str = "", born: str = "2015-06-01") 
     return (
         f"<Child><ChildIdentifiers><LAchildID>{la_id}</LAchildID>{upn_el}"
         f"<PersonBirthDate>{born}</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>"
+        "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>"
         f"{''.join(episodes)}</Child>"
     )
 
@@ -244,6 +251,7 @@ def test_dry_run_refuses_what_the_database_would_with_the_same_reason(analyst: U
 @pytest.mark.django_db
 def test_dry_run_checks_the_file_against_children_already_in_haven(analyst: User) -> None:
     first = cin_census_import(
+        defects="import",
         data=_file(
             _child(
                 "held-1", _episode("2024-05-01", plans=(("2024-06-01", ""),)), upn="C12345678901D"
@@ -277,9 +285,9 @@ def test_dry_run_checks_the_file_against_children_already_in_haven(analyst: User
 @pytest.mark.django_db
 def test_import_writes_what_the_dry_run_reported_with_audit_rows(analyst: User) -> None:
     data = _file(*BREAKS[:1], BREAKS[18], BREAKS[19], BREAKS[20])
-    dry = cin_census_import(data=data, user=analyst, dry_run=True)
+    dry = cin_census_import(defects="import", data=data, user=analyst, dry_run=True)
     audit = AuditChange.objects.count()
-    done = cin_census_import(data=data, user=analyst, dry_run=False)
+    done = cin_census_import(defects="import", data=data, user=analyst, dry_run=False)
     assert done.committed and done.summary() == dry.summary()
     created = [c.person_id or 0 for c in done.children if c.action == "create"]
     assert len(created) == 3 and all(created)
@@ -288,3 +296,255 @@ def test_import_writes_what_the_dry_run_reported_with_audit_rows(analyst: User) 
     assert (
         AuditChange.objects.filter(table_name="people_person", person_id__in=created).count() == 3
     )
+
+
+def _without(xml: str, tag: str) -> str:
+    """The element (its first occurrence) taken out of the XML."""
+    start = xml.index(f"<{tag}>")
+    end = xml.index(f"</{tag}>", start) + len(f"</{tag}>")
+    return xml[:start] + xml[end:]
+
+
+@pytest.mark.django_db
+def test_a_required_element_missing_rejects_the_child_naming_it_nothing_is_invented(
+    analyst: User,
+) -> None:
+    plan = _episode("2024-05-01", s47s=(("2024-05-10", ""),), plans=(("2024-06-01", ""),))
+    whole = _child("whole", plan)
+    missing = {
+        "Ethnicity": "/ChildCharacteristics/Ethnicity",
+        "ReferralNFA": "/CINdetails/ReferralNFA",
+        "ICPCnotRequired": "/CINdetails/Section47/ICPCnotRequired",
+        "LatestCategoryOfAbuse": "/CINdetails/ChildProtectionPlans/LatestCategoryOfAbuse",
+        "NumberOfPreviousCPP": "/CINdetails/ChildProtectionPlans/NumberOfPreviousCPP",
+    }
+    children = [_without(whole, tag).replace("whole", tag) for tag in missing]
+    report = cin_census_import(defects="import", data=_file(*children), user=analyst, dry_run=True)
+    for (tag, path), child in zip(missing.items(), report.children, strict=True):
+        assert child.action == "reject", tag
+        assert [(p.path, p.reason) for p in child.problems] == [
+            (f"{child.path}{path}", "missing: it is required")
+        ]
+
+    # PrimaryNeedCode may be left out (the schema says so): imported blank, not "not stated",
+    # and the return made from the record leaves it out too.
+    done = cin_census_import(
+        defects="import",
+        data=_file(_without(whole, "PrimaryNeedCode")),
+        user=analyst,
+        dry_run=False,
+    )
+    assert done.committed, done.lines()
+    person = done.children[0].person_id or 0
+    assert Referral.objects.get(person_id=person).primary_need == ""
+    assert Person.objects.get(pk=person).ethnicity == "WBRI"
+    from haven.returns.export import cin_census_build
+
+    exported = etree.fromstring(cin_census_build(year=2025, person_ids=[person]).xml)
+    assert exported.find(".//CINdetails/PrimaryNeedCode") is None
+    assert exported.findtext(".//Section47/ICPCnotRequired") == "true"
+
+
+@pytest.mark.django_db
+def test_what_haven_refuses_is_rejected_with_the_rule_or_imported_with_it_listed(
+    analyst: User,
+) -> None:
+    data = _file(
+        _child("future", _episode("2030-05-01")),
+        _child("assessed-first", _episode("2024-05-01", assessments=(("2024-04-20", ""),))),
+        _child("s47-first", _episode("2024-05-01", s47s=(("2024-04-20", ""),))),
+        _child("plan-first", _episode("2024-05-01", plans=(("2024-04-20", ""),))),
+        _child("fine", _episode("2024-05-01")),
+    )
+    rejected = cin_census_import(data=data, user=analyst, dry_run=False)
+    assert not rejected.committed
+    reasons = {c.la_child_id: [(p.path, p.reason) for p in c.problems] for c in rejected.children}
+    child = "/Message/Children/Child[{}]/CINdetails/"
+    assert reasons["future"] == [
+        (child.format(1) + "CINreferralDate", "a date in the future: Haven's forms refuse it")
+    ]
+    assert reasons["assessed-first"] == [
+        (
+            child.format(2) + "Assessments/AssessmentActualStartDate",
+            "the assessment starts before its referral: Haven's forms refuse it",
+        )
+    ]
+    assert [r for _, r in reasons["s47-first"]] == [
+        "DfE rule 2889: the S47 starts before the referral"
+    ]
+    assert [r for _, r in reasons["plan-first"]] == [
+        "DfE rule 1105: the plan starts before the referral"
+    ]
+    assert reasons["fine"] == []
+
+    imported = cin_census_import(data=data, user=analyst, dry_run=False, defects="import")
+    assert imported.committed, imported.lines()
+    assert imported.summary()["children imported with defects listed"] == 4
+    listed = {c.la_child_id: [p.reason for p in c.defects] for c in imported.children}
+    assert listed["future"] == ["a date in the future: Haven's forms refuse it"]
+    assert listed["fine"] == []
+    assert any("DfE rule 2889" in line for line in imported.lines())
+
+
+@pytest.mark.django_db
+def test_the_dfe_fake_data_is_rejected_for_its_errors_or_imported_with_them_listed(
+    analyst: User,
+) -> None:
+    data = (CIN / "fake_CIN_data.xml").read_bytes()
+    rejected = cin_census_import(data=data, user=analyst, dry_run=True)
+    assert len(rejected.rejected) == 331
+    imported = cin_census_import(data=data, user=analyst, dry_run=True, defects="import")
+    assert imported.ok and imported.summary()["children imported with defects listed"] == 331
+    rules = {p.reason.split(":")[0] for c in imported.children for p in c.defects}
+    assert rules == {
+        "DfE rule 8831",
+        "DfE rule 1510",
+        "DfE rule 1530",
+        "DfE rule 2990",
+        "DfE rule 8790",
+        "a date in the future",
+    }
+
+
+@pytest.mark.django_db
+def test_dates_and_booleans_are_read_as_the_schema_says_and_utf16_files_are_read(
+    analyst: User,
+) -> None:
+    def problems(xml: str) -> list[tuple[str, str]]:
+        report = cin_census_import(data=_file(xml), user=analyst, dry_run=True)
+        return [(p.path.rsplit("/", 1)[-1], p.value) for c in report.children for p in c.problems]
+
+    fine = _child("dates", _episode("2024-05-01", s47s=(("2024-05-10", ""),)))
+    assert problems(fine) == []
+    # A midnight time (as other systems write dates) and a time zone are the date.
+    assert problems(fine.replace("2024-05-01<", "2024-05-01T00:00:00<")) == []
+    assert problems(fine.replace("2024-05-01<", "2024-05-01Z<")) == []
+    # Not xs:date, not xs:boolean.
+    assert problems(fine.replace("2024-05-01<", "20240501<")) == [("CINreferralDate", "20240501")]
+    assert problems(fine.replace("2024-05-01<", "2024-05-01T10:30:00<")) == [
+        ("CINreferralDate", "2024-05-01T10:30:00")
+    ]
+    assert problems(fine.replace(">true<", ">True<")) == [("ICPCnotRequired", "True")]
+
+    utf16 = _file(fine).decode().replace('encoding="utf-8"', 'encoding="utf-16"')
+    report = cin_census_import(data=utf16.encode("utf-16"), user=analyst, dry_run=True)
+    assert report.summary()["children to create"] == 1
+
+
+@pytest.mark.django_db
+def test_a_date_outside_the_calendar_names_its_element(analyst: User) -> None:
+    data = _file(
+        _child("early", _episode("1975-05-01", assessments=(("1975-05-02", "1975-06-01"),)))
+    )
+    report = _same_report(data, analyst)
+    (problem,) = report.children[0].problems
+    assert (
+        problem.path
+        == "/Message/Children/Child[1]/CINdetails/Assessments/AssessmentActualStartDate"
+    )
+    assert problem.value == "1975-05-02" and "outside the years" in problem.reason
+
+
+def _year(data: bytes, year: int) -> bytes:
+    return data.replace(b"<Year>2025</Year>", f"<Year>{year}</Year>".encode()).replace(
+        b"<ReferenceDate>2025-03-31</ReferenceDate>",
+        f"<ReferenceDate>{year}-03-31</ReferenceDate>".encode(),
+    )
+
+
+@pytest.mark.django_db
+def test_a_fact_two_years_state_differently_is_a_conflict_and_the_newer_year_wins(
+    analyst: User,
+) -> None:
+    older = _year(
+        _file(_child("c", _episode("2023-05-01", closed="2023-12-01", reason="RC1"))), 2024
+    )
+    newer = _year(
+        _file(_child("c", _episode("2023-05-01", closed="2023-12-05", reason="RC1"))), 2025
+    )
+    outcomes = []
+    for order in ((older, newer), (newer, older)):
+        with transaction.atomic():
+            sid = transaction.savepoint()
+            for data in order:
+                report = cin_census_import(data=data, user=analyst, dry_run=False)
+                assert report.committed, report.lines()
+            (conflict,) = report.children[0].conflicts
+            assert conflict.path == "/Message/Children/Child[1]/CINdetails/CINclosureDate"
+            assert "Haven holds 2023-12" in conflict.reason
+            assert any("conflicts for c" in line for line in report.lines())
+            outcomes.append(
+                list(
+                    Referral.objects.filter(
+                        person_id=report.children[0].person_id or 0
+                    ).values_list("referral_date", "closure_date")
+                )
+            )
+            transaction.savepoint_rollback(sid)
+    assert outcomes[0] == outcomes[1] == [(datetime.date(2023, 5, 1), datetime.date(2023, 12, 5))]
+
+
+@pytest.mark.django_db
+def test_a_referral_within_12_months_of_the_last_is_a_re_referral_whatever_the_file_order(
+    analyst: User,
+) -> None:
+    first = _year(_file(_child("r", _episode("2023-05-01", closed="2023-08-01"))), 2024)
+    second = _year(_file(_child("r", _episode("2024-03-01"))), 2025)
+    for order in ((first, second), (second, first)):
+        with transaction.atomic():
+            sid = transaction.savepoint()
+            for data in order:
+                report = cin_census_import(data=data, user=analyst, dry_run=False)
+                assert report.committed, report.lines()
+            flags = list(
+                Referral.objects.filter(person_id=report.children[0].person_id or 0)
+                .order_by("referral_date")
+                .values_list("is_re_referral", flat=True)
+            )
+            assert flags == [False, True]
+            transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.django_db
+def test_dry_run_of_a_later_year_merging_into_held_episodes_gives_the_report_writing_gave(
+    analyst: User,
+) -> None:
+    older = _year(
+        _file(
+            _child(
+                "m",
+                _episode(
+                    "2023-05-01",
+                    reason="",
+                    assessments=(("2023-05-02", ""),),
+                    s47s=(("2023-05-03", "2023-05-20"),),
+                    plans=(("2023-05-20", ""),),
+                ),
+            )
+        ),
+        2024,
+    )
+    done = cin_census_import(data=older, user=analyst, dry_run=False)
+    assert done.committed, done.lines()
+    newer = _year(
+        _file(
+            _child(
+                "m",
+                _episode(
+                    "2023-05-01",
+                    closed="2024-06-01",
+                    reason="RC1",
+                    assessments=(("2023-05-02", "2023-06-10"),),
+                    s47s=(("2023-05-03", "2023-05-20"),),
+                    plans=(("2023-05-20", "2024-05-01"),),
+                ),
+                _episode("2024-09-01", plans=(("2024-09-10", ""),)),
+            )
+        ),
+        2025,
+    )
+    report = _same_report(newer, analyst)
+    summary = report.summary()
+    assert summary["episodes matched"] == 1 and summary["episodes"] == 1
+    assert summary["facts taken from the file"] == 3  # closure, authorisation, plan end
+    assert "conflicts" not in summary

@@ -75,6 +75,56 @@ def test_analyst_imports_after_a_dry_run_then_downloads_and_validates(make_user:
     assert "2887Q" in page  # fewer than 8 disability codes: a return query, about no child
 
 
+def test_records_with_dfe_errors_are_imported_from_the_page_only_if_chosen_and_listed(
+    make_user: Any,
+) -> None:
+    client = client_for(make_user(Role.PERFORMANCE_ANALYST))
+    fake = (MINIMAL.parent / "fake_CIN_data.xml").read_bytes()
+    before = Person.objects.count()
+
+    refused = client.post(IMPORT, {"file": SimpleUploadedFile("fake.xml", fake)})
+    _run_next()
+    page = client.get(refused["Location"]).content.decode()
+    assert "Nothing was imported" in page and "DfE rule 1510" in page
+
+    chosen = client.post(
+        IMPORT, {"file": SimpleUploadedFile("fake.xml", fake), "defects": "import"}
+    )
+    _run_next()
+    page = client.get(chosen["Location"]).content.decode()
+    assert "Dry run: nothing has changed yet" in page
+    assert "To check after importing" in page and "DfE rule 8831" in page
+    dry_job = Job.objects.get(pk=chosen["Location"].split("/")[-2])
+    committed = client.post(reverse("returns:cin_import_commit", args=[dry_job.pk]))
+    _run_next()
+    page = client.get(committed["Location"]).content.decode()
+    assert "Imported" in page and "DfE rule 1510" in page
+    assert Person.objects.count() == before + 332
+
+
+def test_children_imported_from_the_page_go_to_the_team_chosen(make_user: Any, teams: Any) -> None:
+    from haven.chronology.models import ChronologyEvent
+    from haven.people.models import Allocation
+
+    client = client_for(make_user(Role.PERFORMANCE_ANALYST))
+    upload = SimpleUploadedFile("cin.xml", MINIMAL.read_bytes(), content_type="application/xml")
+    assert client.post(IMPORT, {"file": upload, "team": "nonsense"}).status_code == 400
+    upload.seek(0)
+    queued = client.post(IMPORT, {"file": upload, "team": str(teams["assessment"].pk)})
+    _run_next()
+    dry_job = Job.objects.get(pk=queued["Location"].split("/")[-2])
+    client.post(reverse("returns:cin_import_commit", args=[dry_job.pk]))
+    _run_next()
+    made = Person.objects.filter(given_names="Imported child")
+    assert made.count() == 2
+    assert set(
+        Allocation.objects.filter(person__in=made, end_date=None).values_list("team", flat=True)
+    ) == {teams["assessment"].pk}
+    assert ChronologyEvent.objects.filter(
+        person__in=made, kind="imported", summary__contains="file cin.xml"
+    ).exists()
+
+
 def test_a_file_of_another_format_is_refused_on_upload(make_user: Any) -> None:
     client = client_for(make_user(Role.PERFORMANCE_ANALYST))
     upload = SimpleUploadedFile("episodes.csv", b"CHILD,DECOM,RNE\n1,01/01/2020,S\n")
