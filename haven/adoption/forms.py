@@ -4,6 +4,7 @@ from django import forms
 
 from haven.adoption import selectors
 from haven.care.codes import AdoptionReversal
+from haven.carers.models import AdoptersLegalStatus, AdoptersSex
 from haven.ui.forms import GovukDateField, GovukForm
 
 
@@ -66,6 +67,18 @@ class AdoptersForm(GovukForm):
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the number of adopters"},
+    )
+    sex_of_adopters = forms.ChoiceField(
+        label="Adopters' sex",
+        choices=[("", "None"), *AdoptersSex.choices],
+        required=False,
+        help_text="Asked by the DfE (SSDA903 AD1) when a child is adopted",
+    )
+    legal_status_of_adopters = forms.ChoiceField(
+        label="Adopters' legal status",
+        choices=[("", "None"), *AdoptersLegalStatus.choices],
+        required=False,
+        help_text="Asked by the DfE (SSDA903 AD1) when a child is adopted",
     )
     enquiry_on = GovukDateField(label="Enquiry received")
     stage1_on = GovukDateField(label="Stage 1 started", required=False)

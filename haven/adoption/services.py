@@ -17,7 +17,7 @@ from haven.adoption import events
 from haven.adoption.models import AdoptionPlan
 from haven.care.codes import AdoptionReversal
 from haven.care.models import CarePeriod
-from haven.carers.models import AdopterHousehold
+from haven.carers.models import AdopterHousehold, AdoptersLegalStatus, AdoptersSex
 from haven.core.checks import locked, not_before, not_future
 from haven.core.dates import long_date
 from haven.core.errors import ConflictError
@@ -240,6 +240,24 @@ def _adopters_checks(values: dict[str, Any]) -> dict[str, Any]:
     number = values.get("number_of_adopters")
     if number not in (1, 2):
         errors["number_of_adopters"] = "A household has one or two adopters"
+    # What the SSDA903 AD1 table asks of the adopters of a child adopted (optional until
+    # then), agreeing with the number of adopters.
+    sex = cleaned["sex_of_adopters"] = str(values.get("sex_of_adopters") or "")
+    status = cleaned["legal_status_of_adopters"] = str(values.get("legal_status_of_adopters") or "")
+    if sex and sex not in AdoptersSex.values:
+        errors["sex_of_adopters"] = "Choose the adopters' sex"
+    elif sex and number in (1, 2) and (len(sex) == 2 and sex[1] == "1") != (number == 1):
+        errors["sex_of_adopters"] = "One adopter is M1 or F1; two are MM, FF or MF"
+    if status and status not in AdoptersLegalStatus.values:
+        errors["legal_status_of_adopters"] = "Choose the adopters' legal status"
+    elif (
+        status in ("L0", "L3", "L11", "L12", "L2")
+        and number in (1, 2)
+        and (status in ("L0", "L3")) != (number == 1)
+    ):
+        errors["legal_status_of_adopters"] = (
+            "A single adopter, or one adopting alone, is L0 or L3; a couple L11, L12 or L2"
+        )
     previous: tuple[str, datetime.date] | None = None
     for field, label in STAGES:
         day = values.get(field)
@@ -280,6 +298,8 @@ ADOPTER_FIELDS = (
     "reference",
     "name",
     "number_of_adopters",
+    "sex_of_adopters",
+    "legal_status_of_adopters",
     "enquiry_on",
     "stage1_on",
     "stage2_on",

@@ -199,6 +199,20 @@ class PermanencePlan(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class PreviousPermanence(models.TextChoices):
+    """The permanence order the child had before this period of care (PREV_PERM)."""
+
+    P1 = "P1", "Adoption"
+    P2 = "P2", "Special guardianship order"
+    P3 = "P3", "Residence order or child arrangements order"
+    P4 = "P4", "Previous permanence order: which is not known"
+    Z1 = "Z1", "None: the child had no previous permanence order"
+
+
+# The previous permanence orders that need the council and date of the order (LA_PERM, DATE_PERM).
+PREVIOUS_ORDERS = frozenset({"P1", "P2", "P3"})
+
+
 class SDQReason(models.TextChoices):
     SDQ1 = "SDQ1", "No form returned as the child was aged under 4 or over 17"
     SDQ2 = "SDQ2", "Carer refused to complete and return the questionnaire"

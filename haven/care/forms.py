@@ -65,7 +65,37 @@ class PlacementFields(GovukForm):
     )
 
 
+class PreviousPermanenceForm(GovukForm):
+    """Whether the child had a permanence order before this period of care (SSDA903 PrevPerm)."""
+
+    required_in_some_cases = ("previous_permanence_la", "previous_permanence_on")
+
+    previous_permanence = _choice(
+        "Previous permanence order",
+        codes.PreviousPermanence.choices,
+        "Choose whether the child had a previous permanence order",
+    )
+    previous_permanence_la = forms.CharField(
+        label="Council that made the order",
+        max_length=80,
+        required=False,
+        help_text="For an adoption, special guardianship or child arrangements order",
+    )
+    previous_permanence_on = forms.CharField(
+        label="Date of the order",
+        max_length=10,
+        required=False,
+        help_text="dd/mm/yyyy; zz for a day or month not known, for example zz/05/2019",
+    )
+
+
 class PeriodStartForm(PlacementFields):
+    required_in_some_cases = (
+        *PlacementFields.required_in_some_cases,
+        "previous_permanence_la",
+        "previous_permanence_on",
+    )
+
     start_date = GovukDateField(label="Date became looked after", must_be_past=True)
     legal_status = _choice("Legal status", codes.LegalStatus.choices, "Choose the legal status")
     category_of_need = _choice(
@@ -77,6 +107,9 @@ class PeriodStartForm(PlacementFields):
         required=False,
         help_text="Where the child lived before: distances are measured from here. Left empty, the child's current address is used",
     )
+    previous_permanence = PreviousPermanenceForm.base_fields["previous_permanence"]
+    previous_permanence_la = PreviousPermanenceForm.base_fields["previous_permanence_la"]
+    previous_permanence_on = PreviousPermanenceForm.base_fields["previous_permanence_on"]
 
 
 class LegalStatusForm(GovukForm):

@@ -344,14 +344,22 @@ def _oc2_row(r: dict[str, Any], year_start: datetime.date, year_end: datetime.da
         and age_at_start is not None
         and age_at_start < 17
     )
+    sdq_score = r["sdq_score"] if sdq_applies else None
+    sdq_reason = (r["sdq_reason"] or "") if sdq_applies else ""
+    if sdq_score is None and not sdq_reason and born is not None:
+        # No questionnaire in the year, for a child who turned 4 or 17 in it: none was due
+        # while they were of an age for one (SDQ1), as the DfE's rules 197B and 157 read it.
+        fourth, seventeenth = (add_calendar_months(born, 12 * n) for n in (4, 17))
+        if year_start < fourth <= year_end or year_start <= seventeenth <= year_end:
+            sdq_reason = "SDQ1"
     substance = int(r["substance"])
     received = int(r["received"]) if substance else None
     offered = int(r["offered"]) if substance and not received else None
     return OC2Row(
         person_id=r["person_id"],
         date_of_birth=born,
-        sdq_score=r["sdq_score"] if sdq_applies else None,
-        sdq_reason=(r["sdq_reason"] or "") if sdq_applies else "",
+        sdq_score=sdq_score,
+        sdq_reason=sdq_reason,
         convicted=int(r["convicted"]) if age_at_end is not None and age_at_end >= 10 else None,
         health_check=health_check,
         immunisations=int(bool(r["immunised"])),

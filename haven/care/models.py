@@ -63,6 +63,19 @@ class CarePeriod(VersionedModel):
     # The postcode of the home the child was looked after from (HOME_POST): where distances of
     # placements are measured from.
     home_postcode = models.CharField("Home postcode", max_length=8, blank=True)
+    # Whether the child had an adoption, special guardianship or child arrangements order before
+    # (PREV_PERM); for such an order, the council that made it (LA_PERM, as its name) and when
+    # (DATE_PERM, dd/mm/YYYY, with zz for a day or month not known: "zz/05/2019").
+    previous_permanence = models.CharField(
+        "Previous permanence order",
+        max_length=2,
+        choices=codes.PreviousPermanence.choices,
+        blank=True,
+    )
+    previous_permanence_la = models.CharField(
+        "Council that made the order", max_length=80, blank=True
+    )
+    previous_permanence_on = models.CharField("Date of the order", max_length=10, blank=True)
     # The child's independent reviewing officer, who chairs their reviews.
     iro = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -146,6 +146,109 @@ def _clean_placement(
     }
 
 
+_PARTIAL_DATE = re.compile(r"^(zz|\d{2})/(zz|\d{2})/(\d{4})$")
+
+
+def _previous_permanence(
+    code: str, la: str, on: str, *, before: datetime.date
+) -> tuple[str, str, str]:
+    """The previous permanence order, checked: for an adoption, special guardianship or child
+    arrangements order, the council that made it and its date (dd/mm/yyyy, with zz for a day
+    or month not known), before the child became looked after."""
+    if code not in codes.PreviousPermanence.values:
+        raise ValidationError(
+            {"previous_permanence": "Choose whether the child had a previous permanence order"}
+        )
+    la, on = la.strip(), on.strip().lower()
+    if code not in codes.PREVIOUS_ORDERS:
+        return code, "", ""
+    errors: dict[str, str] = {}
+    if not la:
+        errors["previous_permanence_la"] = "Enter the council that made the order"
+    found = _PARTIAL_DATE.match(on)
+    if not found:
+        errors["previous_permanence_on"] = (
+            "Enter the date of the order as dd/mm/yyyy, with zz for a day or month not known "
+            "(for example zz/05/2019)"
+        )
+    else:
+        day, month, year = found.groups()
+        try:
+            when = datetime.date(int(year), 1 if month == "zz" else int(month), 1)
+            if day != "zz" and month != "zz":
+                when = datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            errors["previous_permanence_on"] = "Enter a real date"
+        else:
+            if when >= before:
+                errors["previous_permanence_on"] = (
+                    "The order must be from before the child became looked after "
+                    f"({long_date(before)})"
+                )
+    if errors:
+        raise ValidationError(errors)
+    return code, la, on
+
+
+@transaction.atomic
+def previous_permanence_record(
+    *,
+    period: CarePeriod,
+    by: User,
+    previous_permanence: str,
+    previous_permanence_la: str = "",
+    previous_permanence_on: str = "",
+) -> CarePeriod:
+    """Whether the child had an adoption, special guardianship or child arrangements order
+    before this period of care (the DfE asks it of every child who starts to be looked after)."""
+    service_require(by, Capability.WRITE_RECORDS, field="previous_permanence")
+    period = locked(period)
+    code, la, on = _previous_permanence(
+        previous_permanence,
+        previous_permanence_la,
+        previous_permanence_on,
+        before=period.start_date,
+    )
+    period.previous_permanence, period.previous_permanence_la, period.previous_permanence_on = (
+        code,
+        la,
+        on,
+    )
+    period.save(
+        update_fields=["previous_permanence", "previous_permanence_la", "previous_permanence_on"]
+    )
+    return period
+
+
+def _not_with_parents_under_section_20(place: str, legal_status: str, field: str) -> None:
+    """A child accommodated under section 20 cannot be placed with parents: placement with
+    parents is under a care or placement order (the DfE's SSDA903 rule 378)."""
+    if place in codes.PLACED_WITH_PARENTS and legal_status == codes.LegalStatus.V2:
+        raise ValidationError(
+            {
+                field: "A child accommodated under section 20 (V2) cannot be placed with parents "
+                "(P1): record the care order first, or the child ceases to be looked after"
+            }
+        )
+
+
+def _not_at_home_postcode(fields: dict[str, Any], home_postcode: str) -> None:
+    """Only a child placed with parents lives at the postcode they were looked after from (the
+    DfE's rule 392d): a carer at the same postcode is usually the home postcode typed twice."""
+    postcode = fields["postcode"]
+    if (
+        postcode
+        and fields["place"] not in codes.PLACED_WITH_PARENTS
+        and postcode == " ".join(home_postcode.upper().split())
+    ):
+        raise ValidationError(
+            {
+                "postcode": f"{postcode} is the child's home postcode: enter where the placement is "
+                "(only a placement with parents is at the child's home)"
+            }
+        )
+
+
 @dataclass(frozen=True)
 class _Span:
     start_date: datetime.date
@@ -250,8 +353,12 @@ def period_start(
     placement: PlacementDetails,
     referral: Any = None,
     home_postcode: str = "",
+    previous_permanence: str = "",
+    previous_permanence_la: str = "",
+    previous_permanence_on: str = "",
 ) -> CarePeriod:
-    """The child becomes looked after: legal status, category of need and first placement."""
+    """The child becomes looked after: legal status, category of need and first placement, and
+    any previous permanence order (the form asks it; left empty here, the Care tab asks later)."""
     service_require(by, Capability.WRITE_RECORDS, field="start_date")
     person = locked(person)
     if person.kind != PersonKind.CHILD:
@@ -279,6 +386,7 @@ def period_start(
         raise ConflictError({"start_date": "This child is already looked after"})
     _no_overlap(person, start_date, None)
     fields = _clean_placement(person, start_date, placement)
+    _not_with_parents_under_section_20(fields["place"], legal_status, "place")
     if referral is None:
         referral = (
             person.referrals.filter(closure_date__isnull=True).order_by("-referral_date").first()
@@ -286,12 +394,21 @@ def period_start(
     if not home_postcode:
         home = person.addresses.filter(end_date__isnull=True).order_by("-start_date").first()
         home_postcode = home.postcode if home else ""
+    _not_at_home_postcode(fields, home_postcode)
+    prev = ("", "", "")
+    if previous_permanence:
+        prev = _previous_permanence(
+            previous_permanence, previous_permanence_la, previous_permanence_on, before=start_date
+        )
     period = CarePeriod.objects.create(
         person=person,
         referral=referral,
         start_date=start_date,
         category_of_need=category_of_need,
         home_postcode=" ".join(home_postcode.upper().split()),
+        previous_permanence=prev[0],
+        previous_permanence_la=prev[1],
+        previous_permanence_on=prev[2],
         created_by=by,
     )
     LegalStatusChange.objects.create(
@@ -347,6 +464,9 @@ def legal_status_record(
                     "code": f"The child's legal status is already {codes.LegalStatus(code).label.lower()}"
                 }
             )
+    placed = period.placements.filter(start_date__lte=start_date).order_by("-start_date").first()
+    if placed is not None:
+        _not_with_parents_under_section_20(placed.place, code, "code")
     status = LegalStatusChange.objects.create(
         period=period, person_id=period.person_id, code=code, start_date=start_date, recorded_by=by
     )
@@ -380,6 +500,24 @@ def placement_move(
         raise ValidationError({"change_reason": "Choose the reason for the move"})
     person = Person.objects.get(pk=period.person_id)
     fields = _clean_placement(person, start_date, placement)
+    _not_with_parents_under_section_20(
+        fields["place"], _legal_status_on(period, start_date), "place"
+    )
+    _not_at_home_postcode(fields, period.home_postcode)
+    new_carer = Placement(
+        household=fields["household"], home=fields["home"], carer_name=fields["carer_name"]
+    ).carer_key
+    if new_carer == current.carer_key and all(
+        fields[k] == getattr(current, k) for k in ("place", "postcode", "urn", "provider")
+    ):
+        # The DfE's rule 435: a move must change the type, the carer, the address or the
+        # provider; otherwise the child has not moved.
+        raise ValidationError(
+            {
+                "place": "This is the placement the child is in now (same type, carer, address, "
+                "URN and provider): a move changes at least one of them"
+            }
+        )
     Placement.objects.filter(pk=current.pk).update(end_date=start_date, change_reason=change_reason)
     new = Placement.objects.create(
         period=period, person=person, start_date=start_date, created_by=by, **fields

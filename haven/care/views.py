@@ -66,9 +66,18 @@ def _actions(request: AuthenticatedRequest, person: Person) -> dict[str, Action]
                 legal_status=d["legal_status"],
                 category_of_need=d["category_of_need"],
                 home_postcode=d["home_postcode"],
+                previous_permanence=d["previous_permanence"],
+                previous_permanence_la=d["previous_permanence_la"],
+                previous_permanence_on=d["previous_permanence_on"],
                 placement=services.PlacementDetails.from_data(d),
             ),
             success="The child is now looked after",
+        ),
+        "previous-permanence": Action(
+            form=forms.PreviousPermanenceForm,
+            prefix="pp",
+            do=lambda _, d: services.previous_permanence_record(period=period(), by=by, **d),
+            success="Previous permanence recorded",
         ),
         "legal-status": Action(
             form=forms.LegalStatusForm,
@@ -176,6 +185,7 @@ def _page(request: AuthenticatedRequest, person: Person, bound: Bound | None) ->
         move_form=action_form(actions, "move", bound=bound),
         end_form=action_form(actions, "end", bound=bound),
         iro_form=action_form(actions, "iro", bound=bound),
+        previous_permanence_form=action_form(actions, "previous-permanence", bound=bound),
         error_forms=error_forms(bound),
     )
 

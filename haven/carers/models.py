@@ -10,6 +10,27 @@ from django.db.models import F, Q
 from haven.core.models import VersionedModel
 
 
+class AdoptersSex(models.TextChoices):
+    """The adopters' sexes, as the SSDA903 AD1 table records them (SEX_ADOPTR)."""
+
+    M1 = "M1", "One male adopter"
+    F1 = "F1", "One female adopter"
+    MM = "MM", "Two male adopters"
+    FF = "FF", "Two female adopters"
+    MF = "MF", "A male and a female adopter"
+
+
+class AdoptersLegalStatus(models.TextChoices):
+    """The adopters' legal status (LS_ADOPTR)."""
+
+    L0 = "L0", "Single adopter"
+    L11 = "L11", "Married couple"
+    L12 = "L12", "Civil partners"
+    L2 = "L2", "Couple, neither married nor civil partners"
+    L3 = "L3", "Married or civil partner adopting alone"
+    L4 = "L4", "Other"
+
+
 class FosteringHousehold(VersionedModel):
     """An in-house fostering household: approved for an age range and a number of places."""
 
@@ -92,6 +113,13 @@ class AdopterHousehold(VersionedModel):
     reference = models.CharField("Reference", max_length=20, unique=True)
     name = models.CharField("Adopters' names", max_length=160)
     number_of_adopters = models.PositiveSmallIntegerField("Number of adopters", default=2)
+    # What the DfE's AD1 table asks of the adopters of a child adopted in the year.
+    sex_of_adopters = models.CharField(
+        "Adopters' sex", max_length=2, choices=AdoptersSex.choices, blank=True
+    )
+    legal_status_of_adopters = models.CharField(
+        "Adopters' legal status", max_length=3, choices=AdoptersLegalStatus.choices, blank=True
+    )
     enquiry_on = models.DateField("Enquiry received")
     stage1_on = models.DateField("Stage 1 started", null=True, blank=True)
     stage2_on = models.DateField("Stage 2 started", null=True, blank=True)

@@ -60,10 +60,15 @@ def _at_birthday(
 
 
 def oc3_rows(
-    first: datetime.date, last: datetime.date, hidden: Iterable[int]
+    first: datetime.date,
+    last: datetime.date,
+    hidden: Iterable[int],
+    *,
+    include_excluded: bool = False,
 ) -> list[tuple[int, selectors.OC3]]:
     """(person id, OC3 row) for every care leaver with a 17th to 21st birthday in the window
-    (five queries)."""
+    (five queries). The figures leave out those the DfE's percentages exclude (died, returned
+    home, abroad); the SSDA903 return (``include_excluded``) reports them too."""
     people = list(
         Person.objects.filter(
             Exists(CarePeriod.objects.filter(person=OuterRef("pk"))),
@@ -87,7 +92,7 @@ def oc3_rows(
             if first <= on <= last:
                 support = supported.get(pid, selectors.NEVER) <= on
                 row = _at_birthday(born, spans.get(pid, []), age, histories[pid], support)
-                if row.counted and not row.excluded:
+                if row.counted and (include_excluded or not row.excluded):
                     rows.append((pid, row))
     return rows
 

@@ -1,4 +1,5 @@
-"""Subcommands of ``haven`` added by this package: ``haven returns cin|validate-cin|import-cin``."""
+"""Subcommands of ``haven`` added by this package: ``haven returns cin|validate-cin|import-cin``
+and ``haven returns ssda903|validate-903``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from haven.core.errors import CommandError
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this package's subcommands (found by haven.cli.command_modules)."""
-    returns = sub.add_parser("returns", help="statutory returns: the CIN census")
+    returns = sub.add_parser(
+        "returns", help="statutory returns: the CIN census and the SSDA903 (children looked after)"
+    )
     inner = returns.add_subparsers(dest="returns_command", required=True)
 
     export = inner.add_parser(
@@ -34,6 +37,37 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     validate.add_argument("file", metavar="FILE.xml")
     validate.add_argument("--year", type=int, help="collection year (default: from the file)")
     validate.set_defaults(handler=cmd_validate)
+
+    lac = inner.add_parser(
+        "ssda903",
+        help="write the SSDA903 return (children looked after) for a collection year as CSVs",
+        description="A year is named by the 31 March that ends it: 2025 is April 2024 to "
+        "March 2025. Writes every table the year asks for into DIR (header.csv, episodes.csv, "
+        "...) and the previous year's into DIR/previous_year/, which the DfE rules compare "
+        "against. Restricted records are included (the return is statutory); the export is "
+        "recorded in the access log.",
+    )
+    lac.add_argument("--year", type=int, required=True)
+    lac.add_argument("--out", required=True, metavar="DIR")
+    lac.add_argument(
+        "--validate", action="store_true", help="then run the DfE rules on it and print issues"
+    )
+    lac.set_defaults(handler=cmd_ssda903)
+
+    check = inner.add_parser(
+        "validate-903",
+        help="run the DfE SSDA903 rules on a folder of CSVs and print issues by rule",
+        description="Every *.csv in DIR is this year's return (a table is known by its "
+        "columns); DIR/previous_year/*.csv, if there, is the previous year's.",
+    )
+    check.add_argument("folder", metavar="DIR")
+    check.add_argument("--year", type=int, required=True, help="collection year, e.g. 2025")
+    check.add_argument(
+        "--previous",
+        metavar="PREV_DIR",
+        help="the previous year's CSVs (default: DIR/previous_year)",
+    )
+    check.set_defaults(handler=cmd_validate_903)
 
     load = inner.add_parser(
         "import-cin",
@@ -142,6 +176,58 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         result = validate_cin_file(args.file, ruleset=CollectionYear(year).ruleset)
     except ValidatorUnavailable as exc:
+        raise CommandError(str(exc)) from None
+    print_issues(result)
+    return 1 if result.errors else 0
+
+
+def cmd_ssda903(args: argparse.Namespace) -> int:
+    from haven.returns.ssda903 import ssda903_export
+    from haven.returns.validation import ValidatorUnavailable, validate_903_export
+
+    try:
+        export = ssda903_export(year=args.year, user=None)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        export.write(args.out)
+    except OSError as exc:
+        raise CommandError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    previous = export.previous
+    print(
+        f"Wrote the SSDA903 {args.year} ({export.children} children, {export.episodes} episodes, "
+        f"{len(export.tables)} tables) to {args.out} in {export.seconds:.1f} s"
+        + (
+            f", and {args.year - 1} ({previous.children} children) to "
+            f"{Path(args.out) / 'previous_year'}"
+            if previous is not None
+            else ""
+        ),
+        file=sys.stderr,
+    )
+    if args.validate:
+        try:
+            result = validate_903_export(export)
+        except (ValidatorUnavailable, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        print_issues(result)
+        return 1 if result.errors else 0
+    return 0
+
+
+def cmd_validate_903(args: argparse.Namespace) -> int:
+    from haven.returns.ssda903 import PREVIOUS_DIR, la_code
+    from haven.returns.validation import ValidatorUnavailable, validate_903_dir
+
+    folder = Path(args.folder)
+    if not folder.is_dir() or not any(folder.glob("*.csv")):
+        raise CommandError(f"{args.folder} is not a folder of CSV files")
+    previous = Path(args.previous) if args.previous else folder / PREVIOUS_DIR
+    if args.previous and not previous.is_dir():
+        raise CommandError(f"{args.previous} is not a folder")
+    try:
+        result = validate_903_dir(folder, year=args.year, la=la_code(), previous=previous)
+    except (ValidatorUnavailable, ValueError) as exc:
         raise CommandError(str(exc)) from None
     print_issues(result)
     return 1 if result.errors else 0

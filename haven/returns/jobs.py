@@ -1,6 +1,6 @@
-"""The Returns page's long work, as background jobs: the census for a year as a file to
-download, the census checked with the DfE rules, and a census file imported (a dry run, then
-the import). Registered in ``ReturnsConfig.ready()``."""
+"""The Returns page's long work, as background jobs: the CIN census and the SSDA903 for a year
+as files to download, each checked with the DfE rules, and a census file imported (a dry run,
+then the import). Registered in ``ReturnsConfig.ready()``."""
 
 from __future__ import annotations
 
@@ -16,11 +16,19 @@ from haven.returns.census import CollectionYear
 from haven.returns.checks import census_issues_for_person
 from haven.returns.export import cin_census_export
 from haven.returns.importer import CensusFileError, cin_census_import
-from haven.returns.validation import ValidatorUnavailable, validate_cin_bytes
+from haven.returns.ssda903 import ssda903_export
+from haven.returns.validation import (
+    ValidationResult,
+    ValidatorUnavailable,
+    validate_903_export,
+    validate_cin_bytes,
+)
 
 CENSUS = "returns.cin_census"
 VALIDATE = "returns.cin_validate"
 IMPORT = "returns.cin_import"
+SSDA903 = "returns.ssda903"
+SSDA903_VALIDATE = "returns.ssda903_validate"
 UPLOAD = "upload.xml"
 # Haven's own record checks are worked out for at most this many flagged children.
 RECORD_CHECKS_SHOWN = 200
@@ -69,12 +77,23 @@ def validate_run(job: Job, progress: Progress) -> dict[str, Any]:
         return {**result, "empty": True}
     progress.step("Checking with the DfE rules")
     checked = validate_cin_bytes(export.xml, ruleset=year.ruleset)
+    return {**result, **_issues(checked, export.person_ids, progress, census_issues_for_person)}
+
+
+def _issues(
+    checked: ValidationResult,
+    person_ids: dict[str, int],
+    progress: Progress,
+    record_check: Any = None,
+) -> dict[str, Any]:
+    """The DfE's issues grouped by rule, each with the Haven person it is about (shown to a
+    viewer by ``validate_context``), and Haven's own record checks for the children flagged."""
     groups = []
     flagged: list[int] = []
     for code, kind, message, issues in checked.by_rule():
         rows = []
         for issue in issues:
-            person_id = export.person_ids.get(issue.child_id)
+            person_id = person_ids.get(issue.child_id)
             if person_id is not None and person_id not in flagged:
                 flagged.append(person_id)
             rows.append(
@@ -90,10 +109,10 @@ def validate_run(job: Job, progress: Progress) -> dict[str, Any]:
     from haven.people.models import Person
 
     record_checks = []
-    chosen = flagged[:RECORD_CHECKS_SHOWN]
+    chosen = flagged[:RECORD_CHECKS_SHOWN] if record_check is not None else []
     for done, person in enumerate(Person.objects.filter(id__in=chosen).order_by("id")):
         progress(done, len(chosen), "Checking the flagged records")
-        found = census_issues_for_person(person)
+        found = record_check(person)
         if found:
             record_checks.append(
                 {
@@ -102,7 +121,6 @@ def validate_run(job: Job, progress: Progress) -> dict[str, Any]:
                 }
             )
     return {
-        **result,
         "ruleset": checked.ruleset,
         "validate_seconds": round(checked.seconds, 1),
         "errors": len(checked.errors),
@@ -111,6 +129,43 @@ def validate_run(job: Job, progress: Progress) -> dict[str, Any]:
         "groups": groups,
         "record_checks": record_checks,
     }
+
+
+# -- the SSDA903 for a year, to download, and checked with the DfE rules ----------------------
+
+
+def _export_903(job: Job, progress: Progress) -> tuple[Any, dict[str, Any]]:
+    year = CollectionYear(int(job.params["year"]))
+    export = ssda903_export(year=year.year, user=job.started_by, progress=progress)
+    return export, {
+        "year": year.year,
+        "label": year.label,
+        "children": export.children,
+        "episodes": export.episodes,
+        "tables": len(export.tables),
+        "export_seconds": round(export.seconds, 1),
+        "return_name": "SSDA903 return",
+        "empty_text": f"No child was looked after in {year.label}: there is nothing to return.",
+    }
+
+
+def ssda903_run(job: Job, progress: Progress) -> dict[str, Any]:
+    export, result = _export_903(job, progress)
+    if export.children:
+        name = f"SSDA903_{export.year.year}.zip"
+        content = export.zip_bytes()
+        job_file_write(job_id=job.pk, name=name, content=content)
+        result.update(file=name, bytes=len(content))
+    return result
+
+
+def ssda903_validate_run(job: Job, progress: Progress) -> dict[str, Any]:
+    export, result = _export_903(job, progress)
+    if export.children == 0:
+        return {**result, "empty": True}
+    progress.step("Checking with the DfE rules")
+    checked = validate_903_export(export)
+    return {**result, **_issues(checked, export.person_ids, progress)}
 
 
 def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any]:
@@ -245,6 +300,16 @@ def import_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any
 
 def register() -> None:
     register_kind(JobKind(CENSUS, census_run, "returns/job_census.html"))
+    register_kind(JobKind(SSDA903, ssda903_run, "returns/job_ssda903.html"))
+    register_kind(
+        JobKind(
+            SSDA903_VALIDATE,
+            ssda903_validate_run,
+            "returns/job_validate.html",
+            validate_context,
+            expected_errors=(ValidatorUnavailable,),
+        )
+    )
     register_kind(
         JobKind(
             VALIDATE,

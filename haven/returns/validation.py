@@ -1,4 +1,5 @@
-"""Run the DfE's CIN census rules on a file.
+"""Run the DfE's rules on a return: the CIN census (one XML file) and the SSDA903 (a folder of
+CSVs, with the previous year's in a sub-folder).
 
 The rules are the DfE-commissioned validator on PyPI, ``csc-validator-be-cin`` (module
 ``cin_validator``). It pins pandas<2 and numpy<1.25, so it lives in its own Python 3.11
@@ -19,10 +20,12 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
 RUNNER = Path(__file__).resolve().parent / "validator_runner.py"
+RUNNER_903 = Path(__file__).resolve().parent / "validator_runner_903.py"
 TIMEOUT_SECONDS = 600
 
 
@@ -62,12 +65,13 @@ class ValidationResult:
         return [i for i in self.issues if not i.is_error]
 
     def by_rule(self) -> list[tuple[str, str, str, list[Issue]]]:
-        """(code, type, message, issues), errors first, then by code."""
-        groups: dict[str, list[Issue]] = defaultdict(list)
+        """(code, type, message, issues), errors first, then by code. A rule whose issues
+        are of two kinds (the SSDA903's known validator defects) is two groups."""
+        groups: dict[tuple[str, str], list[Issue]] = defaultdict(list)
         for issue in self.issues:
-            groups[issue.rule_code].append(issue)
+            groups[(issue.rule_code, issue.rule_type)].append(issue)
         return sorted(
-            ((code, rows[0].rule_type, rows[0].message, rows) for code, rows in groups.items()),
+            ((code, kind, rows[0].message, rows) for (code, kind), rows in groups.items()),
             key=lambda g: (g[1] != "ERROR", g[0]),
         )
 
@@ -90,17 +94,17 @@ def validators_available() -> bool:
     return validators_python().exists()
 
 
-def validate_cin_file(path: str | Path, *, ruleset: str) -> ValidationResult:
+def _run(args: list[str]) -> dict[str, object]:
+    """Run a runner script in the validators' virtualenv and read the JSON it prints."""
     python = validators_python()
     if not python.exists():
         raise ValidatorUnavailable(
             f"the DfE validators are not installed ({python} is missing): "
             "run scripts/install-validators"
         )
-    started = time.perf_counter()
     try:
         done = subprocess.run(
-            [str(python), "-W", "ignore", str(RUNNER), str(path), ruleset],
+            [str(python), "-W", "ignore", *args],
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS,
@@ -113,7 +117,18 @@ def validate_cin_file(path: str | Path, *, ruleset: str) -> ValidationResult:
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-5:])
         raise ValidatorUnavailable(f"the DfE validator failed: {tail}")
-    data = json.loads(done.stdout)
+    try:
+        data: dict[str, object] = json.loads(done.stdout)
+    except ValueError:
+        raise ValidatorUnavailable(
+            f"the DfE validator printed something other than its report: {done.stdout[:200]!r}"
+        ) from None
+    return data
+
+
+def validate_cin_file(path: str | Path, *, ruleset: str) -> ValidationResult:
+    started = time.perf_counter()
+    data: dict[str, Any] = _run([str(RUNNER), str(path), ruleset])
     issues = [
         Issue(
             rule_code=row["rule_code"],
@@ -139,3 +154,79 @@ def validate_cin_bytes(xml: bytes, *, ruleset: str) -> ValidationResult:
         handle.write(xml)
         handle.flush()
         return validate_cin_file(handle.name, ruleset=ruleset)
+
+
+# -- the SSDA903 ---------------------------------------------------------------------------------
+
+# The SSDA903 validator does not say which rules are queries: every rule it flags is an ERROR
+# for Haven unless listed here, with why (haven/returns/README.md explains each).
+QUERY_RULES_903: dict[str, str] = {
+    "1001": "The validator sees only this year's and last year's episodes, so a care leaver who "
+    "left care before then looks as if they were never looked after long enough; Haven's OC3 "
+    "rows come from the whole care history (leavingcare.eligibility).",
+    "1002": "As 1001: a care leaver aged 19 to 21 left care more than a year ago, so the "
+    "validator, which sees two years, finds no episode for them.",
+    "241": "Without Ofsted's provider list the validator compares a K3 placement's council with "
+    "the council's own, so every supported accommodation outside the county is flagged.",
+}
+
+
+# Issues the validator raises in error on one value in one year's rules: reported as QUERY,
+# with why. Rule 146 (placement type not valid) in 2024/25 lists supported accommodation as "k3"
+# in lower case, so it flags every K3 placement, the year's own new code.
+VALIDATOR_DEFECTS_903: dict[tuple[str, str, str], str] = {
+    ("146", "lac2024_25", "K3"): "The validator's 2024/25 list of placement types has K3 in "
+    "lower case, so it flags every supported accommodation placement; K3 is the year's code.",
+}
+
+
+def _kind_903(code: str, ruleset: str, value: str) -> str:
+    if code in QUERY_RULES_903 or (code, ruleset, value) in VALIDATOR_DEFECTS_903:
+        return "QUERY"
+    return "ERROR"
+
+
+def validate_903_dir(
+    folder: str | Path, *, year: int, la: str, previous: str | Path | None = None
+) -> ValidationResult:
+    """The DfE's SSDA903 rules for collection year ``year`` on the CSVs in ``folder`` (and the
+    previous year's in ``previous``, which some rules compare against)."""
+    started = time.perf_counter()
+    args = [str(RUNNER_903), str(folder), str(year), la]
+    if previous is not None and Path(previous).is_dir():
+        args.append(str(previous))
+    data: dict[str, Any] = _run(args)
+    issues = [
+        Issue(
+            rule_code=row["rule_code"],
+            rule_type=_kind_903(row["rule_code"], data["ruleset"], row["value"]),
+            message=row["message"],
+            child_id=row["child_id"],
+            table=row["table"],
+            fields=row["fields"],
+            value=row["value"],
+        )
+        for row in data["issues"]
+    ]
+    return ValidationResult(
+        ruleset=data["ruleset"],
+        issues=issues,
+        seconds=time.perf_counter() - started,
+        crashed_rules=[
+            f"rule {code} (the validator crashed on it)" for code in data["crashed_rules"]
+        ],
+    )
+
+
+def validate_903_export(export: Any) -> ValidationResult:
+    """Write an ``SSDA903Export`` to a scratch folder and run the DfE rules on it."""
+    from haven.returns.ssda903 import PREVIOUS_DIR, la_code
+
+    with tempfile.TemporaryDirectory(prefix="ssda903-") as folder:
+        export.write(folder)
+        return validate_903_dir(
+            folder,
+            year=export.year.year,
+            la=la_code(),
+            previous=Path(folder) / PREVIOUS_DIR,
+        )

@@ -1,6 +1,6 @@
-"""The Returns page: export the CIN census, validate it with the DfE rules, import from another
-system. For analysts (and managers and auditors): the CIN census holds no names or case notes,
-and each export is recorded in the access log."""
+"""The Returns page: export the CIN census and the SSDA903, validate them with the DfE rules,
+import a census from another system. For analysts (and managers and auditors): the returns hold
+no names or case notes, and each export is recorded in the access log."""
 
 from __future__ import annotations
 
@@ -60,6 +60,20 @@ def cin_download(request: AuthenticatedRequest, year: int) -> HttpResponse:
 def cin_issues(request: AuthenticatedRequest, year: int) -> HttpResponse:
     """Check the census for a year with the DfE rules, as a job."""
     return _year_job(request, year, returns_jobs.VALIDATE, "CIN census {year}: DfE rules")
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.PRODUCE_RETURNS)
+def ssda903_download(request: AuthenticatedRequest, year: int) -> HttpResponse:
+    """Make the SSDA903 for a year (a zip of CSVs) as a job."""
+    return _year_job(request, year, returns_jobs.SSDA903, "SSDA903 {year} (CSV files)")
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Capability.PRODUCE_RETURNS)
+def ssda903_issues(request: AuthenticatedRequest, year: int) -> HttpResponse:
+    """Check the SSDA903 for a year with the DfE rules, as a job."""
+    return _year_job(request, year, returns_jobs.SSDA903_VALIDATE, "SSDA903 {year}: DfE rules")
 
 
 def _year_job(request: AuthenticatedRequest, year: int, kind: Any, title: str) -> HttpResponse:

@@ -51,6 +51,8 @@ from haven.people.models import Address, Allocation, Person, PersonDisability
 from haven.protection.models import ChildProtectionPlan
 from haven.synthetic import names as N
 from haven.synthetic.helpers import DAY, YEAR_DAYS
+from haven.synthetic.postcodes import following as next_postcode
+from haven.synthetic.postcodes import real as real_postcode
 from haven.synthetic.scenario import Buckets, Choice, current_collection_year
 from haven.uasc.models import NTSTransfer, UASCStatus
 
@@ -269,7 +271,7 @@ class _Care:
         rng = self.rng
         if outward is None:
             outward = rng.choice(self.away if away else self.outward)
-        return (
+        return real_postcode(
             f"{outward} {rng.randint(0, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
         )
 
@@ -328,7 +330,7 @@ class _Care:
             end, reason = adult, self.at_18.draw(rng)
         cin = "N6" if route == "remand" else self.category.draw(rng)
         statuses = self._statuses(route, start, end, adoption)
-        stays = self._stays(route, outcome, dob, start, end, adoption)
+        stays = _lawful_stays(self._stays(route, outcome, dob, start, end, adoption), statuses)
         if not reason:
             reason = self._reason(outcome, stays)
         ended: datetime.date | None = end
@@ -355,7 +357,9 @@ class _Care:
             )
         return {
             "decided": decided,
-            "po": order if why != "RD2" else None,
+            # No placement order after the plan was reversed (rule 553 would find an E1 with
+            # no decision to place).
+            "po": order if why != "RD2" and (reversed_on is None or reversed_on > order) else None,
             "matched": matched if why in ("", "RD1") else None,
             "placed": placed if why in ("", "RD1") else None,
             "order": adopted if not why else None,
@@ -382,7 +386,8 @@ class _Care:
             out[start] = first
             day, code = start, first
             if code in ("L1", "L2"):
-                day = start + DAY * rng.randint(1, 8)
+                # Police protection lasts at most 72 hours (the DfE's rule 361).
+                day = start + DAY * rng.randint(1, 8 if code == "L2" else 3)
                 code = "C1" if rng.random() < 0.65 else "V2"
                 out[day] = code
             if code == "V2" and rng.random() < float(c["section20_to_court_share"]):
@@ -396,6 +401,10 @@ class _Care:
                 for d in [d for d in out if d >= po]:
                     del out[d]
                 out[po] = "E1"
+                if adoption["reversed_on"] is not None and adoption["reversed_on"] > po:
+                    # The plan reversed, the placement order is revoked: a care order again
+                    # (the DfE's rule 553 expects a decision to place beside any E1).
+                    out[adoption["reversed_on"]] = "C2"
         return {d: code for d, code in sorted(out.items()) if d == start or d < end}
 
     def _stays(
@@ -675,7 +684,9 @@ def _uasc(g: Generator, care: _Care) -> None:
             disabilities.add(person_id=pid, code="NONE")
             g.dob.append(dob)
             g.child_name.append("")
-            stays = care._stays("uasc", "until_18", dob, day, end or adult, None)
+            stays = _lawful_stays(
+                care._stays("uasc", "until_18", dob, day, end or adult, None), {day: "V2"}
+            )
             if end is not None and end > care.horizon:
                 end, reason = None, ""
             period = Period(
@@ -826,6 +837,8 @@ class _Carers:
             reference=f"AD{aid:05d}",
             name=name,
             number_of_adopters=2 if two else 1,
+            sex_of_adopters="MF" if two else "F1",
+            legal_status_of_adopters="L11" if two else "L0",
             enquiry_on=enquiry,
             stage1_on=stage1,
             stage2_on=stage2,
@@ -934,12 +947,43 @@ class _Carers:
                 f["postcode"] = care._postcode(home_pc.split(" ")[0] if near else None, away=away)
         if place == "P1":
             f["postcode"] = home_pc
+        elif f["postcode"] and f["postcode"] == home_pc:
+            # Only a child placed with parents is placed at home (the DfE's rule 392d).
+            f["postcode"] = next_postcode(home_pc)
         # As the service works it out (its placement hook), from the postcodes' grid references.
         f["distance_miles"] = distance_miles(home_pc, f["postcode"]) if home_pc else None
         f["weekly_cost"] = cost
         if place in codes.NO_URN:
             f["urn"] = ""
         return f
+
+
+def _same_placement(before: Any, after: Any) -> bool:
+    a, b = before.fields, after.fields
+    return (
+        before.place == after.place
+        and before.carer == after.carer
+        and all(
+            a.get(k) == b.get(k) for k in ("postcode", "urn", "provider", "household_id", "home_id")
+        )
+    )
+
+
+def _lawful_stays(stays: list[Any], statuses: dict[datetime.date, str]) -> list[Any]:
+    """A child is placed with parents (P1) only under a care order (C1, C2) or a placement
+    order (E1): not while accommodated under section 20 (the DfE's rule 378), so such a move
+    home does not happen, and a first placement there is with foster carers instead."""
+    first = stays[0]
+    if first.place == "P1" and statuses.get(first.start) not in ("C1", "C2", "E1"):
+        first = Stay(first.start, "U6", first.reason, first.intended)
+    out = [first]
+    for stay in stays[1:]:
+        if stay.place == "P1":
+            in_force = [code for day, code in sorted(statuses.items()) if day <= stay.start]
+            if not in_force or in_force[-1] not in ("C1", "C2", "E1"):
+                continue
+        out.append(stay)
+    return out
 
 
 def _rows(g: Generator, care: _Care) -> None:
@@ -980,6 +1024,11 @@ def _rows(g: Generator, care: _Care) -> None:
             end_reason=period.reason,
             category_of_need=period.cin,
             home_postcode=home_pc,
+            # Most children come into care with no previous permanence order; the generated
+            # histories hold none (adoptions and SGOs here end a period, never precede one).
+            previous_permanence="Z1",
+            previous_permanence_la="",
+            previous_permanence_on="",
             iro_id=iro,
             created_by_id=worker,
         )
@@ -1009,7 +1058,7 @@ def _rows(g: Generator, care: _Care) -> None:
             for s in period.stays
             if s.start <= care.horizon and (period.end is None or s.start < period.end)
         ]
-        placement_facts = []
+        placement_facts: list[PlacementFacts] = []
         previous: Stay | None = None
         for i, stay in enumerate(stays):
             stay.end = stays[i + 1].start if i + 1 < len(stays) else period.end
@@ -1028,6 +1077,29 @@ def _rows(g: Generator, care: _Care) -> None:
                 stay.carer = carers.home_info[f["home_id"]][0]
             else:
                 stay.carer = f["carer_name"]
+            if previous is not None and _same_placement(previous, stay):
+                # A "move" to the same carer, type, address and provider is no move (the DfE's
+                # rule 435): the placement before it carries on.
+                row = list(placements_t.rows[-1])
+                row[_col(placements_t, "end_date")] = stay.end
+                row[_col(placements_t, "change_reason")] = (
+                    stays[i + 1].reason if i + 1 < len(stays) else ""
+                )
+                placements_t.rows[-1] = tuple(row)
+                last = placement_facts[-1]
+                placement_facts[-1] = PlacementFacts(
+                    start_date=last.start_date,
+                    end_date=stay.end,
+                    place=last.place,
+                    provider=last.provider,
+                    carer_key=last.carer_key,
+                    postcode=last.postcode,
+                    urn=last.urn,
+                    change_reason=row[_col(placements_t, "change_reason")],
+                    key=last.key,
+                )
+                previous.end = stay.end
+                continue
             key = care._id("placement")
             # The placement plan, within 5 working days (the placement_plan rule).
             agreed = g.cal.add_working_days(stay.start, rng.randint(0, 5))
@@ -1073,6 +1145,7 @@ def _rows(g: Generator, care: _Care) -> None:
                 )
             )
             previous = stay
+        stays = [s for s in stays if "id" in s.fields]  # less the moves that were none
         facts = PeriodFacts(period.start, period.end, period.reason, period.cin, home_pc)
         for e in episodes_for(facts, status_facts, placement_facts):
             episodes_t.add(
@@ -1440,13 +1513,16 @@ def _health(
             up_to_date=rng.random() < float(h["immunised_share"]),
         )
         if 4 <= age <= 16:
+            # In the collection year of the anniversary, where the DfE's OC2 looks for it.
+            year_began = datetime.date(anniversary.year - (anniversary.month < 4), 4, 1)
             if rng.random() < float(h["sdq_share"]):
                 score = max(0, min(40, round(rng.gauss(14, 6))))
-                add("sdq", anniversary - DAY * rng.randint(0, 60), sdq_score=score)
+                on = max(anniversary - DAY * rng.randint(0, 60), year_began)
+                add("sdq", on, sdq_score=score)
             else:
                 add(
                     "sdq",
-                    anniversary - DAY * rng.randint(0, 60),
+                    max(anniversary - DAY * rng.randint(0, 60), year_began),
                     sdq_reason=rng.choice(["SDQ2", "SDQ4", "SDQ5", "SDQ4"]),
                 )
         if age >= 11 and rng.random() < float(h["substance_misuse_share"]):

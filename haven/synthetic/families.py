@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from haven.people.models import Address, Person, PersonDisability, Relationship
 from haven.synthetic import names as N
 from haven.synthetic.helpers import DAY, YEAR_DAYS, zipf
+from haven.synthetic.postcodes import real as real_postcode
 from haven.synthetic.scenario import Choice, ScenarioError
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def build(g: Generator) -> None:
         area_i = area_choice.draw(rng)
         area = areas[area_i]
         family_name = surnames.draw(rng)
-        postcode = (
+        postcode = real_postcode(
             f"{rng.choice(area['outward'])} {rng.randint(0, 9)}"
             f"{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
         )

@@ -295,6 +295,10 @@ def _after_care(
             kind, ok = "Z", True
         elif rng.random() < float(p["suitable_share"]):
             kind, ok = rng.choice(SUITABLE), True
+            if kind == "Z" and day < at_18:
+                # Living with former foster carers is staying put, from 18 (the DfE's rule
+                # 3001): before then, supported accommodation.
+                kind = "D"
         else:
             kind, ok = rng.choice(UNSUITABLE), False
         if not first:

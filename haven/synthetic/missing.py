@@ -125,6 +125,7 @@ class _Missing:
         looked_after: bool,
         team: int | None,
         worker: int | None,
+        until: datetime.date | None = None,
     ) -> None:
         """``count`` episodes of ``person`` from ``first`` to ``last``: a burst around a day,
         the more episodes the closer together."""
@@ -151,6 +152,10 @@ class _Missing:
                 if looked_after and rng.random() < float(self.m["away_share"])
                 else codes.MissingKind.MISSING
             )
+            if until is not None and (end is None or end.astimezone(LONDON).date() >= until):
+                # Not missing on the day their care ended (the DfE's rule 580: only a period
+                # of care that ends with E8 may end while the child is missing).
+                continue
             self.episodes.append(_Episode(person, kind, start, end, team, worker, looked_after))
             self.busy[person] = end or datetime.datetime.max.replace(tzinfo=LONDON)
 
@@ -190,6 +195,7 @@ def build(g: Generator) -> None:
                 looked_after=True,
                 team=lac_team,
                 worker=p.worker,
+                until=p.end,
             )
         other_share = missing.share("other_share", year)
         for row in allocations.rows:

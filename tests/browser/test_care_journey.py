@@ -66,6 +66,7 @@ def test_a_child_on_a_plan_is_placed_visited_reviewed_and_moved(browser, live_se
     fill_date(page, "Date became looked after", day(0))
     page.get_by_label("Legal status").select_option("C1")
     page.get_by_label("Category of need").select_option("N1")
+    page.get_by_label("Previous permanence order").select_option("Z1")
     page.get_by_label("Placement type").select_option("U6")
     page.get_by_label("Carer or setting").fill("Sue and Tom Foster")
     page.get_by_label("Placement provider").select_option("PR4")

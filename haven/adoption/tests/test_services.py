@@ -208,3 +208,18 @@ def test_matched_adopters_cannot_lose_their_approval(plan, adopters, worker):
             **{**values, "approved_on": None},
         )
     assert "approved_on" in errors(exc)
+
+
+def test_the_adopters_ad1_codes_must_agree_with_how_many_they_are(worker):
+    """The DfE's AD1 asks the adopters' sex and legal status: two adopters are not M1, nor
+    one adopter a married couple."""
+    with pytest.raises(ValidationError) as excinfo:
+        services.adopters_create(
+            by=worker,
+            **{**HOUSEHOLD, "sex_of_adopters": "M1", "legal_status_of_adopters": "L0"},
+        )
+    assert set(excinfo.value.message_dict) == {"sex_of_adopters", "legal_status_of_adopters"}
+    household = services.adopters_create(
+        by=worker, **{**HOUSEHOLD, "sex_of_adopters": "FF", "legal_status_of_adopters": "L12"}
+    )
+    assert (household.sex_of_adopters, household.legal_status_of_adopters) == ("FF", "L12")

@@ -38,10 +38,12 @@ def test_a_worker_records_that_a_child_becomes_looked_after(as_worker, child):
         "start-carer_name": "Ann and Bob Carer",
         "start-provider": "PR4",
         "start-postcode": "so23 8uj",
+        "start-previous_permanence": "Z1",
     }
     response = as_worker.post(_tab(child), data, follow=True)
     assert "The child is now looked after" in response.content.decode()
     period = CarePeriod.objects.get(person=child)
+    assert period.previous_permanence == "Z1"
     placement = period.placements.get()
     assert placement.postcode == "SO23 8UJ"
     assert list(Episode.objects.filter(period=period).values_list("rne", "ls", "place")) == [

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime
+import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -244,3 +247,63 @@ def test_a_rule_flagging_many_children_lists_the_first_hundred_and_counts_the_re
     assert "8770Q: UPN missing (150)" in page
     assert "H00000099<" in page and "H00000100<" not in page
     assert "And 50 more under rule 8770Q" in page
+
+
+# -- the SSDA903 ------------------------------------------------------------------------------
+
+
+def test_a_practitioner_may_not_make_or_check_the_ssda903(worker: Any) -> None:
+    client = client_for(worker)
+    assert client.post(reverse("returns:ssda903_download", args=[2025])).status_code == 403
+    assert client.post(reverse("returns:ssda903_issues", args=[2025])).status_code == 403
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.AUDITOR])
+def test_the_roles_that_make_returns_download_the_ssda903_as_a_zip(
+    make_user: Any, manager: Any, child: Any, role: str
+) -> None:
+    from haven.care.tests.factories import looked_after_child
+
+    looked_after_child(child, manager, start=datetime.date(2024, 6, 3))
+    client = client_for(make_user(role))
+    home = client.get(HOME).content.decode()
+    assert "Children looked after (SSDA903)" in home
+    assert reverse("returns:ssda903_download", args=[2025]) in home
+
+    made = client.post(reverse("returns:ssda903_download", args=[2025]))
+    assert made.status_code == 302
+    _run_next()
+    page = client.get(made["Location"]).content.decode()
+    assert "Download SSDA903_2025.zip" in page
+    response = client.get(reverse("jobs:file", args=[made["Location"].split("/")[-2]]))
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:  # type: ignore[attr-defined]
+        episodes = archive.read("SSDA903_2025/episodes.csv").decode()
+    assert f"H{child.pk:08d},03/06/2024,S,C1,N1,U6,PR4,,,," in episodes
+    assert AccessLog.objects.filter(
+        action=AccessAction.EXPORT, detail__startswith="SSDA903 2025"
+    ).exists()
+
+
+def test_ssda903_issues_link_only_the_children_the_viewer_may_open(
+    manager: Any, child: Any, make_child: Any
+) -> None:
+    """The DfE rules run as a job; each issue names its rule and its child, linked for a
+    child the viewer may open and given by Haven ID alone for one they may not."""
+    _validators()
+    from haven.care.tests.factories import looked_after_child
+
+    hidden = make_child(team="other", family_name="Hidden")
+    for person in (child, hidden):
+        looked_after_child(person, manager, start=datetime.date(2024, 6, 3))
+    client = client_for(manager)
+    checked = client.post(reverse("returns:ssda903_issues", args=[2025]))
+    _run_next()
+    page = client.get(checked["Location"]).content.decode()
+    # Neither child's previous permanence is recorded: rule 630 flags both.
+    assert "630: Information on previous permanence option should be returned. (2)" in page
+    child_href = reverse("people:person_detail", args=[child.pk])
+    assert f'href="{child_href}">H{child.pk:08d}</a>' in page
+    assert f"Haven ID {hidden.pk}<" in page
+    assert reverse("people:person_detail", args=[hidden.pk]) not in page
+    assert f"H{hidden.pk:08d}" not in page
