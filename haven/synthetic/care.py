@@ -794,7 +794,11 @@ class _Carers:
         name = f"{rng.choice(HOME_WORDS)} {rng.choice(HOME_KINDS)}"
         operator = "PR1" if own else rng.choice(["PR4", "PR4", "PR4", "PR5"])
         away = not own and rng.random() < float(care.out_of_county["home"])
-        postcode = care._postcode(away=away)
+        # The council's own homes are in its own area (the DfE's rule 1015): the scenario may
+        # name districts wholly inside it (``own_home_outward``), for a county whose postcode
+        # districts cross its border.
+        inside = care.c.get("own_home_outward") if own else None
+        postcode = care._postcode(rng.choice(inside)) if inside else care._postcode(away=away)
         cost = Decimal(care.cost["residential"].draw_int(rng))
         if secure:
             cost = cost + Decimal(2000)
@@ -950,6 +954,18 @@ class _Carers:
         elif f["postcode"] and f["postcode"] == home_pc:
             # Only a child placed with parents is placed at home (the DfE's rule 392d).
             f["postcode"] = next_postcode(home_pc)
+        if (
+            previous is not None
+            and previous.place == place
+            and f["postcode"]
+            and f.get("household_id") is None
+            and f.get("home_id") is None
+            and all(previous.fields.get(k) == f.get(k) for k in ("postcode", "urn", "provider"))
+        ):
+            # A move goes somewhere else: the same type, postcode, URN and provider is no move
+            # to the DfE (rule 435). Two invented postcodes can become one real one (a home's or
+            # a household's postcode is where it is).
+            f["postcode"] = next_postcode(f["postcode"])
         # As the service works it out (its placement hook), from the postcodes' grid references.
         f["distance_miles"] = distance_miles(home_pc, f["postcode"]) if home_pc else None
         f["weekly_cost"] = cost
