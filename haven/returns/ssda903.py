@@ -36,6 +36,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from haven.care.health import OC2_COLUMNS
 from haven.returns.census import CollectionYear, la_child_id
 
 # The validator's column sets (lac_validator.config.column_names), in its order.
@@ -58,20 +59,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
     "UASC": ("CHILD", "SEX", "DOB", "DUC"),
-    "OC2": (
-        "CHILD",
-        "DOB",
-        "SDQ_SCORE",
-        "SDQ_REASON",
-        "CONVICTED",
-        "HEALTH_CHECK",
-        "IMMUNISATIONS",
-        "TEETH_CHECK",
-        "HEALTH_ASSESSMENT",
-        "SUBSTANCE_MISUSE",
-        "INTERVENTION_RECEIVED",
-        "INTERVENTION_OFFERED",
-    ),
+    "OC2": OC2_COLUMNS,
     "OC3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
     "AD1": (
         "CHILD",
