@@ -262,15 +262,16 @@ def year_start_for(year_end: datetime.date) -> datetime.date:
 
 def oc2_cohort(year_end: datetime.date) -> Any:
     """Periods of care of the children looked after continuously for 12 months at
-    ``year_end``: begun on or before the year's first day, open on its last, with no
-    short-break episode in the year."""
+    ``year_end``: begun on or before the year's first day, still looked after on its last (a
+    period ending on 31 March itself counts, as the DfE's rules read an episode that ceased that
+    day: rule 191 asks for its OC2 items), with no short-break episode in the year."""
     year_start = year_start_for(year_end)
     short_break = Episode.objects.filter(
         period=OuterRef("pk"), ls__in=SHORT_BREAKS, decom__lte=year_end
     ).filter(Q(dec__isnull=True) | Q(dec__gte=year_start))
     return (
         CarePeriod.objects.filter(start_date__lte=year_start)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=year_end))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_end))
         .exclude(Exists(short_break))
     )
 

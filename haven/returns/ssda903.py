@@ -619,6 +619,8 @@ class _Builder:
         ]
 
     def _missing(self, looked_after: list[int]) -> list[dict[str, str]]:
+        """The year's missing and away episodes, and one still open when the year began: the
+        DfE's rule 576 looks in this year's return for a period open in last year's."""
         from haven.core.calendar import LONDON
         from haven.missing.models import MissingEpisode
 
@@ -632,7 +634,9 @@ class _Builder:
         rows = []
         episodes = (
             MissingEpisode.objects.filter(
-                person_id__in=looked_after, started_at__gte=first, started_at__lt=after
+                Q(started_at__gte=first) | Q(ended_at__isnull=True) | Q(ended_at__gte=first),
+                person_id__in=looked_after,
+                started_at__lt=after,
             )
             .order_by("person_id", "started_at", "id")
             .values_list("person_id", "kind", "started_at", "ended_at")

@@ -386,7 +386,10 @@ def test_oc2_cohort_is_children_looked_after_continuously_for_12_months(make_chi
     look_after(left, D(2024, 1, 1), end=D(2026, 3, 30))  # ceased before 31 March: out
     respite = make_child(given_names="Dee")
     look_after(respite, D(2024, 1, 1), legal_status="V3")  # short breaks: out
-    assert [r.person_id for r in health.oc2_rows(YEAR_END)] == [long_.pk]
+    last_day = make_child(given_names="Eve")
+    # Ceased on 31 March itself: in, as the DfE's rule 191 reads it.
+    look_after(last_day, D(2024, 1, 1), end=YEAR_END)
+    assert sorted(r.person_id for r in health.oc2_rows(YEAR_END)) == [long_.pk, last_day.pk]
     assert health.oc2_row(recent, YEAR_END) is None
 
 

@@ -188,3 +188,27 @@ def test_validate_903_prints_issues_by_rule_and_fails_on_errors(
     assert "378 ERROR (1)" in out and "1001  Episodes" in out
     assert main(["returns", "validate-903", str(tmp_path / "nothing"), "--year", "2025"]) == 2
     assert "is not a folder of CSV files" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_a_missing_episode_open_at_the_years_end_is_in_the_next_years_return(
+    make_child, manager
+) -> None:
+    """Missing on 30 March 2025, back on 2 April: open in 2024/25's return, and in 2025/26's
+    with its end (the DfE's rule 576 looks for it there)."""
+    from haven.care.tests.factories import looked_after_child
+    from haven.missing.models import MissingEpisode
+
+    child = make_child(given_names="Mia", date_of_birth=datetime.date(2010, 5, 1))
+    looked_after_child(child, manager, start=datetime.date(2024, 1, 8))
+    MissingEpisode.objects.create(
+        person=child,
+        kind="M",
+        started_at=datetime.datetime(2025, 3, 30, 21, 0, tzinfo=LONDON),
+        ended_at=datetime.datetime(2025, 4, 2, 9, 0, tzinfo=LONDON),
+        recorded_by=manager,
+    )
+    before = ssda903_build(year=2025).tables["Missing"]
+    after = ssda903_build(year=2026).tables["Missing"]
+    assert [(r["MIS_START"], r["MIS_END"]) for r in before] == [("30/03/2025", "")]
+    assert [(r["MIS_START"], r["MIS_END"]) for r in after] == [("30/03/2025", "02/04/2025")]
