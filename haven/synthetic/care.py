@@ -892,7 +892,11 @@ class _Carers:
             elif rng.random() < float(care.c["in_house_fostering_share"]):
                 pool = self.adopters if place in ("U5", "U2") and self.adopters else self.households
                 f.update(
-                    household_id=self.nearest(pool, home_pc), provider="PR1", urn=self.council_urn
+                    household_id=_another(
+                        pool, self.nearest(pool, home_pc), previous, "household_id"
+                    ),
+                    provider="PR1",
+                    urn=self.council_urn,
                 )
                 cost = Decimal(care.cost["in_house"].draw_int(rng))
             else:
@@ -921,7 +925,7 @@ class _Carers:
                     else self.homes_external
                 )
             )
-            hid = rng.choice(pool)
+            hid = _another(pool, rng.choice(pool), previous, "home_id")
             _name, urn, postcode, base = self.home_info[hid]
             f.update(home_id=hid, urn=urn, postcode=postcode)
             f["provider"] = "PR1" if hid in self.homes_own else "PR4"
@@ -972,6 +976,14 @@ class _Carers:
         if place in codes.NO_URN:
             f["urn"] = ""
         return f
+
+
+def _another(pool: list[int], chosen: int, previous: Any, field: str) -> int:
+    """``chosen``, or the next in ``pool`` if the child's last placement was there: a move
+    goes somewhere else (the DfE's rule 435). No random draw, so the stream is unchanged."""
+    if previous is None or previous.fields.get(field) != chosen or len(pool) < 2:
+        return chosen
+    return pool[(pool.index(chosen) + 1) % len(pool)]
 
 
 def _same_placement(before: Any, after: Any) -> bool:
