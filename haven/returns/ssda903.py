@@ -22,7 +22,6 @@ One query set per table, none per child (a county's year in a few seconds).
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import os
@@ -37,6 +36,7 @@ from typing import Any
 from django.db.models import Q
 
 from haven.care.health import OC2_COLUMNS
+from haven.core import csv_safe
 from haven.returns.census import CollectionYear, la_child_id
 
 # The validator's column sets (lac_validator.config.column_names), in its order.
@@ -180,9 +180,10 @@ class SSDA903Export:
 
     def csv(self, table: str) -> bytes:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(COLUMNS[table]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(self.tables[table])
+        columns = COLUMNS[table]
+        writer = csv_safe.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([row.get(c, "") for c in columns] for row in self.tables[table])
         return out.getvalue().encode("utf-8")
 
     def files(self) -> dict[str, bytes]:
