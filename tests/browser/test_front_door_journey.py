@@ -35,6 +35,8 @@ def test_a_police_contact_about_two_siblings_reaches_an_authorised_assessment(
     page.goto("/front-door/")
     assert_accessible(page)
     page.get_by_role("link", name="Record a contact").click()
+    # Typed once the page has loaded (htmx listens from then; before it, the Find button works).
+    page.wait_for_load_state()
     page.get_by_label("Find a child by name, date of birth, NHS number or postcode").fill("Rowe")
     # Matches appear as they type (htmx), before any button is pressed...
     page.locator("#child-matches").get_by_text("Amy Rowe").wait_for()
