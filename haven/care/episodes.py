@@ -31,6 +31,8 @@ class PeriodFacts:
     end_reason: str
     category_of_need: str
     home_postcode: str = ""
+    # An imported period that began before its known history: its first episode's RNE.
+    known_from_rne: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def episodes_for(
         assert placement is not None and ls
         rne: str
         if i == 0:
-            rne = ReasonNewEpisode.S
+            rne = period.known_from_rne or ReasonNewEpisode.S
         else:
             same_carer = previous is not None and previous.carer_key == placement.carer_key
             rne = _reason(ls_changed, placement_changed, same_carer)
@@ -147,6 +149,7 @@ def period_facts(period: Any) -> tuple[PeriodFacts, list[StatusFacts], list[Plac
         end_reason=period.end_reason,
         category_of_need=period.category_of_need,
         home_postcode=period.home_postcode,
+        known_from_rne=period.known_from_rne,
     )
     statuses = [StatusFacts(s.start_date, s.code) for s in period.legal_statuses.all()]
     placements = [

@@ -76,6 +76,12 @@ class CarePeriod(VersionedModel):
         "Council that made the order", max_length=80, blank=True
     )
     previous_permanence_on = models.CharField("Date of the order", max_length=10, blank=True)
+    # Imported history only: the period began before the earliest episode the imported returns
+    # hold, so Haven's record of it starts there, and that first episode keeps the reason for a
+    # new episode (RNE) the return gave it instead of S. Blank for a period recorded in Haven.
+    known_from_rne = models.CharField(
+        "Reason for the first known episode (imported)", max_length=1, blank=True
+    )
     # The child's independent reviewing officer, who chairs their reviews.
     iro = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -356,9 +356,12 @@ def period_start(
     previous_permanence: str = "",
     previous_permanence_la: str = "",
     previous_permanence_on: str = "",
+    known_from_rne: str = "",
 ) -> CarePeriod:
     """The child becomes looked after: legal status, category of need and first placement, and
-    any previous permanence order (the form asks it; left empty here, the Care tab asks later)."""
+    any previous permanence order (the form asks it; left empty here, the Care tab asks later).
+    ``known_from_rne`` is for imported history only: the period began before the first episode
+    the returns hold, which starts Haven's record of it with that reason for a new episode."""
     service_require(by, Capability.WRITE_RECORDS, field="start_date")
     person = locked(person)
     if person.kind != PersonKind.CHILD:
@@ -409,6 +412,7 @@ def period_start(
         previous_permanence=prev[0],
         previous_permanence_la=prev[1],
         previous_permanence_on=prev[2],
+        known_from_rne="" if known_from_rne == codes.ReasonNewEpisode.S else known_from_rne,
         created_by=by,
     )
     LegalStatusChange.objects.create(
@@ -824,6 +828,34 @@ def care_review_record(
         raise ValidationError(
             {"held_on": "Only the child's independent reviewing officer can record their review"}
         )
+    return _review_write(
+        period, by=by, held_on=held_on, participation=participation, chair=by, summary=summary
+    )
+
+
+@transaction.atomic
+def care_review_import(
+    *, period: CarePeriod, by: User, held_on: datetime.date, participation: str
+) -> CareReview:
+    """A review held before the child's records came to Haven (an imported return): who
+    chaired it is not known, so it has no chair; the dates and participation are checked as
+    a review recorded by the IRO is, and its due dates derived the same way."""
+    service_require(by, Capability.WRITE_RECORDS, field="held_on")
+    period = locked(period)
+    return _review_write(
+        period, by=by, held_on=held_on, participation=participation, chair=None, summary=""
+    )
+
+
+def _review_write(
+    period: CarePeriod,
+    *,
+    by: User,
+    held_on: datetime.date,
+    participation: str,
+    chair: User | None,
+    summary: str,
+) -> CareReview:
     not_future(held_on, "held_on", "date of the review")
     _within_period(period, held_on, "held_on", "A review")
     if participation not in codes.Participation.values:
@@ -853,7 +885,7 @@ def care_review_record(
                 held_on=held_on,
                 due_date=due.date,
                 participation=participation,
-                chair=by,
+                chair=chair,
                 summary=summary.strip(),
                 next_due=following.date,
             )

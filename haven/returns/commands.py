@@ -1,5 +1,5 @@
 """Subcommands of ``haven`` added by this package: ``haven returns cin|validate-cin|import-cin``
-and ``haven returns ssda903|validate-903``."""
+and ``haven returns ssda903|validate-903|import-903``."""
 
 from __future__ import annotations
 
@@ -94,6 +94,27 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "without it they belong to no team and only an auditor can open them",
     )
     load.set_defaults(handler=cmd_import)
+
+    load903 = inner.add_parser(
+        "import-903",
+        help="load another system's SSDA903 CSVs (one or several years) as history "
+        "(dry run unless --commit)",
+        description="Every *.csv under DIR is read; a table is known by its columns, a file's "
+        "year by the year in its folder or file name (else from its dates). Problems are "
+        "reported by table, file, row, column and value; --commit imports in one transaction, "
+        "all or nothing.",
+    )
+    load903.add_argument("folder", metavar="DIR")
+    load903.add_argument(
+        "--commit", action="store_true", help="import (default: a dry run that changes nothing)"
+    )
+    load903.add_argument(
+        "--user",
+        required=True,
+        help="the Haven username recorded as importing the records (a role that may import)",
+    )
+    load903.add_argument("--team", help="the team new children are allocated to")
+    load903.set_defaults(handler=cmd_import_903)
 
 
 def _read(path: str) -> bytes:
@@ -233,12 +254,12 @@ def cmd_validate_903(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def _importer(args: argparse.Namespace) -> tuple[object, object]:
+    """The user named by --user (whose role may import returns) and the team named by --team."""
     from django.contrib.auth import get_user_model
 
     from haven.accounts.models import Role
     from haven.accounts.permissions import Capability, roles_with, user_can
-    from haven.returns.importer import CensusFileError, cin_census_import
 
     user = get_user_model().objects.filter(username=args.user).first()
     if user is None:
@@ -255,6 +276,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         team = Team.objects.filter(name=args.team).first()
         if team is None:
             raise CommandError(f"no team called {args.team!r}")
+    return user, team
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from haven.returns.importer import CensusFileError, cin_census_import
+
+    user, team = _importer(args)
     data = _read(args.file)
     try:
         report = cin_census_import(
@@ -269,6 +297,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.file}: {exc} Nothing was imported.") from None
     heading = "Dry run (nothing changed)" if not args.commit else "Import"
     print(f"{heading}: {args.file}, collection year {report.collection_year}")
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_import_903(args: argparse.Namespace) -> int:
+    from haven.returns.import903 import SSDA903FileError, read_folder, ssda903_import
+
+    user, team = _importer(args)
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise CommandError(f"{args.folder} is not a folder")
+    try:
+        files = read_folder(folder)
+        report = ssda903_import(files=files, user=user, dry_run=not args.commit, team=team)
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.folder}: {exc.strerror or exc}") from None
+    except SSDA903FileError as exc:
+        raise CommandError(f"{args.folder}: {exc} Nothing was imported.") from None
+    heading = "Dry run (nothing changed)" if not args.commit else "Import"
+    years = ", ".join(str(y) for y in report.years)
+    print(f"{heading}: {args.folder}, SSDA903 {years}")
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_sign_in_steps_and_versions'),
+        ("accounts", "0002_user_sign_in_steps_and_versions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='team',
-            name='kind',
-            field=models.CharField(choices=[('front_door', 'Front door (MASH)'), ('assessment', 'District assessment'), ('child_protection', 'Child protection'), ('looked_after', 'Children looked after'), ('leaving_care', 'Leaving care'), ('early_help', 'Early help'), ('reviewing', 'Reviewing officers'), ('performance', 'Performance'), ('exploitation', 'Exploitation (specialist)')], max_length=30),
+            model_name="team",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("front_door", "Front door (MASH)"),
+                    ("assessment", "District assessment"),
+                    ("child_protection", "Child protection"),
+                    ("looked_after", "Children looked after"),
+                    ("leaving_care", "Leaving care"),
+                    ("early_help", "Early help"),
+                    ("reviewing", "Reviewing officers"),
+                    ("performance", "Performance"),
+                    ("exploitation", "Exploitation (specialist)"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

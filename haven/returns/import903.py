@@ -1,0 +1,816 @@
+"""Load another system's SSDA903 returns (children looked after) as history.
+
+Two steps, both by ``ssda903_import``:
+
+1. Read the files (``read_903``). A table is known by its columns, not its file name (the
+   DfE's validator does the same); a folder may hold several years and a table split across
+   files. A file's year is the four-digit year in its folder or file name (``2024/``,
+   ``SSDA903_2024/``, ``episodes_2024.csv``; Haven's own ``previous_year/`` is the year
+   before), else the collection year of the latest date in its folder's tables. Messy files
+   are read as they come: a byte order mark, Windows line endings, blank rows, dates as
+   DD/MM/YYYY or YYYY-MM-DD; a duplicate row is reported and read once; an unknown code is
+   rejected naming table, file, row, column and value. Where years overlap, a later year's row
+   for the same record takes precedence (an episode is CHILD + DECOM; a review CHILD + REVIEW;
+   a missing episode CHILD + MIS_START; a child's Header and UASC rows CHILD).
+2. Make each child's records through Haven's own services (``haven.care.services``,
+   ``haven.missing.services``, ``haven.uasc.services``): events, not copied rows, so a row the
+   services refuse is reported with the service's message. A child is matched by CHILD: Haven's
+   own LAchildID (``H`` and 8 digits, with the same date of birth), or the ID this system gave
+   them on an earlier import (``ExternalIdentifier(system="ssda903")``); else created from
+   Header (SEX, DOB, ETHNIC, UPN) and allocated to the chosen team. Everything runs in one
+   transaction, a savepoint per child; a dry run, or any problem, rolls it all back.
+
+How episodes become a period of care: consecutive episodes (one ends X1 the day the next
+starts) are one period; the first becomes looked after (``period_start``, with the previous
+permanence of a PrevPerm row for a period starting in that year), each next one a change of
+legal status (RNE L), a move (P, T: a new carer unless T) or both (B, U), with the reason for
+the move from the episode it ends; a REC other than X1 ends the period (``period_end``). A
+period whose first known episode is not S began before the history held: Haven's record starts
+at that episode and keeps its RNE (``CarePeriod.known_from_rne``). What a return cannot say is
+filled plainly: a carer is "Carer N (imported)"; a missing episode runs from 08:00 to 20:00
+(London) on its days; an unaccompanied child arrived on the day their care began; reviews have
+no chair.
+
+Not made into records (read and counted, each named in the report): OC2 (Haven computes it
+from health records), OC3 (computed from the care leaver's histories and the care history
+before the years imported), AD1 and PlacedAdoption (an adoption plan needs its adopters),
+SWEpisodes (workers), DoLo; Header's MOTHER and MC_DOB (the child's own child is not a record
+the return names).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from haven.care import codes as care_codes
+from haven.core.calendar import LONDON
+from haven.core.errors import ConflictError
+from haven.people.models import Ethnicity, Person
+from haven.returns.ssda903 import COLUMNS, PREVIOUS_DIR
+
+SYSTEM = "ssda903"
+HAVEN_ID = re.compile(r"^H\d{8}$")
+# Tables whose rows become records, and those read but left (why, in the report).
+IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing")
+NOT_IMPORTED = {
+    "OC2": "Haven computes OC2 from the child's health records",
+    "OC3": "Haven computes OC3 from the care leaver's histories and care before these years",
+    "AD1": "an adoption needs its plan and adopters, recorded on the adoption pages",
+    "PlacedAdoption": "a decision to place for adoption is recorded on the adoption pages",
+    "SWEpisodes": "social workers are allocated in Haven",
+    "DoLo": "Haven records no deprivation of liberty orders yet",
+}
+# The key a later year's row replaces an earlier year's by.
+KEYS = {
+    "Header": ("CHILD",),
+    "Episodes": ("CHILD", "DECOM"),
+    "Reviews": ("CHILD", "REVIEW"),
+    "UASC": ("CHILD",),
+    "PrevPerm": ("CHILD",),
+    "Missing": ("CHILD", "MIS_START"),
+}
+DATE_COLUMNS = frozenset(
+    {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "MIS_START", "MIS_END"}
+    | {"DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED", "SW_DECOM", "SW_DEC"}
+    | {"DOLO_START", "DOLO_END"}
+)
+# Dates that say which year a folder of tables is (a return holds none after its 31 March).
+YEAR_DATES = ("DECOM", "DEC", "REVIEW", "MIS_START", "MIS_END", "DATE_PLACED", "SW_DECOM")
+UPN_UNKNOWN = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"})
+SEX_CODES = {"M": "M", "F": "F", "U": "U", "1": "M", "2": "F", "0": "U", "9": "U"}
+
+
+def _codes(*choices: Any) -> frozenset[str]:
+    return frozenset(v for c in choices for v in c.values)
+
+
+def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
+    from haven.missing.codes import MissingKind
+
+    c = care_codes
+    return {
+        "SEX": (frozenset(SEX_CODES), "sex (M, F, U; 1 or 2 before 2024/25)"),
+        "ETHNIC": (_codes(Ethnicity), "ethnicity"),
+        "RNE": (_codes(c.ReasonNewEpisode), "reason for new episode"),
+        "LS": (_codes(c.LegalStatus), "legal status"),
+        "CIN": (_codes(c.CategoryOfNeed), "category of need"),
+        "PLACE": (_codes(c.PlacementType), "placement type"),
+        "PLACE_PROVIDER": (_codes(c.PlacementProvider), "placement provider"),
+        "REC": (_codes(c.ReasonEpisodeCeased), "reason episode ceased"),
+        "REASON_PLACE_CHANGE": (_codes(c.ReasonPlaceChange), "reason for placement change"),
+        "REVIEW_CODE": (_codes(c.Participation), "participation in review"),
+        "MISSING": (_codes(MissingKind), "missing or away"),
+        "PREV_PERM": (_codes(c.PreviousPermanence), "previous permanence"),
+    }
+
+
+class SSDA903FileError(ValueError):
+    """Nothing in what was given is an SSDA903 table (nothing was imported)."""
+
+
+@dataclass
+class Problem:
+    table: str
+    file: str
+    row: int  # the line in the file (the header is line 1); 0: the whole file or child
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.table} {self.file}" + (f" row {self.row}" if self.row else "")
+        column = f" {self.column}" if self.column else ""
+        value = f" = {self.value!r}" if self.value else ""
+        return f"{where}{column}{value}: {self.reason}"
+
+
+@dataclass
+class Row:
+    table: str
+    year: int
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.values.get(column, "")
+
+    def date(self, column: str) -> datetime.date | None:
+        return _parse_date(self[column])
+
+    def problem(self, column: str, reason: str) -> Problem:
+        return Problem(self.table, self.file, self.line, column, self[column], reason)
+
+
+@dataclass
+class Source:
+    """The tables read, by collection year."""
+
+    rows: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: list[tuple[str, str, int]] = field(default_factory=list)  # name, table, year
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({year for _, _, year in self.files})
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    text = text.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _decode(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _year_in(name: str) -> int | None:
+    parts = PurePosixPath(name).parts
+    back = 0
+    for part in reversed(parts):
+        if part == PREVIOUS_DIR:
+            back += 1
+            continue
+        found = re.findall(r"(?<!\d)(20\d\d)(?!\d)", part)
+        if found:
+            return int(found[-1]) - back
+    return None
+
+
+def _collection_year(day: datetime.date) -> int:
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+_TABLES = {tuple(cols): name for name, cols in COLUMNS.items()}
+
+
+def read_903(files: Iterable[tuple[str, bytes]]) -> Source:
+    """Read the tables from ``(name, content)`` pairs (names relative to the folder given)."""
+    source = Source()
+    read: list[tuple[str, str, list[Row]]] = []
+    for name, data in sorted(files):
+        text = _decode(data)
+        records = [r for r in csv.reader(io.StringIO(text, newline=""))]
+        if not records:
+            source.notes.append(f"{name}: empty, left out")
+            continue
+        header = tuple(c.strip().upper() for c in records[0])
+        while header and header[-1] == "":
+            header = header[:-1]
+        table = _TABLES.get(header)
+        if table is None:
+            source.notes.append(
+                f"{name}: not an SSDA903 table (its columns are {', '.join(header[:8])}...), "
+                "left out"
+            )
+            continue
+        rows = []
+        for line, record in enumerate(records[1:], start=2):
+            cells = [c.strip() for c in record]
+            if not any(cells):
+                source.counts["blank rows left out"] += 1
+                continue
+            if len(cells) < len(header) or any(cells[len(header) :]):
+                source.problems.append(
+                    Problem(
+                        table,
+                        name,
+                        line,
+                        "",
+                        ",".join(record),
+                        f"has {len(cells)} cells; a {table} row has {len(header)}",
+                    )
+                )
+                continue
+            rows.append(Row(table, 0, name, line, dict(zip(header, cells, strict=False))))
+        read.append((name, table, rows))
+
+    # Years: from the name, else the latest date in the folder's tables.
+    latest: dict[str, datetime.date] = {}
+    for name, _, rows in read:
+        folder = str(PurePosixPath(name).parent)
+        for row in rows:
+            for column in YEAR_DATES:
+                day = row.date(column)
+                if day is not None and (folder not in latest or day > latest[folder]):
+                    latest[folder] = day
+    for name, table, rows in read:
+        year = _year_in(name)
+        if year is None:
+            day = latest.get(str(PurePosixPath(name).parent))
+            if day is None:
+                source.problems.append(
+                    Problem(
+                        table,
+                        name,
+                        0,
+                        "",
+                        "",
+                        "cannot tell which year this file is: "
+                        "put it in a folder named by the year (e.g. 2024/)",
+                    )
+                )
+                continue
+            year = _collection_year(day)
+        source.files.append((name, table, year))
+        for row in rows:
+            row.year = year
+        _check_values(table, rows, source)
+    if not source.files and not source.problems:
+        raise SSDA903FileError(
+            "No SSDA903 table was found: a table is a CSV file whose first line is its "
+            "columns (episodes: CHILD,DECOM,RNE,LS,...). " + " ".join(source.notes)
+        )
+    return source
+
+
+def _check_values(table: str, rows: list[Row], source: Source) -> None:
+    lists = _code_lists()
+    seen: set[tuple[int, tuple[tuple[str, str], ...]]] = set()
+    for row in rows:
+        bad = []
+        if not row["CHILD"]:
+            bad.append(row.problem("CHILD", "the child's ID is required"))
+        for column, value in row.values.items():
+            if not value:
+                continue
+            if column in DATE_COLUMNS:
+                day = _parse_date(value)
+                if day is None:
+                    bad.append(row.problem(column, "not a date (DD/MM/YYYY or YYYY-MM-DD)"))
+                else:
+                    row.values[column] = day.isoformat()
+            elif column in lists and table in IMPORTED:
+                allowed, what = lists[column]
+                if value.upper() not in allowed:
+                    bad.append(row.problem(column, f"not a DfE code for {what}"))
+                else:
+                    row.values[column] = value.upper()
+        if bad:
+            source.problems.extend(bad)
+            continue
+        identity = (row.year, tuple(sorted(row.values.items())))
+        if identity in seen:
+            source.counts[f"duplicate {table} rows (read once)"] += 1
+            source.notes.append(f"{row.file} row {row.line}: a duplicate {table} row, read once")
+            continue
+        seen.add(identity)
+        source.rows[table].append(row)
+
+
+def latest_rows(rows: list[Row], table: str) -> tuple[list[Row], int]:
+    """One row per record: a later year's row replaces an earlier year's (and the number of
+    rows so replaced)."""
+    keep: dict[tuple[str, ...], Row] = {}
+    replaced = 0
+    for row in sorted(rows, key=lambda r: (r.year, r.file, r.line)):
+        key = tuple(row[c] for c in KEYS[table])
+        if key in keep:
+            replaced += 1
+        keep[key] = row
+    return list(keep.values()), replaced
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+@dataclass
+class ChildResult:
+    child: str
+    action: str  # "create", "match" or "reject"
+    person_id: int | None = None
+    matched_by: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport903:
+    dry_run: bool
+    years: list[int]
+    problems: list[Problem] = field(default_factory=list)  # reading the files
+    children: list[ChildResult] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def rejected(self) -> list[ChildResult]:
+        return [c for c in self.children if c.action == "reject"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.rejected
+
+    def summary(self) -> dict[str, int]:
+        actions = Counter(c.action for c in self.children)
+        how = Counter(c.matched_by for c in self.children if c.action == "match")
+        return {
+            "children to create": actions["create"],
+            "children matched": actions["match"],
+            **{f"children matched by {k}": v for k, v in sorted(how.items())},
+            "children rejected": actions["reject"],
+            **({"rows rejected on reading": len(self.problems)} if self.problems else {}),
+            **dict(sorted(self.counts.items())),
+        }
+
+    def lines(self) -> list[str]:
+        out = [f"{k}: {v}" for k, v in self.summary().items()]
+        out.extend(self.notes)
+        out.extend(f"rejected: {p}" for p in self.problems)
+        for child in self.rejected:
+            out.append(f"rejected child {child.child}:")
+            out.extend(f"  {p}" for p in child.problems)
+        if self.ok:
+            verb = "were" if self.committed else "would be"
+            out.append(f"Nothing rejected: these records {verb} imported.")
+        else:
+            out.append("Nothing was imported: fix the rejected rows and import again.")
+        return out
+
+
+# -- making the records ------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _messages(exc: ValidationError | ConflictError) -> str:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
+        return "; ".join(exc.messages)
+    return str(exc)
+
+
+def ssda903_import(
+    *,
+    files: Iterable[tuple[str, bytes]],
+    user: Any,
+    dry_run: bool = True,
+    team: Any = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> ImportReport903:
+    """Read the tables and make each child's records; commit only if nothing is rejected and
+    this is not a dry run. ``user`` must be allowed to import returns."""
+    from haven.accounts.permissions import importing_history
+
+    source = read_903(files)
+    report = ImportReport903(dry_run=dry_run, years=source.years, problems=list(source.problems))
+    report.counts.update(source.counts)
+    report.notes.extend(source.notes)
+    for table, why in NOT_IMPORTED.items():
+        if source.rows.get(table):
+            report.notes.append(
+                f"{table}: {len(source.rows[table])} rows read, not imported ({why})"
+            )
+    merged: dict[str, list[Row]] = {}
+    for table in IMPORTED:
+        merged[table], replaced = latest_rows(source.rows.get(table, []), table)
+        if replaced:
+            report.counts[f"{table} rows replaced by a later year's"] += replaced
+    by_child: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    for table, rows in merged.items():
+        for row in rows:
+            by_child[row["CHILD"]][table].append(row)
+    try:
+        with importing_history(user), transaction.atomic():
+            builder = _Builder(user, team, report)
+            ids = sorted(by_child)
+            for n, child in enumerate(ids):
+                if progress and n % 200 == 0:
+                    progress(n, len(ids), f"{n} of {len(ids)} children")
+                builder.child(child, by_child[child])
+            if dry_run or not report.ok:
+                raise _Rollback
+            report.committed = True
+    except _Rollback:
+        pass
+    return report
+
+
+BY_HAVEN_ID = "Haven's own ID"
+BY_SYSTEM_ID = "their ID from an earlier import"
+
+
+class _Builder:
+    def __init__(self, user: Any, team: Any, report: ImportReport903) -> None:
+        self.user = user
+        self.team = team
+        self.report = report
+        self.started = timezone.now()
+
+    def child(self, child: str, tables: dict[str, list[Row]]) -> None:
+        result = ChildResult(child=child, action="create")
+        self.report.children.append(result)
+        try:
+            with transaction.atomic():
+                person = self._person(child, tables, result)
+                if person is not None:
+                    self._records(person, tables, result)
+                if result.problems:
+                    raise _Rollback
+        except _Rollback:
+            result.action = "reject"
+        except DatabaseError as exc:
+            result.action = "reject"
+            result.problems.append(Problem("", "", 0, "", "", f"the database refused it: {exc}"))
+
+    # -- the child
+
+    def _person(self, child: str, tables: dict[str, list[Row]], result: ChildResult) -> Any:
+        from haven.people.services import allocation_set, person_create
+        from haven.returns.models import ExternalIdentifier
+
+        header = tables.get("Header", [])
+        row = header[-1] if header else None
+        born = row.date("DOB") if row else None
+        person = None
+        if HAVEN_ID.match(child):
+            found = Person.objects.filter(pk=int(child[1:]), merged_into=None).first()
+            if found is not None and (born is None or found.date_of_birth == born):
+                person, result.matched_by = found, BY_HAVEN_ID
+        if person is None:
+            known = ExternalIdentifier.objects.filter(system=SYSTEM, value=child).first()
+            if known is not None:
+                person, result.matched_by = known.person, BY_SYSTEM_ID
+        if person is not None:
+            result.action, result.person_id = "match", person.pk
+            return person
+        if row is None:
+            first = next(r for rows in tables.values() for r in rows)
+            result.problems.append(
+                Problem(
+                    first.table,
+                    first.file,
+                    first.line,
+                    "CHILD",
+                    child,
+                    "no Header row for this child, and no child in Haven with this ID",
+                )
+            )
+            return None
+        upn = row["UPN"].upper()
+        try:
+            person = person_create(
+                by=self.user,
+                details={
+                    "given_names": "Imported child",
+                    "family_name": child,
+                    "date_of_birth": born,
+                    "sex": SEX_CODES.get(row["SEX"], "U"),
+                    "ethnicity": row["ETHNIC"] or Ethnicity.NOBT,
+                    "upn": "" if upn in UPN_UNKNOWN else upn,
+                },
+            )
+        except ValidationError as exc:
+            result.problems.append(row.problem("", _messages(exc)))
+            return None
+        ExternalIdentifier.objects.create(person=person, system=SYSTEM, value=child)
+        if self.team is not None:
+            allocation_set(person=person, by=self.user, team=self.team)
+        result.person_id = person.pk
+        self._mark(person.pk, row)
+        self.report.counts["children created"] += 1
+        return person
+
+    def _mark(self, pid: int, row: Row) -> None:
+        """The chronology entries the services just wrote are imported history, from ``row``'s
+        file (each service writes its own; the entry says where it came from)."""
+        from haven.chronology.models import ChronologyEvent
+
+        ChronologyEvent.objects.filter(
+            person_id=pid, recorded_by=self.user, detail="", recorded_at__gte=self.started
+        ).update(detail=f"Imported from the SSDA903 {row.year} return ({row.file}, row {row.line})")
+
+    def _call(self, result: ChildResult, row: Row, column: str, do: Callable[[], Any]) -> Any:
+        try:
+            with transaction.atomic():
+                done = do()
+        except (ValidationError, ConflictError) as exc:
+            result.problems.append(row.problem(column, _messages(exc)))
+            return None
+        self._mark(result.person_id or 0, row)
+        return done
+
+    # -- the records
+
+    def _records(self, person: Any, tables: dict[str, list[Row]], result: ChildResult) -> None:
+        episodes = sorted(tables.get("Episodes", []), key=lambda r: r["DECOM"])
+        periods = self._periods(episodes, result)
+        prev_perm = {r.year: r for r in tables.get("PrevPerm", [])}
+        made = []
+        for chain in periods:
+            period = self._period(person, chain, prev_perm, result)
+            if period is not None:
+                made.append(period)
+                self.report.counts["periods of care"] += 1
+                self.report.counts["episodes"] += len(chain)
+        for row in sorted(tables.get("Reviews", []), key=lambda r: r["REVIEW"]):
+            self._review(row, made, result)
+        for row in sorted(tables.get("Missing", []), key=lambda r: r["MIS_START"]):
+            self._missing(person, row, result)
+        for row in tables.get("UASC", []):
+            self._uasc(person, row, made, result)
+
+    def _periods(self, episodes: list[Row], result: ChildResult) -> list[list[Row]]:
+        """Episodes in periods of care: one ending X1 the day the next starts goes on."""
+        periods: list[list[Row]] = []
+        for row in episodes:
+            if not row["DECOM"]:
+                result.problems.append(row.problem("DECOM", "the episode's start is required"))
+                continue
+            last = periods[-1][-1] if periods else None
+            if last is not None and last["REC"] == "X1":
+                if last["DEC"] != row["DECOM"]:
+                    result.problems.append(
+                        row.problem(
+                            "DECOM",
+                            f"the episode before ended X1 on {last['DEC'] or '(no date)'}: the "
+                            "next must start that day (import the years between)",
+                        )
+                    )
+                    continue
+                periods[-1].append(row)
+            elif last is not None and not last["DEC"]:
+                result.problems.append(
+                    row.problem(
+                        "DECOM",
+                        f"the episode from {last['DECOM']} ({last.year} return) has not ended: "
+                        "a later return should end it",
+                    )
+                )
+            else:
+                periods.append([row])
+        return periods
+
+    def _details(self, row: Row, carer: int) -> Any:
+        from haven.care.services import PlacementDetails
+
+        start = row.date("DECOM")
+        assert start is not None
+        return PlacementDetails(
+            place=_place_for(row["PLACE"], start),
+            provider=row["PLACE_PROVIDER"],
+            carer_name=f"Carer {carer} (imported)",
+            postcode=row["PL_POST"],
+            urn=row["URN"],
+        )
+
+    def _period(
+        self, person: Any, chain: list[Row], prev_perm: dict[int, Row], result: ChildResult
+    ) -> Any:
+        from haven.care import services
+
+        first = chain[0]
+        start = first.date("DECOM")
+        assert start is not None
+        prev = prev_perm.get(_collection_year(start))
+        carer = 1
+        period = self._call(
+            result,
+            first,
+            "DECOM",
+            lambda: services.period_start(
+                person=person,
+                by=self.user,
+                start_date=start,
+                legal_status=first["LS"],
+                category_of_need=first["CIN"],
+                placement=self._details(first, carer),
+                home_postcode=first["HOME_POST"],
+                previous_permanence=prev["PREV_PERM"] if prev else "",
+                previous_permanence_la=prev["LA_PERM"] if prev else "",
+                previous_permanence_on=prev["DATE_PERM"] if prev else "",
+                known_from_rne=first["RNE"],
+            ),
+        )
+        if period is None:
+            return None
+        for before, row in zip(chain, chain[1:], strict=False):
+            day = row.date("DECOM")
+            assert day is not None
+            rne = row["RNE"]
+            status = rne in ("L", "B", "U")
+            move = rne in ("P", "T", "B", "U")
+            if row["CIN"] != first["CIN"]:
+                result.problems.append(
+                    row.problem(
+                        "CIN",
+                        f"Haven keeps one category of need for a period of care "
+                        f"({first['CIN']} from {first['DECOM']})",
+                    )
+                )
+            if move and rne in ("P", "B"):
+                carer += 1
+
+            def record_status(row: Row = row, day: datetime.date = day) -> Any:
+                return services.legal_status_record(
+                    period=period, by=self.user, code=row["LS"], start_date=day
+                )
+
+            def record_move(
+                row: Row = row, day: datetime.date = day, before: Row = before, carer: int = carer
+            ) -> Any:
+                return services.placement_move(
+                    period=period,
+                    by=self.user,
+                    start_date=day,
+                    change_reason=before["REASON_PLACE_CHANGE"],
+                    placement=self._details(row, carer),
+                )
+
+            steps = []
+            if status:
+                steps.append(("LS", record_status))
+            if move:
+                # Away from a placement with parents before a section 20 status, else after it.
+                steps.insert(0 if row["LS"] == "V2" else len(steps), ("PLACE", record_move))
+            for column, step in steps:
+                if self._call(result, row, column, step) is None:
+                    return period
+            period.refresh_from_db()
+        last = chain[-1]
+        if last["DEC"] and last["REC"] and last["REC"] != "X1":
+            end = last.date("DEC")
+            self._call(
+                result,
+                last,
+                "REC",
+                lambda: services.period_end(
+                    period=period, by=self.user, end_date=end, reason=last["REC"]
+                ),
+            )
+        return period
+
+    def _review(self, row: Row, periods: list[Any], result: ChildResult) -> None:
+        from haven.care import services
+
+        held = row.date("REVIEW")
+        assert held is not None
+        period = next(
+            (
+                p
+                for p in periods
+                if p.start_date <= held and (p.end_date is None or held <= p.end_date)
+            ),
+            None,
+        )
+        if period is None:
+            result.problems.append(
+                row.problem("REVIEW", "no period of care in the files covers this review")
+            )
+            return
+        self._call(
+            result,
+            row,
+            "REVIEW",
+            lambda: services.care_review_import(
+                period=period, by=self.user, held_on=held, participation=row["REVIEW_CODE"]
+            ),
+        )
+        self.report.counts["reviews"] += 1
+
+    def _missing(self, person: Any, row: Row, result: ChildResult) -> None:
+        from haven.missing.services import episode_record
+
+        start, end = row.date("MIS_START"), row.date("MIS_END")
+        assert start is not None
+        self._call(
+            result,
+            row,
+            "MIS_START",
+            lambda: episode_record(
+                person=person,
+                by=self.user,
+                kind=row["MISSING"],
+                started_at=_at(start, 8),
+                ended_at=_at(end, 20) if end is not None else None,
+            ),
+        )
+        self.report.counts["missing episodes"] += 1
+
+    def _uasc(self, person: Any, row: Row, periods: list[Any], result: ChildResult) -> None:
+        from haven.uasc.services import uasc_cease, uasc_record
+
+        if not periods:
+            result.problems.append(
+                row.problem("CHILD", "an unaccompanied child with no period of care in the files")
+            )
+            return
+        status = self._call(
+            result,
+            row,
+            "CHILD",
+            lambda: uasc_record(person=person, by=self.user, arrived_on=periods[0].start_date),
+        )
+        ceased = row.date("DUC")
+        born = person.date_of_birth
+        at_18 = _birthday(born, 18) if born else None
+        if status is not None and ceased is not None and ceased != at_18:
+            self._call(
+                result,
+                row,
+                "DUC",
+                lambda: uasc_cease(status=status, by=self.user, ceased_on=ceased),
+            )
+        self.report.counts["unaccompanied children"] += 1
+
+
+def _birthday(born: datetime.date, age: int) -> datetime.date:
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return born.replace(year=born.year + age, day=28)
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=LONDON)
+
+
+def _place_for(code: str, start: datetime.date) -> str:
+    """The placement type in the codes of the year it started: each return writes the codes of
+    its own year (supported accommodation is H5 before 2024/25 and K3 after; Z11-Z14 were Z1
+    before 2025/26), and Haven records a placement in those of its start."""
+    year = _collection_year(start)
+    if code == "K3" and year < care_codes.INTRODUCED["K3"]:
+        return "H5"
+    if code == "H5" and year >= care_codes.RETIRED["H5"]:
+        return "K3"
+    if code in ("Z11", "Z12", "Z13", "Z14") and year < care_codes.INTRODUCED[code]:
+        return "Z1"
+    return code
+
+
+def read_folder(folder: str | Path) -> list[tuple[str, bytes]]:
+    """Every CSV under ``folder`` (any depth), named relative to it."""
+    base = Path(folder)
+    return [
+        (path.relative_to(base).as_posix(), path.read_bytes())
+        for path in sorted(base.rglob("*"))
+        if path.is_file() and path.suffix.lower() == ".csv"
+    ]
