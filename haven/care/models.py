@@ -80,7 +80,7 @@ class CarePeriod(VersionedModel):
     # hold, so Haven's record of it starts there, and that first episode keeps the reason for a
     # new episode (RNE) the return gave it instead of S. Blank for a period recorded in Haven.
     known_from_rne = models.CharField(
-        "Reason for the first known episode (imported)", max_length=1, blank=True
+        "Reason for the first known episode (imported)", max_length=1, blank=True, default=""
     )
     # The child's independent reviewing officer, who chairs their reviews.
     iro = models.ForeignKey(

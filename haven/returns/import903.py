@@ -27,8 +27,8 @@ legal status (RNE L), a move (P, T: a new carer unless T) or both (B, U), with t
 the move from the episode it ends; a REC other than X1 ends the period (``period_end``). A
 period whose first known episode is not S began before the history held: Haven's record starts
 at that episode and keeps its RNE (``CarePeriod.known_from_rne``). What a return cannot say is
-filled plainly: a carer is "Carer N (imported)"; a missing episode runs from 08:00 to 20:00
-(London) on its days; an unaccompanied child arrived on the day their care began; reviews have
+filled plainly: a carer is "Carer N (imported)"; a missing episode runs from noon to noon
+(London) on its days (an hour after its start if that is later); an unaccompanied child arrived on the day their care began; reviews have
 no chair.
 
 Not made into records (read and counted, each named in the report): OC2 (Haven computes it
@@ -43,6 +43,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -61,6 +62,7 @@ from haven.people.models import Ethnicity, Person
 from haven.returns.ssda903 import COLUMNS, PREVIOUS_DIR
 
 SYSTEM = "ssda903"
+IMPORTED_MARK = "Imported from the SSDA903"
 HAVEN_ID = re.compile(r"^H\d{8}$")
 # Tables whose rows become records, and those read but left (why, in the report).
 IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing")
@@ -143,6 +145,20 @@ class Row:
     file: str
     line: int
     values: dict[str, str]
+    batch: int = 1  # 0: kept from an earlier import; a tie in year goes to the newer import
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "year": self.year,
+            "file": self.file,
+            "line": self.line,
+            "values": self.values,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        return cls(data["table"], data["year"], data["file"], data["line"], data["values"], 0)
 
     def __getitem__(self, column: str) -> str:
         return self.values.get(column, "")
@@ -327,7 +343,7 @@ def latest_rows(rows: list[Row], table: str) -> tuple[list[Row], int]:
     rows so replaced)."""
     keep: dict[tuple[str, ...], Row] = {}
     replaced = 0
-    for row in sorted(rows, key=lambda r: (r.year, r.file, r.line)):
+    for row in sorted(rows, key=lambda r: (r.year, r.batch, r.file, r.line)):
         key = tuple(row[c] for c in KEYS[table])
         if key in keep:
             replaced += 1
@@ -471,7 +487,9 @@ class _Builder:
             with transaction.atomic():
                 person = self._person(child, tables, result)
                 if person is not None:
-                    self._records(person, tables, result)
+                    history = self._history(person, tables)
+                    self._records(person, tables, result, history)
+                    history.save()
                 if result.problems:
                     raise _Rollback
         except _Rollback:
@@ -538,6 +556,38 @@ class _Builder:
         self.report.counts["children created"] += 1
         return person
 
+    def _history(self, person: Any, tables: dict[str, list[Row]]) -> Any:
+        """The child's imported history, merged with what an earlier import read: the records
+        made then are removed here and made again from the whole (Haven's own are kept)."""
+        from haven.care.models import CarePeriod
+        from haven.chronology.models import ChronologyEvent
+        from haven.missing.models import MissingEpisode
+        from haven.returns.models import ImportedHistory
+        from haven.uasc.models import UASCStatus
+
+        history = ImportedHistory.objects.filter(person=person).first()
+        if history is None:
+            history = ImportedHistory(person=person, system=SYSTEM)
+        else:
+            earlier = [Row.from_json(r) for r in history.rows]
+            for table in KEYS:
+                merged, _ = latest_rows(
+                    [r for r in earlier if r.table == table] + tables.get(table, []), table
+                )
+                if merged:
+                    tables[table] = merged
+            CarePeriod.objects.filter(pk__in=history.period_ids).delete()
+            MissingEpisode.objects.filter(pk__in=history.missing_ids).delete()
+            if history.uasc:
+                UASCStatus.objects.filter(person=person).delete()
+            ChronologyEvent.objects.filter(person=person, detail__startswith=IMPORTED_MARK).exclude(
+                event="record_created"
+            ).delete()
+            self.report.counts["children whose imported history was merged"] += 1
+        history.rows = [r.as_json() for rows in tables.values() for r in rows]
+        history.period_ids, history.missing_ids, history.uasc = [], [], False
+        return history
+
     def _mark(self, pid: int, row: Row) -> None:
         """The chronology entries the services just wrote are imported history, from ``row``'s
         file (each service writes its own; the entry says where it came from)."""
@@ -545,7 +595,7 @@ class _Builder:
 
         ChronologyEvent.objects.filter(
             person_id=pid, recorded_by=self.user, detail="", recorded_at__gte=self.started
-        ).update(detail=f"Imported from the SSDA903 {row.year} return ({row.file}, row {row.line})")
+        ).update(detail=f"{IMPORTED_MARK} {row.year} return ({row.file}, row {row.line})")
 
     def _call(self, result: ChildResult, row: Row, column: str, do: Callable[[], Any]) -> Any:
         try:
@@ -559,23 +609,51 @@ class _Builder:
 
     # -- the records
 
-    def _records(self, person: Any, tables: dict[str, list[Row]], result: ChildResult) -> None:
+    def _records(
+        self, person: Any, tables: dict[str, list[Row]], result: ChildResult, history: Any
+    ) -> None:
+        from haven.care.models import CarePeriod
+        from haven.missing.models import MissingEpisode
+        from haven.uasc.models import UASCStatus
+
+        # Haven's own records (a child matched by Haven's ID): what they hold is not made again.
+        own = list(CarePeriod.objects.filter(person=person).order_by("start_date"))
         episodes = sorted(tables.get("Episodes", []), key=lambda r: r["DECOM"])
         periods = self._periods(episodes, result)
         prev_perm = {r.year: r for r in tables.get("PrevPerm", [])}
-        made = []
+        made = list(own)
         for chain in periods:
+            if _covering(own, chain[0].date("DECOM")) is not None:
+                self.report.counts["episodes Haven already holds"] += len(chain)
+                continue
             period = self._period(person, chain, prev_perm, result)
             if period is not None:
                 made.append(period)
+                history.period_ids.append(period.pk)
                 self.report.counts["periods of care"] += 1
                 self.report.counts["episodes"] += len(chain)
+        held = set(_reviews_held(own))
         for row in sorted(tables.get("Reviews", []), key=lambda r: r["REVIEW"]):
+            if row.date("REVIEW") in held:
+                self.report.counts["reviews Haven already holds"] += 1
+                continue
             self._review(row, made, result)
+        missing = {
+            at.astimezone(LONDON).date()
+            for at in MissingEpisode.objects.filter(person=person).values_list(
+                "started_at", flat=True
+            )
+        }
+        self._missing_after: datetime.datetime | None = None
         for row in sorted(tables.get("Missing", []), key=lambda r: r["MIS_START"]):
-            self._missing(person, row, result)
-        for row in tables.get("UASC", []):
-            self._uasc(person, row, made, result)
+            if row.date("MIS_START") in missing:
+                self.report.counts["missing episodes Haven already holds"] += 1
+                continue
+            episode = self._missing(person, row, result)
+            if episode is not None:
+                history.missing_ids.append(episode.pk)
+        for row in tables.get("UASC", []) if not UASCStatus.objects.filter(person=person) else []:
+            history.uasc = self._uasc(person, row, made, result)
 
     def _periods(self, episodes: list[Row], result: ChildResult) -> list[list[Row]]:
         """Episodes in periods of care: one ending X1 the day the next starts goes on."""
@@ -651,7 +729,7 @@ class _Builder:
         )
         if period is None:
             return None
-        for before, row in zip(chain, chain[1:], strict=False):
+        for before, row in itertools.pairwise(chain):
             day = row.date("DECOM")
             assert day is not None
             rne = row["RNE"]
@@ -712,14 +790,7 @@ class _Builder:
 
         held = row.date("REVIEW")
         assert held is not None
-        period = next(
-            (
-                p
-                for p in periods
-                if p.start_date <= held and (p.end_date is None or held <= p.end_date)
-            ),
-            None,
-        )
+        period = _covering(periods, held)
         if period is None:
             result.problems.append(
                 row.problem("REVIEW", "no period of care in the files covers this review")
@@ -735,12 +806,19 @@ class _Builder:
         )
         self.report.counts["reviews"] += 1
 
-    def _missing(self, person: Any, row: Row, result: ChildResult) -> None:
+    def _missing(self, person: Any, row: Row, result: ChildResult) -> Any:
         from haven.missing.services import episode_record
 
-        start, end = row.date("MIS_START"), row.date("MIS_END")
-        assert start is not None
-        self._call(
+        day, back = row.date("MIS_START"), row.date("MIS_END")
+        assert day is not None
+        # The return has days, Haven times: noon, or when the episode before ended that day.
+        start = max(_at(day, 12), self._missing_after or _at(day, 0))
+        end = None
+        if back is not None:
+            end = max(_at(back, 12), start + datetime.timedelta(hours=1))
+        self._missing_after = end
+        self.report.counts["missing episodes"] += 1
+        return self._call(
             result,
             row,
             "MIS_START",
@@ -748,20 +826,19 @@ class _Builder:
                 person=person,
                 by=self.user,
                 kind=row["MISSING"],
-                started_at=_at(start, 8),
-                ended_at=_at(end, 20) if end is not None else None,
+                started_at=start,
+                ended_at=end,
             ),
         )
-        self.report.counts["missing episodes"] += 1
 
-    def _uasc(self, person: Any, row: Row, periods: list[Any], result: ChildResult) -> None:
+    def _uasc(self, person: Any, row: Row, periods: list[Any], result: ChildResult) -> bool:
         from haven.uasc.services import uasc_cease, uasc_record
 
         if not periods:
             result.problems.append(
                 row.problem("CHILD", "an unaccompanied child with no period of care in the files")
             )
-            return
+            return False
         status = self._call(
             result,
             row,
@@ -779,6 +856,25 @@ class _Builder:
                 lambda: uasc_cease(status=status, by=self.user, ceased_on=ceased),
             )
         self.report.counts["unaccompanied children"] += 1
+        return status is not None
+
+
+def _covering(periods: list[Any], day: datetime.date | None) -> Any:
+    """The period of care that ``day`` falls in."""
+    return next(
+        (
+            p
+            for p in periods
+            if day is not None and p.start_date <= day and (p.end_date is None or day <= p.end_date)
+        ),
+        None,
+    )
+
+
+def _reviews_held(periods: list[Any]) -> list[datetime.date]:
+    from haven.care.models import CareReview
+
+    return list(CareReview.objects.filter(period__in=periods).values_list("held_on", flat=True))
 
 
 def _birthday(born: datetime.date, age: int) -> datetime.date:

@@ -47,3 +47,27 @@ class ImportedEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} {self.collection_year}"
+
+
+class ImportedHistory(models.Model):
+    """A child's history from another system's SSDA903 returns: the rows read (for each record,
+    the latest year's) and the records Haven made from them through its services. A later
+    import of another year merges its rows with these and makes the child's imported records
+    again from the whole, so that years imported in any order give the same records; Haven's
+    own records (recorded in Haven) are never among them and never replaced."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="imported_903"
+    )
+    system = models.CharField(max_length=40)
+    # [{"table", "year", "file", "line", "values"}]: the rows the records were made from.
+    rows = models.JSONField(default=list)
+    period_ids = models.JSONField(default=list)
+    missing_ids = models.JSONField(default=list)
+    uasc = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_person_field = "person"
+
+    def __str__(self) -> str:
+        return f"{self.system} history of person {self.person_id}"
