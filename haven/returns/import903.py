@@ -773,8 +773,21 @@ class _Builder:
                     return period
             period.refresh_from_db()
         last = chain[-1]
-        if last["DEC"] and last["REC"] and last["REC"] != "X1":
-            end = last.date("DEC")
+        end = last.date("DEC")
+        if (end is None) != (not last["REC"]):
+            column = "REC" if end is not None else "DEC"
+            result.problems.append(
+                last.problem(column, "an episode that ended has both its end date and reason")
+            )
+        elif last["REC"] == "X1":
+            result.problems.append(
+                last.problem(
+                    "REC",
+                    "X1 ends an episode for the next to start that day, "
+                    "but the files hold no next episode (import the year after)",
+                )
+            )
+        elif end is not None:
             self._call(
                 result,
                 last,

@@ -285,3 +285,29 @@ def test_havens_own_export_is_read_with_its_previous_year(tmp_path: Path) -> Non
             (folder / name).write_bytes(data)
     read = read_903(read_folder(tmp_path))
     assert read.years == [2024, 2025]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("owner_db")
+def test_havens_own_return_comes_back_matched_to_the_same_children_adding_nothing(
+    tmp_path: Path, importer: User
+) -> None:
+    from haven.people.models import Person
+    from haven.synthetic.generator import generate
+
+    county = generate("small", now=NOW, seed=7, replace=True, stdout=lambda line: None)
+    year = county.end_year - 1
+    before = ssda903_build(year=year, with_previous=False)
+    before.write(tmp_path / str(year))
+    people, periods = Person.objects.count(), CarePeriod.objects.count()
+
+    report = ssda903_import(files=read_folder(tmp_path), user=importer, dry_run=False)
+
+    assert report.committed, report.lines()[-20:]
+    summary = report.summary()
+    assert summary["children to create"] == 0
+    assert summary["children matched by Haven's own ID"] == before.children
+    assert summary["episodes Haven already holds"] == before.episodes
+    assert (Person.objects.count(), CarePeriod.objects.count()) == (people, periods)
+    after = ssda903_build(year=year, with_previous=False)
+    assert after.tables == before.tables
