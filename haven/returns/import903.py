@@ -339,16 +339,16 @@ def _check_values(table: str, rows: list[Row], source: Source) -> None:
 
 
 def latest_rows(rows: list[Row], table: str) -> tuple[list[Row], int]:
-    """One row per record: a later year's row replaces an earlier year's (and the number of
-    rows so replaced)."""
-    keep: dict[tuple[str, ...], Row] = {}
-    replaced = 0
-    for row in sorted(rows, key=lambda r: (r.year, r.batch, r.file, r.line)):
+    """One year's rows per record: where years overlap, a later year's rows for a record
+    replace an earlier year's (and the number of rows so replaced). Rows of one year with the
+    same key are all kept (two missing episodes starting the same day are two episodes)."""
+    latest: dict[tuple[str, ...], tuple[int, int]] = {}
+    for row in rows:
         key = tuple(row[c] for c in KEYS[table])
-        if key in keep:
-            replaced += 1
-        keep[key] = row
-    return list(keep.values()), replaced
+        latest[key] = max(latest.get(key, (0, 0)), (row.year, row.batch))
+    keep = [r for r in rows if (r.year, r.batch) == latest[tuple(r[c] for c in KEYS[table])]]
+    keep.sort(key=lambda r: (r.year, r.batch, r.file, r.line))
+    return keep, len(rows) - len(keep)
 
 
 # -- the report --------------------------------------------------------------------------------
