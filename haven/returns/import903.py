@@ -45,6 +45,7 @@ import datetime
 import io
 import itertools
 import re
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -913,6 +914,45 @@ def _place_for(code: str, start: datetime.date) -> str:
     if code in ("Z11", "Z12", "Z13", "Z14") and year < care_codes.INTRODUCED[code]:
         return "Z1"
     return code
+
+
+# An uploaded zip: at most this many CSVs and bytes once unpacked (a zip bomb is refused).
+ZIP_MAX_FILES = 500
+ZIP_MAX_BYTES = 500 * 1024 * 1024
+
+
+def read_upload(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    """An upload from the Returns page: a zip of the folder (its folders and file names as
+    they were), or one CSV table."""
+    if not data.startswith(b"PK"):
+        return [(name, data)]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = [
+            i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".csv")
+        ]
+    except zipfile.BadZipFile:
+        raise SSDA903FileError("The zip file cannot be opened.") from None
+    if len(entries) > ZIP_MAX_FILES or sum(i.file_size for i in entries) > ZIP_MAX_BYTES:
+        raise SSDA903FileError(
+            f"The zip holds more than {ZIP_MAX_FILES} CSV files or "
+            f"{ZIP_MAX_BYTES // 2**20} MB unpacked: import it in parts."
+        )
+    return [(i.filename, archive.read(i)) for i in entries]
+
+
+def sniff_903(name: str, start: bytes) -> None:
+    """Refuse at once, from its first bytes, an upload that is neither a zip nor an SSDA903
+    table."""
+    if start.startswith(b"PK"):
+        return
+    first = _decode(start[:2048]).split("\n", 1)[0]
+    header = tuple(c.strip().upper() for c in first.strip().split(","))
+    if header not in _TABLES:
+        raise SSDA903FileError(
+            f"{name} is neither a zip of SSDA903 CSV files nor an SSDA903 table "
+            f"(it starts {first[:60]!r})."
+        )
 
 
 def read_folder(folder: str | Path) -> list[tuple[str, bytes]]:

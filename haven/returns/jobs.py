@@ -29,7 +29,9 @@ VALIDATE = "returns.cin_validate"
 IMPORT = "returns.cin_import"
 SSDA903 = "returns.ssda903"
 SSDA903_VALIDATE = "returns.ssda903_validate"
+SSDA903_IMPORT = "returns.ssda903_import"
 UPLOAD = "upload.xml"
+UPLOAD_903 = "upload_903"
 # Haven's own record checks are worked out for at most this many flagged children.
 RECORD_CHECKS_SHOWN = 200
 # The issues listed under each rule on the job's page (the count says how many there are).
@@ -298,6 +300,83 @@ def import_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any
     }
 
 
+# -- SSDA903 files imported: a dry run, then the import --------------------------------------
+
+
+def import_903_run(job: Job, progress: Progress) -> dict[str, Any]:
+    from haven.returns.import903 import SSDA903FileError, read_upload, ssda903_import
+
+    commit = bool(job.params.get("commit"))
+    path = job_file_path(job.pk, UPLOAD_903)
+    if not path.exists():
+        raise UploadExpired("The uploaded file is no longer kept: upload it again.")
+    progress(0, None, "Reading the files")
+    name = str(job.params.get("filename", ""))
+    try:
+        report = ssda903_import(
+            files=read_upload(name, path.read_bytes()),
+            user=job.started_by,
+            dry_run=not commit,
+            team=_team(job.params.get("team")),
+            progress=progress,
+        )
+    except SSDA903FileError as exc:
+        job_files_delete(job_id=job.pk)
+        raise SSDA903FileError(f"{exc} Nothing was imported.") from None
+    can_commit = not commit and report.ok
+    if not can_commit:
+        job_files_delete(job_id=job.pk)
+    return {
+        "filename": name,
+        "dry_run": not commit,
+        "committed": report.committed,
+        "ok": report.ok,
+        "can_commit": can_commit,
+        "years": report.years,
+        "summary": report.summary(),
+        "notes": report.notes[:200],
+        "rejected": [
+            {
+                "child": c.child,
+                "person_id": c.person_id,
+                "problems": [p.__dict__ for p in c.problems],
+            }
+            for c in report.rejected
+        ]
+        + (
+            [{"child": "", "person_id": None, "problems": [p.__dict__ for p in report.problems]}]
+            if report.problems
+            else []
+        ),
+    }
+
+
+def import_903_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any]:
+    """A rejected child already in Haven whom the viewer may not see is named by the file's
+    identifier only, without what their record holds."""
+    ids = {c["person_id"] for c in result["rejected"] if c["person_id"] is not None}
+    visible = visible_ids(user, ids)
+    rows = []
+    for child in result["rejected"]:
+        hidden = child["person_id"] is not None and child["person_id"] not in visible
+        for problem in child["problems"]:
+            if hidden:
+                problem = {
+                    "table": "",
+                    "file": "",
+                    "row": 0,
+                    "column": "",
+                    "value": "",
+                    "reason": "matches a child already in Haven whose record you cannot open; "
+                    "ask someone who can to check it",
+                }
+            rows.append({"child": child["child"], **problem})
+    return {
+        "problems": rows,
+        "file_kept": result.get("can_commit") and job_file_path(job.pk, UPLOAD_903).exists(),
+    }
+
+
 def register() -> None:
     register_kind(JobKind(CENSUS, census_run, "returns/job_census.html"))
     register_kind(JobKind(SSDA903, ssda903_run, "returns/job_ssda903.html"))
@@ -326,5 +405,16 @@ def register() -> None:
             "returns/job_import.html",
             import_context,
             expected_errors=(CensusFileError, UploadExpired),
+        )
+    )
+    from haven.returns.import903 import SSDA903FileError
+
+    register_kind(
+        JobKind(
+            SSDA903_IMPORT,
+            import_903_run,
+            "returns/job_import_903.html",
+            import_903_context,
+            expected_errors=(SSDA903FileError, UploadExpired),
         )
     )

@@ -11,4 +11,10 @@ urlpatterns = [
     path("ssda903/<id:year>.zip", views.ssda903_download, name="ssda903_download"),
     path("ssda903/<id:year>/issues/", views.ssda903_issues, name="ssda903_issues"),
     path("cin/import/<uuid:job_id>/commit/", views.cin_import_commit, name="cin_import_commit"),
+    path("ssda903/import/", views.ssda903_import, name="ssda903_import"),
+    path(
+        "ssda903/import/<uuid:job_id>/commit/",
+        views.ssda903_import_commit,
+        name="ssda903_import_commit",
+    ),
 ]

@@ -168,3 +168,79 @@ def cin_import_commit(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpR
         progress_unit="children",
     )
     return redirect("jobs:detail", job_id=job.pk)
+
+
+@requires(Capability.IMPORT_RETURNS)
+def ssda903_import(request: AuthenticatedRequest) -> HttpResponse:
+    """Upload SSDA903 CSVs (a zip of the folder, one or several years, or one table): a dry-run
+    job shows what would be created, matched or rejected, with a button to import them."""
+    from haven.accounts.models import Team
+    from haven.returns.import903 import SSDA903FileError, sniff_903
+    from haven.ui.parsing import parse_int
+
+    context: dict[str, Any] = {"teams": list(Team.objects.order_by("name").values("id", "name"))}
+    if request.method == "POST":
+        team_id = None
+        if request.POST.get("team"):
+            try:
+                team_id = parse_int(request.POST["team"], label="Team", minimum=1)
+            except ValidationError:
+                team_id = 0
+            if not Team.objects.filter(pk=team_id).exists():
+                context["error"] = "Choose a team from the list"
+                return render(request, "returns/import_903.html", context, status=400)
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = "Choose a zip of SSDA903 CSV files, or one CSV table"
+            return render(request, "returns/import_903.html", context, status=400)
+        if upload.size and upload.size > MAX_UPLOAD_BYTES:
+            context["error"] = "The file is larger than 50 MB"
+            return render(request, "returns/import_903.html", context, status=400)
+        try:
+            sniff_903(upload.name or "", next(upload.chunks(4096), b""))
+        except SSDA903FileError as exc:
+            context["error"] = f"{exc} Nothing was imported."
+            return render(request, "returns/import_903.html", context, status=400)
+        upload.seek(0)
+        job = job_enqueue(
+            kind=returns_jobs.SSDA903_IMPORT,
+            started_by=request.user,
+            title=f"Import SSDA903 {upload.name}: dry run",
+            params={"filename": upload.name, "commit": False, "team": team_id},
+            files={returns_jobs.UPLOAD_903: upload},
+            progress_unit="children",
+        )
+        return redirect("jobs:detail", job_id=job.pk)
+    return render(request, "returns/import_903.html", context)
+
+
+@require_POST
+@requires(Capability.IMPORT_RETURNS)
+def ssda903_import_commit(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
+    """Import the files a dry run passed: a new job, which takes the upload over."""
+    dry_run = job_get_for_user(user=request.user, job_id=job_id)
+    result = dry_run.result or {}
+    kept = job_file_path(dry_run.pk, returns_jobs.UPLOAD_903)
+    if (
+        dry_run.kind != returns_jobs.SSDA903_IMPORT
+        or not result.get("can_commit")
+        or not kept.exists()
+    ):
+        context = {
+            "error": "That upload has expired or was imported already: choose the file again."
+        }
+        return render(request, "returns/import_903.html", context, status=400)
+    job = job_enqueue(
+        kind=returns_jobs.SSDA903_IMPORT,
+        started_by=request.user,
+        title=f"Import SSDA903 {result.get('filename', '')}",
+        params={
+            "filename": result.get("filename", ""),
+            "commit": True,
+            "dry_run": str(dry_run.pk),
+            "team": dry_run.params.get("team"),
+        },
+        files={returns_jobs.UPLOAD_903: kept},
+        progress_unit="children",
+    )
+    return redirect("jobs:detail", job_id=job.pk)

@@ -307,3 +307,66 @@ def test_ssda903_issues_link_only_the_children_the_viewer_may_open(
     assert f"Haven ID {hidden.pk}<" in page
     assert reverse("people:person_detail", args=[hidden.pk]) not in page
     assert f"H{hidden.pk:08d}" not in page
+
+
+def _minimal_903_zip(**changes: bytes) -> bytes:
+    from haven.returns.tests.test_ssda903 import MINIMAL_903
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in MINIMAL_903.glob("*.csv"):
+            archive.writestr(f"2025/{path.name}", changes.get(path.name, path.read_bytes()))
+    return out.getvalue()
+
+
+def test_analyst_imports_ssda903_files_after_a_dry_run(make_user: Any, teams: Any) -> None:
+    from haven.care.models import CarePeriod
+
+    client = client_for(make_user(Role.PERFORMANCE_ANALYST))
+    page = reverse("returns:ssda903_import")
+    assert "Import SSDA903 files" in client.get(HOME).content.decode()
+    not_903 = SimpleUploadedFile("notes.csv", b"name,age\nA,3\n", content_type="text/csv")
+    refused = client.post(page, {"file": not_903})
+    assert refused.status_code == 400
+    assert "neither a zip of SSDA903 CSV files nor an SSDA903 table" in refused.content.decode()
+
+    team = teams["assessment"]
+    upload = SimpleUploadedFile("ssda903.zip", _minimal_903_zip(), content_type="application/zip")
+    queued = client.post(page, {"file": upload, "team": team.pk})
+    assert queued.status_code == 302
+    _run_next()
+    dry = client.get(queued["Location"]).content.decode()
+    assert "Dry run: nothing has changed yet" in dry and "Children to create" in dry
+    assert "SWEpisodes: 1 rows read, not imported" in dry
+    assert not CarePeriod.objects.exists()
+    dry_job = Job.objects.get(pk=queued["Location"].split("/")[-2])
+    committed = client.post(reverse("returns:ssda903_import_commit", args=[dry_job.pk]))
+    _run_next()
+    assert "Imported" in client.get(committed["Location"]).content.decode()
+    period = CarePeriod.objects.get()
+    assert period.person.allocations.get().team == team
+
+
+def test_ssda903_rows_rejected_on_the_page_name_table_file_row_column_and_value(
+    make_user: Any,
+) -> None:
+    from haven.returns.tests.test_ssda903 import MINIMAL_903
+
+    client = client_for(make_user(Role.PERFORMANCE_ANALYST))
+    episodes = (MINIMAL_903 / "episodes.csv").read_bytes().replace(b",C2,N1,U1,", b",C9,N1,U1,")
+    upload = SimpleUploadedFile(
+        "ssda903.zip",
+        _minimal_903_zip(**{"episodes.csv": episodes}),
+        content_type="application/zip",
+    )
+    queued = client.post(reverse("returns:ssda903_import"), {"file": upload})
+    _run_next()
+    page = client.get(queued["Location"]).content.decode()
+    assert "Nothing was imported" in page
+    assert (
+        "2025/episodes.csv" in page and "C9" in page and "not a DfE code for legal status" in page
+    )
+    dry_job = Job.objects.get(pk=queued["Location"].split("/")[-2])
+    assert (
+        client.post(reverse("returns:ssda903_import_commit", args=[dry_job.pk])).status_code == 400
+    )
