@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
 
 from haven.chronology.models import ChronologyEvent
+
+_imported_from: contextvars.ContextVar[str] = contextvars.ContextVar("imported_from", default="")
+
+
+@contextlib.contextmanager
+def imported_from(source: str) -> Iterator[None]:
+    """Entries recorded inside are imported history: each says where it came from (``source``,
+    as its detail), whichever service records it."""
+    token = _imported_from.set(source)
+    try:
+        yield
+    finally:
+        _imported_from.reset(token)
 
 
 def chronology_record(
@@ -33,7 +49,7 @@ def chronology_record(
         occurred_on=on or timezone.localdate(),
         kind=kind,
         summary=summary[:300],
-        detail=detail,
+        detail=detail or _imported_from.get(),
         event=event,
         params=params,
         recorded_by=by,

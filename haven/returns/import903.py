@@ -54,9 +54,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from haven.care import codes as care_codes
+from haven.chronology.services import imported_from
 from haven.core.calendar import LONDON
 from haven.core.errors import ConflictError
 from haven.people.models import Ethnicity, Person
@@ -479,7 +479,6 @@ class _Builder:
         self.user = user
         self.team = team
         self.report = report
-        self.started = timezone.now()
 
     def child(self, child: str, tables: dict[str, list[Row]]) -> None:
         result = ChildResult(child=child, action="create")
@@ -535,25 +534,26 @@ class _Builder:
             return None
         upn = row["UPN"].upper()
         try:
-            person = person_create(
-                by=self.user,
-                details={
-                    "given_names": "Imported child",
-                    "family_name": child,
-                    "date_of_birth": born,
-                    "sex": SEX_CODES.get(row["SEX"], "U"),
-                    "ethnicity": row["ETHNIC"] or Ethnicity.NOBT,
-                    "upn": "" if upn in UPN_UNKNOWN else upn,
-                },
-            )
+            with imported_from(_source(row)):
+                person = person_create(
+                    by=self.user,
+                    details={
+                        "given_names": "Imported child",
+                        "family_name": child,
+                        "date_of_birth": born,
+                        "sex": SEX_CODES.get(row["SEX"], "U"),
+                        "ethnicity": row["ETHNIC"] or Ethnicity.NOBT,
+                        "upn": "" if upn in UPN_UNKNOWN else upn,
+                    },
+                )
         except ValidationError as exc:
             result.problems.append(row.problem("", _messages(exc)))
             return None
         ExternalIdentifier.objects.create(person=person, system=SYSTEM, value=child)
         if self.team is not None:
-            allocation_set(person=person, by=self.user, team=self.team)
+            with imported_from(_source(row)):
+                allocation_set(person=person, by=self.user, team=self.team)
         result.person_id = person.pk
-        self._mark(person.pk, row)
         self.report.counts["children created"] += 1
         return person
 
@@ -589,24 +589,15 @@ class _Builder:
         history.period_ids, history.missing_ids, history.uasc = [], [], False
         return history
 
-    def _mark(self, pid: int, row: Row) -> None:
-        """The chronology entries the services just wrote are imported history, from ``row``'s
-        file (each service writes its own; the entry says where it came from)."""
-        from haven.chronology.models import ChronologyEvent
-
-        ChronologyEvent.objects.filter(
-            person_id=pid, recorded_by=self.user, detail="", recorded_at__gte=self.started
-        ).update(detail=f"{IMPORTED_MARK} {row.year} return ({row.file}, row {row.line})")
-
     def _call(self, result: ChildResult, row: Row, column: str, do: Callable[[], Any]) -> Any:
+        """Run a service (each is its own transaction) for ``row``: what it records in the
+        chronology is marked as imported from the row; a refusal is the row's problem."""
         try:
-            with transaction.atomic():
-                done = do()
+            with imported_from(_source(row)):
+                return do()
         except (ValidationError, ConflictError) as exc:
             result.problems.append(row.problem(column, _messages(exc)))
             return None
-        self._mark(result.person_id or 0, row)
-        return done
 
     # -- the records
 
@@ -871,6 +862,10 @@ class _Builder:
             )
         self.report.counts["unaccompanied children"] += 1
         return status is not None
+
+
+def _source(row: Row) -> str:
+    return f"{IMPORTED_MARK} {row.year} return ({row.file}, row {row.line})"
 
 
 def _covering(periods: list[Any], day: datetime.date | None) -> Any:
