@@ -488,6 +488,8 @@ class _Builder:
                 person = self._person(child, tables, result)
                 if person is not None:
                     history = self._history(person, tables)
+                    if result.matched_by == BY_SYSTEM_ID and tables.get("Header"):
+                        person = self._details_from(person, tables["Header"][-1], result)
                     self._records(person, tables, result, history)
                     history.save()
                 if result.problems:
@@ -588,6 +590,30 @@ class _Builder:
         history.rows = [r.as_json() for rows in tables.values() for r in rows]
         history.period_ids, history.missing_ids, history.uasc = [], [], False
         return history
+
+    def _details_from(self, person: Any, row: Row, result: ChildResult) -> Any:
+        """A child this system's returns made: their details as the latest Header gives them
+        (so that years imported in any order agree)."""
+        from haven.people.services import person_update
+
+        upn = row["UPN"].upper()
+        details = {
+            "given_names": person.given_names,
+            "family_name": person.family_name,
+            "date_of_birth": row.date("DOB") or person.date_of_birth,
+            "sex": SEX_CODES.get(row["SEX"], "U"),
+            "ethnicity": row["ETHNIC"] or Ethnicity.NOBT,
+            "upn": "" if upn in UPN_UNKNOWN else upn,
+        }
+        updated = self._call(
+            result,
+            row,
+            "",
+            lambda: person_update(
+                person_id=person.pk, by=self.user, expected_version=person.version, details=details
+            ),
+        )
+        return updated or person
 
     def _call(self, result: ChildResult, row: Row, column: str, do: Callable[[], Any]) -> Any:
         """Run a service (each is its own transaction) for ``row``: what it records in the

@@ -311,3 +311,23 @@ def test_havens_own_return_comes_back_matched_to_the_same_children_adding_nothin
     assert (Person.objects.count(), CarePeriod.objects.count()) == (people, periods)
     after = ssda903_build(year=year, with_previous=False)
     assert after.tables == before.tables
+
+
+def test_the_latest_years_header_gives_the_childs_details_in_either_order(importer: User) -> None:
+    from haven.people.models import Person
+
+    newer = [(f"2025/{n}", d) for n, d in _minimal().items()]
+    older = [
+        (f"2024/{n}", d.replace(b",WBRI,U206010200001,", b",WIRI,U206010200001,"))
+        for n, d in _minimal().items()
+        if n == "header.csv"
+    ]
+    seen = []
+    for order in ([older, newer], [newer, older]):
+        with transaction.atomic():
+            for files in order:
+                report = ssda903_import(files=files, user=importer, dry_run=False)
+                assert report.committed, report.lines()
+            seen.append(Person.objects.values_list("ethnicity", flat=True).get())
+            transaction.set_rollback(True)
+    assert seen == ["WBRI", "WBRI"]
