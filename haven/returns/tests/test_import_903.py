@@ -331,3 +331,18 @@ def test_the_latest_years_header_gives_the_childs_details_in_either_order(import
             seen.append(Person.objects.values_list("ethnicity", flat=True).get())
             transaction.set_rollback(True)
     assert seen == ["WBRI", "WBRI"]
+
+
+def test_the_dfe_sample_episodes_are_rejected_each_with_its_reason(importer: User) -> None:
+    """The DfE's fake episodes (no Header, overlapping episodes): nothing goes in, and each
+    child's problem is named with its file, row and column."""
+    sample = MINIMAL_903.parent / "SSDA903_2020_episodes.csv"
+    report = ssda903_import(files=[(sample.name, sample.read_bytes())], user=importer)
+    assert report.years == [2020]
+    assert not report.ok and CarePeriod.objects.count() == 0
+    said = {c.child: [str(p) for p in c.problems] for c in report.rejected}
+    assert set(said) == {"689661", "249901"}
+    assert any(
+        "SSDA903_2020_episodes.csv row 2 CHILD = '689661': no Header row" in p
+        for p in said["689661"]
+    )
