@@ -456,8 +456,8 @@ def ssda903_import(
             by_child[row["CHILD"]][table].append(row)
     try:
         with importing_history(user), transaction.atomic():
-            builder = _Builder(user, team, report)
             ids = sorted(by_child)
+            builder = _Builder(user, team, report, ids)
             for n, child in enumerate(ids):
                 if progress and n % 200 == 0:
                     progress(n, len(ids), f"{n} of {len(ids)} children")
@@ -475,10 +475,19 @@ BY_SYSTEM_ID = "their ID from an earlier import"
 
 
 class _Builder:
-    def __init__(self, user: Any, team: Any, report: ImportReport903) -> None:
+    def __init__(self, user: Any, team: Any, report: ImportReport903, ids: list[str]) -> None:
+        from haven.returns.models import ExternalIdentifier
+
         self.user = user
         self.team = team
         self.report = report
+        # The children an earlier import of this system's returns made (one query).
+        self.system_ids: dict[str, int] = dict(
+            ExternalIdentifier.objects.filter(system=SYSTEM, value__in=ids).values_list(
+                "value", "person_id"
+            )
+        )
+        self.known: dict[int, bool] = {}
 
     def child(self, child: str, tables: dict[str, list[Row]]) -> None:
         result = ChildResult(child=child, action="create")
@@ -515,9 +524,9 @@ class _Builder:
             if found is not None and (born is None or found.date_of_birth == born):
                 person, result.matched_by = found, BY_HAVEN_ID
         if person is None:
-            known = ExternalIdentifier.objects.filter(system=SYSTEM, value=child).first()
+            known = self.system_ids.get(child)
             if known is not None:
-                person, result.matched_by = known.person, BY_SYSTEM_ID
+                person, result.matched_by = Person.objects.get(pk=known), BY_SYSTEM_ID
         if person is not None:
             result.action, result.person_id = "match", person.pk
             return person
@@ -556,6 +565,7 @@ class _Builder:
             with imported_from(_source(row)):
                 allocation_set(person=person, by=self.user, team=self.team)
         result.person_id = person.pk
+        self.known[person.pk] = False  # new: no history, no records of Haven's own
         self.report.counts["children created"] += 1
         return person
 
@@ -568,7 +578,9 @@ class _Builder:
         from haven.returns.models import ImportedHistory
         from haven.uasc.models import UASCStatus
 
-        history = ImportedHistory.objects.filter(person=person).first()
+        history = None
+        if self.known.get(person.pk, True):
+            history = ImportedHistory.objects.filter(person=person).first()
         if history is None:
             history = ImportedHistory(person=person, system=SYSTEM)
         else:
@@ -635,7 +647,8 @@ class _Builder:
         from haven.uasc.models import UASCStatus
 
         # Haven's own records (a child matched by Haven's ID): what they hold is not made again.
-        own = list(CarePeriod.objects.filter(person=person).order_by("start_date"))
+        new = result.action == "create"
+        own = [] if new else list(CarePeriod.objects.filter(person=person).order_by("start_date"))
         episodes = sorted(tables.get("Episodes", []), key=lambda r: r["DECOM"])
         periods = self._periods(episodes, result)
         prev_perm = {r.year: r for r in tables.get("PrevPerm", [])}
@@ -650,18 +663,20 @@ class _Builder:
                 history.period_ids.append(period.pk)
                 self.report.counts["periods of care"] += 1
                 self.report.counts["episodes"] += len(chain)
-        held = set(_reviews_held(own))
+        held = set(_reviews_held(own)) if own else set()
         for row in sorted(tables.get("Reviews", []), key=lambda r: r["REVIEW"]):
             if row.date("REVIEW") in held:
                 self.report.counts["reviews Haven already holds"] += 1
                 continue
             self._review(row, made, result)
-        missing = {
-            at.astimezone(LONDON).date()
-            for at in MissingEpisode.objects.filter(person=person).values_list(
-                "started_at", flat=True
-            )
-        }
+        missing = set()
+        if not new:
+            missing = {
+                at.astimezone(LONDON).date()
+                for at in MissingEpisode.objects.filter(person=person).values_list(
+                    "started_at", flat=True
+                )
+            }
         self._missing_after: datetime.datetime | None = None
         for row in sorted(tables.get("Missing", []), key=lambda r: r["MIS_START"]):
             if row.date("MIS_START") in missing:
@@ -670,7 +685,10 @@ class _Builder:
             episode = self._missing(person, row, result)
             if episode is not None:
                 history.missing_ids.append(episode.pk)
-        for row in tables.get("UASC", []) if not UASCStatus.objects.filter(person=person) else []:
+        uasc = tables.get("UASC", [])
+        if uasc and not new and UASCStatus.objects.filter(person=person).exists():
+            uasc = []
+        for row in uasc:
             history.uasc = self._uasc(person, row, made, result)
 
     def _periods(self, episodes: list[Row], result: ChildResult) -> list[list[Row]]:
@@ -789,7 +807,6 @@ class _Builder:
             for column, step in steps:
                 if self._call(result, row, column, step) is None:
                     return period
-            period.refresh_from_db()
         last = chain[-1]
         end = last.date("DEC")
         if (end is None) != (not last["REC"]):
