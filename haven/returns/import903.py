@@ -28,8 +28,9 @@ the move from the episode it ends; a REC other than X1 ends the period (``period
 period whose first known episode is not S began before the history held: Haven's record starts
 at that episode and keeps its RNE (``CarePeriod.known_from_rne``). What a return cannot say is
 filled plainly: a carer is "Carer N (imported)"; a missing episode runs from noon to noon
-(London) on its days (an hour after its start if that is later); an unaccompanied child arrived on the day their care began; reviews have
-no chair.
+(London) on its days (an hour after its start if that is later); an unaccompanied child
+arrived on the day their care began (their status ceased on DUC if that day has come);
+reviews have no chair.
 
 Not made into records (read and counted, each named in the report): OC2 (Haven computes it
 from health records), OC3 (computed from the care leaver's histories and the care history
@@ -54,6 +55,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from haven.care import codes as care_codes
 from haven.chronology.services import imported_from
@@ -90,7 +92,8 @@ DATE_COLUMNS = frozenset(
     | {"DOLO_START", "DOLO_END"}
 )
 # Dates that say which year a folder of tables is (a return holds none after its 31 March).
-YEAR_DATES = ("DECOM", "DEC", "REVIEW", "MIS_START", "MIS_END", "DATE_PLACED", "SW_DECOM")
+# (Only those of the tables imported: Haven's own SWEpisodes can start after 31 March.)
+YEAR_DATES = ("DECOM", "DEC", "REVIEW", "MIS_START", "MIS_END")
 UPN_UNKNOWN = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"})
 SEX_CODES = {"M": "M", "F": "F", "U": "U", "1": "M", "2": "F", "0": "U", "9": "U"}
 
@@ -714,8 +717,8 @@ class _Builder:
                 result.problems.append(
                     row.problem(
                         "DECOM",
-                        f"the episode from {last['DECOM']} ({last.year} return) has not ended: "
-                        "a later return should end it",
+                        f"the episode from {last['DECOM']} ({last.year} return) has not ended "
+                        "in the files: import the years between",
                     )
                 )
             else:
@@ -893,10 +896,9 @@ class _Builder:
             "CHILD",
             lambda: uasc_record(person=person, by=self.user, arrived_on=periods[0].start_date),
         )
+        # DUC is the day the status ceased, or (still to come) the 18th birthday it will.
         ceased = row.date("DUC")
-        born = person.date_of_birth
-        at_18 = _birthday(born, 18) if born else None
-        if status is not None and ceased is not None and ceased != at_18:
+        if status is not None and ceased is not None and ceased <= timezone.localdate():
             self._call(
                 result,
                 row,
@@ -927,13 +929,6 @@ def _reviews_held(periods: list[Any]) -> list[datetime.date]:
     from haven.care.models import CareReview
 
     return list(CareReview.objects.filter(period__in=periods).values_list("held_on", flat=True))
-
-
-def _birthday(born: datetime.date, age: int) -> datetime.date:
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:
-        return born.replace(year=born.year + age, day=28)
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
