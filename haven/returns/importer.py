@@ -182,7 +182,8 @@ def census_sniff(start: bytes) -> None:
         if first_line.upper().startswith(SSDA903_HEADERS):
             raise CensusFileError(
                 "This is an SSDA903 (children looked after) CSV table, not a CIN census file: "
-                f"its first line is {first_line[:80]!r}. The CIN census is one XML file."
+                f"its first line is {first_line[:80]!r}. The CIN census is one XML file; import "
+                "SSDA903 tables with Import SSDA903 files (haven returns import-903)."
             )
         raise CensusFileError(
             f"This is not an XML file (it starts {first_line[:40]!r}); a CIN census is XML "
