@@ -53,13 +53,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from haven.care import codes as care_codes
 from haven.chronology.services import imported_from
-from haven.core.calendar import LONDON
+from haven.core.calendar import LONDON, add_calendar_months
 from haven.core.errors import ConflictError
 from haven.people.models import Ethnicity, Person
 from haven.returns.ssda903 import COLUMNS, PREVIOUS_DIR
@@ -68,10 +69,9 @@ SYSTEM = "ssda903"
 IMPORTED_MARK = "Imported from the SSDA903"
 HAVEN_ID = re.compile(r"^H\d{8}$")
 # Tables whose rows become records, and those read but left (why, in the report).
-IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing")
+IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing", "OC3")
 NOT_IMPORTED = {
     "OC2": "Haven computes OC2 from the child's health records",
-    "OC3": "Haven computes OC3 from the care leaver's histories and care before these years",
     "AD1": "an adoption needs its plan and adopters, recorded on the adoption pages",
     "PlacedAdoption": "a decision to place for adoption is recorded on the adoption pages",
     "SWEpisodes": "social workers are allocated in Haven",
@@ -85,6 +85,7 @@ KEYS = {
     "UASC": ("CHILD",),
     "PrevPerm": ("CHILD",),
     "Missing": ("CHILD", "MIS_START"),
+    "OC3": ("CHILD", "YEAR"),  # a birthday a year
 }
 DATE_COLUMNS = frozenset(
     {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "MIS_START", "MIS_END"}
@@ -103,6 +104,7 @@ def _codes(*choices: Any) -> frozenset[str]:
 
 
 def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
+    from haven.leavingcare import codes as lc
     from haven.missing.codes import MissingKind
 
     c = care_codes
@@ -119,6 +121,12 @@ def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
         "REVIEW_CODE": (_codes(c.Participation), "participation in review"),
         "MISSING": (_codes(MissingKind), "missing or away"),
         "PREV_PERM": (_codes(c.PreviousPermanence), "previous permanence"),
+        "IN_TOUCH": (_codes(lc.InTouch), "in touch"),
+        "ACTIV": (_codes(lc.Activity) | {"0"}, "activity"),
+        "ACCOM": (
+            frozenset(f"{a}{s}" for a in lc.AccommodationType.values for s in "12") | {"0"},
+            "accommodation (its letter, then 1 suitable or 2 not)",
+        ),
     }
 
 
@@ -165,6 +173,8 @@ class Row:
         return cls(data["table"], data["year"], data["file"], data["line"], data["values"], 0)
 
     def __getitem__(self, column: str) -> str:
+        if column == "YEAR":
+            return str(self.year)
         return self.values.get(column, "")
 
     def date(self, column: str) -> datetime.date | None:
@@ -575,11 +585,8 @@ class _Builder:
     def _history(self, person: Any, tables: dict[str, list[Row]]) -> Any:
         """The child's imported history, merged with what an earlier import read: the records
         made then are removed here and made again from the whole (Haven's own are kept)."""
-        from haven.care.models import CarePeriod
         from haven.chronology.models import ChronologyEvent
-        from haven.missing.models import MissingEpisode
         from haven.returns.models import ImportedHistory
-        from haven.uasc.models import UASCStatus
 
         history = None
         if self.known.get(person.pk, True):
@@ -594,16 +601,14 @@ class _Builder:
                 )
                 if merged:
                     tables[table] = merged
-            CarePeriod.objects.filter(pk__in=history.period_ids).delete()
-            MissingEpisode.objects.filter(pk__in=history.missing_ids).delete()
-            if history.uasc:
-                UASCStatus.objects.filter(person=person).delete()
+            for label, ids in history.made.items():
+                apps.get_model(label).objects.filter(pk__in=ids).delete()
             ChronologyEvent.objects.filter(person=person, detail__startswith=IMPORTED_MARK).exclude(
                 event="record_created"
             ).delete()
             self.report.counts["children whose imported history was merged"] += 1
         history.rows = [r.as_json() for rows in tables.values() for r in rows]
-        history.period_ids, history.missing_ids, history.uasc = [], [], False
+        history.made = {}
         return history
 
     def _details_from(self, person: Any, row: Row, result: ChildResult) -> Any:
@@ -663,7 +668,7 @@ class _Builder:
             period = self._period(person, chain, prev_perm, result)
             if period is not None:
                 made.append(period)
-                history.period_ids.append(period.pk)
+                _made(history, period)
                 self.report.counts["periods of care"] += 1
                 self.report.counts["episodes"] += len(chain)
         held = set(_reviews_held(own)) if own else set()
@@ -685,14 +690,26 @@ class _Builder:
             if row.date("MIS_START") in missing:
                 self.report.counts["missing episodes Haven already holds"] += 1
                 continue
-            episode = self._missing(person, row, result)
-            if episode is not None:
-                history.missing_ids.append(episode.pk)
+            _made(history, self._missing(person, row, result))
         uasc = tables.get("UASC", [])
         if uasc and not new and UASCStatus.objects.filter(person=person).exists():
             uasc = []
         for row in uasc:
-            history.uasc = self._uasc(person, row, made, result)
+            _made(history, self._uasc(person, row, made, result))
+        leaver = [r for r in tables.get("OC3", []) if r["IN_TOUCH"]]
+        if leaver and own:
+            # A care leaver of Haven's own: their records are Haven's, and give their OC3.
+            self.report.counts["OC3 rows Haven already holds"] += len(leaver)
+            leaver = []
+        if leaver and not made:
+            # Haven works out who is a care leaver from their care: without it, nothing to add.
+            self.report.counts["OC3 rows of young people whose care is not in the files"] += len(
+                leaver
+            )
+            leaver = []
+        for row in sorted(leaver, key=lambda r: r.year):
+            for record in self._oc3(person, row, result):
+                _made(history, record)
 
     def _periods(self, episodes: list[Row], result: ChildResult) -> list[list[Row]]:
         """Episodes in periods of care: one ending X1 the day the next starts goes on."""
@@ -882,14 +899,14 @@ class _Builder:
             ),
         )
 
-    def _uasc(self, person: Any, row: Row, periods: list[Any], result: ChildResult) -> bool:
+    def _uasc(self, person: Any, row: Row, periods: list[Any], result: ChildResult) -> Any:
         from haven.uasc.services import uasc_cease, uasc_record
 
         if not periods:
             result.problems.append(
                 row.problem("CHILD", "an unaccompanied child with no period of care in the files")
             )
-            return False
+            return None
         status = self._call(
             result,
             row,
@@ -906,7 +923,72 @@ class _Builder:
                 lambda: uasc_cease(status=status, by=self.user, ceased_on=ceased),
             )
         self.report.counts["unaccompanied children"] += 1
-        return status is not None
+        return status
+
+    def _oc3(self, person: Any, row: Row, result: ChildResult) -> list[Any]:
+        """A care leaver's position at their birthday in the year: in touch that day, and if
+        so what they did and where they lived from it (until the next birthday's says)."""
+        from haven.leavingcare import services
+
+        born = person.date_of_birth
+        start, end = datetime.date(row.year - 1, 4, 1), datetime.date(row.year, 3, 31)
+        on = next(
+            (
+                day
+                for age in range(17, 22)
+                if born and start <= (day := add_calendar_months(born, 12 * age)) <= end
+            ),
+            None,
+        )
+        if on is None:
+            result.problems.append(
+                row.problem("DOB", f"no 17th to 21st birthday in the {row.year} return's year")
+            )
+            return []
+        made = [
+            self._call(
+                result,
+                row,
+                "IN_TOUCH",
+                lambda: services.in_touch_record(
+                    person=person, by=self.user, on=on, code=row["IN_TOUCH"]
+                ),
+            )
+        ]
+        if row["IN_TOUCH"] == "YES" and row["ACTIV"] not in ("", "0"):
+            made.append(
+                self._call(
+                    result,
+                    row,
+                    "ACTIV",
+                    lambda: services.activity_record(
+                        person=person, by=self.user, start_date=on, activity=row["ACTIV"]
+                    ),
+                )
+            )
+        if row["IN_TOUCH"] == "YES" and row["ACCOM"] not in ("", "0"):
+            made.append(
+                self._call(
+                    result,
+                    row,
+                    "ACCOM",
+                    lambda: services.accommodation_record(
+                        person=person,
+                        by=self.user,
+                        start_date=on,
+                        accommodation=row["ACCOM"][0],
+                        suitable=row["ACCOM"][1:] == "1",
+                    ),
+                )
+            )
+        self.report.counts["care leavers' birthdays"] += 1
+        return made
+
+
+def _made(history: Any, record: Any) -> None:
+    """Keep what the import made, to make it again from the whole on a later import."""
+    if record is not None:
+        history.made.setdefault(record._meta.label_lower, []).append(record.pk)
 
 
 def _source(row: Row) -> str:

@@ -62,9 +62,9 @@ class ImportedHistory(models.Model):
     system = models.CharField(max_length=40)
     # [{"table", "year", "file", "line", "values"}]: the rows the records were made from.
     rows = models.JSONField(default=list)
-    period_ids = models.JSONField(default=list)
-    missing_ids = models.JSONField(default=list)
-    uasc = models.BooleanField(default=False)
+    # {"app_label.model": [ids]}: the records made from them (periods of care, missing
+    # episodes, the UASC status, the care leaver's in-touch, activity and accommodation).
+    made = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
     audit_person_field = "person"
