@@ -13,7 +13,7 @@ Two steps, both by ``ssda903_import``:
    for the same record takes precedence (an episode is CHILD + DECOM; a review CHILD + REVIEW;
    a missing episode CHILD + MIS_START; a child's Header and UASC rows CHILD).
 2. Make each child's records through Haven's own services (``haven.care.services``,
-   ``haven.missing.services``, ``haven.uasc.services``): events, not copied rows, so a row the
+   ``haven.missing.services``, ``haven.uasc.services``, ``haven.leavingcare.services``): events, not copied rows, so a row the
    services refuse is reported with the service's message. A child is matched by CHILD: Haven's
    own LAchildID (``H`` and 8 digits, with the same date of birth), or the ID this system gave
    them on an earlier import (``ExternalIdentifier(system="ssda903")``); else created from
@@ -32,9 +32,12 @@ filled plainly: a carer is "Carer N (imported)"; a missing episode runs from noo
 arrived on the day their care began (their status ceased on DUC if that day has come);
 reviews have no chair.
 
+A care leaver's OC3 row becomes their in-touch record on the birthday and, if in touch, their
+activity and accommodation from it (``haven.leavingcare.services``), when their care is in the
+files (Haven works out who is a care leaver from it); otherwise the row is counted, not made.
+
 Not made into records (read and counted, each named in the report): OC2 (Haven computes it
-from health records), OC3 (computed from the care leaver's histories and the care history
-before the years imported), AD1 and PlacedAdoption (an adoption plan needs its adopters),
+from health records), AD1 and PlacedAdoption (an adoption plan needs its adopters),
 SWEpisodes (workers), DoLo; Header's MOTHER and MC_DOB (the child's own child is not a record
 the return names).
 """
