@@ -238,7 +238,8 @@ def _collection_year(day: datetime.date) -> int:
     return day.year + 1 if day.month >= 4 else day.year
 
 
-_TABLES = {tuple(cols): name for name, cols in COLUMNS.items()}
+# A table is known by its columns, in any order.
+_TABLES = {frozenset(cols): name for name, cols in COLUMNS.items()}
 
 
 def read_903(files: Iterable[tuple[str, bytes]]) -> Source:
@@ -254,7 +255,7 @@ def read_903(files: Iterable[tuple[str, bytes]]) -> Source:
         header = tuple(c.strip().upper() for c in records[0])
         while header and header[-1] == "":
             header = header[:-1]
-        table = _TABLES.get(header)
+        table = _TABLES.get(frozenset(header)) if len(set(header)) == len(header) else None
         if table is None:
             source.notes.append(
                 f"{name}: not an SSDA903 table (its columns are {', '.join(header[:8])}...), "
@@ -1066,7 +1067,7 @@ def sniff_903(name: str, start: bytes) -> None:
         return
     first = _decode(start[:2048]).split("\n", 1)[0]
     header = tuple(c.strip().upper() for c in first.strip().split(","))
-    if header not in _TABLES:
+    if frozenset(header) not in _TABLES:
         raise SSDA903FileError(
             f"{name} is neither a zip of SSDA903 CSV files nor an SSDA903 table "
             f"(it starts {first[:60]!r})."

@@ -37,8 +37,9 @@ def _minimal() -> dict[str, bytes]:
 
 
 def test_messy_files_are_read_as_the_clean_ones() -> None:
-    """BOM, Windows line endings, UTF-16, blank rows, ISO dates, a duplicate row and a table
-    split across two files are read to the same rows; the folder's year comes from its name."""
+    """BOM, Windows line endings, UTF-16, blank rows, ISO dates, columns in another order, a
+    duplicate row and a table split across two files are read to the same rows; the folder's
+    year comes from its name."""
     clean = read_903((f"2025/{n}", d) for n, d in _minimal().items())
     files = _minimal()
     episodes = files.pop("episodes.csv").decode()
@@ -50,6 +51,11 @@ def test_messy_files_are_read_as_the_clean_ones() -> None:
     # Saved by a spreadsheet as UTF-16.
     messy["SSDA903_2025/header.csv"] = files["header.csv"].decode().encode("utf-16")
     messy["SSDA903_2025/eps_part1.csv"] = f"{header}\r\n\r\n,,,,,,,,,,,,\r\n".encode()
+    # Columns in another order.
+    reviews = files["reviews.csv"].decode().splitlines()
+    messy["SSDA903_2025/reviews.csv"] = "\n".join(
+        ",".join(reversed(line.split(","))) for line in reviews
+    ).encode()
     iso = row.replace("01/05/2024", "2024-05-01")
     messy["SSDA903_2025/eps_part2.csv"] = f"{header}\n{iso}\n{row}\n".encode()
     read = read_903(messy.items())
