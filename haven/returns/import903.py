@@ -70,6 +70,9 @@ from haven.returns.ssda903 import COLUMNS, PREVIOUS_DIR
 
 SYSTEM = "ssda903"
 IMPORTED_MARK = "Imported from the SSDA903"
+# Entries about the child's record itself, which a later import keeps (the rest of what an
+# import recorded is recorded again from the whole history).
+PERSON_EVENTS = ("record_created", "allocated", "details_changed")
 HAVEN_ID = re.compile(r"^H\d{8}$")
 # Tables whose rows become records, and those read but left (why, in the report).
 IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing", "OC3")
@@ -608,7 +611,7 @@ class _Builder:
             for label, ids in history.made.items():
                 apps.get_model(label).objects.filter(pk__in=ids).delete()
             ChronologyEvent.objects.filter(person=person, detail__startswith=IMPORTED_MARK).exclude(
-                event="record_created"
+                event__in=PERSON_EVENTS
             ).delete()
             self.report.counts["children whose imported history was merged"] += 1
         history.rows = [r.as_json() for rows in tables.values() for r in rows]
