@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0005_previous_permanence'),
+        ("care", "0005_previous_permanence"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='careperiod',
-            name='known_from_rne',
-            field=models.CharField(blank=True, default='', max_length=1, verbose_name='Reason for the first known episode (imported)'),
+            model_name="careperiod",
+            name="known_from_rne",
+            field=models.CharField(
+                blank=True,
+                default="",
+                max_length=1,
+                verbose_name="Reason for the first known episode (imported)",
+            ),
         ),
     ]

@@ -107,12 +107,12 @@ def test_a_dry_run_changes_nothing_and_a_commit_makes_the_records(importer: User
     again = ssda903_import(files=files, user=importer)
     assert again.summary()["children matched by their ID from an earlier import"] == 1
     # Imported again: the same records and chronology, nothing twice.
-    entries = sorted(ChronologyEvent.objects.filter(person=period.person).values_list("summary"))
+    said = sorted(ChronologyEvent.objects.filter(person=period.person).values_list("summary"))
     assert ssda903_import(files=files, user=importer, team=team, dry_run=False).committed
     assert CareReview.objects.count() == 3 and CarePeriod.objects.count() == 1
     assert (
         sorted(ChronologyEvent.objects.filter(person=period.person).values_list("summary"))
-        == entries
+        == said
     )
 
 
