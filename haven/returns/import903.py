@@ -858,6 +858,8 @@ class _Builder:
                     period=period, by=self.user, end_date=end, reason=last["REC"]
                 ),
             )
+            # As it ended: the reviews and UASC rows look for the period they fall in.
+            period.refresh_from_db()
         return period
 
     def _review(self, row: Row, periods: list[Any], result: ChildResult) -> None:

@@ -111,8 +111,7 @@ def test_a_dry_run_changes_nothing_and_a_commit_makes_the_records(importer: User
     assert ssda903_import(files=files, user=importer, team=team, dry_run=False).committed
     assert CareReview.objects.count() == 3 and CarePeriod.objects.count() == 1
     assert (
-        sorted(ChronologyEvent.objects.filter(person=period.person).values_list("summary"))
-        == said
+        sorted(ChronologyEvent.objects.filter(person=period.person).values_list("summary")) == said
     )
 
 
@@ -419,3 +418,25 @@ def test_the_command_reports_a_dry_run_and_imports_with_commit(
     assert main(args) == 0
     assert "these records were imported" in capsys.readouterr().out
     assert CarePeriod.objects.count() == 1
+
+
+def test_a_review_goes_to_the_period_of_care_it_was_held_in(importer: User) -> None:
+    """Two periods of care in a year: each review is the later period's or the earlier's by
+    its date (the earlier period has ended by then)."""
+    files = _minimal()
+    files["episodes.csv"] = (
+        b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        b"PL_POST,URN\r\n"
+        b"1001,01/05/2024,S,C2,N1,U1,PR1,01/06/2024,E4A,,E8 2BB,E8 2LA,XXXXXXX\r\n"
+        b"1001,01/08/2024,S,C2,N1,U1,PR1,,,,E8 2BB,E8 2LA,XXXXXXX\r\n"
+    )
+    files["reviews.csv"] = files["reviews.csv"].replace(b"20/08/2024,PN1", b"20/08/2024,PN2")
+    report = ssda903_import(
+        files=[(f"2025/{n}", d) for n, d in files.items()], user=importer, dry_run=False
+    )
+    assert report.committed, report.lines()
+    held = {
+        (r.period.start_date.month, r.held_on.month)
+        for r in CareReview.objects.select_related("period")
+    }
+    assert held == {(5, 5), (8, 8), (8, 2)}
