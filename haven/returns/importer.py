@@ -1189,7 +1189,7 @@ class _Merge:
         return out
 
 
-def _is_re_referral(day: datetime.date | None, dates: list[datetime.date]) -> bool:
+def is_re_referral(day: datetime.date | None, dates: list[datetime.date]) -> bool:
     """Within 12 months of the child's previous referral (as ``frontdoor`` decides it)."""
     if day is None:
         return False
@@ -1390,7 +1390,7 @@ class _Builder:
         self.born = born
         dates = sorted(ep.referral_date for ep in episodes if ep.referral_date)
         for ep in episodes:
-            re_referral = _is_re_referral(ep.referral_date, dates)
+            re_referral = is_re_referral(ep.referral_date, dates)
             if ep.held:
                 self._held(person, ep, counts, rows)
                 if ep.obj is not None and not ep.live and ep.obj.is_re_referral != re_referral:
