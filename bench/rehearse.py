@@ -77,8 +77,8 @@ def main() -> int:
         }
         print(
             f"{y.year}: {y.before.children:>6} children  import {y.seconds.get('import', 0):5.1f} s"
-            f"  export {y.seconds.get('export', 0):5.1f} s  validate "
-            f"{y.seconds.get('validate', 0):5.1f} s  rejected {len(y.rejected)}  differences "
+            f"  export {y.seconds.get('export', 0):5.1f} s  validate (waited) "
+            f"{y.seconds.get('validate_waited', 0):5.1f} s  rejected {len(y.rejected)}  differences "
             f"{len(y.differences)}  new DfE errors {len(y.new_errors)}",
             flush=True,
         )

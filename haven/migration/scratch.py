@@ -110,10 +110,24 @@ def ensure_template() -> str:
             pg.execute("SELECT pg_advisory_unlock(%s)", [TEMPLATE_LOCK])
 
 
+def _without_audit_trail() -> None:
+    """Switch off the audit trigger on every table of the database in use. A throwaway
+    database's audit rows are dropped with it unread, and writing them was 40% of an import
+    (4,000 children of the hampshire county: 33.7 s with them, 20.6 s without); the foreign
+    keys, checks and exclusion constraints the import must satisfy stay on."""
+    with connections[OWNER_ALIAS].cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'haven_audit'"
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER haven_audit')
+
+
 @contextmanager
-def scratch_database() -> Iterator[str]:
+def scratch_database(*, audit: bool = False) -> Iterator[str]:
     """A new database copied from the template, used by this thread until the block ends, then
-    dropped whatever happened in it."""
+    dropped whatever happened in it; with no audit trail unless ``audit``."""
     from psycopg import sql
 
     template = ensure_template()
@@ -127,6 +141,8 @@ def scratch_database() -> Iterator[str]:
         )
     try:
         with using_database(name):
+            if not audit:
+                _without_audit_trail()
             yield name
     finally:
         with _admin() as pg:

@@ -1339,6 +1339,8 @@ class _Rows:
     changed: dict[Any, tuple[list[Any], set[str]]] = field(default_factory=dict)
     # Chronology entries, each with the record it is about (its id known once written).
     events: list[tuple[ChronologyEvent, Any]] = field(default_factory=list)
+    # The objects already in ``changed`` (by identity: unsaved rows compare equal to each other).
+    changed_ids: set[int] = field(default_factory=set)
 
     def change(self, obj: Any, **values: Any) -> None:
         if obj is None:
@@ -1346,7 +1348,8 @@ class _Rows:
         for name, value in values.items():
             setattr(obj, name, value)
         objs, names = self.changed.setdefault(type(obj), ([], set()))
-        if not any(o is obj for o in objs):
+        if id(obj) not in self.changed_ids:
+            self.changed_ids.add(id(obj))
             objs.append(obj)
         names.update(values)
 

@@ -107,3 +107,33 @@ def test_children_are_compared_element_by_element_whatever_the_order() -> None:
     (diff,) = compare_children({"x": child(a, b)}, {"x": child(a, b.replace("2B", "3A"))})
     assert diff.path == "Child/CINdetails[2024-09-01]/ReferralSource"
     assert (diff.in_file, diff.in_haven) == ("2B", "3A")
+
+
+@pytest.mark.django_db
+def test_a_child_new_in_a_later_year_is_not_taken_for_an_earlier_one_born_the_same_day(
+    tmp_path: Path,
+) -> None:
+    """Haven's own LAchildIDs in the files are another Haven's numbers, not the throwaway
+    database's: a new child numbered H00000001 is not its first person born the same day."""
+    from haven.returns.census import la_number
+
+    def ours(data: bytes) -> bytes:
+        return data.replace(b"<LEA>977</LEA>", f"<LEA>{la_number()}</LEA>".encode())
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    first = _file(_child("H00000500", _episode("2024-05-01", closed="2024-09-01", reason="RC1")))
+    (folder / "2025.xml").write_bytes(ours(first))
+    later = _file(
+        _child("H00000500", _episode("2025-05-01", closed="2025-09-01", reason="RC1")),
+        _child("H00000001", _episode("2025-06-01", closed="2025-09-01", reason="RC1")),
+    )
+    (folder / "2026.xml").write_bytes(ours(_year(later, 2026)))
+
+    result = rehearse(folder, validate=False)
+
+    assert [(y.year, y.differences) for y in result.years] == [(2025, []), (2026, [])]
+    report = result.years[1].report
+    assert report is not None
+    (created,) = [c for c in report.children if c.la_child_id == "H00000001"]
+    assert created.action == "create"
