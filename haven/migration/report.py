@@ -219,6 +219,10 @@ def write_report(result: Rehearsal, out: Path) -> Path:
         "(so not new): imported, each in `defects.csv` with its element and rule.",
         "",
     ]
+    notes = [(y.year, p) for y in years if y.report is not None for p in y.report.header]
+    if notes:
+        md += ["## Headers", ""]
+        md += [f"- {year}: {p}" for year, p in notes] + [""]
     unchecked = [y for y in years if y.validator]
     if unchecked:
         md += ["## DfE rules not run", ""]
