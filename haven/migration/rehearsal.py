@@ -125,6 +125,13 @@ class YearResult:
         ]
 
     @property
+    def conflicts(self) -> list[tuple[str, Problem]]:
+        """Facts this file states differently from an earlier-imported year (the newer kept)."""
+        if self.report is None:
+            return []
+        return [(c.la_child_id, p) for c in self.report.children for p in c.conflicts]
+
+    @property
     def imported(self) -> bool:
         return self.report is not None and self.report.committed
 

@@ -54,6 +54,7 @@ def write_report(result: Rehearsal, out: Path) -> Path:
             "cp_plans_re_exported",
             "rejected_problems",
             "defects_listed",
+            "conflicts",
             "differences",
             "dfe_errors_in_file",
             "new_dfe_errors",
@@ -74,6 +75,7 @@ def write_report(result: Rehearsal, out: Path) -> Path:
                 y.after.plans,
                 len(y.rejected),
                 len(y.defects),
+                len(y.conflicts),
                 len(y.differences),
                 y.errors_in_file,
                 len(y.new_errors),
@@ -96,6 +98,11 @@ def write_report(result: Rehearsal, out: Path) -> Path:
         out / "defects.csv",
         ["year", "child", "element", "value", "reason"],
         ([y.year, c, p.path, p.value, p.reason] for y in years for c, p in y.defects),
+    )
+    _csv(
+        out / "conflicts.csv",
+        ["year", "child", "element", "in_this_file", "what_haven_held"],
+        ([y.year, c, p.path, p.value, p.reason] for y in years for c, p in y.conflicts),
     )
     _csv(
         out / "new_dfe_errors.csv",
@@ -199,6 +206,11 @@ def write_report(result: Rehearsal, out: Path) -> Path:
             "new_dfe_errors.csv",
             [[y.year, e.rule, e.child, e.message] for y in years for e in y.new_errors],
         ),
+        (
+            "Facts two years' files state differently (the newer year's is kept)",
+            "conflicts.csv",
+            [[y.year, c, p.path, p.value, p.reason] for y in years for c, p in y.conflicts],
+        ),
     ):
         md += [f"## {title}: {len(rows)}", ""]
         if rows:
@@ -206,6 +218,7 @@ def write_report(result: Rehearsal, out: Path) -> Path:
                 "rejected.csv": ["Year", "Child", "Element", "Value", "Reason"],
                 "differences.csv": ["Year", "Child", "Element", "In the file", "In Haven"],
                 "new_dfe_errors.csv": ["Year", "Rule", "Child", "Message"],
+                "conflicts.csv": ["Year", "Child", "Element", "In this file", "Haven held"],
             }[name]
             md += _table(header, rows[:SHOWN])
             if len(rows) > SHOWN:

@@ -137,3 +137,33 @@ def test_a_child_new_in_a_later_year_is_not_taken_for_an_earlier_one_born_the_sa
     assert report is not None
     (created,) = [c for c in report.children if c.la_child_id == "H00000001"]
     assert created.action == "create"
+
+
+@pytest.mark.django_db
+def test_a_fact_two_years_state_differently_is_listed_and_the_older_year_then_differs(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    closed = _episode("2024-05-01", closed="2025-03-01", reason="RC1")
+    (folder / "2025.xml").write_bytes(_file(_child("c", closed)))
+    later = _episode("2024-05-01", closed="2025-03-05", reason="RC1")
+    (folder / "2026.xml").write_bytes(_year(_file(_child("c", later)), 2026))
+    out = tmp_path / "report"
+
+    code = cmd_rehearse(argparse.Namespace(folder=str(folder), out=str(out), no_validate=True))
+
+    assert code == 1
+    with (out / "conflicts.csv").open() as handle:
+        (conflict,) = list(csv.DictReader(handle))
+    assert conflict["year"] == "2026" and conflict["element"].endswith("/CINclosureDate")
+    assert conflict["in_this_file"] == "2025-03-05 RC1"
+    with (out / "differences.csv").open() as handle:
+        differences = list(csv.DictReader(handle))
+    assert [
+        "2025",
+        "c",
+        "Child/CINdetails[2024-05-01]/CINclosureDate",
+        "2025-03-01",
+        "2025-03-05",
+    ] in [list(d.values()) for d in differences]
