@@ -29,6 +29,7 @@ from lxml import etree
 from haven.core.calendar import calendar
 from haven.returns import census
 from haven.returns.importer import (
+    SSDA903_HEADERS,
     CensusFileError,
     ImportReport,
     Problem,
@@ -195,8 +196,14 @@ def census_files(folder: Path) -> tuple[list[_File], list[tuple[str, str]]]:
 
 
 def ssda903_dirs(folder: Path) -> list[str]:
-    """Folders holding SSDA903 tables (CSV files), for the 903 rehearsal once it exists."""
-    dirs = {p.parent for p in folder.rglob("*.csv")}
+    """Folders holding SSDA903 tables (CSVs whose first column is CHILD; not, say, an earlier
+    rehearsal's report), for the 903 rehearsal once it exists."""
+    dirs = set()
+    for path in folder.rglob("*.csv"):
+        with path.open("rb") as handle:
+            first = handle.readline(200).lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
+        if first.upper().startswith(SSDA903_HEADERS):
+            dirs.add(path.parent)
     return sorted(str(d.relative_to(folder)) or "." for d in dirs)
 
 

@@ -75,10 +75,11 @@ def test_a_folder_with_faults_is_not_clean_and_says_where(tmp_path: Path) -> Non
     (folder / "mixed.xml").write_bytes(two_years)
     (folder / "ssda903").mkdir()
     (folder / "ssda903" / "header.csv").write_text("CHILD,SEX,DOB\n")
-    out = tmp_path / "report"
+    out = folder / "rehearsal"  # the default: inside the folder, and run twice
     people = Person.objects.count()
 
-    code = cmd_rehearse(argparse.Namespace(folder=str(folder), out=str(out), no_validate=True))
+    for _ in range(2):
+        code = cmd_rehearse(argparse.Namespace(folder=str(folder), out=None, no_validate=True))
 
     assert code == 1
     assert Person.objects.count() == people
@@ -86,6 +87,7 @@ def test_a_folder_with_faults_is_not_clean_and_says_where(tmp_path: Path) -> Non
     assert "Not clean" in text
     assert "mixed.xml" in text and "ReferenceDate" in text  # refused, naming the elements
     assert "SSDA903 folders found" in text and "`ssda903`" in text
+    assert "`rehearsal`" not in text  # the first run's report is no SSDA903 table
     with (out / "rejected.csv").open() as handle:
         rejected = list(csv.DictReader(handle))
     assert {r["year"] for r in rejected} == {"2024"}
