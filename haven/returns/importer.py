@@ -782,21 +782,26 @@ def _defects(
     return out
 
 
+# Two records open at once often means a year is missing between two files.
+_YEARS_BETWEEN = (
+    " ({} open on one year's 31 March and {} later is {} by the next year's file: import the "
+    "years between too)"
+)
+
 CONSTRAINT_REASONS = {
     "referral_closes_after_it_opens": "an episode closes before its referral date",
     "referral_closure_has_reason": "an episode has a closure date without a reason, or a reason "
     "without a date",
     "referral_one_open_episode_per_child": "the child has two open episodes (no closure date) at "
-    "once, in this file or with an episode already in Haven (an episode open on one year's 31 "
-    "March and closed later is closed by the next year's file: import the years between too)",
+    "once, in this file or with an episode already in Haven"
+    + _YEARS_BETWEEN.format("an episode", "closed", "closed"),
     "assessment_authorised_after_start": "an assessment is authorised before it started",
     "cin_plan_ends_after_start": "a CIN plan ends before it starts",
-    "cin_plan_one_open_per_child": "the child has two open CIN plans (a plan open on one year's "
-    "31 March and ended later is ended by the next year's file: import the years between too)",
+    "cin_plan_one_open_per_child": "the child has two open CIN plans"
+    + _YEARS_BETWEEN.format("a plan", "ended", "ended"),
     "cpp_ends_after_start": "a child protection plan ends on or before the day it starts",
-    "cpp_one_open_per_child": "the child has two open child protection plans (a plan open on "
-    "one year's 31 March and ended later is ended by the next year's file: import the years "
-    "between too)",
+    "cpp_one_open_per_child": "the child has two open child protection plans"
+    + _YEARS_BETWEEN.format("a plan", "ended", "ended"),
     "cpp_no_overlap": "two child protection plans overlap",
     "s47_ends_after_start": "an S47 initial conference is before the S47 started",
     "person_death_after_birth": "the date of death is before the date of birth",
