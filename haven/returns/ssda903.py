@@ -101,6 +101,23 @@ FILE_NAMES = {
 }
 PREVIOUS_DIR = "previous_year"
 
+# Where on the child's record each table's facts are recorded (a tab's URL name, registered
+# with ``haven.ui.pages.register_tab``): the validation page sends whoever fixes an issue there.
+RECORDED_ON = {
+    "Header": "people:person_detail",
+    "Episodes": "care:tab",
+    "PrevPerm": "care:tab",
+    "Reviews": "care:statutory",
+    "OC2": "care_health:tab",
+    "OC3": "leavingcare:tab",
+    "AD1": "adoption:adoption",
+    "PlacedAdoption": "adoption:adoption",
+    "UASC": "uasc:uasc",
+    "Missing": "missing:tab",
+    "SWEpisodes": "people:person_detail",
+    "DoLo": "care:tab",
+}
+
 FIRST_SWEPISODES_YEAR = 2024
 FIRST_DOLO_YEAR = 2027
 
