@@ -114,6 +114,9 @@ OTHER_PLACEMENTS = frozenset({"Z11", "Z12", "Z13", "Z14", "Z1"})
 PLACED_WITH_PARENTS = frozenset({"P1"})
 # No URN (Ofsted unique reference number) is allowed for these placement types.
 NO_URN = frozenset({"P1", "P3", "R1", "R2", "R5"}) | TEMPORARY_PLACEMENTS | OTHER_PLACEMENTS
+# An Ofsted URN (or XXXXXXX, not registered with Ofsted) is needed for every other placement
+# (DfE rule 218); the retired H5 and P2 never needed one.
+URN_OPTIONAL = NO_URN | {"H5", "P2"}
 # No provider is recorded for these.
 NO_PROVIDER = TEMPORARY_PLACEMENTS | OTHER_PLACEMENTS
 

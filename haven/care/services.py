@@ -118,6 +118,11 @@ def _clean_placement(
             if place in codes.PlacementType.values
             else "No URN is recorded for this placement type"
         )
+    elif not urn and place not in codes.URN_OPTIONAL:
+        errors["urn"] = (
+            "Enter the Ofsted URN of the placement or its provider (for example SC123456), "
+            "or XXXXXXX if it is not registered with Ofsted: the SSDA903 needs it (DfE rule 218)"
+        )
     elif urn and not (urn == "XXXXXXX" or (urn.isalnum() and 6 <= len(urn) <= 8)):
         errors["urn"] = (
             "Enter the Ofsted URN (for example SC123456), or XXXXXXX if not regulated by Ofsted"
