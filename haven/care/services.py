@@ -446,6 +446,17 @@ def register_placement_hook(hook: Any) -> None:
         _placement_hooks.append(hook)
 
 
+_end_checks: list[Any] = []
+
+
+def register_end_check(check: Any) -> None:
+    """``check(period, end_date, reason)`` runs before a period of care ends and raises a
+    ValidationError (keyed by the end form's field) for what another package holds that must
+    be settled first (an open plan for adoption, from haven.adoption)."""
+    if check not in _end_checks:
+        _end_checks.append(check)
+
+
 @transaction.atomic
 def legal_status_record(
     *, period: CarePeriod, by: User, code: str, start_date: datetime.date
@@ -540,6 +551,8 @@ def period_end(*, period: CarePeriod, by: User, end_date: datetime.date, reason:
     not_future(end_date, "end_date", "date the child ceased to be looked after")
     if reason not in dict(codes.PERIOD_END_REASONS):
         raise ValidationError({"reason": "Choose why the child ceased to be looked after"})
+    for check in _end_checks:
+        check(period, end_date, reason)
     statuses, placements = _spans(period)
     placements[-1] = replace(placements[-1], end_date=end_date)
     _check_shape(period.start_date, end_date, statuses, placements, placement_field="end_date")
