@@ -1539,11 +1539,30 @@ def _health(
         due = health.health_assessment_next_due(dob, day)
         day = due + DAY * (rng.randint(-20, 0) if rng.random() < on_time else rng.randint(6, 60))
         add("review_assessment", day, due_date=due)
+    def sdq(draw: random.Random, completed: datetime.date) -> None:
+        """The SDQ (or why none) of the collection year whose OC2 first counts the child's
+        twelve months to ``completed`` (care from 1 April is 12 months at the next 31 March)."""
+        year_began = datetime.date(completed.year - (completed.month < 4), 4, 1)
+        if draw.random() < float(h["sdq_share"]):
+            score = max(0, min(40, round(draw.gauss(14, 6))))
+            on = max(completed - DAY * draw.randint(0, 60), year_began)
+            add("sdq", on, sdq_score=score)
+        else:
+            add(
+                "sdq",
+                max(completed - DAY * draw.randint(0, 60), year_began),
+                sdq_reason=draw.choice(["SDQ2", "SDQ4", "SDQ5", "SDQ4"]),
+            )
+
     last_dental: datetime.date | None = None
     year = 1
     while True:
         anniversary = add_calendar_months(period.start, 12 * year)
         if anniversary >= stop:
+            if anniversary - DAY < stop and 4 <= _age(dob, anniversary) <= 16:
+                # Twelve months completed on the last day: that year's OC2 wants the SDQ. Drawn
+                # from the period's own stream, so the county's stream is unchanged.
+                sdq(random.Random(f"{g.report.seed}-sdq-{period.pid}"), anniversary - DAY)
             break
         age = _age(dob, anniversary)
         if rng.random() < float(h["dental_share"]):
@@ -1560,21 +1579,7 @@ def _health(
             up_to_date=rng.random() < float(h["immunised_share"]),
         )
         if 4 <= age <= 16:
-            # In the collection year whose OC2 first counts the child's twelve months: the one
-            # holding the day before the anniversary (care from 1 April is 12 months at the
-            # next 31 March, where the DfE's OC2 looks for the score).
-            completed = anniversary - DAY
-            year_began = datetime.date(completed.year - (completed.month < 4), 4, 1)
-            if rng.random() < float(h["sdq_share"]):
-                score = max(0, min(40, round(rng.gauss(14, 6))))
-                on = max(completed - DAY * rng.randint(0, 60), year_began)
-                add("sdq", on, sdq_score=score)
-            else:
-                add(
-                    "sdq",
-                    max(completed - DAY * rng.randint(0, 60), year_began),
-                    sdq_reason=rng.choice(["SDQ2", "SDQ4", "SDQ5", "SDQ4"]),
-                )
+            sdq(rng, anniversary - DAY)
         if age >= 11 and rng.random() < float(h["substance_misuse_share"]):
             offered = rng.random() < 0.8
             add(
