@@ -4,6 +4,8 @@ are kept so older records still read, and are listed in ``RETIRED`` with the yea
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 
 
@@ -115,8 +117,9 @@ PLACED_WITH_PARENTS = frozenset({"P1"})
 # No URN (Ofsted unique reference number) is allowed for these placement types.
 NO_URN = frozenset({"P1", "P3", "R1", "R2", "R5"}) | TEMPORARY_PLACEMENTS | OTHER_PLACEMENTS
 # An Ofsted URN (or XXXXXXX, not registered with Ofsted) is needed for every other placement
-# (DfE rule 218); the retired H5 and P2 never needed one.
+# (DfE rule 218), from the 2015/16 return on; the retired H5 and P2 never needed one.
 URN_OPTIONAL = NO_URN | {"H5", "P2"}
+URN_REQUIRED_FROM = datetime.date(2015, 4, 1)
 # No provider is recorded for these.
 NO_PROVIDER = TEMPORARY_PLACEMENTS | OTHER_PLACEMENTS
 

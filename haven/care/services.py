@@ -118,7 +118,7 @@ def _clean_placement(
             if place in codes.PlacementType.values
             else "No URN is recorded for this placement type"
         )
-    elif not urn and place not in codes.URN_OPTIONAL:
+    elif not urn and place not in codes.URN_OPTIONAL and start_date >= codes.URN_REQUIRED_FROM:
         errors["urn"] = (
             "Enter the Ofsted URN of the placement or its provider (for example SC123456), "
             "or XXXXXXX if it is not registered with Ofsted: the SSDA903 needs it (DfE rule 218)"
