@@ -5,6 +5,7 @@ manager's view shows them when overdue). Built from the rows of the period query
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -22,15 +23,29 @@ KINDS = {
 COLUMNS = ("start_date", "born", "last_assessment", "last_dental", "last_pep")
 
 
-def item_maker() -> Callable[[dict[str, Any], tuple[PersonRef, ...], str], list[WorkItem]]:
+ItemsFor = Callable[
+    [dict[str, Any], tuple[PersonRef, ...], str, Callable[[datetime.date], bool] | None],
+    list[WorkItem],
+]
+
+
+def item_maker() -> ItemsFor:
     url = url_maker("care_health:tab")
 
-    def items_for(row: dict[str, Any], people: tuple[PersonRef, ...], owner: str) -> list[WorkItem]:
+    def items_for(
+        row: dict[str, Any],
+        people: tuple[PersonRef, ...],
+        owner: str,
+        wants: Callable[[datetime.date], bool] | None = None,
+    ) -> list[WorkItem]:
+        """The row's items; only those due on a day ``wants`` (the manager's view keeps the
+        overdue ones of thousands: the rest are not made)."""
         return [
             WorkItem(
                 KINDS[due.kind], f"{due.label} due", due.due, url(row["person_id"]), people, owner
             )
             for due in health.due_for_row(row)
+            if wants is None or wants(due.due)
         ]
 
     return items_for
