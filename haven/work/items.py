@@ -35,7 +35,7 @@ class Scope(Enum):
 PersonRef = tuple[int, str]  # (person id, name shown)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a manager's view makes thousands a request
 class WorkItem:
     kind: str  # e.g. "Contact decision", "MASH check", "Assessment"
     title: str
