@@ -23,10 +23,9 @@ KINDS = {
 COLUMNS = ("start_date", "born", "last_assessment", "last_dental", "last_pep")
 
 
-ItemsFor = Callable[
-    [dict[str, Any], tuple[PersonRef, ...], str, Callable[[datetime.date], bool] | None],
-    list[WorkItem],
-]
+# Whether a list keeps an item due on a day and owned by a worker ("" if none).
+Wants = Callable[[datetime.date, str], bool]
+ItemsFor = Callable[[dict[str, Any], tuple[PersonRef, ...], str, Wants | None], list[WorkItem]]
 
 
 def item_maker() -> ItemsFor:
@@ -36,16 +35,16 @@ def item_maker() -> ItemsFor:
         row: dict[str, Any],
         people: tuple[PersonRef, ...],
         owner: str,
-        wants: Callable[[datetime.date], bool] | None = None,
+        wants: Wants | None = None,
     ) -> list[WorkItem]:
-        """The row's items; only those due on a day ``wants`` (the manager's view keeps the
-        overdue ones of thousands: the rest are not made)."""
+        """The row's items; only those ``wants`` keeps (the manager's view keeps the overdue
+        ones of thousands: the rest are not made)."""
         return [
             WorkItem(
                 KINDS[due.kind], f"{due.label} due", due.due, url(row["person_id"]), people, owner
             )
             for due in health.due_for_row(row)
-            if wants is None or wants(due.due)
+            if wants is None or wants(due.due, owner)
         ]
 
     return items_for

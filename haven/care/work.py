@@ -204,7 +204,7 @@ def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[W
             continue
         link = url(person_id)
         if person_id in held:
-            items.extend(health_items(row, people, owned_by, lambda due: wants(due, owned_by)))
+            items.extend(health_items(row, people, owned_by, wants))
             if not row["has_plan"]:
                 due = timescales.care_plan_due(row["start_date"])
                 if wants(due, owned_by):
