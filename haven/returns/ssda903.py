@@ -725,6 +725,8 @@ class _Builder:
                 for i, (worker, start, end) in enumerate(spans):
                     if end is not None and end < self.start:
                         continue  # before the year (SW07)
+                    if start > self.end:
+                        break  # after the year: a later year's (SW06)
                     shown_end = end if end is not None and end <= self.end else None
                     gap = i > 0 and (start - spans[i - 1][2]).days > 7
                     rows.append(

@@ -240,3 +240,36 @@ def test_a_missing_episode_open_at_the_years_end_is_in_the_next_years_return(
     after = ssda903_build(year=2026).tables["Missing"]
     assert [(r["MIS_START"], r["MIS_END"]) for r in before] == [("30/03/2025", "")]
     assert [(r["MIS_START"], r["MIS_END"]) for r in after] == [("30/03/2025", "02/04/2025")]
+
+
+@pytest.mark.django_db
+def test_a_change_of_worker_after_the_years_end_is_left_to_the_next_years_return(
+    make_child, manager, worker, teams
+) -> None:
+    """A worker covering from February to mid-April, beside the allocated worker's longer
+    allocation: 2024/25's social worker episodes stop at the cover (open at 31 March), and the
+    allocated worker's return in April is 2025/26's (rules SW06, SW08 and SW10)."""
+    from haven.care.tests.factories import looked_after_child
+    from haven.people.models import Allocation
+
+    child = make_child(team=None, date_of_birth=datetime.date(2012, 5, 1))
+    looked_after_child(child, manager, start=datetime.date(2024, 11, 19))
+    D = datetime.date
+    for who, start, end in (
+        (manager, D(2024, 11, 19), D(2025, 5, 20)),
+        (worker, D(2025, 2, 26), D(2025, 4, 16)),
+    ):
+        Allocation.objects.create(
+            person=child, team=teams["assessment"], worker=who, start_date=start, end_date=end
+        )
+
+    def episodes(year: int) -> list[tuple[str, str, str]]:
+        rows = ssda903_build(year=year).tables["SWEpisodes"]
+        return [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"]) for r in rows]
+
+    mgr, cover = f"SW{manager.pk:06d}", f"SW{worker.pk:06d}"
+    assert episodes(2025) == [(mgr, "19/11/2024", "26/02/2025"), (cover, "26/02/2025", "")]
+    assert episodes(2026)[-2:] == [
+        (cover, "26/02/2025", "16/04/2025"),
+        (mgr, "16/04/2025", "20/05/2025"),
+    ]
