@@ -120,6 +120,9 @@ NO_URN = frozenset({"P1", "P3", "R1", "R2", "R5"}) | TEMPORARY_PLACEMENTS | OTHE
 # (DfE rule 218), from the 2015/16 return on; the retired H5 and P2 never needed one.
 URN_OPTIONAL = NO_URN | {"H5", "P2"}
 URN_REQUIRED_FROM = datetime.date(2015, 4, 1)
+# Supported accommodation is registered with Ofsted from 28 October 2023: an H5 placement from
+# then has the provider's URN, not XXXXXXX (DfE rule 230).
+SUPPORTED_REGISTERED_FROM = datetime.date(2023, 10, 28)
 # No provider is recorded for these.
 NO_PROVIDER = TEMPORARY_PLACEMENTS | OTHER_PLACEMENTS
 

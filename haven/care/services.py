@@ -123,6 +123,11 @@ def _clean_placement(
             "Enter the Ofsted URN of the placement or its provider (for example SC123456), "
             "or XXXXXXX if it is not registered with Ofsted: the SSDA903 needs it (DfE rule 218)"
         )
+    elif place == "H5" and urn in ("", "XXXXXXX") and start_date >= codes.SUPPORTED_REGISTERED_FROM:
+        errors["urn"] = (
+            "Supported accommodation is registered with Ofsted from 28 October 2023: enter the "
+            "provider's URN (DfE rule 230)"
+        )
     elif urn and not (urn == "XXXXXXX" or (urn.isalnum() and 6 <= len(urn) <= 8)):
         errors["urn"] = (
             "Enter the Ofsted URN (for example SC123456), or XXXXXXX if not regulated by Ofsted"

@@ -943,7 +943,9 @@ class _Carers:
             f.update(
                 provider=rng.choice(["PR4", "PR5"]),
                 carer_name=provider,
-                urn=self.supported_urn[provider] if place == "K3" else "XXXXXXX",
+                # Registered with Ofsted (K3 from April 2024; an H5 open on 28 October 2023
+                # needs a URN too, the DfE's rule 230): the provider's.
+                urn=self.supported_urn[provider],
             )
             cost = Decimal(care.cost["supported"].draw_int(rng))
         elif place == "R3":
@@ -1539,6 +1541,7 @@ def _health(
         due = health.health_assessment_next_due(dob, day)
         day = due + DAY * (rng.randint(-20, 0) if rng.random() < on_time else rng.randint(6, 60))
         add("review_assessment", day, due_date=due)
+
     def sdq(draw: random.Random, completed: datetime.date) -> None:
         """The SDQ (or why none) of the collection year whose OC2 first counts the child's
         twelve months to ``completed`` (care from 1 April is 12 months at the next 31 March)."""
