@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0002_statutory'),
-        ('people', '0003_restricted_index'),
+        ("care", "0002_statutory"),
+        ("people", "0003_restricted_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='episode',
-            index=models.Index(fields=['person', 'decom'], name='care_episod_person__856ea1_idx'),
+            model_name="episode",
+            index=models.Index(fields=["person", "decom"], name="care_episod_person__856ea1_idx"),
         ),
     ]

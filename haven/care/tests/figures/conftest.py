@@ -178,7 +178,10 @@ def cared(make_child: Any, manager: User, teams: dict[str, Team]) -> Cared:
     )
     # 20 working days from Monday 3 June 2019 is Monday 1 July 2019.
     HealthRecord.objects.create(
-        person=ch["amy"], period=amy, kind=HealthKind.INITIAL_ASSESSMENT, on=D(2019, 7, 1),
+        person=ch["amy"],
+        period=amy,
+        kind=HealthKind.INITIAL_ASSESSMENT,
+        on=D(2019, 7, 1),
         due_date=D(2019, 7, 1),
     )
     HealthRecord.objects.create(
