@@ -124,28 +124,12 @@ def test_previous_permanence_is_recorded_with_the_order_it_names(child: Any, man
 
 def test_supported_accommodation_from_october_2023_needs_the_providers_urn(child, worker):
     """Rule 230: supported accommodation (H5) is registered with Ofsted from 28 October 2023,
-    so XXXXXXX no longer does; before then it did, and K3 later always has its URN."""
-    details = {"place": "H5", "carer_name": "Foyer", "provider": "PR4", "urn": "XXXXXXX"}
+    so XXXXXXX no longer does; before then it did."""
     child.date_of_birth = datetime.date(2007, 1, 5)
     child.save()
+    details = {"place": "H5", "carer_name": "Foyer", "provider": "PR4", "urn": "XXXXXXX"}
     with pytest.raises(ValidationError) as refused:
-        services.period_start(
-            person=child,
-            by=worker,
-            start_date=datetime.date(2023, 11, 6),
-            legal_status="V2",
-            category_of_need="N1",
-            placement=placement(**details),
-            home_postcode="SO22 5AA",
-        )
-    assert "enter the provider's URN (DfE rule 230)" in refused.value.message_dict["urn"][0]
-    period = services.period_start(
-        person=child,
-        by=worker,
-        start_date=datetime.date(2023, 10, 2),
-        legal_status="V2",
-        category_of_need="N1",
-        placement=placement(**details),
-        home_postcode="SO22 5AA",
-    )
+        looked_after_child(child, worker, start=datetime.date(2023, 11, 6), **details)
+    assert "enter the provider's URN (DfE rule 230)" in _field_error(refused, "urn")
+    period = looked_after_child(child, worker, start=datetime.date(2023, 10, 2), **details)
     assert period.placements.get().urn == "XXXXXXX"
