@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "haven.synthetic",
     "haven.performance",
     "haven.returns",
+    "haven.migration",
     "haven.jobs",
     "haven.administration",
     "haven.casenotes",

@@ -61,7 +61,8 @@ def test_each_installed_apps_commands_module_adds_its_subcommands() -> None:
         "haven.synthetic.commands",
         "haven.performance.commands",
         "haven.returns.commands",
+        "haven.migration.commands",
         "haven.jobs.commands",
     ]
     choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert {"generate", "figures", "annex-a", "returns", "jobs"} <= set(choices)
+    assert {"generate", "figures", "annex-a", "returns", "migrate", "jobs"} <= set(choices)

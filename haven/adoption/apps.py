@@ -22,7 +22,10 @@ class AdoptionConfig(AppConfig):
             ),
         )
 
-        from haven.adoption import events, work
+        from haven.adoption import events, services, work
+        from haven.care.services import register_end_check
+
+        register_end_check(services.open_plan_blocks_ending_care)
         from haven.chronology.models import register_event_kinds
         from haven.work.items import register_provider
 

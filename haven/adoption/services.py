@@ -186,6 +186,35 @@ def adoption_order_record(
     return plan
 
 
+def open_plan_blocks_ending_care(period: Any, end_date: datetime.date, reason: str) -> None:
+    """Care may end other than by adoption only once the plan for adoption is reversed: the
+    SSDA903 refuses a child who left care, not adopted, with the plan still open (DfE rule 557).
+    Registered with ``haven.care.services.register_end_check``."""
+    if reason in ADOPTED_REASONS:
+        return
+    plan = (
+        AdoptionPlan.objects.filter(
+            person_id=period.person_id,
+            adoption_order_on__isnull=True,
+            reversed_on__isnull=True,
+            decided_on__lte=end_date,
+        )
+        .order_by("-decided_on")
+        .first()
+    )
+    if plan is not None:
+        raise ValidationError(
+            {
+                "reason": (
+                    f"The decision of {long_date(plan.decided_on)} that the child should be "
+                    "placed for adoption is still open: record on the Adoption tab that it "
+                    "was reversed, and why, before care ends other than by adoption "
+                    "(DfE rule 557)"
+                )
+            }
+        )
+
+
 @transaction.atomic
 def adoption_plan_reverse(
     *, plan: AdoptionPlan, by: User, reversed_on: datetime.date, reversal_reason: str

@@ -4,6 +4,8 @@ are kept so older records still read, and are listed in ``RETIRED`` with the yea
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 
 
@@ -114,6 +116,13 @@ OTHER_PLACEMENTS = frozenset({"Z11", "Z12", "Z13", "Z14", "Z1"})
 PLACED_WITH_PARENTS = frozenset({"P1"})
 # No URN (Ofsted unique reference number) is allowed for these placement types.
 NO_URN = frozenset({"P1", "P3", "R1", "R2", "R5"}) | TEMPORARY_PLACEMENTS | OTHER_PLACEMENTS
+# An Ofsted URN (or XXXXXXX, not registered with Ofsted) is needed for every other placement
+# (DfE rule 218), from the 2015/16 return on; the retired H5 and P2 never needed one.
+URN_OPTIONAL = NO_URN | {"H5", "P2"}
+URN_REQUIRED_FROM = datetime.date(2015, 4, 1)
+# Supported accommodation is registered with Ofsted from 28 October 2023: an H5 placement from
+# then has the provider's URN, not XXXXXXX (DfE rule 230).
+SUPPORTED_REGISTERED_FROM = datetime.date(2023, 10, 28)
 # No provider is recorded for these.
 NO_PROVIDER = TEMPORARY_PLACEMENTS | OTHER_PLACEMENTS
 

@@ -55,7 +55,11 @@ class PlacementFields(GovukForm):
         label="Ofsted URN",
         max_length=8,
         required=False,
-        help_text="XXXXXXX if not regulated by Ofsted",
+        help_text=(
+            "Of the placement or its provider, or XXXXXXX if not registered with Ofsted. "
+            "Not needed when placed with parents, in a temporary or other placement, or in a "
+            "children's home chosen above"
+        ),
     )
     weekly_cost = forms.DecimalField(
         label="Weekly cost (£)", max_digits=9, decimal_places=2, required=False, min_value=0

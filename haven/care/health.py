@@ -40,6 +40,7 @@ define the items; the reference facts the tests rely on are in ``haven/care/test
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -89,6 +90,7 @@ def first_pep_due(period_start: datetime.date) -> datetime.date:
     return rule("care_first_pep").due_date(period_start)
 
 
+@functools.cache  # a few hundred days a list of thousands of plans (Easter worked out once)
 def term_end(day: datetime.date) -> datetime.date:
     """The last day of the school term ``day`` falls in (see the module's term rule)."""
     easter_sunday = easter(day.year)

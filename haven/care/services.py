@@ -118,6 +118,16 @@ def _clean_placement(
             if place in codes.PlacementType.values
             else "No URN is recorded for this placement type"
         )
+    elif not urn and place not in codes.URN_OPTIONAL and start_date >= codes.URN_REQUIRED_FROM:
+        errors["urn"] = (
+            "Enter the Ofsted URN of the placement or its provider (for example SC123456), "
+            "or XXXXXXX if it is not registered with Ofsted: the SSDA903 needs it (DfE rule 218)"
+        )
+    elif place == "H5" and urn in ("", "XXXXXXX") and start_date >= codes.SUPPORTED_REGISTERED_FROM:
+        errors["urn"] = (
+            "Supported accommodation is registered with Ofsted from 28 October 2023: enter the "
+            "provider's URN (DfE rule 230)"
+        )
     elif urn and not (urn == "XXXXXXX" or (urn.isalnum() and 6 <= len(urn) <= 8)):
         errors["urn"] = (
             "Enter the Ofsted URN (for example SC123456), or XXXXXXX if not regulated by Ofsted"
@@ -445,6 +455,17 @@ def register_placement_hook(hook: Any) -> None:
         _placement_hooks.append(hook)
 
 
+_end_checks: list[Any] = []
+
+
+def register_end_check(check: Any) -> None:
+    """``check(period, end_date, reason)`` runs before a period of care ends and raises a
+    ValidationError (keyed by the end form's field) for what another package holds that must
+    be settled first (an open plan for adoption, from haven.adoption)."""
+    if check not in _end_checks:
+        _end_checks.append(check)
+
+
 @transaction.atomic
 def legal_status_record(
     *, period: CarePeriod, by: User, code: str, start_date: datetime.date
@@ -539,6 +560,8 @@ def period_end(*, period: CarePeriod, by: User, end_date: datetime.date, reason:
     not_future(end_date, "end_date", "date the child ceased to be looked after")
     if reason not in dict(codes.PERIOD_END_REASONS):
         raise ValidationError({"reason": "Choose why the child ceased to be looked after"})
+    for check in _end_checks:
+        check(period, end_date, reason)
     statuses, placements = _spans(period)
     placements[-1] = replace(placements[-1], end_date=end_date)
     _check_shape(period.start_date, end_date, statuses, placements, placement_field="end_date")

@@ -132,6 +132,10 @@ class ConferenceKind(models.TextChoices):
 INITIAL_KINDS = frozenset(
     {ConferenceKind.INITIAL, ConferenceKind.PRE_BIRTH, ConferenceKind.TRANSFER_IN}
 )
+# The deadline rule of an initial conference known only from imported history (a CIN census
+# gives its date, not the S47 it followed, which began in a year before the file's): its due
+# date cannot be worked out, and it is the one initial conference that has no S47 in Haven.
+S47_NOT_HELD = "icpc_s47_not_held"
 
 
 class ConferenceDecision(models.TextChoices):
@@ -188,7 +192,9 @@ class Conference(VersionedModel):
         indexes = [models.Index(fields=["held_on"]), models.Index(fields=["person", "due_date"])]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind=ConferenceKind.INITIAL) | Q(s47__isnull=False),
+                condition=~Q(kind=ConferenceKind.INITIAL)
+                | Q(s47__isnull=False)
+                | Q(due_rule=S47_NOT_HELD),
                 name="icpc_follows_an_s47",
             ),
             models.CheckConstraint(

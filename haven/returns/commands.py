@@ -191,7 +191,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         root = read_census(data)
     except CensusFileError as exc:
         raise CommandError(str(exc)) from None
-    year = args.year or file_collection_year(root)
+    try:
+        year = args.year or file_collection_year(root)
+    except CensusFileError as exc:
+        raise CommandError(f"{exc} Or give --year.") from None
     if year is None:
         raise CommandError("the file does not say its year: give --year")
     try:

@@ -40,7 +40,12 @@ What the census cannot say is filled as plainly as possible and documented here:
 - an S47 with an initial conference ends on the conference date, outcome "conference needed";
 - a plan whose initial conference is not in the file starts at a transfer-in conference on
   the plan's start date (the kind of initial conference that needs no S47);
-- an episode's own DateOfInitialCPC with no S47 is likewise a transfer-in conference;
+- an episode's own DateOfInitialCPC is an initial child protection conference (counted as
+  the figures count ICPCs) whose S47 is not in Haven: the census puts an ICPC there when its
+  S47 began in an earlier year's return, so the enquiry is another year's to bring, and none is
+  made up for it. Its deadline rule is ``S47_NOT_HELD`` (the one initial conference the model
+  allows without an S47; its due date is the day held, as nothing says when it was due). A
+  child not yet born on that day has a pre-birth conference, which needs no S47;
 - a plan's end reason is "other"; a review conference "continue".
 """
 
@@ -64,6 +69,7 @@ from haven.core.calendar import add_calendar_months, rule
 from haven.frontdoor.models import Referral
 from haven.people.models import Allocation, Person, PersonDisability, PersonKind
 from haven.protection.models import (
+    S47_NOT_HELD,
     ChildProtectionPlan,
     Conference,
     ConferenceDecision,
@@ -123,6 +129,8 @@ class ImportReport:
     children: list[ChildOutcome] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     committed: bool = False
+    # What is wrong in the file's header without changing which year it is for.
+    header: list[Problem] = field(default_factory=list)
 
     @property
     def rejected(self) -> list[ChildOutcome]:
@@ -148,6 +156,7 @@ class ImportReport:
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run or not self.committed else "were"
         out = [f"{k}: {v}" for k, v in self.summary().items()]
+        out.extend(f"header: {p}" for p in self.header)
         for child in self.children:
             if child.defects and child.action != "reject":
                 out.append(f"defects of {child.la_child_id} ({child.path}), to fix in Haven:")
@@ -321,17 +330,59 @@ def _system(root: Any) -> str:
     return f"cin:{lea or 'unknown'}"
 
 
+YEAR_PATH = "/Message/Header/CollectionDetails/Year"
+REFERENCE_DATE_PATH = "/Message/Header/CollectionDetails/ReferenceDate"
+
+
+def header_year(root: Any) -> tuple[int | None, list[Problem]]:
+    """The collection year a file is for, and what in its header is wrong without mis-dating it.
+
+    The census's ``Year`` (N00602) is the collection year; its ``ReferenceDate`` (N00603) must
+    be 31 March of that year (DfE rule 100). So ``Year`` rules, and a ``ReferenceDate`` is read
+    only when there is no ``Year``. A ``ReferenceDate`` that is 31 March of another year names
+    another collection: which year the facts are from is then unknown, and taking either could
+    file a year's closures and plan ends as another's, so the file is refused
+    (``CensusFileError``), naming both elements. A ``ReferenceDate`` that is no 31 March (the
+    DfE's fake data has the day it was made) names no collection: it is listed, and ``Year``
+    kept."""
+    year_text = (root.findtext("Header/CollectionDetails/Year") or "").strip()
+    ref_text = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
+    notes: list[Problem] = []
+    year: int | None = None
+    if year_text:
+        if not (len(year_text) == 4 and year_text.isdigit()):
+            raise CensusFileError(
+                f"{YEAR_PATH} is {year_text!r}: the collection year is four digits, such as 2025."
+            )
+        year = int(year_text)
+    ref = xsd_date(ref_text) if ref_text else None
+    if ref_text and ref is None:
+        notes.append(Problem(REFERENCE_DATE_PATH, ref_text, "not a date in the form YYYY-MM-DD"))
+    elif ref is not None and (ref.month, ref.day) != (3, 31):
+        kept = f"the collection year is {year}, from Year" if year else "no collection year"
+        notes.append(
+            Problem(
+                REFERENCE_DATE_PATH,
+                ref_text,
+                f"not 31 March, as the census's reference date is (DfE rule 100): {kept}",
+            )
+        )
+    elif ref is not None and year is not None and ref.year != year:
+        raise CensusFileError(
+            f"The header names two collection years: {YEAR_PATH} is {year} (April {year - 1} "
+            f"to March {year}) but {REFERENCE_DATE_PATH} is {ref_text} (the year to 31 March "
+            f"{ref.year}). Haven cannot tell which year's facts these are. Correct the one that "
+            f"is wrong (the reference date is 31 March of the Year, DfE rule 100) and import "
+            f"the file again."
+        )
+    elif ref is not None and year is None:
+        year = ref.year
+    return year, notes
+
+
 def file_collection_year(root: Any) -> int | None:
-    """The collection year a file is for: from a 31 March reference date, else its Year."""
-    ref = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
-    try:
-        day = datetime.date.fromisoformat(ref)
-        if (day.month, day.day) == (3, 31):
-            return day.year
-    except ValueError:
-        pass
-    year = (root.findtext("Header/CollectionDetails/Year") or "").strip()
-    return int(year) if year.isdigit() else None
+    """The collection year a file is for (``header_year``; raises ``CensusFileError``)."""
+    return header_year(root)[0]
 
 
 def cin_census_import(
@@ -355,6 +406,7 @@ def cin_census_import(
     has the last word: if it refuses a child after all, that report is returned and nothing is
     kept."""
     root = read_census(data)
+    header_year(root)  # a header naming two collection years refuses the file
     children = _children(root)
     checked = _check_all(root, children, progress, keep=not dry_run, defects=defects)
     if dry_run or not checked.report.ok:
@@ -378,9 +430,8 @@ def _children(root: Any) -> list[Any]:
 
 
 def _new_report(root: Any, dry_run: bool) -> ImportReport:
-    return ImportReport(
-        dry_run=dry_run, system=_system(root), collection_year=file_collection_year(root)
-    )
+    year, notes = header_year(root)
+    return ImportReport(dry_run=dry_run, system=_system(root), collection_year=year, header=notes)
 
 
 @dataclass
@@ -732,18 +783,26 @@ def _defects(
     return out
 
 
+# Two records open at once often means a year is missing between two files.
+_YEARS_BETWEEN = (
+    " ({} open on one year's 31 March and {} later is {} by the next year's file: import the "
+    "years between too)"
+)
+
 CONSTRAINT_REASONS = {
     "referral_closes_after_it_opens": "an episode closes before its referral date",
     "referral_closure_has_reason": "an episode has a closure date without a reason, or a reason "
     "without a date",
     "referral_one_open_episode_per_child": "the child has two open episodes (no closure date) at "
-    "once, in this file or with an episode already in Haven (an episode open on one year's 31 "
-    "March and closed later is closed by the next year's file: import the years between too)",
+    "once, in this file or with an episode already in Haven"
+    + _YEARS_BETWEEN.format("an episode", "closed", "closed"),
     "assessment_authorised_after_start": "an assessment is authorised before it started",
     "cin_plan_ends_after_start": "a CIN plan ends before it starts",
-    "cin_plan_one_open_per_child": "the child has two open CIN plans",
+    "cin_plan_one_open_per_child": "the child has two open CIN plans"
+    + _YEARS_BETWEEN.format("a plan", "ended", "ended"),
     "cpp_ends_after_start": "a child protection plan ends on or before the day it starts",
-    "cpp_one_open_per_child": "the child has two open child protection plans",
+    "cpp_one_open_per_child": "the child has two open child protection plans"
+    + _YEARS_BETWEEN.format("a plan", "ended", "ended"),
     "cpp_no_overlap": "two child protection plans overlap",
     "s47_ends_after_start": "an S47 initial conference is before the S47 started",
     "person_death_after_birth": "the date of death is before the date of birth",
@@ -1136,7 +1195,7 @@ class _Merge:
         return out
 
 
-def _is_re_referral(day: datetime.date | None, dates: list[datetime.date]) -> bool:
+def is_re_referral(day: datetime.date | None, dates: list[datetime.date]) -> bool:
     """Within 12 months of the child's previous referral (as ``frontdoor`` decides it)."""
     if day is None:
         return False
@@ -1286,6 +1345,8 @@ class _Rows:
     changed: dict[Any, tuple[list[Any], set[str]]] = field(default_factory=dict)
     # Chronology entries, each with the record it is about (its id known once written).
     events: list[tuple[ChronologyEvent, Any]] = field(default_factory=list)
+    # The objects already in ``changed`` (by identity: unsaved rows compare equal to each other).
+    changed_ids: set[int] = field(default_factory=set)
 
     def change(self, obj: Any, **values: Any) -> None:
         if obj is None:
@@ -1293,7 +1354,8 @@ class _Rows:
         for name, value in values.items():
             setattr(obj, name, value)
         objs, names = self.changed.setdefault(type(obj), ([], set()))
-        if not any(o is obj for o in objs):
+        if id(obj) not in self.changed_ids:
+            self.changed_ids.add(id(obj))
             objs.append(obj)
         names.update(values)
 
@@ -1324,13 +1386,20 @@ class _Builder:
         self.assessment_rule = rule("assessment")
         self.icpc_rule = rule("icpc")
         self.review_rules = {key: rule(key) for key in ("first_cp_review", "later_cp_review")}
+        self.born: datetime.date | None = None  # the child's, as the file gives it
 
     def child(
-        self, person: int | Person, episodes: list[_Episode], counts: Counter[str], rows: _Rows
+        self,
+        person: int | Person,
+        episodes: list[_Episode],
+        counts: Counter[str],
+        rows: _Rows,
+        born: datetime.date | None = None,
     ) -> None:
+        self.born = born
         dates = sorted(ep.referral_date for ep in episodes if ep.referral_date)
         for ep in episodes:
-            re_referral = _is_re_referral(ep.referral_date, dates)
+            re_referral = is_re_referral(ep.referral_date, dates)
             if ep.held:
                 self._held(person, ep, counts, rows)
                 if ep.obj is not None and not ep.live and ep.obj.is_re_referral != re_referral:
@@ -1503,9 +1572,9 @@ class _Builder:
             due = s47.icpc_target if s47 is not None and s47.icpc_target else held_on
             counts["initial conferences"] += 1
             if s47 is not None and held_on in transfers:
-                # Haven holds it as a transfer-in (a newer file had the plan, not its S47).
+                # Haven holds it with no S47 (a newer file had the conference, not its S47).
                 held, with_plan = transfers.pop(held_on)
-                rows.change(held, kind=kind, s47=s47, due_date=due)
+                rows.change(held, kind=kind, s47=s47, due_date=due, due_rule="icpc")
                 conferences.pop(held_on, None)
                 return held if not with_plan else Conference(held_on=held_on, **who)
             made = Conference(
@@ -1513,7 +1582,9 @@ class _Builder:
                 kind=kind,
                 s47=s47,
                 due_date=due,
-                due_rule="icpc",
+                due_rule="icpc"
+                if s47 is not None or kind != ConferenceKind.INITIAL
+                else S47_NOT_HELD,
                 held_on=held_on,
                 decision=ConferenceDecision.NO_PLAN,
                 **who,
@@ -1568,7 +1639,11 @@ class _Builder:
                 values.update(end_date=start, outcome=S47Outcome.NOT_SUBSTANTIATED)
             rows.change(obj, **values)
         if ep.icpc and ep.icpc not in conferences and (every or "icpc" in ep.changed):
-            conferences[ep.icpc] = conference(ConferenceKind.TRANSFER_IN, ep.icpc)
+            unborn = self.born is None or self.born > ep.icpc
+            conferences[ep.icpc] = conference(
+                ConferenceKind.PRE_BIRTH if unborn else ConferenceKind.INITIAL, ep.icpc
+            )
+            counts["initial conferences whose S47 is another year's"] += not unborn
         plan: Any
         for p in ep.plans:
             if new(p):
@@ -1690,23 +1765,34 @@ class _Writer:
                     self._write_part([child])  # to find which child broke which rule
                 return
             child = children[0]
+            if isinstance(exc, _OutsideCalendar):
+                problems = [exc.problem(child)]
+            else:
+                # The database names the first rule it stopped at; the child's records are
+                # read again to name every one they break.
+                problems = self._rules_broken(child) or [
+                    Problem(child.path, child.la_id, _explain(exc))
+                ]
             self.report.children.append(
                 ChildOutcome(
-                    child.la_id,
-                    child.path,
-                    "reject",
-                    problems=[
-                        exc.problem(child)
-                        if isinstance(exc, _OutsideCalendar)
-                        else Problem(child.path, child.la_id, _explain(exc))
-                    ],
-                    index=child.index,
+                    child.la_id, child.path, "reject", problems=problems, index=child.index
                 )
             )
             return
         self.report.children.extend(outcomes)
         self.report.counts.update(counts)
         self.created_by_upn.update(created)
+
+    def _rules_broken(self, c: _Child) -> list[Problem]:
+        """The rules a refused child's records break, merged with what Haven holds."""
+        known, by_upn, _ = _people_already_held(self.system, [c])
+        key = (c.upn, c.born) if c.upn and c.born else None
+        pid = known.get(c.la_id)
+        if pid is None and key is not None:
+            pid = self.created_by_upn.get(key) or by_upn.get(key)
+        held = _load_held([pid]).get(pid, []) if pid is not None else []
+        episodes, _, _ = _Merge(c, self.report.collection_year).episodes(held)
+        return _rules_broken(c, episodes)
 
     def _write(
         self, children: list[_Child]
@@ -1775,7 +1861,7 @@ class _Writer:
             )
             counts["episodes matched"] += matched
             counts["episodes repeated in the file (left out)"] += repeated
-            self.builder.child(whom, episodes, counts, rows)
+            self.builder.child(whom, episodes, counts, rows, born=c.born)
             conflicts[c.index] = merge.conflicts
             counts["conflicts"] += len(merge.conflicts)
 
@@ -1839,9 +1925,15 @@ class _Refused(Exception):
     """One child the writer would have had refused, with the reason it would have given (and
     the element it is about, where there is one)."""
 
-    def __init__(self, reason: str, outside: _OutsideCalendar | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        outside: _OutsideCalendar | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.outside = outside
+        self.problems = problems or []
 
 
 def _overlaps(
@@ -1899,13 +1991,12 @@ class _Checker:
             try:
                 counts, episodes = self._child(c, merge, held or [])
             except _Refused as refused:
-                problem = (
-                    refused.outside.problem(c)
-                    if refused.outside is not None
-                    else Problem(c.path, c.la_id, str(refused))
-                )
+                if refused.outside is not None:
+                    problems = [refused.outside.problem(c)]
+                else:
+                    problems = refused.problems or [Problem(c.path, c.la_id, str(refused))]
                 self.report.children.append(
-                    ChildOutcome(c.la_id, c.path, "reject", problems=[problem], index=c.index)
+                    ChildOutcome(c.la_id, c.path, "reject", problems=problems, index=c.index)
                 )
                 continue
             # What Haven would hold for the child, for a later child matched to them.
@@ -1940,13 +2031,15 @@ class _Checker:
         counts["episodes repeated in the file (left out)"] += repeated
         try:
             # The rows (and the deadlines, worked out before anything is written).
-            self.builder.child(0, episodes, counts, _Rows())
+            self.builder.child(0, episodes, counts, _Rows(), born=c.born)
         except ValueError as exc:
             raise _Refused(
                 _explain(exc), exc if isinstance(exc, _OutsideCalendar) else None
             ) from None
         counts["conflicts"] += len(merge.conflicts)
-        _check_rules(episodes)
+        broken = _rules_broken(c, episodes)
+        if broken:
+            raise _Refused(broken[0].reason, problems=broken)
         for key in [k for k in counts if not counts[k]]:
             del counts[key]
         return counts, episodes
@@ -1958,13 +2051,15 @@ def _as_held(ep: _Episode) -> _Episode:
     def records(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kept = []
         for r in found:
-            r = {k: v for k, v in r.items() if k not in ("new", "new_reviews")}
+            # Without the file's element, as the writer reads it back from the database.
+            r = {k: v for k, v in r.items() if k not in ("new", "new_reviews", "el")}
             r["changed"] = set()
             kept.append(r)
         return kept
 
     return replace(
         ep,
+        el=None,
         held=True,
         changed=set(),
         assessments=records(ep.assessments),
@@ -1974,50 +2069,74 @@ def _as_held(ep: _Episode) -> _Episode:
     )
 
 
-def _check_rules(episodes: list[_Episode]) -> None:
-    """The database's rules over a child's episodes after the merge, in the order it checks
-    them (Haven's, changed, first; then the file's new ones)."""
+def _rules_broken(c: _Child, episodes: list[_Episode]) -> list[Problem]:
+    """Every database rule a child's episodes break after the merge, not only the first the
+    database would stop at, each with the element in the file it is about (the child, for a
+    record Haven already held), in the order the database checks them."""
     reason = CONSTRAINT_REASONS
+    reader = _Reader(c.el, c.path, []) if c.el is not None else None
+    out: list[Problem] = []
+
+    def broken(el: Any, tag: str, value: Any, name: str) -> None:
+        path = f"{reader.path(el)}/{tag}" if reader is not None and el is not None else c.path
+        shown = _shown(value) if value is not None else ""
+        problem = Problem(path, shown, reason[name])
+        if not any((p.path, p.reason) == (problem.path, problem.reason) for p in out):
+            out.append(problem)
+
     open_episode = False
     for ep in episodes:
         assert ep.referral_date is not None
         if ep.closure_date is not None and ep.closure_date < ep.referral_date:
-            raise _Refused(reason["referral_closes_after_it_opens"])
+            broken(ep.el, "CINclosureDate", ep.closure_date, "referral_closes_after_it_opens")
         if (ep.closure_date is None) != (ep.closure_reason == ""):
-            raise _Refused(reason["referral_closure_has_reason"])
+            tag = "ReasonForClosure" if ep.closure_date else "CINclosureDate"
+            broken(ep.el, tag, ep.closure_reason or None, "referral_closure_has_reason")
         if ep.closure_date is None:
             if open_episode:
-                raise _Refused(reason["referral_one_open_episode_per_child"])
+                broken(
+                    ep.el,
+                    "CINreferralDate",
+                    ep.referral_date,
+                    "referral_one_open_episode_per_child",
+                )
             open_episode = True
     for ep in episodes:
         for a in ep.assessments:
             if a["authorised"] is not None and a["authorised"] < a["start"]:
-                raise _Refused(reason["assessment_authorised_after_start"])
+                broken(
+                    a.get("el"),
+                    "AssessmentAuthorisationDate",
+                    a["authorised"],
+                    "assessment_authorised_after_start",
+                )
     open_cin_plan = False
     for ep in episodes:
         for p in ep.cin_plans:
             start, end = p["start"], p["end"]
             if end is not None and end < start:
-                raise _Refused(reason["cin_plan_ends_after_start"])
+                broken(p.get("el"), "CINPlanEndDate", end, "cin_plan_ends_after_start")
             if end is None:
                 if open_cin_plan:
-                    raise _Refused(reason["cin_plan_one_open_per_child"])
+                    broken(p.get("el"), "CINPlanStartDate", start, "cin_plan_one_open_per_child")
                 open_cin_plan = True
     for ep in episodes:
         for s in ep.s47s:
             if s["icpc"] and s["icpc"] < s["start"]:
-                raise _Refused(reason["s47_ends_after_start"])
+                broken(s.get("el"), "DateOfInitialCPC", s["icpc"], "s47_ends_after_start")
     open_plan = False
     periods: list[tuple[datetime.date, datetime.date | None]] = []
     for ep in episodes:
         for p in ep.plans:
             start, end = p["start"], p["end"]
             if end is not None and end <= start:
-                raise _Refused(reason["cpp_ends_after_start"])
+                broken(p.get("el"), "CPPendDate", end, "cpp_ends_after_start")
+                continue  # no period to overlap another
             if end is None:
                 if open_plan:
-                    raise _Refused(reason["cpp_one_open_per_child"])
+                    broken(p.get("el"), "CPPstartDate", start, "cpp_one_open_per_child")
                 open_plan = True
             if any(_overlaps(start, end, other) for other in periods):
-                raise _Refused(reason["cpp_no_overlap"])
+                broken(p.get("el"), "CPPstartDate", start, "cpp_no_overlap")
             periods.append((start, end))
+    return out

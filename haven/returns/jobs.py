@@ -16,13 +16,14 @@ from haven.returns.census import CollectionYear
 from haven.returns.checks import census_issues_for_person
 from haven.returns.export import cin_census_export
 from haven.returns.importer import CensusFileError, cin_census_import
-from haven.returns.ssda903 import ssda903_export
+from haven.returns.ssda903 import RECORDED_ON, ssda903_export
 from haven.returns.validation import (
     ValidationResult,
     ValidatorUnavailable,
     validate_903_export,
     validate_cin_bytes,
 )
+from haven.ui.pages import registered_tabs
 
 CENSUS = "returns.cin_census"
 VALIDATE = "returns.cin_validate"
@@ -167,7 +168,33 @@ def ssda903_validate_run(job: Job, progress: Progress) -> dict[str, Any]:
         return {**result, "empty": True}
     progress.step("Checking with the DfE rules")
     checked = validate_903_export(export)
-    return {**result, **_issues(checked, export.person_ids, progress)}
+    return {
+        **result,
+        **_issues(checked, export.person_ids, progress),
+        "record_checks": _by_record(checked, export.person_ids),
+    }
+
+
+def _by_record(checked: ValidationResult, person_ids: dict[str, int]) -> list[dict[str, Any]]:
+    """The DfE's issues child by child, errors first, each with the tab of the child's record
+    where the fact it is about is recorded (for the first ``RECORD_CHECKS_SHOWN`` children)."""
+    by_person: dict[int, list[dict[str, Any]]] = {}
+    for issue in sorted(checked.issues, key=lambda i: not i.is_error):
+        person_id = person_ids.get(issue.child_id)
+        if person_id is None:
+            continue
+        if person_id not in by_person and len(by_person) == RECORD_CHECKS_SHOWN:
+            continue
+        where = f"{issue.table}: {issue.fields}" if issue.fields else issue.table
+        by_person.setdefault(person_id, []).append(
+            {
+                "rule_code": issue.rule_code,
+                "message": f"{issue.message} ({where}{f' {issue.value}' if issue.value else ''})",
+                "kind": issue.rule_type,
+                "recorded_on": RECORDED_ON.get(issue.table, ""),
+            }
+        )
+    return [{"person_id": pid, "issues": issues} for pid, issues in by_person.items()]
 
 
 def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, Any]:
@@ -177,6 +204,7 @@ def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, A
     ids = {row["person_id"] for g in result.get("groups", []) for row in g["rows"]}
     ids |= {c["person_id"] for c in result.get("record_checks", [])}
     visible = visible_ids(user, {i for i in ids if i is not None})
+    tabs = {tab.url_name: tab.label for tab in registered_tabs()}
     groups = []
     for group in result.get("groups", []):
         # A rule that flags thousands of children would make a page too long to read or
@@ -199,11 +227,28 @@ def validate_context(job: Job, result: dict[str, Any], user: Any) -> dict[str, A
                 "href": reverse("people:person_detail", args=[c["person_id"]])
                 if c["person_id"] in visible
                 else "",
+                "issues": [
+                    {
+                        **i,
+                        **_recorded_on(
+                            i, c["person_id"], tabs if c["person_id"] in visible else {}
+                        ),
+                    }
+                    for i in c["issues"]
+                ],
             }
             for c in result.get("record_checks", [])
         ],
         "records_you_cannot_open": len({i for i in ids if i is not None} - visible),
     }
+
+
+def _recorded_on(issue: dict[str, Any], person_id: int, tabs: dict[str, str]) -> dict[str, str]:
+    """The link to the tab (of ``tabs``, URL name to label) where an issue's fact is recorded."""
+    url_name = issue.get("recorded_on") or ""
+    if url_name not in tabs:
+        return {}
+    return {"fix_href": reverse(url_name, args=[person_id]), "fix_label": tabs[url_name]}
 
 
 # -- a census file imported: a dry run, then the import ----------------------------------------

@@ -101,6 +101,23 @@ FILE_NAMES = {
 }
 PREVIOUS_DIR = "previous_year"
 
+# Where on the child's record each table's facts are recorded (a tab's URL name, registered
+# with ``haven.ui.pages.register_tab``): the validation page sends whoever fixes an issue there.
+RECORDED_ON = {
+    "Header": "people:person_detail",
+    "Episodes": "care:tab",
+    "PrevPerm": "care:tab",
+    "Reviews": "care:statutory",
+    "OC2": "care_health:tab",
+    "OC3": "leavingcare:tab",
+    "AD1": "adoption:adoption",
+    "PlacedAdoption": "adoption:adoption",
+    "UASC": "uasc:uasc",
+    "Missing": "missing:tab",
+    "SWEpisodes": "people:person_detail",
+    "DoLo": "care:tab",
+}
+
 FIRST_SWEPISODES_YEAR = 2024
 FIRST_DOLO_YEAR = 2027
 
@@ -708,6 +725,8 @@ class _Builder:
                 for i, (worker, start, end) in enumerate(spans):
                     if end is not None and end < self.start:
                         continue  # before the year (SW07)
+                    if start > self.end:
+                        break  # after the year: a later year's (SW06)
                     shown_end = end if end is not None and end <= self.end else None
                     gap = i > 0 and (start - spans[i - 1][2]).days > 7
                     rows.append(

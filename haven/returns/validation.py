@@ -180,8 +180,20 @@ VALIDATOR_DEFECTS_903: dict[tuple[str, str, str], str] = {
 }
 
 
-def _kind_903(code: str, ruleset: str, value: str) -> str:
+# Rules that contradict another for a child whose care ended on 31 March itself: reported as
+# QUERY for those children, with why.
+YEAR_END_LEAVERS_903: dict[str, str] = {
+    "187": "The validator counts a child who left care on 31 March as looked after continuously "
+    "for 12 months (its rule 191 asks for their OC2 row), so rule 187 then forbids the AD1 "
+    "details of a child adopted that day, which rule 601 requires. Haven writes AD1 for every "
+    "child adopted in the year, as 601 asks.",
+}
+
+
+def _kind_903(code: str, ruleset: str, value: str, left_on_year_end: bool) -> str:
     if code in QUERY_RULES_903 or (code, ruleset, value) in VALIDATOR_DEFECTS_903:
+        return "QUERY"
+    if left_on_year_end and code in YEAR_END_LEAVERS_903:
         return "QUERY"
     return "ERROR"
 
@@ -196,10 +208,16 @@ def validate_903_dir(
     if previous is not None and Path(previous).is_dir():
         args.append(str(previous))
     data: dict[str, Any] = _run(args)
+    left_on_year_end = set(data.get("left_on_year_end", []))
     issues = [
         Issue(
             rule_code=row["rule_code"],
-            rule_type=_kind_903(row["rule_code"], data["ruleset"], row["value"]),
+            rule_type=_kind_903(
+                row["rule_code"],
+                data["ruleset"],
+                row["value"],
+                row["child_id"] in left_on_year_end,
+            ),
             message=row["message"],
             child_id=row["child_id"],
             table=row["table"],

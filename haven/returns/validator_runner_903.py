@@ -11,7 +11,8 @@ Every ``*.csv`` in DIR is "This year" (the validator recognises each table by it
 its name); every ``*.csv`` in PREV_DIR is "Prev year", which some rules compare against.
 
 Output: {"ruleset": ..., "issues": [{"rule_code", "message", "child_id", "table", "fields",
-"value", "row"}], "crashed_rules": [...], "skipped_rules": [...], "rules_run": N}
+"value", "row"}], "crashed_rules": [...], "skipped_rules": [...], "rules_run": N,
+"left_on_year_end": [CHILD, ...]} (children whose care ended on the collection's last day).
 """
 
 from __future__ import annotations
@@ -61,6 +62,18 @@ def _readable(folder: Path) -> list[str]:
     return [
         str(p) for p in paths if not (empty_header and lines[p] and lines[p][0].strip() == UASC)
     ]
+
+
+def _left_on_year_end(data: dict[str, object]) -> list[str]:
+    """Children with an episode ending (not by a change within care) on the collection's last
+    day, from the tables as uploaded."""
+    episodes = data.get("Episodes")
+    metadata = data.get("metadata")
+    if episodes is None or not isinstance(metadata, dict):
+        return []
+    end = metadata.get("collection_end")
+    rows = episodes[(episodes["DEC"] == end) & (episodes["REC"] != "X1")]  # type: ignore[index]
+    return sorted({_clean(child) for child in rows["CHILD"]})
 
 
 def _ruleset_name(year: int) -> str:
@@ -150,6 +163,7 @@ def main(argv: list[str]) -> int:
                 )
     json.dump(
         {
+            "left_on_year_end": _left_on_year_end(clean),
             "ruleset": _ruleset_name(int(year)),
             "issues": issues,
             "crashed_rules": [str(c) for c in validator.fails],

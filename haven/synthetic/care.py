@@ -22,6 +22,7 @@ import datetime
 import json
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -893,7 +894,11 @@ class _Carers:
                 pool = self.adopters if place in ("U5", "U2") and self.adopters else self.households
                 f.update(
                     household_id=_another(
-                        pool, self.nearest(pool, home_pc), previous, "household_id"
+                        pool,
+                        self.nearest(pool, home_pc),
+                        previous,
+                        "household_id",
+                        lambda h: self.household_info[h][1],
                     ),
                     provider="PR1",
                     urn=self.council_urn,
@@ -925,7 +930,9 @@ class _Carers:
                     else self.homes_external
                 )
             )
-            hid = _another(pool, rng.choice(pool), previous, "home_id")
+            hid = _another(
+                pool, rng.choice(pool), previous, "home_id", lambda h: self.home_info[h][2]
+            )
             _name, urn, postcode, base = self.home_info[hid]
             f.update(home_id=hid, urn=urn, postcode=postcode)
             f["provider"] = "PR1" if hid in self.homes_own else "PR4"
@@ -936,7 +943,9 @@ class _Carers:
             f.update(
                 provider=rng.choice(["PR4", "PR5"]),
                 carer_name=provider,
-                urn=self.supported_urn[provider] if place == "K3" else "XXXXXXX",
+                # Registered with Ofsted (K3 from April 2024; an H5 open on 28 October 2023
+                # needs a URN too, the DfE's rule 230): the provider's.
+                urn=self.supported_urn[provider],
             )
             cost = Decimal(care.cost["supported"].draw_int(rng))
         elif place == "R3":
@@ -978,12 +987,24 @@ class _Carers:
         return f
 
 
-def _another(pool: list[int], chosen: int, previous: Any, field: str) -> int:
-    """``chosen``, or the next in ``pool`` if the child's last placement was there: a move
-    goes somewhere else (the DfE's rule 435). No random draw, so the stream is unchanged."""
-    if previous is None or previous.fields.get(field) != chosen or len(pool) < 2:
+def _another(
+    pool: list[int], chosen: int, previous: Any, field: str, postcode: Callable[[int], str]
+) -> int:
+    """``chosen``, or the next in ``pool`` that is neither the child's last placement nor at
+    its postcode: a move goes somewhere else, and two carers at one postcode with the council's
+    one URN are one placement to the DfE (rule 435). No random draw, so the stream is
+    unchanged."""
+    if previous is None or len(pool) < 2:
         return chosen
-    return pool[(pool.index(chosen) + 1) % len(pool)]
+    last_postcode = previous.fields.get("postcode")
+    start = pool.index(chosen)
+    for step in range(len(pool)):
+        candidate = pool[(start + step) % len(pool)]
+        if candidate != previous.fields.get(field) and (
+            not last_postcode or postcode(candidate) != last_postcode
+        ):
+            return candidate
+    return chosen
 
 
 def _same_placement(before: Any, after: Any) -> bool:
@@ -1520,11 +1541,31 @@ def _health(
         due = health.health_assessment_next_due(dob, day)
         day = due + DAY * (rng.randint(-20, 0) if rng.random() < on_time else rng.randint(6, 60))
         add("review_assessment", day, due_date=due)
+
+    def sdq(draw: random.Random, completed: datetime.date) -> None:
+        """The SDQ (or why none) of the collection year whose OC2 first counts the child's
+        twelve months to ``completed`` (care from 1 April is 12 months at the next 31 March)."""
+        year_began = datetime.date(completed.year - (completed.month < 4), 4, 1)
+        if draw.random() < float(h["sdq_share"]):
+            score = max(0, min(40, round(draw.gauss(14, 6))))
+            on = max(completed - DAY * draw.randint(0, 60), year_began)
+            add("sdq", on, sdq_score=score)
+        else:
+            add(
+                "sdq",
+                max(completed - DAY * draw.randint(0, 60), year_began),
+                sdq_reason=draw.choice(["SDQ2", "SDQ4", "SDQ5", "SDQ4"]),
+            )
+
     last_dental: datetime.date | None = None
     year = 1
     while True:
         anniversary = add_calendar_months(period.start, 12 * year)
         if anniversary >= stop:
+            if anniversary - DAY < stop and 4 <= _age(dob, anniversary) <= 16:
+                # Twelve months completed on the last day: that year's OC2 wants the SDQ. Drawn
+                # from the period's own stream, so the county's stream is unchanged.
+                sdq(random.Random(f"{g.report.seed}-sdq-{period.pid}"), anniversary - DAY)
             break
         age = _age(dob, anniversary)
         if rng.random() < float(h["dental_share"]):
@@ -1541,18 +1582,7 @@ def _health(
             up_to_date=rng.random() < float(h["immunised_share"]),
         )
         if 4 <= age <= 16:
-            # In the collection year of the anniversary, where the DfE's OC2 looks for it.
-            year_began = datetime.date(anniversary.year - (anniversary.month < 4), 4, 1)
-            if rng.random() < float(h["sdq_share"]):
-                score = max(0, min(40, round(rng.gauss(14, 6))))
-                on = max(anniversary - DAY * rng.randint(0, 60), year_began)
-                add("sdq", on, sdq_score=score)
-            else:
-                add(
-                    "sdq",
-                    max(anniversary - DAY * rng.randint(0, 60), year_began),
-                    sdq_reason=rng.choice(["SDQ2", "SDQ4", "SDQ5", "SDQ4"]),
-                )
+            sdq(rng, anniversary - DAY)
         if age >= 11 and rng.random() < float(h["substance_misuse_share"]):
             offered = rng.random() < 0.8
             add(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import inspect
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
@@ -34,7 +35,7 @@ class Scope(Enum):
 PersonRef = tuple[int, str]  # (person id, name shown)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a manager's view makes thousands a request
 class WorkItem:
     kind: str  # e.g. "Contact decision", "MASH check", "Assessment"
     title: str
@@ -147,11 +148,15 @@ def work_for(
     (see ``Wanted``) which those are, so they need not build the rest; ``keep`` must keep no
     item ``wanted`` does not want."""
     items: list[WorkItem] = []
-    for provider in _providers:
-        if wanted is not None and provider in _filtering:
-            items.extend(provider(user, scope, wanted=wanted))  # type: ignore[call-arg]
-        else:
-            items.extend(provider(user, scope))
+    held = _held_cases.set({})
+    try:
+        for provider in _providers:
+            if wanted is not None and provider in _filtering:
+                items.extend(provider(user, scope, wanted=wanted))  # type: ignore[call-arg]
+            else:
+                items.extend(provider(user, scope))
+    finally:
+        _held_cases.reset(held)
     if keep is not None:
         items = [item for item in items if keep(item)]
     return sorted(_need_to_know(user, items), key=_sort_key())
@@ -230,11 +235,29 @@ def held_by(user: User, scope: Scope) -> Q:
     return Q(person_id__in=held.values("person_id"))
 
 
+# The cases held, read once for all the providers making one list (``work_for``): a
+# manager's teams hold thousands of children.
+_held_cases: ContextVar[dict[tuple[int, Scope], dict[int, str]] | None] = ContextVar(
+    "haven_work_held_cases", default=None
+)
+
+
 def held_cases(user: User, scope: Scope) -> dict[int, str]:
     """The children whose case the user (or, for a manager's view, their teams) holds, by open
     allocation (one a child), each with the name of the worker holding it ("" if none), as
     ``allocated_worker_name`` gives it: one query, so a provider reads only those children's
-    rows (``AnyOf``) and names their owners without a subquery a row."""
+    rows (``AnyOf``) and names their owners without a subquery a row. Within ``work_for``,
+    read once for all its providers (which must not change the dict)."""
+    known = _held_cases.get()
+    if known is not None:
+        found = known.get((user.pk, scope))
+        if found is None:
+            found = known[(user.pk, scope)] = _read_held_cases(user, scope)
+        return found
+    return _read_held_cases(user, scope)
+
+
+def _read_held_cases(user: User, scope: Scope) -> dict[int, str]:
     from haven.people.access import user_team_ids
     from haven.people.models import Allocation
 

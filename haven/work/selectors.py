@@ -75,16 +75,13 @@ def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
     now, today = timezone.now(), timezone.localdate()
     sections: dict[str, list[WorkItem]] = {key: [] for key in TEAM_SECTIONS}
     tests = [(sections[key], keep) for key, (_, keep) in TEAM_SECTIONS.items()]
-
-    def in_a_section(item: WorkItem) -> bool:
-        return any(keep(item, now, today) for _, keep in tests)
-
     # The items in a section are those ``Wanted`` describes (awaiting, unallocated or
-    # overdue): the providers that can leave the others out in SQL; the sections' own tests
-    # have the last word, before the items are named and sorted.
+    # overdue; together the sections are exactly these): the providers that can leave the
+    # others out in SQL, and ``Wanted.wants`` leaves out the rest, one test an item, before
+    # they are named and sorted.
     wanted = Wanted(now=now, today=today)
     # One pass: a manager's teams have thousands of items, most in no section.
-    for item in work_for(user, Scope.TEAMS, keep=in_a_section, wanted=wanted):
+    for item in work_for(user, Scope.TEAMS, keep=wanted.wants, wanted=wanted):
         for section, keep in tests:
             if keep(item, now, today):
                 section.append(item)

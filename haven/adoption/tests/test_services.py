@@ -223,3 +223,25 @@ def test_the_adopters_ad1_codes_must_agree_with_how_many_they_are(worker):
         by=worker, **{**HOUSEHOLD, "sex_of_adopters": "FF", "legal_status_of_adopters": "L12"}
     )
     assert (household.sex_of_adopters, household.legal_status_of_adopters) == ("FF", "L12")
+
+
+def test_care_ends_other_than_by_adoption_only_once_the_plan_is_reversed(plan, worker):
+    """A child who leaves care, not adopted, with the plan for adoption still open fails DfE
+    rule 557 in the SSDA903: the end of care is refused, naming the plan, until it is
+    reversed."""
+    from haven.care import services as care_services
+    from haven.care.models import CarePeriod
+
+    period = CarePeriod.objects.get(person=plan.person, end_date__isnull=True)
+    with pytest.raises(ValidationError) as refused:
+        care_services.period_end(period=period, by=worker, end_date=D(2024, 9, 2), reason="E13")
+    assert "placed for adoption is still open" in errors(refused)["reason"][0]
+    assert "DfE rule 557" in errors(refused)["reason"][0]
+    period.refresh_from_db()
+    assert period.end_date is None
+
+    services.adoption_plan_reverse(
+        plan=plan, by=worker, reversed_on=D(2024, 9, 1), reversal_reason="RD1"
+    )
+    ended = care_services.period_end(period=period, by=worker, end_date=D(2024, 9, 2), reason="E13")
+    assert ended.end_date == D(2024, 9, 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from haven.care import services
+from haven.care import codes, services
 from haven.care.models import CarePeriod
 
 
@@ -14,6 +14,7 @@ def placement(
 ) -> services.PlacementDetails:
     details.setdefault("provider", "" if place.startswith(("T", "Z")) else "PR4")
     details.setdefault("postcode", "SO23 8UJ")
+    details.setdefault("urn", "" if place in codes.URN_OPTIONAL else "SC123456")
     return services.PlacementDetails(place=place, carer_name=carer_name, **details)
 
 

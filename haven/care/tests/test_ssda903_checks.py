@@ -120,3 +120,16 @@ def test_previous_permanence_is_recorded_with_the_order_it_names(child: Any, man
         period=period, by=manager, previous_permanence="Z1", previous_permanence_la="Dorset"
     )
     assert (done.previous_permanence, done.previous_permanence_la) == ("Z1", "")
+
+
+def test_supported_accommodation_from_october_2023_needs_the_providers_urn(child, worker):
+    """Rule 230: supported accommodation (H5) is registered with Ofsted from 28 October 2023,
+    so XXXXXXX no longer does; before then it did."""
+    child.date_of_birth = datetime.date(2007, 1, 5)
+    child.save()
+    details = {"place": "H5", "carer_name": "Foyer", "provider": "PR4", "urn": "XXXXXXX"}
+    with pytest.raises(ValidationError) as refused:
+        looked_after_child(child, worker, start=datetime.date(2023, 11, 6), **details)
+    assert "enter the provider's URN (DfE rule 230)" in _field_error(refused, "urn")
+    period = looked_after_child(child, worker, start=datetime.date(2023, 10, 2), **details)
+    assert period.placements.get().urn == "XXXXXXX"

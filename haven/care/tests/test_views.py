@@ -40,12 +40,19 @@ def test_a_worker_records_that_a_child_becomes_looked_after(as_worker, child):
         "start-postcode": "so23 8uj",
         "start-previous_permanence": "Z1",
     }
-    response = as_worker.post(_tab(child), data, follow=True)
+    # An agency foster placement with no Ofsted URN would fail DfE rule 218 in the SSDA903:
+    # the form says so beside the field, and nothing is saved.
+    refused = as_worker.post(_tab(child), data).content.decode()
+    assert "XXXXXXX if it is not registered with Ofsted: the SSDA903 needs it (DfE rule 218)" in (
+        refused
+    )
+    assert not CarePeriod.objects.filter(person=child).exists()
+    response = as_worker.post(_tab(child), {**data, "start-urn": "sc123456"}, follow=True)
     assert "The child is now looked after" in response.content.decode()
     period = CarePeriod.objects.get(person=child)
     assert period.previous_permanence == "Z1"
     placement = period.placements.get()
-    assert placement.postcode == "SO23 8UJ"
+    assert placement.postcode == "SO23 8UJ" and placement.urn == "SC123456"
     assert list(Episode.objects.filter(period=period).values_list("rne", "ls", "place")) == [
         ("S", "C1", "U6")
     ]

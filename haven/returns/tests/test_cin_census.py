@@ -18,6 +18,7 @@ from haven.returns.checks import census_issues_for_person
 from haven.returns.export import cin_census_build, cin_census_export
 from haven.returns.importer import CensusFileError, cin_census_import
 from haven.returns.models import ExternalIdentifier
+from haven.returns.tests.samples import dfe_sample
 from haven.returns.validation import validate_cin_bytes, validators_available
 
 # Openly published fake returns, copied into the repository (data/dfe-samples/README.md).
@@ -151,7 +152,7 @@ def test_dry_run_of_each_sample_reports_and_changes_nothing(
     }
     for name, counts in expected.items():
         report = cin_census_import(
-            data=(CIN / name).read_bytes(), user=analyst, dry_run=True, defects="import"
+            data=dfe_sample(name), user=analyst, dry_run=True, defects="import"
         )
         summary = report.summary()
         for key, value in counts.items():
@@ -165,9 +166,7 @@ def test_dry_run_of_each_sample_reports_and_changes_nothing(
 def test_a_rejected_child_is_reported_with_path_and_value_and_nothing_is_imported(
     analyst: User, people_before: int
 ) -> None:
-    report = cin_census_import(
-        data=(CIN / "CIN_Census_2024.xml").read_bytes(), user=analyst, dry_run=False
-    )
+    report = cin_census_import(data=dfe_sample("CIN_Census_2024.xml"), user=analyst, dry_run=False)
     assert not report.committed
     (problem,) = report.rejected[0].problems
     assert problem.path.endswith("/AssessmentFactors[2]")

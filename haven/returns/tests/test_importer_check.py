@@ -18,6 +18,7 @@ from haven.frontdoor.models import Referral
 from haven.people.models import Person
 from haven.returns import importer
 from haven.returns.importer import ImportReport, cin_census_import
+from haven.returns.tests.samples import dfe_sample
 
 # Openly published fake returns, copied into the repository (data/dfe-samples/README.md).
 CIN = Path(__file__).resolve().parent / "data" / "dfe-samples" / "cin"
@@ -78,7 +79,7 @@ def _same_report(data: bytes, user: User) -> ImportReport:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(p.name for p in CIN.glob("*.xml")))
 def test_dry_run_of_each_sample_gives_the_report_writing_gave(analyst: User, name: str) -> None:
-    _same_report((CIN / name).read_bytes(), analyst)
+    _same_report(dfe_sample(name), analyst)
 
 
 @pytest.mark.django_db
@@ -239,8 +240,10 @@ def test_dry_run_refuses_what_the_database_would_with_the_same_reason(analyst: U
         importer.CONSTRAINT_REASONS["referral_one_open_episode_per_child"]
     ]
     assert reasons["plans-overlap"] == [importer.CONSTRAINT_REASONS["cpp_no_overlap"]]
+    # Every rule a child breaks is named, not only the first the database stops at.
     assert reasons["first-rule-wins"] == [
-        importer.CONSTRAINT_REASONS["referral_closes_after_it_opens"]
+        importer.CONSTRAINT_REASONS["referral_closes_after_it_opens"],
+        importer.CONSTRAINT_REASONS["cin_plan_one_open_per_child"],
     ]
     assert "outside the years" in reasons["before-calendar"][0]
     actions = {c.la_child_id: c.action for c in report.children}

@@ -26,6 +26,7 @@ from haven.returns.ssda903 import (
 from haven.returns.tests.test_cin_census import SAMPLES, _validators
 from haven.returns.validation import (
     QUERY_RULES_903,
+    YEAR_END_LEAVERS_903,
     validate_903_dir,
     validate_903_export,
     validators_python,
@@ -112,6 +113,33 @@ def test_k3_in_2024_25_is_a_query_not_an_error(tmp_path: Path) -> None:
     assert [kind for code, kind, _, _ in result.by_rule() if code == "146"] == ["ERROR", "QUERY"]
 
 
+def test_an_adoption_on_31_march_is_a_query_under_rule_187_not_an_error(tmp_path: Path) -> None:
+    """Rule 191 counts a child who left care on 31 March as looked after for 12 months, so
+    rule 187 forbids the AD1 details that rule 601 requires of a child adopted that day: Haven
+    writes them, and reports 187 for that child as a query; for any other child it stays an
+    ERROR."""
+    _validators()
+    rows = {
+        # Adopted on the year's last day after two years in care.
+        "1004": ("01/03/2023", "31/03/2025", "E11"),
+        # Still looked after at 31 March: AD1 details are wrong for this child.
+        "1005": ("01/03/2023", "", ""),
+    }
+    for source in MINIMAL_903.glob("*.csv"):
+        text = source.read_text()
+        for child, (decom, dec, rec) in rows.items():
+            if source.name == "episodes.csv":
+                text += f"{child},{decom},S,E1,N1,A4,PR1,{dec},{rec},,E8 2BB,E8 2LA,SC123456\n"
+            if source.name == "header.csv":
+                text += f"{child},F,15/06/2015,WBRI,U20601020000{child[-1]},0,\n"
+            if source.name == "ad1.csv":
+                text += f"{child},15/06/2015,01/04/2023,01/09/2023,0,1,M1,L0\n"
+        (tmp_path / source.name).write_text(text)
+    result = validate_903_dir(tmp_path, year=2025, la="E10000014")
+    kinds = {(i.child_id, i.rule_type) for i in result.issues if i.rule_code == "187"}
+    assert kinds == {("1004", "QUERY"), ("1005", "ERROR")}
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("owner_db")
 def test_small_county_ssda903_has_no_dfe_errors(tmp_path: Path) -> None:
@@ -133,7 +161,7 @@ def test_small_county_ssda903_has_no_dfe_errors(tmp_path: Path) -> None:
     result = validate_903_export(export)
     assert _crashed(result) <= CRASHING
     assert [(i.rule_code, i.child_id, i.table, i.value) for i in result.errors] == []
-    assert {i.rule_code for i in result.queries} <= set(QUERY_RULES_903)
+    assert {i.rule_code for i in result.queries} <= set(QUERY_RULES_903) | set(YEAR_END_LEAVERS_903)
 
     under_way = validate_903_export(ssda903_build(year=report.end_year))
     # SDQ scores are due by 31 March: in the year under way some are still to be done.
@@ -212,3 +240,36 @@ def test_a_missing_episode_open_at_the_years_end_is_in_the_next_years_return(
     after = ssda903_build(year=2026).tables["Missing"]
     assert [(r["MIS_START"], r["MIS_END"]) for r in before] == [("30/03/2025", "")]
     assert [(r["MIS_START"], r["MIS_END"]) for r in after] == [("30/03/2025", "02/04/2025")]
+
+
+@pytest.mark.django_db
+def test_a_change_of_worker_after_the_years_end_is_left_to_the_next_years_return(
+    make_child, manager, worker, teams
+) -> None:
+    """A worker covering from February to mid-April, beside the allocated worker's longer
+    allocation: 2024/25's social worker episodes stop at the cover (open at 31 March), and the
+    allocated worker's return in April is 2025/26's (rules SW06, SW08 and SW10)."""
+    from haven.care.tests.factories import looked_after_child
+    from haven.people.models import Allocation
+
+    child = make_child(team=None, date_of_birth=datetime.date(2012, 5, 1))
+    looked_after_child(child, manager, start=datetime.date(2024, 11, 19))
+    D = datetime.date
+    for who, start, end in (
+        (manager, D(2024, 11, 19), D(2025, 5, 20)),
+        (worker, D(2025, 2, 26), D(2025, 4, 16)),
+    ):
+        Allocation.objects.create(
+            person=child, team=teams["assessment"], worker=who, start_date=start, end_date=end
+        )
+
+    def episodes(year: int) -> list[tuple[str, str, str]]:
+        rows = ssda903_build(year=year).tables["SWEpisodes"]
+        return [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"]) for r in rows]
+
+    mgr, cover = f"SW{manager.pk:06d}", f"SW{worker.pk:06d}"
+    assert episodes(2025) == [(mgr, "19/11/2024", "26/02/2025"), (cover, "26/02/2025", "")]
+    assert episodes(2026)[-2:] == [
+        (cover, "26/02/2025", "16/04/2025"),
+        (mgr, "16/04/2025", "20/05/2025"),
+    ]

@@ -307,6 +307,12 @@ def test_ssda903_issues_link_only_the_children_the_viewer_may_open(
     assert f"Haven ID {hidden.pk}<" in page
     assert reverse("people:person_detail", args=[hidden.pk]) not in page
     assert f"H{hidden.pk:08d}" not in page
+    # What to fix, child by child: the issue sends whoever may open the record to the tab where
+    # previous permanence is recorded; the hidden child's issue is listed with no link.
+    care_tab = reverse("care:tab", args=[child.pk])
+    assert f'<a class="govuk-link" href="{care_tab}">Fix it on the Care tab</a>' in page
+    assert reverse("care:tab", args=[hidden.pk]) not in page
+    assert page.count("630: Information on previous permanence option should be returned.") == 3
 
 
 def _minimal_903_zip(**changes: bytes) -> bytes:

@@ -43,17 +43,18 @@ VISITS_PER_PLAN = 12
 # Session, user, teams, alerts; each work provider's lists, once for the manager's own work
 # and once for the teams'; the need-to-know checks; caseloads; unallocated children; the
 # access log. (Assessment tasks, closures awaiting sign-off, oversight actions and supervision
-# are more lists, read for the manager and for the teams. Child protection reads the cases held,
-# then, if any, their conferences, core groups, enquiries and plan actions in one query, CIN and
-# CP plans in one each: the manager, holding none, reads no more. Seven more: the statutory work
-# of looked-after children, the cases held with their workers, then (their health and
-# education read with their periods) three lists for the teams, and the periods and
-# recommendations for the manager, who holds no case and so has no placements to read.)
+# are more lists, read for the manager and for the teams. The cases held, with their workers,
+# read once for each list, whichever provider asks first. Child protection reads, if any cases
+# are held, their conferences, core groups, enquiries and plan actions in one query, CIN and
+# CP plans in one each: the manager, holding none, reads no more. Five more: the statutory work
+# of looked-after children (their health and education read with their periods) in three
+# lists for the teams, and the periods and recommendations for the manager, who holds no case
+# and so has no placements to read.)
 # Adoption plans waiting for a match; exploitation screenings due (twice) and the manager's own
 # MACE actions. Four more: missing children's open episodes and interviews
 # to offer, and their recent episodes, twice; the strategy discussions only if there are
 # recent episodes.
-MANAGERS_QUERIES = 51  # care leavers: the ids of their young people, then what is due
+MANAGERS_QUERIES = 49  # care leavers: the ids of their young people, then what is due
 
 
 def _team_of(

@@ -1,0 +1,171 @@
+"""A rehearsal of a migration from past returns: the small county's own census files come back
+clean, and a folder with faults says which, with exit 1; Haven's own database is not touched."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+from pathlib import Path
+
+import pytest
+
+from haven.core.calendar import LONDON
+from haven.migration.commands import cmd_rehearse
+from haven.migration.rehearsal import compare_children, rehearse
+from haven.migration.report import write_report
+from haven.people.models import Person
+from haven.returns.tests.test_importer_check import _child, _episode, _file, _year
+from haven.returns.validation import validators_available
+
+NOW = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("owner_db")
+def test_three_years_of_the_small_county_rehearse_clean(tmp_path: Path) -> None:
+    from haven.returns.export import cin_census_build
+    from haven.synthetic.generator import generate
+
+    county = generate("small", now=NOW, seed=7, years=4, replace=True, stdout=lambda line: None)
+    last = county.end_year - 1
+    years = [last - 2, last - 1, last]
+    folder = tmp_path / "returns"
+    for year in years:
+        (folder / str(year)).mkdir(parents=True)
+        (folder / str(year) / f"CIN_{year}.xml").write_bytes(cin_census_build(year=year).xml)
+    people = Person.objects.count()
+
+    result = rehearse(folder, validate=validators_available())
+
+    assert Person.objects.count() == people  # all in a throwaway database
+    assert [y.year for y in result.years] == years  # oldest first
+    for y in result.years:
+        assert y.imported and not y.rejected, y.rejected[:3]
+        assert y.differences == [], y.differences[:5]
+        assert y.new_errors == [], y.new_errors[:5]
+        assert (y.after.children, y.after.episodes, y.after.plans) == (
+            y.before.children,
+            y.before.episodes,
+            y.before.plans,
+        )
+        assert [f for f in y.figures if not f.same] == []
+        assert {f.name for f in y.figures} >= {"referrals", "re_referral_rate_pct", "icpc_held"}
+        assert y.before.children > 100
+    assert result.clean
+
+    report = write_report(result, tmp_path / "report")
+    text = report.read_text()
+    assert text.startswith(f"# Migration rehearsal: {folder}") and "**Clean" in text
+    with (tmp_path / "report" / "years.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["year"]) for r in rows] == years
+    assert all(r["differences"] == "0" for r in rows)
+
+
+@pytest.mark.django_db
+def test_a_folder_with_faults_is_not_clean_and_says_where(tmp_path: Path) -> None:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    good = _file(_child("a", _episode("2024-05-01", assessments=(("2024-05-02", "2024-05-20"),))))
+    (folder / "2025.xml").write_bytes(good)
+    bad = _file(_child("b", _episode("2023-05-01", plans=(("2023-06-01", ""), ("2023-07-01", "")))))
+    (folder / "2024.xml").write_bytes(_year(bad, 2024))
+    two_years = good.replace(b"<ReferenceDate>2025-03-31", b"<ReferenceDate>2026-03-31")
+    (folder / "mixed.xml").write_bytes(two_years)
+    (folder / "ssda903").mkdir()
+    (folder / "ssda903" / "header.csv").write_text("CHILD,SEX,DOB\n")
+    out = folder / "rehearsal"  # the default: inside the folder, and run twice
+    people = Person.objects.count()
+
+    for _ in range(2):
+        code = cmd_rehearse(argparse.Namespace(folder=str(folder), out=None, no_validate=True))
+
+    assert code == 1
+    assert Person.objects.count() == people
+    text = (out / "rehearsal.md").read_text()
+    assert "Not clean" in text
+    assert "mixed.xml" in text and "ReferenceDate" in text  # refused, naming the elements
+    assert "SSDA903 folders found" in text and "`ssda903`" in text
+    assert "`rehearsal`" not in text  # the first run's report is no SSDA903 table
+    with (out / "rejected.csv").open() as handle:
+        rejected = list(csv.DictReader(handle))
+    assert {r["year"] for r in rejected} == {"2024"}
+    assert any(r["element"].endswith("ChildProtectionPlans[2]/CPPstartDate") for r in rejected)
+    with (out / "years.csv").open() as handle:
+        years = {r["year"]: r for r in csv.DictReader(handle)}
+    assert years["2024"]["imported"] == "no" and years["2025"]["imported"] == "yes"
+
+
+def test_children_are_compared_element_by_element_whatever_the_order() -> None:
+    from lxml import etree
+
+    def child(*episodes: str) -> object:
+        return etree.fromstring(f"<Child>{''.join(episodes)}</Child>")
+
+    a = "<CINdetails><CINreferralDate>2024-05-01</CINreferralDate><ReferralSource>1A</ReferralSource></CINdetails>"
+    b = "<CINdetails><CINreferralDate>2024-09-01</CINreferralDate><ReferralSource>2B</ReferralSource></CINdetails>"
+    assert compare_children({"x": child(a, b)}, {"x": child(b, a)}) == []
+    (diff,) = compare_children({"x": child(a, b)}, {"x": child(a, b.replace("2B", "3A"))})
+    assert diff.path == "Child/CINdetails[2024-09-01]/ReferralSource"
+    assert (diff.in_file, diff.in_haven) == ("2B", "3A")
+
+
+@pytest.mark.django_db
+def test_a_child_new_in_a_later_year_is_not_taken_for_an_earlier_one_born_the_same_day(
+    tmp_path: Path,
+) -> None:
+    """Haven's own LAchildIDs in the files are another Haven's numbers, not the throwaway
+    database's: a new child numbered H00000001 is not its first person born the same day."""
+    from haven.returns.census import la_number
+
+    def ours(data: bytes) -> bytes:
+        return data.replace(b"<LEA>977</LEA>", f"<LEA>{la_number()}</LEA>".encode())
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    first = _file(_child("H00000500", _episode("2024-05-01", closed="2024-09-01", reason="RC1")))
+    (folder / "2025.xml").write_bytes(ours(first))
+    later = _file(
+        _child("H00000500", _episode("2025-05-01", closed="2025-09-01", reason="RC1")),
+        _child("H00000001", _episode("2025-06-01", closed="2025-09-01", reason="RC1")),
+    )
+    (folder / "2026.xml").write_bytes(ours(_year(later, 2026)))
+
+    result = rehearse(folder, validate=False)
+
+    assert [(y.year, y.differences) for y in result.years] == [(2025, []), (2026, [])]
+    report = result.years[1].report
+    assert report is not None
+    (created,) = [c for c in report.children if c.la_child_id == "H00000001"]
+    assert created.action == "create"
+
+
+@pytest.mark.django_db
+def test_a_fact_two_years_state_differently_is_listed_and_the_older_year_then_differs(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    closed = _episode("2024-05-01", closed="2025-03-01", reason="RC1")
+    (folder / "2025.xml").write_bytes(_file(_child("c", closed)))
+    later = _episode("2024-05-01", closed="2025-03-05", reason="RC1")
+    (folder / "2026.xml").write_bytes(_year(_file(_child("c", later)), 2026))
+    out = tmp_path / "report"
+
+    code = cmd_rehearse(argparse.Namespace(folder=str(folder), out=str(out), no_validate=True))
+
+    assert code == 1
+    with (out / "conflicts.csv").open() as handle:
+        (conflict,) = list(csv.DictReader(handle))
+    assert conflict["year"] == "2026" and conflict["element"].endswith("/CINclosureDate")
+    assert conflict["in_this_file"] == "2025-03-05 RC1"
+    with (out / "differences.csv").open() as handle:
+        differences = list(csv.DictReader(handle))
+    assert [
+        "2025",
+        "c",
+        "Child/CINdetails[2024-05-01]/CINclosureDate",
+        "2025-03-01",
+        "2025-03-05",
+    ] in [list(d.values()) for d in differences]
