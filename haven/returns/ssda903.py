@@ -159,6 +159,15 @@ def place_code(code: str, year: int) -> str:
     return code
 
 
+def urn_code(place: str, urn: str, year: int) -> str:
+    """A placement's URN as the year's return has it: supported accommodation (H5) was not
+    registered with Ofsted before 2023/24, whose rules first ask for its URN (230); the years
+    before refuse one (222), so a provider's URN is written XXXXXXX there."""
+    if place == "H5" and year < 2024 and urn:
+        return "XXXXXXX"
+    return urn
+
+
 def _d(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
@@ -426,7 +435,7 @@ class _Builder:
             "REASON_PLACE_CHANGE": e["reason_place_change"] if ended else "",
             "HOME_POST": e["home_post"],
             "PL_POST": e["pl_post"],
-            "URN": e["urn"],
+            "URN": urn_code(place, e["urn"], self.cy.year),
         }
 
     # -- the other tables --------------------------------------------------------------------

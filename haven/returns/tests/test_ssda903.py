@@ -20,6 +20,7 @@ from haven.returns.ssda903 import (
     PREVIOUS_DIR,
     place_code,
     ssda903_build,
+    urn_code,
     ssda903_export,
     tables_for,
 )
@@ -68,6 +69,9 @@ def test_each_year_asks_for_its_own_tables_and_codes() -> None:
     assert [place_code("K3", y) for y in (2024, 2025)] == ["H5", "K3"]
     assert [place_code("Z12", y) for y in (2025, 2026)] == ["Z1", "Z12"]
     assert place_code("H5", 2026) == "K3"
+    # Supported accommodation was not registered with Ofsted before 2023/24 (rules 222, 230).
+    assert [urn_code("H5", "SC123456", y) for y in (2023, 2024)] == ["XXXXXXX", "SC123456"]
+    assert urn_code("U6", "SC123456", 2023) == "SC123456"
 
 
 def test_the_minimal_sample_set_passes_the_dfe_rules() -> None:
