@@ -973,11 +973,12 @@ class _Carers:
             and f["postcode"]
             and f.get("household_id") is None
             and f.get("home_id") is None
-            and all(previous.fields.get(k) == f.get(k) for k in ("postcode", "urn", "provider"))
+            and all(previous.fields.get(k) == f.get(k) for k in ("postcode", "provider"))
         ):
             # A move goes somewhere else: the same type, postcode, URN and provider is no move
-            # to the DfE (rule 435). Two invented postcodes can become one real one (a home's or
-            # a household's postcode is where it is).
+            # to the DfE (rule 435), and the return may write two URNs as one (supported
+            # accommodation's as XXXXXXX before 2023/24). Two invented postcodes can become one
+            # real one (a home's or a household's postcode is where it is).
             f["postcode"] = next_postcode(f["postcode"])
         # As the service works it out (its placement hook), from the postcodes' grid references.
         f["distance_miles"] = distance_miles(home_pc, f["postcode"]) if home_pc else None
