@@ -20,9 +20,9 @@ from haven.returns.ssda903 import (
     PREVIOUS_DIR,
     place_code,
     ssda903_build,
-    urn_code,
     ssda903_export,
     tables_for,
+    urn_code,
 )
 from haven.returns.tests.test_cin_census import SAMPLES, _validators
 from haven.returns.validation import (
