@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from haven.jobs.selectors import job_get_for_user
 from haven.jobs.services import job_enqueue, job_file_path
 from haven.returns import jobs as returns_jobs
 from haven.returns.census import CollectionYear, collection_year_of
+from haven.returns.import903 import SSDA903FileError, sniff_903
 from haven.returns.importer import CensusFileError, census_sniff
 
 YEARS_OFFERED = 6
@@ -91,156 +93,140 @@ def _year_job(request: AuthenticatedRequest, year: int, kind: Any, title: str) -
     return redirect("jobs:detail", job_id=job.pk)
 
 
-@requires(Capability.IMPORT_RETURNS)
-def cin_import(request: AuthenticatedRequest) -> HttpResponse:
+@dataclass(frozen=True)
+class _Import:
+    """One kind of return imported from another system: its upload page and its jobs."""
+
+    template: str
+    job_kind: str
+    upload: str  # the job's file name for the upload
+    what: str  # in the jobs' titles: "Import {what}{file name}"
+    missing: str  # the message when no file is chosen
+    sniff: Callable[[str, bytes], None]  # raises ``refused`` when the file is not this return
+    refused: type[Exception]
+    # Taken from the upload form for the dry run, and carried from the dry run to the import.
+    options: Callable[[Any], dict[str, Any]]
+
+
+def _census_sniff(name: str, head: bytes) -> None:
+    census_sniff(head)
+
+
+CIN_IMPORT = _Import(
+    template="returns/import.html",
+    job_kind=returns_jobs.IMPORT,
+    upload=returns_jobs.UPLOAD,
+    what="",
+    missing="Choose a CIN census XML file",
+    sniff=_census_sniff,
+    refused=CensusFileError,
+    # Records breaking a DfE ERROR rule: rejected, or imported with them listed.
+    options=lambda post: {"defects": "import" if post.get("defects") == "import" else "reject"},
+)
+SSDA903_IMPORT = _Import(
+    template="returns/import_903.html",
+    job_kind=returns_jobs.SSDA903_IMPORT,
+    upload=returns_jobs.UPLOAD_903,
+    what="SSDA903 ",
+    missing="Choose a zip of SSDA903 CSV files, or one CSV table",
+    sniff=sniff_903,
+    refused=SSDA903FileError,
+    options=lambda post: {},
+)
+
+
+def _import_upload(request: AuthenticatedRequest, kind: _Import) -> HttpResponse:
     """Upload: the file is kept and a dry-run job queued; its page shows what would be created,
     matched or rejected, with a button to import the same file (never taken back from a form)."""
     from haven.accounts.models import Team
     from haven.ui.parsing import parse_int
 
     context: dict[str, Any] = {"teams": list(Team.objects.order_by("name").values("id", "name"))}
-    if request.method == "POST":
-        team_id = None
-        if request.POST.get("team"):
-            try:
-                team_id = parse_int(request.POST["team"], label="Team", minimum=1)
-            except ValidationError:
-                team_id = 0
-            if not Team.objects.filter(pk=team_id).exists():
-                context["error"] = "Choose a team from the list"
-                return render(request, "returns/import.html", context, status=400)
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"] = "Choose a CIN census XML file"
-            return render(request, "returns/import.html", context, status=400)
-        if upload.size and upload.size > MAX_UPLOAD_BYTES:
-            context["error"] = "The file is larger than 50 MB"
-            return render(request, "returns/import.html", context, status=400)
+    if request.method != "POST":
+        return render(request, kind.template, context)
+
+    def refuse(message: str) -> HttpResponse:
+        return render(request, kind.template, {**context, "error": message}, status=400)
+
+    team_id = None
+    if request.POST.get("team"):
         try:
-            census_sniff(next(upload.chunks(4096), b""))
-        except CensusFileError as exc:
-            context["error"] = f"{exc} Nothing was imported."
-            return render(request, "returns/import.html", context, status=400)
-        upload.seek(0)
-        job = job_enqueue(
-            kind=returns_jobs.IMPORT,
-            started_by=request.user,
-            title=f"Import {upload.name}: dry run",
-            params={
-                "filename": upload.name,
-                "commit": False,
-                # Records breaking a DfE ERROR rule: rejected, or imported with them listed.
-                "defects": "import" if request.POST.get("defects") == "import" else "reject",
-                # New children are allocated to it (its managers then allocate workers).
-                "team": team_id,
-            },
-            files={returns_jobs.UPLOAD: upload},
-            progress_unit="children",
-        )
-        return redirect("jobs:detail", job_id=job.pk)
-    return render(request, "returns/import.html", context)
+            team_id = parse_int(request.POST["team"], label="Team", minimum=1)
+        except ValidationError:
+            team_id = 0
+        if not Team.objects.filter(pk=team_id).exists():
+            return refuse("Choose a team from the list")
+    upload = request.FILES.get("file")
+    if upload is None:
+        return refuse(kind.missing)
+    if upload.size and upload.size > MAX_UPLOAD_BYTES:
+        return refuse("The file is larger than 50 MB")
+    try:
+        kind.sniff(upload.name or "", next(upload.chunks(4096), b""))
+    except kind.refused as exc:
+        return refuse(f"{exc} Nothing was imported.")
+    upload.seek(0)
+    job = job_enqueue(
+        kind=kind.job_kind,
+        started_by=request.user,
+        title=f"Import {kind.what}{upload.name}: dry run",
+        params={
+            "filename": upload.name,
+            "commit": False,
+            # New children are allocated to it (its managers then allocate workers).
+            "team": team_id,
+            **kind.options(request.POST),
+        },
+        files={kind.upload: upload},
+        progress_unit="children",
+    )
+    return redirect("jobs:detail", job_id=job.pk)
+
+
+def _import_commit(request: AuthenticatedRequest, job_id: uuid.UUID, kind: _Import) -> HttpResponse:
+    """Import the file a dry run passed: a new job, which takes the file over."""
+    dry_run = job_get_for_user(user=request.user, job_id=job_id)
+    result = dry_run.result or {}
+    kept = job_file_path(dry_run.pk, kind.upload)
+    if dry_run.kind != kind.job_kind or not result.get("can_commit") or not kept.exists():
+        context = {
+            "error": "That upload has expired or was imported already: choose the file again."
+        }
+        return render(request, kind.template, context, status=400)
+    job = job_enqueue(
+        kind=kind.job_kind,
+        started_by=request.user,
+        title=f"Import {kind.what}{result.get('filename', '')}",
+        params={
+            **dry_run.params,
+            "filename": result.get("filename", ""),
+            "commit": True,
+            "dry_run": str(dry_run.pk),
+        },
+        files={kind.upload: kept},
+        progress_unit="children",
+    )
+    return redirect("jobs:detail", job_id=job.pk)
+
+
+@requires(Capability.IMPORT_RETURNS)
+def cin_import(request: AuthenticatedRequest) -> HttpResponse:
+    return _import_upload(request, CIN_IMPORT)
 
 
 @require_POST
 @requires(Capability.IMPORT_RETURNS)
 def cin_import_commit(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
-    """Import the file a dry run passed: a new job, which takes the file over."""
-    dry_run = job_get_for_user(user=request.user, job_id=job_id)
-    result = dry_run.result or {}
-    kept = job_file_path(dry_run.pk, returns_jobs.UPLOAD)
-    if dry_run.kind != returns_jobs.IMPORT or not result.get("can_commit") or not kept.exists():
-        context = {
-            "error": "That upload has expired or was imported already: choose the file again."
-        }
-        return render(request, "returns/import.html", context, status=400)
-    job = job_enqueue(
-        kind=returns_jobs.IMPORT,
-        started_by=request.user,
-        title=f"Import {result.get('filename', '')}",
-        params={
-            "filename": result.get("filename", ""),
-            "commit": True,
-            "dry_run": str(dry_run.pk),
-            "defects": dry_run.params.get("defects", "reject"),
-            "team": dry_run.params.get("team"),
-        },
-        files={returns_jobs.UPLOAD: kept},
-        progress_unit="children",
-    )
-    return redirect("jobs:detail", job_id=job.pk)
+    return _import_commit(request, job_id, CIN_IMPORT)
 
 
 @requires(Capability.IMPORT_RETURNS)
 def ssda903_import(request: AuthenticatedRequest) -> HttpResponse:
-    """Upload SSDA903 CSVs (a zip of the folder, one or several years, or one table): a dry-run
-    job shows what would be created, matched or rejected, with a button to import them."""
-    from haven.accounts.models import Team
-    from haven.returns.import903 import SSDA903FileError, sniff_903
-    from haven.ui.parsing import parse_int
-
-    context: dict[str, Any] = {"teams": list(Team.objects.order_by("name").values("id", "name"))}
-    if request.method == "POST":
-        team_id = None
-        if request.POST.get("team"):
-            try:
-                team_id = parse_int(request.POST["team"], label="Team", minimum=1)
-            except ValidationError:
-                team_id = 0
-            if not Team.objects.filter(pk=team_id).exists():
-                context["error"] = "Choose a team from the list"
-                return render(request, "returns/import_903.html", context, status=400)
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"] = "Choose a zip of SSDA903 CSV files, or one CSV table"
-            return render(request, "returns/import_903.html", context, status=400)
-        if upload.size and upload.size > MAX_UPLOAD_BYTES:
-            context["error"] = "The file is larger than 50 MB"
-            return render(request, "returns/import_903.html", context, status=400)
-        try:
-            sniff_903(upload.name or "", next(upload.chunks(4096), b""))
-        except SSDA903FileError as exc:
-            context["error"] = f"{exc} Nothing was imported."
-            return render(request, "returns/import_903.html", context, status=400)
-        upload.seek(0)
-        job = job_enqueue(
-            kind=returns_jobs.SSDA903_IMPORT,
-            started_by=request.user,
-            title=f"Import SSDA903 {upload.name}: dry run",
-            params={"filename": upload.name, "commit": False, "team": team_id},
-            files={returns_jobs.UPLOAD_903: upload},
-            progress_unit="children",
-        )
-        return redirect("jobs:detail", job_id=job.pk)
-    return render(request, "returns/import_903.html", context)
+    """SSDA903 CSVs: a zip of the folder (one or several years), or one table."""
+    return _import_upload(request, SSDA903_IMPORT)
 
 
 @require_POST
 @requires(Capability.IMPORT_RETURNS)
 def ssda903_import_commit(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
-    """Import the files a dry run passed: a new job, which takes the upload over."""
-    dry_run = job_get_for_user(user=request.user, job_id=job_id)
-    result = dry_run.result or {}
-    kept = job_file_path(dry_run.pk, returns_jobs.UPLOAD_903)
-    if (
-        dry_run.kind != returns_jobs.SSDA903_IMPORT
-        or not result.get("can_commit")
-        or not kept.exists()
-    ):
-        context = {
-            "error": "That upload has expired or was imported already: choose the file again."
-        }
-        return render(request, "returns/import_903.html", context, status=400)
-    job = job_enqueue(
-        kind=returns_jobs.SSDA903_IMPORT,
-        started_by=request.user,
-        title=f"Import SSDA903 {result.get('filename', '')}",
-        params={
-            "filename": result.get("filename", ""),
-            "commit": True,
-            "dry_run": str(dry_run.pk),
-            "team": dry_run.params.get("team"),
-        },
-        files={returns_jobs.UPLOAD_903: kept},
-        progress_unit="children",
-    )
-    return redirect("jobs:detail", job_id=job.pk)
+    return _import_commit(request, job_id, SSDA903_IMPORT)
