@@ -18,7 +18,7 @@ from haven.people.models import Address, BreakGlassGrant, Person, PersonDisabili
 from haven.people.ownership import owned_models, person_fields, stays_with_merged
 from haven.protection import services as protection
 from haven.protection.models import ChildProtectionPlan, Conference, S47Enquiry
-from haven.returns.models import ExternalIdentifier, ImportedEpisode
+from haven.returns.models import ExternalIdentifier, ImportedEpisode, ImportedHistory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -204,6 +204,8 @@ def _history(dup, *, manager, chair, mash, teams, make_child):
         person=dup, referral=referral, system="cin:850", collection_year=2024
     )
     rows["returns.ImportedEpisode"] = Q(referral=referral)
+    ImportedHistory.objects.create(person=dup, system="ssda903:850")
+    rows["returns.ImportedHistory"] = Q(system="ssda903:850")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from haven.documents.services import document_upload
@@ -558,3 +560,13 @@ def test_the_merge_page_shows_a_clash_instead_of_failing(keep, dup, manager, tea
     assert response.status_code == 200
     assert "Both records have an open child in need episode" in response.content.decode()
     assert Person.objects.get(pk=dup.pk).merged_into is None
+
+
+def test_two_records_each_with_imported_ssda903_history_are_not_merged(make_child, manager):
+    """Which imported rows made which records would be lost: the merge is refused, saying why."""
+    keep, dup = make_child(), make_child(given_names="Jon")
+    for who in (keep, dup):
+        ImportedHistory.objects.create(person=who, system="ssda903:850")
+    assert "Both records hold history imported from SSDA903 returns" in " ".join(
+        _refused(keep, dup, manager)
+    )
