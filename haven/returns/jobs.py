@@ -4,6 +4,7 @@ then the import). Registered in ``ReturnsConfig.ready()``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
@@ -260,11 +261,17 @@ def _team(team_id: Any) -> Any:
     return Team.objects.filter(pk=team_id).first() if team_id else None
 
 
-def import_run(job: Job, progress: Progress) -> dict[str, Any]:
-    commit = bool(job.params.get("commit"))
-    path = job_file_path(job.pk, UPLOAD)
+def _kept_upload(job: Job, name: str) -> Path:
+    """The file uploaded for an import job, while it is kept."""
+    path = job_file_path(job.pk, name)
     if not path.exists():
         raise UploadExpired("The uploaded file is no longer kept: upload it again.")
+    return path
+
+
+def import_run(job: Job, progress: Progress) -> dict[str, Any]:
+    commit = bool(job.params.get("commit"))
+    path = _kept_upload(job, UPLOAD)
     progress(0, None, "Reading the file")
     data = path.read_bytes()
     try:
@@ -352,9 +359,7 @@ def import_903_run(job: Job, progress: Progress) -> dict[str, Any]:
     from haven.returns.import903 import SSDA903FileError, read_upload, ssda903_import
 
     commit = bool(job.params.get("commit"))
-    path = job_file_path(job.pk, UPLOAD_903)
-    if not path.exists():
-        raise UploadExpired("The uploaded file is no longer kept: upload it again.")
+    path = _kept_upload(job, UPLOAD_903)
     progress(0, None, "Reading the files")
     name = str(job.params.get("filename", ""))
     try:
