@@ -2,22 +2,24 @@
 
 Every CIN census file in the folder (any ``*.xml`` in it or below it) is imported into a scratch
 database (``scratch.scratch_database``), oldest collection year first, as ``haven returns
-import-cin --import-defects --commit`` would; then each year is exported again from what Haven
-holds, compared with its file child by child, and both are put through the DfE's rules. The
-figures a council publishes are computed from the files and by Haven beside each other.
-Nothing is written to Haven's own database. ``Rehearsal.clean`` is what a council signs off on:
-no file refused, no record rejected, no difference, no DfE error the file did not have, and the
-figures the same.
-
-SSDA903 folders (a folder of ``*.csv``) are found and listed; they are rehearsed once the 903
-import exists: see ``SSDA903_HOOK``.
+import-cin --import-defects --commit`` would; then every SSDA903 table in it (any ``*.csv``
+whose columns are a table's), every year at once, as ``haven returns import-903 --commit``
+would, a child the census brought in matched by their LAchildID. Each year is then exported
+again from what Haven holds and compared with its files: the census child by child, the
+SSDA903 table by table and row by row (``ssda903.compare_year``); both are put through the
+DfE's rules, and the figures a council publishes are computed from the files and by Haven
+beside each other. Nothing is written to Haven's own database. ``Rehearsal.clean`` is what a
+council signs off on: no file refused, no record rejected, no difference, no DfE error the
+files did not have, and the figures the same. What the SSDA903 import leaves out on purpose
+(tables and columns it does not import yet) is listed as not imported, beside.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,9 +29,26 @@ from typing import Any
 from lxml import etree
 
 from haven.core.calendar import calendar
+from haven.migration.ssda903 import (
+    Year903,
+    as_return,
+    compare_year,
+    folders_of,
+    folders_of_year,
+    read_export,
+    rows_of_year,
+    ssda903_files,
+    with_tables_not_imported,
+)
 from haven.returns import census
+from haven.returns.import903 import (
+    ImportReport903,
+    Source,
+    SSDA903FileError,
+    read_903,
+    ssda903_import_read,
+)
 from haven.returns.importer import (
-    SSDA903_HEADERS,
     CensusFileError,
     ImportReport,
     Problem,
@@ -38,7 +57,12 @@ from haven.returns.importer import (
     is_re_referral,
     read_census,
 )
-from haven.returns.validation import ValidationResult, validate_cin_bytes
+from haven.returns.ssda903 import SSDA903Export
+from haven.returns.validation import (
+    ValidationResult,
+    validate_903_export,
+    validate_cin_bytes,
+)
 
 # Repeated elements within a child are matched by their own start date, not their place: two
 # systems list a child's episodes, assessments and plans in different orders.
@@ -54,11 +78,6 @@ NOT_COMPARED = frozenset({"LAchildID"})
 ASSESSMENT_WORKING_DAYS = 45
 ICPC_WORKING_DAYS = 15
 
-# The SSDA903 import is being built beside this (``haven returns import-903``). Once it exists,
-# set this to a function ``(folder: Path, user, dry_run: bool) -> report`` and give its report
-# the same place in ``YearResult`` as the census's: folders are found already (``ssda903_dirs``).
-SSDA903_HOOK: Callable[..., Any] | None = None
-
 
 @dataclass(frozen=True)
 class Difference:
@@ -73,6 +92,7 @@ class NewError:
     rule: str
     child: str  # the file's LAchildID, "" for a return-level rule
     message: str
+    table: str = ""  # the SSDA903 table the rule flags a row of
 
 
 @dataclass(frozen=True)
@@ -152,12 +172,45 @@ class Rehearsal:
     folder: Path
     years: list[YearResult] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
-    ssda903: list[str] = field(default_factory=list)  # folders found, not yet rehearsed
+    ssda903_folders: list[str] = field(default_factory=list)  # where SSDA903 tables were found
+    ssda903_tables: list[tuple[str, str, int]] = field(default_factory=list)  # name, table, year
+    ssda903_report: ImportReport903 | None = None
+    ssda903_years: list[Year903] = field(default_factory=list)
+    ssda903_seconds: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
+    def ssda903_imported(self) -> bool:
+        return self.ssda903_report is not None and self.ssda903_report.committed
+
+    @property
+    def ssda903_rejected(self) -> list[tuple[int | None, str, str, str, str]]:
+        """(year, child, element, value, reason): rows refused on reading and children refused
+        when their records were made (then nothing of the SSDA903 was imported)."""
+        report = self.ssda903_report
+        if report is None:
+            return []
+        year_of = {name: year for name, _, year in self.ssda903_tables}
+        return [
+            (year_of.get(p.file), child, _where(p), p.value, p.reason)
+            for child, p in [("", p) for p in report.problems]
+            + [(c.child, p) for c in report.rejected for p in c.problems]
+        ]
+
+    @property
     def clean(self) -> bool:
-        return bool(self.years) and not self.refused and all(y.clean for y in self.years)
+        return (
+            bool(self.years or self.ssda903_years)
+            and not self.refused
+            and all(y.clean for y in self.years)
+            and (not self.ssda903_folders or self.ssda903_imported)
+            and all(y.clean for y in self.ssda903_years)
+        )
+
+
+def _where(p: Any) -> str:
+    """An SSDA903 problem's place: table, file, row and column."""
+    return " ".join(x for x in (p.table, p.file, f"row {p.row}" if p.row else "", p.column) if x)
 
 
 @dataclass
@@ -193,18 +246,6 @@ def census_files(folder: Path) -> tuple[list[_File], list[tuple[str, str]]]:
             refused.append((", ".join(names), f"{len(names)} files are for {year}: keep one"))
     twice = {y for y, names in years.items() if len(names) > 1}
     return sorted((f for f in found if f.year not in twice), key=lambda f: f.year), refused
-
-
-def ssda903_dirs(folder: Path) -> list[str]:
-    """Folders holding SSDA903 tables (CSVs whose first column is CHILD; not, say, an earlier
-    rehearsal's report), for the 903 rehearsal once it exists."""
-    dirs = set()
-    for path in folder.rglob("*.csv"):
-        with path.open("rb") as handle:
-            first = handle.readline(200).lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
-        if first.upper().startswith(SSDA903_HEADERS):
-            dirs.add(path.parent)
-    return sorted(str(d.relative_to(folder)) or "." for d in dirs)
 
 
 def _counts(root: Any) -> Counts:
@@ -372,24 +413,27 @@ def _rehearsal_user() -> Any:
     )
 
 
-def _number_people_after(files: list[_File]) -> None:
+def _number_people_after(files: list[_File], source: Source | None) -> None:
     """Number the throwaway database's people after every Haven LAchildID in the files (``H``
-    and the person's id in the Haven that made them). The importer takes such an ID in a file
-    from this LA as the Haven record of that number when the date of birth agrees: in a
-    throwaway database those numbers are other children's, and a child new in a later year
-    was once taken for an earlier year's child born the same day. Numbered after them, a
-    child is found again only by the ID its first year's import recorded, as in a new Haven."""
+    and the person's id in the Haven that made them, in the census and the SSDA903 alike). The
+    importers take such an ID in a file from this LA as the Haven record of that number when
+    the date of birth agrees: in a throwaway database those numbers are other children's, and
+    a child new in a later year was once taken for an earlier year's child born the same day.
+    Numbered after them, a child is found again only by the ID its first import recorded, as
+    in a new Haven."""
     from django.db import connections
 
     from haven.core.database import OWNER_ALIAS
     from haven.returns.importer import HAVEN_ID_RE
 
+    ids = [cid for f in files for cid in _children_by_id(f.root)]
+    if source is not None:
+        ids.extend(r["CHILD"] for rows in source.rows.values() for r in rows)
     highest = 0
-    for f in files:
-        for cid in _children_by_id(f.root):
-            found = HAVEN_ID_RE.match(cid)
-            if found:
-                highest = max(highest, int(found.group(1)))
+    for cid in ids:
+        found = HAVEN_ID_RE.match(cid)
+        if found:
+            highest = max(highest, int(found.group(1)))
     if highest:
         with connections[OWNER_ALIAS].cursor() as cursor:
             cursor.execute(
@@ -406,7 +450,8 @@ def _new_errors(
         child = file_id.get(issue.child_id, issue.child_id)
         if (issue.rule_code, child) not in had:
             out.setdefault(
-                (issue.rule_code, child), NewError(issue.rule_code, child, issue.message)
+                (issue.rule_code, child),
+                NewError(issue.rule_code, child, issue.message, issue.table),
             )
     return sorted(out.values(), key=lambda e: (e.rule, e.child))
 
@@ -419,16 +464,149 @@ def rehearse(
 ) -> Rehearsal:
     """Rehearse the folder's returns in a scratch database; see the module docstring."""
     from haven.migration.scratch import scratch_database
-    from haven.returns.export import cin_census_build
-    from haven.returns.models import ExternalIdentifier
 
     started = time.perf_counter()
     result = Rehearsal(folder)
     files, result.refused = census_files(folder)
-    result.ssda903 = ssda903_dirs(folder)
-    if not files:
+    tables = ssda903_files(folder)
+    result.ssda903_folders = folders_of(tables)
+    source = None
+    if tables:
+        try:
+            source = read_903(tables)
+        except SSDA903FileError as exc:
+            result.refused.append((", ".join(result.ssda903_folders), str(exc)))
+        else:
+            result.ssda903_tables = source.files
+    if not files and source is None:
         result.seconds = time.perf_counter() - started
         return result
+
+    # The DfE's rules run in the validators' own process: the files' need no database, so they
+    # run beside the imports; Haven's returns beside the comparisons (one at a time: the
+    # rehearsal has the other of this machine's two cores).
+    pool = ThreadPoolExecutor(max_workers=1)
+    checks = _Checks(pool, validate)
+    for f in files:
+        checks.file(
+            ("cin", f.year),
+            validate_cin_bytes,
+            f.data,
+            ruleset=census.CollectionYear(f.year).ruleset,
+        )
+    if source is not None:
+        for y in source.years:
+            checks.file(("ssda903", y), validate_903_export, _file_return(source, y))
+    try:
+        with scratch_database() as name:
+            say(f"Scratch database {name}")
+            _number_people_after(files, source)
+            user = _rehearsal_user()
+            _import_census(folder, files, result, user, say)
+            if source is not None:
+                t = time.perf_counter()
+                result.ssda903_report = ssda903_import_read(source=source, user=user, dry_run=False)
+                result.ssda903_seconds["import"] = time.perf_counter() - t
+                report = result.ssda903_report
+                say(
+                    f"SSDA903 {', '.join(map(str, source.years))}: imported in "
+                    f"{result.ssda903_seconds['import']:.1f} s"
+                    if report.committed
+                    else f"SSDA903: not imported ({len(report.rejected)} children and "
+                    f"{len(report.problems)} rows rejected)"
+                )
+            _compare_census(files, result, user, checks, say)
+            if source is not None:
+                _compare_ssda903(source, result, checks, say)
+            checks.wait(result, say)
+    finally:
+        pool.shutdown(cancel_futures=True)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class _Checks:
+    """The DfE rules on each file and on Haven's return of its year, run in the background."""
+
+    def __init__(self, pool: ThreadPoolExecutor, validate: bool) -> None:
+        self.pool = pool
+        self.validate = validate
+        self.files: dict[tuple[str, int], Future[ValidationResult]] = {}
+        self.haven: dict[tuple[str, int], tuple[Future[ValidationResult], dict[str, str]]] = {}
+
+    def file(
+        self,
+        key: tuple[str, int],
+        check: Callable[..., ValidationResult],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        if self.validate:
+            self.files[key] = self.pool.submit(check, *args, **kwargs)
+
+    def haven_return(
+        self,
+        key: tuple[str, int],
+        file_id: dict[str, str],
+        check: Callable[..., ValidationResult],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        if self.validate:
+            self.haven[key] = (self.pool.submit(check, *args, **kwargs), file_id)
+
+    def wait(self, result: Rehearsal, say: Callable[[str], None]) -> None:
+        years: list[YearResult | Year903] = [*result.years, *result.ssda903_years]
+        for year in years:
+            key = ("ssda903" if isinstance(year, Year903) else "cin", year.year)
+            if key not in self.haven:
+                continue
+            t = time.perf_counter()
+            future, file_id = self.haven[key]
+            try:
+                before, exported = self.files[key].result(), future.result()
+            except Exception as exc:  # the validators missing or failing
+                year.validator = str(exc)
+            else:
+                year.errors_in_file = len(before.errors)
+                year.new_errors = _new_errors(before, exported, file_id)
+            year.seconds["validate_waited"] = time.perf_counter() - t
+            say(f"{key[0]} {year.year}: {len(year.new_errors)} new DfE errors")
+
+
+def _import_census(
+    folder: Path, files: list[_File], result: Rehearsal, user: Any, say: Callable[[str], None]
+) -> None:
+    for f in files:
+        year = YearResult(f.year, str(f.path.relative_to(folder)), _counts(f.root))
+        result.years.append(year)
+        t = time.perf_counter()
+        year.report = cin_census_import(
+            data=f.data,
+            user=user,
+            dry_run=False,
+            defects="import",
+            source_name=year.file,
+        )
+        year.seconds["import"] = time.perf_counter() - t
+        say(
+            f"{f.year}: imported {year.file} in {year.seconds['import']:.1f} s"
+            if year.imported
+            else f"{f.year}: {year.file} was not imported ({len(year.report.rejected)} "
+            "children rejected)"
+        )
+
+
+def _compare_census(
+    files: list[_File],
+    result: Rehearsal,
+    user: Any,
+    checks: _Checks,
+    say: Callable[[str], None],
+) -> None:
+    from haven.returns.export import cin_census_build
+    from haven.returns.models import ExternalIdentifier
+
     referrals_by_child: dict[str, list[datetime.date]] = defaultdict(list)
     for f in files:
         for cid, child in _children_by_id(f.root).items():
@@ -436,96 +614,88 @@ def rehearse(
                 day = _day(ep.findtext("CINreferralDate"))
                 if day is not None:
                     referrals_by_child[cid].append(day)
+    for f, year in zip(files, result.years, strict=True):
+        if not year.imported:
+            continue  # its rejected records are the finding: nothing to compare
+        t = time.perf_counter()
+        export = cin_census_build(year=f.year)
+        year.seconds["export"] = time.perf_counter() - t
+        out = etree.fromstring(export.xml)
+        year.after = _counts(out)
+        # Haven's LAchildID -> the person -> the LAchildID this file gave them.
+        person_file_id = {
+            c.person_id: c.la_child_id
+            for c in (year.report.children if year.report else [])
+            if c.person_id is not None
+        }
+        system = year.report.system if year.report else ""
+        for pid, value in ExternalIdentifier.objects.filter(
+            system=system, person_id__in=list(export.person_ids.values())
+        ).values_list("person_id", "value"):
+            person_file_id.setdefault(pid, value)
+        file_id = {
+            haven_id: person_file_id.get(pid, haven_id)
+            for haven_id, pid in export.person_ids.items()
+        }
+        ours = {file_id.get(cid, cid): child for cid, child in _children_by_id(out).items()}
+        year.differences = compare_children(_children_by_id(f.root), ours)
+        mine = figures_from_files(f.root, f.year, referrals_by_child)
+        theirs = figures_in_haven(f.year, user)
+        year.figures = [Figure(key, label, mine[key], theirs.get(key)) for key, label in FIGURES]
+        # Checked in the background while the next year is exported and compared.
+        checks.haven_return(
+            ("cin", f.year),
+            file_id,
+            validate_cin_bytes,
+            export.xml,
+            ruleset=census.CollectionYear(f.year).ruleset,
+        )
+        say(f"{f.year}: {len(year.differences)} differences")
 
-    # The files' own DfE issues need no database: they run beside the imports, in the
-    # validator's own process (two at most, on this two-core machine).
-    pool = ThreadPoolExecutor(max_workers=1)
-    checked: dict[int, Future[ValidationResult]] = {}
-    after: dict[int, tuple[Future[ValidationResult], dict[str, str]]] = {}
-    if validate:
-        for f in files:
-            checked[f.year] = pool.submit(
-                validate_cin_bytes, f.data, ruleset=census.CollectionYear(f.year).ruleset
-            )
-    try:
-        with scratch_database() as name:
-            say(f"Scratch database {name}")
-            _number_people_after(files)
-            user = _rehearsal_user()
-            for f in files:
-                year = YearResult(f.year, str(f.path.relative_to(folder)), _counts(f.root))
-                result.years.append(year)
-                t = time.perf_counter()
-                year.report = cin_census_import(
-                    data=f.data,
-                    user=user,
-                    dry_run=False,
-                    defects="import",
-                    source_name=year.file,
-                )
-                year.seconds["import"] = time.perf_counter() - t
-                say(
-                    f"{f.year}: imported {year.file} in {year.seconds['import']:.1f} s"
-                    if year.imported
-                    else f"{f.year}: {year.file} was not imported ({len(year.report.rejected)} "
-                    "children rejected)"
-                )
-            for f, year in zip(files, result.years, strict=True):
-                if not year.imported:
-                    continue  # its rejected records are the finding: nothing to compare
-                t = time.perf_counter()
-                export = cin_census_build(year=f.year)
-                year.seconds["export"] = time.perf_counter() - t
-                out = etree.fromstring(export.xml)
-                year.after = _counts(out)
-                # Haven's LAchildID -> the person -> the LAchildID this file gave them.
-                person_file_id = {
-                    c.person_id: c.la_child_id
-                    for c in (year.report.children if year.report else [])
-                    if c.person_id is not None
-                }
-                system = year.report.system if year.report else ""
-                for pid, value in ExternalIdentifier.objects.filter(
-                    system=system, person_id__in=list(export.person_ids.values())
-                ).values_list("person_id", "value"):
-                    person_file_id.setdefault(pid, value)
-                file_id = {
-                    haven_id: person_file_id.get(pid, haven_id)
-                    for haven_id, pid in export.person_ids.items()
-                }
-                ours = {file_id.get(cid, cid): child for cid, child in _children_by_id(out).items()}
-                year.differences = compare_children(_children_by_id(f.root), ours)
-                mine = figures_from_files(f.root, f.year, referrals_by_child)
-                theirs = figures_in_haven(f.year, user)
-                year.figures = [
-                    Figure(key, label, mine[key], theirs.get(key)) for key, label in FIGURES
-                ]
-                if validate:
-                    # Checked in the background while the next year is exported and compared.
-                    after[f.year] = (
-                        pool.submit(
-                            validate_cin_bytes,
-                            export.xml,
-                            ruleset=census.CollectionYear(f.year).ruleset,
-                        ),
-                        file_id,
-                    )
-                say(f"{f.year}: {len(year.differences)} differences")
-            for year in result.years:
-                if year.year not in after:
-                    continue
-                t = time.perf_counter()
-                future, file_id = after[year.year]
-                try:
-                    before, exported = checked[year.year].result(), future.result()
-                except Exception as exc:  # the validators missing or failing
-                    year.validator = str(exc)
-                else:
-                    year.errors_in_file = len(before.errors)
-                    year.new_errors = _new_errors(before, exported, file_id)
-                year.seconds["validate_waited"] = time.perf_counter() - t
-                say(f"{year.year}: {len(year.new_errors)} new DfE errors")
-    finally:
-        pool.shutdown(cancel_futures=True)
-    result.seconds = time.perf_counter() - started
-    return result
+
+def _file_return(source: Source, year: int) -> SSDA903Export:
+    """A year's tables in the files as a return, with the year before if the files hold it
+    (the DfE rules compare the two), for the rules to run on."""
+    previous = as_return(source, year - 1) if year - 1 in source.years else None
+    return as_return(source, year, previous)
+
+
+def _compare_ssda903(
+    source: Source, result: Rehearsal, checks: _Checks, say: Callable[[str], None]
+) -> None:
+    from haven.returns.ssda903 import ssda903_build
+
+    report = result.ssda903_report
+    cared_for = {r["CHILD"] for r in source.rows.get("Episodes", [])}
+    person_file_id = {
+        c.person_id: c.child for c in (report.children if report else []) if c.person_id is not None
+    }
+    built: dict[int, SSDA903Export] = {}
+    for y in source.years:
+        year = Year903(y, folders_of_year(source, y))
+        in_file = rows_of_year(source, y)
+        year.rows_in_file = Counter({t: len(rows) for t, rows in in_file.items() if rows})
+        result.ssda903_years.append(year)
+        if not result.ssda903_imported:
+            continue  # its rejected rows are the finding: nothing to compare
+        t = time.perf_counter()
+        # Each year once; the year before, for the DfE rules, is the one already built.
+        export = ssda903_build(year=y, with_previous=False)
+        year.seconds["export"] = time.perf_counter() - t
+        file_id = {
+            haven_id: person_file_id.get(pid, haven_id)
+            for haven_id, pid in export.person_ids.items()
+        }
+        in_haven = read_export(export)
+        year.rows_in_haven = Counter({t: len(rows) for t, rows in in_haven.items() if rows})
+        year.differences, year.not_imported = compare_year(in_file, in_haven, file_id, cared_for)
+        year.compared = True
+        year.seconds["compare"] = time.perf_counter() - t - year.seconds["export"]
+        built[y] = with_tables_not_imported(export, source, file_id)
+        if y - 1 in built:
+            built[y].previous = dataclasses.replace(built[y - 1], previous=None)
+        checks.haven_return(("ssda903", y), file_id, validate_903_export, built[y])
+        say(
+            f"SSDA903 {y}: {len(year.differences)} differences, "
+            f"{len(year.not_imported)} values not imported"
+        )

@@ -9,9 +9,12 @@ from typing import Any
 
 from haven.core import csv_safe
 from haven.migration.rehearsal import Rehearsal
+from haven.returns.import903 import IMPORTED, NOT_IMPORTED
 
 # Findings of each kind shown in the Markdown; the CSVs have every one.
 SHOWN = 30
+# The return a row of a CSV is about.
+CIN, SSDA903 = "CIN census", "SSDA903"
 
 
 def _csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> int:
@@ -40,9 +43,11 @@ def write_report(result: Rehearsal, out: Path) -> Path:
     """Write the report into ``out`` (made if need be); return the Markdown file's path."""
     out.mkdir(parents=True, exist_ok=True)
     years = result.years
+    lac = result.ssda903_years
     _csv(
         out / "years.csv",
         [
+            "return",
             "year",
             "file",
             "imported",
@@ -56,43 +61,93 @@ def write_report(result: Rehearsal, out: Path) -> Path:
             "defects_listed",
             "conflicts",
             "differences",
+            "not_imported",
             "dfe_errors_in_file",
             "new_dfe_errors",
             "import_s",
             "export_s",
             "validate_waited_s",
         ],
-        (
-            [
-                y.year,
-                y.file,
-                "yes" if y.imported else "no",
-                y.before.children,
-                y.after.children,
-                y.before.episodes,
-                y.after.episodes,
-                y.before.plans,
-                y.after.plans,
-                len(y.rejected),
-                len(y.defects),
-                len(y.conflicts),
-                len(y.differences),
-                y.errors_in_file,
-                len(y.new_errors),
-                *(round(y.seconds.get(k, 0.0), 1) for k in ("import", "export", "validate_waited")),
-            ]
-            for y in years
-        ),
+        [
+            *(
+                [
+                    CIN,
+                    y.year,
+                    y.file,
+                    "yes" if y.imported else "no",
+                    y.before.children,
+                    y.after.children,
+                    y.before.episodes,
+                    y.after.episodes,
+                    y.before.plans,
+                    y.after.plans,
+                    len(y.rejected),
+                    len(y.defects),
+                    len(y.conflicts),
+                    len(y.differences),
+                    "",
+                    y.errors_in_file,
+                    len(y.new_errors),
+                    *(_seconds(y.seconds, k) for k in ("import", "export", "validate_waited")),
+                ]
+                for y in years
+            ),
+            *(
+                [
+                    SSDA903,
+                    y.year,
+                    " ".join(y.folders),
+                    "yes" if result.ssda903_imported else "no",
+                    y.rows_in_file["Header"],
+                    y.rows_in_haven["Header"],
+                    y.rows_in_file["Episodes"],
+                    y.rows_in_haven["Episodes"],
+                    "",
+                    "",
+                    sum(1 for r in result.ssda903_rejected if r[0] == y.year),
+                    "",
+                    "",
+                    len(y.differences),
+                    len(y.not_imported),
+                    y.errors_in_file,
+                    len(y.new_errors),
+                    "",  # one import of every year: its time is the rehearsal's
+                    *(_seconds(y.seconds, k) for k in ("export", "validate_waited")),
+                ]
+                for y in lac
+            ),
+        ],
     )
+    differences: list[list[Any]] = [
+        *(
+            [CIN, y.year, d.child, d.path, d.in_file, d.in_haven]
+            for y in years
+            for d in y.differences
+        ),
+        *(
+            [SSDA903, y.year, d.child, d.path, d.in_file, d.in_haven]
+            for y in lac
+            for d in y.differences
+        ),
+    ]
     _csv(
         out / "differences.csv",
-        ["year", "child", "element", "in_file", "in_haven"],
-        ([y.year, d.child, d.path, d.in_file, d.in_haven] for y in years for d in y.differences),
+        ["return", "year", "child", "element", "in_file", "in_haven"],
+        differences,
     )
+    rejected: list[list[Any]] = [
+        *([CIN, y.year, c, p.path, p.value, p.reason] for y in years for c, p in y.rejected),
+        *([SSDA903, year or "", *rest] for year, *rest in result.ssda903_rejected),
+    ]
+    _csv(out / "rejected.csv", ["return", "year", "child", "element", "value", "reason"], rejected)
     _csv(
-        out / "rejected.csv",
-        ["year", "child", "element", "value", "reason"],
-        ([y.year, c, p.path, p.value, p.reason] for y in years for c, p in y.rejected),
+        out / "not_imported.csv",
+        ["return", "year", "child", "element", "value", "why"],
+        (
+            [SSDA903, y.year, n.child, n.element, n.value, n.why]
+            for y in lac
+            for n in y.not_imported
+        ),
     )
     _csv(
         out / "defects.csv",
@@ -104,11 +159,15 @@ def write_report(result: Rehearsal, out: Path) -> Path:
         ["year", "child", "element", "in_this_file", "what_haven_held"],
         ([y.year, c, p.path, p.value, p.reason] for y in years for c, p in y.conflicts),
     )
-    _csv(
-        out / "new_dfe_errors.csv",
-        ["year", "rule", "child", "message"],
-        ([y.year, e.rule, e.child, e.message] for y in years for e in y.new_errors),
-    )
+    new_errors: list[list[Any]] = [
+        *([CIN, y.year, e.rule, e.child, e.message] for y in years for e in y.new_errors),
+        *(
+            [SSDA903, y.year, e.rule, e.child, f"{e.table}: {e.message}"]
+            for y in lac
+            for e in y.new_errors
+        ),
+    ]
+    _csv(out / "new_dfe_errors.csv", ["return", "year", "rule", "child", "message"], new_errors)
     _csv(
         out / "figures.csv",
         ["year", "figure", "from_the_files", "haven", "same"],
@@ -125,17 +184,20 @@ def write_report(result: Rehearsal, out: Path) -> Path:
         if result.clean
         else "Not clean: see below."
     )
+    lac_years = ", ".join(str(y.year) for y in lac)
     md = [
         f"# Migration rehearsal: {result.folder}",
         "",
-        f"**{verdict}** {len(years)} CIN census files rehearsed in {result.seconds:.0f} s, "
+        f"**{verdict}** {len(years)} CIN census files"
+        + (f" and the SSDA903 of {lac_years}" if lac else "")
+        + f" rehearsed in {result.seconds:.0f} s, "
         "in a throwaway database (Haven's own was not touched).",
         "",
     ]
     if result.refused:
         md += ["## Files refused", ""]
         md += [*_table(["File", "Why"], result.refused), ""]
-    md += ["## Each year, in the file and re-exported by Haven", ""]
+    md += ["## CIN census: each year, in the file and re-exported by Haven", ""]
     md += _table(
         [
             "Year",
@@ -186,25 +248,19 @@ def write_report(result: Rehearsal, out: Path) -> Path:
         ),
     )
     md += ["", "From the files / Haven's; a figure that differs is in bold.", ""]
+    if lac or result.ssda903_folders:
+        md += _ssda903_section(result)
     for title, name, rows in (
         (
-            "Rejected records (nothing of that year was imported)",
+            "Rejected records (nothing of that year's census, or of the SSDA903, was imported)",
             "rejected.csv",
-            [[y.year, c, p.path, p.value, p.reason] for y in years for c, p in y.rejected],
+            rejected,
         ),
-        (
-            "Differences between each file and Haven's return",
-            "differences.csv",
-            [
-                [y.year, d.child, d.path, d.in_file, d.in_haven]
-                for y in years
-                for d in y.differences
-            ],
-        ),
+        ("Differences between each file and Haven's return", "differences.csv", differences),
         (
             "DfE errors in Haven's return that the file did not have",
             "new_dfe_errors.csv",
-            [[y.year, e.rule, e.child, e.message] for y in years for e in y.new_errors],
+            new_errors,
         ),
         (
             "Facts two years' files state differently (the newer year's is kept)",
@@ -215,9 +271,16 @@ def write_report(result: Rehearsal, out: Path) -> Path:
         md += [f"## {title}: {len(rows)}", ""]
         if rows:
             header = {
-                "rejected.csv": ["Year", "Child", "Element", "Value", "Reason"],
-                "differences.csv": ["Year", "Child", "Element", "In the file", "In Haven"],
-                "new_dfe_errors.csv": ["Year", "Rule", "Child", "Message"],
+                "rejected.csv": ["Return", "Year", "Child", "Element", "Value", "Reason"],
+                "differences.csv": [
+                    "Return",
+                    "Year",
+                    "Child",
+                    "Element",
+                    "In the file",
+                    "In Haven",
+                ],
+                "new_dfe_errors.csv": ["Return", "Year", "Rule", "Child", "Message"],
                 "conflicts.csv": ["Year", "Child", "Element", "In this file", "Haven held"],
             }[name]
             md += _table(header, rows[:SHOWN])
@@ -240,15 +303,93 @@ def write_report(result: Rehearsal, out: Path) -> Path:
     if unchecked:
         md += ["## DfE rules not run", ""]
         md += [f"- {y.year}: {y.validator}" for y in unchecked] + [""]
-    if result.ssda903:
-        md += [
-            "## SSDA903 folders found, not rehearsed",
-            "",
-            "The SSDA903 import is not in Haven yet; these folders will be rehearsed once it is:",
-            "",
-            *(f"- `{d}`" for d in result.ssda903),
-            "",
-        ]
     path = out / "rehearsal.md"
     path.write_text("\n".join(md), encoding="utf-8")
     return path
+
+
+def _seconds(seconds: dict[str, float], key: str) -> float | str:
+    return round(seconds[key], 1) if key in seconds else ""
+
+
+def _ssda903_section(result: Rehearsal) -> list[str]:
+    lac = result.ssda903_years
+    report = result.ssda903_report
+    md = ["## SSDA903: each year, in the files and re-exported by Haven", ""]
+    if report is None:
+        md += [
+            "Found in " + ", ".join(f"`{d}`" for d in result.ssda903_folders) + ": no table "
+            "could be read (see Files refused).",
+            "",
+        ]
+        return md
+    md += [
+        f"Every year imported at once ({', '.join(map(str, report.years))}), "
+        + (
+            f"in {result.ssda903_seconds.get('import', 0):.0f} s: "
+            + "; ".join(f"{k} {v}" for k, v in report.summary().items())
+            + "."
+            if report.committed
+            else "**not imported**: rows or children were rejected (below), so nothing of the "
+            "SSDA903 went in and no year was compared."
+        ),
+        "",
+    ]
+    md += _table(
+        [
+            "Year",
+            "Children",
+            "Episodes",
+            "Reviews",
+            "Missing",
+            "OC3",
+            "Differences",
+            "Not imported",
+            "DfE errors in the files",
+            "New DfE errors",
+        ],
+        (
+            [
+                y.year,
+                *(
+                    f"{y.rows_in_file[t]} / {y.rows_in_haven[t]}"
+                    for t in ("Header", "Episodes", "Reviews", "Missing", "OC3")
+                ),
+                len(y.differences),
+                len(y.not_imported),
+                y.errors_in_file if not y.validator else "not checked",
+                len(y.new_errors) if not y.validator else "not checked",
+            ]
+            for y in lac
+        ),
+    )
+    md += [
+        "",
+        "Rows in the files / in Haven's return of that year. Rows are compared by child and "
+        "the table's own date (an episode by DECOM, a review by REVIEW, a missing episode by "
+        "MIS_START), not by their order.",
+        "",
+    ]
+    left: dict[str, int] = {}
+    why: dict[str, str] = {}
+    for y in lac:
+        for n in y.not_imported:
+            name = n.element.split("[")[0]
+            left[name] = left.get(name, 0) + 1
+            why.setdefault(name, n.why)
+    md += [
+        f"### Not imported: {sum(left.values())} values",
+        "",
+        f"The SSDA903 import makes records from {', '.join(IMPORTED)}. What it leaves out on "
+        "purpose is below, every value in `not_imported.csv`: Haven's return lacks it, so it "
+        "is **not counted as a difference and does not stop a sign-off**. Check that each "
+        "is recorded in Haven another way (or not needed) before the old system is switched "
+        "off.",
+        "",
+    ]
+    tables = sorted({*left, *(t for t in NOT_IMPORTED if any(y.rows_in_file[t] for y in lac))})
+    md += _table(
+        ["Table or column", "Values in the files", "Why"],
+        ([t, left.get(t, 0), why.get(t, NOT_IMPORTED.get(t, ""))] for t in tables),
+    )
+    return [*md, ""]

@@ -16,7 +16,9 @@ Two steps, both by ``ssda903_import``:
    ``haven.missing.services``, ``haven.uasc.services``, ``haven.leavingcare.services``): events, not copied rows, so a row the
    services refuse is reported with the service's message. A child is matched by CHILD: Haven's
    own LAchildID (``H`` and 8 digits, with the same date of birth), or the ID this system gave
-   them on an earlier import (``ExternalIdentifier(system="ssda903")``); else created from
+   them on an earlier import (``ExternalIdentifier(system="ssda903")``), or the LAchildID a
+   CIN census import recorded for one child (the DfE asks that CHILD be the census's
+   LAchildID), with the same date of birth; else created from
    Header (SEX, DOB, ETHNIC, UPN) and allocated to the chosen team. Everything runs in one
    transaction, a savepoint per child; a dry run, or any problem, rolls it all back.
 
@@ -454,9 +456,23 @@ def ssda903_import(
 ) -> ImportReport903:
     """Read the tables and make each child's records; commit only if nothing is rejected and
     this is not a dry run. ``user`` must be allowed to import returns."""
+    return ssda903_import_read(
+        source=read_903(files), user=user, dry_run=dry_run, team=team, progress=progress
+    )
+
+
+def ssda903_import_read(
+    *,
+    source: Source,
+    user: Any,
+    dry_run: bool = True,
+    team: Any = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> ImportReport903:
+    """``ssda903_import`` of tables already read (the migration rehearsal reads them once, to
+    import them and to compare them with Haven's return)."""
     from haven.accounts.permissions import importing_history
 
-    source = read_903(files)
     report = ImportReport903(dry_run=dry_run, years=source.years, problems=list(source.problems))
     report.counts.update(source.counts)
     report.notes.extend(source.notes)
@@ -492,6 +508,7 @@ def ssda903_import(
 
 BY_HAVEN_ID = "Haven's own ID"
 BY_SYSTEM_ID = "their ID from an earlier import"
+BY_CIN_ID = "their LAchildID in an imported CIN census"
 
 
 class _Builder:
@@ -507,6 +524,14 @@ class _Builder:
                 "value", "person_id"
             )
         )
+        # The children a CIN census import from the same system made: the DfE asks that a
+        # child's SSDA903 CHILD be their CIN census LAchildID. Only an ID naming one child.
+        cin: dict[str, set[int]] = defaultdict(set)
+        for value, person_id in ExternalIdentifier.objects.filter(
+            system__startswith="cin:", value__in=ids
+        ).values_list("value", "person_id"):
+            cin[value].add(person_id)
+        self.cin_ids = {value: next(iter(p)) for value, p in cin.items() if len(p) == 1}
         self.known: dict[int, bool] = {}
 
     def child(self, child: str, tables: dict[str, list[Row]]) -> None:
@@ -547,6 +572,11 @@ class _Builder:
             known = self.system_ids.get(child)
             if known is not None:
                 person, result.matched_by = Person.objects.get(pk=known), BY_SYSTEM_ID
+        if person is None and child in self.cin_ids:
+            # Their details stay as the census gave them: the Header is compared, not copied.
+            found = Person.objects.filter(pk=self.cin_ids[child], merged_into=None).first()
+            if found is not None and (born is None or found.date_of_birth == born):
+                person, result.matched_by = found, BY_CIN_ID
         if person is not None:
             result.action, result.person_id = "match", person.pk
             return person
