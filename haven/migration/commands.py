@@ -21,10 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "run the DfE rules and write a report",
         description="Every CIN census file (*.xml) in DIR and below is imported into a "
         "throwaway database made for the purpose, oldest year first, with records that break a "
-        "DfE rule imported and listed; then each year is exported again and compared with its "
-        "file element by element, both are put through the DfE's rules, and the figures are "
-        "computed from the files and by Haven. Haven's own database is not touched. Exit 0 "
-        "only when the rehearsal is clean.",
+        "DfE rule imported and listed; then every SSDA903 table (*.csv), every year at once. "
+        "Each year is exported again and compared with its files (the census element by "
+        "element, the SSDA903 row by row), both are put through the DfE's rules, and the "
+        "figures are computed from the files and by Haven. What the SSDA903 import leaves out "
+        "is listed as not imported. Haven's own database is not touched. Exit 0 only when the "
+        "rehearsal is clean.",
     )
     rehearse.add_argument("folder", metavar="DIR")
     rehearse.add_argument(
@@ -49,8 +51,10 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         validate=not args.no_validate,
         say=lambda line: print(line, file=sys.stderr, flush=True),
     )
-    if not result.years and not result.refused:
-        raise CommandError(f"{args.folder} has no CIN census file (*.xml)")
+    if not result.years and not result.ssda903_years and not result.refused:
+        raise CommandError(
+            f"{args.folder} has no CIN census file (*.xml) and no SSDA903 table (*.csv)"
+        )
     path = write_report(result, out)
     for y in result.years:
         print(
@@ -58,6 +62,14 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
             f"return; {len(y.rejected)} rejected, {len(y.differences)} differences, "
             f"{len(y.new_errors)} new DfE errors, "
             f"{sum(not f.same for f in y.figures)} figures differ"
+        )
+    for lac in result.ssda903_years:
+        print(
+            f"SSDA903 {lac.year}: {lac.rows_in_file['Header']} children in the files, "
+            f"{lac.rows_in_haven['Header']} in Haven's return; "
+            f"{sum(1 for r in result.ssda903_rejected if r[0] == lac.year)} rejected, "
+            f"{len(lac.differences)} differences, {len(lac.not_imported)} values not imported, "
+            f"{len(lac.new_errors)} new DfE errors"
         )
     for name, why in result.refused:
         print(f"refused {name}: {why}")

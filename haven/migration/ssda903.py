@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from haven.returns.import903 import (
+    COLUMNS_NOT_IMPORTED,
     DATE_COLUMNS,
     NOT_IMPORTED,
     Row,
@@ -41,12 +42,6 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "Missing": ("MIS_START",),
     "SWEpisodes": ("SW_DECOM",),
     "DoLo": ("DOLO_START",),
-}
-# Columns of imported tables the import does not keep (why, for the report).
-COLUMNS_NOT_IMPORTED = {
-    ("Header", "MOTHER"): "Haven derives MOTHER from a parent relationship to the child's own "
-    "child, who is not a record the return names",
-    ("Header", "MC_DOB"): "as MOTHER: the child's own child is not a record the return names",
 }
 CARE_BEFORE_THE_FILES = (
     "a care leaver whose care is before the files: Haven works out who is a care leaver from "

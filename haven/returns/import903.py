@@ -85,6 +85,12 @@ NOT_IMPORTED = {
     "SWEpisodes": "social workers are allocated in Haven",
     "DoLo": "Haven records no deprivation of liberty orders yet",
 }
+# Columns of the tables imported that are read but left, and why.
+COLUMNS_NOT_IMPORTED = {
+    ("Header", "MOTHER"): "Haven derives MOTHER from a parent relationship to the child's own "
+    "child, who is not a record the return names",
+    ("Header", "MC_DOB"): "as MOTHER: the child's own child is not a record the return names",
+}
 # The key a later year's row replaces an earlier year's by.
 KEYS = {
     "Header": ("CHILD",),

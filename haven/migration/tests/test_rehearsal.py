@@ -25,6 +25,7 @@ NOW = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
 @pytest.mark.usefixtures("owner_db")
 def test_three_years_of_the_small_county_rehearse_clean(tmp_path: Path) -> None:
     from haven.returns.export import cin_census_build
+    from haven.returns.ssda903 import ssda903_build
     from haven.synthetic.generator import generate
 
     county = generate("small", now=NOW, seed=7, years=4, replace=True, stdout=lambda line: None)
@@ -34,6 +35,7 @@ def test_three_years_of_the_small_county_rehearse_clean(tmp_path: Path) -> None:
     for year in years:
         (folder / str(year)).mkdir(parents=True)
         (folder / str(year) / f"CIN_{year}.xml").write_bytes(cin_census_build(year=year).xml)
+        ssda903_build(year=year, with_previous=False).write(folder / str(year) / "ssda903")
     people = Person.objects.count()
 
     result = rehearse(folder, validate=validators_available())
@@ -52,15 +54,35 @@ def test_three_years_of_the_small_county_rehearse_clean(tmp_path: Path) -> None:
         assert [f for f in y.figures if not f.same] == []
         assert {f.name for f in y.figures} >= {"referrals", "re_referral_rate_pct", "icpc_held"}
         assert y.before.children > 100
+    # The SSDA903: every year imported at once, each compared table by table, row by row.
+    assert result.ssda903_imported and result.ssda903_rejected == []
+    assert [y.year for y in result.ssda903_years] == years
+    for lac in result.ssda903_years:
+        assert lac.compared and lac.differences == [], lac.differences[:5]
+        assert lac.new_errors == [], lac.new_errors[:5]
+        assert lac.rows_in_file["Episodes"] == lac.rows_in_haven["Episodes"] > 10
+        assert lac.rows_in_file["Reviews"] == lac.rows_in_haven["Reviews"] > 10
+    report_903 = result.ssda903_report
+    assert report_903 is not None
+    # A looked-after child the census brought in is the same child, not a second record.
+    assert report_903.summary()["children matched by their LAchildID in an imported CIN census"]
+    left = {n.element.split("[")[0] for y in result.ssda903_years for n in y.not_imported}
+    assert left >= {"OC2", "SWEpisodes"}  # tables the import leaves out, listed, not differences
     assert result.clean
 
     report = write_report(result, tmp_path / "report")
     text = report.read_text()
     assert text.startswith(f"# Migration rehearsal: {folder}") and "**Clean" in text
+    assert "## SSDA903: each year" in text and "### Not imported" in text
     with (tmp_path / "report" / "years.csv").open() as handle:
         rows = list(csv.DictReader(handle))
-    assert [int(r["year"]) for r in rows] == years
+    assert [(r["return"], int(r["year"])) for r in rows] == [
+        *(("CIN census", y) for y in years),
+        *(("SSDA903", y) for y in years),
+    ]
     assert all(r["differences"] == "0" for r in rows)
+    with (tmp_path / "report" / "not_imported.csv").open() as handle:
+        assert {r["element"] for r in csv.DictReader(handle)} >= {"OC2", "SWEpisodes"}
 
 
 @pytest.mark.django_db
@@ -86,12 +108,13 @@ def test_a_folder_with_faults_is_not_clean_and_says_where(tmp_path: Path) -> Non
     text = (out / "rehearsal.md").read_text()
     assert "Not clean" in text
     assert "mixed.xml" in text and "ReferenceDate" in text  # refused, naming the elements
-    assert "SSDA903 folders found" in text and "`ssda903`" in text
-    assert "`rehearsal`" not in text  # the first run's report is no SSDA903 table
+    assert "No SSDA903 table was found" in text  # refused, saying why
+    assert "| ssda903 |" in text and "rehearsal |" not in text  # the first run's report is none
     with (out / "rejected.csv").open() as handle:
         rejected = list(csv.DictReader(handle))
     assert {r["year"] for r in rejected} == {"2024"}
     assert any(r["element"].endswith("ChildProtectionPlans[2]/CPPstartDate") for r in rejected)
+    assert {r["return"] for r in rejected} == {"CIN census"}
     with (out / "years.csv").open() as handle:
         years = {r["year"]: r for r in csv.DictReader(handle)}
     assert years["2024"]["imported"] == "no" and years["2025"]["imported"] == "yes"
@@ -163,9 +186,63 @@ def test_a_fact_two_years_state_differently_is_listed_and_the_older_year_then_di
     with (out / "differences.csv").open() as handle:
         differences = list(csv.DictReader(handle))
     assert [
+        "CIN census",
         "2025",
         "c",
         "Child/CINdetails[2024-05-01]/CINclosureDate",
         "2025-03-01",
         "2025-03-05",
     ] in [list(d.values()) for d in differences]
+
+
+# A child looked after from 1 May 2023, in the 2024 return (messy: ISO dates, a byte order mark,
+# Windows line endings) and again in the 2025 return, which states another placement type.
+HEADER_903 = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\nL1001,2,2015-06-15,WBRI,UN5,0,\r\n"
+EPISODE_903 = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\r\n"
+
+
+@pytest.mark.django_db
+def test_an_ssda903_row_a_later_year_states_differently_is_a_difference_and_left_tables_are_listed(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "returns"
+    (folder / "2024").mkdir(parents=True)
+    (folder / "2025").mkdir(parents=True)
+    (folder / "2024" / "header.csv").write_bytes(b"\xef\xbb\xbf" + HEADER_903.encode())
+    (folder / "2024" / "episodes.csv").write_bytes(
+        (EPISODE_903 + "L1001,2023-05-01,S,C2,N1,U1,PR1,,,,E8 2BB,E8 2LA,XXXXXXX\r\n").encode()
+    )
+    (folder / "2025" / "header.csv").write_text(HEADER_903.replace("2,2015-06-15", "F,15/06/2015"))
+    (folder / "2025" / "episodes.csv").write_text(
+        EPISODE_903 + "L1001,01/05/2023,S,C2,N1,U2,PR1,,,,E8 2BB,E8 2LA,XXXXXXX\n"
+    )
+    (folder / "2025" / "sw_episodes.csv").write_text(
+        "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\nL1001,15/06/2015,SW000001,01/05/2023,,\n"
+    )
+    out = tmp_path / "report"
+    people = Person.objects.count()
+
+    code = cmd_rehearse(argparse.Namespace(folder=str(folder), out=str(out), no_validate=True))
+
+    assert code == 1 and Person.objects.count() == people
+    with (out / "differences.csv").open() as handle:
+        differences = [list(d.values()) for d in csv.DictReader(handle)]
+    # The later year's row is kept, so the 2024 return comes back with it; the messy file's
+    # dates, BOM and line endings are no difference.
+    assert differences == [["SSDA903", "2024", "L1001", "Episodes[2023-05-01]/PLACE", "U1", "U2"]]
+    with (out / "not_imported.csv").open() as handle:
+        (left,) = list(csv.DictReader(handle))
+    assert (left["year"], left["child"], left["element"]) == (
+        "2025",
+        "L1001",
+        "SWEpisodes[2023-05-01]",
+    )
+    assert "social workers" in left["why"]
+    with (out / "years.csv").open() as handle:
+        years = {(r["return"], r["year"]): r for r in csv.DictReader(handle)}
+    assert years[("SSDA903", "2024")]["differences"] == "1"
+    assert years[("SSDA903", "2025")]["differences"] == "0"
+    assert years[("SSDA903", "2025")]["not_imported"] == "1"
+    text = (out / "rehearsal.md").read_text()
+    assert "Not clean" in text and "Episodes[2023-05-01]/PLACE" in text
+    assert "| SWEpisodes | 1 | social workers are allocated in Haven |" in text
