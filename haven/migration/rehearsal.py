@@ -48,6 +48,7 @@ from haven.returns.import903 import (
     read_903,
     ssda903_import_read,
 )
+from haven.returns.import903 import Problem as SSDA903Problem
 from haven.returns.importer import (
     CensusFileError,
     ImportReport,
@@ -502,15 +503,26 @@ def rehearse(
             say(f"Scratch database {name}")
             _number_people_after(files, source)
             user = _rehearsal_user()
+            # The SSDA903's children the census does not name need nothing from it: they are
+            # imported in a second process beside the census; the others after it, here.
+            census_ids = {cid for f in files for cid in _children_by_id(f.root)}
+            side = None
+            if source is not None:
+                own, apart = _split(source, census_ids)
+                if apart.rows and own.rows:
+                    side = _SideImport(name, apart, user.pk)
+                    source_here = own
+                else:
+                    source_here = source
+            t = time.perf_counter()
             _import_census(folder, files, result, user, say)
             if source is not None:
-                t = time.perf_counter()
-                result.ssda903_report = ssda903_import_read(source=source, user=user, dry_run=False)
+                result.ssda903_report = _import_ssda903(source_here, side, user)
                 result.ssda903_seconds["import"] = time.perf_counter() - t
                 report = result.ssda903_report
                 say(
-                    f"SSDA903 {', '.join(map(str, source.years))}: imported in "
-                    f"{result.ssda903_seconds['import']:.1f} s"
+                    f"SSDA903 {', '.join(map(str, source.years))}: imported "
+                    f"({result.ssda903_seconds['import']:.1f} s with the census)"
                     if report.committed
                     else f"SSDA903: not imported ({len(report.rejected)} children and "
                     f"{len(report.problems)} rows rejected)"
@@ -523,6 +535,105 @@ def rehearse(
         pool.shutdown(cancel_futures=True)
     result.seconds = time.perf_counter() - started
     return result
+
+
+# -- the SSDA903 import, in two processes ------------------------------------------------------
+
+
+def _split(source: Source, census_ids: set[str]) -> tuple[Source, Source]:
+    """The tables' rows of the children a census file names (imported after the census, which
+    they are matched to), and of the others (with nothing read about the files: those stay
+    with the first, so they are reported once)."""
+    named, apart = Source(), Source()
+    named.problems, named.notes, named.files, named.counts = (
+        source.problems,
+        source.notes,
+        source.files,
+        source.counts,
+    )
+    for table, rows in source.rows.items():
+        for row in rows:
+            (named if row["CHILD"] in census_ids else apart).rows[table].append(row)
+    return named, apart
+
+
+class _SideImport:
+    """The SSDA903 import of some children in a process of its own (the other core), in its own
+    transaction, which it commits only when told: both parts go in, or neither."""
+
+    def __init__(self, database: str, source: Source, user_id: int) -> None:
+        import multiprocessing
+        import pickle
+
+        from haven.migration.side import side_import
+
+        context = multiprocessing.get_context("spawn")
+        self.conn, theirs = context.Pipe()
+        # The tables go pickled: the new process can read them only once Django is set up.
+        self.process = context.Process(
+            target=side_import,
+            args=(theirs, database, pickle.dumps(source), user_id),
+            daemon=True,
+        )
+        self.process.start()
+        theirs.close()
+        self.report: ImportReport903 | str | None = None
+        self.decided = False
+
+    def result(self) -> ImportReport903 | str:
+        """Its report when its children are done (still in its transaction), or why it failed."""
+        if self.report is None:
+            try:
+                self.report = self.conn.recv()
+            except EOFError:
+                self.report = "the second import process stopped"
+        assert self.report is not None
+        return self.report
+
+    def decide(self, commit: bool) -> None:
+        report = self.result()
+        if not self.decided and isinstance(report, ImportReport903):
+            self.conn.send(commit)
+        self.decided = True
+
+    def finish(self) -> str:
+        """Wait until it has committed or rolled back: "done", or why it failed."""
+        self.decide(False)
+        try:
+            last = self.conn.recv()
+        except EOFError:
+            last = "the second import process stopped"
+        self.process.join(timeout=60)
+        self.conn.close()
+        return str(last)
+
+
+def _import_ssda903(source: Source, side: _SideImport | None, user: Any) -> ImportReport903:
+    """Import the tables as ``haven returns import-903 --commit`` would: every child or none."""
+    if side is None:
+        return ssda903_import_read(source=source, user=user, dry_run=False)
+
+    def together(report: ImportReport903) -> bool:
+        theirs = side.result()
+        commit = isinstance(theirs, ImportReport903) and theirs.ok
+        side.decide(commit)
+        return commit
+
+    last = "the import failed"
+    try:
+        report = ssda903_import_read(source=source, user=user, dry_run=False, commit_if=together)
+        theirs = side.result()
+    finally:
+        last = side.finish()
+    if isinstance(theirs, str) or last != "done":
+        failed = theirs if isinstance(theirs, str) else last
+        report.problems.append(SSDA903Problem("", "", 0, "", "", failed))
+        report.committed = False
+        return report
+    report.children = sorted([*report.children, *theirs.children], key=lambda c: c.child)
+    report.counts.update(theirs.counts)
+    report.committed = report.committed and theirs.ok
+    return report
 
 
 class _Checks:

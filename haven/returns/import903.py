@@ -474,9 +474,12 @@ def ssda903_import_read(
     dry_run: bool = True,
     team: Any = None,
     progress: Callable[[int, int | None, str], None] | None = None,
+    commit_if: Callable[[ImportReport903], bool] | None = None,
 ) -> ImportReport903:
     """``ssda903_import`` of tables already read (the migration rehearsal reads them once, to
-    import them and to compare them with Haven's return)."""
+    import them and to compare them with Haven's return). ``commit_if``, asked with the report
+    when nothing was rejected, can still roll it all back (the rehearsal imports two parts of
+    the children side by side, and commits both or neither)."""
     from haven.accounts.permissions import importing_history
 
     report = ImportReport903(dry_run=dry_run, years=source.years, problems=list(source.problems))
@@ -505,6 +508,8 @@ def ssda903_import_read(
                     progress(n, len(ids), f"{n} of {len(ids)} children")
                 builder.child(child, by_child[child])
             if dry_run or not report.ok:
+                raise _Rollback
+            if commit_if is not None and not commit_if(report):
                 raise _Rollback
             report.committed = True
     except _Rollback:
