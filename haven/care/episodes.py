@@ -15,7 +15,9 @@ ends. ``episodes_for`` is pure (the synthetic county calls it for a million rows
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,9 +171,39 @@ def period_facts(period: Any) -> tuple[PeriodFacts, list[StatusFacts], list[Plac
     return facts, statuses, placements
 
 
-@transaction.atomic
+# The periods whose episodes wait to be derived at the end of ``derived_once``'s block.
+_waiting: ContextVar[dict[int, Any] | None] = ContextVar("episodes_waiting", default=None)
+
+
+@contextmanager
+def derived_once() -> Iterator[None]:
+    """Derive each period's episodes once, when the block ends, however many of its records the
+    block writes (an import's chain of moves and legal statuses, each of which would derive
+    them again). The services in the block read legal statuses and placements, never
+    episodes; if the block fails, nothing is derived (its records are rolled back with it)."""
+    waiting: dict[int, Any] = {}
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    for period in waiting.values():
+        period.refresh_from_db()
+        _rederive_now(period)
+
+
 def rederive(period: Any) -> list[Any]:
-    """Replace the period's stored episodes with those its records give now."""
+    """Replace the period's stored episodes with those its records give now (at the end of
+    ``derived_once``'s block, inside one)."""
+    waiting = _waiting.get()
+    if waiting is not None:
+        waiting[period.pk] = period
+        return []
+    return _rederive_now(period)
+
+
+@transaction.atomic
+def _rederive_now(period: Any) -> list[Any]:
     from haven.care.models import Episode
 
     Episode.objects.filter(period=period).delete()

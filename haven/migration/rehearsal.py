@@ -16,6 +16,7 @@ files did not have, and the figures the same. What the SSDA903 import leaves out
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import time
@@ -484,9 +485,9 @@ def rehearse(
         return result
 
     # The DfE's rules run in the validators' own process: the files' need no database, so they
-    # run beside the imports; Haven's returns beside the comparisons (one at a time: the
-    # rehearsal has the other of this machine's two cores).
-    pool = ThreadPoolExecutor(max_workers=1)
+    # run beside the imports; Haven's returns beside the comparisons (one at a time, and
+    # yielding the processor to the imports, whose end the rest waits for).
+    pool = ThreadPoolExecutor(max_workers=1, initializer=_yield_to_the_imports)
     checks = _Checks(pool, validate)
     for f in files:
         checks.file(
@@ -634,6 +635,15 @@ def _import_ssda903(source: Source, side: _SideImport | None, user: Any) -> Impo
     report.counts.update(theirs.counts)
     report.committed = report.committed and theirs.ok
     return report
+
+
+def _yield_to_the_imports() -> None:
+    """Lower this thread's priority, and so its validators' processes' (on Linux a thread's
+    nice value is its own, and a process started from it inherits it)."""
+    import os
+
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)
 
 
 class _Checks:

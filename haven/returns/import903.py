@@ -64,6 +64,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from haven.care import codes as care_codes
+from haven.care.episodes import derived_once
 from haven.chronology.services import imported_from
 from haven.core.calendar import LONDON, add_calendar_months
 from haven.core.errors import ConflictError
@@ -713,7 +714,8 @@ class _Builder:
             if _covering(own, chain[0].date("DECOM")) is not None:
                 self.report.counts["episodes Haven already holds"] += len(chain)
                 continue
-            period = self._period(person, chain, prev_perm, result)
+            with derived_once():  # a chain's moves and statuses derive its episodes once
+                period = self._period(person, chain, prev_perm, result)
             if period is not None:
                 made.append(period)
                 _made(history, period)
