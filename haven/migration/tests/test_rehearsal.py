@@ -249,3 +249,47 @@ def test_an_ssda903_row_a_later_year_states_differently_is_a_difference_and_left
     text = (out / "rehearsal.md").read_text()
     assert "Not clean" in text and "Episodes[2023-05-01]/PLACE" in text
     assert "| SWEpisodes | 1 | social workers are allocated in Haven |" in text
+
+
+def _census_and_903(folder: Path, urn_of_the_other: str) -> None:
+    """A child in the 2025 census and the SSDA903 (L1001), and one in the SSDA903 alone (L2002,
+    imported in the second process)."""
+    (folder / "2025").mkdir(parents=True)
+    (folder / "2025" / "CIN_2025.xml").write_bytes(
+        _file(_child("L1001", _episode("2024-05-01"), born="2015-06-01"))
+    )
+    (folder / "2025" / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+        "L1001,F,01/06/2015,WBRI,UN5,0,\nL2002,M,03/02/2012,WBRI,UN5,,\n"
+    )
+    (folder / "2025" / "episodes.csv").write_text(
+        EPISODE_903
+        + "L1001,01/06/2024,S,C2,N1,U1,PR1,,,,E8 2BB,E8 2LA,XXXXXXX\n"
+        + f"L2002,01/07/2024,S,V2,N1,U1,PR1,,,,E8 2BB,E8 2LA,{urn_of_the_other}\n"
+    )
+
+
+@pytest.mark.django_db
+def test_a_child_in_the_census_and_the_ssda903_is_one_child_and_both_processes_commit_or_neither(
+    tmp_path: Path,
+) -> None:
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    _census_and_903(good, "XXXXXXX")
+    _census_and_903(bad, "")  # the second process's child is refused: a placement needs a URN
+
+    done = rehearse(good, validate=False)
+
+    assert done.ssda903_imported
+    assert done.ssda903_report is not None
+    summary = done.ssda903_report.summary()
+    assert summary["children matched by their LAchildID in an imported CIN census"] == 1
+    assert summary["children created"] == 1
+    (lac,) = done.ssda903_years
+    assert lac.compared and lac.differences == [] and lac.rows_in_haven["Episodes"] == 2
+    assert done.years[0].differences == []  # the census year is unchanged by the SSDA903
+
+    refused = rehearse(bad, validate=False)
+
+    assert not refused.ssda903_imported  # neither part: the first one's child is not in either
+    assert [(year, child) for year, child, *_ in refused.ssda903_rejected] == [(2025, "L2002")]
+    assert not refused.ssda903_years[0].compared and not refused.clean
