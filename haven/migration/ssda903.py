@@ -74,6 +74,9 @@ class Year903:
     seconds: dict[str, float] = field(default_factory=dict)
     validator: str = ""  # why the DfE rules were not run, if they were not
     compared: bool = False  # re-exported and compared (only when the import went in)
+    # Haven's return held the files' rows, value for value, and the year before's too: the
+    # DfE rules, run on the files, were not run again on it (they give the same).
+    checked_as_the_files: bool = False
 
     @property
     def clean(self) -> bool:
@@ -122,23 +125,58 @@ def as_return(source: Source, year: int, previous: SSDA903Export | None = None) 
     return SSDA903Export(year=CollectionYear(year), tables=tables, seconds=0.0, previous=previous)
 
 
-def with_tables_not_imported(
-    export: SSDA903Export, source: Source, haven_to_file: dict[str, str]
+def with_what_was_left(
+    export: SSDA903Export,
+    source: Source,
+    haven_to_file: dict[str, str],
+    left: list[NotImported],
 ) -> SSDA903Export:
-    """Haven's return with the tables the import leaves out as the files have them, for the
-    DfE rules: a rule on, say, OC2 or SWEpisodes then flags what the files held, not what was
-    left out on purpose (that is listed as not imported), so an error new in Haven's return
-    is one in what Haven made."""
+    """Haven's return with what the import leaves out on purpose (tables, columns, care leavers
+    whose care is before the files) as the files have it, for the DfE rules: a rule on, say,
+    OC2 or SWEpisodes then flags what the files held, not what was left out (that is listed as
+    not imported), so an error new in Haven's return is one in what Haven made."""
     to_haven = {file: haven for haven, file in haven_to_file.items()}
     from_files = as_return(source, export.year.year)
-    tables = dict(export.tables)
+    tables = {t: list(rows) for t, rows in export.tables.items()}
     for table in NOT_IMPORTED:
         if table in tables:
             tables[table] = [
                 {**row, "CHILD": to_haven.get(row["CHILD"], row["CHILD"])}
                 for row in from_files.tables.get(table, [])
             ]
+    gone = {n.child for n in left if n.why == CARE_BEFORE_THE_FILES}
+    for table in ("Header", "OC3"):
+        tables[table] = tables.get(table, []) + [
+            row for row in from_files.tables.get(table, []) if row["CHILD"] in gone
+        ]
+    for (table, column), _ in COLUMNS_NOT_IMPORTED.items():
+        if ROW_KEYS[table]:
+            continue  # only a table of one row a child can be matched without its key
+        theirs = {row["CHILD"]: row[column] for row in from_files.tables.get(table, [])}
+        tables[table] = [
+            {**row, column: theirs.get(haven_to_file.get(row["CHILD"], ""), row[column])}
+            for row in tables[table]
+        ]
     return dataclasses.replace(export, tables=tables, previous=None)
+
+
+def same_rows(ours: SSDA903Export, theirs: SSDA903Export, haven_to_file: dict[str, str]) -> bool:
+    """Whether two returns hold the same rows, value for value as the DfE rules read them, in
+    any order (Haven's CHILD read as the file's)."""
+
+    def rows(export: SSDA903Export, mapped: dict[str, str]) -> dict[str, Counter[tuple[str, ...]]]:
+        return {
+            table: Counter(
+                tuple(
+                    mapped.get(row["CHILD"], row["CHILD"]) if c == "CHILD" else row.get(c, "")
+                    for c in COLUMNS[table]
+                )
+                for row in export.tables.get(table, [])
+            )
+            for table in COLUMNS
+        }
+
+    return rows(ours, haven_to_file) == rows(theirs, {})
 
 
 def read_export(export: SSDA903Export) -> dict[str, list[Row]]:
