@@ -507,19 +507,23 @@ def rehearse(
             user = _rehearsal_user()
             # The SSDA903's children the census does not name need nothing from it: they are
             # imported in a second process beside the census; the others after it, here.
+            # The SSDA903's children no census file names need nothing from the census: they
+            # are imported in a second process beside the census imports. Those it names are
+            # matched to what the census brought in: imported after it, half of them in a
+            # second process again. Every part commits, or none.
             census_ids = {cid for f in files for cid in _children_by_id(f.root)}
-            side = None
+            sides: list[_SideImport] = []
             if source is not None:
-                own, apart = _split(source, census_ids)
-                if apart.rows and own.rows:
-                    side = _SideImport(name, apart, user.pk)
-                    source_here = own
-                else:
-                    source_here = source
+                named, apart = _split(source, lambda child: child in census_ids)
+                if apart.rows:
+                    sides.append(_SideImport(name, apart, user.pk))
             t = time.perf_counter()
             _import_census(folder, files, result, user, say)
             if source is not None:
-                result.ssda903_report = _import_ssda903(source_here, side, user)
+                here, there = _split(named, _every_other(named))
+                if there.rows:
+                    sides.append(_SideImport(name, there, user.pk))
+                result.ssda903_report = _import_ssda903(here, sides, user)
                 result.ssda903_seconds["import"] = time.perf_counter() - t
                 report = result.ssda903_report
                 say(
@@ -539,15 +543,14 @@ def rehearse(
     return result
 
 
-# -- the SSDA903 import, in two processes ------------------------------------------------------
+# -- the SSDA903 import, in several processes ---------------------------------------------------
 
 
-def _split(source: Source, census_ids: set[str]) -> tuple[Source, Source]:
-    """The tables' rows of the children a census file names (imported after the census, which
-    they are matched to), and of the others (with nothing read about the files: those stay
-    with the first, so they are reported once)."""
-    named, apart = Source(), Source()
-    named.problems, named.notes, named.files, named.counts = (
+def _split(source: Source, here: Callable[[str], bool]) -> tuple[Source, Source]:
+    """The tables' rows of the children ``here`` keeps, and of the others (with nothing read
+    about the files: that stays with the first, so it is reported once)."""
+    kept, other = Source(), Source()
+    kept.problems, kept.notes, kept.files, kept.counts = (
         source.problems,
         source.notes,
         source.files,
@@ -555,8 +558,24 @@ def _split(source: Source, census_ids: set[str]) -> tuple[Source, Source]:
     )
     for table, rows in source.rows.items():
         for row in rows:
-            (named if row["CHILD"] in census_ids else apart).rows[table].append(row)
-    return named, apart
+            (kept if here(row["CHILD"]) else other).rows[table].append(row)
+    return kept, other
+
+
+def _every_other(source: Source) -> Callable[[str], bool]:
+    """Half of the children, by the record the census import made for them (two IDs it took
+    for one child stay in one process: two processes would wait on each other's lock)."""
+    from haven.returns.models import ExternalIdentifier
+
+    children = {r["CHILD"] for rows in source.rows.values() for r in rows}
+    person = dict(
+        ExternalIdentifier.objects.filter(
+            system__startswith="cin:", value__in=list(children)
+        ).values_list("value", "person_id")
+    )
+    people = sorted({str(person.get(c, c)) for c in children})
+    first = set(people[::2])
+    return lambda child: str(person.get(child, child)) in first
 
 
 class _SideImport:
@@ -610,31 +629,35 @@ class _SideImport:
         return str(last)
 
 
-def _import_ssda903(source: Source, side: _SideImport | None, user: Any) -> ImportReport903:
-    """Import the tables as ``haven returns import-903 --commit`` would: every child or none."""
-    if side is None:
+def _import_ssda903(source: Source, sides: list[_SideImport], user: Any) -> ImportReport903:
+    """Import the tables as ``haven returns import-903 --commit`` would: every child or none,
+    here and in the other processes."""
+    if not sides:
         return ssda903_import_read(source=source, user=user, dry_run=False)
 
     def together(report: ImportReport903) -> bool:
-        theirs = side.result()
-        commit = isinstance(theirs, ImportReport903) and theirs.ok
-        side.decide(commit)
+        theirs = [side.result() for side in sides]
+        commit = all(isinstance(r, ImportReport903) and r.ok for r in theirs)
+        for side in sides:
+            side.decide(commit)
         return commit
 
-    last = "the import failed"
+    finished: list[str] = []
     try:
         report = ssda903_import_read(source=source, user=user, dry_run=False, commit_if=together)
-        theirs = side.result()
+        theirs = [side.result() for side in sides]
     finally:
-        last = side.finish()
-    if isinstance(theirs, str) or last != "done":
-        failed = theirs if isinstance(theirs, str) else last
-        report.problems.append(SSDA903Problem("", "", 0, "", "", failed))
-        report.committed = False
-        return report
-    report.children = sorted([*report.children, *theirs.children], key=lambda c: c.child)
-    report.counts.update(theirs.counts)
-    report.committed = report.committed and theirs.ok
+        finished = [side.finish() for side in sides]
+    failed = [r for r in theirs if isinstance(r, str)] + [f for f in finished if f != "done"]
+    for why in failed:
+        report.problems.append(SSDA903Problem("", "", 0, "", "", why))
+    report.committed = report.committed and not failed
+    for part in theirs:
+        if isinstance(part, ImportReport903):
+            report.children.extend(part.children)
+            report.counts.update(part.counts)
+            report.committed = report.committed and part.ok
+    report.children.sort(key=lambda c: c.child)
     return report
 
 

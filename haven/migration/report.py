@@ -329,7 +329,8 @@ def _ssda903_section(result: Rehearsal) -> list[str]:
     md += [
         f"Every year imported at once ({', '.join(map(str, report.years))}), "
         + (
-            f"in {result.ssda903_seconds.get('import', 0):.0f} s: "
+            f"{result.ssda903_seconds.get('import', 0):.0f} s with the census (the children "
+            "no census file names beside it, in a second process; the others after it): "
             + "; ".join(f"{k} {v}" for k, v in report.summary().items())
             + "."
             if report.committed

@@ -24,6 +24,12 @@ def side_import(conn: Any, database: str, source: bytes, user_id: int) -> None:
 
     try:
         with using_database(database):
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                # Never wait for ever on a row the first process holds (it waits for this
+                # one's report): the child is refused with the database's message instead.
+                cursor.execute("SET lock_timeout = '60s'")
             asked = False
 
             def commit_if(report: ImportReport903) -> bool:
