@@ -66,6 +66,7 @@ from haven.chronology.services import imported_from
 from haven.core.calendar import LONDON, add_calendar_months
 from haven.core.errors import ConflictError
 from haven.people.models import Ethnicity, Person
+from haven.returns.census import GENDER_TO_SEX
 from haven.returns.ssda903 import COLUMNS, PREVIOUS_DIR
 
 SYSTEM = "ssda903"
@@ -102,7 +103,9 @@ DATE_COLUMNS = frozenset(
 # (Only those of the tables imported: Haven's own SWEpisodes can start after 31 March.)
 YEAR_DATES = ("DECOM", "DEC", "REVIEW", "MIS_START", "MIS_END")
 UPN_UNKNOWN = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"})
-SEX_CODES = {"M": "M", "F": "F", "U": "U", "1": "M", "2": "F", "0": "U", "9": "U"}
+# SEX: M, F, U (2024/25 on), 1 or 2 before; another system's 0 (not known) and 9 (not stated)
+# are read as GenderCurrent's, and Haven's export writes them back so before 2024/25.
+SEX_CODES = {"M": "M", "F": "F", "U": "U", **GENDER_TO_SEX}
 
 
 def _codes(*choices: Any) -> frozenset[str]:
@@ -115,7 +118,7 @@ def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
 
     c = care_codes
     return {
-        "SEX": (frozenset(SEX_CODES), "sex (M, F, U; 1 or 2 before 2024/25)"),
+        "SEX": (frozenset(SEX_CODES), "sex (M, F, U; 1 or 2 before 2024/25, or 0, 9)"),
         "ETHNIC": (_codes(Ethnicity), "ethnicity"),
         "RNE": (_codes(c.ReasonNewEpisode), "reason for new episode"),
         "LS": (_codes(c.LegalStatus), "legal status"),

@@ -37,7 +37,7 @@ from django.db.models import Q
 
 from haven.care.health import OC2_COLUMNS
 from haven.core import csv_safe
-from haven.returns.census import CollectionYear, la_child_id
+from haven.returns.census import CollectionYear, la_child_id, sex_code
 
 # The validator's column sets (lac_validator.config.column_names), in its order.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -120,9 +120,6 @@ RECORDED_ON = {
 
 FIRST_SWEPISODES_YEAR = 2024
 FIRST_DOLO_YEAR = 2027
-
-# Sex before 2024/25: 1 male, 2 female.
-SEX_BEFORE_2025 = {"M": "1", "F": "2"}
 
 
 def la_code() -> str:
@@ -378,7 +375,7 @@ class _Builder:
         rows = []
         for pid in self.children:
             p = self.people[pid]
-            sex = p["sex"] if self.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
+            sex = sex_code(p["sex"], uses_sex=self.uses_sex)
             mother = ""
             # Motherhood is asked of girls looked after in the year, not of care leavers (628).
             if p["sex"] == "F" and pid in looked_after:
@@ -465,7 +462,7 @@ class _Builder:
             if ceased is not None and ceased < self.start:
                 continue  # no longer unaccompanied in the year (rule 104)
             p = self.people[pid]
-            sex = p["sex"] if self.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
+            sex = sex_code(p["sex"], uses_sex=self.uses_sex)
             rows.append(
                 {
                     "CHILD": self._child(pid),

@@ -440,3 +440,32 @@ def test_a_review_goes_to_the_period_of_care_it_was_held_in(importer: User) -> N
         for r in CareReview.objects.select_related("period")
     }
     assert held == {(5, 5), (8, 8), (8, 2)}
+
+
+def _minimal_2024() -> dict[str, bytes]:
+    """The minimal set a year earlier (2023/24, when SEX was 1 or 2)."""
+    files = _minimal()
+    for name in ("episodes.csv", "reviews.csv"):
+        files[name] = files[name].replace(b"/2024", b"/2023").replace(b"/2025", b"/2024")
+    return files
+
+
+@pytest.mark.parametrize(("code", "sex"), [("9", "N"), ("0", "U"), ("2", "F")])
+def test_sex_not_stated_and_not_known_come_back_apart(importer: User, code: str, sex: str) -> None:
+    """Another system's SEX 9 (not stated) and 0 (not known) before 2024/25 are kept apart and
+    written back as they came; from 2024/25 the DfE's Sex has U for both."""
+    files = _minimal_2024()
+    files["header.csv"] = files["header.csv"].replace(b"1001,F,", f"1001,{code},".encode())
+    report = ssda903_import(
+        files=[(f"2024/{n}", d) for n, d in files.items()], user=importer, dry_run=False
+    )
+    assert report.committed, report.lines()
+    person = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    assert person.sex == sex
+
+    def header(year: int) -> list[str]:
+        export = ssda903_build(year=year, person_ids=[person.pk], with_previous=False)
+        return [row["SEX"] for row in export.tables["Header"]]
+
+    assert header(2024) == [code]
+    assert header(2025) == ["F" if sex == "F" else "U"]
