@@ -11,7 +11,8 @@ Two steps, both by ``ssda903_import``:
    DD/MM/YYYY or YYYY-MM-DD; a duplicate row is reported and read once; an unknown code is
    rejected naming table, file, row, column and value. Where years overlap, a later year's row
    for the same record takes precedence (an episode is CHILD + DECOM; a review CHILD + REVIEW;
-   a missing episode CHILD + MIS_START; a child's Header and UASC rows CHILD).
+   a missing episode CHILD + MIS_START; a child's UASC row CHILD; a Header row CHILD and
+   year: every year's is kept, the latest giving the child's details).
 2. Make each child's records through Haven's own services (``haven.care.services``,
    ``haven.missing.services``, ``haven.uasc.services``, ``haven.leavingcare.services``): events, not copied rows, so a row the
    services refuse is reported with the service's message. A child is matched by CHILD: Haven's
@@ -36,10 +37,14 @@ A care leaver's OC3 row becomes their in-touch record on the birthday and, if in
 activity and accommodation from it (``haven.leavingcare.services``), when their care is in the
 files (Haven works out who is a care leaver from it); otherwise the row is counted, not made.
 
+Header SEX 0 and 9 (GenderCurrent's, before 2024/25) are "not known" U and "not stated" N.
+MOTHER 1 with MC_DOB (the latest year's) becomes the girl's parent relationship to her first
+child: a record made with no more than the return says (born on MC_DOB, sex not known),
+marked as imported; a child of hers born that day already in Haven is kept, not made again.
+
 Not made into records (read and counted, each named in the report): OC2 (Haven computes it
 from health records), AD1 and PlacedAdoption (an adoption plan needs its adopters),
-SWEpisodes (workers), DoLo; Header's MOTHER and MC_DOB (the child's own child is not a record
-the return names).
+SWEpisodes (workers), DoLo.
 """
 
 from __future__ import annotations
@@ -76,9 +81,8 @@ IMPORTED_MARK = "Imported from the SSDA903"
 PERSON_EVENTS = ("record_created", "allocated", "details_changed")
 HAVEN_ID = re.compile(r"^H\d{8}$")
 # Tables whose rows become records, and those read but left (why, in the report).
-IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing", "OC3")
+IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing", "OC3", "OC2")
 NOT_IMPORTED = {
-    "OC2": "Haven computes OC2 from the child's health records",
     "AD1": "an adoption needs its plan and adopters, recorded on the adoption pages",
     "PlacedAdoption": "a decision to place for adoption is recorded on the adoption pages",
     "SWEpisodes": "social workers are allocated in Haven",
@@ -86,13 +90,14 @@ NOT_IMPORTED = {
 }
 # The key a later year's row replaces an earlier year's by.
 KEYS = {
-    "Header": ("CHILD",),
+    "Header": ("CHILD", "YEAR"),  # every year's: a mother's MC_DOB from any of them
     "Episodes": ("CHILD", "DECOM"),
     "Reviews": ("CHILD", "REVIEW"),
     "UASC": ("CHILD",),
     "PrevPerm": ("CHILD",),
     "Missing": ("CHILD", "MIS_START"),
     "OC3": ("CHILD", "YEAR"),  # a birthday a year
+    "OC2": ("CHILD", "YEAR"),
 }
 DATE_COLUMNS = frozenset(
     {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "MIS_START", "MIS_END"}
@@ -102,6 +107,17 @@ DATE_COLUMNS = frozenset(
 # Dates that say which year a folder of tables is (a return holds none after its 31 March).
 # (Only those of the tables imported: Haven's own SWEpisodes can start after 31 March.)
 YEAR_DATES = ("DECOM", "DEC", "REVIEW", "MIS_START", "MIS_END")
+# OC2's items that are 1 or 0 (or blank where they are not asked of the child).
+OC2_FLAGS = (
+    "CONVICTED",
+    "HEALTH_CHECK",
+    "IMMUNISATIONS",
+    "TEETH_CHECK",
+    "HEALTH_ASSESSMENT",
+    "SUBSTANCE_MISUSE",
+    "INTERVENTION_RECEIVED",
+    "INTERVENTION_OFFERED",
+)
 UPN_UNKNOWN = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"})
 # SEX: M, F, U (2024/25 on), 1 or 2 before; another system's 0 (not known) and 9 (not stated)
 # are read as GenderCurrent's, and Haven's export writes them back so before 2024/25.
@@ -720,6 +736,158 @@ class _Builder:
         for row in sorted(leaver, key=lambda r: r.year):
             for record in self._oc3(person, row, result):
                 _made(history, record)
+        oc2 = tables.get("OC2", [])
+        if oc2 and own:
+            # Haven's own looked-after child: their health records are Haven's, and give OC2.
+            self.report.counts["OC2 rows Haven already holds"] += len(oc2)
+            oc2 = []
+        for row in sorted(oc2, key=lambda r: r.year):
+            for record in self._oc2(person, row, result):
+                _made(history, record)
+        self._mother(person, tables.get("Header", []), result)
+
+    def _oc2(self, person: Any, row: Row, result: ChildResult) -> list[Any]:
+        """A child's OC2 items (looked after for the 12 months to 31 March) as the health
+        records Haven computes them from (``haven.care.health.oc2_rows``). The return gives no
+        dates: each record is dated where it counts for the year (30 March; an assessment of
+        an under-5 whose checks were not up to date on 1 April, 6 months before they were due
+        again), and says so. A 0 is no record, but for immunisations, the check's finding."""
+        from haven.care.codes import SDQReason
+        from haven.care.health import age_on
+        from haven.care.models import HealthKind
+        from haven.care.services import HEALTH_ASSESSMENT, health_record
+
+        start, end = datetime.date(row.year - 1, 4, 1), datetime.date(row.year, 3, 31)
+        late, early = end - datetime.timedelta(days=1), start
+        bad = [
+            row.problem(column, "not 0 or 1")
+            for column in OC2_FLAGS
+            if row[column] not in ("", "0", "1")
+        ]
+        score = row["SDQ_SCORE"]
+        if score and not (score.isdigit() and 0 <= int(score) <= 40):
+            bad.append(row.problem("SDQ_SCORE", "the SDQ score is a whole number from 0 to 40"))
+        if row["SDQ_REASON"] and row["SDQ_REASON"] not in SDQReason.values:
+            bad.append(row.problem("SDQ_REASON", "not a DfE code for why there is no SDQ score"))
+        if bad:
+            result.problems.extend(bad)
+            return []
+        born = person.date_of_birth
+        # Haven's under-5s' development checks are their health assessments, 6 months apart:
+        # up to date at 31 March only if one was held in the year.
+        if row["HEALTH_CHECK"] == "1" and row["HEALTH_ASSESSMENT"] != "1":
+            self.report.notes.append(
+                f"{row.file} row {row.line}: HEALTH_CHECK 1 with no health assessment in the "
+                "year cannot be kept (Haven counts an under-5's checks from their assessments, "
+                "6 months apart): it comes back 0"
+            )
+        wanted: list[tuple[str, str, datetime.date, dict[str, Any]]] = []
+        if row["HEALTH_ASSESSMENT"] == "1":
+            on = early if row["HEALTH_CHECK"] == "0" else late
+            wanted.append(("HEALTH_ASSESSMENT", HEALTH_ASSESSMENT, on, {}))
+        if row["IMMUNISATIONS"]:
+            up_to_date = row["IMMUNISATIONS"] == "1"
+            wanted.append(
+                ("IMMUNISATIONS", HealthKind.IMMUNISATIONS, late, {"up_to_date": up_to_date})
+            )
+        if row["TEETH_CHECK"] == "1":
+            wanted.append(("TEETH_CHECK", HealthKind.DENTAL_CHECK, late, {}))
+        if row["SUBSTANCE_MISUSE"] == "1":
+            wanted.append(
+                (
+                    "SUBSTANCE_MISUSE",
+                    HealthKind.SUBSTANCE_MISUSE,
+                    late,
+                    {
+                        "intervention_received": row["INTERVENTION_RECEIVED"] == "1",
+                        "intervention_offered": row["INTERVENTION_OFFERED"] == "1",
+                    },
+                )
+            )
+        if row["CONVICTED"] == "1":
+            wanted.append(("CONVICTED", HealthKind.CONVICTION, late, {}))
+        if score:
+            wanted.append(("SDQ_SCORE", HealthKind.SDQ, late, {"sdq_score": int(score)}))
+        elif row["SDQ_REASON"]:
+            reason = row["SDQ_REASON"]
+            fourth, seventeenth = (
+                (add_calendar_months(born, 12 * n) if born else None) for n in (4, 17)
+            )
+            turned = any(day is not None and start <= day <= end for day in (fourth, seventeenth))
+            if reason != SDQReason.SDQ1 or not turned:
+                # SDQ1 (under 4 or 17 and over): on a day of the year when they were.
+                on = late
+                if reason == SDQReason.SDQ1 and born is not None:
+                    age = age_on(born, early)
+                    on = early if age is not None and (age < 4 or age >= 17) else late
+                wanted.append(("SDQ_REASON", HealthKind.SDQ, on, {"sdq_reason": reason}))
+            # else: no questionnaire in a year they turned 4 or 17 is SDQ1 as Haven exports it
+        made = []
+        for column, kind, on, fields in sorted(wanted, key=lambda w: w[2]):
+            note = (
+                f"{_source(row)}: OC2 gives no date; dated {on:%-d %B %Y} to count in the "
+                f"year to 31 March {row.year} it reports"
+            )
+
+            def record(
+                kind: str = kind, on: datetime.date = on, fields: Any = fields, note: str = note
+            ) -> Any:
+                return health_record(
+                    person=person, by=self.user, kind=kind, on=on, notes=note, **fields
+                )
+
+            made.append(self._call(result, row, column, record))
+        self.report.counts["OC2 rows"] += 1
+        self.report.counts["health records made from OC2"] += sum(1 for m in made if m)
+        return made
+
+    def _mother(self, person: Any, header: list[Row], result: ChildResult) -> None:
+        """A looked-after mother (MOTHER 1) and her first child's date of birth (MC_DOB): Haven
+        keeps them as her parent relationship to that child, as the return is made from. The
+        child is a record of their own, made with no more than the return says (born on
+        MC_DOB, sex not known) and marked as imported; one she already has is kept."""
+        from haven.people.models import PersonKind, Relationship, RelationshipType
+        from haven.people.services import allocation_set, person_create, relationship_add
+
+        said = [r for r in header if r["MOTHER"] == "1"]
+        if not said:
+            return
+        row = said[-1]  # the latest year's
+        born = row.date("MC_DOB")
+        if born is None:
+            self.report.counts["mothers with no MC_DOB (no child made)"] += 1
+            return
+        if Relationship.objects.filter(
+            person=person,
+            relationship_type=RelationshipType.PARENT,
+            relative_of__date_of_birth=born,
+        ).exists():
+            self.report.counts["mothers' first children Haven already holds"] += 1
+            return
+
+        def make() -> Any:
+            baby = person_create(
+                by=self.user,
+                kind=PersonKind.CHILD,
+                details={
+                    "given_names": "First child of",
+                    "family_name": row["CHILD"],
+                    "date_of_birth": born,
+                },
+            )
+            if self.team is not None:
+                allocation_set(person=baby, by=self.user, team=self.team)
+            return relationship_add(
+                child=baby,
+                by=self.user,
+                relationship_type=RelationshipType.PARENT,
+                relative=person,
+                parental_responsibility=True,  # a child's mother has it from birth
+                start_date=born,
+            )
+
+        if self._call(result, row, "MC_DOB", make) is not None:
+            self.report.counts["mothers' first children (made from MC_DOB)"] += 1
 
     def _periods(self, episodes: list[Row], result: ChildResult) -> list[list[Row]]:
         """Episodes in periods of care: one ending X1 the day the next starts goes on."""

@@ -248,7 +248,9 @@ def test_a_years_return_imported_into_haven_comes_back_out_the_same(
 
     county = generate("small", now=NOW, seed=7, replace=True, stdout=lambda line: None)
     year = county.end_year - 1
+    _a_looked_after_mother(year)
     original = ssda903_build(year=year, with_previous=False)
+    assert any(row["MOTHER"] == "1" for row in original.tables["Header"])
     _as_another_system(original, tmp_path / str(year))
     for table in ROUND_TRIP:
         assert original.tables[table] or table == "UASC", f"{table} is empty"
@@ -256,6 +258,23 @@ def test_a_years_return_imported_into_haven_comes_back_out_the_same(
     (exported,), _ = _import_and_export([tmp_path / str(year)], [year], importer)
 
     assert _differ(exported, original) == {table: [] for table in ROUND_TRIP}
+
+
+def _a_looked_after_mother(year: int) -> None:
+    """A girl looked after in the year has a baby in it (the county makes none)."""
+    from haven.people.models import Person, PersonKind, Relationship, RelationshipType
+
+    header = ssda903_build(year=year, with_previous=False).tables["Header"]
+    girl = Person.objects.get(pk=int(next(r["CHILD"] for r in header if r["MOTHER"] == "0")[1:]))
+    baby = Person.objects.create(
+        kind=PersonKind.CHILD,
+        given_names="Baby",
+        family_name=girl.family_name,
+        date_of_birth=datetime.date(year - 1, 12, 1),
+    )
+    Relationship.objects.create(
+        person=girl, relative_of=baby, relationship_type=RelationshipType.PARENT
+    )
 
 
 def _differ(exported: dict[str, Any], original: Any) -> dict[str, list[Any]]:
@@ -469,3 +488,65 @@ def test_sex_not_stated_and_not_known_come_back_apart(importer: User, code: str,
 
     assert header(2024) == [code]
     assert header(2025) == ["F" if sex == "F" else "U"]
+
+
+def test_a_looked_after_mother_comes_back_with_her_first_childs_date_of_birth(
+    importer: User,
+) -> None:
+    """MOTHER 1 and MC_DOB become her parent relationship to a child born that day, a record
+    marked as imported; imported again, the same child is kept, not made twice."""
+    from haven.people.models import Relationship
+
+    files = _minimal()
+    files["header.csv"] = files["header.csv"].replace(
+        b"U206010200001,0,", b"U206010200001,1,01/02/2025"
+    )
+    files_2025 = [(f"2025/{n}", d) for n, d in files.items()]
+    dry = ssda903_import(files=files_2025, user=importer)
+    assert "mothers' first children (made from MC_DOB): 1" in dry.lines(), dry.lines()
+    assert ssda903_import(files=files_2025, user=importer, dry_run=False).committed
+    mother = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    (link,) = Relationship.objects.filter(person=mother)
+    assert link.relative_of.date_of_birth == datetime.date(2025, 2, 1)
+    assert [e.detail for e in ChronologyEvent.objects.filter(person=link.relative_of)] == [
+        "Imported from the SSDA903 2025 return (2025/header.csv, row 2)"
+    ] * 2
+
+    header = ssda903_build(year=2025, person_ids=[mother.pk], with_previous=False).tables["Header"]
+    assert [(r["MOTHER"], r["MC_DOB"]) for r in header] == [("1", "01/02/2025")]
+
+    again = ssda903_import(files=files_2025, user=importer, dry_run=False)
+    assert "mothers' first children Haven already holds: 1" in again.lines()
+    assert Relationship.objects.filter(person=mother).count() == 1
+
+
+def test_an_oc2_row_becomes_health_records_dated_in_its_year_and_comes_back(
+    importer: User,
+) -> None:
+    """OC2's items become the health records Haven computes OC2 from, each dated where it
+    counts for the year, saying so, and the row comes back unchanged."""
+    from haven.care.models import HealthRecord
+
+    files = _minimal()
+    # Looked after since March 2024: continuously for the 12 months to 31 March 2025.
+    files["episodes.csv"] = files["episodes.csv"].replace(b"01/05/2024", b"01/03/2024")
+    row = "1001,15/06/2015,14,,,,1,1,1,1,0,1"
+    files["oc2.csv"] = files["oc2.csv"].rstrip(b"\r\n") + f"\r\n{row}\r\n".encode()
+    files_2025 = [(f"2025/{n}", d) for n, d in files.items()]
+    dry = ssda903_import(files=files_2025, user=importer)
+    assert dry.ok, dry.lines()
+    assert "OC2 rows: 1" in dry.lines() and "health records made from OC2: 5" in dry.lines()
+    assert not any(note.startswith("OC2") for note in dry.notes)
+
+    assert ssda903_import(files=files_2025, user=importer, dry_run=False).committed
+    child = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    assert HealthRecord.objects.filter(person=child).count() == 5
+    said = {
+        e.detail for e in ChronologyEvent.objects.filter(person=child, event="care_health_recorded")
+    }
+    assert said == {
+        "Imported from the SSDA903 2025 return (2025/oc2.csv, row 2): OC2 gives no date; "
+        "dated 30 March 2025 to count in the year to 31 March 2025 it reports"
+    }
+    (back,) = ssda903_build(year=2025, person_ids=[child.pk], with_previous=False).tables["OC2"]
+    assert ",".join(back.values()) == row.replace("1001", back["CHILD"])
