@@ -42,9 +42,15 @@ MOTHER 1 with MC_DOB (the latest year's) becomes the girl's parent relationship 
 child: a record made with no more than the return says (born on MC_DOB, sex not known),
 marked as imported; a child of hers born that day already in Haven is kept, not made again.
 
-Not made into records (read and counted, each named in the report): OC2 (Haven computes it
-from health records), AD1 and PlacedAdoption (an adoption plan needs its adopters),
-SWEpisodes (workers), DoLo.
+A child's OC2 row (looked after for the 12 months to 31 March) becomes the health records
+Haven computes OC2 from (``haven.care.services.health_record``): a health assessment, the
+immunisations check and its finding, a dental check, substance misuse with the intervention
+offered and received, a conviction, the SDQ score or the reason for none. The return gives no
+dates: each is dated where it counts for that year (30 March; a health assessment of an
+under-5 not up to date at 31 March, 1 April) and its chronology entry says so.
+
+Not made into records (read and counted, each named in the report): AD1 and PlacedAdoption
+(an adoption plan needs its adopters), SWEpisodes (workers), DoLo.
 """
 
 from __future__ import annotations
@@ -81,10 +87,20 @@ IMPORTED_MARK = "Imported from the SSDA903"
 PERSON_EVENTS = ("record_created", "allocated", "details_changed")
 HAVEN_ID = re.compile(r"^H\d{8}$")
 # Tables whose rows become records, and those read but left (why, in the report).
-IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing", "OC3", "OC2")
+IMPORTED = (
+    "Header",
+    "Episodes",
+    "Reviews",
+    "UASC",
+    "PrevPerm",
+    "Missing",
+    "OC3",
+    "OC2",
+    "PlacedAdoption",
+)
 NOT_IMPORTED = {
-    "AD1": "an adoption needs its plan and adopters, recorded on the adoption pages",
-    "PlacedAdoption": "a decision to place for adoption is recorded on the adoption pages",
+    "AD1": "an adoption needs its adopters, whom the return does not name: recorded on the "
+    "adoption pages",
     "SWEpisodes": "social workers are allocated in Haven",
     "DoLo": "Haven records no deprivation of liberty orders yet",
 }
@@ -98,6 +114,7 @@ KEYS = {
     "Missing": ("CHILD", "MIS_START"),
     "OC3": ("CHILD", "YEAR"),  # a birthday a year
     "OC2": ("CHILD", "YEAR"),
+    "PlacedAdoption": ("CHILD", "DATE_PLACED"),
 }
 DATE_COLUMNS = frozenset(
     {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "MIS_START", "MIS_END"}
@@ -146,6 +163,7 @@ def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
         "REVIEW_CODE": (_codes(c.Participation), "participation in review"),
         "MISSING": (_codes(MissingKind), "missing or away"),
         "PREV_PERM": (_codes(c.PreviousPermanence), "previous permanence"),
+        "REASON_PLACED_CEASED": (_codes(c.AdoptionReversal), "why a plan for adoption ceased"),
         "IN_TOUCH": (_codes(lc.InTouch), "in touch"),
         "ACTIV": (_codes(lc.Activity) | {"0"}, "activity"),
         "ACCOM": (
@@ -627,7 +645,8 @@ class _Builder:
                 )
                 if merged:
                     tables[table] = merged
-            for label, ids in history.made.items():
+            # Periods of care last: what else was made may point to them.
+            for label, ids in sorted(history.made.items(), key=lambda i: i[0] == "care.careperiod"):
                 apps.get_model(label).objects.filter(pk__in=ids).delete()
             ChronologyEvent.objects.filter(person=person, detail__startswith=IMPORTED_MARK).exclude(
                 event__in=PERSON_EVENTS
@@ -686,17 +705,23 @@ class _Builder:
         episodes = sorted(tables.get("Episodes", []), key=lambda r: r["DECOM"])
         periods = self._periods(episodes, result)
         prev_perm = {r.year: r for r in tables.get("PrevPerm", [])}
+        placed = self._placed_rows(tables.get("PlacedAdoption", []), episodes, own)
         made = list(own)
         for chain in periods:
             if _covering(own, chain[0].date("DECOM")) is not None:
                 self.report.counts["episodes Haven already holds"] += len(chain)
                 continue
-            period = self._period(person, chain, prev_perm, result)
+            period = self._period(person, chain, prev_perm, result, placed, history)
             if period is not None:
                 made.append(period)
                 _made(history, period)
                 self.report.counts["periods of care"] += 1
                 self.report.counts["episodes"] += len(chain)
+        if not result.problems:
+            result.problems.extend(
+                row.problem("DATE_PLACED", "no period of care in the files covers this decision")
+                for row in placed
+            )
         held = set(_reviews_held(own)) if own else set()
         for row in sorted(tables.get("Reviews", []), key=lambda r: r["REVIEW"]):
             if row.date("REVIEW") in held:
@@ -749,9 +774,10 @@ class _Builder:
     def _oc2(self, person: Any, row: Row, result: ChildResult) -> list[Any]:
         """A child's OC2 items (looked after for the 12 months to 31 March) as the health
         records Haven computes them from (``haven.care.health.oc2_rows``). The return gives no
-        dates: each record is dated where it counts for the year (30 March; an assessment of
-        an under-5 whose checks were not up to date on 1 April, 6 months before they were due
-        again), and says so. A 0 is no record, but for immunisations, the check's finding."""
+        dates: each record is dated where it counts for the year, and says so: 30 March, but a
+        health assessment of an under-5 whose checks were not up to date at 31 March (their
+        next, 6 months on, was then overdue) on 1 April. A 0 is no record, but for
+        immunisations, the check's finding."""
         from haven.care.codes import SDQReason
         from haven.care.health import age_on
         from haven.care.models import HealthKind
@@ -933,8 +959,64 @@ class _Builder:
             urn=row["URN"],
         )
 
+    def _placed_rows(self, rows: list[Row], episodes: list[Row], own: list[Any]) -> list[Row]:
+        """The decisions to place for adoption to make, in date order: none of a child Haven
+        holds the care of, nor of one adopted (their plan goes on to a match with adopters,
+        whom the return does not name: it would stay open)."""
+        if rows and own:
+            self.report.counts["PlacedAdoption rows Haven already holds"] += len(rows)
+            return []
+        if rows and any(e["REC"] in ("E11", "E12") for e in episodes):
+            self.report.counts[
+                "PlacedAdoption rows of children adopted (not imported: no adopters named)"
+            ] += len(rows)
+            return []
+        return sorted(rows, key=lambda r: r["DATE_PLACED"])
+
+    def _adoption_plan(self, person: Any, row: Row, result: ChildResult, history: Any) -> bool:
+        """A decision that the child should be placed for adoption, and its reversal (both
+        through ``haven.adoption.services``, while the period of care is open)."""
+        from haven.adoption.services import adoption_plan_reverse, adoption_plan_start
+
+        decided = row.date("DATE_PLACED")
+        assert decided is not None
+        plan = self._call(
+            result,
+            row,
+            "DATE_PLACED",
+            lambda: adoption_plan_start(person=person, by=self.user, decided_on=decided),
+        )
+        if plan is None:
+            return False
+        _made(history, plan)
+        self.report.counts["decisions to place for adoption"] += 1
+        ceased = row.date("DATE_PLACED_CEASED")
+        if ceased is None:
+            return True
+        self.report.counts["decisions to place for adoption reversed"] += 1
+        return (
+            self._call(
+                result,
+                row,
+                "DATE_PLACED_CEASED",
+                lambda: adoption_plan_reverse(
+                    plan=plan,
+                    by=self.user,
+                    reversed_on=ceased,
+                    reversal_reason=row["REASON_PLACED_CEASED"],
+                ),
+            )
+            is not None
+        )
+
     def _period(
-        self, person: Any, chain: list[Row], prev_perm: dict[int, Row], result: ChildResult
+        self,
+        person: Any,
+        chain: list[Row],
+        prev_perm: dict[int, Row],
+        result: ChildResult,
+        placed: list[Row],
+        history: Any,
     ) -> Any:
         from haven.care import services
 
@@ -1007,6 +1089,14 @@ class _Builder:
                     return period
         last = chain[-1]
         end = last.date("DEC")
+        # Decisions to place for adoption made in the period, before it ends (an open one
+        # stops care ending other than by adoption).
+        for row in list(placed):
+            decided = row.date("DATE_PLACED")
+            if decided is not None and start <= decided and (end is None or decided <= end):
+                placed.remove(row)
+                if not self._adoption_plan(person, row, result, history):
+                    return period
         if (end is None) != (not last["REC"]):
             column = "REC" if end is not None else "DEC"
             result.problems.append(

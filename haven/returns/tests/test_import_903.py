@@ -22,7 +22,17 @@ from haven.returns.tests.test_ssda903 import MINIMAL_903
 NOW = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
 pytestmark = pytest.mark.django_db
 # What the round trip compares (README: why the others cannot come back).
-ROUND_TRIP = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing", "OC3")
+ROUND_TRIP = (
+    "Header",
+    "Episodes",
+    "Reviews",
+    "UASC",
+    "PrevPerm",
+    "Missing",
+    "OC3",
+    "OC2",
+    "PlacedAdoption",
+)
 
 
 @pytest.fixture
@@ -165,7 +175,8 @@ def _comparable(export: Any, old_id: dict[int, str]) -> dict[str, list[tuple[str
 
 def _records(old_id: dict[int, str]) -> dict[str, list[tuple[Any, ...]]]:
     """Every imported child's records, by the other system's ID, without Haven's row ids."""
-    from haven.care.models import LegalStatusChange, Placement
+    from haven.adoption.models import AdoptionPlan
+    from haven.care.models import HealthRecord, LegalStatusChange, Placement
     from haven.missing.models import MissingEpisode
     from haven.uasc.models import UASCStatus
 
@@ -191,6 +202,8 @@ def _records(old_id: dict[int, str]) -> dict[str, list[tuple[Any, ...]]]:
     add(CareReview.objects, "held_on", "participation", "due_date")
     add(MissingEpisode.objects, "kind", "started_at", "ended_at")
     add(UASCStatus.objects, "arrived_on", "ceased_on")
+    add(AdoptionPlan.objects, "decided_on", "reversed_on", "reversal_reason")
+    add(HealthRecord.objects, "kind", "on", "up_to_date", "sdq_score", "sdq_reason")
     return {k: sorted(v, key=repr) for k, v in out.items()}
 
 
@@ -277,7 +290,20 @@ def _a_looked_after_mother(year: int) -> None:
     )
 
 
-def _differ(exported: dict[str, Any], original: Any) -> dict[str, list[Any]]:
+def _adopted(originals: list[Any]) -> set[str]:
+    """Children adopted in any of the years: their decisions to place for adoption are not
+    imported (the plan goes on to adopters the return does not name)."""
+    return {
+        row["CHILD"]
+        for original in originals
+        for row in original.tables["Episodes"]
+        if row["REC"] in ("E11", "E12")
+    }
+
+
+def _differ(
+    exported: dict[str, Any], original: Any, adopted: set[str] | None = None
+) -> dict[str, list[Any]]:
     """What differs between a re-exported year and the original. Care leavers in OC3 alone:
     Haven holds their care history only if the files imported hold it, so without it they have
     no OC3 row and no Header row (README: what does not come back)."""
@@ -291,6 +317,8 @@ def _differ(exported: dict[str, Any], original: Any) -> dict[str, list[Any]]:
         if row[0] in looked_after or (row[0] in care_leavers and row[0] in came_back)
     ]
     expected["OC3"] = [row for row in expected["OC3"] if row[0] in came_back]
+    adopted = _adopted([original]) if adopted is None else adopted
+    expected["PlacedAdoption"] = [r for r in expected["PlacedAdoption"] if r[0] not in adopted]
     return {t: sorted(set(exported[t]) ^ set(expected[t]))[:6] for t in ROUND_TRIP}
 
 
@@ -319,7 +347,7 @@ def test_two_consecutive_years_in_either_order_give_the_same_records_and_returns
     assert forward_records and forward_records == backward_records == together_records
     assert forward == backward == together
     for exported, original in zip(forward, originals, strict=True):
-        assert _differ(exported, original) == {table: [] for table in ROUND_TRIP}
+        assert _differ(exported, original, _adopted(originals)) == {t: [] for t in ROUND_TRIP}
 
 
 def test_havens_own_export_is_read_with_its_previous_year(tmp_path: Path) -> None:
@@ -420,7 +448,7 @@ def test_three_consecutive_years_in_every_order_give_the_same_records_and_return
         assert records == first_records
         assert exports == first_exports
     for exported, original in zip(first_exports, originals, strict=True):
-        assert _differ(exported, original) == {table: [] for table in ROUND_TRIP}
+        assert _differ(exported, original, _adopted(originals)) == {t: [] for t in ROUND_TRIP}
 
 
 def test_the_command_reports_a_dry_run_and_imports_with_commit(
@@ -549,4 +577,32 @@ def test_an_oc2_row_becomes_health_records_dated_in_its_year_and_comes_back(
         "dated 30 March 2025 to count in the year to 31 March 2025 it reports"
     }
     (back,) = ssda903_build(year=2025, person_ids=[child.pk], with_previous=False).tables["OC2"]
+    assert ",".join(back.values()) == row.replace("1001", back["CHILD"])
+
+
+@pytest.mark.parametrize("ceased", ["", "10/01/2025,RD3"])
+def test_a_decision_to_place_for_adoption_and_its_reversal_come_back(
+    importer: User, ceased: str
+) -> None:
+    """PlacedAdoption becomes the decision on the adoption tab (and its reversal), made
+    through the adoption services; AD1 is read, not imported (no adopters named)."""
+    from haven.adoption.models import AdoptionPlan
+
+    files = _minimal()
+    row = f"1001,15/06/2015,02/09/2024,{ceased or ','}"
+    files["placed_for_adoption.csv"] = (
+        files["placed_for_adoption.csv"].rstrip(b"\r\n") + f"\r\n{row}\r\n".encode()
+    )
+    files_2025 = [(f"2025/{n}", d) for n, d in files.items()]
+    dry = ssda903_import(files=files_2025, user=importer)
+    assert dry.ok, dry.lines()
+    assert "decisions to place for adoption: 1" in dry.lines()
+    assert ("decisions to place for adoption reversed: 1" in dry.lines()) == bool(ceased)
+
+    assert ssda903_import(files=files_2025, user=importer, dry_run=False).committed
+    child = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    plan = AdoptionPlan.objects.get(person=child)
+    assert plan.decided_on == datetime.date(2024, 9, 2) and plan.adopters is None
+    export = ssda903_build(year=2025, person_ids=[child.pk], with_previous=False)
+    (back,) = export.tables["PlacedAdoption"]
     assert ",".join(back.values()) == row.replace("1001", back["CHILD"])
