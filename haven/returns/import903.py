@@ -97,10 +97,9 @@ IMPORTED = (
     "OC3",
     "OC2",
     "PlacedAdoption",
+    "AD1",
 )
 NOT_IMPORTED = {
-    "AD1": "an adoption needs its adopters, whom the return does not name: recorded on the "
-    "adoption pages",
     "SWEpisodes": "social workers are allocated in Haven",
     "DoLo": "Haven records no deprivation of liberty orders yet",
 }
@@ -114,7 +113,9 @@ KEYS = {
     "Missing": ("CHILD", "MIS_START"),
     "OC3": ("CHILD", "YEAR"),  # a birthday a year
     "OC2": ("CHILD", "YEAR"),
-    "PlacedAdoption": ("CHILD", "DATE_PLACED"),
+    # Every year's: an adopted child's are kept as the return gave them (ADOPTION_KEPT).
+    "PlacedAdoption": ("CHILD", "DATE_PLACED", "YEAR"),
+    "AD1": ("CHILD", "YEAR"),
 }
 DATE_COLUMNS = frozenset(
     {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "MIS_START", "MIS_END"}
@@ -146,6 +147,7 @@ def _codes(*choices: Any) -> frozenset[str]:
 
 
 def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
+    from haven.carers.models import AdoptersLegalStatus, AdoptersSex
     from haven.leavingcare import codes as lc
     from haven.missing.codes import MissingKind
 
@@ -164,6 +166,10 @@ def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
         "MISSING": (_codes(MissingKind), "missing or away"),
         "PREV_PERM": (_codes(c.PreviousPermanence), "previous permanence"),
         "REASON_PLACED_CEASED": (_codes(c.AdoptionReversal), "why a plan for adoption ceased"),
+        "FOSTER_CARE": (frozenset({"0", "1"}), "adopted by their foster carers (0 or 1)"),
+        "NB_ADOPTR": (frozenset({"1", "2"}), "number of adopters (1 or 2)"),
+        "SEX_ADOPTR": (_codes(AdoptersSex), "adopters' sex"),
+        "LS_ADOPTR": (_codes(AdoptersLegalStatus), "adopters' legal status"),
         "IN_TOUCH": (_codes(lc.InTouch), "in touch"),
         "ACTIV": (_codes(lc.Activity) | {"0"}, "activity"),
         "ACCOM": (
@@ -171,6 +177,12 @@ def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
             "accommodation (its letter, then 1 suitable or 2 not)",
         ),
     }
+
+
+# An adopted child's adoption as the returns gave it (the import keeps these rows in the child's
+# ImportedHistory; the export reads them there for the years before Haven): Haven's adoption
+# plan needs the adopters, whom the return does not name.
+ADOPTION_KEPT = ("AD1", "PlacedAdoption")
 
 
 class SSDA903FileError(ValueError):
@@ -705,7 +717,7 @@ class _Builder:
         episodes = sorted(tables.get("Episodes", []), key=lambda r: r["DECOM"])
         periods = self._periods(episodes, result)
         prev_perm = {r.year: r for r in tables.get("PrevPerm", [])}
-        placed = self._placed_rows(tables.get("PlacedAdoption", []), episodes, own)
+        placed = self._placed_rows(tables, episodes, own)
         made = list(own)
         for chain in periods:
             if _covering(own, chain[0].date("DECOM")) is not None:
@@ -959,19 +971,27 @@ class _Builder:
             urn=row["URN"],
         )
 
-    def _placed_rows(self, rows: list[Row], episodes: list[Row], own: list[Any]) -> list[Row]:
-        """The decisions to place for adoption to make, in date order: none of a child Haven
-        holds the care of, nor of one adopted (their plan goes on to a match with adopters,
-        whom the return does not name: it would stay open)."""
-        if rows and own:
-            self.report.counts["PlacedAdoption rows Haven already holds"] += len(rows)
+    def _placed_rows(
+        self, tables: dict[str, list[Row]], episodes: list[Row], own: list[Any]
+    ) -> list[Row]:
+        """The decisions to place for adoption to make (each as its latest year has it), in
+        date order: none of a child Haven holds the care of, nor of one adopted. An adoption
+        plan goes on to a match with adopters, whom the return does not name: an adopted
+        child's AD1 and PlacedAdoption rows are kept in their imported history as the return
+        gave them, and the export reads them there (``ADOPTION_KEPT``)."""
+        rows, ad1 = tables.get("PlacedAdoption", []), tables.get("AD1", [])
+        if (rows or ad1) and own:
+            self.report.counts["PlacedAdoption and AD1 rows Haven already holds"] += len(
+                rows
+            ) + len(ad1)
             return []
-        if rows and any(e["REC"] in ("E11", "E12") for e in episodes):
+        if ad1 or any(e["REC"] in ("E11", "E12") for e in episodes):
             self.report.counts[
-                "PlacedAdoption rows of children adopted (not imported: no adopters named)"
-            ] += len(rows)
+                "PlacedAdoption and AD1 rows of adopted children, kept as the return gave them"
+            ] += len(rows) + len(ad1)
             return []
-        return sorted(rows, key=lambda r: r["DATE_PLACED"])
+        latest = {r["DATE_PLACED"]: r for r in sorted(rows, key=lambda r: r.year)}
+        return [latest[day] for day in sorted(latest)]
 
     def _adoption_plan(self, person: Any, row: Row, result: ChildResult, history: Any) -> bool:
         """A decision that the child should be placed for adoption, and its reversal (both

@@ -118,6 +118,9 @@ RECORDED_ON = {
     "DoLo": "care:tab",
 }
 
+# Dates in the rows an import keeps (ISO there, as the return writes them here).
+_KEPT_DATES = frozenset({"DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"})
+
 FIRST_SWEPISODES_YEAR = 2024
 FIRST_DOLO_YEAR = 2027
 
@@ -578,7 +581,38 @@ class _Builder:
                     else "",
                 }
             )
+        rows.extend(values for _, values in self._kept("AD1", looked_after))
+        rows.sort(key=lambda r: r["CHILD"])
         return rows
+
+    def _kept(self, table: str, looked_after: list[int]) -> list[tuple[int, dict[str, str]]]:
+        """An imported adopted child's rows of ``table`` for this year, as another system's
+        return gave them (``haven.returns.import903.ADOPTION_KEPT``: Haven's adoption plan
+        needs adopters the return does not name). One query; none for a county of its own."""
+        from haven.returns.models import ImportedHistory
+
+        if not hasattr(self, "_kept_rows"):
+            self._kept_rows: list[tuple[int, dict[str, Any]]] = [
+                (pid, row)
+                for pid, rows in ImportedHistory.objects.filter(
+                    person_id__in=looked_after, rows__contains=[{"year": self.cy.year}]
+                ).values_list("person_id", "rows")
+                for row in rows
+                if row["year"] == self.cy.year and row["table"] in ("AD1", "PlacedAdoption")
+            ]
+        out = []
+        for pid, row in self._kept_rows:
+            if row["table"] != table:
+                continue
+            given = {**row["values"], "CHILD": self._child(pid), "DOB": self._dob(pid)}
+            values = {}
+            for column in COLUMNS[table]:
+                value = given.get(column, "")
+                if column in _KEPT_DATES and value:
+                    value = _d(datetime.date.fromisoformat(value))
+                values[column] = value
+            out.append((pid, values))
+        return out
 
     def _placed_adoption(self, looked_after: list[int]) -> list[dict[str, str]]:
         """A child's latest decision that they should be placed for adoption, made by the
@@ -607,6 +641,13 @@ class _Builder:
                     "REASON_PLACED_CEASED": plan.reversal_reason if reversed_on else "",
                 }
             )
+        with_plans = {plan.person_id for plan in self._adoption_plans(looked_after)}
+        rows.extend(
+            values
+            for pid, values in self._kept("PlacedAdoption", looked_after)
+            if pid not in with_plans
+        )
+        rows.sort(key=lambda r: r["CHILD"])
         return rows
 
     def _prev_perm(self, looked_after: list[int]) -> list[dict[str, str]]:
