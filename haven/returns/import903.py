@@ -49,8 +49,15 @@ offered and received, a conviction, the SDQ score or the reason for none. The re
 dates: each is dated where it counts for that year (30 March; a health assessment of an
 under-5 not up to date at 31 March, 1 April) and its chronology entry says so.
 
-Not made into records (read and counted, each named in the report): AD1 and PlacedAdoption
-(an adoption plan needs its adopters), SWEpisodes (workers), DoLo.
+PlacedAdoption becomes the decision that the child should be placed for adoption and, with
+DATE_PLACED_CEASED, its reversal (``haven.adoption.services``, while the period of care it was
+made in is open: an open plan stops care ending other than by adoption). An adopted child's
+plan would go on to a match with adopters, whom the return does not name: their AD1 and
+PlacedAdoption rows are kept in their ``ImportedHistory`` as the return gave them, and the
+export reads them there (``ADOPTION_KEPT``); no adopters and no plan are made for them.
+
+Not made into records (read and counted, each named in the report): SWEpisodes (workers),
+DoLo.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ Every row is derived from what was recorded, never typed for the return:
   the year, as they stood on 31 March (an episode that ended later is open in the return).
 - Reviews: the IRO's reviews held in the year; UASC: ``uasc.UASCStatus``; OC2:
   ``care.health.oc2_rows``; OC3: ``leavingcare.figures.oc3_rows``; AD1, PlacedAdoption:
-  ``adoption.AdoptionPlan``; PrevPerm: the period of care's previous permanence; Missing:
+  ``adoption.AdoptionPlan`` (and, for a child adopted before Haven, the rows another system's
+  return gave, kept by the import: ``_kept``); PrevPerm: the period of care's previous permanence; Missing:
   ``missing.MissingEpisode``; SWEpisodes: the allocations of a named worker; DoLo (2026/27):
   Haven records no deprivation of liberty orders yet, so the table is its header alone.
 
@@ -546,13 +547,17 @@ class _Builder:
         return rows
 
     def _adoption_plans(self, looked_after: list[int]) -> list[Any]:
+        """The looked-after children's plans for adoption (one query, for AD1 and
+        PlacedAdoption both)."""
         from haven.adoption.models import AdoptionPlan
 
-        return list(
-            AdoptionPlan.objects.filter(person_id__in=looked_after)
-            .select_related("adopters")
-            .order_by("person_id", "decided_on", "id")
-        )
+        if not hasattr(self, "_plans"):
+            self._plans = list(
+                AdoptionPlan.objects.filter(person_id__in=looked_after)
+                .select_related("adopters")
+                .order_by("person_id", "decided_on", "id")
+            )
+        return self._plans
 
     def _ad1(self, looked_after: list[int], episodes: list[dict[str, Any]]) -> list[dict[str, str]]:
         """Children adopted in the year. FOSTER_CARE: adopted by their foster carers, as the
@@ -600,9 +605,11 @@ class _Builder:
                 for row in rows
                 if row["year"] == self.cy.year and row["table"] in ("AD1", "PlacedAdoption")
             ]
+        # A child with a plan recorded in Haven has their adoption there.
+        with_plans = {plan.person_id for plan in self._adoption_plans(looked_after)}
         out = []
         for pid, row in self._kept_rows:
-            if row["table"] != table:
+            if row["table"] != table or pid in with_plans:
                 continue
             given = {**row["values"], "CHILD": self._child(pid), "DOB": self._dob(pid)}
             values = {}
@@ -641,12 +648,7 @@ class _Builder:
                     "REASON_PLACED_CEASED": plan.reversal_reason if reversed_on else "",
                 }
             )
-        with_plans = {plan.person_id for plan in self._adoption_plans(looked_after)}
-        rows.extend(
-            values
-            for pid, values in self._kept("PlacedAdoption", looked_after)
-            if pid not in with_plans
-        )
+        rows.extend(values for _, values in self._kept("PlacedAdoption", looked_after))
         rows.sort(key=lambda r: r["CHILD"])
         return rows
 
