@@ -800,7 +800,7 @@ class _Builder:
         from haven.care.codes import SDQReason
         from haven.care.health import age_on
         from haven.care.models import HealthKind
-        from haven.care.services import HEALTH_ASSESSMENT, health_record
+        from haven.care.services import HEALTH_ASSESSMENT, HealthEntry, health_records_import
 
         start, end = datetime.date(row.year - 1, 4, 1), datetime.date(row.year, 3, 31)
         late, early = end - datetime.timedelta(days=1), start
@@ -867,24 +867,30 @@ class _Builder:
                     on = early if age is not None and (age < 4 or age >= 17) else late
                 wanted.append(("SDQ_REASON", HealthKind.SDQ, on, {"sdq_reason": reason}))
             # else: no questionnaire in a year they turned 4 or 17 is SDQ1 as Haven exports it
-        made = []
-        for column, kind, on, fields in sorted(wanted, key=lambda w: w[2]):
-            note = (
-                f"{_source(row)}: OC2 gives no date; dated {on:%-d %B %Y} to count in the "
-                f"year to 31 March {row.year} it reports"
+        wanted.sort(key=lambda w: w[2])
+        entries = [
+            HealthEntry(
+                kind=kind,
+                on=on,
+                notes=f"{_source(row)}: OC2 gives no date; dated {on:%-d %B %Y} to count in "
+                f"the year to 31 March {row.year} it reports",
+                **fields,
             )
-
-            def record(
-                kind: str = kind, on: datetime.date = on, fields: Any = fields, note: str = note
-            ) -> Any:
-                return health_record(
-                    person=person, by=self.user, kind=kind, on=on, notes=note, **fields
-                )
-
-            made.append(self._call(result, row, column, record))
+            for _, kind, on, fields in wanted
+        ]
+        # One call for the row: a refusal names the item in its message (not looked after
+        # that day, an SDQ reason for the child's age...).
+        made = self._call(
+            result,
+            row,
+            "",
+            lambda: health_records_import(person=person, by=self.user, entries=entries),
+        )
+        if made is None:
+            return []
         self.report.counts["OC2 rows"] += 1
-        self.report.counts["health records made from OC2"] += sum(1 for m in made if m)
-        return made
+        self.report.counts["health records made from OC2"] += len(made)
+        return list(made)
 
     def _mother(self, person: Any, header: list[Row], result: ChildResult) -> None:
         """A looked-after mother (MOTHER 1) and her first child's date of birth (MC_DOB): Haven
