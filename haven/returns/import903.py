@@ -43,9 +43,10 @@ child: a record made with no more than the return says (born on MC_DOB, sex not 
 marked as imported; a child of hers born that day already in Haven is kept, not made again.
 
 A child's OC2 row (looked after for the 12 months to 31 March) becomes the health records
-Haven computes OC2 from (``haven.care.services.health_record``): a health assessment, the
-immunisations check and its finding, a dental check, substance misuse with the intervention
-offered and received, a conviction, the SDQ score or the reason for none. The return gives no
+Haven computes OC2 from (``haven.care.services.health_records_import``, with the checks of
+``health_record``): a health assessment, the immunisations check and its finding, a dental
+check, substance misuse with the intervention offered and received, a conviction, the SDQ
+score or the reason for none. The return gives no
 dates: each is dated where it counts for that year (30 March; a health assessment of an
 under-5 not up to date at 31 March, 1 April) and its chronology entry says so.
 
