@@ -139,12 +139,22 @@ class _Overdue:
 
 
 def care_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[WorkItem]:
+    # The cases held, with their owners: one query, not a subquery a row (the children are
+    # named by ``work_for``, with need-to-know).
+    return _items(held_cases(user, scope), user, scope, wanted)
+
+
+def care_items_of_cases(held: dict[int, str]) -> list[WorkItem]:
+    """The manager's view's items of these cases, for the work store."""
+    return _items(held, None, Scope.TEAMS, None)
+
+
+def _items(
+    held: dict[int, str], user: User | None, scope: Scope, wanted: Wanted | None
+) -> list[WorkItem]:
     url = url_maker("care:statutory")
     today = timezone.localdate()
     health_items = health_work.item_maker()
-    # The cases held, with their owners: one query, not a subquery a row (the children are
-    # named by ``work_for``, with need-to-know).
-    held = held_cases(user, scope)
     in_held = AnyOf(F("person_id"), held)
 
     def who(person_id: int, owner: str | None) -> tuple[tuple[PersonRef, ...], str]:

@@ -38,7 +38,13 @@ def _dated(model: Any, kind: str, due: str, open_: str, *text: str) -> Any:
 
 
 def protection_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[WorkItem]:
-    held = held_cases(user, scope)
+    return protection_items_of_cases(held_cases(user, scope), wanted)
+
+
+def protection_items_of_cases(
+    held: dict[int, str], wanted: Wanted | None = None
+) -> list[WorkItem]:
+    """The items of these cases (``held_cases``), whoever holds them: the work store's."""
     if not held:
         return []
     ids = sorted(held)

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from django.db.models import Q
 from django.utils import timezone
 
 from haven.accounts.models import User
 
 if TYPE_CHECKING:
-    from django.db.models import Q, Subquery
+    from django.db.models import Subquery
 
 
 class Scope(Enum):
@@ -45,6 +46,9 @@ class WorkItem:
     owner: str = ""  # the worker's name, or "" if unallocated
     awaiting_authorisation: bool = False
     urgent: bool = False  # sorts before everything else, whatever its due date
+    # Made for the work store whether due or not, and shown only once overdue (a provider's
+    # own lists leave it out until then): an oversight review.
+    only_overdue: bool = False
 
     @property
     def person_names(self) -> str:
@@ -104,16 +108,50 @@ class Provider(Protocol):
     def __call__(self, user: User, scope: Scope, /) -> list[WorkItem]: ...
 
 
+# The items of the children whose cases are held (``held_cases``' dict: each child's id and the
+# name of the worker holding the case, "" if none), whoever holds them: what a stored provider
+# gives the manager's view (see ``register_provider``).
+CasesProvider = Callable[[dict[int, str]], list[WorkItem]]
+
 _providers: list[Provider] = []
 # The providers that take ``wanted`` (found from their signature when registered).
 _filtering: set[Provider] = set()
+# The providers whose items the manager's view reads from the work store (``haven.work.store``),
+# each with its items for given cases, by the provider's name.
+_stored: dict[Provider, StoredProvider] = {}
 
 
-def register_provider(provider: Provider) -> None:
+@dataclass(frozen=True)
+class StoredProvider:
+    name: str
+    of_cases: CasesProvider
+    shown_to: Callable[[User], bool]  # which managers see its items
+
+
+def register_provider(
+    provider: Provider,
+    *,
+    of_cases: CasesProvider | None = None,
+    shown_to: Callable[[User], bool] = lambda user: True,
+) -> None:
+    """Add a provider of work items. ``of_cases``: its items on the manager's view depend only
+    on the records of each child whose case the teams hold, and it can make them for any
+    children (``CasesProvider``): the manager's view then reads them from the work store, kept
+    current as those records change (``haven.work.store``), instead of making thousands a
+    request. ``provider`` itself still makes the worker's own list, and is what the store is
+    checked against (``haven/work/tests/test_wanted.py``); ``shown_to`` says which managers
+    see them (the provider's own check of the user, which ``of_cases`` cannot make)."""
     if provider not in _providers:
         _providers.append(provider)
         if "wanted" in inspect.signature(provider).parameters:
             _filtering.add(provider)
+        if of_cases is not None:
+            name = f"{provider.__module__}.{provider.__qualname__}"  # type: ignore[attr-defined]
+            _stored[provider] = StoredProvider(name, of_cases, shown_to)
+
+
+def stored_providers() -> list[StoredProvider]:
+    return list(_stored.values())
 
 
 def _sort_key() -> Callable[[WorkItem], tuple[bool, datetime.datetime, str]]:
@@ -141,16 +179,20 @@ def work_for(
     *,
     keep: Callable[[WorkItem], bool] | None = None,
     wanted: Wanted | None = None,
+    live_only: bool = False,
 ) -> list[WorkItem]:
     """Everything due for ``user``, sorted. ``keep`` leaves items out before they are named
     and sorted: a manager's teams have thousands of items, of which the manager's view shows
     only the overdue, unallocated and awaiting ones. ``wanted`` tells the providers that can
     (see ``Wanted``) which those are, so they need not build the rest; ``keep`` must keep no
-    item ``wanted`` does not want."""
+    item ``wanted`` does not want. ``live_only``: leave out the stored providers (the manager's
+    view reads theirs from the work store)."""
     items: list[WorkItem] = []
     held = _held_cases.set({})
     try:
         for provider in _providers:
+            if live_only and provider in _stored:
+                continue
             if wanted is not None and provider in _filtering:
                 items.extend(provider(user, scope, wanted=wanted))  # type: ignore[call-arg]
             else:
@@ -222,8 +264,6 @@ def held_by(user: User, scope: Scope) -> Q:
     """Records of children whose case the user (or, for a manager's view, their teams) holds:
     a semi-join on the open allocations (one a child), so the planner starts from the team's
     children, not a join. For any model with a ``person``."""
-    from django.db.models import Q
-
     from haven.people.access import user_team_ids
     from haven.people.models import Allocation
 
@@ -259,13 +299,17 @@ def held_cases(user: User, scope: Scope) -> dict[int, str]:
 
 def _read_held_cases(user: User, scope: Scope) -> dict[int, str]:
     from haven.people.access import user_team_ids
+
+    if scope is Scope.MINE:
+        return cases_held(Q(worker=user))
+    return cases_held(Q(team_id__in=user_team_ids(user)))
+
+
+def cases_held(which: Q) -> dict[int, str]:
+    """``held_cases`` of the open allocations ``which`` selects (by worker, team or child)."""
     from haven.people.models import Allocation
 
-    held = Allocation.objects.filter(end_date__isnull=True)
-    if scope is Scope.MINE:
-        held = held.filter(worker=user)
-    else:
-        held = held.filter(team_id__in=user_team_ids(user))
+    held = Allocation.objects.filter(which, end_date__isnull=True)
     return {
         person_id: f"{first} {last}" if first is not None else ""
         for person_id, first, last in held.values_list(

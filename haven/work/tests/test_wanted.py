@@ -20,9 +20,10 @@ from haven.accounts.models import Role, User
 from haven.core.calendar import LONDON, RULES
 from haven.core.database import OWNER_ALIAS
 from haven.work.items import Scope, Wanted, WorkItem, _filtering, _providers, work_for
-from haven.work.selectors import TEAM_SECTIONS, team_sections
+from haven.work.selectors import TEAM_SECTIONS, team_sections, team_work
 
 pytestmark = pytest.mark.django_db
+SHOWN = 15
 
 # The county is generated up to this Tuesday morning; the lists are read then, on days
 # before (much of its work not yet due) and long after (everything overdue), and on the days
@@ -55,7 +56,7 @@ def _filtered(user: User) -> dict[str, list[WorkItem]]:
     every = work_for(user, Scope.TEAMS)
     return {
         key: [item for item in every if keep(item, now, today)]
-        for key, (_, keep) in TEAM_SECTIONS.items()
+        for key, (_, keep, _) in TEAM_SECTIONS.items()
     }
 
 
@@ -90,6 +91,13 @@ def test_the_managers_lists_are_the_full_list_filtered_for_every_manager_and_day
             for manager in managers:
                 expected = _filtered(manager)
                 assert team_sections(user=manager) == expected, (manager.username, clock)
+                # The manager's view: counted and the first of each list taken in SQL from the
+                # work store, beside the providers it does not keep.
+                work = team_work(user=manager, shown=SHOWN)
+                for section in work.sections:
+                    assert section.count == len(expected[section.key]), section.key
+                    assert section.shown == expected[section.key][:SHOWN], section.key
+                assert work.overdue_by_owner == Counter(i.owner for i in expected["overdue"])
                 for key, items in expected.items():
                     shown.update((key, item.kind) for item in items)
                 if clock not in CLOCKS:
