@@ -17,7 +17,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import Q
 from django.utils import timezone
@@ -126,6 +126,11 @@ class StoredProvider:
     name: str
     of_cases: CasesProvider
     shown_to: Callable[[User], bool]  # which managers see its items
+    # Children whose items it keeps besides those with an open case (a model with a
+    # ``person`` and a filter on it), and which of those are a manager's (given the user, their
+    # ids); see ``register_provider``.
+    also: tuple[type[Any], Q] | None = None
+    also_seen_by: Callable[[User], list[int]] | None = None
 
 
 def register_provider(
@@ -133,6 +138,8 @@ def register_provider(
     *,
     of_cases: CasesProvider | None = None,
     shown_to: Callable[[User], bool] = lambda user: True,
+    also: tuple[type[Any], Q] | None = None,
+    also_seen_by: Callable[[User], list[int]] | None = None,
 ) -> None:
     """Add a provider of work items. ``of_cases``: its items on the manager's view depend only
     on the records of each child whose case the teams hold, and it can make them for any
@@ -140,14 +147,20 @@ def register_provider(
     current as those records change (``haven.work.store``), instead of making thousands a
     request. ``provider`` itself still makes the worker's own list, and is what the store is
     checked against (``haven/work/tests/test_wanted.py``); ``shown_to`` says which managers
-    see them (the provider's own check of the user, which ``of_cases`` cannot make)."""
+    see them (the provider's own check of the user, which ``of_cases`` cannot make).
+
+    A manager sees the stored items of the cases their teams hold. ``also``: the provider's
+    items on the manager's view are of other children too (a care leaver whose personal adviser
+    is in the manager's teams): ``(Model, filter)`` finds them (``of_cases`` is then given them
+    too, with no owner), and ``also_seen_by(user)`` gives those whose items are on a manager's
+    view (of which need-to-know keeps those the manager may see)."""
     if provider not in _providers:
         _providers.append(provider)
         if "wanted" in inspect.signature(provider).parameters:
             _filtering.add(provider)
         if of_cases is not None:
             name = f"{provider.__module__}.{provider.__qualname__}"  # type: ignore[attr-defined]
-            _stored[provider] = StoredProvider(name, of_cases, shown_to)
+            _stored[provider] = StoredProvider(name, of_cases, shown_to, also, also_seen_by)
 
 
 def stored_providers() -> list[StoredProvider]:

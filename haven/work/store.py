@@ -36,12 +36,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.core.calendar import LONDON
+from haven.core.lookups import AnyOf
 from haven.work.items import WorkItem, _need_to_know, cases_held, stored_providers
 from haven.work.models import StoredItem, StoreState
 
@@ -184,17 +185,21 @@ def refresh(*, whole: bool = False) -> None:
 
 
 def _make(people: list[int] | None) -> None:
-    """Make and store the items of these children (``None``: of every open case)."""
+    """Make and store the items of these children (``None``: of every open case, and every
+    child a provider keeps besides: ``StoredProvider.also``)."""
     which = Q() if people is None else Q(person_id__in=people)
     held = cases_held(which)
-    ids = sorted(held)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = {pid: held[pid] for pid in ids[start : start + _CHUNK]}
-        rows = []
-        for provider in stored_providers():
-            for item in provider.of_cases(chunk):
-                rows.append(_row(provider.name, item))
-        StoredItem.objects.bulk_create(rows, batch_size=2000)
+    for provider in stored_providers():
+        cases = held
+        if provider.also is not None:
+            model, also = provider.also
+            extra = model.objects.filter(also, which).values_list("person_id", flat=True)
+            cases = {pid: "" for pid in extra} | held
+        ids = sorted(cases)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = {pid: cases[pid] for pid in ids[start : start + _CHUNK]}
+            rows = [_row(provider.name, item) for item in provider.of_cases(chunk)]
+            StoredItem.objects.bulk_create(rows, batch_size=2000)
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -232,22 +237,35 @@ def teams_rows(user: User, now: datetime.datetime, today: datetime.date) -> Quer
     """The stored items of the cases the user's teams hold that the user may see, as the
     manager's view keeps them (``items.Wanted``: awaiting, unallocated or overdue). Read after
     ``refresh``."""
-    from haven.people.access import ALLOCATION_ROLES, restriction_q, user_team_ids, visible_q
+    from haven.people.access import (
+        ALLOCATION_ROLES,
+        restriction_q,
+        user_team_ids,
+        visible_ids,
+        visible_q,
+    )
     from haven.people.models import Allocation, Person
 
     held = Allocation.objects.filter(end_date__isnull=True, team_id__in=user_team_ids(user))
+    in_held = Q(person_id__in=held.values("person_id"))
     if user.role in ALLOCATION_ROLES:
         # The teams hold the child, which is what lets the user see them, restriction apart.
-        seen = restriction_q(user, "person__", by_id=True)
+        in_held &= restriction_q(user, "person__", by_id=True)
     else:
-        seen = Q(person_id__in=Person.objects.filter(visible_q(user)).values("pk"))
+        in_held &= Q(person_id__in=Person.objects.filter(visible_q(user)).values("pk"))
+    whose = Q(pk__in=[])
+    for provider in stored_providers():
+        if not provider.shown_to(user):
+            continue
+        seen = in_held
+        if provider.also_seen_by is not None:
+            seen |= Q(AnyOf(F("person_id"), visible_ids(user, provider.also_seen_by(user))))
+        whose |= Q(provider=provider.name) & seen
     overdue = overdue_q(now, today)
     return StoredItem.objects.filter(
-        seen,
+        whose,
         Q(awaiting_authorisation=True) | Q(owner="") | overdue,
         ~Q(only_overdue=True) | overdue,
-        provider__in=[p.name for p in stored_providers() if p.shown_to(user)],
-        person_id__in=held.values("person_id"),
     )
 
 
