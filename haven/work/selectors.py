@@ -132,20 +132,19 @@ def team_work(*, user: User, shown: int) -> TeamWork:
     store.refresh()
     rows = store.teams_rows(user, now, today)
     in_sql = {key: q(now, today) for key, (_, _, q) in TEAM_SECTIONS.items()}
-    stored = store.counts(rows, in_sql, overdue=in_sql["overdue"])
+    stored = store.counts(rows, in_sql, overdue="overdue")
+    firsts = store.firsts(user, rows, in_sql, shown)
     sort_key = _sort_key()
-    sections = []
     live = _live_sections(user, now, today)
-    for key, (heading, _, _) in TEAM_SECTIONS.items():
-        first = store.as_items(user, store.ordered(rows.filter(in_sql[key]))[:shown])
-        sections.append(
-            TeamSection(
-                key,
-                heading,
-                sorted(live[key] + first, key=sort_key)[:shown],
-                len(live[key]) + stored.by_section[key],
-            )
+    sections = [
+        TeamSection(
+            key,
+            heading,
+            sorted(live[key] + firsts[key], key=sort_key)[:shown],
+            len(live[key]) + stored.by_section[key],
         )
+        for key, (heading, _, _) in TEAM_SECTIONS.items()
+    ]
     overdue_by_owner = stored.overdue_by_owner + Counter(i.owner for i in live["overdue"])
     return TeamWork(sections, overdue_by_owner)
 

@@ -47,7 +47,7 @@ VISITS_PER_PLAN = 12
 # (whether it is current; each list's count and each worker's overdue; the young people advised
 # by the teams' personal advisers, and which of them the manager may see; each list's most
 # urgent, named with need-to-know); caseloads; unallocated children; the access log.
-MANAGERS_QUERIES = 48
+MANAGERS_QUERIES = 44
 
 
 def _team_of(
