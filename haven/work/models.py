@@ -5,6 +5,8 @@ is made again from the records, so these tables are not audited (``audited = Fal
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Collate
 
 
 class StoredItem(models.Model):
@@ -30,7 +32,16 @@ class StoredItem(models.Model):
     only_overdue = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["person"]), models.Index(fields=["due"])]
+        indexes = [
+            # The lists' order (``store.ordered``): a list's first items read along it.
+            models.Index(
+                F("urgent").desc(),
+                "due",
+                Collate("title", "C"),
+                "id",
+                name="storeditem_in_list_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"

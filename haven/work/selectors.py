@@ -133,7 +133,7 @@ def team_work(*, user: User, shown: int) -> TeamWork:
     rows = store.teams_rows(user, now, today)
     in_sql = {key: q(now, today) for key, (_, _, q) in TEAM_SECTIONS.items()}
     stored = store.counts(rows, in_sql, overdue="overdue")
-    firsts = store.firsts(user, rows, in_sql, shown)
+    firsts = store.firsts(user, rows, in_sql, shown, among=stored)
     sort_key = _sort_key()
     live = _live_sections(user, now, today)
     sections = [

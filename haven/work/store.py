@@ -253,25 +253,25 @@ def teams_rows(user: User, now: datetime.datetime, today: datetime.date) -> Quer
         in_held &= restriction_q(user, "person__", by_id=True)
     else:
         in_held &= Q(person_id__in=Person.objects.filter(visible_q(user)).values("pk"))
-    whose = Q(pk__in=[])
-    for provider in stored_providers():
-        if not provider.shown_to(user):
-            continue
-        seen = in_held
+    shown = [p for p in stored_providers() if p.shown_to(user)]
+    seen = in_held
+    for provider in shown:
         if provider.also_seen_by is not None:
-            seen |= Q(AnyOf(F("person_id"), visible_ids(user, provider.also_seen_by(user))))
-        whose |= Q(provider=provider.name) & seen
+            also = visible_ids(user, provider.also_seen_by(user))
+            seen |= Q(provider=provider.name) & Q(AnyOf(F("person_id"), also, estimated=False))
     overdue = overdue_q(now, today)
     return StoredItem.objects.filter(
-        whose,
+        seen,
         Q(awaiting_authorisation=True) | Q(owner="") | overdue,
         ~Q(only_overdue=True) | overdue,
+        provider__in=[p.name for p in shown],
     )
 
 
 def ordered(rows: QuerySet[StoredItem]) -> QuerySet[StoredItem]:
     """In the lists' order (``items._sort_key``): urgent first, by when due, then by title as
-    Python compares it (code points: the "C" collation)."""
+    Python compares it (code points: the "C" collation); ``StoredItem``'s ``in_list_order``
+    index."""
     return rows.order_by("-urgent", "due", Collate("title", "C"), "pk")
 
 
@@ -318,18 +318,24 @@ def counts(rows: QuerySet[StoredItem], sections: dict[str, Q], overdue: str) -> 
 
 
 def firsts(
-    user: User, rows: QuerySet[StoredItem], sections: dict[str, Q], shown: int
+    user: User, rows: QuerySet[StoredItem], sections: dict[str, Q], shown: int, among: Counts
 ) -> dict[str, list[WorkItem]]:
-    """Each section's ``shown`` first rows, in order, as work items: one query."""
+    """Each section's ``shown`` first rows, in order, as work items, in one query (read along
+    the lists' order, ``ordered``'s index, and stopped at ``shown``; a section ``among`` counts
+    no row of is not read), named at once."""
     parts = [
         ordered(rows.filter(q)).annotate(section=Value(key, output_field=CharField()))[:shown]
         for key, q in sections.items()
+        if among.by_section[key]
     ]
-    made = [(row.section, _item(row)) for row in parts[0].union(*parts[1:], all=True)]  # type: ignore[attr-defined]
+    by_section: dict[str, list[WorkItem]] = {key: [] for key in sections}
+    if not parts:
+        return by_section
+    found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    made = [(row.section, _item(row)) for row in found]  # type: ignore[attr-defined]
     # Named in one query (the same items, named in place; none left out, since the rows are
     # already those the user may see).
     kept = {id(item) for item in _need_to_know(user, [item for _, item in made])}
-    by_section: dict[str, list[WorkItem]] = {key: [] for key in sections}
     for key, item in made:
         if id(item) in kept:
             by_section[key].append(item)
