@@ -12,7 +12,6 @@ them: a manager's teams have thousands of items). A provider cannot show a name 
 from __future__ import annotations
 
 import datetime
-import inspect
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -78,15 +77,8 @@ class WorkItem:
 @dataclass(frozen=True)
 class Wanted:
     """What the manager's view keeps of its teams' work: items awaiting authorisation, items
-    with no owner, and items overdue at ``now`` (a date due before ``today``, London).
-
-    A provider that takes ``wanted`` may leave out, in SQL, items that are none of these: a
-    manager's teams have thousands of items, of which the view keeps a few hundred. It must
-    never leave out one that is: ``work_for``'s ``keep`` still has the last word, so a provider
-    that leaves out less, or takes no ``wanted`` at all, changes nothing but the time taken.
-    For a due date that grows with a stored date (a start plus working days, a last visit plus
-    weeks), ``before`` turns "due before today" into "stored date on or before" a day, once.
-    """
+    with no owner, and items overdue at ``now`` (a date due before ``today``, London). The
+    providers kept in the work store are filtered in SQL the same way (``store.teams_rows``)."""
 
     now: datetime.datetime
     today: datetime.date
@@ -95,13 +87,6 @@ class Wanted:
         return (
             item.awaiting_authorisation or not item.owner or item.overdue_at(self.now, self.today)
         )
-
-    def before(self, key: str) -> datetime.date:
-        """The latest clock start whose due date by the calendar rule ``key`` is before today:
-        an item counted from a later day is not overdue."""
-        from haven.core.calendar import rule
-
-        return rule(key).latest_start_due_before(self.today)
 
 
 class Provider(Protocol):
@@ -114,8 +99,6 @@ class Provider(Protocol):
 CasesProvider = Callable[[dict[int, str]], list[WorkItem]]
 
 _providers: list[Provider] = []
-# The providers that take ``wanted`` (found from their signature when registered).
-_filtering: set[Provider] = set()
 # The providers whose items the manager's view reads from the work store (``haven.work.store``),
 # each with its items for given cases, by the provider's name.
 _stored: dict[Provider, StoredProvider] = {}
@@ -156,8 +139,6 @@ def register_provider(
     view (of which need-to-know keeps those the manager may see)."""
     if provider not in _providers:
         _providers.append(provider)
-        if "wanted" in inspect.signature(provider).parameters:
-            _filtering.add(provider)
         if of_cases is not None:
             name = f"{provider.__module__}.{provider.__qualname__}"  # type: ignore[attr-defined]
             _stored[provider] = StoredProvider(name, of_cases, shown_to, also, also_seen_by)
@@ -191,25 +172,19 @@ def work_for(
     scope: Scope = Scope.MINE,
     *,
     keep: Callable[[WorkItem], bool] | None = None,
-    wanted: Wanted | None = None,
     live_only: bool = False,
 ) -> list[WorkItem]:
     """Everything due for ``user``, sorted. ``keep`` leaves items out before they are named
-    and sorted: a manager's teams have thousands of items, of which the manager's view shows
-    only the overdue, unallocated and awaiting ones. ``wanted`` tells the providers that can
-    (see ``Wanted``) which those are, so they need not build the rest; ``keep`` must keep no
-    item ``wanted`` does not want. ``live_only``: leave out the stored providers (the manager's
-    view reads theirs from the work store)."""
+    and sorted (the manager's view shows only the overdue, unallocated and awaiting ones:
+    ``Wanted``). ``live_only``: leave out the stored providers (the manager's view reads theirs
+    from the work store)."""
     items: list[WorkItem] = []
     held = _held_cases.set({})
     try:
         for provider in _providers:
             if live_only and provider in _stored:
                 continue
-            if wanted is not None and provider in _filtering:
-                items.extend(provider(user, scope, wanted=wanted))  # type: ignore[call-arg]
-            else:
-                items.extend(provider(user, scope))
+            items.extend(provider(user, scope))
     finally:
         _held_cases.reset(held)
     if keep is not None:

@@ -100,12 +100,9 @@ def _live_sections(user: User, now: datetime.datetime, today: datetime.date) -> 
     sections: dict[str, list[WorkItem]] = {key: [] for key in TEAM_SECTIONS}
     tests = [(sections[key], keep) for key, (_, keep, _) in TEAM_SECTIONS.items()]
     # The items in a section are those ``Wanted`` describes (awaiting, unallocated or
-    # overdue; together the sections are exactly these): the providers that can leave the
-    # others out in SQL, and ``Wanted.wants`` leaves out the rest, one test an item, before
-    # they are named and sorted.
+    # overdue; together the sections are exactly these), left out before they are named.
     wanted = Wanted(now=now, today=today)
-    # One pass: a manager's teams have many items, most in no section.
-    for item in work_for(user, Scope.TEAMS, keep=wanted.wants, wanted=wanted, live_only=True):
+    for item in work_for(user, Scope.TEAMS, keep=wanted.wants, live_only=True):
         for section, keep in tests:
             if keep(item, now, today):
                 section.append(item)
