@@ -58,6 +58,7 @@ def test_each_installed_apps_commands_module_adds_its_subcommands() -> None:
     from haven.cli import build_parser, command_modules
 
     assert command_modules() == [
+        "haven.work.commands",
         "haven.synthetic.commands",
         "haven.performance.commands",
         "haven.returns.commands",
@@ -65,4 +66,4 @@ def test_each_installed_apps_commands_module_adds_its_subcommands() -> None:
         "haven.jobs.commands",
     ]
     choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert {"generate", "figures", "annex-a", "returns", "migrate", "jobs"} <= set(choices)
+    assert {"work", "generate", "figures", "annex-a", "returns", "migrate", "jobs"} <= set(choices)

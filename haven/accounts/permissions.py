@@ -143,6 +143,12 @@ def importing_history(user: Any) -> Iterator[None]:
         _importing.reset(token)
 
 
+def is_importing_history(user: Any) -> bool:
+    """Whether ``user``'s services run for an import of history (``importing_history``): the
+    records it links are those of the children it is importing, not ones to be looked up."""
+    return user is not None and _importing.get() == user.pk
+
+
 class Capabilities:
     """``can.<capability>`` in templates."""
 

@@ -68,7 +68,7 @@ class CareConfig(AppConfig):
         from haven.work.items import register_provider
 
         register_event_kinds(events.CareWorkEvent)
-        register_provider(work.care_items)
+        register_provider(work.care_items, of_cases=work.care_items_of_cases)
         register_rule(access.iro_of_child)
         register_tab(
             label="Care plan, visits and reviews",

@@ -5,7 +5,6 @@ manager's view shows them when overdue). Built from the rows of the period query
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -23,28 +22,20 @@ KINDS = {
 COLUMNS = ("start_date", "born", "last_assessment", "last_dental", "last_pep")
 
 
-# Whether a list keeps an item due on a day and owned by a worker ("" if none).
-Wants = Callable[[datetime.date, str], bool]
-ItemsFor = Callable[[dict[str, Any], tuple[PersonRef, ...], str, Wants | None], list[WorkItem]]
+ItemsFor = Callable[[dict[str, Any], tuple[PersonRef, ...], str], list[WorkItem]]
 
 
 def item_maker() -> ItemsFor:
     url = url_maker("care_health:tab")
 
     def items_for(
-        row: dict[str, Any],
-        people: tuple[PersonRef, ...],
-        owner: str,
-        wants: Wants | None = None,
+        row: dict[str, Any], people: tuple[PersonRef, ...], owner: str
     ) -> list[WorkItem]:
-        """The row's items; only those ``wants`` keeps (the manager's view keeps the overdue
-        ones of thousands: the rest are not made)."""
         return [
             WorkItem(
                 KINDS[due.kind], f"{due.label} due", due.due, url(row["person_id"]), people, owner
             )
             for due in health.due_for_row(row)
-            if wants is None or wants(due.due, owner)
         ]
 
     return items_for

@@ -986,9 +986,16 @@ HEALTH_ASSESSMENT = "assessment"
 def _period_on(person: Any, day: datetime.date, field: str) -> CarePeriod:
     """The child's period of care that ``day`` falls in, locked (so two records of the same
     thing cannot both pass the duplicate check), or a field error saying why there is none."""
-    periods = list(
-        CarePeriod.objects.select_for_update().filter(person=person).order_by("start_date")
-    )
+    return _period_among(_periods_locked(person), person, day, field)
+
+
+def _periods_locked(person: Any) -> list[CarePeriod]:
+    return list(CarePeriod.objects.select_for_update().filter(person=person).order_by("start_date"))
+
+
+def _period_among(
+    periods: list[CarePeriod], person: Any, day: datetime.date, field: str
+) -> CarePeriod:
     if not periods:
         raise ValidationError({field: f"{person.full_name} has not been looked after"})
     born = person.date_of_birth
@@ -1023,6 +1030,20 @@ def _sdq_checks(person: Any, on: datetime.date, score: Any, reason: str) -> None
         raise ValidationError(errors)
 
 
+@dataclass(frozen=True)
+class HealthEntry:
+    """A health event to record for a child (``health_record``'s details)."""
+
+    kind: str
+    on: datetime.date
+    up_to_date: bool | None = None
+    sdq_score: int | None = None
+    sdq_reason: str = ""
+    intervention_offered: bool | None = None
+    intervention_received: bool | None = None
+    notes: str = ""
+
+
 @transaction.atomic
 def health_record(
     *,
@@ -1040,68 +1061,105 @@ def health_record(
     """Record a health event of a looked-after child, dated within a period of care. A health
     assessment (``HEALTH_ASSESSMENT``) is the period's initial one if none came before it, else
     a review; assessments and dental checks store when they were due."""
+    entry = HealthEntry(
+        kind=kind,
+        on=on,
+        up_to_date=up_to_date,
+        sdq_score=sdq_score,
+        sdq_reason=sdq_reason,
+        intervention_offered=intervention_offered,
+        intervention_received=intervention_received,
+        notes=notes,
+    )
+    (record,) = _health_write(person, by, [entry])
+    return record
+
+
+@transaction.atomic
+def health_records_import(
+    *, person: Any, by: Any, entries: list[HealthEntry]
+) -> list[HealthRecord]:
+    """Several health events of a child at once, from an imported return (its OC2 items): each
+    checked as ``health_record`` checks it, in date order, in one transaction and a fixed
+    number of queries (and a chronology entry each)."""
+    return _health_write(person, by, sorted(entries, key=lambda e: e.on))
+
+
+def _health_write(person: Any, by: Any, entries: list[HealthEntry]) -> list[HealthRecord]:
+    periods = _periods_locked(person)
+    known = list(HealthRecord.objects.filter(person=person).values_list("kind", "on"))
+    made = []
+    for entry in entries:
+        kind, period, fields = _health_checked(person, entry, periods, known)
+        made.append(
+            HealthRecord(
+                person=person,
+                period=period,
+                kind=kind,
+                on=entry.on,
+                notes=entry.notes.strip(),
+                recorded_by=by,
+                **fields,
+            )
+        )
+        known.append((kind, entry.on))
+    HealthRecord.objects.bulk_create(made)
+    for record in made:
+        health_events.health_recorded(record, by=by)
+    return made
+
+
+def _health_checked(
+    person: Any,
+    entry: HealthEntry,
+    periods: list[CarePeriod],
+    known: list[tuple[str, datetime.date]],
+) -> tuple[str, CarePeriod, dict[str, Any]]:
+    """The kind, period and fields of a health event, checked against the child's periods of
+    care and the health events ``known`` (kind, date) before it."""
+    kind, on = entry.kind, entry.on
     if kind in (HEALTH_ASSESSMENT, *health.ASSESSMENTS):
         kind = HEALTH_ASSESSMENT
     elif kind not in HealthKind.values:
         raise ValidationError({"kind": "Choose what to record"})
     not_future(on, "on", "date")
-    period = _period_on(person, on, "on")
+    period = _period_among(periods, person, on, "on")
     fields: dict[str, Any] = {}
-    records = HealthRecord.objects.filter(person=person)
     if kind == HEALTH_ASSESSMENT:
-        in_period = records.filter(kind__in=health.ASSESSMENTS, on__gte=period.start_date)
-        if in_period.filter(on__gt=on).exists():
+        in_period = [d for k, d in known if k in health.ASSESSMENTS and d >= period.start_date]
+        if any(d > on for d in in_period):
             raise ValidationError(
                 {"on": "A later health assessment is already recorded: record them in date order"}
             )
-        last = in_period.order_by("-on").values_list("on", flat=True).first()
-        if last is None:
+        if not in_period:
             kind = HealthKind.INITIAL_ASSESSMENT
             due = health.initial_health_assessment_due(period.start_date)
         else:
             kind = HealthKind.REVIEW_ASSESSMENT
-            due = health.health_assessment_next_due(person.date_of_birth, last)
+            due = health.health_assessment_next_due(person.date_of_birth, max(in_period))
         fields["due_date"] = due
     elif kind == HealthKind.DENTAL_CHECK:
-        last = (
-            records.filter(kind=kind, on__lt=on)
-            .order_by("-on")
-            .values_list("on", flat=True)
-            .first()
-        )
+        last = max((d for k, d in known if k == kind and d < on), default=None)
         fields["due_date"] = health.dental_check_due(last, period.start_date)
     elif kind == HealthKind.IMMUNISATIONS:
-        if up_to_date is None:
+        if entry.up_to_date is None:
             raise ValidationError({"up_to_date": "Choose whether the immunisations are up to date"})
-        fields["up_to_date"] = up_to_date
+        fields["up_to_date"] = entry.up_to_date
     elif kind == HealthKind.SDQ:
-        _sdq_checks(person, on, sdq_score, sdq_reason)
-        fields.update(sdq_score=sdq_score, sdq_reason=sdq_reason)
+        _sdq_checks(person, on, entry.sdq_score, entry.sdq_reason)
+        fields.update(sdq_score=entry.sdq_score, sdq_reason=entry.sdq_reason)
     elif kind == HealthKind.SUBSTANCE_MISUSE:
+        received = entry.intervention_received
         fields.update(
-            intervention_offered=True if intervention_received else intervention_offered,
-            intervention_received=intervention_received,
+            intervention_offered=True if received else entry.intervention_offered,
+            intervention_received=received,
         )
-    same_day = (
-        records.filter(kind__in=health.ASSESSMENTS)
-        if kind in health.ASSESSMENTS
-        else records.filter(kind=kind)
-    )
-    if same_day.filter(on=on).exists():
+    same_day = health.ASSESSMENTS if kind in health.ASSESSMENTS else (kind,)
+    if any(k in same_day and d == on for k, d in known):
         raise ConflictError(
             {"on": f"{HealthKind(kind).label} is already recorded on {long_date(on)}"}
         )
-    record = HealthRecord.objects.create(
-        person=person,
-        period=period,
-        kind=kind,
-        on=on,
-        notes=notes.strip(),
-        recorded_by=by,
-        **fields,
-    )
-    health_events.health_recorded(record, by=by)
-    return record
+    return kind, period, fields
 
 
 _URN = re.compile(r"\d{6}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -71,9 +71,6 @@ class WorkingCalendar:
         self._count = count
         # (unit, amount, start) -> due date, filled by ``DeadlineRule.due``.
         self.days_after: dict[tuple[str, float, date], date] = {}
-        # ("before", unit, amount, day) -> latest start, filled by
-        # ``DeadlineRule.latest_start_due_before``.
-        self.latest_start: dict[tuple[str, str, float, date], date] = {}
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -277,44 +274,10 @@ class DeadlineRule:
             raise TypeError(f"rule {self.key!r} gives a date: use due_date")
         return result
 
-    def latest_start_due_before(self, day: date, cal: WorkingCalendar | None = None) -> date:
-        """The latest clock start whose due date is before ``day``: ``due_date`` never goes
-        back as the start moves on, so an item counted from a later start is not due before
-        ``day``, and one from this start or earlier is. For filtering stored starts in SQL (a
-        few lookups, remembered per day)."""
-        cal = cal or calendar()
-        key = ("before", self.unit, self.amount, day)
-        found = cal.latest_start.get(key)
-        if found is not None:
-            return found
-        low = latest_start_before(lambda start: self.due_date(start, cal), day)
-        if len(cal.latest_start) < 10_000:
-            cal.latest_start[key] = low
-        return low
-
     def _whole(self) -> int:
         if self.amount != int(self.amount):
             raise ValueError(f"rule {self.key!r} needs a whole number of {self.unit}")
         return int(self.amount)
-
-
-def latest_start_before(due: Callable[[date], date], day: date) -> date:
-    """The latest start whose ``due`` date is before ``day``, for a ``due`` that never goes
-    back as the start moves on and is never before the start (every rule here, and the term
-    rule of personal education plans): a start due before ``day`` lies before it, so step back
-    until one is, then halve the gap between it and ``day``."""
-    low, step = day - timedelta(days=1), 1
-    while due(low) >= day:
-        step *= 2
-        low = day - timedelta(days=step)
-    high = day  # due(high) >= day
-    while (high - low).days > 1:
-        middle = low + timedelta(days=(high - low).days // 2)
-        if due(middle) < day:
-            low = middle
-        else:
-            high = middle
-    return low
 
 
 def _local_date(start: date | datetime) -> date:

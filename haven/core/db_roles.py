@@ -14,8 +14,9 @@ import contextlib
 import hashlib
 import hmac
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -77,7 +78,8 @@ def app_role() -> str:
     return str(settings.DATABASES[DEFAULT_DB_ALIAS]["USER"])
 
 
-def audited_models() -> list[type[models.Model]]:
+def haven_models() -> list[type[models.Model]]:
+    """Every table of Haven's (and of the audited third-party apps) but the audit tables."""
     chosen = []
     for model in apps.get_models(include_auto_created=True):
         config = model._meta.app_config
@@ -89,6 +91,22 @@ def audited_models() -> list[type[models.Model]]:
             continue
         chosen.append(model)
     return chosen
+
+
+def audited_models() -> list[type[models.Model]]:
+    """The tables whose every change is audited: all of Haven's but those a model marks
+    ``audited = False``, which hold nothing anyone typed (made again from the records)."""
+    return [model for model in haven_models() if getattr(model, "audited", True)]
+
+
+# What else is made after every migrate, by the parts of the service that need it (each a
+# function given the owner's cursor), e.g. the work store's triggers (``haven.work.store``).
+_prepare_steps: list[Callable[[Any], None]] = []
+
+
+def register_prepare_step(step: Callable[[Any], None]) -> None:
+    if step not in _prepare_steps:
+        _prepare_steps.append(step)
 
 
 def _trigger_sql(model: type[models.Model]) -> str:
@@ -165,6 +183,8 @@ def prepare_database(connection: BaseDatabaseWrapper) -> None:
         )
         for model in audited_models():
             cursor.execute(_trigger_sql(model))
+        for step in _prepare_steps:
+            step(cursor)
         cursor.execute(
             f"""
             GRANT USAGE ON SCHEMA public TO {app};

@@ -49,7 +49,12 @@ class LeavingCareConfig(AppConfig):
 
         register_event_kinds(events.LeavingCareEvent)
         register_rule(access.adviser_of_young_person)
-        register_provider(work.leaving_care_items)
+        register_provider(
+            work.leaving_care_items,
+            of_cases=work.items_of_cases,
+            also=work.ADVISED,
+            also_seen_by=work.advised_by_teams,
+        )
         register_tab(
             label="Leaving care", url_name="leavingcare:tab", order=47, applies=selectors.applies
         )

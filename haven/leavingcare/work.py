@@ -43,9 +43,29 @@ def _people(user: User, scope: Scope) -> Q:
 
 
 def leaving_care_items(user: User, scope: Scope) -> list[WorkItem]:
+    return _items(_people(user, scope))
+
+
+def items_of_cases(held: dict[int, str]) -> list[WorkItem]:
+    """The items of these young people, whoever holds or advises them: the work store's."""
+    return _items(Q(AnyOf(F("pk"), held)) if held else Q(pk__in=[]))
+
+
+# The young people the work store keeps besides the open cases: those with a personal adviser.
+ADVISED = (AdviserAllocation, Q(end_date__isnull=True))
+
+
+def advised_by_teams(user: User) -> list[int]:
+    """The young people advised by someone in the user's teams (as ``_people``)."""
+    members = Membership.objects.filter(team_id__in=user_team_ids(user)).values("user_id")
+    advised = AdviserAllocation.objects.filter(end_date__isnull=True, adviser_id__in=members)
+    return list(advised.values_list("person_id", flat=True))
+
+
+def _items(whose: Q) -> list[WorkItem]:
     url = url_maker("leavingcare:tab")
     items = []
-    for row in selectors.due_rows(_people(user, scope)):
+    for row in selectors.due_rows(whose):
         people = ((row.person_id, row.name),)
         if row.assessment_due is not None:
             items.append(

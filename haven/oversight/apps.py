@@ -31,4 +31,9 @@ class OversightConfig(AppConfig):
             sections=("oversight:supervision_home", "oversight:supervision_worker"),
         )
         register_provider(work.oversight_items)
+        register_provider(
+            work.oversight_review_items,
+            of_cases=work.review_items_of_cases,
+            shown_to=work.shows_reviews,
+        )
         register_page(figures.PAGE)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.accounts.permissions import Capability, user_can
+from haven.core.lookups import AnyOf
 from haven.oversight import selectors
 from haven.oversight.models import OversightAction
 from haven.oversight.schedule import oversight_review_due, oversight_rule
 from haven.people.access import user_team_ids
-from haven.work.items import Scope, WorkItem, url_maker
+from haven.work.items import Scope, WorkItem, held_cases, url_maker
 
 
 def _title(text: str) -> str:
@@ -62,6 +63,8 @@ def _open_actions() -> QuerySet[Any, Any]:
 
 
 def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
+    """Open actions for their owner; for a manager, their workers' overdue actions and
+    supervision (the cases' reviews: ``oversight_review_items``)."""
     if scope is Scope.MINE:
         return _action_items(_open_actions().filter(owner=user))
     if not user_can(user, Capability.RECORD_OVERSIGHT):
@@ -72,31 +75,6 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
     items = _action_items(
         _open_actions().filter(owner__memberships__team_id__in=teams, due_date__lt=today).distinct()
     )
-    child_url = url_maker("oversight:person")
-    # The children are named by ``work_for`` with need-to-know.
-    rule = oversight_rule()
-    cases = selectors.open_cases_with_oversight(teams).values_list(
-        "person_id",
-        "start_date",
-        "last_oversight",
-        "next_review",
-        "worker__first_name",
-        "worker__last_name",
-    )
-    for person_id, since, last_on, next_review, first, last in cases:
-        due = oversight_review_due(last_on=last_on, next_review=next_review, since=since, rule=rule)
-        if due >= today:
-            continue
-        items.append(
-            WorkItem(
-                "Management oversight",
-                "Oversight review overdue",
-                due,
-                child_url(person_id),
-                ((person_id, ""),),
-                f"{first or ''} {last or ''}".strip(),
-            )
-        )
     worker_url = url_maker("oversight:supervision_worker")
     for status in selectors.supervision_statuses(selectors.supervisees(manager=user)):
         if status.is_overdue and status.next_due is not None:
@@ -111,3 +89,39 @@ def oversight_items(user: User, scope: Scope) -> list[WorkItem]:
                 )
             )
     return items
+
+
+def shows_reviews(user: User) -> bool:
+    return user_can(user, Capability.RECORD_OVERSIGHT)
+
+
+def oversight_review_items(user: User, scope: Scope) -> list[WorkItem]:
+    """A manager's overdue oversight reviews of their teams' cases."""
+    if scope is Scope.MINE or not shows_reviews(user):
+        return []
+    today = timezone.localdate()
+    return [item for item in review_items_of_cases(held_cases(user, scope)) if item.due < today]
+
+
+def review_items_of_cases(held: dict[int, str]) -> list[WorkItem]:
+    """Each case's next oversight review, shown once overdue (``only_overdue``)."""
+    child_url = url_maker("oversight:person")
+    # The children are named by ``work_for`` with need-to-know.
+    rule = oversight_rule()
+    cases = (
+        selectors.open_cases_with_oversight()
+        .filter(AnyOf(F("person_id"), held, estimated=False))
+        .values_list("person_id", "start_date", "last_oversight", "next_review")
+    )
+    return [
+        WorkItem(
+            "Management oversight",
+            "Oversight review overdue",
+            oversight_review_due(last_on=last_on, next_review=next_review, since=since, rule=rule),
+            child_url(person_id),
+            ((person_id, ""),),
+            held[person_id],
+            only_overdue=True,
+        )
+        for person_id, since, last_on, next_review in cases
+    ]

@@ -18,11 +18,14 @@ class PersonKind(models.TextChoices):
 
 
 class Sex(models.TextChoices):
-    """DfE Sex codes (CIN census 2024/25 on)."""
+    """The DfE's Sex codes (CIN census and SSDA903 2024/25 on), with "not known" and "not
+    stated" kept apart as the older GenderCurrent codes have them (0 and 9): both are U in the
+    returns from 2024/25, 0 and 9 in those before (``haven.returns.census.SEX_TO_GENDER``)."""
 
     MALE = "M", "Male"
     FEMALE = "F", "Female"
-    UNKNOWN = "U", "Unknown or indeterminate"
+    UNKNOWN = "U", "Not known"
+    NOT_STATED = "N", "Not stated or indeterminate"
 
 
 class Ethnicity(models.TextChoices):

@@ -13,7 +13,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from haven.accounts.models import Team, User
-from haven.accounts.permissions import Capability, service_require, user_can
+from haven.accounts.permissions import (
+    Capability,
+    is_importing_history,
+    service_require,
+    user_can,
+)
 from haven.accounts.services import alert_send, team_managers
 from haven.core.models import AccessAction
 from haven.core.services import access_log_record
@@ -282,7 +287,11 @@ def relationship_add(
     """Link a family member or other significant person to a child: an existing record, or a
     new adult created here. Linking someone ``by`` may not see yet needs a reason, recorded and
     alerted as emergency access is; a restricted record they are not named on cannot be linked."""
-    if relative is not None and not access.visible_ids(by, [relative.pk]):
+    if (
+        relative is not None
+        and not is_importing_history(by)
+        and not access.visible_ids(by, [relative.pk])
+    ):
         if selectors.person_findable(user=by, person_id=relative.pk) is None:
             raise ValidationError({"existing_person": "There is no person with that Haven ID"})
         reason = " ".join(link_reason.split())

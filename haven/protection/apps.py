@@ -14,7 +14,7 @@ class ProtectionConfig(AppConfig):
         from haven.work.items import register_provider
 
         register_event_kinds(events.ProtectionEvent)
-        register_provider(work.protection_items)
+        register_provider(work.protection_items, of_cases=work.protection_items_of_cases)
 
         from haven.people.ownership import register_person_owned
         from haven.protection import models, selectors

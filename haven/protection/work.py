@@ -6,8 +6,7 @@ import datetime
 from functools import cache
 from typing import Any
 
-from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
-from django.utils import timezone
+from django.db.models import CharField, F, OuterRef, Subquery, Value
 
 from haven.accounts.models import User
 from haven.childinneed.models import CINPlan, CINReview
@@ -22,7 +21,7 @@ from haven.protection.models import (
     S47Enquiry,
     Visit,
 )
-from haven.work.items import Scope, Wanted, WorkItem, held_cases, url_maker
+from haven.work.items import Scope, WorkItem, held_cases, url_maker
 
 
 def _dated(model: Any, kind: str, due: str, open_: str, *text: str) -> Any:
@@ -37,25 +36,15 @@ def _dated(model: Any, kind: str, due: str, open_: str, *text: str) -> Any:
     )
 
 
-def protection_items(user: User, scope: Scope, wanted: Wanted | None = None) -> list[WorkItem]:
-    held = held_cases(user, scope)
+def protection_items(user: User, scope: Scope) -> list[WorkItem]:
+    return protection_items_of_cases(held_cases(user, scope))
+
+
+def protection_items_of_cases(held: dict[int, str]) -> list[WorkItem]:
+    """The items of these cases (``held_cases``), whoever holds them: the work store's."""
     if not held:
         return []
     ids = sorted(held)
-    # The manager's view wants only what is overdue, and everything of an unallocated case
-    # (``Wanted``): the dated records' due dates compared in SQL, the plans' next visits and
-    # reviews once worked out (a few hundred plans, their dates cached).
-    unallocated = [person_id for person_id, owner in held.items() if not owner]
-    today = timezone.localdate()
-
-    def only_wanted(rows: Any, overdue: Q) -> Any:
-        if wanted is None:
-            return rows
-        return rows.filter(overdue | Q(AnyOf(F("person_id"), unallocated, estimated=False)))
-
-    def wants(due: datetime.date, person_id: int) -> bool:
-        return wanted is None or not held[person_id] or due < today
-
     url = url_maker("protection:child_protection")
     labels = dict(ConferenceKind.choices)
 
@@ -75,7 +64,7 @@ def protection_items(user: User, scope: Scope, wanted: Wanted | None = None) -> 
     # The children's ids not estimated one by one: four kinds of record name them, and
     # estimating each id for each kind took longer than reading the records (``AnyOf``).
     held_ids = AnyOf(F("person_id"), ids, estimated=False)
-    dated = [only_wanted(part.filter(held_ids), Q(d__lt=today)) for part in parts]
+    dated = [part.filter(held_ids) for part in parts]
     items = []
     for person_id, kind, text, more, due in dated[0].union(*dated[1:], all=True):
         if kind == "conference":
@@ -103,11 +92,9 @@ def protection_items(user: User, scope: Scope, wanted: Wanted | None = None) -> 
     )
     for person_id, start, last_visit, last_review in cin_rows:
         due = cin_visit_due(last_visit or start)
-        if wants(due, person_id):
-            items.append(item("CIN visit", "CIN visit due", due, person_id))
+        items.append(item("CIN visit", "CIN visit due", due, person_id))
         due = review_due(last_review or start)
-        if wants(due, person_id):
-            items.append(item("CIN review", "Child in need review due", due, person_id))
+        items.append(item("CIN review", "Child in need review due", due, person_id))
     cp_visit_due = cache(rule("cp_visit").due_date)
     cp_rows = (
         ChildProtectionPlan.objects.filter(AnyOf(F("person_id"), ids), end_date__isnull=True)
@@ -116,8 +103,7 @@ def protection_items(user: User, scope: Scope, wanted: Wanted | None = None) -> 
     )
     for person_id, start, last_visit in cp_rows:
         due = cp_visit_due(last_visit or start)
-        if wants(due, person_id):
-            items.append(item("CP visit", "CP visit due", due, person_id))
+        items.append(item("CP visit", "CP visit due", due, person_id))
     return items
 
 

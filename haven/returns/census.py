@@ -22,10 +22,18 @@ FIRST_SEX_YEAR = 2025
 FIRST_RULESET_YEAR = 2023
 LAST_RULESET_YEAR = 2027
 
-# GenderCurrent (before 2024/25) <-> Sex. An unborn child must be 0 ("not recorded or unborn"),
-# and Haven's U covers both unknown and indeterminate, so U is written as 0.
-SEX_TO_GENDER = {"M": "1", "F": "2", "U": "0"}
-GENDER_TO_SEX = {"1": "M", "2": "F", "0": "U", "9": "U"}
+# GenderCurrent (before 2024/25) <-> Haven's sex: 0 "not recorded or unborn" is U (not known;
+# an unborn child must be 0), 9 "indeterminate" (not stated) is N. The Sex code (2024/25 on)
+# has U for both.
+SEX_TO_GENDER = {"M": "1", "F": "2", "U": "0", "N": "9"}
+GENDER_TO_SEX = {v: k for k, v in SEX_TO_GENDER.items()}
+
+
+def sex_code(sex: str, *, uses_sex: bool) -> str:
+    """A person's sex in a return's codes: Sex M, F or U (2024/25 on), else GenderCurrent."""
+    if uses_sex:
+        return sex if sex in ("M", "F") else "U"
+    return SEX_TO_GENDER.get(sex, "0")
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from haven.protection.models import (
     ConferenceKind,
     S47Enquiry,
 )
-from haven.returns.census import SEX_TO_GENDER, CollectionYear, la_child_id, la_number
+from haven.returns.census import CollectionYear, la_child_id, la_number, sex_code
 
 SOFTWARE_CODE = "Haven"
 RELEASE = "0.1.0"
@@ -251,10 +251,11 @@ def cin_census_build(
             _sub(ids, "PersonBirthDate", _d(person["date_of_birth"]))
         elif person["expected_date_of_birth"]:
             _sub(ids, "ExpectedPersonBirthDate", _d(person["expected_date_of_birth"]))
-        if cy.uses_sex:
-            _sub(ids, "Sex", person["sex"] or "U")
-        else:
-            _sub(ids, "GenderCurrent", SEX_TO_GENDER.get(person["sex"], "0"))
+        _sub(
+            ids,
+            "Sex" if cy.uses_sex else "GenderCurrent",
+            sex_code(person["sex"], uses_sex=cy.uses_sex),
+        )
         if person["date_of_death"] and person["date_of_death"] <= end:
             _sub(ids, "PersonDeathDate", _d(person["date_of_death"]))
         traits = _sub(child, "ChildCharacteristics")

@@ -11,7 +11,8 @@ Two steps, both by ``ssda903_import``:
    DD/MM/YYYY or YYYY-MM-DD; a duplicate row is reported and read once; an unknown code is
    rejected naming table, file, row, column and value. Where years overlap, a later year's row
    for the same record takes precedence (an episode is CHILD + DECOM; a review CHILD + REVIEW;
-   a missing episode CHILD + MIS_START; a child's Header and UASC rows CHILD).
+   a missing episode CHILD + MIS_START; a child's UASC row CHILD; a Header row CHILD and
+   year: every year's is kept, the latest giving the child's details).
 2. Make each child's records through Haven's own services (``haven.care.services``,
    ``haven.missing.services``, ``haven.uasc.services``, ``haven.leavingcare.services``): events, not copied rows, so a row the
    services refuse is reported with the service's message. A child is matched by CHILD: Haven's
@@ -38,10 +39,28 @@ A care leaver's OC3 row becomes their in-touch record on the birthday and, if in
 activity and accommodation from it (``haven.leavingcare.services``), when their care is in the
 files (Haven works out who is a care leaver from it); otherwise the row is counted, not made.
 
-Not made into records (read and counted, each named in the report): OC2 (Haven computes it
-from health records), AD1 and PlacedAdoption (an adoption plan needs its adopters),
-SWEpisodes (workers), DoLo; Header's MOTHER and MC_DOB (the child's own child is not a record
-the return names).
+Header SEX 0 and 9 (GenderCurrent's, before 2024/25) are "not known" U and "not stated" N.
+MOTHER 1 with MC_DOB (the latest year's) becomes the girl's parent relationship to her first
+child: a record made with no more than the return says (born on MC_DOB, sex not known),
+marked as imported; a child of hers born that day already in Haven is kept, not made again.
+
+A child's OC2 row (looked after for the 12 months to 31 March) becomes the health records
+Haven computes OC2 from (``haven.care.services.health_records_import``, with the checks of
+``health_record``): a health assessment, the immunisations check and its finding, a dental
+check, substance misuse with the intervention offered and received, a conviction, the SDQ
+score or the reason for none. The return gives no
+dates: each is dated where it counts for that year (30 March; a health assessment of an
+under-5 not up to date at 31 March, 1 April) and its chronology entry says so.
+
+PlacedAdoption becomes the decision that the child should be placed for adoption and, with
+DATE_PLACED_CEASED, its reversal (``haven.adoption.services``, while the period of care it was
+made in is open: an open plan stops care ending other than by adoption). An adopted child's
+plan would go on to a match with adopters, whom the return does not name: their AD1 and
+PlacedAdoption rows are kept in their ``ImportedHistory`` as the return gave them, and the
+export reads them there (``ADOPTION_KEPT``); no adopters and no plan are made for them.
+
+Not made into records (read and counted, each named in the report): SWEpisodes (workers),
+DoLo.
 """
 
 from __future__ import annotations
@@ -69,6 +88,7 @@ from haven.chronology.services import imported_from
 from haven.core.calendar import LONDON, add_calendar_months
 from haven.core.errors import ConflictError
 from haven.people.models import Ethnicity, Person
+from haven.returns.census import GENDER_TO_SEX
 from haven.returns.ssda903 import COLUMNS, PREVIOUS_DIR
 
 SYSTEM = "ssda903"
@@ -78,29 +98,37 @@ IMPORTED_MARK = "Imported from the SSDA903"
 PERSON_EVENTS = ("record_created", "allocated", "details_changed")
 HAVEN_ID = re.compile(r"^H\d{8}$")
 # Tables whose rows become records, and those read but left (why, in the report).
-IMPORTED = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing", "OC3")
+IMPORTED = (
+    "Header",
+    "Episodes",
+    "Reviews",
+    "UASC",
+    "PrevPerm",
+    "Missing",
+    "OC3",
+    "OC2",
+    "PlacedAdoption",
+    "AD1",
+)
 NOT_IMPORTED = {
-    "OC2": "Haven computes OC2 from the child's health records",
-    "AD1": "an adoption needs its plan and adopters, recorded on the adoption pages",
-    "PlacedAdoption": "a decision to place for adoption is recorded on the adoption pages",
     "SWEpisodes": "social workers are allocated in Haven",
     "DoLo": "Haven records no deprivation of liberty orders yet",
 }
 # Columns of the tables imported that are read but left, and why.
-COLUMNS_NOT_IMPORTED = {
-    ("Header", "MOTHER"): "Haven derives MOTHER from a parent relationship to the child's own "
-    "child, who is not a record the return names",
-    ("Header", "MC_DOB"): "as MOTHER: the child's own child is not a record the return names",
-}
+COLUMNS_NOT_IMPORTED: dict[tuple[str, str], str] = {}
 # The key a later year's row replaces an earlier year's by.
 KEYS = {
-    "Header": ("CHILD",),
+    "Header": ("CHILD", "YEAR"),  # every year's: a mother's MC_DOB from any of them
     "Episodes": ("CHILD", "DECOM"),
     "Reviews": ("CHILD", "REVIEW"),
     "UASC": ("CHILD",),
     "PrevPerm": ("CHILD",),
     "Missing": ("CHILD", "MIS_START"),
     "OC3": ("CHILD", "YEAR"),  # a birthday a year
+    "OC2": ("CHILD", "YEAR"),
+    # Every year's: an adopted child's are kept as the return gave them (ADOPTION_KEPT).
+    "PlacedAdoption": ("CHILD", "DATE_PLACED", "YEAR"),
+    "AD1": ("CHILD", "YEAR"),
 }
 DATE_COLUMNS = frozenset(
     {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "MIS_START", "MIS_END"}
@@ -110,8 +138,21 @@ DATE_COLUMNS = frozenset(
 # Dates that say which year a folder of tables is (a return holds none after its 31 March).
 # (Only those of the tables imported: Haven's own SWEpisodes can start after 31 March.)
 YEAR_DATES = ("DECOM", "DEC", "REVIEW", "MIS_START", "MIS_END")
+# OC2's items that are 1 or 0 (or blank where they are not asked of the child).
+OC2_FLAGS = (
+    "CONVICTED",
+    "HEALTH_CHECK",
+    "IMMUNISATIONS",
+    "TEETH_CHECK",
+    "HEALTH_ASSESSMENT",
+    "SUBSTANCE_MISUSE",
+    "INTERVENTION_RECEIVED",
+    "INTERVENTION_OFFERED",
+)
 UPN_UNKNOWN = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"})
-SEX_CODES = {"M": "M", "F": "F", "U": "U", "1": "M", "2": "F", "0": "U", "9": "U"}
+# SEX: M, F, U (2024/25 on), 1 or 2 before; another system's 0 (not known) and 9 (not stated)
+# are read as GenderCurrent's, and Haven's export writes them back so before 2024/25.
+SEX_CODES = {"M": "M", "F": "F", "U": "U", **GENDER_TO_SEX}
 
 
 def _codes(*choices: Any) -> frozenset[str]:
@@ -119,12 +160,13 @@ def _codes(*choices: Any) -> frozenset[str]:
 
 
 def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
+    from haven.carers.models import AdoptersLegalStatus, AdoptersSex
     from haven.leavingcare import codes as lc
     from haven.missing.codes import MissingKind
 
     c = care_codes
     return {
-        "SEX": (frozenset(SEX_CODES), "sex (M, F, U; 1 or 2 before 2024/25)"),
+        "SEX": (frozenset(SEX_CODES), "sex (M, F, U; 1 or 2 before 2024/25, or 0, 9)"),
         "ETHNIC": (_codes(Ethnicity), "ethnicity"),
         "RNE": (_codes(c.ReasonNewEpisode), "reason for new episode"),
         "LS": (_codes(c.LegalStatus), "legal status"),
@@ -136,6 +178,11 @@ def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
         "REVIEW_CODE": (_codes(c.Participation), "participation in review"),
         "MISSING": (_codes(MissingKind), "missing or away"),
         "PREV_PERM": (_codes(c.PreviousPermanence), "previous permanence"),
+        "REASON_PLACED_CEASED": (_codes(c.AdoptionReversal), "why a plan for adoption ceased"),
+        "FOSTER_CARE": (frozenset({"0", "1"}), "adopted by their foster carers (0 or 1)"),
+        "NB_ADOPTR": (frozenset({"1", "2"}), "number of adopters (1 or 2)"),
+        "SEX_ADOPTR": (_codes(AdoptersSex), "adopters' sex"),
+        "LS_ADOPTR": (_codes(AdoptersLegalStatus), "adopters' legal status"),
         "IN_TOUCH": (_codes(lc.InTouch), "in touch"),
         "ACTIV": (_codes(lc.Activity) | {"0"}, "activity"),
         "ACCOM": (
@@ -143,6 +190,12 @@ def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
             "accommodation (its letter, then 1 suitable or 2 not)",
         ),
     }
+
+
+# An adopted child's adoption as the returns gave it (the import keeps these rows in the child's
+# ImportedHistory; the export reads them there for the years before Haven): Haven's adoption
+# plan needs the adopters, whom the return does not name.
+ADOPTION_KEPT = ("AD1", "PlacedAdoption")
 
 
 class SSDA903FileError(ValueError):
@@ -650,7 +703,8 @@ class _Builder:
                 )
                 if merged:
                     tables[table] = merged
-            for label, ids in history.made.items():
+            # Periods of care last: what else was made may point to them.
+            for label, ids in sorted(history.made.items(), key=lambda i: i[0] == "care.careperiod"):
                 apps.get_model(label).objects.filter(pk__in=ids).delete()
             ChronologyEvent.objects.filter(person=person, detail__startswith=IMPORTED_MARK).exclude(
                 event__in=PERSON_EVENTS
@@ -709,18 +763,24 @@ class _Builder:
         episodes = sorted(tables.get("Episodes", []), key=lambda r: r["DECOM"])
         periods = self._periods(episodes, result)
         prev_perm = {r.year: r for r in tables.get("PrevPerm", [])}
+        placed = self._placed_rows(tables, episodes, own)
         made = list(own)
         for chain in periods:
             if _covering(own, chain[0].date("DECOM")) is not None:
                 self.report.counts["episodes Haven already holds"] += len(chain)
                 continue
             with derived_once():  # a chain's moves and statuses derive its episodes once
-                period = self._period(person, chain, prev_perm, result)
+                period = self._period(person, chain, prev_perm, result, placed, history)
             if period is not None:
                 made.append(period)
                 _made(history, period)
                 self.report.counts["periods of care"] += 1
                 self.report.counts["episodes"] += len(chain)
+        if not result.problems:
+            result.problems.extend(
+                row.problem("DATE_PLACED", "no period of care in the files covers this decision")
+                for row in placed
+            )
         held = set(_reviews_held(own)) if own else set()
         for row in sorted(tables.get("Reviews", []), key=lambda r: r["REVIEW"]):
             if row.date("REVIEW") in held:
@@ -760,6 +820,165 @@ class _Builder:
         for row in sorted(leaver, key=lambda r: r.year):
             for record in self._oc3(person, row, result):
                 _made(history, record)
+        oc2 = tables.get("OC2", [])
+        if oc2 and own:
+            # Haven's own looked-after child: their health records are Haven's, and give OC2.
+            self.report.counts["OC2 rows Haven already holds"] += len(oc2)
+            oc2 = []
+        for row in sorted(oc2, key=lambda r: r.year):
+            for record in self._oc2(person, row, result):
+                _made(history, record)
+        self._mother(person, tables.get("Header", []), result)
+
+    def _oc2(self, person: Any, row: Row, result: ChildResult) -> list[Any]:
+        """A child's OC2 items (looked after for the 12 months to 31 March) as the health
+        records Haven computes them from (``haven.care.health.oc2_rows``). The return gives no
+        dates: each record is dated where it counts for the year, and says so: 30 March, but a
+        health assessment of an under-5 whose checks were not up to date at 31 March (their
+        next, 6 months on, was then overdue) on 1 April. A 0 is no record, but for
+        immunisations, the check's finding."""
+        from haven.care.codes import SDQReason
+        from haven.care.health import age_on
+        from haven.care.models import HealthKind
+        from haven.care.services import HEALTH_ASSESSMENT, HealthEntry, health_records_import
+
+        start, end = datetime.date(row.year - 1, 4, 1), datetime.date(row.year, 3, 31)
+        late, early = end - datetime.timedelta(days=1), start
+        bad = [
+            row.problem(column, "not 0 or 1")
+            for column in OC2_FLAGS
+            if row[column] not in ("", "0", "1")
+        ]
+        score = row["SDQ_SCORE"]
+        if score and not (score.isdigit() and 0 <= int(score) <= 40):
+            bad.append(row.problem("SDQ_SCORE", "the SDQ score is a whole number from 0 to 40"))
+        if row["SDQ_REASON"] and row["SDQ_REASON"] not in SDQReason.values:
+            bad.append(row.problem("SDQ_REASON", "not a DfE code for why there is no SDQ score"))
+        if bad:
+            result.problems.extend(bad)
+            return []
+        born = person.date_of_birth
+        # Haven's under-5s' development checks are their health assessments, 6 months apart:
+        # up to date at 31 March only if one was held in the year.
+        if row["HEALTH_CHECK"] == "1" and row["HEALTH_ASSESSMENT"] != "1":
+            self.report.notes.append(
+                f"{row.file} row {row.line}: HEALTH_CHECK 1 with no health assessment in the "
+                "year cannot be kept (Haven counts an under-5's checks from their assessments, "
+                "6 months apart): it comes back 0"
+            )
+        wanted: list[tuple[str, str, datetime.date, dict[str, Any]]] = []
+        if row["HEALTH_ASSESSMENT"] == "1":
+            on = early if row["HEALTH_CHECK"] == "0" else late
+            wanted.append(("HEALTH_ASSESSMENT", HEALTH_ASSESSMENT, on, {}))
+        if row["IMMUNISATIONS"]:
+            up_to_date = row["IMMUNISATIONS"] == "1"
+            wanted.append(
+                ("IMMUNISATIONS", HealthKind.IMMUNISATIONS, late, {"up_to_date": up_to_date})
+            )
+        if row["TEETH_CHECK"] == "1":
+            wanted.append(("TEETH_CHECK", HealthKind.DENTAL_CHECK, late, {}))
+        if row["SUBSTANCE_MISUSE"] == "1":
+            wanted.append(
+                (
+                    "SUBSTANCE_MISUSE",
+                    HealthKind.SUBSTANCE_MISUSE,
+                    late,
+                    {
+                        "intervention_received": row["INTERVENTION_RECEIVED"] == "1",
+                        "intervention_offered": row["INTERVENTION_OFFERED"] == "1",
+                    },
+                )
+            )
+        if row["CONVICTED"] == "1":
+            wanted.append(("CONVICTED", HealthKind.CONVICTION, late, {}))
+        if score:
+            wanted.append(("SDQ_SCORE", HealthKind.SDQ, late, {"sdq_score": int(score)}))
+        elif row["SDQ_REASON"]:
+            reason = row["SDQ_REASON"]
+            fourth, seventeenth = (
+                (add_calendar_months(born, 12 * n) if born else None) for n in (4, 17)
+            )
+            turned = any(day is not None and start <= day <= end for day in (fourth, seventeenth))
+            if reason != SDQReason.SDQ1 or not turned:
+                # SDQ1 (under 4 or 17 and over): on a day of the year when they were.
+                on = late
+                if reason == SDQReason.SDQ1 and born is not None:
+                    age = age_on(born, early)
+                    on = early if age is not None and (age < 4 or age >= 17) else late
+                wanted.append(("SDQ_REASON", HealthKind.SDQ, on, {"sdq_reason": reason}))
+            # else: no questionnaire in a year they turned 4 or 17 is SDQ1 as Haven exports it
+        wanted.sort(key=lambda w: w[2])
+        entries = [
+            HealthEntry(
+                kind=kind,
+                on=on,
+                notes=f"{_source(row)}: OC2 gives no date; dated {on:%-d %B %Y} to count in "
+                f"the year to 31 March {row.year} it reports",
+                **fields,
+            )
+            for _, kind, on, fields in wanted
+        ]
+        # One call for the row: a refusal names the item in its message (not looked after
+        # that day, an SDQ reason for the child's age...).
+        made = self._call(
+            result,
+            row,
+            "",
+            lambda: health_records_import(person=person, by=self.user, entries=entries),
+        )
+        if made is None:
+            return []
+        self.report.counts["OC2 rows"] += 1
+        self.report.counts["health records made from OC2"] += len(made)
+        return list(made)
+
+    def _mother(self, person: Any, header: list[Row], result: ChildResult) -> None:
+        """A looked-after mother (MOTHER 1) and her first child's date of birth (MC_DOB): Haven
+        keeps them as her parent relationship to that child, as the return is made from. The
+        child is a record of their own, made with no more than the return says (born on
+        MC_DOB, sex not known) and marked as imported; one she already has is kept."""
+        from haven.people.models import PersonKind, Relationship, RelationshipType
+        from haven.people.services import allocation_set, person_create, relationship_add
+
+        said = [r for r in header if r["MOTHER"] == "1"]
+        if not said:
+            return
+        row = said[-1]  # the latest year's
+        born = row.date("MC_DOB")
+        if born is None:
+            self.report.counts["mothers with no MC_DOB (no child made)"] += 1
+            return
+        if Relationship.objects.filter(
+            person=person,
+            relationship_type=RelationshipType.PARENT,
+            relative_of__date_of_birth=born,
+        ).exists():
+            self.report.counts["mothers' first children Haven already holds"] += 1
+            return
+
+        def make() -> Any:
+            baby = person_create(
+                by=self.user,
+                kind=PersonKind.CHILD,
+                details={
+                    "given_names": "First child of",
+                    "family_name": row["CHILD"],
+                    "date_of_birth": born,
+                },
+            )
+            if self.team is not None:
+                allocation_set(person=baby, by=self.user, team=self.team)
+            return relationship_add(
+                child=baby,
+                by=self.user,
+                relationship_type=RelationshipType.PARENT,
+                relative=person,
+                parental_responsibility=True,  # a child's mother has it from birth
+                start_date=born,
+            )
+
+        if self._call(result, row, "MC_DOB", make) is not None:
+            self.report.counts["mothers' first children (made from MC_DOB)"] += 1
 
     def _periods(self, episodes: list[Row], result: ChildResult) -> list[list[Row]]:
         """Episodes in periods of care: one ending X1 the day the next starts goes on."""
@@ -805,8 +1024,72 @@ class _Builder:
             urn=row["URN"],
         )
 
+    def _placed_rows(
+        self, tables: dict[str, list[Row]], episodes: list[Row], own: list[Any]
+    ) -> list[Row]:
+        """The decisions to place for adoption to make (each as its latest year has it), in
+        date order: none of a child Haven holds the care of, nor of one adopted. An adoption
+        plan goes on to a match with adopters, whom the return does not name: an adopted
+        child's AD1 and PlacedAdoption rows are kept in their imported history as the return
+        gave them, and the export reads them there (``ADOPTION_KEPT``)."""
+        rows, ad1 = tables.get("PlacedAdoption", []), tables.get("AD1", [])
+        if (rows or ad1) and own:
+            self.report.counts["PlacedAdoption and AD1 rows Haven already holds"] += len(
+                rows
+            ) + len(ad1)
+            return []
+        if ad1 or any(e["REC"] in ("E11", "E12") for e in episodes):
+            self.report.counts[
+                "PlacedAdoption and AD1 rows of adopted children, kept as the return gave them"
+            ] += len(rows) + len(ad1)
+            return []
+        latest = {r["DATE_PLACED"]: r for r in sorted(rows, key=lambda r: r.year)}
+        return [latest[day] for day in sorted(latest)]
+
+    def _adoption_plan(self, person: Any, row: Row, result: ChildResult, history: Any) -> bool:
+        """A decision that the child should be placed for adoption, and its reversal (both
+        through ``haven.adoption.services``, while the period of care is open)."""
+        from haven.adoption.services import adoption_plan_reverse, adoption_plan_start
+
+        decided = row.date("DATE_PLACED")
+        assert decided is not None
+        plan = self._call(
+            result,
+            row,
+            "DATE_PLACED",
+            lambda: adoption_plan_start(person=person, by=self.user, decided_on=decided),
+        )
+        if plan is None:
+            return False
+        _made(history, plan)
+        self.report.counts["decisions to place for adoption"] += 1
+        ceased = row.date("DATE_PLACED_CEASED")
+        if ceased is None:
+            return True
+        self.report.counts["decisions to place for adoption reversed"] += 1
+        return (
+            self._call(
+                result,
+                row,
+                "DATE_PLACED_CEASED",
+                lambda: adoption_plan_reverse(
+                    plan=plan,
+                    by=self.user,
+                    reversed_on=ceased,
+                    reversal_reason=row["REASON_PLACED_CEASED"],
+                ),
+            )
+            is not None
+        )
+
     def _period(
-        self, person: Any, chain: list[Row], prev_perm: dict[int, Row], result: ChildResult
+        self,
+        person: Any,
+        chain: list[Row],
+        prev_perm: dict[int, Row],
+        result: ChildResult,
+        placed: list[Row],
+        history: Any,
     ) -> Any:
         from haven.care import services
 
@@ -879,6 +1162,14 @@ class _Builder:
                     return period
         last = chain[-1]
         end = last.date("DEC")
+        # Decisions to place for adoption made in the period, before it ends (an open one
+        # stops care ending other than by adoption).
+        for row in list(placed):
+            decided = row.date("DATE_PLACED")
+            if decided is not None and start <= decided and (end is None or decided <= end):
+                placed.remove(row)
+                if not self._adoption_plan(person, row, result, history):
+                    return period
         if (end is None) != (not last["REC"]):
             column = "REC" if end is not None else "DEC"
             result.problems.append(

@@ -13,7 +13,8 @@ Every row is derived from what was recorded, never typed for the return:
   the year, as they stood on 31 March (an episode that ended later is open in the return).
 - Reviews: the IRO's reviews held in the year; UASC: ``uasc.UASCStatus``; OC2:
   ``care.health.oc2_rows``; OC3: ``leavingcare.figures.oc3_rows``; AD1, PlacedAdoption:
-  ``adoption.AdoptionPlan``; PrevPerm: the period of care's previous permanence; Missing:
+  ``adoption.AdoptionPlan`` (and, for a child adopted before Haven, the rows another system's
+  return gave, kept by the import: ``_kept``); PrevPerm: the period of care's previous permanence; Missing:
   ``missing.MissingEpisode``; SWEpisodes: the allocations of a named worker; DoLo (2026/27):
   Haven records no deprivation of liberty orders yet, so the table is its header alone.
 
@@ -37,7 +38,7 @@ from django.db.models import Q
 
 from haven.care.health import OC2_COLUMNS
 from haven.core import csv_safe
-from haven.returns.census import CollectionYear, la_child_id
+from haven.returns.census import CollectionYear, la_child_id, sex_code
 
 # The validator's column sets (lac_validator.config.column_names), in its order.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -118,11 +119,11 @@ RECORDED_ON = {
     "DoLo": "care:tab",
 }
 
+# Dates in the rows an import keeps (ISO there, as the return writes them here).
+_KEPT_DATES = frozenset({"DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"})
+
 FIRST_SWEPISODES_YEAR = 2024
 FIRST_DOLO_YEAR = 2027
-
-# Sex before 2024/25: 1 male, 2 female.
-SEX_BEFORE_2025 = {"M": "1", "F": "2"}
 
 
 def la_code() -> str:
@@ -378,7 +379,7 @@ class _Builder:
         rows = []
         for pid in self.children:
             p = self.people[pid]
-            sex = p["sex"] if self.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
+            sex = sex_code(p["sex"], uses_sex=self.uses_sex)
             mother = ""
             # Motherhood is asked of girls looked after in the year, not of care leavers (628).
             if p["sex"] == "F" and pid in looked_after:
@@ -465,7 +466,7 @@ class _Builder:
             if ceased is not None and ceased < self.start:
                 continue  # no longer unaccompanied in the year (rule 104)
             p = self.people[pid]
-            sex = p["sex"] if self.uses_sex else SEX_BEFORE_2025.get(p["sex"], "")
+            sex = sex_code(p["sex"], uses_sex=self.uses_sex)
             rows.append(
                 {
                     "CHILD": self._child(pid),
@@ -546,13 +547,17 @@ class _Builder:
         return rows
 
     def _adoption_plans(self, looked_after: list[int]) -> list[Any]:
+        """The looked-after children's plans for adoption (one query, for AD1 and
+        PlacedAdoption both)."""
         from haven.adoption.models import AdoptionPlan
 
-        return list(
-            AdoptionPlan.objects.filter(person_id__in=looked_after)
-            .select_related("adopters")
-            .order_by("person_id", "decided_on", "id")
-        )
+        if not hasattr(self, "_plans"):
+            self._plans = list(
+                AdoptionPlan.objects.filter(person_id__in=looked_after)
+                .select_related("adopters")
+                .order_by("person_id", "decided_on", "id")
+            )
+        return self._plans
 
     def _ad1(self, looked_after: list[int], episodes: list[dict[str, Any]]) -> list[dict[str, str]]:
         """Children adopted in the year. FOSTER_CARE: adopted by their foster carers, as the
@@ -581,7 +586,40 @@ class _Builder:
                     else "",
                 }
             )
+        rows.extend(values for _, values in self._kept("AD1", looked_after))
+        rows.sort(key=lambda r: r["CHILD"])
         return rows
+
+    def _kept(self, table: str, looked_after: list[int]) -> list[tuple[int, dict[str, str]]]:
+        """An imported adopted child's rows of ``table`` for this year, as another system's
+        return gave them (``haven.returns.import903.ADOPTION_KEPT``: Haven's adoption plan
+        needs adopters the return does not name). One query; none for a county of its own."""
+        from haven.returns.models import ImportedHistory
+
+        if not hasattr(self, "_kept_rows"):
+            self._kept_rows: list[tuple[int, dict[str, Any]]] = [
+                (pid, row)
+                for pid, rows in ImportedHistory.objects.filter(
+                    person_id__in=looked_after, rows__contains=[{"year": self.cy.year}]
+                ).values_list("person_id", "rows")
+                for row in rows
+                if row["year"] == self.cy.year and row["table"] in ("AD1", "PlacedAdoption")
+            ]
+        # A child with a plan recorded in Haven has their adoption there.
+        with_plans = {plan.person_id for plan in self._adoption_plans(looked_after)}
+        out = []
+        for pid, row in self._kept_rows:
+            if row["table"] != table or pid in with_plans:
+                continue
+            given = {**row["values"], "CHILD": self._child(pid), "DOB": self._dob(pid)}
+            values = {}
+            for column in COLUMNS[table]:
+                value = given.get(column, "")
+                if column in _KEPT_DATES and value:
+                    value = _d(datetime.date.fromisoformat(value))
+                values[column] = value
+            out.append((pid, values))
+        return out
 
     def _placed_adoption(self, looked_after: list[int]) -> list[dict[str, str]]:
         """A child's latest decision that they should be placed for adoption, made by the
@@ -610,6 +648,8 @@ class _Builder:
                     "REASON_PLACED_CEASED": plan.reversal_reason if reversed_on else "",
                 }
             )
+        rows.extend(values for _, values in self._kept("PlacedAdoption", looked_after))
+        rows.sort(key=lambda r: r["CHILD"])
         return rows
 
     def _prev_perm(self, looked_after: list[int]) -> list[dict[str, str]]:

@@ -334,10 +334,10 @@ class Generator:
 
     @staticmethod
     def haven_tables() -> list[str]:
-        from haven.core.db_roles import audited_models
+        from haven.core.db_roles import haven_models
 
         keep = {"core_closureday"}
-        tables = {m._meta.db_table for m in audited_models()} | {
+        tables = {m._meta.db_table for m in haven_models()} | {
             "core_auditchange",
             "core_accesslog",
         }

@@ -10,9 +10,20 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         from haven.accounts.permissions import Capability, user_can
+        from haven.core.db_roles import register_prepare_step
+        from haven.people.ownership import register_stays_with_merged
         from haven.ui.navigation import register_nav_link
+        from haven.work import store
         from haven.work.landing import register_landing
+        from haven.work.models import StoredItem
 
+        # The work store's triggers, made after every migrate.
+        register_prepare_step(store.install_triggers)
+        register_stays_with_merged(
+            StoredItem,
+            fields=("person",),
+            reason="the store makes the items of both records again after a merge",
+        )
         register_nav_link(
             label="My work",
             url_name="work:mine",

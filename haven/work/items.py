@@ -12,19 +12,19 @@ them: a manager's teams have thousands of items). A provider cannot show a name 
 from __future__ import annotations
 
 import datetime
-import inspect
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from django.db.models import Q
 from django.utils import timezone
 
 from haven.accounts.models import User
 
 if TYPE_CHECKING:
-    from django.db.models import Q, Subquery
+    from django.db.models import Subquery
 
 
 class Scope(Enum):
@@ -45,6 +45,9 @@ class WorkItem:
     owner: str = ""  # the worker's name, or "" if unallocated
     awaiting_authorisation: bool = False
     urgent: bool = False  # sorts before everything else, whatever its due date
+    # Made for the work store whether due or not, and shown only once overdue (a provider's
+    # own lists leave it out until then): an oversight review.
+    only_overdue: bool = False
 
     @property
     def person_names(self) -> str:
@@ -74,15 +77,8 @@ class WorkItem:
 @dataclass(frozen=True)
 class Wanted:
     """What the manager's view keeps of its teams' work: items awaiting authorisation, items
-    with no owner, and items overdue at ``now`` (a date due before ``today``, London).
-
-    A provider that takes ``wanted`` may leave out, in SQL, items that are none of these: a
-    manager's teams have thousands of items, of which the view keeps a few hundred. It must
-    never leave out one that is: ``work_for``'s ``keep`` still has the last word, so a provider
-    that leaves out less, or takes no ``wanted`` at all, changes nothing but the time taken.
-    For a due date that grows with a stored date (a start plus working days, a last visit plus
-    weeks), ``before`` turns "due before today" into "stored date on or before" a day, once.
-    """
+    with no owner, and items overdue at ``now`` (a date due before ``today``, London). The
+    providers kept in the work store are filtered in SQL the same way (``store.teams_rows``)."""
 
     now: datetime.datetime
     today: datetime.date
@@ -92,28 +88,64 @@ class Wanted:
             item.awaiting_authorisation or not item.owner or item.overdue_at(self.now, self.today)
         )
 
-    def before(self, key: str) -> datetime.date:
-        """The latest clock start whose due date by the calendar rule ``key`` is before today:
-        an item counted from a later day is not overdue."""
-        from haven.core.calendar import rule
-
-        return rule(key).latest_start_due_before(self.today)
-
 
 class Provider(Protocol):
     def __call__(self, user: User, scope: Scope, /) -> list[WorkItem]: ...
 
 
+# The items of the children whose cases are held (``held_cases``' dict: each child's id and the
+# name of the worker holding the case, "" if none), whoever holds them: what a stored provider
+# gives the manager's view (see ``register_provider``).
+CasesProvider = Callable[[dict[int, str]], list[WorkItem]]
+
 _providers: list[Provider] = []
-# The providers that take ``wanted`` (found from their signature when registered).
-_filtering: set[Provider] = set()
+# The providers whose items the manager's view reads from the work store (``haven.work.store``),
+# each with its items for given cases, by the provider's name.
+_stored: dict[Provider, StoredProvider] = {}
 
 
-def register_provider(provider: Provider) -> None:
+@dataclass(frozen=True)
+class StoredProvider:
+    name: str
+    of_cases: CasesProvider
+    shown_to: Callable[[User], bool]  # which managers see its items
+    # Children whose items it keeps besides those with an open case (a model with a
+    # ``person`` and a filter on it), and which of those are a manager's (given the user, their
+    # ids); see ``register_provider``.
+    also: tuple[type[Any], Q] | None = None
+    also_seen_by: Callable[[User], list[int]] | None = None
+
+
+def register_provider(
+    provider: Provider,
+    *,
+    of_cases: CasesProvider | None = None,
+    shown_to: Callable[[User], bool] = lambda user: True,
+    also: tuple[type[Any], Q] | None = None,
+    also_seen_by: Callable[[User], list[int]] | None = None,
+) -> None:
+    """Add a provider of work items. ``of_cases``: its items on the manager's view depend only
+    on the records of each child whose case the teams hold, and it can make them for any
+    children (``CasesProvider``): the manager's view then reads them from the work store, kept
+    current as those records change (``haven.work.store``), instead of making thousands a
+    request. ``provider`` itself still makes the worker's own list, and is what the store is
+    checked against (``haven/work/tests/test_wanted.py``); ``shown_to`` says which managers
+    see them (the provider's own check of the user, which ``of_cases`` cannot make).
+
+    A manager sees the stored items of the cases their teams hold. ``also``: the provider's
+    items on the manager's view are of other children too (a care leaver whose personal adviser
+    is in the manager's teams): ``(Model, filter)`` finds them (``of_cases`` is then given them
+    too, with no owner), and ``also_seen_by(user)`` gives those whose items are on a manager's
+    view (of which need-to-know keeps those the manager may see)."""
     if provider not in _providers:
         _providers.append(provider)
-        if "wanted" in inspect.signature(provider).parameters:
-            _filtering.add(provider)
+        if of_cases is not None:
+            name = f"{provider.__module__}.{provider.__qualname__}"  # type: ignore[attr-defined]
+            _stored[provider] = StoredProvider(name, of_cases, shown_to, also, also_seen_by)
+
+
+def stored_providers() -> list[StoredProvider]:
+    return list(_stored.values())
 
 
 def _sort_key() -> Callable[[WorkItem], tuple[bool, datetime.datetime, str]]:
@@ -140,21 +172,19 @@ def work_for(
     scope: Scope = Scope.MINE,
     *,
     keep: Callable[[WorkItem], bool] | None = None,
-    wanted: Wanted | None = None,
+    live_only: bool = False,
 ) -> list[WorkItem]:
     """Everything due for ``user``, sorted. ``keep`` leaves items out before they are named
-    and sorted: a manager's teams have thousands of items, of which the manager's view shows
-    only the overdue, unallocated and awaiting ones. ``wanted`` tells the providers that can
-    (see ``Wanted``) which those are, so they need not build the rest; ``keep`` must keep no
-    item ``wanted`` does not want."""
+    and sorted (the manager's view shows only the overdue, unallocated and awaiting ones:
+    ``Wanted``). ``live_only``: leave out the stored providers (the manager's view reads theirs
+    from the work store)."""
     items: list[WorkItem] = []
     held = _held_cases.set({})
     try:
         for provider in _providers:
-            if wanted is not None and provider in _filtering:
-                items.extend(provider(user, scope, wanted=wanted))  # type: ignore[call-arg]
-            else:
-                items.extend(provider(user, scope))
+            if live_only and provider in _stored:
+                continue
+            items.extend(provider(user, scope))
     finally:
         _held_cases.reset(held)
     if keep is not None:
@@ -222,8 +252,6 @@ def held_by(user: User, scope: Scope) -> Q:
     """Records of children whose case the user (or, for a manager's view, their teams) holds:
     a semi-join on the open allocations (one a child), so the planner starts from the team's
     children, not a join. For any model with a ``person``."""
-    from django.db.models import Q
-
     from haven.people.access import user_team_ids
     from haven.people.models import Allocation
 
@@ -259,13 +287,17 @@ def held_cases(user: User, scope: Scope) -> dict[int, str]:
 
 def _read_held_cases(user: User, scope: Scope) -> dict[int, str]:
     from haven.people.access import user_team_ids
+
+    if scope is Scope.MINE:
+        return cases_held(Q(worker=user))
+    return cases_held(Q(team_id__in=user_team_ids(user)))
+
+
+def cases_held(which: Q) -> dict[int, str]:
+    """``held_cases`` of the open allocations ``which`` selects (by worker, team or child)."""
     from haven.people.models import Allocation
 
-    held = Allocation.objects.filter(end_date__isnull=True)
-    if scope is Scope.MINE:
-        held = held.filter(worker=user)
-    else:
-        held = held.filter(team_id__in=user_team_ids(user))
+    held = Allocation.objects.filter(which, end_date__isnull=True)
     return {
         person_id: f"{first} {last}" if first is not None else ""
         for person_id, first, last in held.values_list(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.people.access import restriction_q, user_team_ids
 from haven.people.models import Allocation
-from haven.work.items import Scope, Wanted, WorkItem, work_for
+from haven.work import store
+from haven.work.items import Scope, Wanted, WorkItem, _sort_key, work_for
 
 
 def caseload_for_worker(*, user: User) -> QuerySet[Allocation]:
@@ -56,36 +59,91 @@ def team_unallocated_children(*, user: User) -> QuerySet[Allocation]:
 
 
 # The sections of a manager's view: (key, heading, which items, given the time and London
-# date read once for the whole list).
+# date read once for the whole list; and the same in SQL, for the work store's rows).
 SectionTest = Callable[[WorkItem, datetime.datetime, datetime.date], bool]
-TEAM_SECTIONS: dict[str, tuple[str, SectionTest]] = {
-    "to-authorise": ("Awaiting your authorisation", lambda i, now, today: i.awaiting_authorisation),
+SectionQ = Callable[[datetime.datetime, datetime.date], Q]
+TEAM_SECTIONS: dict[str, tuple[str, SectionTest, SectionQ]] = {
+    "to-authorise": (
+        "Awaiting your authorisation",
+        lambda i, now, today: i.awaiting_authorisation,
+        lambda now, today: Q(awaiting_authorisation=True),
+    ),
     "overdue": (
         "Overdue in your teams",
         lambda i, now, today: not i.awaiting_authorisation and i.overdue_at(now, today),
+        lambda now, today: Q(awaiting_authorisation=False) & store.overdue_q(now, today),
     ),
     "unallocated": (
         "Unallocated work",
         lambda i, now, today: not i.owner and not i.awaiting_authorisation,
+        lambda now, today: Q(owner="", awaiting_authorisation=False),
     ),
 }
 
 
-def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
-    now, today = timezone.now(), timezone.localdate()
+@dataclass(frozen=True)
+class TeamSection:
+    key: str
+    heading: str
+    shown: list[WorkItem]  # the most urgent
+    count: int
+
+
+@dataclass(frozen=True)
+class TeamWork:
+    sections: list[TeamSection]
+    overdue_by_owner: Counter[str]  # the overdue items of each worker ("" for none)
+
+
+def _live_sections(user: User, now: datetime.datetime, today: datetime.date) -> dict[str, list[WorkItem]]:
+    """The sections' items of the providers the work store does not keep, made now."""
     sections: dict[str, list[WorkItem]] = {key: [] for key in TEAM_SECTIONS}
-    tests = [(sections[key], keep) for key, (_, keep) in TEAM_SECTIONS.items()]
+    tests = [(sections[key], keep) for key, (_, keep, _) in TEAM_SECTIONS.items()]
     # The items in a section are those ``Wanted`` describes (awaiting, unallocated or
-    # overdue; together the sections are exactly these): the providers that can leave the
-    # others out in SQL, and ``Wanted.wants`` leaves out the rest, one test an item, before
-    # they are named and sorted.
+    # overdue; together the sections are exactly these), left out before they are named.
     wanted = Wanted(now=now, today=today)
-    # One pass: a manager's teams have thousands of items, most in no section.
-    for item in work_for(user, Scope.TEAMS, keep=wanted.wants, wanted=wanted):
+    for item in work_for(user, Scope.TEAMS, keep=wanted.wants, live_only=True):
         for section, keep in tests:
             if keep(item, now, today):
                 section.append(item)
     return sections
+
+
+def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
+    """Each section of the manager's view in full, in order."""
+    now, today = timezone.now(), timezone.localdate()
+    store.refresh()
+    rows = store.teams_rows(user, now, today)
+    sort_key = _sort_key()
+    sections = _live_sections(user, now, today)
+    for key, (_, _, in_sql) in TEAM_SECTIONS.items():
+        stored = store.as_items(user, store.ordered(rows.filter(in_sql(now, today))))
+        sections[key] = sorted(sections[key] + stored, key=sort_key)
+    return sections
+
+
+def team_work(*, user: User, shown: int) -> TeamWork:
+    """The manager's view: each section's ``shown`` most urgent items and its count, and each
+    worker's overdue items; the work store's part counted and ordered in SQL."""
+    now, today = timezone.now(), timezone.localdate()
+    store.refresh()
+    rows = store.teams_rows(user, now, today)
+    in_sql = {key: q(now, today) for key, (_, _, q) in TEAM_SECTIONS.items()}
+    stored = store.counts(rows, in_sql, overdue="overdue")
+    firsts = store.firsts(user, rows, in_sql, shown, among=stored)
+    sort_key = _sort_key()
+    live = _live_sections(user, now, today)
+    sections = [
+        TeamSection(
+            key,
+            heading,
+            sorted(live[key] + firsts[key], key=sort_key)[:shown],
+            len(live[key]) + stored.by_section[key],
+        )
+        for key, (heading, _, _) in TEAM_SECTIONS.items()
+    ]
+    overdue_by_owner = stored.overdue_by_owner + Counter(i.owner for i in live["overdue"])
+    return TeamWork(sections, overdue_by_owner)
 
 
 # What an auditor looks at first: access outside the usual need-to-know, and refusals.

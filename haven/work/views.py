@@ -1,4 +1,3 @@
-from collections import Counter
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -39,24 +38,17 @@ def my_work(request: AuthenticatedRequest) -> HttpResponse:
     listed = [p for item in context["page_obj"] for p, _ in item.people]
     listed += [a.person_id for a in context["caseload"]]
     if user_can(user, Capability.SEE_TEAM_WORK):
-        sections = selectors.team_sections(user=user)
-        open_by_worker = Counter(i.owner for i in sections["overdue"])
-        context["sections"] = [
-            (key, heading, sections[key][:SHOWN_ON_HOME], len(sections[key]))
-            for key, (heading, _) in selectors.TEAM_SECTIONS.items()
-        ]
+        team = selectors.team_work(user=user, shown=SHOWN_ON_HOME)
+        context["sections"] = [(s.key, s.heading, s.shown, s.count) for s in team.sections]
         unallocated = selectors.team_unallocated_children(user=user)
         context["unallocated"] = list(unallocated[:SHOWN_ON_HOME])
         context["unallocated_count"] = unallocated.count()
-        listed += [p for _, _, shown, _ in context["sections"] for i in shown for p, _ in i.people]
+        listed += [p for s in team.sections for i in s.shown for p, _ in i.people]
         listed += [a.person_id for a in context["unallocated"]]
         context["caseloads"] = [
-            (
-                f"{row['worker__first_name']} {row['worker__last_name']}",
-                row["children"],
-                open_by_worker.get(f"{row['worker__first_name']} {row['worker__last_name']}", 0),
-            )
+            (name, row["children"], team.overdue_by_owner.get(name, 0))
             for row in selectors.team_caseloads(user=user)
+            for name in [f"{row['worker__first_name']} {row['worker__last_name']}"]
         ]
     access_log_listed(user=user, person_ids=listed, request=request, detail="my work")
     return render(request, "work/home.html", context)
@@ -67,7 +59,7 @@ def team_list(request: AuthenticatedRequest, section: str) -> HttpResponse:
     """One of the manager's lists in full, a page at a time."""
     if section not in selectors.TEAM_SECTIONS:
         raise Http404("No such list")
-    heading, _ = selectors.TEAM_SECTIONS[section]
+    heading = selectors.TEAM_SECTIONS[section][0]
     items = selectors.team_sections(user=request.user)[section]
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     access_log_listed(

@@ -406,3 +406,38 @@ def test_oc2_rows_for_a_cohort_is_one_query(make_child, django_assert_num_querie
 def test_a_council_setting_changes_the_dental_check_timescale(settings):
     settings.HAVEN_CARE_DENTAL_CHECK_MONTHS = 6
     assert health.dental_check_due(D(2025, 3, 2), D(2025, 1, 6)) == D(2025, 9, 2)
+
+
+def test_several_records_at_once_are_checked_in_date_order_as_one_by_one(looked_after, worker):
+    """An imported return's health events: each as ``health_record`` makes it (the first
+    assessment initial, the next a review, dental checks due from the last), and one the
+    checks refuse refuses them all."""
+    Entry = services.HealthEntry
+    made = services.health_records_import(
+        person=looked_after,
+        by=worker,
+        entries=[
+            Entry(kind=services.HEALTH_ASSESSMENT, on=D(2026, 1, 10)),
+            Entry(kind=HealthKind.DENTAL_CHECK, on=D(2026, 7, 1)),
+            Entry(kind=services.HEALTH_ASSESSMENT, on=D(2025, 2, 5)),
+            Entry(kind=HealthKind.DENTAL_CHECK, on=D(2025, 6, 1)),
+        ],
+    )
+    assert [(r.kind, r.on, r.due_date) for r in made] == [
+        (HealthKind.INITIAL_ASSESSMENT, D(2025, 2, 5), D(2025, 2, 3)),
+        (HealthKind.DENTAL_CHECK, D(2025, 6, 1), D(2026, 1, 6)),
+        (HealthKind.REVIEW_ASSESSMENT, D(2026, 1, 10), D(2026, 2, 5)),
+        (HealthKind.DENTAL_CHECK, D(2026, 7, 1), D(2026, 6, 1)),
+    ]
+    assert ChronologyEvent.objects.filter(person=looked_after).count() >= 4
+
+    with pytest.raises(ConflictError):
+        services.health_records_import(
+            person=looked_after,
+            by=worker,
+            entries=[
+                Entry(kind=HealthKind.CONVICTION, on=D(2026, 8, 1)),
+                Entry(kind=HealthKind.DENTAL_CHECK, on=D(2026, 7, 1)),
+            ],
+        )
+    assert HealthRecord.objects.count() == 4

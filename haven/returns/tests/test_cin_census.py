@@ -83,8 +83,25 @@ def test_export_before_2024_25_uses_gender_current(analyst: User) -> None:
     assert export.children > 20
     assert schema_errors(export.xml, uses_sex=False) == []
     root = etree.fromstring(export.xml)
-    assert {e.text for e in root.iter("GenderCurrent")} <= {"0", "1", "2"}
     assert not list(root.iter("Sex"))
+    # Each child's GenderCurrent as the file gave it: 0 (not known) and 9 (not stated) apart.
+    given = {
+        child.findtext("ChildIdentifiers/LAchildID"): child.findtext(
+            "ChildIdentifiers/GenderCurrent"
+        )
+        for child in etree.fromstring(FAKE.read_bytes()).iter("Child")
+    }
+    old_id = dict(
+        ExternalIdentifier.objects.filter(person_id__in=people).values_list("person_id", "value")
+    )
+    back = {
+        old_id[export.person_ids[child.findtext("ChildIdentifiers/LAchildID")]]: child.findtext(
+            "ChildIdentifiers/GenderCurrent"
+        )
+        for child in root.iter("Child")
+    }
+    assert {"0", "9"} <= set(back.values())
+    assert back == {child: given[child] for child in back}
 
 
 @pytest.mark.django_db

@@ -22,7 +22,18 @@ from haven.returns.tests.test_ssda903 import MINIMAL_903
 NOW = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
 pytestmark = pytest.mark.django_db
 # What the round trip compares (README: why the others cannot come back).
-ROUND_TRIP = ("Header", "Episodes", "Reviews", "UASC", "PrevPerm", "Missing", "OC3")
+ROUND_TRIP = (
+    "Header",
+    "Episodes",
+    "Reviews",
+    "UASC",
+    "PrevPerm",
+    "Missing",
+    "OC3",
+    "OC2",
+    "PlacedAdoption",
+    "AD1",
+)
 
 
 @pytest.fixture
@@ -165,7 +176,8 @@ def _comparable(export: Any, old_id: dict[int, str]) -> dict[str, list[tuple[str
 
 def _records(old_id: dict[int, str]) -> dict[str, list[tuple[Any, ...]]]:
     """Every imported child's records, by the other system's ID, without Haven's row ids."""
-    from haven.care.models import LegalStatusChange, Placement
+    from haven.adoption.models import AdoptionPlan
+    from haven.care.models import HealthRecord, LegalStatusChange, Placement
     from haven.missing.models import MissingEpisode
     from haven.uasc.models import UASCStatus
 
@@ -191,6 +203,8 @@ def _records(old_id: dict[int, str]) -> dict[str, list[tuple[Any, ...]]]:
     add(CareReview.objects, "held_on", "participation", "due_date")
     add(MissingEpisode.objects, "kind", "started_at", "ended_at")
     add(UASCStatus.objects, "arrived_on", "ceased_on")
+    add(AdoptionPlan.objects, "decided_on", "reversed_on", "reversal_reason")
+    add(HealthRecord.objects, "kind", "on", "up_to_date", "sdq_score", "sdq_reason")
     return {k: sorted(v, key=repr) for k, v in out.items()}
 
 
@@ -248,7 +262,9 @@ def test_a_years_return_imported_into_haven_comes_back_out_the_same(
 
     county = generate("small", now=NOW, seed=7, replace=True, stdout=lambda line: None)
     year = county.end_year - 1
+    _a_looked_after_mother(year)
     original = ssda903_build(year=year, with_previous=False)
+    assert any(row["MOTHER"] == "1" for row in original.tables["Header"])
     _as_another_system(original, tmp_path / str(year))
     for table in ROUND_TRIP:
         assert original.tables[table] or table == "UASC", f"{table} is empty"
@@ -256,6 +272,23 @@ def test_a_years_return_imported_into_haven_comes_back_out_the_same(
     (exported,), _ = _import_and_export([tmp_path / str(year)], [year], importer)
 
     assert _differ(exported, original) == {table: [] for table in ROUND_TRIP}
+
+
+def _a_looked_after_mother(year: int) -> None:
+    """A girl looked after in the year has a baby in it (the county makes none)."""
+    from haven.people.models import Person, PersonKind, Relationship, RelationshipType
+
+    header = ssda903_build(year=year, with_previous=False).tables["Header"]
+    girl = Person.objects.get(pk=int(next(r["CHILD"] for r in header if r["MOTHER"] == "0")[1:]))
+    baby = Person.objects.create(
+        kind=PersonKind.CHILD,
+        given_names="Baby",
+        family_name=girl.family_name,
+        date_of_birth=datetime.date(year - 1, 12, 1),
+    )
+    Relationship.objects.create(
+        person=girl, relative_of=baby, relationship_type=RelationshipType.PARENT
+    )
 
 
 def _differ(exported: dict[str, Any], original: Any) -> dict[str, list[Any]]:
@@ -300,7 +333,7 @@ def test_two_consecutive_years_in_either_order_give_the_same_records_and_returns
     assert forward_records and forward_records == backward_records == together_records
     assert forward == backward == together
     for exported, original in zip(forward, originals, strict=True):
-        assert _differ(exported, original) == {table: [] for table in ROUND_TRIP}
+        assert _differ(exported, original) == {t: [] for t in ROUND_TRIP}
 
 
 def test_havens_own_export_is_read_with_its_previous_year(tmp_path: Path) -> None:
@@ -401,7 +434,7 @@ def test_three_consecutive_years_in_every_order_give_the_same_records_and_return
         assert records == first_records
         assert exports == first_exports
     for exported, original in zip(first_exports, originals, strict=True):
-        assert _differ(exported, original) == {table: [] for table in ROUND_TRIP}
+        assert _differ(exported, original) == {t: [] for t in ROUND_TRIP}
 
 
 def test_the_command_reports_a_dry_run_and_imports_with_commit(
@@ -440,3 +473,158 @@ def test_a_review_goes_to_the_period_of_care_it_was_held_in(importer: User) -> N
         for r in CareReview.objects.select_related("period")
     }
     assert held == {(5, 5), (8, 8), (8, 2)}
+
+
+def _minimal_2024() -> dict[str, bytes]:
+    """The minimal set a year earlier (2023/24, when SEX was 1 or 2)."""
+    files = _minimal()
+    for name in ("episodes.csv", "reviews.csv"):
+        files[name] = files[name].replace(b"/2024", b"/2023").replace(b"/2025", b"/2024")
+    return files
+
+
+@pytest.mark.parametrize(("code", "sex"), [("9", "N"), ("0", "U"), ("2", "F")])
+def test_sex_not_stated_and_not_known_come_back_apart(importer: User, code: str, sex: str) -> None:
+    """Another system's SEX 9 (not stated) and 0 (not known) before 2024/25 are kept apart and
+    written back as they came; from 2024/25 the DfE's Sex has U for both."""
+    files = _minimal_2024()
+    files["header.csv"] = files["header.csv"].replace(b"1001,F,", f"1001,{code},".encode())
+    report = ssda903_import(
+        files=[(f"2024/{n}", d) for n, d in files.items()], user=importer, dry_run=False
+    )
+    assert report.committed, report.lines()
+    person = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    assert person.sex == sex
+
+    def header(year: int) -> list[str]:
+        export = ssda903_build(year=year, person_ids=[person.pk], with_previous=False)
+        return [row["SEX"] for row in export.tables["Header"]]
+
+    assert header(2024) == [code]
+    assert header(2025) == ["F" if sex == "F" else "U"]
+
+
+def test_a_looked_after_mother_comes_back_with_her_first_childs_date_of_birth(
+    importer: User,
+) -> None:
+    """MOTHER 1 and MC_DOB become her parent relationship to a child born that day, a record
+    marked as imported; imported again, the same child is kept, not made twice."""
+    from haven.people.models import Relationship
+
+    files = _minimal()
+    files["header.csv"] = files["header.csv"].replace(
+        b"U206010200001,0,", b"U206010200001,1,01/02/2025"
+    )
+    files_2025 = [(f"2025/{n}", d) for n, d in files.items()]
+    dry = ssda903_import(files=files_2025, user=importer)
+    assert "mothers' first children (made from MC_DOB): 1" in dry.lines(), dry.lines()
+    assert ssda903_import(files=files_2025, user=importer, dry_run=False).committed
+    mother = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    (link,) = Relationship.objects.filter(person=mother)
+    assert link.relative_of.date_of_birth == datetime.date(2025, 2, 1)
+    assert [e.detail for e in ChronologyEvent.objects.filter(person=link.relative_of)] == [
+        "Imported from the SSDA903 2025 return (2025/header.csv, row 2)"
+    ] * 2
+
+    header = ssda903_build(year=2025, person_ids=[mother.pk], with_previous=False).tables["Header"]
+    assert [(r["MOTHER"], r["MC_DOB"]) for r in header] == [("1", "01/02/2025")]
+
+    again = ssda903_import(files=files_2025, user=importer, dry_run=False)
+    assert "mothers' first children Haven already holds: 1" in again.lines()
+    assert Relationship.objects.filter(person=mother).count() == 1
+
+
+def test_an_oc2_row_becomes_health_records_dated_in_its_year_and_comes_back(
+    importer: User,
+) -> None:
+    """OC2's items become the health records Haven computes OC2 from, each dated where it
+    counts for the year, saying so, and the row comes back unchanged."""
+    from haven.care.models import HealthRecord
+
+    files = _minimal()
+    # Looked after since March 2024: continuously for the 12 months to 31 March 2025.
+    files["episodes.csv"] = files["episodes.csv"].replace(b"01/05/2024", b"01/03/2024")
+    row = "1001,15/06/2015,14,,,,1,1,1,1,0,1"
+    files["oc2.csv"] = files["oc2.csv"].rstrip(b"\r\n") + f"\r\n{row}\r\n".encode()
+    files_2025 = [(f"2025/{n}", d) for n, d in files.items()]
+    dry = ssda903_import(files=files_2025, user=importer)
+    assert dry.ok, dry.lines()
+    assert "OC2 rows: 1" in dry.lines() and "health records made from OC2: 5" in dry.lines()
+    assert not any(note.startswith("OC2") for note in dry.notes)
+
+    assert ssda903_import(files=files_2025, user=importer, dry_run=False).committed
+    child = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    assert HealthRecord.objects.filter(person=child).count() == 5
+    said = {
+        e.detail for e in ChronologyEvent.objects.filter(person=child, event="care_health_recorded")
+    }
+    assert said == {
+        "Imported from the SSDA903 2025 return (2025/oc2.csv, row 2): OC2 gives no date; "
+        "dated 30 March 2025 to count in the year to 31 March 2025 it reports"
+    }
+    (back,) = ssda903_build(year=2025, person_ids=[child.pk], with_previous=False).tables["OC2"]
+    assert ",".join(back.values()) == row.replace("1001", back["CHILD"])
+
+
+@pytest.mark.parametrize("ceased", ["", "10/01/2025,RD3"])
+def test_a_decision_to_place_for_adoption_and_its_reversal_come_back(
+    importer: User, ceased: str
+) -> None:
+    """PlacedAdoption becomes the decision on the adoption tab (and its reversal), made
+    through the adoption services; AD1 is read, not imported (no adopters named)."""
+    from haven.adoption.models import AdoptionPlan
+
+    files = _minimal()
+    row = f"1001,15/06/2015,02/09/2024,{ceased or ','}"
+    files["placed_for_adoption.csv"] = (
+        files["placed_for_adoption.csv"].rstrip(b"\r\n") + f"\r\n{row}\r\n".encode()
+    )
+    files_2025 = [(f"2025/{n}", d) for n, d in files.items()]
+    dry = ssda903_import(files=files_2025, user=importer)
+    assert dry.ok, dry.lines()
+    assert "decisions to place for adoption: 1" in dry.lines()
+    assert ("decisions to place for adoption reversed: 1" in dry.lines()) == bool(ceased)
+
+    assert ssda903_import(files=files_2025, user=importer, dry_run=False).committed
+    child = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    plan = AdoptionPlan.objects.get(person=child)
+    assert plan.decided_on == datetime.date(2024, 9, 2) and plan.adopters is None
+    export = ssda903_build(year=2025, person_ids=[child.pk], with_previous=False)
+    (back,) = export.tables["PlacedAdoption"]
+    assert ",".join(back.values()) == row.replace("1001", back["CHILD"])
+
+
+def test_an_adopted_childs_ad1_and_placed_for_adoption_come_back_as_the_return_gave_them(
+    importer: User,
+) -> None:
+    """Haven's adoption plan needs the adopters, whom the return does not name: an adopted
+    child's AD1 and PlacedAdoption rows are kept in their imported history, and the export
+    reads them there. No adopters and no plan are made."""
+    from haven.adoption.models import AdoptionPlan
+    from haven.carers.models import AdopterHousehold
+
+    files = _minimal()
+    files["episodes.csv"] = files["episodes.csv"].replace(b"PR1,,,,", b"PR1,20/02/2025,E11,,")
+    ad1 = "1001,15/06/2015,02/09/2024,10/12/2024,1,2,MF,L11"
+    placed = "1001,15/06/2015,02/09/2024,,"
+    for name, row in (("ad1.csv", ad1), ("placed_for_adoption.csv", placed)):
+        files[name] = files[name].rstrip(b"\r\n") + f"\r\n{row}\r\n".encode()
+    files_2025 = [(f"2025/{n}", d) for n, d in files.items()]
+    dry = ssda903_import(files=files_2025, user=importer)
+    assert dry.ok, dry.lines()
+    assert (
+        "PlacedAdoption and AD1 rows of adopted children, kept as the return gave them: 2"
+        in dry.lines()
+    )
+
+    assert ssda903_import(files=files_2025, user=importer, dry_run=False).committed
+    child = ExternalIdentifier.objects.get(system="ssda903", value="1001").person
+    assert not AdoptionPlan.objects.filter(person=child).exists()
+    assert not AdopterHousehold.objects.exists()
+    export = ssda903_build(year=2025, person_ids=[child.pk], with_previous=False)
+    for table, row in (("AD1", ad1), ("PlacedAdoption", placed)):
+        (back,) = export.tables[table]
+        assert ",".join(back.values()) == row.replace("1001", back["CHILD"])
+    # Not in another year's return.
+    later = ssda903_build(year=2026, person_ids=[child.pk], with_previous=False)
+    assert later.tables["AD1"] == later.tables["PlacedAdoption"] == []

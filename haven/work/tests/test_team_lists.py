@@ -64,7 +64,7 @@ def test_the_managers_counts_are_the_full_lists_and_the_most_urgent_are_shown(
         assert not [i for i in items if busy_team["kid03"].pk in {p for p, _ in i.people}]
     page = as_manager.get(reverse("work:home")).content.decode()
     assert "Kid03" not in page
-    for key, (heading, _) in TEAM_SECTIONS.items():
+    for key, (heading, _, _) in TEAM_SECTIONS.items():
         count = len(sections[key])
         assert f"{heading} ({count})" in page
         if not count:

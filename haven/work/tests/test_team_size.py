@@ -40,21 +40,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("owner_db")]
 # Children, of whom unallocated; open assessments, of which submitted; CP plans; CIN plans.
 SIZES = (1000, 150, 300, 40, 120, 250)
 VISITS_PER_PLAN = 12
-# Session, user, teams, alerts; each work provider's lists, once for the manager's own work
-# and once for the teams'; the need-to-know checks; caseloads; unallocated children; the
-# access log. (Assessment tasks, closures awaiting sign-off, oversight actions and supervision
-# are more lists, read for the manager and for the teams. The cases held, with their workers,
-# read once for each list, whichever provider asks first. Child protection reads, if any cases
-# are held, their conferences, core groups, enquiries and plan actions in one query, CIN and
-# CP plans in one each: the manager, holding none, reads no more. Five more: the statutory work
-# of looked-after children (their health and education read with their periods) in three
-# lists for the teams, and the periods and recommendations for the manager, who holds no case
-# and so has no placements to read.)
-# Adoption plans waiting for a match; exploitation screenings due (twice) and the manager's own
-# MACE actions. Four more: missing children's open episodes and interviews
-# to offer, and their recent episodes, twice; the strategy discussions only if there are
-# recent episodes.
-MANAGERS_QUERIES = 49  # care leavers: the ids of their young people, then what is due
+# Session, user, teams, alerts; each work provider's lists for the manager's own work; the
+# teams' lists of the providers the work store does not keep (assessments and their tasks,
+# closures awaiting sign-off, oversight actions and supervision, adoption plans waiting for a
+# match, exploitation screenings, missing children's episodes and interviews); the store's
+# (whether it is current; each list's count and each worker's overdue; the young people advised
+# by the teams' personal advisers, and which of them the manager may see; each list's most
+# urgent, named with need-to-know); caseloads; unallocated children; the access log.
+MANAGERS_QUERIES = 44
 
 
 def _team_of(
