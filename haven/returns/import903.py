@@ -83,6 +83,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from haven.care import codes as care_codes
+from haven.care import health
 from haven.care.episodes import derived_once
 from haven.chronology.services import imported_from
 from haven.core.calendar import LONDON, add_calendar_months
@@ -139,15 +140,10 @@ DATE_COLUMNS = frozenset(
 # (Only those of the tables imported: Haven's own SWEpisodes can start after 31 March.)
 YEAR_DATES = ("DECOM", "DEC", "REVIEW", "MIS_START", "MIS_END")
 # OC2's items that are 1 or 0 (or blank where they are not asked of the child).
-OC2_FLAGS = (
-    "CONVICTED",
-    "HEALTH_CHECK",
-    "IMMUNISATIONS",
-    "TEETH_CHECK",
-    "HEALTH_ASSESSMENT",
-    "SUBSTANCE_MISUSE",
-    "INTERVENTION_RECEIVED",
-    "INTERVENTION_OFFERED",
+OC2_FLAGS = tuple(
+    column
+    for column in health.OC2_COLUMNS
+    if column not in ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON")
 )
 UPN_UNKNOWN = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"})
 # SEX: M, F, U (2024/25 on), 1 or 2 before; another system's 0 (not known) and 9 (not stated)
