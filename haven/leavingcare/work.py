@@ -8,7 +8,7 @@ with no adviser yet they are unallocated work on the manager's view."""
 
 from __future__ import annotations
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from haven.accounts.models import Membership, User
 from haven.core.lookups import AnyOf
@@ -19,19 +19,25 @@ from haven.people.access import user_team_ids
 from haven.people.models import Allocation
 from haven.work.items import Scope, WorkItem, url_maker
 
+# A young person's personal adviser now (the work store keeps the items of every young person
+# with one, not only of the open cases).
+ADVISED = (AdviserAllocation, Q(end_date__isnull=True))
+
+
+def _advised_by_teams(user: User) -> QuerySet[AdviserAllocation]:
+    members = Membership.objects.filter(team_id__in=user_team_ids(user)).values("user_id")
+    return AdviserAllocation.objects.filter(ADVISED[1], adviser_id__in=members)
+
 
 def _people(user: User, scope: Scope) -> Q:
     """Mine: cases I hold, young people I advise; a manager's: their teams' (as ``held_by``)."""
-    advisers = AdviserAllocation.objects.filter(end_date__isnull=True)
     held = Allocation.objects.filter(end_date__isnull=True)
     if scope is Scope.MINE:
-        advisers = advisers.filter(adviser=user)
+        advisers = AdviserAllocation.objects.filter(ADVISED[1], adviser=user)
         held = held.filter(worker=user)
     else:
-        teams = user_team_ids(user)
-        members = Membership.objects.filter(team_id__in=teams).values("user_id")
-        advisers = advisers.filter(adviser_id__in=members)
-        held = held.filter(team_id__in=teams)
+        advisers = _advised_by_teams(user)
+        held = held.filter(team_id__in=user_team_ids(user))
     # Their ids first, in one UNION: "in these, or in those" on the people table would make
     # the planner read every person in the county.
     ids = held.values_list("person_id", flat=True).union(
@@ -51,15 +57,9 @@ def items_of_cases(held: dict[int, str]) -> list[WorkItem]:
     return _items(Q(AnyOf(F("pk"), held)) if held else Q(pk__in=[]))
 
 
-# The young people the work store keeps besides the open cases: those with a personal adviser.
-ADVISED = (AdviserAllocation, Q(end_date__isnull=True))
-
-
 def advised_by_teams(user: User) -> list[int]:
     """The young people advised by someone in the user's teams (as ``_people``)."""
-    members = Membership.objects.filter(team_id__in=user_team_ids(user)).values("user_id")
-    advised = AdviserAllocation.objects.filter(end_date__isnull=True, adviser_id__in=members)
-    return list(advised.values_list("person_id", flat=True))
+    return list(_advised_by_teams(user).values_list("person_id", flat=True))
 
 
 def _items(whose: Q) -> list[WorkItem]:

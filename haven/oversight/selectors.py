@@ -272,16 +272,14 @@ def case_discussion_children(*, worker: User, manager: User) -> list[Person]:
 # -- open cases and their oversight --------------------------------------------------------------
 
 
-def open_cases_with_oversight(team_ids: list[int] | None = None) -> QuerySet[Any]:
+def open_cases_with_oversight() -> QuerySet[Any]:
     """Open cases (a team holds the child) with the date of their last oversight and the
-    review date then set; one query. ``team_ids``: only those teams' cases."""
+    review date then set; one query."""
     latest = Oversight.objects.filter(person=OuterRef("person")).order_by("-recorded_on", "-pk")
     # Merged records left out by id (an anti-join on the few merged), not by reading each
     # case's person: a team's cases are then read from the allocations' index alone.
     merged = Person.objects.filter(merged_into__isnull=False).values("pk")
     rows = Allocation.objects.filter(end_date__isnull=True).exclude(person__in=merged)
-    if team_ids is not None:
-        rows = rows.filter(team_id__in=team_ids)
     return rows.annotate(
         last_oversight=Subquery(latest.values("recorded_on")[:1]),
         next_review=Subquery(latest.values("next_review_date")[:1]),

@@ -148,10 +148,15 @@ def stored_providers() -> list[StoredProvider]:
     return list(_stored.values())
 
 
-def _sort_key() -> Callable[[WorkItem], tuple[bool, datetime.datetime, str]]:
-    """Urgent first, then by when due (a date counts as due at the end of its day), then by
-    title. The time zone is read once and each date converted once: a manager's teams have
-    thousands of items."""
+def end_of_day(day: datetime.date, tz: datetime.tzinfo) -> datetime.datetime:
+    """When an item due on a date (not at a time) is due, for ordering it among timed ones:
+    the lists' order (``sort_key``) and the work store's (``store.ordered``)."""
+    return datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=tz)
+
+
+def sort_key() -> Callable[[WorkItem], tuple[bool, datetime.datetime, str]]:
+    """Urgent first, then by when due (a date at ``end_of_day``), then by title. The time zone
+    is read once and each date converted once: a manager's teams have thousands of items."""
     tz = timezone.get_current_timezone()
     end_of: dict[datetime.date, datetime.datetime] = {}
 
@@ -160,7 +165,7 @@ def _sort_key() -> Callable[[WorkItem], tuple[bool, datetime.datetime, str]]:
         if not isinstance(due, datetime.datetime):
             end = end_of.get(due)
             if end is None:
-                end = end_of[due] = datetime.datetime.combine(due, datetime.time(23, 59), tzinfo=tz)
+                end = end_of[due] = end_of_day(due, tz)
             due = end
         return not item.urgent, due, item.title
 
@@ -189,10 +194,10 @@ def work_for(
         _held_cases.reset(held)
     if keep is not None:
         items = [item for item in items if keep(item)]
-    return sorted(_need_to_know(user, items), key=_sort_key())
+    return sorted(need_to_know(user, items), key=sort_key())
 
 
-def _need_to_know(user: User, items: list[WorkItem]) -> list[WorkItem]:
+def need_to_know(user: User, items: list[WorkItem]) -> list[WorkItem]:
     """Each item with only the people ``user`` may see, named as Haven names them (a provider
     may leave the names blank: they are read here, with need-to-know, in one query); items
     about none of them left out. An item naming no one at all (a worker's supervision) is

@@ -22,7 +22,7 @@ class StoredItem(models.Model):
     )
     kind = models.CharField(max_length=100)
     title = models.TextField()
-    # A date is kept as the end of its day in London, as the lists sort it (``items._sort_key``).
+    # A date is kept as the end of its day in London, as the lists sort it (``items.sort_key``).
     due = models.DateTimeField()
     due_is_date = models.BooleanField()
     url = models.TextField()

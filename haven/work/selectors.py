@@ -15,7 +15,8 @@ from haven.accounts.models import User
 from haven.people.access import restriction_q, user_team_ids
 from haven.people.models import Allocation
 from haven.work import store
-from haven.work.items import Scope, Wanted, WorkItem, _sort_key, work_for
+from haven.work.items import Scope, Wanted, WorkItem, sort_key, work_for
+from haven.work.models import StoredItem
 
 
 def caseload_for_worker(*, user: User) -> QuerySet[Allocation]:
@@ -109,38 +110,45 @@ def _live_sections(user: User, now: datetime.datetime, today: datetime.date) -> 
     return sections
 
 
-def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
-    """Each section of the manager's view in full, in order."""
+def _team_parts(
+    user: User,
+) -> tuple[dict[str, list[WorkItem]], QuerySet[StoredItem], dict[str, Q]]:
+    """The manager's view in its two parts, at one time: each section's items of the providers
+    made now, and the work store's rows (brought up to date) with each section's filter."""
     now, today = timezone.now(), timezone.localdate()
     store.refresh()
     rows = store.teams_rows(user, now, today)
-    sort_key = _sort_key()
-    sections = _live_sections(user, now, today)
-    for key, (_, _, in_sql) in TEAM_SECTIONS.items():
-        stored = store.as_items(user, store.ordered(rows.filter(in_sql(now, today))))
-        sections[key] = sorted(sections[key] + stored, key=sort_key)
-    return sections
+    in_sql = {key: q(now, today) for key, (_, _, q) in TEAM_SECTIONS.items()}
+    return _live_sections(user, now, today), rows, in_sql
+
+
+def team_sections(*, user: User) -> dict[str, list[WorkItem]]:
+    """Each section of the manager's view in full, in order."""
+    live, rows, in_sql = _team_parts(user)
+    key = sort_key()
+    return {
+        section: sorted(
+            items + store.as_items(user, store.ordered(rows.filter(in_sql[section]))), key=key
+        )
+        for section, items in live.items()
+    }
 
 
 def team_work(*, user: User, shown: int) -> TeamWork:
     """The manager's view: each section's ``shown`` most urgent items and its count, and each
     worker's overdue items; the work store's part counted and ordered in SQL."""
-    now, today = timezone.now(), timezone.localdate()
-    store.refresh()
-    rows = store.teams_rows(user, now, today)
-    in_sql = {key: q(now, today) for key, (_, _, q) in TEAM_SECTIONS.items()}
+    live, rows, in_sql = _team_parts(user)
     stored = store.counts(rows, in_sql, overdue="overdue")
     firsts = store.firsts(user, rows, in_sql, shown, among=stored)
-    sort_key = _sort_key()
-    live = _live_sections(user, now, today)
+    key = sort_key()
     sections = [
         TeamSection(
-            key,
+            section,
             heading,
-            sorted(live[key] + firsts[key], key=sort_key)[:shown],
-            len(live[key]) + stored.by_section[key],
+            sorted(live[section] + firsts[section], key=key)[:shown],
+            len(live[section]) + stored.by_section[section],
         )
-        for key, (heading, _, _) in TEAM_SECTIONS.items()
+        for section, (heading, _, _) in TEAM_SECTIONS.items()
     ]
     overdue_by_owner = stored.overdue_by_owner + Counter(i.owner for i in live["overdue"])
     return TeamWork(sections, overdue_by_owner)

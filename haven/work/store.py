@@ -43,7 +43,7 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.core.calendar import LONDON
 from haven.core.lookups import AnyOf
-from haven.work.items import WorkItem, _need_to_know, cases_held, stored_providers
+from haven.work.items import WorkItem, cases_held, end_of_day, need_to_know, stored_providers
 from haven.work.models import StoredItem, StoreState
 
 # The apps whose tables never change a work item (the store's own, the audit trail and access
@@ -202,10 +202,6 @@ def _make(people: list[int] | None) -> None:
             StoredItem.objects.bulk_create(rows, batch_size=2000)
 
 
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=LONDON)
-
-
 def _row(provider: str, item: WorkItem) -> StoredItem:
     if len(item.people) != 1:
         raise ValueError(f"{provider} made an item about {len(item.people)} people, not one")
@@ -215,7 +211,7 @@ def _row(provider: str, item: WorkItem) -> StoredItem:
         person_id=item.people[0][0],
         kind=item.kind,
         title=item.title,
-        due=_end_of(item.due) if is_date else item.due,  # type: ignore[arg-type]
+        due=end_of_day(item.due, LONDON) if is_date else item.due,  # type: ignore[arg-type]
         due_is_date=is_date,
         url=item.url,
         owner=item.owner,
@@ -230,7 +226,7 @@ def _row(provider: str, item: WorkItem) -> StoredItem:
 
 def overdue_q(now: datetime.datetime, today: datetime.date) -> Q:
     """``WorkItem.overdue_at`` in SQL."""
-    return Q(due_is_date=True, due__lt=_end_of(today)) | Q(due_is_date=False, due__lt=now)
+    return Q(due_is_date=True, due__lt=end_of_day(today, LONDON)) | Q(due_is_date=False, due__lt=now)
 
 
 def teams_rows(user: User, now: datetime.datetime, today: datetime.date) -> QuerySet[StoredItem]:
@@ -269,7 +265,7 @@ def teams_rows(user: User, now: datetime.datetime, today: datetime.date) -> Quer
 
 
 def ordered(rows: QuerySet[StoredItem]) -> QuerySet[StoredItem]:
-    """In the lists' order (``items._sort_key``): urgent first, by when due, then by title as
+    """In the lists' order (``items.sort_key``): urgent first, by when due, then by title as
     Python compares it (code points: the "C" collation); ``StoredItem``'s ``in_list_order``
     index."""
     return rows.order_by("-urgent", "due", Collate("title", "C"), "pk")
@@ -291,7 +287,7 @@ def _item(row: StoredItem) -> WorkItem:
 
 def as_items(user: User, rows: Iterable[StoredItem]) -> list[WorkItem]:
     """The rows as work items, their children named with need-to-know."""
-    return _need_to_know(user, [_item(row) for row in rows])
+    return need_to_know(user, [_item(row) for row in rows])
 
 
 @dataclass(frozen=True)
@@ -335,7 +331,7 @@ def firsts(
     made = [(row.section, _item(row)) for row in found]  # type: ignore[attr-defined]
     # Named in one query (the same items, named in place; none left out, since the rows are
     # already those the user may see).
-    kept = {id(item) for item in _need_to_know(user, [item for _, item in made])}
+    kept = {id(item) for item in need_to_know(user, [item for _, item in made])}
     for key, item in made:
         if id(item) in kept:
             by_section[key].append(item)
