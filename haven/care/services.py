@@ -857,17 +857,17 @@ def care_review_record(
 
 
 @transaction.atomic
-def care_review_import(
-    *, period: CarePeriod, by: User, held_on: datetime.date, participation: str
-) -> CareReview:
-    """A review held before the child's records came to Haven (an imported return): who
-    chaired it is not known, so it has no chair; the dates and participation are checked as
-    a review recorded by the IRO is, and its due dates derived the same way."""
+def care_reviews_import(
+    *, period: CarePeriod, by: User, held: list[tuple[datetime.date, str]]
+) -> list[CareReview]:
+    """Reviews of a period of care held before the child's records came to Haven (an imported
+    return), given as (held on, participation): who chaired them is not known, so they have no
+    chair; each is checked as a review recorded by the IRO is, and its due dates derived the
+    same way, as if recorded one after the other in date order. All or none: the refusal of
+    one of several names its date."""
     service_require(by, Capability.WRITE_RECORDS, field="held_on")
     period = locked(period)
-    return _review_write(
-        period, by=by, held_on=held_on, participation=participation, chair=None, summary=""
-    )
+    return _reviews_write(period, by=by, held=[(day, code, None, "") for day, code in sorted(held)])
 
 
 def _review_write(
@@ -879,30 +879,34 @@ def _review_write(
     chair: User | None,
     summary: str,
 ) -> CareReview:
-    not_future(held_on, "held_on", "date of the review")
-    _within_period(period, held_on, "held_on", "A review")
-    if participation not in codes.Participation.values:
-        raise ValidationError({"participation": "Choose how the child took part"})
-    age = period.person.age_on(held_on)
-    if age is not None and age < 4 and participation != codes.Participation.PN0:
-        raise ValidationError({"participation": "The child was under 4 at the review: choose PN0"})
-    if participation == codes.Participation.PN0 and (age is None or age >= 4):
-        raise ValidationError(
-            {
-                "participation": "PN0 is only for a child under 4 at the review: choose how "
-                "the child took part"
-            }
-        )
-    held = list(
-        CareReview.objects.filter(period=period, held_on__lt=held_on).values_list(
-            "held_on", flat=True
-        )
-    )
-    due = timescales.review_due(period.start_date, len(held), max(held, default=None))
-    following = timescales.review_due(period.start_date, len(held) + 1, held_on)
-    try:
-        with transaction.atomic():
-            review = CareReview.objects.create(
+    return _reviews_write(period, by=by, held=[(held_on, participation, chair, summary)])[0]
+
+
+def _reviews_write(
+    period: CarePeriod,
+    *,
+    by: User,
+    held: list[tuple[datetime.date, str, User | None, str]],
+) -> list[CareReview]:
+    """Check and write reviews (held on, participation, chair, summary) in date order: each
+    review's due date and the next's from the period's reviews before it."""
+    person = period.person
+    before = sorted(CareReview.objects.filter(period=period).values_list("held_on", flat=True))
+    reviews = []
+    for held_on, participation, chair, summary in held:
+        try:
+            _review_check(period, person, held_on, participation)
+        except ValidationError as exc:
+            if len(held) == 1:
+                raise
+            raise ValidationError(
+                f"The review of {long_date(held_on)}: " + "; ".join(exc.messages)
+            ) from exc
+        earlier = [day for day in before if day < held_on]
+        due = timescales.review_due(period.start_date, len(earlier), max(earlier, default=None))
+        following = timescales.review_due(period.start_date, len(earlier) + 1, held_on)
+        reviews.append(
+            CareReview(
                 period=period,
                 person_id=period.person_id,
                 held_on=held_on,
@@ -912,12 +916,40 @@ def _review_write(
                 summary=summary.strip(),
                 next_due=following.date,
             )
+        )
+        before.append(held_on)
+    try:
+        with transaction.atomic():
+            CareReview.objects.bulk_create(reviews)
     except IntegrityError as exc:
+        days = ", ".join(long_date(r.held_on) for r in reviews)
         raise ConflictError(
-            {"held_on": f"A review is already recorded on {long_date(held_on)}"}
+            {"held_on": f"A review is already recorded on {days}"}
+            if len(reviews) == 1
+            else {"held_on": f"A review is already recorded on one of {days}"}
         ) from exc
-    events.care_review_held(review, by=by)
-    return review
+    for review in reviews:
+        events.care_review_held(review, by=by)
+    return reviews
+
+
+def _review_check(
+    period: CarePeriod, person: Person, held_on: datetime.date, participation: str
+) -> None:
+    not_future(held_on, "held_on", "date of the review")
+    _within_period(period, held_on, "held_on", "A review")
+    if participation not in codes.Participation.values:
+        raise ValidationError({"participation": "Choose how the child took part"})
+    age = person.age_on(held_on)
+    if age is not None and age < 4 and participation != codes.Participation.PN0:
+        raise ValidationError({"participation": "The child was under 4 at the review: choose PN0"})
+    if participation == codes.Participation.PN0 and (age is None or age >= 4):
+        raise ValidationError(
+            {
+                "participation": "PN0 is only for a child under 4 at the review: choose how "
+                "the child took part"
+            }
+        )
 
 
 @transaction.atomic

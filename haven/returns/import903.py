@@ -85,7 +85,7 @@ from django.utils import timezone
 from haven.care import codes as care_codes
 from haven.care import health
 from haven.care.episodes import derived_once
-from haven.chronology.services import imported_from
+from haven.chronology.services import imported_from, recorded_together
 from haven.core.calendar import LONDON, add_calendar_months
 from haven.core.errors import ConflictError
 from haven.people.models import Ethnicity, Person
@@ -599,7 +599,8 @@ class _Builder:
         result = ChildResult(child=child, action="create")
         self.report.children.append(result)
         try:
-            with transaction.atomic():
+            # A child's chronology entries go in with one insert, when their records are made.
+            with transaction.atomic(), recorded_together():
                 person = self._person(child, tables, result)
                 if person is not None:
                     history = self._history(person, tables)
@@ -778,11 +779,21 @@ class _Builder:
                 for row in placed
             )
         held = set(_reviews_held(own)) if own else set()
+        reviews: dict[int, tuple[Any, list[Row]]] = {}
         for row in sorted(tables.get("Reviews", []), key=lambda r: r["REVIEW"]):
-            if row.date("REVIEW") in held:
+            day = row.date("REVIEW")
+            if day in held:
                 self.report.counts["reviews Haven already holds"] += 1
                 continue
-            self._review(row, made, result)
+            period = _covering(made, day)
+            if period is None:
+                result.problems.append(
+                    row.problem("REVIEW", "no period of care in the files covers this review")
+                )
+                continue
+            reviews.setdefault(period.pk, (period, []))[1].append(row)
+        for period, rows in reviews.values():
+            self._reviews(period, rows, result)
         missing = set()
         if not new:
             missing = {
@@ -1192,26 +1203,26 @@ class _Builder:
             period.refresh_from_db()
         return period
 
-    def _review(self, row: Row, periods: list[Any], result: ChildResult) -> None:
-        from haven.care import services
+    def _reviews(self, period: Any, rows: list[Row], result: ChildResult) -> None:
+        """A period of care's reviews, in one call (each entry in the chronology naming its
+        row); if that is refused, one by one, so that the refusal names its row."""
+        from haven.care.services import care_reviews_import
 
-        held = row.date("REVIEW")
-        assert held is not None
-        period = _covering(periods, held)
-        if period is None:
-            result.problems.append(
-                row.problem("REVIEW", "no period of care in the files covers this review")
+        def held(rows: list[Row]) -> Callable[[], Any]:
+            return lambda: care_reviews_import(
+                period=period,
+                by=self.user,
+                held=[(_required(r.date("REVIEW")), r["REVIEW_CODE"]) for r in rows],
             )
-            return
-        self._call(
-            result,
-            row,
-            "REVIEW",
-            lambda: services.care_review_import(
-                period=period, by=self.user, held_on=held, participation=row["REVIEW_CODE"]
-            ),
-        )
-        self.report.counts["reviews"] += 1
+
+        source = {r.date("REVIEW"): _source(r) for r in rows}
+        try:
+            with imported_from(lambda review: source[review.held_on]):
+                held(rows)()
+        except (ValidationError, ConflictError):
+            for row in rows:
+                self._call(result, row, "REVIEW", held([row]))
+        self.report.counts["reviews"] += len(rows)
 
     def _missing(self, person: Any, row: Row, result: ChildResult) -> Any:
         from haven.missing.services import episode_record
@@ -1350,6 +1361,12 @@ def _reviews_held(periods: list[Any]) -> list[datetime.date]:
     from haven.care.models import CareReview
 
     return list(CareReview.objects.filter(period__in=periods).values_list("held_on", flat=True))
+
+
+def _required(day: datetime.date | None) -> datetime.date:
+    """A date ``read_903`` has checked is there."""
+    assert day is not None
+    return day
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
