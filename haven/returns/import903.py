@@ -123,7 +123,7 @@ KEYS = {
     "Episodes": ("CHILD", "DECOM"),
     "Reviews": ("CHILD", "REVIEW"),
     "UASC": ("CHILD",),
-    "PrevPerm": ("CHILD",),
+    "PrevPerm": ("CHILD", "YEAR"),  # a year's, for the periods of care starting in it
     "Missing": ("CHILD", "MIS_START"),
     "OC3": ("CHILD", "YEAR"),  # a birthday a year
     "OC2": ("CHILD", "YEAR"),
@@ -131,6 +131,9 @@ KEYS = {
     "PlacedAdoption": ("CHILD", "DATE_PLACED", "YEAR"),
     "AD1": ("CHILD", "YEAR"),
 }
+# Tables whose rows alike in a file are each a record, not a duplicate read once: a missing
+# episode's row gives its days, not its times, so two episodes on one day can be alike.
+REPEATABLE = frozenset({"Missing"})
 DATE_COLUMNS = frozenset(
     {"DOB", "MC_DOB", "DECOM", "DEC", "REVIEW", "DUC", "MIS_START", "MIS_END"}
     | {"DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED", "SW_DECOM", "SW_DEC"}
@@ -409,7 +412,7 @@ def _check_values(table: str, rows: list[Row], source: Source) -> None:
             source.problems.extend(bad)
             continue
         identity = (row.year, tuple(sorted(row.values.items())))
-        if identity in seen:
+        if identity in seen and table not in REPEATABLE:
             source.counts[f"duplicate {table} rows (read once)"] += 1
             source.notes.append(f"{row.file} row {row.line}: a duplicate {table} row, read once")
             continue
@@ -419,15 +422,47 @@ def _check_values(table: str, rows: list[Row], source: Source) -> None:
 
 def latest_rows(rows: list[Row], table: str) -> tuple[list[Row], int]:
     """One year's rows per record: where years overlap, a later year's rows for a record
-    replace an earlier year's (and the number of rows so replaced). Rows of one year with the
-    same key are all kept (two missing episodes starting the same day are two episodes)."""
-    latest: dict[tuple[str, ...], tuple[int, int]] = {}
+    replace an earlier year's (and the number of rows so replaced), and a newer import's a
+    year's rows the earlier import's. Rows of one year with the same key are all kept (two
+    missing episodes starting the same day are two episodes), and so is an earlier year's row
+    no later return holds again (``_settled``) unless a later year has it as it is."""
+
+    def key(row: Row) -> tuple[str, ...]:
+        return tuple(row[c] for c in KEYS[table])
+
+    newest: dict[tuple[tuple[str, ...], int], int] = {}
     for row in rows:
-        key = tuple(row[c] for c in KEYS[table])
-        latest[key] = max(latest.get(key, (0, 0)), (row.year, row.batch))
-    keep = [r for r in rows if (r.year, r.batch) == latest[tuple(r[c] for c in KEYS[table])]]
+        at = (key(row), row.year)
+        newest[at] = max(newest.get(at, 0), row.batch)
+    current = [r for r in rows if r.batch == newest[(key(r), r.year)]]
+    latest: dict[tuple[str, ...], int] = {}
+    for row in current:
+        latest[key(row)] = max(latest.get(key(row), 0), row.year)
+    again = Counter(
+        (key(r), tuple(sorted(r.values.items()))) for r in current if r.year == latest[key(r)]
+    )
+    keep = []
+    for row in current:
+        if row.year != latest[key(row)]:
+            if not _settled(row):
+                continue
+            alike = (key(row), tuple(sorted(row.values.items())))
+            if again[alike]:
+                again[alike] -= 1
+                continue
+        keep.append(row)
     keep.sort(key=lambda r: (r.year, r.batch, r.file, r.line))
     return keep, len(rows) - len(keep)
+
+
+def _settled(row: Row) -> bool:
+    """A row no later year's return holds again: a missing episode that ended by its year's
+    end (a return holds the episodes of its year and the one open when it began). A later
+    year's rows starting that day are other episodes, and do not replace it."""
+    if row.table != "Missing":
+        return False
+    ended = row.date("MIS_END")
+    return ended is not None and ended <= datetime.date(row.year, 3, 31)
 
 
 # -- the report --------------------------------------------------------------------------------
@@ -803,7 +838,10 @@ class _Builder:
                 )
             }
         self._missing_after: datetime.datetime | None = None
-        for row in sorted(tables.get("Missing", []), key=lambda r: r["MIS_START"]):
+        # On one day, those that ended first first (the return gives days, not times).
+        for row in sorted(
+            tables.get("Missing", []), key=lambda r: (r["MIS_START"], r["MIS_END"] or "9")
+        ):
             if row.date("MIS_START") in missing:
                 self.report.counts["missing episodes Haven already holds"] += 1
                 continue

@@ -617,3 +617,74 @@ def test_an_adopted_childs_ad1_and_placed_for_adoption_come_back_as_the_return_g
     # Not in another year's return.
     later = ssda903_build(year=2026, person_ids=[child.pk], with_previous=False)
     assert later.tables["AD1"] == later.tables["PlacedAdoption"] == []
+
+
+# -- what the hampshire rehearsal found lost -----------------------------------------------------
+
+EPISODES_HEADER = (
+    b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+    b"PL_POST,URN\r\n"
+)
+
+
+def _exported(person_id: int, year: int, table: str) -> list[tuple[str, ...]]:
+    export = ssda903_build(year=year, person_ids=[person_id], with_previous=False)
+    return sorted(tuple(row.values())[1:] for row in export.tables[table])
+
+
+def test_each_period_of_care_keeps_the_previous_permanence_of_its_year(importer: User) -> None:
+    """A child who starts to be looked after in two years has a PrevPerm row in each: the later
+    year's is the later period's, and does not replace the earlier's (DfE rule 630)."""
+    earlier = _minimal_2024()
+    earlier["episodes.csv"] = (
+        EPISODES_HEADER
+        + b"1001,01/05/2023,S,C2,N1,U1,PR1,01/06/2023,E4A,,E8 2BB,E8 2LA,XXXXXXX\r\n"
+    )
+    earlier["reviews.csv"] = b"CHILD,DOB,REVIEW,REVIEW_CODE\r\n1001,15/06/2015,24/05/2023,PN1\r\n"
+    earlier["previous_permanence.csv"] = earlier["previous_permanence.csv"].replace(b"Z1", b"P4")
+    files = [(f"2024/{n}", d) for n, d in earlier.items()]
+    files += [(f"2025/{n}", d) for n, d in _minimal().items()]
+
+    report = ssda903_import(files=files, user=importer, dry_run=False)
+
+    assert report.committed, report.lines()
+    person = ExternalIdentifier.objects.get(system="ssda903", value="1001").person_id
+    assert _exported(person, 2024, "PrevPerm") == [("15/06/2015", "P4", "", "")]
+    assert _exported(person, 2025, "PrevPerm") == [("15/06/2015", "Z1", "", "")]
+
+
+def test_missing_episodes_alike_on_one_day_are_each_kept_and_the_next_year_ends_the_open_one(
+    importer: User,
+) -> None:
+    """A return gives a missing episode's days, not its times: two episodes on the year's last
+    day, both back that day, are two rows alike (each an episode, not a duplicate), and a
+    third still open at the year's end comes back in the next year's return with its end,
+    which does not replace the two that ended."""
+    first = _minimal_2024()
+    first["episodes.csv"] = (
+        EPISODES_HEADER + b"1001,01/05/2023,S,C2,N1,U1,PR1,,,,E8 2BB,E8 2LA,XXXXXXX\r\n"
+    )
+    mis = b"CHILD,DOB,MISSING,MIS_START,MIS_END\r\n"
+    first["missing.csv"] = mis + (
+        b"1001,15/06/2015,M,31/03/2024,31/03/2024\r\n"
+        b"1001,15/06/2015,M,31/03/2024,\r\n"
+        b"1001,15/06/2015,M,31/03/2024,31/03/2024\r\n"
+    )
+    files = [(f"2024/{n}", d) for n, d in first.items()]
+    files += [
+        ("2025/episodes.csv", first["episodes.csv"]),
+        ("2025/missing.csv", mis + b"1001,15/06/2015,M,31/03/2024,01/04/2024\r\n"),
+    ]
+
+    report = ssda903_import(files=files, user=importer, dry_run=False)
+
+    assert report.committed, report.lines()
+    assert "duplicate Missing rows (read once)" not in report.summary()
+    person = ExternalIdentifier.objects.get(system="ssda903", value="1001").person_id
+    assert _exported(person, 2024, "Missing") == [
+        ("15/06/2015", "M", "31/03/2024", ""),
+        ("15/06/2015", "M", "31/03/2024", "31/03/2024"),
+        ("15/06/2015", "M", "31/03/2024", "31/03/2024"),
+    ]
+    assert _exported(person, 2025, "Missing") == [("15/06/2015", "M", "31/03/2024", "01/04/2024")]
+
