@@ -33,6 +33,7 @@ from haven.core.calendar import calendar
 from haven.migration.ssda903 import (
     Year903,
     as_return,
+    care_began_before,
     compare_year,
     folders_of,
     folders_of_year,
@@ -824,6 +825,7 @@ def _compare_ssda903(
 
     report = result.ssda903_report
     cared_for = {r["CHILD"] for r in source.rows.get("Episodes", [])}
+    began_before = care_began_before(source)
     person_file_id = {
         c.person_id: c.child for c in (report.children if report else []) if c.person_id is not None
     }
@@ -846,7 +848,9 @@ def _compare_ssda903(
         }
         in_haven = read_export(export)
         year.rows_in_haven = Counter({t: len(rows) for t, rows in in_haven.items() if rows})
-        year.differences, year.not_imported = compare_year(in_file, in_haven, file_id, cared_for)
+        year.differences, year.not_imported = compare_year(
+            in_file, in_haven, file_id, cared_for, began_before
+        )
         year.compared = True
         year.seconds["compare"] = time.perf_counter() - t - year.seconds["export"]
         built[y] = with_what_was_left(export, source, file_id, year.not_imported)

@@ -47,6 +47,14 @@ CARE_BEFORE_THE_FILES = (
     "a care leaver whose care is before the files: Haven works out who is a care leaver from "
     "their care, so their OC3 rows are counted, not made (import the years of their care)"
 )
+CARE_BEGAN_BEFORE_THE_FILES = (
+    "a care leaver whose care began before the files (their first episode in them is not a "
+    "start, RNE S): Haven counts the 13 weeks looked after since the 14th birthday from the "
+    "care it holds, which begins with that episode, and this is not enough, so their OC3 rows "
+    "were kept but do not make them a care leaver (import the years their care began)"
+)
+# Why a care leaver's Header and OC3 rows do not come back (the rows are listed, not made).
+CARE_NOT_IN_THE_FILES = (CARE_BEFORE_THE_FILES, CARE_BEGAN_BEFORE_THE_FILES)
 # Read by the rehearsal, not compared: the child is the row's key itself.
 NOT_COMPARED = frozenset({"CHILD"})
 
@@ -144,10 +152,10 @@ def with_what_was_left(
                 {**row, "CHILD": to_haven.get(row["CHILD"], row["CHILD"])}
                 for row in from_files.tables.get(table, [])
             ]
-    gone = {n.child for n in left if n.why == CARE_BEFORE_THE_FILES}
+    gone = {(n.element, n.child) for n in left if n.why in CARE_NOT_IN_THE_FILES}
     for table in ("Header", "OC3"):
         tables[table] = tables.get(table, []) + [
-            row for row in from_files.tables.get(table, []) if row["CHILD"] in gone
+            row for row in from_files.tables.get(table, []) if (table, row["CHILD"]) in gone
         ]
     for (table, column), _ in COLUMNS_NOT_IMPORTED.items():
         if ROW_KEYS[table]:
@@ -214,10 +222,12 @@ def compare_year(
     in_haven: dict[str, list[Row]],
     haven_to_file: dict[str, str],
     cared_for: set[str],
+    began_before: frozenset[str] = frozenset(),
 ) -> tuple[list[Any], list[NotImported]]:
     """Every difference between a year's rows in the files and in Haven's return of it (Haven's
     CHILD read as the file's through ``haven_to_file``), and what the import left out on
-    purpose. ``cared_for``: the children with an episode in any year of the files."""
+    purpose. ``cared_for``: the children with an episode in any year of the files;
+    ``began_before``: those whose care began before the files (``care_began_before``)."""
     from haven.migration.rehearsal import Difference
 
     differences: list[Difference] = []
@@ -260,6 +270,9 @@ def compare_year(
             ):
                 left.append(NotImported(child, element, "", CARE_BEFORE_THE_FILES))
                 continue
+            if not b and child in began_before and table in ("Header", "OC3"):
+                left.append(NotImported(child, element, "", CARE_BEGAN_BEFORE_THE_FILES))
+                continue
             if len(a) == 1 and len(b) == 1:
                 differences.extend(
                     Difference(child, f"{element}/{column}", x, y)
@@ -276,6 +289,17 @@ def compare_year(
                 )
             )
     return differences, left
+
+
+def care_began_before(source: Source) -> frozenset[str]:
+    """The children whose first episode in the files is not a start (RNE S): their care began
+    before the files, and Haven's record of it begins with that episode."""
+    first: dict[str, Row] = {}
+    for row in source.rows.get("Episodes", []):
+        known = first.get(row["CHILD"])
+        if known is None or row["DECOM"] < known["DECOM"]:
+            first[row["CHILD"]] = row
+    return frozenset(child for child, row in first.items() if row["RNE"] != "S")
 
 
 def _shown(values: tuple[tuple[str, str], ...]) -> str:

@@ -305,3 +305,33 @@ def test_a_child_in_the_census_and_the_ssda903_is_one_child_and_both_processes_c
     assert not refused.ssda903_imported  # neither part: the first one's child is not in either
     assert [(year, child) for year, child, *_ in refused.ssda903_rejected] == [(2025, "L2002")]
     assert not refused.ssda903_years[0].compared and not refused.clean
+
+
+@pytest.mark.django_db
+def test_a_care_leaver_whose_care_began_before_the_files_is_listed_as_not_imported(
+    tmp_path: Path,
+) -> None:
+    """The files hold only the last 10 weeks of a young person's care (their first episode is a
+    move, RNE P) and their OC3 row at 18: Haven counts the 13 weeks since the 14th birthday
+    from the care it holds, so the OC3 row does not come back. That is the files' limit, listed
+    with why, not a difference."""
+    from haven.migration.ssda903 import CARE_BEGAN_BEFORE_THE_FILES
+
+    year = tmp_path / "returns" / "2025"
+    year.mkdir(parents=True)
+    (year / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nL2001,M,15/06/2006,WBRI,UN5,,\n"
+    )
+    (year / "episodes.csv").write_text(
+        EPISODE_903 + "L2001,01/04/2024,P,C2,N1,U1,PR1,10/06/2024,E4A,,E8 2BB,E8 2LA,XXXXXXX\n"
+    )
+    (year / "oc3.csv").write_text("CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nL2001,15/06/2006,YES,F1,B1\n")
+
+    result = rehearse(tmp_path / "returns", validate=False)
+
+    assert result.ssda903_imported, result.ssda903_rejected
+    (lac,) = result.ssda903_years
+    assert lac.differences == []
+    assert [(n.child, n.element, n.why) for n in lac.not_imported] == [
+        ("L2001", "OC3", CARE_BEGAN_BEFORE_THE_FILES)
+    ]
