@@ -8,14 +8,19 @@ Two steps, both by ``ssda903_import``:
    ``SSDA903_2024/``, ``episodes_2024.csv``; Haven's own ``previous_year/`` is the year
    before), else the collection year of the latest date in its folder's tables. Messy files
    are read as they come: a byte order mark, Windows line endings, blank rows, dates as
-   DD/MM/YYYY or YYYY-MM-DD; a duplicate row is reported and read once; an unknown code is
+   DD/MM/YYYY or YYYY-MM-DD; a duplicate row is reported and read once (but for Missing: two
+   episodes on one day can be rows alike); an unknown code is
    rejected naming table, file, row, column and value. Where years overlap, a later year's row
    for the same record takes precedence (an episode is CHILD + DECOM; a review CHILD + REVIEW;
-   a missing episode CHILD + MIS_START; a child's UASC row CHILD; a Header row CHILD and
+   a missing episode CHILD + MIS_START, though one that ended in its year stays, as no later
+   return holds it; a child's UASC row CHILD; PrevPerm CHILD and year, for the periods of care
+   starting in it; a Header row CHILD and
    year: every year's is kept, the latest giving the child's details).
 2. Make each child's records through Haven's own services (``haven.care.services``,
    ``haven.missing.services``, ``haven.uasc.services``, ``haven.leavingcare.services``): events, not copied rows, so a row the
-   services refuse is reported with the service's message. A child is matched by CHILD: Haven's
+   services refuse is reported with the service's message (a period of care's reviews go in
+   one call, ``care_reviews_import``, and a child's chronology entries in one insert,
+   ``recorded_together``). A child is matched by CHILD: Haven's
    own LAchildID (``H`` and 8 digits, with the same date of birth), or the ID this system gave
    them on an earlier import (``ExternalIdentifier(system="ssda903")``), or the LAchildID a
    CIN census import recorded for one child (the DfE asks that CHILD be the census's
@@ -1229,7 +1234,7 @@ class _Builder:
                 )
             )
         elif end is not None:
-            self._call(
+            ended = self._call(
                 result,
                 last,
                 "REC",
@@ -1237,8 +1242,9 @@ class _Builder:
                     period=period, by=self.user, end_date=end, reason=last["REC"]
                 ),
             )
-            # As it ended: the reviews and UASC rows look for the period they fall in.
-            period.refresh_from_db()
+            # As it ended (the service's copy): the reviews and UASC rows look for the period
+            # they fall in.
+            period = ended or period
         return period
 
     def _reviews(self, period: Any, rows: list[Row], result: ChildResult) -> None:

@@ -63,3 +63,28 @@ def test_two_event_types_cannot_share_a_name():
         @events.event_type("cp_plan_ended", kind="cp_plan")
         def other(p: events.Params) -> str:
             return "something else"
+
+
+def test_entries_recorded_together_are_written_when_the_block_ends_and_not_if_it_fails(
+    child, worker, django_assert_num_queries
+):
+    """An import records a child's history through many services: their entries go in with
+    one insert at the end, each saying which row it came from; a child refused writes none."""
+    from haven.chronology.services import imported_from, recorded_together
+
+    with django_assert_num_queries(1), recorded_together():
+        for n, outcome in enumerate(("nfa", "early_help", "nfa")):
+            # Where it came from, as a function of the record the entry is about.
+            with imported_from(lambda record, n=n: f"row {n + 2} ({record.family_name})"):
+                frontdoor_events.DECISION_AUTHORISED.record(
+                    child.pk, on=None, by=worker, source=child, outcome=outcome
+                )
+    decisions = ChronologyEvent.objects.filter(person=child, event="decision_authorised")
+    assert list(decisions.order_by("id").values_list("detail", flat=True)) == [
+        f"row {n} ({child.family_name})" for n in (2, 3, 4)
+    ]
+
+    with pytest.raises(ValueError), recorded_together():
+        frontdoor_events.DECISION_AUTHORISED.record(child.pk, on=None, by=worker, outcome="nfa")
+        raise ValueError("the child is refused")
+    assert decisions.count() == 3
