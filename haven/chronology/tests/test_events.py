@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -72,10 +74,13 @@ def test_entries_recorded_together_are_written_when_the_block_ends_and_not_if_it
     one insert at the end, each saying which row it came from; a child refused writes none."""
     from haven.chronology.services import imported_from, recorded_together
 
+    def row(n: int) -> Callable[[Any], str]:
+        # Where it came from, as a function of the record the entry is about.
+        return lambda record: f"row {n} ({record.family_name})"
+
     with django_assert_num_queries(1), recorded_together():
-        for n, outcome in enumerate(("nfa", "early_help", "nfa")):
-            # Where it came from, as a function of the record the entry is about.
-            with imported_from(lambda record, n=n: f"row {n + 2} ({record.family_name})"):
+        for n, outcome in enumerate(("nfa", "early_help", "nfa"), start=2):
+            with imported_from(row(n)):
                 frontdoor_events.DECISION_AUTHORISED.record(
                     child.pk, on=None, by=worker, source=child, outcome=outcome
                 )
