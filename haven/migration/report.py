@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -379,13 +380,10 @@ def _ssda903_section(result: Rehearsal) -> list[str]:
         "so the rules, run on the files, were not run on it again (they give the same).",
         "",
     ]
-    left: dict[str, int] = {}
-    why: dict[str, str] = {}
-    for y in lac:
-        for n in y.not_imported:
-            name = n.element.split("[")[0]
-            left[name] = left.get(name, 0) + 1
-            why.setdefault(name, n.why)
+    # By table (or column) and why: one table's rows can be left for more than one reason.
+    left: Counter[tuple[str, str]] = Counter(
+        (n.element.split("[")[0], n.why) for y in lac for n in y.not_imported
+    )
     md += [
         f"### Not imported: {sum(left.values())} values",
         "",
@@ -396,10 +394,12 @@ def _ssda903_section(result: Rehearsal) -> list[str]:
         "off.",
         "",
     ]
-    tables = sorted({*left, *(t for t in NOT_IMPORTED if any(y.rows_in_file[t] for y in lac))})
+    for t in NOT_IMPORTED:
+        if any(y.rows_in_file[t] for y in lac) and not any(name == t for name, _ in left):
+            left[(t, NOT_IMPORTED[t])] = 0
     md += _table(
         ["Table or column", "Values in the files", "Why"],
-        ([t, left.get(t, 0), why.get(t, NOT_IMPORTED.get(t, ""))] for t in tables),
+        ([t, n, why] for (t, why), n in sorted(left.items())),
     )
     return [*md, ""]
 

@@ -315,23 +315,33 @@ def test_a_care_leaver_whose_care_began_before_the_files_is_listed_as_not_import
     move, RNE P) and their OC3 row at 18: Haven counts the 13 weeks since the 14th birthday
     from the care it holds, so the OC3 row does not come back. That is the files' limit, listed
     with why, not a difference."""
-    from haven.migration.ssda903 import CARE_BEGAN_BEFORE_THE_FILES
+    from haven.migration.ssda903 import CARE_BEFORE_THE_FILES, CARE_BEGAN_BEFORE_THE_FILES
 
     year = tmp_path / "returns" / "2025"
     year.mkdir(parents=True)
+    # And one whose care was all before the files: their OC3 row is left for another reason.
     (year / "header.csv").write_text(
         "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nL2001,M,15/06/2006,WBRI,UN5,,\n"
+        "L2002,F,01/07/2005,WBRI,UN5,,\n"
     )
     (year / "episodes.csv").write_text(
         EPISODE_903 + "L2001,01/04/2024,P,C2,N1,U1,PR1,10/06/2024,E4A,,E8 2BB,E8 2LA,XXXXXXX\n"
     )
-    (year / "oc3.csv").write_text("CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nL2001,15/06/2006,YES,F1,B1\n")
+    (year / "oc3.csv").write_text(
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nL2001,15/06/2006,YES,F1,B1\nL2002,01/07/2005,NO,0,0\n"
+    )
 
     result = rehearse(tmp_path / "returns", validate=False)
 
     assert result.ssda903_imported, result.ssda903_rejected
     (lac,) = result.ssda903_years
     assert lac.differences == []
-    assert [(n.child, n.element, n.why) for n in lac.not_imported] == [
-        ("L2001", "OC3", CARE_BEGAN_BEFORE_THE_FILES)
+    assert sorted((n.child, n.element, n.why) for n in lac.not_imported) == [
+        ("L2001", "OC3", CARE_BEGAN_BEFORE_THE_FILES),
+        ("L2002", "Header", CARE_BEFORE_THE_FILES),
+        ("L2002", "OC3", CARE_BEFORE_THE_FILES),
     ]
+    # The report counts a table's values left by each reason.
+    text = write_report(result, tmp_path / "report").read_text()
+    assert f"| OC3 | 1 | {CARE_BEGAN_BEFORE_THE_FILES} |" in text
+    assert f"| OC3 | 1 | {CARE_BEFORE_THE_FILES} |" in text
