@@ -9,10 +9,14 @@ children of their contacts) with ``register_rule``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from haven.accounts.models import Role
@@ -106,25 +110,65 @@ def visible_q(user: Any, *, break_glass: bool = True) -> Q:
 def visible_ids(user: Any, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` the user may see: for lists built from other records (work items,
     contact children, family, the rows behind a figure). One query, however long the list."""
-    return set(_visible_among(user, ids).values_list("pk", flat=True))
+    return set(visible_names(user, ids))
 
 
 def visible_names(user: Any, ids: Iterable[int]) -> dict[int, str]:
     """``visible_ids`` with each one's name as lists show it (``Person.full_name``), from the
     same query: a list built from other records need not read the names itself."""
-    return {
-        pk: f"{given} {family}".strip()
-        for pk, given, family in _visible_among(user, ids).values_list(
-            "pk", "given_names", "family_name"
-        )
-    }
+    wanted = "{" + ",".join(str(int(i)) for i in sorted({i for i in ids if i is not None})) + "}"
+    if wanted == "{}":
+        return {}
+    compiled = _visible_among_sql(user)
+    if compiled is None:
+        return {}
+    sql, params, among = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:among], wanted, *params[among + 1 :]])
+        return {pk: f"{given} {family}".strip() for pk, given, family in cursor.fetchall()}
 
 
-def _visible_among(user: Any, ids: Iterable[int]) -> QuerySet[Person]:
-    wanted = sorted({i for i in ids if i is not None})
-    if not wanted:
-        return Person.objects.none()
-    return Person.objects.filter(visible_q(user), AnyOf(F("pk"), wanted))
+# Compiled, and then replaced by the ids (no one's id is negative).
+_AMONG = -1
+# ``_visible_among_sql`` of each user, within one request (``compiled_once_a_request``).
+_compiled: ContextVar[dict[int, tuple[str, list[Any], int] | None] | None] = ContextVar(
+    "haven_visible_among_sql", default=None
+)
+
+
+def _visible_among_sql(user: Any) -> tuple[str, list[Any], int] | None:
+    """The SQL of "which of these people may ``user`` see, with their names", its parameters,
+    and which of them is the people's ids (an array's text); ``None`` if the user may see no
+    one. Building and compiling ``visible_q`` costs more than running it (several
+    milliseconds: every rule, adults through their family), and a page names the people of
+    several lists: within a request it is compiled once (the time it is compiled at, which
+    emergency access is counted at, standing for the whole request)."""
+    cache = _compiled.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    query = Person.objects.filter(visible_q(user), AnyOf(F("pk"), [_AMONG])).values_list(
+        "pk", "given_names", "family_name"
+    )
+    compiled: tuple[str, list[Any], int] | None
+    try:
+        sql, params = query.query.sql_with_params()
+        compiled = (sql, list(params), list(params).index(f"{{{_AMONG}}}"))
+    except EmptyResultSet:
+        compiled = None
+    if cache is not None:
+        cache[user.pk] = compiled
+    return compiled
+
+
+@contextmanager
+def compiled_once_a_request() -> Iterator[None]:
+    """Within this block (a request: ``NeedToKnowMiddleware``), ``visible_ids`` and
+    ``visible_names`` compile each user's rules once."""
+    token = _compiled.set({})
+    try:
+        yield
+    finally:
+        _compiled.reset(token)
 
 
 def searchable_q(user: Any) -> Q:

@@ -82,3 +82,27 @@ def test_a_disabled_user_sees_nothing(child, worker):
     worker.is_active = False
     worker.save()
     assert visible(worker) == set()
+
+
+def test_lists_name_only_the_people_the_user_may_see_once_compiled_for_a_request(
+    child, make_child, make_user, manager, worker, outsider
+):
+    """``visible_names`` as a page calls it (the rules compiled once a request, then reused
+    for every list and every user on it) agrees with ``visible_q`` for each user, and a
+    change to the records within the request still counts."""
+    from haven.people.access import compiled_once_a_request, visible_ids, visible_names
+
+    theirs = make_child(given_names="Other", team="other")
+    hidden = make_child(given_names="Hidden")
+    services.person_restrict(person=hidden, by=manager, named_users=[manager])
+    analyst = make_user(Role.PERFORMANCE_ANALYST, None)
+    everyone = [child.pk, theirs.pk, hidden.pk, None]
+    with compiled_once_a_request():
+        for _ in range(2):  # compiled, then reused
+            for user in (worker, outsider, manager, analyst):
+                assert set(visible_names(user, everyone)) == visible(user) & set(everyone[:3])
+        assert visible_names(worker, [child.pk]) == {child.pk: child.full_name}
+        assert visible_ids(worker, []) == set()
+        # Allocated to the worker's team within the request: seen at once.
+        theirs.allocations.update(team=child.allocations.get().team)
+        assert theirs.pk in visible_ids(worker, everyone)
