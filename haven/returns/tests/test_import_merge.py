@@ -17,6 +17,7 @@ from haven.core.calendar import LONDON
 from haven.frontdoor.models import Referral
 from haven.protection.models import ChildProtectionPlan, Conference, S47Enquiry
 from haven.returns.export import cin_census_build
+from haven.returns.import903 import ssda903_import
 from haven.returns.importer import cin_census_import
 from haven.returns.models import ExternalIdentifier
 
@@ -247,3 +248,52 @@ def test_its_own_export_comes_back_matched_to_the_same_children_not_new_ones() -
     dry = cin_census_import(data=lone, user=user, dry_run=True)
     assert dry.children[0].action == "create"
     assert dry.summary()["children to create"] == 1
+
+
+@pytest.mark.parametrize("census_first", [True, False], ids=["census first", "SSDA903 first"])
+@pytest.mark.django_db
+def test_a_child_in_both_returns_is_one_child_whichever_is_imported_first(
+    census_first: bool,
+) -> None:
+    """The DfE asks that a child's SSDA903 CHILD be their CIN census LAchildID: each import
+    finds the child the other made (with the same date of birth), so the two returns of one
+    system give one child, in either order, and later years find them by the census's ID."""
+    from haven.people.models import Person
+    from haven.returns.importer import BY_SSDA903_ID, BY_SYSTEM_ID
+    from haven.returns.tests.samples import dfe_sample
+    from haven.returns.tests.test_import_903 import _minimal
+
+    user = User.objects.create_user(
+        username="importer", password=None, role=Role.PERFORMANCE_ANALYST
+    )
+    # The 903's child 1001 (born 15 June 2015) in the census, with no UPN to match by.
+    census = (
+        dfe_sample("cin_2024_25_minimal.xml")
+        .replace(b"<LAchildID>C0001</LAchildID>", b"<LAchildID>1001</LAchildID>")
+        .replace(b"<UPN>X201010200001</UPN>", b"")
+        .replace(b"<PersonBirthDate>2015-06-01<", b"<PersonBirthDate>2015-06-15<")
+    )
+    ssda903 = [(f"2025/{name}", data) for name, data in _minimal().items()]
+
+    def import_census() -> Any:
+        report = cin_census_import(data=census, user=user, dry_run=False)
+        assert report.committed, report.lines()
+        return report
+
+    def import_903() -> None:
+        report = ssda903_import(files=ssda903, user=user, dry_run=False)
+        assert report.committed, report.lines()
+
+    if census_first:
+        import_census()
+        import_903()
+    else:
+        import_903()
+        report = import_census()
+        child = next(c for c in report.children if c.la_child_id == "1001")
+        assert (child.action, child.matched_by) == ("match", BY_SSDA903_ID)
+    assert Person.objects.count() == 2  # the census's two children, one of them the 903's
+    one = Person.objects.get(date_of_birth=datetime.date(2015, 6, 15))
+    assert one.care_periods.count() == 1 and one.cp_plans.count() == 1
+    again = cin_census_import(data=census, user=user)
+    assert next(c for c in again.children if c.la_child_id == "1001").matched_by == BY_SYSTEM_ID
