@@ -976,43 +976,60 @@ BY_SSDA903_ID = "their CHILD in an imported SSDA903"
 def _people_already_held(
     system: str, children: list[_Child]
 ) -> tuple[dict[str, int], dict[tuple[str, datetime.date], int], dict[str, str]]:
-    """Who in a batch Haven already holds: by the file's child ID (this system's identifier;
-    Haven's own, ``H`` and 8 digits, in a file from this LA; or the CHILD of an SSDA903 import,
-    which the DfE asks be the census's LAchildID, naming one child), each with a date of birth
-    agreeing with the record's but this system's own; and by UPN with date of birth (the
-    lowest id wins, as ``.first()`` did). Returns the IDs found, the UPNs found, and how each
-    ID was found where it was not this system's (``BY_HAVEN_ID``, ``BY_SSDA903_ID``)."""
+    """Who in a batch Haven already holds: by the file's child ID, and by UPN with date of
+    birth (``_by_upn``). The ID is this system's identifier from an earlier import; or, in a
+    file from this LA, Haven's own (``H`` and 8 digits) with the record's date of birth, or
+    the CHILD of an SSDA903 import (the DfE asks that it be the census's LAchildID) naming one
+    child with the same date of birth, no other UPN, and no other ID in this system. Returns
+    the IDs found, the UPNs found, and how each ID was found where it was not this system's
+    (``BY_HAVEN_ID``, ``BY_SSDA903_ID``)."""
     known = dict(
         ExternalIdentifier.objects.filter(
             system=system, value__in=[c.la_id for c in children]
         ).values_list("value", "person_id")
     )
     how: dict[str, str] = {}
-    if system == f"cin:{census.la_number()}":
-        wanted = {}
-        for c in children:
-            haven_id = HAVEN_ID_RE.match(c.la_id)
-            if haven_id and c.la_id not in known:
-                wanted[int(haven_id.group(1))] = c
-        for pid, born, expected in Person.objects.filter(
-            pk__in=list(wanted), merged_into=None
-        ).values_list("id", "date_of_birth", "expected_date_of_birth"):
-            c = wanted[pid]
-            if (born, None if born else expected) == (c.born, None if c.born else c.expected):
-                known[c.la_id] = pid
-                how[c.la_id] = BY_HAVEN_ID
+    if system != f"cin:{census.la_number()}":
+        # Haven's IDs and the SSDA903's CHILDs are this LA's: another LA's file may reuse them.
+        return known, _by_upn(children), how
+    wanted = {}
+    for c in children:
+        haven_id = HAVEN_ID_RE.match(c.la_id)
+        if haven_id and c.la_id not in known:
+            wanted[int(haven_id.group(1))] = c
+    for pid, born, expected in Person.objects.filter(
+        pk__in=list(wanted), merged_into=None
+    ).values_list("id", "date_of_birth", "expected_date_of_birth"):
+        c = wanted[pid]
+        if (born, None if born else expected) == (c.born, None if c.born else c.expected):
+            known[c.la_id] = pid
+            how[c.la_id] = BY_HAVEN_ID
     rest = {c.la_id: c for c in children if c.la_id not in known}
     if rest:
         found: dict[str, set[int]] = defaultdict(set)
-        for value, pid, born in ExternalIdentifier.objects.filter(
-            system=SSDA903, value__in=list(rest), person__merged_into=None
-        ).values_list("value", "person_id", "person__date_of_birth"):
-            if born is not None and born == rest[value].born:
+        for value, pid, born, upn in (
+            ExternalIdentifier.objects.filter(
+                system=SSDA903, value__in=list(rest), person__merged_into=None
+            )
+            .exclude(  # already someone else in this system's census
+                person__external_identifiers__system=system
+            )
+            .values_list("value", "person_id", "person__date_of_birth", "person__upn")
+        ):
+            c = rest[value]
+            # The same birthday, and no UPN that says another child.
+            if born is not None and born == c.born and not (upn and c.upn and upn != c.upn):
                 found[value].add(pid)
         for value, pids in found.items():
             if len(pids) == 1:
                 known[value] = pids.pop()
                 how[value] = BY_SSDA903_ID
+    return known, _by_upn(children), how
+
+
+def _by_upn(children: list[_Child]) -> dict[tuple[str, datetime.date], int]:
+    """The children Haven holds with a batch's UPNs and dates of birth (the lowest id wins, as
+    ``.first()`` did)."""
     by_upn: dict[tuple[str, datetime.date], int] = {}
     upns = [c.upn for c in children if c.upn and c.born]
     if upns:
@@ -1023,7 +1040,7 @@ def _people_already_held(
         ):
             if born is not None:
                 by_upn[(upn, born)] = found_id  # lowest id last, so it wins
-    return known, by_upn, how
+    return by_upn
 
 
 # -- merging a file's episodes into what Haven holds -------------------------------------------
