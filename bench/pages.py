@@ -152,7 +152,10 @@ def main() -> None:
         print(f"on the county's last day: {on:%Y-%m-%d %H:%M} (London)")
     from django.test import Client
 
+    from haven.core.serving import ready_to_serve
     from haven.people.models import Person
+
+    ready_to_serve()  # as Haven's web process does before its first request (haven/wsgi.py)
 
     people = Person.objects.count()
     print(f"database {args.db}: {people:,} people")

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "haven.accounts.middleware.SignInRequiredMiddleware",
     "haven.core.middleware.AuditContextMiddleware",
+    "haven.people.middleware.NeedToKnowMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.ui.middleware.ErrorTitleMiddleware",

@@ -34,7 +34,8 @@ class MissingConfig(AppConfig):
         from haven.missing import work
         from haven.work.items import register_provider
 
-        register_provider(work.missing_items)
+        register_provider(work.missing_items, of_cases=work.missing_items_of_cases)
+        register_provider(work.repeat_missing_items)
 
         from haven.missing.status import missing_status
         from haven.people.selectors import register_record_status

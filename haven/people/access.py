@@ -9,10 +9,15 @@ children of their contacts) with ``register_rule``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from haven.accounts.models import Role
@@ -70,7 +75,7 @@ def restriction_q(user: Any, path: str = "", *, by_id: bool = False) -> Q:
     return Q(**{f"{path}is_restricted": False}) | Q(**{f"{path}pk__in": named})
 
 
-def _child_q(user: Any, *, break_glass: bool) -> Q:
+def _child_q(user: Any, *, break_glass: bool, now: datetime.datetime | None = None) -> Q:
     """Children (and any record) the user may open, before adults are added."""
     if user.role == Role.AUDITOR:
         entitled = Q(is_restricted=False)
@@ -82,18 +87,18 @@ def _child_q(user: Any, *, break_glass: bool) -> Q:
     else:
         entitled = Q(pk__in=[])
     if break_glass:
-        grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+        grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now or timezone.now())
         entitled |= Q(pk__in=grants.values("person_id"), is_restricted=False)
     entitled |= Q(pk__in=RestrictedAccess.objects.filter(user=user).values("person_id"))
     return entitled
 
 
-def visible_q(user: Any, *, break_glass: bool = True) -> Q:
+def visible_q(user: Any, *, break_glass: bool = True, now: datetime.datetime | None = None) -> Q:
     """A filter on Person for the records ``user`` may open (``break_glass=False``: without
-    counting emergency access)."""
+    counting emergency access; ``now``: the time it is counted at, if not the time now)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    child_q = _child_q(user, break_glass=break_glass)
+    child_q = _child_q(user, break_glass=break_glass, now=now)
     children = Person.objects.filter(child_q)
     family = Relationship.objects.filter(person=OuterRef("pk"), relative_of__in=children)
     family_reverse = Relationship.objects.filter(relative_of=OuterRef("pk"), person__in=children)
@@ -106,25 +111,78 @@ def visible_q(user: Any, *, break_glass: bool = True) -> Q:
 def visible_ids(user: Any, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` the user may see: for lists built from other records (work items,
     contact children, family, the rows behind a figure). One query, however long the list."""
-    return set(_visible_among(user, ids).values_list("pk", flat=True))
+    return set(visible_names(user, ids))
 
 
 def visible_names(user: Any, ids: Iterable[int]) -> dict[int, str]:
     """``visible_ids`` with each one's name as lists show it (``Person.full_name``), from the
     same query: a list built from other records need not read the names itself."""
-    return {
-        pk: f"{given} {family}".strip()
-        for pk, given, family in _visible_among(user, ids).values_list(
-            "pk", "given_names", "family_name"
-        )
-    }
+    wanted = "{" + ",".join(str(int(i)) for i in sorted({i for i in ids if i is not None})) + "}"
+    compiled = _visible_among_sql(user) if wanted != "{}" else None
+    if compiled is None:
+        return {}
+    sql, params = compiled
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [wanted if p is _AMONG else now if p is _NOW else p for p in params])
+        return {pk: f"{given} {family}".strip() for pk, given, family in cursor.fetchall()}
 
 
-def _visible_among(user: Any, ids: Iterable[int]) -> QuerySet[Person]:
-    wanted = sorted({i for i in ids if i is not None})
-    if not wanted:
-        return Person.objects.none()
-    return Person.objects.filter(visible_q(user), AnyOf(F("pk"), wanted))
+# What the compiled query's parameters are replaced with when it runs: the ids (as an array's
+# text; no one's id is negative) and the time emergency access is counted at.
+_AMONG = object()
+_NOW = object()
+_AMONG_COMPILED = -1
+_NOW_COMPILED = datetime.datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=datetime.UTC)
+# ``_visible_among_sql`` of each user, within one request (``compiled_once_a_request``).
+_compiled: ContextVar[dict[tuple[Any, ...], tuple[str, list[Any]] | None] | None] = ContextVar(
+    "haven_visible_among_sql", default=None
+)
+
+
+def _visible_among_sql(user: Any) -> tuple[str, list[Any]] | None:
+    """The SQL of "which of these people may ``user`` see, with their names" and its
+    parameters, ``_AMONG`` standing for the people's ids and ``_NOW`` for the time; ``None``
+    if the user may see no one. Building and compiling ``visible_q`` costs more than running
+    it (several milliseconds: every rule, adults through their family), and a page names the
+    people of several lists: within a request it is compiled once for what the rules read of
+    the user (their role, whether active, their teams, an import running as them)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    from haven.accounts.permissions import is_importing_history
+
+    key = (user.pk, user.role, tuple(user_team_ids(user)), is_importing_history(user))
+    cache = _compiled.get()
+    if cache is not None and key in cache:
+        return cache[key]
+    query = Person.objects.filter(
+        visible_q(user, now=_NOW_COMPILED), AnyOf(F("pk"), [_AMONG_COMPILED])
+    ).values_list("pk", "given_names", "family_name")
+    compiled: tuple[str, list[Any]] | None
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:
+        compiled = None
+    else:
+        among = f"{{{_AMONG_COMPILED}}}"
+        marked = [_AMONG if p == among else _NOW if p == _NOW_COMPILED else p for p in params]
+        if marked.count(_AMONG) != 1:
+            raise AssertionError("need-to-know's ids are not one parameter of its query")
+        compiled = (sql, marked)
+    if cache is not None:
+        cache[key] = compiled
+    return compiled
+
+
+@contextmanager
+def compiled_once_a_request() -> Iterator[None]:
+    """Within this block (a request: ``NeedToKnowMiddleware``), ``visible_ids`` and
+    ``visible_names`` compile each user's rules once."""
+    token = _compiled.set({})
+    try:
+        yield
+    finally:
+        _compiled.reset(token)
 
 
 def searchable_q(user: Any) -> Q:

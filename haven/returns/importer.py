@@ -8,8 +8,9 @@ Three steps, all by ``cin_census_import``:
    reported with its element path and value.
 2. Check it, child by child, without writing (``_Checker``): each child is created or matched
    to an existing one (by the LAchildID this system gave them on an earlier import, or by
-   Haven's own LAchildID in a file from this LA whose date of birth agrees, then by UPN and
-   date of birth; the report says which), with their episodes, assessments, CIN plans, S47s,
+   Haven's own LAchildID in a file from this LA, or by the CHILD an SSDA903 import gave them,
+   each with a date of birth that agrees, then by UPN and date of birth; the report says
+   which), with their episodes, assessments, CIN plans, S47s,
    conferences, plans and reviews. A matched episode (same referral date) is merged with the
    file (``_Merge``): what the file adds is taken, what it leaves out is kept, and a fact both
    state differently is a conflict reported with its element path, the newer collection
@@ -53,7 +54,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -82,6 +83,7 @@ from haven.protection.models import (
 from haven.returns import census
 from haven.returns.checks import upn_check_letter_ok
 from haven.returns.events import CENSUS_RECORD_IMPORTED, ReturnsEvent
+from haven.returns.import903 import SYSTEM as SSDA903
 from haven.returns.models import ExternalIdentifier, ImportedEpisode
 
 # Children written per batch: one savepoint and one INSERT per table for the batch. A batch that
@@ -968,45 +970,77 @@ HAVEN_ID_RE = re.compile(r"^H(\d{8})$")
 BY_SYSTEM_ID = "their LAchildID from an earlier import"
 BY_HAVEN_ID = "Haven's own LAchildID"
 BY_UPN = "UPN and date of birth"
+BY_SSDA903_ID = "their CHILD in an imported SSDA903"
 
 
 def _people_already_held(
     system: str, children: list[_Child]
-) -> tuple[dict[str, int], dict[tuple[str, datetime.date], int], set[str]]:
-    """Who in a batch Haven already holds: by the file's child ID (this system's identifier,
-    or Haven's own, ``H`` and 8 digits, in a file from this LA whose date of birth agrees with
-    the record's), and by UPN with date of birth (the lowest id wins, as ``.first()`` did).
-    Returns the IDs found, the UPNs found, and which of the IDs were Haven's own."""
+) -> tuple[dict[str, int], dict[tuple[str, datetime.date], int], dict[str, str]]:
+    """Who in a batch Haven already holds: by the file's child ID, and by UPN with date of
+    birth (``_by_upn``). The ID is this system's identifier from an earlier import; or, in a
+    file from this LA, Haven's own (``H`` and 8 digits) with the record's date of birth, or
+    the CHILD of an SSDA903 import (the DfE asks that it be the census's LAchildID) naming one
+    child with the same date of birth, no other UPN, and no other ID in this system. Returns
+    the IDs found, the UPNs found, and how each ID was found where it was not this system's
+    (``BY_HAVEN_ID``, ``BY_SSDA903_ID``)."""
     known = dict(
         ExternalIdentifier.objects.filter(
             system=system, value__in=[c.la_id for c in children]
         ).values_list("value", "person_id")
     )
-    own: set[str] = set()
-    if system == f"cin:{census.la_number()}":
-        wanted = {}
-        for c in children:
-            haven_id = HAVEN_ID_RE.match(c.la_id)
-            if haven_id and c.la_id not in known:
-                wanted[int(haven_id.group(1))] = c
-        for pid, born, expected in Person.objects.filter(
-            pk__in=list(wanted), merged_into=None
-        ).values_list("id", "date_of_birth", "expected_date_of_birth"):
-            c = wanted[pid]
-            if (born, None if born else expected) == (c.born, None if c.born else c.expected):
-                known[c.la_id] = pid
-                own.add(c.la_id)
+    how: dict[str, str] = {}
+    if system != f"cin:{census.la_number()}":
+        # Haven's IDs and the SSDA903's CHILDs are this LA's: another LA's file may reuse them.
+        return known, _by_upn(children), how
+    wanted = {}
+    for c in children:
+        haven_id = HAVEN_ID_RE.match(c.la_id)
+        if haven_id and c.la_id not in known:
+            wanted[int(haven_id.group(1))] = c
+    for pid, born, expected in Person.objects.filter(
+        pk__in=list(wanted), merged_into=None
+    ).values_list("id", "date_of_birth", "expected_date_of_birth"):
+        c = wanted[pid]
+        if (born, None if born else expected) == (c.born, None if c.born else c.expected):
+            known[c.la_id] = pid
+            how[c.la_id] = BY_HAVEN_ID
+    rest = {c.la_id: c for c in children if c.la_id not in known}
+    if rest:
+        found: dict[str, set[int]] = defaultdict(set)
+        for value, pid, born, upn in (
+            ExternalIdentifier.objects.filter(
+                system=SSDA903, value__in=list(rest), person__merged_into=None
+            )
+            .exclude(  # already someone else in this system's census
+                person__external_identifiers__system=system
+            )
+            .values_list("value", "person_id", "person__date_of_birth", "person__upn")
+        ):
+            c = rest[value]
+            # The same birthday, and no UPN that says another child.
+            if born is not None and born == c.born and not (upn and c.upn and upn != c.upn):
+                found[value].add(pid)
+        for value, pids in found.items():
+            if len(pids) == 1:
+                known[value] = pids.pop()
+                how[value] = BY_SSDA903_ID
+    return known, _by_upn(children), how
+
+
+def _by_upn(children: list[_Child]) -> dict[tuple[str, datetime.date], int]:
+    """The children Haven holds with a batch's UPNs and dates of birth (the lowest id wins, as
+    ``.first()`` did)."""
     by_upn: dict[tuple[str, datetime.date], int] = {}
     upns = [c.upn for c in children if c.upn and c.born]
     if upns:
-        for found, upn, born in (
+        for found_id, upn, born in (
             Person.objects.filter(upn__in=upns, merged_into=None)
             .order_by("-id")
             .values_list("id", "upn", "date_of_birth")
         ):
             if born is not None:
-                by_upn[(upn, born)] = found  # lowest id last, so it wins
-    return known, by_upn, own
+                by_upn[(upn, born)] = found_id  # lowest id last, so it wins
+    return by_upn
 
 
 # -- merging a file's episodes into what Haven holds -------------------------------------------
@@ -1799,7 +1833,7 @@ class _Writer:
     ) -> tuple[list[ChildOutcome], Counter[str], dict[tuple[str, datetime.date], int]]:
         user = self.user
         counts: Counter[str] = Counter()
-        known, by_upn, own = _people_already_held(self.system, children)
+        known, by_upn, found_how = _people_already_held(self.system, children)
         by_upn.update(self.created_by_upn)
 
         # Each child's person: an id already in Haven, or a new Person written below.
@@ -1812,16 +1846,15 @@ class _Writer:
         for c in children:
             key = (c.upn, c.born) if c.upn and c.born else None
             match: int | None = known.get(c.la_id)
+            how = found_how.get(c.la_id, BY_SYSTEM_ID)
             if match is None and key is not None:
-                match = by_upn.get(key)
-                if match is not None:
+                match, how = by_upn.get(key), BY_UPN
+            if match is not None:
+                if how in (BY_UPN, BY_SSDA903_ID):
+                    # This system's ID from now on: a later year's file finds them by it.
                     new_ids.append(
                         ExternalIdentifier(person_id=match, system=self.system, value=c.la_id)
                     )
-            if match is not None:
-                how = BY_UPN
-                if c.la_id in known:
-                    how = BY_HAVEN_ID if c.la_id in own else BY_SYSTEM_ID
                 people.append((c, match, how))
                 continue
             person = Person(
@@ -1971,7 +2004,7 @@ class _Checker:
         """Check a batch; add each child's outcome to the report; return those accepted."""
         if not children:
             return []
-        known, by_upn, own = _people_already_held(self.system, children)
+        known, by_upn, found_how = _people_already_held(self.system, children)
         wanted = {*known.values(), *by_upn.values()} - set(self.held)
         self.held.update(_load_held(sorted(wanted)))
         accepted = []
@@ -1979,7 +2012,7 @@ class _Checker:
             key = (c.upn, c.born) if c.upn and c.born else None
             pid: int | None = known.get(c.la_id)
             held: list[_Episode] | None = None
-            how = (BY_HAVEN_ID if c.la_id in own else BY_SYSTEM_ID) if pid is not None else BY_UPN
+            how = found_how.get(c.la_id, BY_SYSTEM_ID) if pid is not None else BY_UPN
             if pid is None and key is not None:
                 held = self.created_by_upn.get(key)
                 if held is None:

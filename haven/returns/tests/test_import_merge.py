@@ -16,9 +16,13 @@ from haven.childinneed.models import CINPlan
 from haven.core.calendar import LONDON
 from haven.frontdoor.models import Referral
 from haven.protection.models import ChildProtectionPlan, Conference, S47Enquiry
+from haven.returns import census
 from haven.returns.export import cin_census_build
-from haven.returns.importer import cin_census_import
+from haven.returns.import903 import ssda903_import
+from haven.returns.importer import BY_SSDA903_ID, BY_SYSTEM_ID, cin_census_import
 from haven.returns.models import ExternalIdentifier
+from haven.returns.tests.samples import dfe_sample
+from haven.returns.tests.test_import_903 import _minimal
 
 NOW = datetime.datetime(2026, 11, 17, 11, 0, tzinfo=LONDON)
 
@@ -247,3 +251,81 @@ def test_its_own_export_comes_back_matched_to_the_same_children_not_new_ones() -
     dry = cin_census_import(data=lone, user=user, dry_run=True)
     assert dry.children[0].action == "create"
     assert dry.summary()["children to create"] == 1
+
+
+# -- a child in both the CIN census and the SSDA903 ----------------------------------------------
+
+
+@pytest.fixture
+def importer(db: Any) -> User:
+    return User.objects.create_user(
+        username="census-importer", password=None, role=Role.PERFORMANCE_ANALYST
+    )
+
+
+def _import_903(user: User) -> None:
+    files = [(f"2025/{name}", data) for name, data in _minimal().items()]
+    report = ssda903_import(files=files, user=user, dry_run=False)
+    assert report.committed, report.lines()
+
+
+def _census(*, upn: bytes = b"", lea: bytes | None = None) -> bytes:
+    """The minimal census, its first child the 903's child 1001 (born 15 June 2015, UPN
+    U206010200001), from this LA unless ``lea``."""
+    return (
+        dfe_sample("cin_2024_25_minimal.xml")
+        .replace(b"<LEA>201</LEA>", b"<LEA>" + (lea or census.la_number().encode()) + b"</LEA>")
+        .replace(b"<LAchildID>C0001</LAchildID>", b"<LAchildID>1001</LAchildID>")
+        .replace(b"<UPN>X201010200001</UPN>", upn)
+        .replace(b"<PersonBirthDate>2015-06-01<", b"<PersonBirthDate>2015-06-15<")
+    )
+
+
+def _first_child(report: Any) -> Any:
+    return next(c for c in report.children if c.la_child_id == "1001")
+
+
+@pytest.mark.parametrize("census_first", [True, False], ids=["census first", "SSDA903 first"])
+def test_a_child_in_both_returns_is_one_child_whichever_is_imported_first(
+    census_first: bool, importer: User
+) -> None:
+    """The DfE asks that a child's SSDA903 CHILD be their CIN census LAchildID: each import
+    finds the child the other made (with the same date of birth), so the two returns of one
+    system give one child, in either order, and later years find them by the census's ID."""
+    from haven.people.models import Person
+
+    def import_census() -> Any:
+        report = cin_census_import(data=_census(), user=importer, dry_run=False)
+        assert report.committed, report.lines()
+        return report
+
+    if census_first:
+        import_census()
+        _import_903(importer)
+    else:
+        _import_903(importer)
+        found = _first_child(import_census())
+        assert (found.action, found.matched_by) == ("match", BY_SSDA903_ID)
+    assert Person.objects.count() == 2  # the census's two children, one of them the 903's
+    one = Person.objects.get(date_of_birth=datetime.date(2015, 6, 15))
+    assert one.care_periods.count() == 1 and one.cp_plans.count() == 1
+    again = cin_census_import(data=_census(), user=importer)
+    assert _first_child(again).matched_by == BY_SYSTEM_ID
+
+
+def test_another_las_census_is_not_matched_to_this_las_ssda903_child(importer: User) -> None:
+    """Another LA's LAchildIDs are not this LA's SSDA903 CHILDs (Haven's own IDs are only
+    trusted in a file from this LA, ``census.la_number()``): a child of LA 999's census who
+    happens to share an ID and a birthday with this LA's looked-after child is someone else."""
+    assert census.la_number() != "999"
+    _import_903(importer)
+    report = cin_census_import(data=_census(lea=b"999"), user=importer)
+    assert _first_child(report).action == "create"
+
+
+def test_a_census_child_whose_upn_disagrees_is_not_matched_by_ssda903_id(importer: User) -> None:
+    """The UPN is the national identifier: a census record with ID 1001 and the same birthday
+    but another UPN than the SSDA903 child's is not the same child."""
+    _import_903(importer)
+    report = cin_census_import(data=_census(upn=b"<UPN>X201010200001</UPN>"), user=importer)
+    assert _first_child(report).action == "create"

@@ -15,13 +15,15 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from haven.core.calendar import calendar
 from haven.frontdoor.services import referral_create
+from haven.missing.models import MissingEpisode, ReturnInterview
 from haven.oversight import services as oversight
 from haven.people.models import Allocation, Person
 from haven.work import store
-from haven.work.items import cases_held, stored_providers
+from haven.work.items import Scope, cases_held, stored_providers, work_for
 from haven.work.models import ChangedPerson, StoredItem
-from haven.work.selectors import team_sections
+from haven.work.selectors import TEAM_SECTIONS, team_sections, team_work
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,63 @@ def test_the_store_holds_each_case_once_and_forgets_a_closed_one(
     Allocation.objects.filter(person=case).update(end_date=timezone.localdate())
     assert _reviews(manager) == []
     assert not StoredItem.objects.filter(person=case).exists()
+
+
+def _made_now(user):
+    """The manager's lists made by every provider at the time."""
+    now, today = timezone.now(), timezone.localdate()
+    every = work_for(user, Scope.TEAMS)
+    return {
+        k: [i for i in every if keep(i, now, today)] for k, (_, keep, _) in TEAM_SECTIONS.items()
+    }
+
+
+def test_missing_now_interviews_and_screenings_from_the_store_match_the_providers(
+    make_child, worker, manager
+):
+    """The generated county of ``test_wanted.py`` has no child missing now and no screening
+    due: these items, from the store, against the providers' made at the time."""
+    calendar()
+    held, away, unallocated = (
+        make_child(),
+        make_child(given_names="Amy"),
+        make_child(given_names="Una"),
+    )
+    Allocation.objects.filter(person__in=[held, away], end_date__isnull=True).update(worker=worker)
+    returned = timezone.now() - datetime.timedelta(days=5)
+    long_ago = returned - datetime.timedelta(days=30)  # its screening overdue
+    episode = MissingEpisode.objects.create(
+        person=held, kind="M", started_at=long_ago - datetime.timedelta(hours=20), ended_at=long_ago
+    )
+    ReturnInterview.objects.create(
+        episode=episode,
+        person=held,
+        offered_at=long_ago,
+        interviewer=manager,
+        accepted=True,
+        completed_at=long_ago + datetime.timedelta(hours=5),
+        indicators=["older_associates"],
+    )
+    MissingEpisode.objects.create(person=away, kind="A", started_at=returned)  # missing now
+    MissingEpisode.objects.create(  # an interview to offer, no one holding the case
+        person=unallocated,
+        kind="M",
+        started_at=returned - datetime.timedelta(hours=3),
+        ended_at=returned,
+    )
+    expected = _made_now(manager)
+    kinds = {i.kind for items in expected.values() for i in items}
+    assert {"Missing", "Return home interview", "Exploitation"} <= kinds, kinds
+    assert team_sections(user=manager) == expected
+    work = team_work(user=manager, shown=15)
+    for section in work.sections:
+        assert section.count == len(expected[section.key]), section.key
+        assert section.shown == expected[section.key][:15], section.key
+
+    # The child is screened: the store drops the screening due (Screening's trigger).
+    from haven.exploitation.tests.conftest import screen
+
+    screen(held, manager, screened_on=timezone.localdate())
+    after = _made_now(manager)
+    assert "Exploitation" not in {i.kind for items in after.values() for i in items}
+    assert team_sections(user=manager) == after

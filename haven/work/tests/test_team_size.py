@@ -43,11 +43,11 @@ VISITS_PER_PLAN = 12
 # Session, user, teams, alerts; each work provider's lists for the manager's own work; the
 # teams' lists of the providers the work store does not keep (assessments and their tasks,
 # closures awaiting sign-off, oversight actions and supervision, adoption plans waiting for a
-# match, exploitation screenings, missing children's episodes and interviews); the store's
+# match, missing children's repeat episodes and their discussions); the store's
 # (whether it is current; each list's count and each worker's overdue; the young people advised
 # by the teams' personal advisers, and which of them the manager may see; each list's most
 # urgent, named with need-to-know); caseloads; unallocated children; the access log.
-MANAGERS_QUERIES = 44
+MANAGERS_QUERIES = 40
 
 
 def _team_of(
