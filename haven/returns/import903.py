@@ -64,8 +64,10 @@ plan would go on to a match with adopters, whom the return does not name: their 
 PlacedAdoption rows are kept in their ``ImportedHistory`` as the return gave them, and the
 export reads them there (``ADOPTION_KEPT``); no adopters and no plan are made for them.
 
-Not made into records (read and counted, each named in the report): SWEpisodes (workers),
-DoLo.
+SWEpisodes (a child's social workers, who were another system's users) and DoLo (Haven records no
+deprivation of liberty orders yet) are kept in the child's ``ImportedHistory`` as the returns gave
+them, and the export reads them there for a year Haven's own records give none of
+(``KEPT_AS_GIVEN``).
 """
 
 from __future__ import annotations
@@ -115,11 +117,10 @@ IMPORTED = (
     "OC2",
     "PlacedAdoption",
     "AD1",
+    "SWEpisodes",
+    "DoLo",
 )
-NOT_IMPORTED = {
-    "SWEpisodes": "social workers are allocated in Haven",
-    "DoLo": "Haven records no deprivation of liberty orders yet",
-}
+NOT_IMPORTED: dict[str, str] = {}
 # Columns of the tables imported that are read but left, and why.
 COLUMNS_NOT_IMPORTED: dict[tuple[str, str], str] = {}
 # The key a later year's row replaces an earlier year's by.
@@ -135,6 +136,9 @@ KEYS = {
     # Every year's: an adopted child's are kept as the return gave them (ADOPTION_KEPT).
     "PlacedAdoption": ("CHILD", "DATE_PLACED", "YEAR"),
     "AD1": ("CHILD", "YEAR"),
+    # Every year's, kept as the return gave them (KEPT_AS_GIVEN).
+    "SWEpisodes": ("CHILD", "SW_DECOM", "YEAR"),
+    "DoLo": ("CHILD", "DOLO_START", "YEAR"),
 }
 # Tables whose rows alike in a file are each a record, not a duplicate read once: a missing
 # episode's row gives its days, not its times, so two episodes on one day can be alike.
@@ -200,6 +204,11 @@ def _code_lists() -> dict[str, tuple[frozenset[str], str]]:
 # ImportedHistory; the export reads them there for the years before Haven): Haven's adoption
 # plan needs the adopters, whom the return does not name.
 ADOPTION_KEPT = ("AD1", "PlacedAdoption")
+# What Haven makes no records of, kept in the child's ImportedHistory as the returns gave it and
+# read there by the export for the years before Haven (``ssda903._kept``): a child's social
+# workers were another system's users (SW_ID is that system's), and Haven records no
+# deprivation of liberty orders yet; an adopted child's adoption (``ADOPTION_KEPT``).
+KEPT_AS_GIVEN = (*ADOPTION_KEPT, "SWEpisodes", "DoLo")
 
 
 class SSDA903FileError(ValueError):
@@ -585,6 +594,9 @@ def ssda903_import_read(
         merged[table], replaced = latest_rows(source.rows.get(table, []), table)
         if replaced:
             report.counts[f"{table} rows replaced by a later year's"] += replaced
+    for table in KEPT_AS_GIVEN:
+        if table not in ADOPTION_KEPT and merged[table]:
+            report.counts[f"{table} rows kept as the return gave them"] += len(merged[table])
     by_child: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for table, rows in merged.items():
         for row in rows:

@@ -120,7 +120,10 @@ RECORDED_ON = {
 }
 
 # Dates in the rows an import keeps (ISO there, as the return writes them here).
-_KEPT_DATES = frozenset({"DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"})
+_KEPT_DATES = frozenset(
+    {"DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED"}
+    | {"SW_DECOM", "SW_DEC", "DOLO_START", "DOLO_END"}
+)
 
 FIRST_SWEPISODES_YEAR = 2024
 FIRST_DOLO_YEAR = 2027
@@ -317,7 +320,8 @@ class _Builder:
         if year >= FIRST_SWEPISODES_YEAR:
             tables["SWEpisodes"] = self._sw_episodes(looked_after)
         if year >= FIRST_DOLO_YEAR:
-            tables["DoLo"] = []
+            # Haven records no deprivation of liberty orders yet: an import's, as given.
+            tables["DoLo"] = [values for _, values in self._kept("DoLo", looked_after, set())]
         return {name: tables[name] for name in tables_for(year)}
 
     # -- the children ------------------------------------------------------------------------
@@ -586,14 +590,24 @@ class _Builder:
                     else "",
                 }
             )
-        rows.extend(values for _, values in self._kept("AD1", looked_after))
+        rows.extend(
+            values for _, values in self._kept("AD1", looked_after, self._planned(looked_after))
+        )
         rows.sort(key=lambda r: r["CHILD"])
         return rows
 
-    def _kept(self, table: str, looked_after: list[int]) -> list[tuple[int, dict[str, str]]]:
-        """An imported adopted child's rows of ``table`` for this year, as another system's
-        return gave them (``haven.returns.import903.ADOPTION_KEPT``: Haven's adoption plan
-        needs adopters the return does not name). One query; none for a county of its own."""
+    def _planned(self, looked_after: list[int]) -> set[int]:
+        """The children with an adoption plan recorded in Haven: their adoption is there."""
+        return {plan.person_id for plan in self._adoption_plans(looked_after)}
+
+    def _kept(
+        self, table: str, looked_after: list[int], held: set[int]
+    ) -> list[tuple[int, dict[str, str]]]:
+        """An imported child's rows of ``table`` for this year, as another system's return gave
+        them (``haven.returns.import903.KEPT_AS_GIVEN``: what Haven cannot make records of),
+        but for the children in ``held``, whose Haven records give the table. One query;
+        none for a county of its own."""
+        from haven.returns.import903 import KEPT_AS_GIVEN
         from haven.returns.models import ImportedHistory
 
         if not hasattr(self, "_kept_rows"):
@@ -603,13 +617,11 @@ class _Builder:
                     person_id__in=looked_after, rows__contains=[{"year": self.cy.year}]
                 ).values_list("person_id", "rows")
                 for row in rows
-                if row["year"] == self.cy.year and row["table"] in ("AD1", "PlacedAdoption")
+                if row["year"] == self.cy.year and row["table"] in KEPT_AS_GIVEN
             ]
-        # A child with a plan recorded in Haven has their adoption there.
-        with_plans = {plan.person_id for plan in self._adoption_plans(looked_after)}
         out = []
         for pid, row in self._kept_rows:
-            if row["table"] != table or pid in with_plans:
+            if row["table"] != table or pid in held:
                 continue
             given = {**row["values"], "CHILD": self._child(pid), "DOB": self._dob(pid)}
             values = {}
@@ -648,7 +660,8 @@ class _Builder:
                     "REASON_PLACED_CEASED": plan.reversal_reason if reversed_on else "",
                 }
             )
-        rows.extend(values for _, values in self._kept("PlacedAdoption", looked_after))
+        planned = self._planned(looked_after)
+        rows.extend(values for _, values in self._kept("PlacedAdoption", looked_after, planned))
         rows.sort(key=lambda r: r["CHILD"])
         return rows
 
@@ -753,6 +766,7 @@ class _Builder:
         ):
             allocations[pid].append((worker, start, end))
         rows = []
+        workers_in_year: set[int] = set()  # the children Haven's allocations give rows
         for pid in looked_after:
             timeline = _worker_timeline(allocations.get(pid, []))
             spells = periods.get(pid, [])
@@ -778,6 +792,7 @@ class _Builder:
                         break  # after the year: a later year's (SW06)
                     shown_end = end if end is not None and end <= self.end else None
                     gap = i > 0 and (start - spans[i - 1][2]).days > 7
+                    workers_in_year.add(pid)
                     rows.append(
                         {
                             "CHILD": self._child(pid),
@@ -788,6 +803,9 @@ class _Builder:
                             "SW_REASON": "FCONTA" if i == 0 or gap else "OTHERS",
                         }
                     )
+        # An imported child's workers before Haven, as the return gave them (their workers
+        # were another system's), unless Haven's allocations give the year's.
+        rows.extend(values for _, values in self._kept("SWEpisodes", looked_after, workers_in_year))
         return rows
 
 
