@@ -853,7 +853,7 @@ def _compare_ssda903(
         )
         year.compared = True
         year.seconds["compare"] = time.perf_counter() - t - year.seconds["export"]
-        built[y] = with_what_was_left(export, source, file_id, year.not_imported)
+        built[y] = with_what_was_left(export, source, year.not_imported)
         # Rows the same as the files', and the year before's (which the rules compare with):
         # the DfE rules, a function of the rows, give what they gave the files.
         same[y] = same_rows(built[y], as_return(source, y), file_id) and same.get(y - 1, True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from haven.core import csv_safe
 from haven.migration.rehearsal import Rehearsal
-from haven.returns.import903 import IMPORTED, NOT_IMPORTED
+from haven.returns.import903 import IMPORTED
 
 # Findings of each kind shown in the Markdown; the CSVs have every one.
 SHOWN = 30
@@ -394,9 +394,6 @@ def _ssda903_section(result: Rehearsal) -> list[str]:
         "off.",
         "",
     ]
-    for t in NOT_IMPORTED:
-        if any(y.rows_in_file[t] for y in lac) and not any(name == t for name, _ in left):
-            left[(t, NOT_IMPORTED[t])] = 0
     md += _table(
         ["Table or column", "Values in the files", "Why"],
         ([t, n, why] for (t, why), n in sorted(left.items())),

@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from haven.returns.import903 import (
-    COLUMNS_NOT_IMPORTED,
     DATE_COLUMNS,
-    NOT_IMPORTED,
     Row,
     Source,
     read_903,
@@ -134,36 +132,18 @@ def as_return(source: Source, year: int, previous: SSDA903Export | None = None) 
 
 
 def with_what_was_left(
-    export: SSDA903Export,
-    source: Source,
-    haven_to_file: dict[str, str],
-    left: list[NotImported],
+    export: SSDA903Export, source: Source, left: list[NotImported]
 ) -> SSDA903Export:
-    """Haven's return with what the import leaves out on purpose (tables, columns, care leavers
-    whose care is before the files) as the files have it, for the DfE rules: a rule on, say,
-    OC2 or SWEpisodes then flags what the files held, not what was left out (that is listed as
-    not imported), so an error new in Haven's return is one in what Haven made."""
-    to_haven = {file: haven for haven, file in haven_to_file.items()}
+    """Haven's return with what the import leaves out on purpose (the care leavers whose care
+    is before the files) as the files have it, for the DfE rules: a rule on, say, OC3 then
+    flags what the files held, not what was left out (that is listed as not imported), so an
+    error new in Haven's return is one in what Haven made."""
     from_files = as_return(source, export.year.year)
     tables = {t: list(rows) for t, rows in export.tables.items()}
-    for table in NOT_IMPORTED:
-        if table in tables:
-            tables[table] = [
-                {**row, "CHILD": to_haven.get(row["CHILD"], row["CHILD"])}
-                for row in from_files.tables.get(table, [])
-            ]
     gone = {(n.element, n.child) for n in left if n.why in CARE_NOT_IN_THE_FILES}
     for table in ("Header", "OC3"):
         tables[table] = tables.get(table, []) + [
             row for row in from_files.tables.get(table, []) if (table, row["CHILD"]) in gone
-        ]
-    for (table, column), _ in COLUMNS_NOT_IMPORTED.items():
-        if ROW_KEYS[table]:
-            continue  # only a table of one row a child can be matched without its key
-        theirs = {row["CHILD"]: row[column] for row in from_files.tables.get(table, [])}
-        tables[table] = [
-            {**row, column: theirs.get(haven_to_file.get(row["CHILD"], ""), row[column])}
-            for row in tables[table]
         ]
     return dataclasses.replace(export, tables=tables, previous=None)
 
@@ -210,11 +190,7 @@ def _element(table: str, key: str, column: str = "") -> str:
 
 
 def _values(table: str, row: Row) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (c, row[c])
-        for c in COLUMNS[table]
-        if c not in NOT_COMPARED and (table, c) not in COLUMNS_NOT_IMPORTED
-    )
+    return tuple((c, row[c]) for c in COLUMNS[table] if c not in NOT_COMPARED)
 
 
 def compare_year(
@@ -237,12 +213,6 @@ def compare_year(
         came_back.update(haven_to_file.get(r["CHILD"], r["CHILD"]) for r in rows)
     for table in COLUMNS:
         file_rows = in_file.get(table, [])
-        if table in NOT_IMPORTED:
-            left.extend(
-                NotImported(r["CHILD"], _element(table, _key(table, r)), "", NOT_IMPORTED[table])
-                for r in file_rows
-            )
-            continue
         mine: dict[tuple[str, str], list[Row]] = defaultdict(list)
         theirs: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for row in file_rows:
@@ -254,12 +224,6 @@ def compare_year(
             a = sorted(_values(table, r) for r in rows_a)
             b = sorted(_values(table, r) for r in rows_b)
             element = _element(table, key)
-            if len(rows_a) == 1 and len(rows_b) == 1:
-                left.extend(
-                    NotImported(child, f"{element}/{column}", rows_a[0][column], why)
-                    for (t, column), why in COLUMNS_NOT_IMPORTED.items()
-                    if t == table and rows_a[0][column] != rows_b[0][column]
-                )
             if a == b:
                 continue
             if (

@@ -105,7 +105,7 @@ IMPORTED_MARK = "Imported from the SSDA903"
 # import recorded is recorded again from the whole history).
 PERSON_EVENTS = ("record_created", "allocated", "details_changed")
 HAVEN_ID = re.compile(r"^H\d{8}$")
-# Tables whose rows become records, and those read but left (why, in the report).
+# Tables whose rows become records (or are kept as given: KEPT_AS_GIVEN).
 IMPORTED = (
     "Header",
     "Episodes",
@@ -120,9 +120,6 @@ IMPORTED = (
     "SWEpisodes",
     "DoLo",
 )
-NOT_IMPORTED: dict[str, str] = {}
-# Columns of the tables imported that are read but left, and why.
-COLUMNS_NOT_IMPORTED: dict[tuple[str, str], str] = {}
 # The key a later year's row replaces an earlier year's by.
 KEYS = {
     "Header": ("CHILD", "YEAR"),  # every year's: a mother's MC_DOB from any of them
@@ -584,11 +581,6 @@ def ssda903_import_read(
     report = ImportReport903(dry_run=dry_run, years=source.years, problems=list(source.problems))
     report.counts.update(source.counts)
     report.notes.extend(source.notes)
-    for table, why in NOT_IMPORTED.items():
-        if source.rows.get(table):
-            report.notes.append(
-                f"{table}: {len(source.rows[table])} rows read, not imported ({why})"
-            )
     merged: dict[str, list[Row]] = {}
     for table in IMPORTED:
         merged[table], replaced = latest_rows(source.rows.get(table, []), table)
